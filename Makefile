@@ -1,0 +1,61 @@
+# Sanbao: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements/constraints.txt
+HOST   ?= 127.0.0.1:8000
+# The development server runs with DEBUG on unless told otherwise (no secret needed).
+export SANBAO_DEBUG ?= 1
+
+.PHONY: run test lint fmt migrate demo messages constraints clean help
+
+help:
+	@echo "make run    - install, migrate, load demo data, serve http://$(HOST)"
+	@echo "make test   - install dev tools and run the whole suite (PostgreSQL when DATABASE_URL is set)"
+	@echo "make lint   - ruff check and format check"
+	@echo "make fmt    - ruff format and fix"
+	@echo "make messages - extract and compile translations"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+
+$(VENV)/.installed-base: $(BIN)/python pyproject.toml requirements/constraints.txt
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-base
+	$(PIP) -e ".[dev]"
+	touch $@
+
+migrate: $(VENV)/.installed-base
+	$(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	$(BIN)/python manage.py print_demo_logins
+	$(BIN)/python manage.py runserver $(HOST)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python manage.py check --fail-level WARNING --settings=config.settings_test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: $(VENV)/.installed-dev
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=static
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+constraints: $(VENV)/.installed-dev
+	$(BIN)/pip freeze --exclude-editable | sed '1i # Pinned versions that CI and make install (pip -c). Refresh: make constraints' > requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 var/media

@@ -1,0 +1,79 @@
+"""The one NinjaAPI at /api/v1/, with auth and the error envelope."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from sanbao.core.api import SessionAuth, TokenAuth
+from sanbao.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Sanbao API",
+    version="1",
+    description=(
+        "After-sales platform: organisations, catalog and the unit registry. "
+        "Authenticate with `Authorization: Bearer <token>` (create a token under "
+        "*API tokens* in the web UI) or with the browser session. Errors share one "
+        "envelope: `code` (stable), `message` (in the request's language), `fields`, `params`."
+    ),
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def _envelope(request, status: int, code: str, message: str, fields=None, params=None):
+    return api.create_response(
+        request,
+        {"code": code, "message": message, "fields": fields or {}, "params": params or {}},
+        status=status,
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [
+            str(p)
+            for p in err.get("loc", [])
+            if p not in ("body", "query", "path", "form", "payload")
+        ]
+        fields.setdefault(".".join(loc) or "request", []).append(err.get("msg", ""))
+    return _envelope(
+        request, 422, "core.request_invalid", _("The request is not well formed."), fields
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return _envelope(request, 401, "core.not_authenticated", _("Log in to continue."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _envelope(request, 404, "core.not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _envelope(request, exc.status_code, "core.http_error", str(exc))
+
+
+def _register_routers() -> None:
+    from sanbao.accounts.api import router as accounts_router
+    from sanbao.catalog.api import router as catalog_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/", catalog_router)
+
+
+_register_routers()

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from ninja import Query, Router
+
+from sanbao.accounts import selectors, services
+from sanbao.accounts.roles import PERMISSIONS, OrgKind, can
+from sanbao.accounts.schemas import MeOut, OrganisationIn, OrganisationOut
+from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, Page, paginate
+
+router = Router(tags=["accounts"])
+
+
+@router.get("/me", response={200: MeOut, **COMMON_ERRORS}, operation_id="get_me")
+def get_me(request):
+    user = request.auth
+    return {
+        "username": user.username,
+        "name": user.display_name,
+        "role": user.role,
+        "language": user.language,
+        "organisation": user.organisation,
+        "permissions": sorted(p for p in PERMISSIONS if can(user, p)),
+    }
+
+
+@router.get(
+    "/organisations",
+    response={200: Page[OrganisationOut], **COMMON_ERRORS},
+    operation_id="list_organisations",
+)
+def list_organisations(
+    request,
+    kind: OrgKind | None = None,
+    page: int = Query(1, ge=1),
+    page_size: int | None = Query(None, ge=1, le=500),
+):
+    qs = selectors.organisation_list(actor=request.auth, kind=kind)
+    return paginate(qs, page=page, page_size=page_size)
+
+
+@router.get(
+    "/organisations/{code}",
+    response={200: OrganisationOut, **COMMON_ERRORS},
+    operation_id="get_organisation",
+)
+def get_organisation(request, code: str):
+    return selectors.organisation_get(actor=request.auth, code=code)
+
+
+@router.post(
+    "/organisations",
+    response={201: OrganisationOut, **WRITE_ERRORS},
+    operation_id="create_organisation",
+)
+def create_organisation(request, payload: OrganisationIn):
+    data = payload.dict()
+    return 201, services.organisation_create(actor=request.auth, **data)

@@ -1,0 +1,142 @@
+"""Organisations (tenants), their users, and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sanbao.accounts.roles import PLATFORM_ROLES, OrgKind, Role
+from sanbao.core.tenancy import TenantQuerySet
+
+
+class OrganisationQuerySet(TenantQuerySet):
+    def visible_to(self, actor):
+        if not getattr(actor, "is_authenticated", False):
+            return self.none()
+        if actor.role in PLATFORM_ROLES:
+            return self.all()
+        return self.filter(pk=actor.organisation_id)
+
+
+class Organisation(models.Model):
+    code = models.SlugField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        help_text=_("Short unique code used in imports and documents, e.g. AG-SZ01."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    fax = models.CharField(_("fax"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrgKind.values), name="organisation_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        lang = (get_language() or "en").lower()
+        return self.name_zh if lang.startswith("zh") and self.name_zh else self.name_en
+
+
+class User(AbstractUser):
+    """A person who logs in. Belongs to exactly one organisation with one role."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,  # only for createsuperuser; every real user has one
+        blank=True,
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=[("en", "English"), ("zh-hans", "简体中文")],
+        default="zh-hans",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="") | Q(role__in=Role.values), name="user_role_valid"
+            )
+        ]
+
+    @property
+    def is_platform(self) -> bool:
+        return self.role in PLATFORM_ROLES
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ApiTokenQuerySet(TenantQuerySet):
+    def visible_to(self, actor):
+        if not getattr(actor, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=actor)
+
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token a user creates for integrations. Only its SHA-256 is kept;
+    the plain token is shown once, when it is created."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                condition=Q(revoked_at__isnull=True),
+                name="api_token_active_name_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

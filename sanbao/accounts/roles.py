@@ -1,0 +1,76 @@
+"""Organisation kinds, roles and what each role may do (SPEC section 1).
+
+This is the one table of permissions. Services ask ``require(actor, perm)``;
+templates and the navigation ask ``can(actor, perm)`` so that only usable
+buttons are shown.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sanbao.core.errors import NotAuthenticated, PermissionDenied
+
+
+class OrgKind(models.TextChoices):
+    PLATFORM = "platform", _("Platform (the brand)")
+    AGENT = "agent", _("Agent (dealer)")
+    ENTERPRISE = "enterprise", _("Enterprise customer")
+    SERVICE_OUTLET = "service_outlet", _("Authorised service outlet")
+
+
+class Role(models.TextChoices):
+    AFTERSALES_STAFF = "aftersales_staff", _("After-sales staff")
+    AFTERSALES_MANAGER = "aftersales_manager", _("After-sales manager")
+    COMMERCIAL_COMMISSIONER = "commercial_commissioner", _("Commercial commissioner (marketing)")
+    CS_COMMISSIONER = "cs_commissioner", _("Customer-service commissioner (after-sales)")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    AGENT_CLERK = "agent_clerk", _("Agent clerk")
+    ENTERPRISE_CLERK = "enterprise_clerk", _("Enterprise clerk")
+    OUTLET_TECHNICIAN = "outlet_technician", _("Service outlet technician")
+
+
+ROLES_BY_KIND: dict[str, set[str]] = {
+    OrgKind.PLATFORM: {
+        Role.AFTERSALES_STAFF,
+        Role.AFTERSALES_MANAGER,
+        Role.COMMERCIAL_COMMISSIONER,
+        Role.CS_COMMISSIONER,
+        Role.ADMINISTRATOR,
+    },
+    OrgKind.AGENT: {Role.AGENT_CLERK},
+    OrgKind.ENTERPRISE: {Role.ENTERPRISE_CLERK},
+    OrgKind.SERVICE_OUTLET: {Role.OUTLET_TECHNICIAN},
+}
+
+PLATFORM_ROLES = frozenset(ROLES_BY_KIND[OrgKind.PLATFORM])
+ALL_ROLES = frozenset(Role.values)
+RETURN_UNIT_ROLES = frozenset({Role.AGENT_CLERK, Role.ENTERPRISE_CLERK})
+
+# permission -> roles holding it
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "catalog.view": ALL_ROLES,
+    "catalog.manage": frozenset({Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
+    "units.view": frozenset(PLATFORM_ROLES | RETURN_UNIT_ROLES | {Role.OUTLET_TECHNICIAN}),
+    "units.import": frozenset({Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
+    "organisations.view": PLATFORM_ROLES,
+    "organisations.manage": frozenset({Role.ADMINISTRATOR}),
+    "tokens.manage": ALL_ROLES,
+}
+
+
+def can(actor, perm: str) -> bool:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if not actor.is_active:
+        return False
+    return actor.role in PERMISSIONS[perm]
+
+
+def require(actor, perm: str) -> None:
+    """Raise NotAuthenticated or PermissionDenied unless ``actor`` holds ``perm``."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise NotAuthenticated()
+    if not can(actor, perm):
+        raise PermissionDenied(params={"permission": perm})

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+from sanbao.accounts.roles import OrgKind
+
+
+class OrganisationOut(Schema):
+    code: str
+    kind: str
+    name_en: str
+    name_zh: str
+    phone: str
+    fax: str
+    email: str
+    address: str
+    contact_person: str
+    is_active: bool
+
+
+class OrganisationIn(Schema):
+    code: str = Field(..., min_length=2, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")
+    kind: OrgKind
+    name_en: str = Field(..., min_length=1, max_length=200)
+    name_zh: str = Field(..., min_length=1, max_length=200)
+    phone: str = Field("", max_length=40)
+    fax: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=300)
+    contact_person: str = Field("", max_length=100)
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    role: str
+    language: str
+    organisation: OrganisationOut | None
+    permissions: list[str]

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from sanbao.accounts.models import ApiToken, Organisation
+from sanbao.accounts.roles import require
+from sanbao.core.tenancy import get_visible
+
+
+def organisation_list(*, actor, kind: str | None = None):
+    require(actor, "organisations.view")
+    qs = Organisation.objects.visible_to(actor)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def organisation_get(*, actor, code: str) -> Organisation:
+    require(actor, "organisations.view")
+    return get_visible(
+        Organisation.objects, actor, error_code="accounts.organisation_not_found", code=code
+    )
+
+
+def token_list(*, actor):
+    require(actor, "tokens.manage")
+    return ApiToken.objects.visible_to(actor)
+
+
+def token_get(*, actor, pk: int) -> ApiToken:
+    require(actor, "tokens.manage")
+    return get_visible(ApiToken.objects, actor, error_code="accounts.token_not_found", pk=pk)

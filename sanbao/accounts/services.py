@@ -1,0 +1,144 @@
+"""Writes on organisations, users and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sanbao.accounts import errors
+from sanbao.accounts.models import ApiToken, Organisation, User
+from sanbao.accounts.roles import ROLES_BY_KIND, require
+from sanbao.core import audit
+from sanbao.core.errors import Conflict, ValidationFailed, field_error
+
+TOKEN_PREFIX = "sbk_"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a named API token for ``actor``; returns the row and the plain
+    token, which is never stored and cannot be shown again."""
+    require(actor, "tokens.manage")
+    name = (name or "").strip()
+    if not name:
+        raise field_error("name", errors.TOKEN_NAME_REQUIRED[1], code=errors.TOKEN_NAME_REQUIRED[0])
+    if len(name) > 80:
+        raise field_error(
+            "name", ValidationFailed.default_message, code="accounts.token_name_too_long"
+        )
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            token = ApiToken.objects.create(
+                user=actor, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], key_hash=hash_token(raw)
+            )
+            audit.record(actor=actor, action="api_token.created", target=token, data={"name": name})
+    except IntegrityError:
+        raise field_error(
+            "name", errors.TOKEN_NAME_TAKEN[1], code=errors.TOKEN_NAME_TAKEN[0], name=name
+        ) from None
+    return token, raw
+
+
+def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    """Revoke one of the actor's own tokens. A token is never deleted, only revoked."""
+    require(actor, "tokens.manage")
+    with transaction.atomic():
+        now = timezone.now()
+        updated = ApiToken.objects.filter(pk=token.pk, user=actor, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        if not updated:
+            raise Conflict(errors.TOKEN_ALREADY_REVOKED[1], code=errors.TOKEN_ALREADY_REVOKED[0])
+        token.revoked_at = now
+        audit.record(actor=actor, action="api_token.revoked", target=token)
+    return token
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The active user owning an unrevoked token, or None."""
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.active()
+        .select_related("user", "user__organisation")
+        .filter(key_hash=hash_token(raw))
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Touch last_used at most once a minute: a busy integration must not write per request.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the user's interface language (used at every later login)."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes:
+        raise field_error(
+            "language",
+            errors.LANGUAGE_UNKNOWN[1],
+            code=errors.LANGUAGE_UNKNOWN[0],
+            language=language,
+        )
+    if getattr(user, "pk", None) and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+    return user
+
+
+def organisation_create(*, actor: User, **fields) -> Organisation:
+    """Create an organisation (administrator only)."""
+    require(actor, "organisations.manage")
+    org = Organisation(**fields)
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    try:
+        org.full_clean()
+    except DjangoValidationError as exc:
+        raise ValidationFailed(
+            fields=exc.message_dict, code="accounts.organisation_invalid"
+        ) from None
+    with transaction.atomic():
+        org.save()
+        audit.record(actor=actor, action="organisation.created", target=org)
+    return org
+
+
+def user_create(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    username: str,
+    password: str,
+    role: str,
+    **extra,
+) -> User:
+    """Create a user in ``organisation`` with a role allowed for its kind. ``actor``
+    None means a system job (demo data, management command)."""
+    if actor is not None:
+        require(actor, "organisations.manage")
+    if role not in ROLES_BY_KIND[organisation.kind]:
+        raise field_error(
+            "role",
+            errors.ROLE_NOT_FOR_KIND[1],
+            code=errors.ROLE_NOT_FOR_KIND[0],
+            role=role,
+            kind=organisation.kind,
+        )
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=username, password=password, organisation=organisation, role=role, **extra
+        )
+        audit.record(actor=actor, action="user.created", target=user, data={"role": role})
+    return user

@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanbao.accounts import selectors, services
+from sanbao.accounts.forms import LanguageForm, TokenCreateForm
+from sanbao.core.errors import DomainError
+from sanbao.core.forms import apply_domain_error
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language; remembered on the user and in a cookie."""
+    form = LanguageForm(request.POST)
+    target = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("home")
+    response = HttpResponseRedirect(target)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+        translation.activate(language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
+        )
+    return response
+
+
+@login_required
+def token_list(request):
+    new_token = None
+    form = TokenCreateForm()
+    if request.method == "POST":
+        form = TokenCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                _token, new_token = services.token_create(
+                    actor=request.user, name=form.cleaned_data["name"]
+                )
+                messages.success(request, _("Token created. Copy it now: it is shown only once."))
+                form = TokenCreateForm()
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+    tokens = selectors.token_list(actor=request.user)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "accounts/token_list.html",
+        {"tokens": tokens, "form": form, "new_token": new_token},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = selectors.token_get(actor=request.user, pk=pk)
+    services.token_revoke(token=token, actor=request.user)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return HttpResponseRedirect(reverse("accounts:token_list"))
+
+
+@login_required
+def organisation_list(request):
+    organisations = selectors.organisation_list(actor=request.user, kind=request.GET.get("kind"))
+    return render(request, "accounts/organisation_list.html", {"organisations": organisations})

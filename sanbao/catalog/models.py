@@ -1,0 +1,205 @@
+"""Categories (with their policy settings), product models and sold units."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sanbao.accounts.models import Organisation
+from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES
+from sanbao.core.tenancy import TenantQuerySet
+
+
+def _bilingual(en: str, zh: str) -> str:
+    lang = (get_language() or "en").lower()
+    return zh if lang.startswith("zh") and zh else en
+
+
+class CatalogQuerySet(models.QuerySet):
+    """The catalog is public to every logged-in user."""
+
+    def visible_to(self, actor):
+        return self.all() if getattr(actor, "is_authenticated", False) else self.none()
+
+
+class Category(models.Model):
+    """A product category and the after-sales policy numbers that apply to it
+    (I.2, IV.P1, IV.P4)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    warranty_months = models.PositiveSmallIntegerField(
+        _("warranty period (months)"),
+        default=settings.SANBAO_DEFAULT_WARRANTY_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    return_window_days = models.PositiveSmallIntegerField(
+        _("return window (days)"),
+        default=settings.SANBAO_DEFAULT_RETURN_WINDOW_DAYS,
+        help_text=_("Days after delivery in which a faulty unit may be returned (I.2)."),
+        validators=[MaxValueValidator(365)],
+    )
+    exchange_window_days = models.PositiveSmallIntegerField(
+        _("exchange window (days)"),
+        default=settings.SANBAO_DEFAULT_EXCHANGE_WINDOW_DAYS,
+        help_text=_("Days after delivery in which a faulty unit may be replaced (I.2)."),
+        validators=[MaxValueValidator(365)],
+    )
+    repair_attempts_limit = models.PositiveSmallIntegerField(
+        _("repairs of the same fault before replacement"),
+        default=2,
+        validators=[MinValueValidator(1)],
+    )
+    repair_days_limit = models.PositiveSmallIntegerField(
+        _("days in repair before replacement"), default=30, validators=[MinValueValidator(1)]
+    )
+    new_warranty_on_replacement = models.BooleanField(
+        _("replacement starts a new warranty period"), default=True
+    )
+    required_accessories = models.JSONField(
+        _("required accessories"),
+        default=list,
+        blank=True,
+        help_text=_("Accessories that must travel with a unit sent for repair (IV.P1)."),
+    )
+    must_be_bundled = models.BooleanField(
+        _("must be bundled with a tie"),
+        default=False,
+        help_text=_("Units must be bundled with a tie when returned (IV.P4)."),
+    )
+
+    objects = CatalogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(return_window_days__lte=models.F("exchange_window_days")),
+                name="category_return_within_exchange_window",
+                violation_error_message=_(
+                    "The return window cannot be longer than the exchange window."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _bilingual(self.name_en, self.name_zh)
+
+
+class ProductModel(models.Model):
+    """A model the brand sells, with the performance specifications that decide
+    whether a replacement is 'not lower' than the original (II.3)."""
+
+    code = models.SlugField(_("model code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=150)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="models"
+    )
+    capacity_mah = models.PositiveIntegerField(_("capacity (mAh)"), null=True, blank=True)
+    rated_output_w = models.DecimalField(
+        _("rated output (W)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    port_count = models.PositiveSmallIntegerField(_("number of ports"), null=True, blank=True)
+    battery_life_h = models.DecimalField(
+        _("battery life (hours)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    is_active = models.BooleanField(_("on sale"), default=True)
+
+    objects = CatalogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product model")
+        verbose_name_plural = _("product models")
+        ordering = ["category__code", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return _bilingual(self.name_en, self.name_zh)
+
+
+class Region(models.TextChoices):
+    MAINLAND = "mainland", _("Mainland China")
+    HONG_KONG = "hong_kong", _("Hong Kong")
+    MACAU = "macau", _("Macau")
+    TAIWAN = "taiwan", _("Taiwan")
+    OVERSEAS = "overseas", _("Overseas")
+
+
+class UnitQuerySet(TenantQuerySet):
+    def visible_to(self, actor):
+        """Platform users see every unit; an agent or enterprise sees the units
+        sold through or to it. A service outlet lists none: it looks units up
+        one serial at a time (``unit_lookup``) when a consumer brings one in."""
+        if not getattr(actor, "is_authenticated", False):
+            return self.none()
+        if actor.role in PLATFORM_ROLES:
+            return self.all()
+        if actor.role in RETURN_UNIT_ROLES:
+            return self.filter(channel_org_id=actor.organisation_id)
+        return self.none()
+
+
+class Unit(models.Model):
+    """A sold serial number (the unit registry)."""
+
+    serial = models.CharField(_("serial number"), max_length=40, unique=True)
+    model = models.ForeignKey(
+        ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="units"
+    )
+    authorised_channel = models.BooleanField(
+        _("sold through an authorised channel"),
+        default=True,
+        help_text=_("No means the unit was not sold through the brand's legal channels (III.1)."),
+    )
+    channel_org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("sold through"),
+        on_delete=models.PROTECT,
+        related_name="units",
+        null=True,
+        blank=True,
+        help_text=_("The agent or enterprise the unit was sold through or to."),
+    )
+    sale_date = models.DateField(_("sale date"), null=True, blank=True)
+    region = models.CharField(
+        _("region of sale"), max_length=12, choices=Region.choices, default=Region.MAINLAND
+    )
+    warranty_card_no = models.CharField(_("warranty card number"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["serial"]
+        indexes = [
+            models.Index(fields=["channel_org", "serial"]),
+            models.Index(fields=["model", "sale_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(region__in=Region.values), name="unit_region_valid")
+        ]
+
+    def __str__(self) -> str:
+        return self.serial
+
+    @property
+    def in_scope(self) -> bool:
+        """I.1: only units sold in mainland China are in scope."""
+        return self.region == Region.MAINLAND

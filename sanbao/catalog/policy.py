@@ -1,0 +1,67 @@
+"""Pure catalog rules, on plain values (no ORM)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# The performance specifications compared for II.3, each "higher is better".
+SPEC_FIELDS: tuple[str, ...] = ("capacity_mah", "rated_output_w", "port_count", "battery_life_h")
+
+MAINLAND = "mainland"
+
+
+@dataclass(frozen=True)
+class ModelSpecs:
+    code: str
+    category: str
+    capacity_mah: int | None = None
+    rated_output_w: Decimal | None = None
+    port_count: int | None = None
+    battery_life_h: Decimal | None = None
+
+    @classmethod
+    def of(cls, product_model) -> ModelSpecs:
+        return cls(
+            code=product_model.code,
+            category=product_model.category.code,
+            **{name: getattr(product_model, name) for name in SPEC_FIELDS},
+        )
+
+
+@dataclass(frozen=True)
+class NotLowerVerdict:
+    ok: bool
+    reason: str = ""  # "same_model", "not_lower", "other_category", "lower_spec"
+    shortfalls: tuple[str, ...] = field(default_factory=tuple)
+
+
+def is_not_lower(original: ModelSpecs, candidate: ModelSpecs) -> NotLowerVerdict:
+    """II.3: a replacement must be the same model or a model whose performance
+    specifications are not lower than the original's.
+
+    Not lower means: the same category, and for every specification the original
+    states, the candidate states it too with a value at least as high. A
+    specification the original does not state is not compared.
+    """
+    if candidate.code == original.code:
+        return NotLowerVerdict(True, "same_model")
+    if candidate.category != original.category:
+        return NotLowerVerdict(False, "other_category")
+    shortfalls = []
+    for name in SPEC_FIELDS:
+        want = getattr(original, name)
+        if want is None:
+            continue
+        have = getattr(candidate, name)
+        if have is None or Decimal(str(have)) < Decimal(str(want)):
+            shortfalls.append(name)
+    if shortfalls:
+        return NotLowerVerdict(False, "lower_spec", tuple(shortfalls))
+    return NotLowerVerdict(True, "not_lower")
+
+
+def region_in_scope(region: str) -> bool:
+    """I.1: the policy covers products sold in mainland China; Hong Kong, Macau,
+    Taiwan and overseas sales are out of scope."""
+    return region == MAINLAND

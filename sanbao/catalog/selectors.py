@@ -1,0 +1,102 @@
+"""Tenant-scoped reads for the catalog and the unit registry."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from sanbao.accounts.roles import Role, require
+from sanbao.catalog.models import Category, ProductModel, Unit
+from sanbao.core.errors import NotFound
+from sanbao.core.tenancy import get_visible
+
+
+def category_list(*, actor) -> QuerySet[Category]:
+    require(actor, "catalog.view")
+    return Category.objects.visible_to(actor).annotate(model_count=Count("models"))
+
+
+def category_get(*, actor, code: str) -> Category:
+    require(actor, "catalog.view")
+    return get_visible(
+        Category.objects, actor, error_code="catalog.category_not_found", code__iexact=code
+    )
+
+
+def product_model_list(*, actor, category: str | None = None, q: str | None = None):
+    require(actor, "catalog.view")
+    qs = ProductModel.objects.visible_to(actor).select_related("category")
+    if category:
+        qs = qs.filter(category__code=category)
+    if q:
+        from django.db.models import Q
+
+        qs = qs.filter(Q(code__icontains=q) | Q(name_en__icontains=q) | Q(name_zh__icontains=q))
+    return qs
+
+
+def product_model_get(*, actor, code: str) -> ProductModel:
+    require(actor, "catalog.view")
+    return get_visible(
+        ProductModel.objects.select_related("category"),
+        actor,
+        error_code="catalog.model_not_found",
+        code__iexact=code,
+    )
+
+
+def unit_list(
+    *,
+    actor,
+    serial: str | None = None,
+    model: str | None = None,
+    category: str | None = None,
+    region: str | None = None,
+    channel_org: str | None = None,
+    authorised: bool | None = None,
+    sold_from=None,
+    sold_to=None,
+) -> QuerySet[Unit]:
+    require(actor, "units.view")
+    qs = Unit.objects.visible_to(actor).select_related("model", "model__category", "channel_org")
+    if serial:
+        qs = qs.filter(serial__istartswith=serial.strip())
+    if model:
+        qs = qs.filter(model__code=model)
+    if category:
+        qs = qs.filter(model__category__code=category)
+    if region:
+        qs = qs.filter(region=region)
+    if channel_org:
+        qs = qs.filter(channel_org__code=channel_org)
+    if authorised is not None:
+        qs = qs.filter(authorised_channel=authorised)
+    if sold_from:
+        qs = qs.filter(sale_date__gte=sold_from)
+    if sold_to:
+        qs = qs.filter(sale_date__lte=sold_to)
+    return qs.order_by("serial")
+
+
+def unit_get(*, actor, serial: str) -> Unit:
+    """One unit by its exact serial. Platform users, the selling agent or
+    enterprise, and service outlet technicians (who serve walk-in consumers
+    holding any unit) can look it up; anyone else gets 404."""
+    require(actor, "units.view")
+    serial = (serial or "").strip()
+    base = Unit.objects.select_related("model", "model__category", "channel_org")
+    if actor.role == Role.OUTLET_TECHNICIAN:
+        unit = base.filter(serial=serial).first()
+        if unit is None:
+            raise NotFound(code="catalog.unit_not_found")
+        return unit
+    return get_visible(base, actor, error_code="catalog.unit_not_found", serial=serial)
+
+
+def home_figures(*, actor) -> dict:
+    """Counts shown on the home page, scoped to what the actor may see."""
+    from sanbao.accounts.roles import can
+
+    figures = {"model_count": ProductModel.objects.visible_to(actor).count()}
+    if can(actor, "units.view"):
+        figures["unit_count"] = Unit.objects.visible_to(actor).count()
+    return figures

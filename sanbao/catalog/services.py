@@ -1,0 +1,172 @@
+"""Writes on the catalog and the unit registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+
+from sanbao.accounts.models import Organisation
+from sanbao.accounts.roles import OrgKind, require
+from sanbao.catalog.importing import VALUE_FIELDS, CleanRow, RowError, read_table, validate_rows
+from sanbao.catalog.models import ProductModel, Unit
+from sanbao.core import audit
+
+
+class ImportMode:
+    ALL_OR_NOTHING = "all_or_nothing"
+    VALID_ONLY = "valid_only"
+    CHOICES = (ALL_OR_NOTHING, VALID_ONLY)
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    mode: str
+    total_rows: int = 0
+    valid_rows: int = 0
+    created: int = 0
+    unchanged: int = 0
+    written: bool = False
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def bad_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+    def as_dict(self) -> dict:
+        return {
+            "filename": self.filename,
+            "mode": self.mode,
+            "total_rows": self.total_rows,
+            "valid_rows": self.valid_rows,
+            "bad_rows": self.bad_rows,
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "written": self.written,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def _existing(serials: list[str]) -> dict[str, tuple]:
+    """Current values of the serials already registered, fetched in chunks."""
+    found: dict[str, tuple] = {}
+    step = 900  # below SQLite's oldest bound-variable limit
+    for start in range(0, len(serials), step):
+        chunk = serials[start : start + step]
+        for row in Unit.objects.filter(serial__in=chunk).values_list("serial", *VALUE_FIELDS):
+            found[row[0]] = tuple(row[1:])
+    return found
+
+
+def unit_import(
+    *,
+    actor,
+    data: bytes,
+    filename: str,
+    mode: str = ImportMode.ALL_OR_NOTHING,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ImportReport:
+    """Register sold units from a CSV or XLSX file.
+
+    Every row is validated before anything is written. With ``all_or_nothing``
+    (the default) one bad row means nothing is written; with ``valid_only`` the
+    good rows are written and the bad ones reported. A row whose serial is
+    already registered with the same data is unchanged, so re-importing a file
+    changes nothing; with different data it is a row error (the registry is
+    never silently overwritten). Rows are written with ``bulk_create`` in
+    batches, and one audit event records the import. ``actor`` None is a
+    system job (command line, demo data).
+    """
+    if actor is not None:
+        require(actor, "units.import")
+    if mode not in ImportMode.CHOICES:
+        mode = ImportMode.ALL_OR_NOTHING
+    header, rows = read_table(data, filename)
+    model_ids = dict(ProductModel.objects.values_list("code", "id"))
+    org_ids = dict(
+        Organisation.objects.filter(kind__in=[OrgKind.AGENT, OrgKind.ENTERPRISE]).values_list(
+            "code", "id"
+        )
+    )
+    validation = validate_rows(
+        header,
+        rows,
+        model_ids=model_ids,
+        org_ids=org_ids,
+        progress=(lambda n: progress("validate", n, 0)) if progress else None,
+    )
+    report = ImportReport(filename=filename, mode=mode, total_rows=validation.total)
+    errors = list(validation.errors)
+
+    existing = _existing([r.serial for r in validation.clean])
+    to_create: list[CleanRow] = []
+    for row in validation.clean:
+        current = existing.get(row.serial)
+        if current is None:
+            to_create.append(row)
+        elif current == row.values():
+            report.unchanged += 1
+        else:
+            differing = [
+                name
+                for name, a, b in zip(VALUE_FIELDS, current, row.values(), strict=True)
+                if a != b
+            ]
+            errors.append(
+                RowError(
+                    row.row,
+                    "serial",
+                    "unit.serial_registered_differently",
+                    {
+                        "value": row.serial,
+                        "columns": ", ".join(d.removesuffix("_id") for d in differing),
+                    },
+                )
+            )
+    errors.sort(key=lambda e: (e.row, e.column))
+    report.errors = errors
+    report.valid_rows = report.total_rows - report.bad_rows
+
+    if errors and mode == ImportMode.ALL_OR_NOTHING:
+        return report
+    batch = settings.SANBAO_IMPORT_BATCH_SIZE
+    with transaction.atomic():
+        for start in range(0, len(to_create), batch):
+            chunk = to_create[start : start + batch]
+            Unit.objects.bulk_create(
+                [
+                    Unit(
+                        serial=r.serial,
+                        model_id=r.model_id,
+                        sale_date=r.sale_date,
+                        region=r.region,
+                        authorised_channel=r.authorised_channel,
+                        channel_org_id=r.channel_org_id,
+                        warranty_card_no=r.warranty_card_no,
+                    )
+                    for r in chunk
+                ],
+                batch_size=batch,
+            )
+            if progress:
+                progress("write", start + len(chunk), len(to_create))
+        report.created = len(to_create)
+        report.written = True
+        if report.created:
+            audit.record_many(
+                actor=actor,
+                action="unit.imported",
+                target_model=Unit,
+                count=report.created,
+                data={
+                    "filename": filename,
+                    "mode": mode,
+                    "created": report.created,
+                    "unchanged": report.unchanged,
+                    "bad_rows": report.bad_rows,
+                },
+            )
+    return report

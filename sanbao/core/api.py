@@ -1,0 +1,78 @@
+"""Shared API pieces: the error envelope schema, auth, pagination."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from django.conf import settings
+from django.utils import translation
+from ninja import Schema
+from ninja.security import APIKeyCookie, HttpBearer
+
+T = TypeVar("T")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+    params: dict[str, str] = {}
+
+
+# Every operation declares these so the OpenAPI document is honest.
+COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, 409: ErrorOut, **COMMON_ERRORS}
+
+
+def _activate_user_language(request, user) -> None:
+    # An explicit Accept-Language from an integration wins over the saved preference.
+    if "HTTP_ACCEPT_LANGUAGE" not in request.META and user.language:
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer sbk_…`` with a token the user created in the UI."""
+
+    def authenticate(self, request, token):
+        from sanbao.accounts.services import token_authenticate
+
+        user = token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        _activate_user_language(request, user)
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser session (CSRF-checked on writes), as used by htmx pages."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+class Page(Schema, Generic[T]):
+    count: int
+    page: int
+    page_size: int
+    items: list[T]
+
+
+def paginate(queryset, *, page: int, page_size: int | None) -> dict:
+    size = page_size or settings.SANBAO_API_PAGE_SIZE
+    size = max(1, min(size, settings.SANBAO_API_MAX_PAGE_SIZE))
+    page = max(1, page)
+    count = queryset.count()
+    start = (page - 1) * size
+    return {
+        "count": count,
+        "page": page,
+        "page_size": size,
+        "items": list(queryset[start : start + size]),
+    }

@@ -1,0 +1,13 @@
+"""The navigation, by permission: one list so every page shows the same menu."""
+
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, permission or None for every logged-in user)
+NAVIGATION = [
+    ("home", _("Home"), None),
+    ("catalog:category_list", _("Categories"), "catalog.view"),
+    ("catalog:model_list", _("Product models"), "catalog.view"),
+    ("catalog:unit_list", _("Units"), "units.view"),
+    ("catalog:unit_import", _("Import units"), "units.import"),
+    ("accounts:organisation_list", _("Organisations"), "organisations.view"),
+]

@@ -1,0 +1,28 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from sanbao.accounts.roles import PLATFORM_ROLES, Role, can
+
+
+@login_required
+def home(request):
+    """The home page, by role: shortcuts to what this role does most."""
+    user = request.user
+    if user.role in PLATFORM_ROLES:
+        audience = "platform"
+    elif user.role in (Role.AGENT_CLERK, Role.ENTERPRISE_CLERK):
+        audience = "return_unit"
+    elif user.role == Role.OUTLET_TECHNICIAN:
+        audience = "outlet"
+    else:
+        audience = "none"
+    context = {
+        "audience": audience,
+        "can_import": can(user, "units.import"),
+        "can_view_units": can(user, "units.view"),
+        "can_view_orgs": can(user, "organisations.view"),
+    }
+    from sanbao.catalog.selectors import home_figures
+
+    context.update(home_figures(actor=user))
+    return render(request, "core/home.html", context)
