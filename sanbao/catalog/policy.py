@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -65,3 +67,20 @@ def region_in_scope(region: str) -> bool:
     """I.1: the policy covers products sold in mainland China; Hong Kong, Macau,
     Taiwan and overseas sales are out of scope."""
     return region == MAINLAND
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day when it is shorter
+    (31 January + 1 month is 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def warranty_last_day(sale_date: dt.date | None, months: int) -> dt.date | None:
+    """I.2: the warranty runs for the category's ``months`` from the sale date;
+    the last day covered is the day before the same date ``months`` later
+    (sold 2024-03-15 with 12 months: covered up to and including 2025-03-14)."""
+    if sale_date is None:
+        return None
+    return add_months(sale_date, months) - dt.timedelta(days=1)

@@ -35,19 +35,26 @@ class DomainError(Exception):
         self.params = params or {}
         super().__init__(self.code)
 
-    @property
-    def message(self) -> str:
-        text = force_str(self._message)
+    def _format(self, text: Any) -> str:
+        text = force_str(text)
         if self.params:
             with contextlib.suppress(KeyError, TypeError, ValueError):
                 text = text % self.params
         return text
 
+    @property
+    def message(self) -> str:
+        return self._format(self._message)
+
+    def field_messages(self) -> dict[str, list[str]]:
+        """Per-field messages in the active language, with the params filled in."""
+        return {name: [self._format(m) for m in msgs] for name, msgs in self.fields.items()}
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "message": self.message,
-            "fields": {name: [force_str(m) for m in msgs] for name, msgs in self.fields.items()},
+            "fields": self.field_messages(),
             "params": {k: force_str(v) for k, v in self.params.items()},
         }
 

@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from sanbao.catalog.models import Category, ProductModel, Unit
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name_en",
+        "name_zh",
+        "warranty_months",
+        "return_window_days",
+        "exchange_window_days",
+        "must_be_bundled",
+    )
+    search_fields = ("code", "name_en", "name_zh")
+
+
+@admin.register(ProductModel)
+class ProductModelAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name_en",
+        "name_zh",
+        "category",
+        "capacity_mah",
+        "rated_output_w",
+        "port_count",
+        "battery_life_h",
+        "is_active",
+    )
+    list_filter = ("category", "is_active")
+    list_select_related = ("category",)
+    search_fields = ("code", "name_en", "name_zh")
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = (
+        "serial",
+        "model",
+        "channel_org",
+        "authorised_channel",
+        "sale_date",
+        "region",
+        "warranty_card_no",
+    )
+    list_filter = ("region", "authorised_channel", "model__category")
+    list_select_related = ("model", "model__category", "channel_org")
+    search_fields = ("serial",)
+    autocomplete_fields = ("model", "channel_org")
+    date_hierarchy = "sale_date"
+    show_full_result_count = False  # the registry is large; skip the second COUNT(*)

@@ -1,0 +1,118 @@
+"""Forms of the catalog pages. They only parse; rules live in selectors and services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sanbao.catalog.models import Region
+from sanbao.catalog.services import ImportMode
+
+ANY = ("", _("Any"))
+
+
+def code_choices(rows, *, blank=ANY) -> list[tuple[str, str]]:
+    """Select choices from catalog rows the view fetched for the actor."""
+    return [blank, *((row.code, f"{row.code} · {row.name}") for row in rows)]
+
+
+class ModelFilterForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or name")}),
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = code_choices(categories)
+
+
+class ReplacementCheckForm(forms.Form):
+    candidate = forms.ChoiceField(label=_("Replacement model"))
+
+    def __init__(self, *args, models=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].choices = code_choices(models, blank=("", _("Choose a model…")))
+
+
+class UnitLookupForm(forms.Form):
+    lookup = forms.CharField(
+        label=_("Serial number"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Exact serial number"), "autocomplete": "off"}
+        ),
+    )
+
+
+class UnitFilterForm(forms.Form):
+    serial = forms.CharField(
+        label=_("Serial starts with"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    model = forms.ChoiceField(label=_("Model"), required=False)
+    region = forms.ChoiceField(
+        label=_("Region of sale"), required=False, choices=[ANY, *Region.choices]
+    )
+    channel_org = forms.CharField(
+        label=_("Sold through (code)"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    authorised = forms.TypedChoiceField(
+        label=_("Authorised channel"),
+        required=False,
+        choices=[ANY, ("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+    )
+    sold_from = forms.DateField(
+        label=_("Sold from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sold_to = forms.DateField(
+        label=_("Sold to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, categories=(), models=(), channel_filter=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = code_choices(categories)
+        self.fields["model"].choices = code_choices(models)
+        if not channel_filter:  # an agent or enterprise only sees its own units
+            del self.fields["channel_org"]
+
+    def filters(self) -> dict:
+        """The filters that parsed; a field with an error is left out (and shown)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
+
+
+class UnitImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_("UTF-8 or GB18030 CSV, or an Excel workbook (first sheet)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+    mode = forms.ChoiceField(
+        label=_("If some rows are not valid"),
+        choices=[
+            (ImportMode.ALL_OR_NOTHING, _("All or nothing: import nothing, show the errors")),
+            (ImportMode.VALID_ONLY, _("Import only the valid rows, report the others")),
+        ],
+        initial=ImportMode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )
+    # The "import only the valid rows" button under a rejected report sends this.
+    retry_valid_only = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("retry_valid_only"):
+            data["mode"] = ImportMode.VALID_ONLY
+        return data
