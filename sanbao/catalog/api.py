@@ -82,11 +82,8 @@ def list_units(request, filters: Query[UnitFilters]):
     return paginate(qs, page=filters.page, page_size=filters.page_size)
 
 
-@router.get("/units/{serial}", response={200: UnitOut, **COMMON_ERRORS}, operation_id="get_unit")
-def get_unit(request, serial: str):
-    return selectors.unit_get(actor=request.auth, serial=serial)
-
-
+# Registered before "/units/{serial}": Django matches URL patterns in order, and
+# "units/<serial>" would otherwise take POST /units/import and answer 405.
 @router.post(
     "/units/import",
     response={
@@ -117,6 +114,11 @@ def import_units(
             "report": report.as_dict(),
         }
     return report.as_dict()
+
+
+@router.get("/units/{serial}", response={200: UnitOut, **COMMON_ERRORS}, operation_id="get_unit")
+def get_unit(request, serial: str):
+    return selectors.unit_get(actor=request.auth, serial=serial)
 
 
 __all__ = ["ErrorOut"]

@@ -10,7 +10,14 @@ from django.db import transaction
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import OrgKind, require
-from sanbao.catalog.importing import VALUE_FIELDS, CleanRow, RowError, read_table, validate_rows
+from sanbao.catalog.importing import (
+    COLUMNS,
+    VALUE_FIELDS,
+    CleanRow,
+    RowError,
+    read_table,
+    validate_rows,
+)
 from sanbao.catalog.models import ProductModel, Unit
 from sanbao.core import audit
 
@@ -126,7 +133,8 @@ def unit_import(
                     },
                 )
             )
-    errors.sort(key=lambda e: (e.row, e.column))
+    order = {name: i for i, name in enumerate(COLUMNS)}
+    errors.sort(key=lambda e: (e.row, order.get(e.column, len(order))))
     report.errors = errors
     report.valid_rows = report.total_rows - report.bad_rows
 
