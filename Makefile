@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 # The development server runs with DEBUG on unless told otherwise (no secret needed).
 export SANBAO_DEBUG ?= 1
 
-.PHONY: run test lint fmt migrate demo messages constraints clean help
+.PHONY: run test lint fmt migrate demo messages constraints clean help bench
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve http://$(HOST)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make fmt    - ruff format and fix"
 	@echo "make messages - extract and compile translations"
+	@echo "make bench  - time the unit import against a raw INSERT floor (bench/README.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +52,11 @@ fmt: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 
 messages: $(VENV)/.installed-dev
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=static
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=static --ignore='*/tests/*' --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+bench: $(VENV)/.installed-base
+	$(BIN)/python bench/bench_import.py $(BENCH_ARGS)
 
 constraints: $(VENV)/.installed-dev
 	$(BIN)/pip freeze --exclude-editable | sed '1i # Pinned versions that CI and make install (pip -c). Refresh: make constraints' > requirements/constraints.txt

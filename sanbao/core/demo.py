@@ -1,0 +1,488 @@
+"""Demo data for ``make run``: the brand's after-sales centre, its partners, one
+login per role, a small catalog and 2,000 sold units.
+
+Loading is idempotent: whatever already exists (matched by its code or
+username) is left as it is, so running ``load_demo`` twice changes nothing and
+fails on nothing. Users and organisations go through the accounts services and
+units through ``unit_import`` (the same bulk path as a real file); only the
+platform organisation itself, which must exist before anyone can create
+organisations, and the catalog (which has no create service yet) are written
+directly.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+DEMO_PASSWORD = "sanbao-demo-2026"
+DEMO_URL = "http://127.0.0.1:8000"
+UNIT_COUNT = 2_000
+SALES_SPAN_DAYS = 548  # about 18 months back from today
+SEED = 2026
+
+PLATFORM_CODE = "SB-ASC"
+
+# code, kind, English name, Chinese name, address, phone, fax, e-mail, contact
+ORGANISATIONS = [
+    {
+        "code": PLATFORM_CODE,
+        "kind": "platform",
+        "name_en": "Sanbao Brand After-Sales Service Centre",
+        "name_zh": "三宝品牌售后服务中心",
+        "address": "8F, Block B, Sanbao Technology Park, 1 Keji South Road, "
+        "Nanshan District, Shenzhen, Guangdong 518057",
+        "phone": "+86 755 8600 3000",
+        "fax": "+86 755 8600 3001",
+        "email": "after-sales@sanbao.example",
+        "contact_person": "Chen Jing 陈静",
+    },
+    {
+        "code": "AG-SZ01",
+        "kind": "agent",
+        "name_en": "Shenzhen Huaqiang Digital Trading Co., Ltd.",
+        "name_zh": "深圳华强数码贸易有限公司",
+        "address": "Room 1206, SEG Plaza, 1002 Huaqiang North Road, Futian District, Shenzhen",
+        "phone": "+86 755 8321 5566",
+        "fax": "+86 755 8321 5567",
+        "email": "service@hq-digital.example",
+        "contact_person": "Zhang Wei 张伟",
+    },
+    {
+        "code": "AG-CD01",
+        "kind": "agent",
+        "name_en": "Chengdu Tianfu Electronics Distribution Co., Ltd.",
+        "name_zh": "成都天府电子分销有限公司",
+        "address": "No. 88 Renmin South Road Section 3, Wuhou District, Chengdu, Sichuan",
+        "phone": "+86 28 8555 1200",
+        "fax": "+86 28 8555 1201",
+        "email": "aftersales@tianfu-dist.example",
+        "contact_person": "Liu Yang 刘洋",
+    },
+    {
+        "code": "EN-HZ01",
+        "kind": "enterprise",
+        "name_en": "Hangzhou Yunfan Logistics Co., Ltd.",
+        "name_zh": "杭州云帆物流有限公司",
+        "address": "No. 500 Jianghong Road, Binjiang District, Hangzhou, Zhejiang",
+        "phone": "+86 571 8677 4400",
+        "fax": "",
+        "email": "it-assets@yunfan.example",
+        "contact_person": "Wang Fang 王芳",
+    },
+    {
+        "code": "SO-GZ01",
+        "kind": "service_outlet",
+        "name_en": "Guangzhou Tianhe Authorised Service Outlet",
+        "name_zh": "广州天河授权服务网点",
+        "address": "Shop 3-12, Tianhe Computer City, 101 Tianhe Road, Tianhe District, Guangzhou",
+        "phone": "+86 20 3888 0101",
+        "fax": "+86 20 3888 0102",
+        "email": "outlet-gz@sanbao.example",
+        "contact_person": "Huang Lei 黄磊",
+    },
+]
+
+# username, role, organisation code, first name, last name, language (alternating)
+USERS = [
+    ("staff", "aftersales_staff", PLATFORM_CODE, "Min", "Zhao", "en"),
+    ("manager", "aftersales_manager", PLATFORM_CODE, "静", "陈", "zh-hans"),
+    ("commercial", "commercial_commissioner", PLATFORM_CODE, "Hao", "Sun", "en"),
+    ("service", "cs_commissioner", PLATFORM_CODE, "丽", "周", "zh-hans"),
+    ("admin", "administrator", PLATFORM_CODE, "Qiang", "Wu", "en"),
+    ("agent_sz", "agent_clerk", "AG-SZ01", "伟", "张", "zh-hans"),
+    ("agent_cd", "agent_clerk", "AG-CD01", "Yang", "Liu", "en"),
+    ("enterprise", "enterprise_clerk", "EN-HZ01", "芳", "王", "zh-hans"),
+    ("outlet", "outlet_technician", "SO-GZ01", "Lei", "Huang", "en"),
+]
+SUPERUSERS = {"admin"}  # the administrator also runs the Django admin
+
+# Return window ≤ exchange window is a database constraint (I.2).
+CATEGORIES = [
+    {
+        "code": "power-bank",
+        "name_en": "Power banks",
+        "name_zh": "移动电源",
+        "warranty_months": 12,
+        "return_window_days": 7,
+        "exchange_window_days": 15,
+        "repair_attempts_limit": 2,
+        "repair_days_limit": 30,
+        "new_warranty_on_replacement": True,
+        "required_accessories": ["data cable"],
+        "must_be_bundled": False,
+    },
+    {
+        "code": "adapter",
+        "name_en": "Chargers and adapters",
+        "name_zh": "充电器/适配器",
+        "warranty_months": 12,
+        "return_window_days": 7,
+        "exchange_window_days": 15,
+        "repair_attempts_limit": 2,
+        "repair_days_limit": 30,
+        "new_warranty_on_replacement": True,
+        "required_accessories": [],
+        "must_be_bundled": True,
+    },
+    {
+        "code": "data-cable",
+        "name_en": "Data cables",
+        "name_zh": "数据线",
+        "warranty_months": 6,
+        "return_window_days": 7,
+        "exchange_window_days": 15,
+        "repair_attempts_limit": 1,
+        "repair_days_limit": 15,
+        "new_warranty_on_replacement": False,
+        "required_accessories": [],
+        "must_be_bundled": True,
+    },
+    {
+        "code": "headphones",
+        "name_en": "Headphones",
+        "name_zh": "耳机",
+        "warranty_months": 12,
+        "return_window_days": 7,
+        "exchange_window_days": 15,
+        "repair_attempts_limit": 2,
+        "repair_days_limit": 30,
+        "new_warranty_on_replacement": True,
+        "required_accessories": [],
+        "must_be_bundled": False,
+    },
+]
+
+
+def _model(code, category, name_en, name_zh, mah=None, watts=None, ports=None, hours=None):
+    return {
+        "code": code,
+        "category": category,
+        "name_en": name_en,
+        "name_zh": name_zh,
+        "capacity_mah": mah,
+        "rated_output_w": Decimal(str(watts)) if watts is not None else None,
+        "port_count": ports,
+        "battery_life_h": Decimal(str(hours)) if hours is not None else None,
+    }
+
+
+PRODUCT_MODELS = [
+    _model(
+        "PB05K",
+        "power-bank",
+        "Mini Power Bank 5000 mAh 12 W",
+        "迷你充电宝 5000毫安 12W",
+        5000,
+        12,
+        1,
+    ),
+    _model(
+        "PB10K",
+        "power-bank",
+        "Power Bank 10000 mAh 22.5 W",
+        "充电宝 10000毫安 22.5W",
+        10000,
+        22.5,
+        2,
+    ),
+    _model(
+        "PB10KM",
+        "power-bank",
+        "Magnetic Wireless Power Bank 10000 mAh 15 W",
+        "磁吸无线充电宝 10000毫安 15W",
+        10000,
+        15,
+        1,
+    ),
+    _model(
+        "PB20K",
+        "power-bank",
+        "Power Bank 20000 mAh 22.5 W",
+        "充电宝 20000毫安 22.5W",
+        20000,
+        22.5,
+        3,
+    ),
+    _model(
+        "PB20KPD",
+        "power-bank",
+        "Power Bank 20000 mAh 65 W PD",
+        "充电宝 20000毫安 65W PD快充",
+        20000,
+        65,
+        3,
+    ),
+    _model(
+        "PB30K",
+        "power-bank",
+        "Power Bank 30000 mAh 22.5 W",
+        "充电宝 30000毫安 22.5W",
+        30000,
+        22.5,
+        3,
+    ),
+    _model(
+        "PB30KPD",
+        "power-bank",
+        "Power Bank 30000 mAh 65 W PD",
+        "充电宝 30000毫安 65W PD快充",
+        30000,
+        65,
+        4,
+    ),
+    _model("AD18", "adapter", "USB-A Quick Charger 18 W", "USB-A 快充充电器 18W", None, 18, 1),
+    _model("AD20C", "adapter", "USB-C PD Charger 20 W", "USB-C PD 充电器 20W", None, 20, 1),
+    _model("AD33G", "adapter", "GaN Charger 33 W, 2 ports", "氮化镓充电器 33W 双口", None, 33, 2),
+    _model("AD65G", "adapter", "GaN Charger 65 W, 3 ports", "氮化镓充电器 65W 三口", None, 65, 3),
+    _model(
+        "AD100G", "adapter", "GaN Charger 100 W, 4 ports", "氮化镓充电器 100W 四口", None, 100, 4
+    ),
+    _model(
+        "CBAC18",
+        "data-cable",
+        "USB-A to USB-C Cable 1 m, 18 W",
+        "USB-A 转 Type-C 数据线 1米 18W",
+        None,
+        18,
+        None,
+    ),
+    _model(
+        "CBCC60",
+        "data-cable",
+        "USB-C to USB-C Cable 1 m, 60 W",
+        "Type-C 转 Type-C 数据线 1米 60W",
+        None,
+        60,
+        None,
+    ),
+    _model(
+        "CBCC100",
+        "data-cable",
+        "USB-C to USB-C Cable 2 m, 100 W",
+        "Type-C 转 Type-C 数据线 2米 100W",
+        None,
+        100,
+        None,
+    ),
+    _model(
+        "CBCL27",
+        "data-cable",
+        "USB-C to Lightning Cable 1 m, 27 W",
+        "Type-C 转 Lightning 数据线 1米 27W",
+        None,
+        27,
+        None,
+    ),
+    _model("HPT1", "headphones", "True Wireless Earbuds T1", "真无线耳机 T1", hours=6),
+    _model("HPT2ANC", "headphones", "Noise-Cancelling Earbuds T2", "主动降噪耳机 T2", hours=8),
+    _model("HPN1", "headphones", "Neckband Sports Headphones N1", "颈挂式运动耳机 N1", hours=20),
+    _model("HPH1", "headphones", "Over-Ear Wireless Headphones H1", "头戴式无线耳机 H1", hours=40),
+]
+
+# Where the demo units were sold (weights): mostly through the two agents.
+CHANNELS = [("AG-SZ01", 50), ("AG-CD01", 35), ("EN-HZ01", 15)]
+REGIONS = [("mainland", 930), ("hong_kong", 30), ("macau", 15), ("taiwan", 20), ("overseas", 5)]
+UNAUTHORISED_SHARE = 0.02
+
+
+@dataclass
+class DemoResult:
+    organisations_created: list[str] = field(default_factory=list)
+    users_created: list[str] = field(default_factory=list)
+    passwords_reset: list[str] = field(default_factory=list)
+    categories_created: int = 0
+    models_created: int = 0
+    units_created: int = 0
+    units_present: int = 0
+
+
+def unit_serial(model_code: str, number: int) -> str:
+    """The demo serial of a model's ``number``-th unit: SB + model code + 6 digits."""
+    return f"SB{model_code}{number:06d}"
+
+
+def demo_unit_rows(today: dt.date, count: int = UNIT_COUNT) -> list[dict[str, str]]:
+    """The demo units as import rows. Serials are the same on every run (a fixed
+    seed); sale dates are counted back from ``today``."""
+    rng = random.Random(SEED)
+    codes = [m["code"] for m in PRODUCT_MODELS]
+    numbers = dict.fromkeys(codes, 0)
+    channel_codes, channel_weights = zip(*CHANNELS, strict=True)
+    region_codes, region_weights = zip(*REGIONS, strict=True)
+    rows = []
+    for _ in range(count):
+        code = rng.choice(codes)
+        numbers[code] += 1
+        authorised = rng.random() >= UNAUTHORISED_SHARE
+        rows.append(
+            {
+                "serial": unit_serial(code, numbers[code]),
+                "model_code": code,
+                "sale_date": (
+                    today - dt.timedelta(days=rng.randrange(SALES_SPAN_DAYS))
+                ).isoformat(),
+                "region": rng.choices(region_codes, region_weights)[0],
+                "authorised_channel": "yes" if authorised else "no",
+                # A unit sold outside the authorised channels has no known dealer.
+                "channel_org_code": rng.choices(channel_codes, channel_weights)[0]
+                if authorised
+                else "",
+                "warranty_card_no": f"WC{rng.randrange(10**9):09d}" if authorised else "",
+            }
+        )
+    return rows
+
+
+def _units_csv(rows: list[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def _ensure_user(result: DemoResult, orgs: dict, spec: tuple):
+    from sanbao.accounts.models import User
+    from sanbao.accounts.services import user_create
+
+    username, role, org_code, first_name, last_name, language = spec
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        superuser = username in SUPERUSERS
+        user = user_create(
+            actor=None,
+            organisation=orgs[org_code],
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            first_name=first_name,
+            last_name=last_name,
+            email=f"{username}@sanbao.example",
+            language=language,
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
+        result.users_created.append(username)
+    elif not user.check_password(DEMO_PASSWORD):
+        # The printed logins must work, so a changed demo password is put back.
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        result.passwords_reset.append(username)
+    return user
+
+
+def load(*, today: dt.date | None = None) -> DemoResult:
+    """Create whatever part of the demo data is missing; return what was done."""
+    from sanbao.accounts.models import Organisation
+    from sanbao.accounts.services import organisation_create
+    from sanbao.catalog.models import Category, ProductModel
+    from sanbao.catalog.selectors import unit_list
+    from sanbao.catalog.services import ImportMode, unit_import
+
+    today = today or timezone.localdate()
+    result = DemoResult()
+    with transaction.atomic():
+        platform_spec = ORGANISATIONS[0]
+        # Bootstrap: organisation_create needs an administrator, who needs this row.
+        platform, created = Organisation.objects.get_or_create(
+            code=platform_spec["code"], defaults=platform_spec
+        )
+        orgs = {platform.code: platform}
+        if created:
+            result.organisations_created.append(platform.code)
+        admin_spec = next(u for u in USERS if u[0] in SUPERUSERS)
+        admin = _ensure_user(result, orgs, admin_spec)
+
+        for spec in ORGANISATIONS[1:]:
+            org = Organisation.objects.filter(code=spec["code"]).first()
+            if org is None:
+                org = organisation_create(actor=admin, **spec)
+                result.organisations_created.append(org.code)
+            orgs[org.code] = org
+        for spec in USERS:
+            if spec is not admin_spec:
+                _ensure_user(result, orgs, spec)
+
+        categories = {}
+        for spec in CATEGORIES:
+            category, created = Category.objects.get_or_create(code=spec["code"], defaults=spec)
+            categories[category.code] = category
+            result.categories_created += created
+        for spec in PRODUCT_MODELS:
+            defaults = {**spec, "category": categories[spec["category"]]}
+            _model_row, created = ProductModel.objects.get_or_create(
+                code=spec["code"], defaults=defaults
+            )
+            result.models_created += created
+
+        rows = demo_unit_rows(today)
+        present = set(
+            unit_list(actor=admin, serial="SB")
+            .filter(serial__in=[r["serial"] for r in rows])
+            .values_list("serial", flat=True)
+        )
+        missing = [r for r in rows if r["serial"] not in present]
+        result.units_present = len(present)
+        if missing:
+            report = unit_import(
+                actor=None,
+                data=_units_csv(missing),
+                filename="demo-units.csv",
+                mode=ImportMode.ALL_OR_NOTHING,
+            )
+            if report.errors:  # pragma: no cover - the demo rows are valid by construction
+                first = report.errors[0]
+                raise RuntimeError(f"demo units rejected: row {first.row}: {first.message}")
+            result.units_created = report.created
+    return result
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    organisation: str
+    language: str
+    present: bool
+
+
+def logins() -> list[DemoLogin]:
+    """The demo logins, in the order of ``USERS``, as they are in the database."""
+    from sanbao.accounts.models import User
+    from sanbao.accounts.roles import Role
+
+    users = {
+        u.username: u
+        for u in User.objects.select_related("organisation").filter(
+            username__in=[spec[0] for spec in USERS]
+        )
+    }
+    names = {spec["code"]: spec["name_en"] for spec in ORGANISATIONS}
+    out = []
+    for username, role, org_code, *_names, language in USERS:
+        user = users.get(username)
+        if user is not None:
+            role, language = user.role, user.language
+            if user.organisation is not None:
+                org_code = user.organisation.code
+                names[org_code] = user.organisation.name_en
+        out.append(
+            DemoLogin(
+                username=username,
+                password=DEMO_PASSWORD,
+                role=str(Role(role).label) if role in Role.values else role,
+                organisation=names.get(org_code, org_code),
+                language=language,
+                present=user is not None,
+            )
+        )
+    return out
