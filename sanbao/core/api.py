@@ -70,9 +70,6 @@ def paginate(queryset, *, page: int, page_size: int | None) -> dict:
     page = max(1, page)
     count = queryset.count()
     start = (page - 1) * size
-    return {
-        "count": count,
-        "page": page,
-        "page_size": size,
-        "items": list(queryset[start : start + size]),
-    }
+    # A page past the end is empty, not an error (and never a huge OFFSET).
+    items = list(queryset[start : start + size]) if start < count else []
+    return {"count": count, "page": page, "page_size": size, "items": items}

@@ -5,7 +5,9 @@ envelope. A page that wants to show the error inside a form catches it itself.
 """
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from sanbao.core.errors import DomainError, NotAuthenticated
 
@@ -27,4 +29,50 @@ class DomainErrorMiddleware:
             "core/error.html",
             {"error": exception.as_dict(), "status": exception.status},
             status=exception.status,
+        )
+
+
+class RejectNulMiddleware:
+    """Refuse text containing a NUL character with 422 instead of letting it reach
+    the database: PostgreSQL cannot store NUL in text and would raise (a 500).
+
+    Looks at the path, the query string, url-encoded and JSON bodies, and the text
+    fields of multipart forms (uploaded files may contain NUL bytes: XLSX does).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("multipart/form-data"):
+            return any("\x00" in v for _k, values in request.POST.lists() for v in values)
+        body = request.body
+        if content_type.startswith("application/json"):
+            return b"\\u0000" in body or b"\x00" in body
+        return b"\x00" in body or b"%00" in body
+
+    @staticmethod
+    def _refuse(request):
+        message = _("The request contains a NUL character, which is not allowed in text.")
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"code": "core.request_invalid", "message": message, "fields": {}, "params": {}},
+                status=422,
+            )
+        return render(
+            request,
+            "core/error.html",
+            {"error": {"code": "core.request_invalid", "message": message}, "status": 422},
+            status=422,
         )
