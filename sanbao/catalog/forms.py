@@ -77,7 +77,7 @@ class UnitFilterForm(forms.Form):
         label=_("Sold from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sold_to = forms.DateField(
-        label=_("Sold to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Sold until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, categories=(), models=(), channel_filter=True, **kwargs):
