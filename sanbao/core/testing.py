@@ -1,0 +1,441 @@
+"""The test cast and the helpers every app's tests reuse.
+
+The cast
+--------
+The root ``conftest.py`` turns the tables below into named pytest fixtures:
+organisations ``platform_org``, ``agent_a``, ``agent_b``, ``enterprise_c``,
+``outlet_d`` and one user per role (``platform_staff``, ``platform_manager``,
+``administrator``, ``commercial_commissioner``, ``cs_commissioner``,
+``agent_a_clerk``, ``agent_b_clerk``, ``enterprise_clerk``, ``outlet_tech``). Users
+are created through ``sanbao.accounts.services.user_create`` so a cast member is a
+user the application itself could have made. The ``cast`` fixture gives attribute
+access to any fixture by name (``cast.agent_a_clerk``, ``cast.unit_of_agent_a``),
+created on first use.
+
+Clients
+-------
+``api_client_for(user)`` is a ``django.test.Client`` that authenticates every
+request with a real API token (``Authorization: Bearer sbk_…``);
+``login_client_for(user)`` is one with a logged-in browser session. Both take
+``language="zh-hans"`` to send an ``Accept-Language`` header.
+
+The permission matrix
+---------------------
+Declare each endpoint once as a :class:`Case` and let :func:`matrix` generate one
+test per endpoint × {anonymous, each cast member}. The expected answer of each
+member follows from the declaration:
+
+* anonymous: 401 with the error envelope for ``/api/`` URLs, a redirect to the
+  login page for UI URLs;
+* a role outside ``allowed_roles``: 403;
+* a right role in an organisation other than ``owner_org`` (unless the role is
+  one of ``cross_org_roles``, by default the platform's): 404 — never 403, so a
+  record's existence does not leak;
+* otherwise ``expect_ok``.
+
+Usage, in ``sanbao/<app>/tests/test_api.py``::
+
+    from sanbao.core.testing import Case, check, matrix
+
+    CASES = [
+        Case("list_units", "GET", "/api/v1/units", allowed_roles=UNITS_VIEW),
+        Case(
+            "get_unit",
+            "GET",
+            lambda cast: f"/api/v1/units/{cast.unit_of_agent_a.serial}",
+            allowed_roles=UNITS_VIEW,
+            owner_org="agent_a",
+        ),
+        Case(
+            "create_organisation",
+            "POST",
+            "/api/v1/organisations",
+            allowed_roles={Role.ADMINISTRATOR},
+            expect_ok=201,
+            body=lambda cast: {"code": "AG-NEW", ...},
+        ),
+    ]
+
+    @pytest.mark.parametrize("row", matrix(CASES))
+    def test_each_endpoint_answers_each_member_of_the_cast_as_declared(cast, row):
+        check(cast, row)
+
+UI pages are declared the same way with their URL (``lambda cast:
+reverse("claims:detail", args=[cast.claim_of_agent_a.pk])``); they are requested
+with a session client and form-encoded bodies. ``assert_every_operation_has_a_case``
+makes an app's test fail when an API operation is added without a case.
+
+Query counts
+------------
+:func:`assert_list_queries_flat` proves a list endpoint's query count does not
+grow with its rows. For an absolute ceiling, warm the client up once (the first
+token request records ``last_used_at``) and then use pytest-django's fixture::
+
+    client.get(url)
+    with django_assert_max_num_queries(4):
+        client.get(url)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from sanbao.accounts.roles import PLATFORM_ROLES, OrgKind, Role
+
+CAST_PASSWORD = "cast-password-2026"
+
+# fixture name -> fields of the organisation
+CAST_ORGS: dict[str, dict[str, str]] = {
+    "platform_org": {
+        "code": "SB-PLATFORM",
+        "kind": OrgKind.PLATFORM,
+        "name_en": "Sanbao After-Sales Service Centre",
+        "name_zh": "三宝售后服务中心",
+    },
+    "agent_a": {
+        "code": "AG-A",
+        "kind": OrgKind.AGENT,
+        "name_en": "Agent A Digital Trading",
+        "name_zh": "甲数码贸易",
+    },
+    "agent_b": {
+        "code": "AG-B",
+        "kind": OrgKind.AGENT,
+        "name_en": "Agent B Electronics",
+        "name_zh": "乙电子",
+    },
+    "enterprise_c": {
+        "code": "EN-C",
+        "kind": OrgKind.ENTERPRISE,
+        "name_en": "Enterprise C Logistics",
+        "name_zh": "丙物流",
+    },
+    "outlet_d": {
+        "code": "SO-D",
+        "kind": OrgKind.SERVICE_OUTLET,
+        "name_en": "Service Outlet D",
+        "name_zh": "丁维修网点",
+    },
+}
+
+
+@dataclass(frozen=True)
+class CastUser:
+    org: str  # fixture name of the organisation
+    role: str
+
+
+# fixture name (also the username) -> organisation and role
+CAST_USERS: dict[str, CastUser] = {
+    "platform_staff": CastUser("platform_org", Role.AFTERSALES_STAFF),
+    "platform_manager": CastUser("platform_org", Role.AFTERSALES_MANAGER),
+    "administrator": CastUser("platform_org", Role.ADMINISTRATOR),
+    "commercial_commissioner": CastUser("platform_org", Role.COMMERCIAL_COMMISSIONER),
+    "cs_commissioner": CastUser("platform_org", Role.CS_COMMISSIONER),
+    "agent_a_clerk": CastUser("agent_a", Role.AGENT_CLERK),
+    "agent_b_clerk": CastUser("agent_b", Role.AGENT_CLERK),
+    "enterprise_clerk": CastUser("enterprise_c", Role.ENTERPRISE_CLERK),
+    "outlet_tech": CastUser("outlet_d", Role.OUTLET_TECHNICIAN),
+}
+
+
+def make_cast_org(name: str):
+    from sanbao.accounts.tests.factories import OrganisationFactory
+
+    return OrganisationFactory(**CAST_ORGS[name])
+
+
+def make_cast_user(name: str, organisation):
+    from sanbao.accounts.services import user_create
+
+    member = CAST_USERS[name]
+    return user_create(
+        actor=None,
+        organisation=organisation,
+        username=name,
+        password=CAST_PASSWORD,
+        role=member.role,
+        first_name=name.replace("_", " ").title(),
+        email=f"{name}@sanbao.test",
+    )
+
+
+class Cast:
+    """Attribute access to fixtures by name, created on first use: ``cast.agent_a``."""
+
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        self._request = request
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._request.getfixturevalue(name)
+
+
+# ---------------------------------------------------------------------------
+# Clients
+
+
+def _headers(language: str | None) -> dict[str, str]:
+    return {"Accept-Language": language} if language else {}
+
+
+def api_client_for(user, *, language: str | None = None) -> Client:
+    """A client sending ``Authorization: Bearer <token>`` with a fresh real API
+    token of ``user`` (made by ``accounts.services.token_create``). The token row
+    is ``client.api_token``."""
+    from sanbao.accounts.services import token_create
+
+    token, raw = token_create(actor=user, name=f"test-{uuid.uuid4().hex[:12]}")
+    client = Client(headers={"Authorization": f"Bearer {raw}", **_headers(language)})
+    client.api_token = token
+    client.raw_token = raw
+    return client
+
+
+def login_client_for(user, *, language: str | None = None) -> Client:
+    """A client with a logged-in session (``force_login``), as a browser has."""
+    client = Client(headers=_headers(language))
+    client.force_login(user)
+    return client
+
+
+def anonymous_client(*, language: str | None = None) -> Client:
+    return Client(headers=_headers(language))
+
+
+# ---------------------------------------------------------------------------
+# Error envelope
+
+ENVELOPE_KEYS = {"code", "message", "fields", "params"}
+
+
+def assert_envelope(response, status: int, code: str | None = None) -> dict:
+    """``response`` is ``status`` with the JSON error envelope (and ``code``, if
+    given); returns the body."""
+    assert response.status_code == status, (
+        f"expected {status}, got {response.status_code}: {response.content[:500]!r}"
+    )
+    body = response.json()
+    assert set(body) >= ENVELOPE_KEYS, f"not the error envelope: {body}"
+    assert isinstance(body["code"], str) and re.fullmatch(r"[a-z_]+\.[a-z0-9_]+", body["code"])
+    assert isinstance(body["message"], str) and body["message"]
+    assert isinstance(body["fields"], dict)
+    assert isinstance(body["params"], dict)
+    if code is not None:
+        assert body["code"] == code, f"expected code {code}, got {body}"
+    return body
+
+
+def is_login_redirect(response) -> bool:
+    login = resolve_url(settings.LOGIN_URL)
+    return response.status_code == 302 and response.url.split("?")[0] == login
+
+
+# ---------------------------------------------------------------------------
+# The permission matrix
+
+
+@dataclass(frozen=True)
+class Case:
+    """One endpoint, declared for the permission matrix.
+
+    ``url`` is a string or a callable taking the :class:`Cast`. ``owner_org`` is
+    the fixture name of the organisation owning the record the URL touches, or
+    None for global or self-scoped endpoints (lists are None: they filter rather
+    than refuse). ``body`` is a dict or a callable taking the cast (return fresh
+    upload objects on each call). ``via`` forces the client: "token" or
+    "session"; by default /api/ URLs use a token, the others a session.
+    ``body_format`` is "json", "multipart" or "form" (default json for the API,
+    form for pages). ``cross_org_roles`` see every organisation's records.
+    ``on_ok`` is called with (response, cast) after a success, for extra checks.
+    """
+
+    name: str
+    method: str
+    url: str | Callable[[Cast], str]
+    allowed_roles: Iterable[str]
+    owner_org: str | None = None
+    expect_ok: int = 200
+    body: Any = None
+    cross_org_roles: Iterable[str] = PLATFORM_ROLES
+    via: str | None = None
+    body_format: str | None = None
+    on_ok: Callable[[Any, Cast], None] | None = field(default=None, compare=False)
+
+    def expected(self, who: str | None) -> int | None:
+        """The status ``who`` (a cast user name; None is anonymous) must get;
+        None for anonymous, whose answer depends on the URL's kind."""
+        if who is None:
+            return None
+        member = CAST_USERS[who]
+        if member.role not in set(self.allowed_roles):
+            return 403
+        if (
+            self.owner_org is not None
+            and member.org != self.owner_org
+            and member.role not in set(self.cross_org_roles)
+        ):
+            return 404
+        return self.expect_ok
+
+    def resolve_url(self, cast: Cast) -> str:
+        return self.url(cast) if callable(self.url) else self.url
+
+    def resolve_body(self, cast: Cast) -> Any:
+        return self.body(cast) if callable(self.body) else self.body
+
+
+@dataclass(frozen=True)
+class Row:
+    case: Case
+    who: str | None  # a CAST_USERS name, None for anonymous
+
+    @property
+    def expected(self) -> int | None:
+        return self.case.expected(self.who)
+
+
+def matrix(cases: Iterable[Case], users: Iterable[str] | None = None) -> list:
+    """pytest params: every case × (anonymous + every cast user), with readable ids
+    such as ``get_unit-agent_b_clerk-404``."""
+    names = list(users) if users is not None else list(CAST_USERS)
+    params = []
+    seen = set()
+    for case in cases:
+        if case.name in seen:
+            raise ValueError(f"two matrix cases are named {case.name!r}")
+        seen.add(case.name)
+        if not set(case.allowed_roles):
+            raise ValueError(f"{case.name}: no role is allowed, so nothing is proved")
+        params.append(pytest.param(Row(case, None), id=f"{case.name}-anonymous"))
+        for who in names:
+            row = Row(case, who)
+            params.append(pytest.param(row, id=f"{case.name}-{who}-{row.expected}"))
+    return params
+
+
+def _send(client: Client, case: Case, url: str, body: Any, api: bool):
+    method = case.method.lower()
+    if method in ("get", "head", "delete") and body is None:
+        return getattr(client, method)(url)
+    fmt = case.body_format or ("json" if api else "form")
+    if fmt == "json":
+        return getattr(client, method)(
+            url, data=json.dumps(body or {}), content_type="application/json"
+        )
+    # multipart and form: the test client encodes a dict as multipart/form-data
+    return getattr(client, method)(url, data=body or {})
+
+
+def check(cast: Cast, row: Row) -> Any:
+    """Send the row's request as its cast member and assert the declared answer.
+    Returns the response."""
+    case = row.case
+    url = case.resolve_url(cast)
+    api = url.startswith("/api/")
+    via = case.via or ("token" if api else "session")
+    if row.who is None:
+        client = anonymous_client()
+    else:
+        user = getattr(cast, row.who)
+        client = api_client_for(user) if via == "token" else login_client_for(user)
+    response = _send(client, case, url, case.resolve_body(cast), api)
+    where = f"{case.name} ({case.method} {url}) as {row.who or 'anonymous'}"
+    if row.who is None:
+        if api:
+            assert response.status_code == 401, f"{where}: got {response.status_code}"
+            assert_envelope(response, 401, "core.not_authenticated")
+        else:
+            assert is_login_redirect(response), (
+                f"{where}: expected a redirect to the login page, got {response.status_code}"
+            )
+        return response
+    expected = row.expected
+    assert response.status_code == expected, (
+        f"{where}: expected {expected}, got {response.status_code}: {response.content[:300]!r}"
+    )
+    if api and expected >= 400:
+        body = assert_envelope(response, expected)
+        if expected == 403:
+            assert body["code"] == "core.permission_denied", f"{where}: {body}"
+        if expected == 404:
+            assert body["code"].endswith("not_found"), f"{where}: {body}"
+    if expected == case.expect_ok and case.on_ok is not None:
+        case.on_ok(response, cast)
+    return response
+
+
+def _template_regex(path: str) -> re.Pattern:
+    parts = re.split(r"(\{[^}]+\})", path)
+    return re.compile(
+        "^" + "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts) + "$"
+    )
+
+
+def uncovered_operations(cases: Iterable[Case], cast: Cast, *, tags: Iterable[str]) -> list[str]:
+    """API operations carrying one of ``tags`` that no case requests."""
+    from config.api import api
+
+    requested = {(c.method.upper(), c.resolve_url(cast).split("?")[0]) for c in cases}
+    wanted = set(tags)
+    missing = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        pattern = _template_regex(path)
+        for method, operation in operations.items():
+            if not wanted & set(operation.get("tags", [])):
+                continue
+            if not any(m == method.upper() and pattern.match(u) for m, u in requested):
+                missing.append(f"{method.upper()} {path}")
+    return sorted(missing)
+
+
+def assert_every_operation_has_a_case(cases: Iterable[Case], cast: Cast, *, tags) -> None:
+    missing = uncovered_operations(list(cases), cast, tags=tags)
+    assert not missing, f"API operations without a permission-matrix case: {missing}"
+
+
+# ---------------------------------------------------------------------------
+# Query counts
+
+
+def count_queries(fn: Callable[[], Any]) -> tuple[int, Any]:
+    """How many SQL queries ``fn()`` runs, and its result."""
+    with CaptureQueriesContext(connection) as ctx:
+        result = fn()
+    return len(ctx.captured_queries), result
+
+
+def assert_list_queries_flat(
+    fetch: Callable[[], Any],
+    add_rows: Callable[[int], Any],
+    *,
+    ceiling: int,
+    more: int = 25,
+) -> int:
+    """``fetch()`` (a list request) runs the same number of queries, at most
+    ``ceiling``, with one row more than it started with and after a further
+    ``add_rows(more)``. Returns that number. (One row first: an empty page skips
+    the query for the items, which would hide an N+1 behind a constant.)"""
+    add_rows(1)
+    first = fetch()  # warm-up: token last-used stamp, caches
+    assert getattr(first, "status_code", 200) == 200
+    before, response = count_queries(fetch)
+    add_rows(more)
+    after, response = count_queries(fetch)
+    assert getattr(response, "status_code", 200) == 200
+    assert after == before, f"queries grew with rows: {before} -> {after}"
+    assert after <= ceiling, f"{after} queries, ceiling {ceiling}"
+    return after
