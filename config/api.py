@@ -38,15 +38,20 @@ def on_domain_error(request, exc: DomainError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+_LOCATIONS = {"body", "query", "path", "form", "file", "header", "cookie"}
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [
-            str(p)
-            for p in err.get("loc", [])
-            if p not in ("body", "query", "path", "form", "payload")
-        ]
+        loc = [str(p) for p in err.get("loc", [])]
+        # "body/query/path/form/file, then the parameter": drop where it came from,
+        # and the name of a JSON body parameter (always `payload`), keeping the field.
+        if loc and loc[0] in _LOCATIONS:
+            loc = loc[1:]
+        if len(loc) > 1 and loc[0] == "payload":
+            loc = loc[1:]
         fields.setdefault(".".join(loc) or "request", []).append(err.get("msg", ""))
     return _envelope(
         request, 422, "core.request_invalid", _("The request is not well formed."), fields

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from sanbao.accounts import selectors, services
 from sanbao.accounts.roles import PERMISSIONS, OrgKind, can
@@ -54,4 +54,4 @@ def get_organisation(request, code: str):
 )
 def create_organisation(request, payload: OrganisationIn):
     data = payload.dict()
-    return 201, services.organisation_create(actor=request.auth, **data)
+    return Status(201, services.organisation_create(actor=request.auth, **data))

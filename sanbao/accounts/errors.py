@@ -8,7 +8,10 @@ TOKEN_NAME_TAKEN = (
     _("You already have an active token named “%(name)s”."),
 )
 LANGUAGE_UNKNOWN = ("accounts.language_unknown", _("“%(language)s” is not a supported language."))
-ORG_CODE_TAKEN = ("accounts.organisation_code_taken", _("The code “%(code)s” is already used."))
+ORG_CODE_TAKEN = (
+    "accounts.organisation_code_taken",
+    _("The code “%(code_value)s” is already used."),
+)
 ROLE_NOT_FOR_KIND = (
     "accounts.role_not_for_kind",
     _("The role “%(role)s” cannot belong to an organisation of kind “%(kind)s”."),

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -100,18 +101,25 @@ def user_set_language(*, user: User, language: str) -> User:
 def organisation_create(*, actor: User, **fields) -> Organisation:
     """Create an organisation (administrator only)."""
     require(actor, "organisations.manage")
+    code = fields.get("code", "")
+    taken = field_error(
+        "code", errors.ORG_CODE_TAKEN[1], code=errors.ORG_CODE_TAKEN[0], code_value=code
+    )
+    if code and Organisation.objects.filter(code=code).exists():
+        raise taken
     org = Organisation(**fields)
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
     try:
         org.full_clean()
     except DjangoValidationError as exc:
         raise ValidationFailed(
             fields=exc.message_dict, code="accounts.organisation_invalid"
         ) from None
-    with transaction.atomic():
-        org.save()
-        audit.record(actor=actor, action="organisation.created", target=org)
+    try:
+        with transaction.atomic():
+            org.save()
+            audit.record(actor=actor, action="organisation.created", target=org)
+    except IntegrityError:  # created by someone else between the check and the insert
+        raise taken from None
     return org
 
 

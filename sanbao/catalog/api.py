@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from sanbao.catalog import selectors, services
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
@@ -82,10 +82,8 @@ def list_units(request, filters: Query[UnitFilters]):
     return paginate(qs, page=filters.page, page_size=filters.page_size)
 
 
-# Registered before "/units/{serial}": Django matches URL patterns in order, and
-# "units/<serial>" would otherwise take POST /units/import and answer 405.
 @router.post(
-    "/units/import",
+    "/unit-imports",
     response={
         200: ImportReportOut,
         400: ImportRejectedOut,
@@ -105,18 +103,23 @@ def import_units(
         actor=request.auth, data=file.read(), filename=file.name or "upload", mode=mode
     )
     if report.errors and not report.written:
-        return 400, {
-            "code": "catalog.import_rejected",
-            "message": _("%(bad)s of %(total)s rows are not valid; nothing was imported.")
-            % {"bad": report.bad_rows, "total": report.total_rows},
-            "fields": {"file": [_("See the per-row report.")]},
-            "params": {"bad_rows": str(report.bad_rows)},
-            "report": report.as_dict(),
-        }
+        return Status(
+            400,
+            {
+                "code": "catalog.import_rejected",
+                "message": _("%(bad)s of %(total)s rows are not valid; nothing was imported.")
+                % {"bad": report.bad_rows, "total": report.total_rows},
+                "fields": {"file": [_("See the per-row report.")]},
+                "params": {"bad_rows": str(report.bad_rows)},
+                "report": report.as_dict(),
+            },
+        )
     return report.as_dict()
 
 
-@router.get("/units/{serial}", response={200: UnitOut, **COMMON_ERRORS}, operation_id="get_unit")
+@router.get(
+    "/units/{path:serial}", response={200: UnitOut, **COMMON_ERRORS}, operation_id="get_unit"
+)
 def get_unit(request, serial: str):
     return selectors.unit_get(actor=request.auth, serial=serial)
 

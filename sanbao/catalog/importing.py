@@ -78,27 +78,27 @@ FALSE_WORDS = {"no", "n", "false", "0", "否", "非授权"}
 SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{2,39}$")
 
 MESSAGES = {
-    "unit.file_unreadable": _("The file could not be read as CSV or XLSX."),
-    "unit.file_empty": _("The file has no rows."),
-    "unit.file_too_large": _("The file has more than %(limit)s rows; split it."),
-    "unit.columns_missing": _("Required columns are missing: %(columns)s."),
-    "unit.value_required": _("This value is required."),
-    "unit.serial_invalid": _(
+    "catalog.file_unreadable": _("The file could not be read as CSV or XLSX."),
+    "catalog.file_empty": _("The file has no rows."),
+    "catalog.file_too_large": _("The file has more than %(limit)s rows; split it."),
+    "catalog.columns_missing": _("Required columns are missing: %(columns)s."),
+    "catalog.value_required": _("This value is required."),
+    "catalog.serial_invalid": _(
         "“%(value)s” is not a valid serial number (3–40 letters, digits, - _ / .)."
     ),
-    "unit.serial_repeated": _("Serial “%(value)s” is also on row %(other_row)s of this file."),
-    "unit.serial_registered_differently": _(
+    "catalog.serial_repeated": _("Serial “%(value)s” is also on row %(other_row)s of this file."),
+    "catalog.serial_registered_differently": _(
         "Serial “%(value)s” is already registered with different data (%(columns)s)."
     ),
-    "unit.model_unknown": _("No product model has the code “%(value)s”."),
-    "unit.date_invalid": _("“%(value)s” is not a date (use YYYY-MM-DD)."),
-    "unit.date_in_future": _("The sale date %(value)s is in the future."),
-    "unit.region_unknown": _(
+    "catalog.model_unknown": _("No product model has the code “%(value)s”."),
+    "catalog.date_invalid": _("“%(value)s” is not a date (use YYYY-MM-DD)."),
+    "catalog.date_in_future": _("The sale date %(value)s is in the future."),
+    "catalog.region_unknown": _(
         "“%(value)s” is not a region (mainland, hong_kong, macau, taiwan, overseas)."
     ),
-    "unit.boolean_invalid": _("“%(value)s” is not yes or no."),
-    "unit.organisation_unknown": _("No agent or enterprise has the code “%(value)s”."),
-    "unit.value_too_long": _("The value is longer than %(limit)s characters."),
+    "catalog.boolean_invalid": _("“%(value)s” is not yes or no."),
+    "catalog.organisation_unknown": _("No agent or enterprise has the code “%(value)s”."),
+    "catalog.value_too_long": _("The value is longer than %(limit)s characters."),
 }
 
 
@@ -176,22 +176,22 @@ def _read_csv(data: bytes):
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
-        raise file_error("unit.file_unreadable")
+        raise file_error("catalog.file_unreadable")
     if "\x00" in text:
-        raise file_error("unit.file_unreadable")
+        raise file_error("catalog.file_unreadable")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise file_error("unit.file_empty") from None
+        raise file_error("catalog.file_empty") from None
     except csv.Error:
-        raise file_error("unit.file_unreadable") from None
+        raise file_error("catalog.file_unreadable") from None
 
     def rows():
         try:
             yield from reader
         except csv.Error:
-            raise file_error("unit.file_unreadable") from None
+            raise file_error("catalog.file_unreadable") from None
 
     return [_norm_header(h) for h in header], rows()
 
@@ -202,13 +202,13 @@ def _read_xlsx(data: bytes):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
-        raise file_error("unit.file_unreadable") from None
+        raise file_error("catalog.file_unreadable") from None
     sheet = workbook.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)
     try:
         header = next(iterator)
     except StopIteration:
-        raise file_error("unit.file_empty") from None
+        raise file_error("catalog.file_empty") from None
     return [_norm_header(h) for h in header], (list(r) for r in iterator)
 
 
@@ -253,7 +253,7 @@ def validate_rows(
     passes the code → id maps), so this is fast and testable on plain values."""
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise file_error("unit.columns_missing", columns=", ".join(missing))
+        raise file_error("catalog.columns_missing", columns=", ".join(missing))
     index = {name: header.index(name) for name in COLUMNS if name in header}
     limit = settings.SANBAO_IMPORT_MAX_ROWS
     today = timezone.localdate()
@@ -267,7 +267,7 @@ def validate_rows(
             continue  # blank lines in spreadsheets are not rows
         total += 1
         if total > limit:
-            raise file_error("unit.file_too_large", limit=limit)
+            raise file_error("catalog.file_too_large", limit=limit)
         if progress and total % 1000 == 0:
             progress(total)
 
@@ -279,15 +279,15 @@ def validate_rows(
 
         serial = _text(cell("serial"))
         if not serial:
-            row_errors.append(RowError(line, "serial", "unit.value_required"))
+            row_errors.append(RowError(line, "serial", "catalog.value_required"))
         elif not SERIAL_RE.match(serial):
-            row_errors.append(RowError(line, "serial", "unit.serial_invalid", {"value": serial}))
+            row_errors.append(RowError(line, "serial", "catalog.serial_invalid", {"value": serial}))
         elif serial in seen:
             row_errors.append(
                 RowError(
                     line,
                     "serial",
-                    "unit.serial_repeated",
+                    "catalog.serial_repeated",
                     {"value": serial, "other_row": seen[serial]},
                 )
             )
@@ -297,30 +297,34 @@ def validate_rows(
         code = _text(cell("model_code"))
         model_id = model_ids.get(code)
         if not code:
-            row_errors.append(RowError(line, "model_code", "unit.value_required"))
+            row_errors.append(RowError(line, "model_code", "catalog.value_required"))
         elif model_id is None:
-            row_errors.append(RowError(line, "model_code", "unit.model_unknown", {"value": code}))
+            row_errors.append(
+                RowError(line, "model_code", "catalog.model_unknown", {"value": code})
+            )
 
         raw_date = cell("sale_date")
         sale_date = _parse_date(raw_date)
         if not _text(raw_date):
-            row_errors.append(RowError(line, "sale_date", "unit.value_required"))
+            row_errors.append(RowError(line, "sale_date", "catalog.value_required"))
         elif sale_date is None:
             row_errors.append(
-                RowError(line, "sale_date", "unit.date_invalid", {"value": _text(raw_date)})
+                RowError(line, "sale_date", "catalog.date_invalid", {"value": _text(raw_date)})
             )
         elif sale_date > today:
             row_errors.append(
-                RowError(line, "sale_date", "unit.date_in_future", {"value": sale_date.isoformat()})
+                RowError(
+                    line, "sale_date", "catalog.date_in_future", {"value": sale_date.isoformat()}
+                )
             )
 
         region_text = _text(cell("region"))
         region = REGION_ALIASES.get(region_text.lower().replace(" ", "_"))
         if not region_text:
-            row_errors.append(RowError(line, "region", "unit.value_required"))
+            row_errors.append(RowError(line, "region", "catalog.value_required"))
         elif region is None:
             row_errors.append(
-                RowError(line, "region", "unit.region_unknown", {"value": region_text})
+                RowError(line, "region", "catalog.region_unknown", {"value": region_text})
             )
 
         auth_text = _text(cell("authorised_channel")).lower()
@@ -329,7 +333,9 @@ def validate_rows(
             authorised = False
         elif auth_text and auth_text not in TRUE_WORDS:
             row_errors.append(
-                RowError(line, "authorised_channel", "unit.boolean_invalid", {"value": auth_text})
+                RowError(
+                    line, "authorised_channel", "catalog.boolean_invalid", {"value": auth_text}
+                )
             )
 
         org_code = _text(cell("channel_org_code"))
@@ -339,14 +345,17 @@ def validate_rows(
             if org_id is None:
                 row_errors.append(
                     RowError(
-                        line, "channel_org_code", "unit.organisation_unknown", {"value": org_code}
+                        line,
+                        "channel_org_code",
+                        "catalog.organisation_unknown",
+                        {"value": org_code},
                     )
                 )
 
         card = _text(cell("warranty_card_no"))
         if len(card) > 40:
             row_errors.append(
-                RowError(line, "warranty_card_no", "unit.value_too_long", {"limit": 40})
+                RowError(line, "warranty_card_no", "catalog.value_too_long", {"limit": 40})
             )
 
         if row_errors:
@@ -365,5 +374,5 @@ def validate_rows(
             )
         )
     if total == 0:
-        raise file_error("unit.file_empty")
+        raise file_error("catalog.file_empty")
     return Validation(clean=clean, errors=errors, total=total)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import OrgKind, require
@@ -20,6 +21,12 @@ from sanbao.catalog.importing import (
 )
 from sanbao.catalog.models import ProductModel, Unit
 from sanbao.core import audit
+from sanbao.core.errors import Conflict
+
+IMPORT_CONFLICT = _(
+    "Another import registered some of these serial numbers at the same time; "
+    "nothing was written. Import the file again."
+)
 
 
 class ImportMode:
@@ -126,7 +133,7 @@ def unit_import(
                 RowError(
                     row.row,
                     "serial",
-                    "unit.serial_registered_differently",
+                    "catalog.serial_registered_differently",
                     {
                         "value": row.serial,
                         "columns": ", ".join(d.removesuffix("_id") for d in differing),
@@ -141,40 +148,45 @@ def unit_import(
     if errors and mode == ImportMode.ALL_OR_NOTHING:
         return report
     batch = settings.SANBAO_IMPORT_BATCH_SIZE
-    with transaction.atomic():
-        for start in range(0, len(to_create), batch):
-            chunk = to_create[start : start + batch]
-            Unit.objects.bulk_create(
-                [
-                    Unit(
-                        serial=r.serial,
-                        model_id=r.model_id,
-                        sale_date=r.sale_date,
-                        region=r.region,
-                        authorised_channel=r.authorised_channel,
-                        channel_org_id=r.channel_org_id,
-                        warranty_card_no=r.warranty_card_no,
-                    )
-                    for r in chunk
-                ],
-                batch_size=batch,
-            )
-            if progress:
-                progress("write", start + len(chunk), len(to_create))
-        report.created = len(to_create)
-        report.written = True
-        if report.created:
-            audit.record_many(
-                actor=actor,
-                action="unit.imported",
-                target_model=Unit,
-                count=report.created,
-                data={
-                    "filename": filename,
-                    "mode": mode,
-                    "created": report.created,
-                    "unchanged": report.unchanged,
-                    "bad_rows": report.bad_rows,
-                },
-            )
+    try:
+        with transaction.atomic():
+            for start in range(0, len(to_create), batch):
+                chunk = to_create[start : start + batch]
+                Unit.objects.bulk_create(
+                    [
+                        Unit(
+                            serial=r.serial,
+                            model_id=r.model_id,
+                            sale_date=r.sale_date,
+                            region=r.region,
+                            authorised_channel=r.authorised_channel,
+                            channel_org_id=r.channel_org_id,
+                            warranty_card_no=r.warranty_card_no,
+                        )
+                        for r in chunk
+                    ],
+                    batch_size=batch,
+                )
+                if progress:
+                    progress("write", start + len(chunk), len(to_create))
+            report.created = len(to_create)
+            report.written = True
+            if report.created:
+                audit.record_many(
+                    actor=actor,
+                    action="unit.imported",
+                    target_model=Unit,
+                    count=report.created,
+                    data={
+                        "filename": filename,
+                        "mode": mode,
+                        "created": report.created,
+                        "unchanged": report.unchanged,
+                        "bad_rows": report.bad_rows,
+                    },
+                )
+    except IntegrityError:
+        # Another import registered some of these serials since they were checked;
+        # nothing of this one was written (the transaction rolled back).
+        raise Conflict(IMPORT_CONFLICT, code="catalog.import_conflict") from None
     return report

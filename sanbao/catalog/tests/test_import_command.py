@@ -129,9 +129,9 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_every_row(catalog, tmp_
     assert list(rows[0]) == ["row", "column", "code", "message"]
     assert len(rows) == 62
     named = [(r["row"], r["column"], r["code"]) for r in rows]
-    assert named[0] == ("122", "model_code", "unit.model_unknown")
-    assert ("182", "serial", "unit.serial_repeated") in named
-    assert ("182", "region", "unit.region_unknown") in named
+    assert named[0] == ("122", "model_code", "catalog.model_unknown")
+    assert ("182", "serial", "catalog.serial_repeated") in named
+    assert ("182", "region", "catalog.region_unknown") in named
     assert all(r["message"] for r in rows)
 
 
@@ -147,7 +147,7 @@ def test_valid_only_writes_the_good_rows_and_exits_zero(catalog, tmp_path):
     assert status == 0
     assert Unit.objects.count() == 10
     assert "Bad:       1" in out
-    assert "unit.model_unknown" in report.read_text(encoding="utf-8-sig")
+    assert "catalog.model_unknown" in report.read_text(encoding="utf-8-sig")
 
 
 def test_an_unreadable_file_exits_one_with_its_error_code_and_no_traceback(catalog, tmp_path):
@@ -157,7 +157,7 @@ def test_an_unreadable_file_exits_one_with_its_error_code_and_no_traceback(catal
     status, out, err = run_import(str(source))
 
     assert status == 1
-    assert "unit.columns_missing" in err
+    assert "catalog.columns_missing" in err
     assert "Traceback" not in out + err
 
 

@@ -26,7 +26,7 @@ MODEL_IDS = {"PB10K": 1, "PB20K": 2}
 ORG_IDS = {"AG-A": 10, "EN-C": 30}
 
 # Codes proved by the tests below; the last test checks none is forgotten.
-PROVED: set[str] = {"unit.serial_registered_differently"}  # services/test_unit_import.py
+PROVED: set[str] = {"catalog.serial_registered_differently"}  # services/test_unit_import.py
 
 
 def csv_bytes(rows, header=HEADER, encoding="utf-8") -> bytes:
@@ -77,22 +77,22 @@ def test_only_the_required_columns_are_needed():
 # Row errors, one per code --------------------------------------------------------
 
 ROW_ERRORS = [
-    ("serial", "", "unit.value_required"),
-    ("serial", "ab", "unit.serial_invalid"),
-    ("serial", "SB 0001", "unit.serial_invalid"),
-    ("serial", "-SB0001", "unit.serial_invalid"),
-    ("serial", "S" * 41, "unit.serial_invalid"),
-    ("model_code", "", "unit.value_required"),
-    ("model_code", "PB99K", "unit.model_unknown"),
-    ("sale_date", "", "unit.value_required"),
-    ("sale_date", "2025-13-01", "unit.date_invalid"),
-    ("sale_date", "last spring", "unit.date_invalid"),
-    ("sale_date", "2999-01-01", "unit.date_in_future"),
-    ("region", "", "unit.value_required"),
-    ("region", "mars", "unit.region_unknown"),
-    ("authorised_channel", "maybe", "unit.boolean_invalid"),
-    ("channel_org_code", "AG-ZZ", "unit.organisation_unknown"),
-    ("warranty_card_no", "W" * 41, "unit.value_too_long"),
+    ("serial", "", "catalog.value_required"),
+    ("serial", "ab", "catalog.serial_invalid"),
+    ("serial", "SB 0001", "catalog.serial_invalid"),
+    ("serial", "-SB0001", "catalog.serial_invalid"),
+    ("serial", "S" * 41, "catalog.serial_invalid"),
+    ("model_code", "", "catalog.value_required"),
+    ("model_code", "PB99K", "catalog.model_unknown"),
+    ("sale_date", "", "catalog.value_required"),
+    ("sale_date", "2025-13-01", "catalog.date_invalid"),
+    ("sale_date", "last spring", "catalog.date_invalid"),
+    ("sale_date", "2999-01-01", "catalog.date_in_future"),
+    ("region", "", "catalog.value_required"),
+    ("region", "mars", "catalog.region_unknown"),
+    ("authorised_channel", "maybe", "catalog.boolean_invalid"),
+    ("channel_org_code", "AG-ZZ", "catalog.organisation_unknown"),
+    ("warranty_card_no", "W" * 41, "catalog.value_too_long"),
 ]
 PROVED |= {code for _column, _value, code in ROW_ERRORS}
 
@@ -125,21 +125,21 @@ def test_a_serial_repeated_in_the_file_is_an_error_on_the_later_row_naming_the_f
     rows = [GOOD, ["SB0000002", *GOOD[1:]], GOOD]
     result = validate(csv_bytes(rows))
     [error] = result.errors
-    assert (error.row, error.column, error.code) == (4, "serial", "unit.serial_repeated")
+    assert (error.row, error.column, error.code) == (4, "serial", "catalog.serial_repeated")
     assert error.params == {"value": "SB0000001", "other_row": 2}
     assert "2" in error.message
     assert [r.serial for r in result.clean] == ["SB0000001", "SB0000002"]
 
 
-PROVED.add("unit.serial_repeated")
+PROVED.add("catalog.serial_repeated")
 
 
 def test_row_error_as_dict_is_what_the_api_reports():
-    error = RowError(5, "region", "unit.region_unknown", {"value": "mars"})
+    error = RowError(5, "region", "catalog.region_unknown", {"value": "mars"})
     assert error.as_dict() == {
         "row": 5,
         "column": "region",
-        "code": "unit.region_unknown",
+        "code": "catalog.region_unknown",
         "message": "“mars” is not a region (mainland, hong_kong, macau, taiwan, overseas).",
     }
 
@@ -223,12 +223,12 @@ def test_sn_is_an_alias_of_serial_and_columns_may_come_in_any_order():
 def test_missing_required_columns_are_one_file_error_naming_them():
     with pytest.raises(ValidationFailed) as caught:
         validate(csv_bytes([GOOD[:2]], header=HEADER[:2]))
-    assert caught.value.code == "unit.columns_missing"
+    assert caught.value.code == "catalog.columns_missing"
     assert caught.value.params == {"columns": "sale_date, region"}
     assert list(caught.value.fields) == ["file"]
 
 
-PROVED.add("unit.columns_missing")
+PROVED.add("catalog.columns_missing")
 
 
 # Encodings and formats -----------------------------------------------------------
@@ -279,14 +279,14 @@ def test_an_xlsx_file_is_recognised_by_its_content_whatever_its_name():
 
 def test_an_xlsx_row_error_names_its_spreadsheet_row():
     result = validate(xlsx_bytes([GOOD, ["SB0000002", "PB99K", "2025-01-01", "mainland"]]))
-    assert [(e.row, e.code) for e in result.errors] == [(3, "unit.model_unknown")]
+    assert [(e.row, e.code) for e in result.errors] == [(3, "catalog.model_unknown")]
 
 
 def test_blank_lines_are_skipped_but_rows_keep_their_line_numbers():
     data = csv_bytes([GOOD, [], ["", "", ""], ["SB0000002", "PB99K", "2025-01-01", "mainland"]])
     result = validate(data)
     assert result.total == 2
-    assert [(e.row, e.code) for e in result.errors] == [(5, "unit.model_unknown")]
+    assert [(e.row, e.code) for e in result.errors] == [(5, "catalog.model_unknown")]
 
 
 def test_blank_xlsx_rows_are_skipped():
@@ -309,11 +309,11 @@ def test_blank_xlsx_rows_are_skipped():
 def test_an_unreadable_file_is_one_file_error(data, filename):
     with pytest.raises(ValidationFailed) as caught:
         validate(data, filename)
-    assert caught.value.code == "unit.file_unreadable"
+    assert caught.value.code == "catalog.file_unreadable"
     assert caught.value.status == 400
 
 
-PROVED.add("unit.file_unreadable")
+PROVED.add("catalog.file_unreadable")
 
 
 @pytest.mark.parametrize(
@@ -324,10 +324,10 @@ PROVED.add("unit.file_unreadable")
 def test_a_file_without_rows_is_refused_as_empty(data):
     with pytest.raises(ValidationFailed) as caught:
         validate(data)
-    assert caught.value.code == "unit.file_empty"
+    assert caught.value.code == "catalog.file_empty"
 
 
-PROVED.add("unit.file_empty")
+PROVED.add("catalog.file_empty")
 
 
 @override_settings(SANBAO_IMPORT_MAX_ROWS=2)
@@ -335,7 +335,7 @@ def test_a_file_with_more_rows_than_the_limit_is_refused_whole():
     rows = [[f"SB000000{i}", *GOOD[1:]] for i in range(3)]
     with pytest.raises(ValidationFailed) as caught:
         validate(csv_bytes(rows))
-    assert caught.value.code == "unit.file_too_large"
+    assert caught.value.code == "catalog.file_too_large"
     assert caught.value.params == {"limit": 2}
 
 
@@ -345,7 +345,7 @@ def test_a_file_at_the_row_limit_is_accepted():
     assert len(validate(csv_bytes(rows)).clean) == 2
 
 
-PROVED.add("unit.file_too_large")
+PROVED.add("catalog.file_too_large")
 
 
 def test_progress_is_reported_every_thousand_rows():

@@ -44,11 +44,6 @@ def test_a_taken_code_is_refused_naming_the_field_and_writes_nothing(administrat
     assert AuditEvent.objects.count() == events
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: accounts/errors.py defines ORG_CODE_TAKEN but organisation_create "
-    "never raises it; a taken code answers the generic accounts.organisation_invalid",
-)
 def test_a_taken_code_is_refused_with_its_own_stable_code(administrator, agent_a):
     with pytest.raises(ValidationFailed) as caught:
         organisation_create(actor=administrator, **{**FIELDS, "code": agent_a.code})

@@ -81,7 +81,7 @@ def test_all_or_nothing_writes_nothing_when_one_row_is_bad(platform_staff, regis
     report = run(platform_staff, [*GOOD_ROWS, BAD_ROW])
     assert not report.written
     assert (report.total_rows, report.valid_rows, report.bad_rows, report.created) == (4, 3, 1, 0)
-    assert [(e.row, e.code) for e in report.errors] == [(5, "unit.model_unknown")]
+    assert [(e.row, e.code) for e in report.errors] == [(5, "catalog.model_unknown")]
     assert not Unit.objects.exists()
     assert not imports().exists()
 
@@ -90,7 +90,7 @@ def test_valid_only_writes_the_good_rows_and_reports_the_bad_ones(platform_staff
     report = run(platform_staff, [BAD_ROW, *GOOD_ROWS], mode=ImportMode.VALID_ONLY)
     assert report.written
     assert (report.created, report.bad_rows) == (3, 1)
-    assert [(e.row, e.code) for e in report.errors] == [(2, "unit.model_unknown")]
+    assert [(e.row, e.code) for e in report.errors] == [(2, "catalog.model_unknown")]
     assert set(Unit.objects.values_list("serial", flat=True)) == {r[0] for r in GOOD_ROWS}
     assert imports().get().data["bad_rows"] == 1
 
@@ -120,7 +120,7 @@ def test_a_serial_registered_with_different_data_is_a_row_error_never_an_overwri
     assert (error.row, error.column, error.code) == (
         2,
         "serial",
-        "unit.serial_registered_differently",
+        "catalog.serial_registered_differently",
     )
     assert error.params == {"value": "SB0000001", "columns": "sale_date, channel_org"}
     unit = Unit.objects.get(serial="SB0000001")
@@ -140,7 +140,7 @@ def test_a_unit_may_only_be_sold_through_an_agent_or_an_enterprise(platform_staf
     report = run(
         platform_staff, [row("SB0000001", org="SO-D"), row("SB0000002", org="SB-PLATFORM")]
     )
-    assert [e.code for e in report.errors] == ["unit.organisation_unknown"] * 2
+    assert [e.code for e in report.errors] == ["catalog.organisation_unknown"] * 2
 
 
 def test_errors_are_reported_in_row_then_column_order(platform_staff, registry):
@@ -158,7 +158,7 @@ def test_errors_are_reported_in_row_then_column_order(platform_staff, registry):
 def test_an_unreadable_file_is_refused_whole_and_writes_nothing(platform_staff, registry):
     with pytest.raises(ValidationFailed) as caught:
         unit_import(actor=platform_staff, data=b"\x00\x00", filename="units.csv")
-    assert caught.value.code == "unit.file_unreadable"
+    assert caught.value.code == "catalog.file_unreadable"
     assert not Unit.objects.exists() and not imports().exists()
 
 
@@ -201,6 +201,24 @@ def test_the_report_as_dict_carries_counts_and_row_errors(platform_staff, regist
         "unchanged": 0,
         "written": False,
     }
-    assert report["errors"][0]["code"] == "unit.model_unknown"
+    assert report["errors"][0]["code"] == "catalog.model_unknown"
     assert set(report["errors"][0]) == {"row", "column", "code", "message"}
     assert HEADER[1] == report["errors"][0]["column"]
+
+
+def test_a_serial_registered_by_a_concurrent_import_is_a_409_and_writes_nothing(
+    platform_staff, registry, monkeypatch
+):
+    """Between the existence check and the insert another import registers one of the
+    serials; the insert fails on the unique serial and the whole import rolls back."""
+    from sanbao.catalog import services
+    from sanbao.core.errors import Conflict
+
+    run(platform_staff, [GOOD_ROWS[1]])
+    # The check runs before the other import commits: it sees none of the serials.
+    monkeypatch.setattr(services, "_existing", lambda serials: {})
+    with pytest.raises(Conflict) as caught:
+        run(platform_staff, GOOD_ROWS)
+    assert caught.value.code == "catalog.import_conflict"
+    assert list(Unit.objects.values_list("serial", flat=True)) == ["SB0000002"]
+    assert imports().count() == 1
