@@ -120,7 +120,7 @@ def test_staff_imports_units_in_chinese_and_english(live_server, page, platform_
     expect(error_rows).to_have_count(1)
     expect(error_rows.first).to_have_attribute("data-row", BAD_ROW)
     expect(error_rows.first).to_have_attribute("data-column", "model_code")
-    expect(error_rows.first).to_have_attribute("data-code", "unit.model_unknown")
+    expect(error_rows.first).to_have_attribute("data-code", "catalog.model_unknown")
     expect(error_rows.first).to_contain_text("NO-SUCH-MODEL")
     expect(page.get_by_test_id("import-rejected")).to_be_visible()
     screenshot(page, "report-rejected-zh-hans")
