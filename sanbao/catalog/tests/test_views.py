@@ -736,7 +736,7 @@ def test_the_csv_template_imports_once_its_models_and_agent_exist(platform_staff
     template = client.get(reverse("catalog:unit_import_template"))
     assert template.status_code == 200
     assert "attachment" in template["Content-Disposition"]
-    for code in ("PB-20K", "PB-10K"):
+    for code in ("PB20K", "PB10K"):
         ProductModelFactory(code=code, category=power_banks)
     OrganisationFactory(code="AG-SZ01", kind="agent")
     file = SimpleUploadedFile("template.csv", template.content, content_type="text/csv")
