@@ -76,9 +76,11 @@ def on_http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from sanbao.accounts.api import router as accounts_router
     from sanbao.catalog.api import router as catalog_router
+    from sanbao.claims.api import router as claims_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", catalog_router)
+    api.add_router("/", claims_router)
 
 
 _register_routers()

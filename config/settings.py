@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sanbao.core",
     "sanbao.accounts",
     "sanbao.catalog",
+    "sanbao.claims",
     "sanbao.documents",
 ]
 
@@ -142,6 +143,8 @@ SANBAO_RETENTION_DAYS = env_int("SANBAO_RETENTION_DAYS", 183)  # IV.8, half a ye
 SANBAO_UNPACKING_REPORT_HOURS = env_int("SANBAO_UNPACKING_REPORT_HOURS", 24)  # V.1
 
 # --- Operational limits -------------------------------------------------------------
+SANBAO_UPLOAD_MAX_MB = env_int("SANBAO_UPLOAD_MAX_MB", 10)
+SANBAO_STATUS_LOOKUPS_PER_HOUR = env_int("SANBAO_STATUS_LOOKUPS_PER_HOUR", 20)
 SANBAO_IMPORT_MAX_ROWS = env_int("SANBAO_IMPORT_MAX_ROWS", 200_000)
 SANBAO_IMPORT_BATCH_SIZE = env_int("SANBAO_IMPORT_BATCH_SIZE", 2_000)
 SANBAO_API_PAGE_SIZE = env_int("SANBAO_API_PAGE_SIZE", 50)

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("sanbao.accounts.urls")),
     path("catalog/", include("sanbao.catalog.urls")),
+    path("claims/", include("sanbao.claims.urls")),
+    path("status/", include("sanbao.claims.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -57,6 +57,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "organisations.view": PLATFORM_ROLES,
     "organisations.manage": frozenset({Role.ADMINISTRATOR}),
     "tokens.manage": ALL_ROLES,
+    "claims.view": frozenset(PLATFORM_ROLES | RETURN_UNIT_ROLES | {Role.OUTLET_TECHNICIAN}),
+    "claims.create": frozenset(
+        {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.OUTLET_TECHNICIAN} | RETURN_UNIT_ROLES
+    ),
+    "claims.judge": frozenset(
+        {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.OUTLET_TECHNICIAN}
+    ),
+    "claims.assign": frozenset({Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER}),
+    "retained_parts.view": frozenset(PLATFORM_ROLES | {Role.OUTLET_TECHNICIAN}),
+    "retained_parts.manage": frozenset(
+        {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.OUTLET_TECHNICIAN}
+    ),
 }
 
 

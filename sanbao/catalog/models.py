@@ -180,6 +180,20 @@ class Unit(models.Model):
         _("region of sale"), max_length=12, choices=Region.choices, default=Region.MAINLAND
     )
     warranty_card_no = models.CharField(_("warranty card number"), max_length=40, blank=True)
+    warranty_starts_on = models.DateField(
+        _("warranty starts on"),
+        null=True,
+        blank=True,
+        help_text=_("Set for a replacement unit: its warranty runs from this day (I.2)."),
+    )
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("replaces unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     objects = UnitQuerySet.as_manager()
@@ -198,6 +212,11 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+    @property
+    def warranty_start(self):
+        """The day the warranty period starts: a replacement's own start, else the sale date."""
+        return self.warranty_starts_on or self.sale_date
 
     @property
     def in_scope(self) -> bool:

@@ -100,3 +100,17 @@ def home_figures(*, actor) -> dict:
     if can(actor, "units.view"):
         figures["unit_count"] = Unit.objects.visible_to(actor).count()
     return figures
+
+
+def unit_find(*, serial: str) -> Unit | None:
+    """The registered unit with this exact serial, or None. For services that act
+    on a serial a person has read off a unit (claim intake); not scoped to an actor,
+    so never show its result to someone who could not see the unit."""
+    serial = (serial or "").strip()
+    if not serial:
+        return None
+    return (
+        Unit.objects.select_related("model", "model__category", "channel_org")
+        .filter(serial=serial)
+        .first()
+    )

@@ -190,3 +190,54 @@ def unit_import(
         # nothing of this one was written (the transaction rolled back).
         raise Conflict(IMPORT_CONFLICT, code="catalog.import_conflict") from None
     return report
+
+
+SERIAL_TAKEN = _("The serial number “%(serial)s” is already registered.")
+SERIAL_INVALID = _("“%(serial)s” is not a valid serial number (3–40 letters, digits, - _ / .).")
+
+
+def unit_register_replacement(
+    *, actor, original: Unit, serial: str, model: ProductModel, on, new_warranty: bool
+) -> Unit:
+    """Register the unit handed out as a replacement for ``original`` (II.3, I.2).
+
+    The caller (a claim or a return-batch service) has checked the actor's right
+    to replace; this checks the serial and writes the unit with its audit event.
+    The replacement keeps the original's channel, region and sale date; its
+    warranty starts on ``on`` when the category says a replacement starts a new
+    warranty period, otherwise it continues the original's.
+    """
+    from sanbao.catalog.importing import SERIAL_RE
+    from sanbao.core.errors import field_error
+
+    serial = (serial or "").strip()
+    if not SERIAL_RE.match(serial):
+        raise field_error(
+            "replacement_serial", SERIAL_INVALID, code="catalog.serial_invalid", serial=serial
+        )
+    if Unit.objects.filter(serial=serial).exists():
+        raise field_error(
+            "replacement_serial", SERIAL_TAKEN, code="catalog.serial_taken", serial=serial
+        )
+    unit = Unit.objects.create(
+        serial=serial,
+        model=model,
+        authorised_channel=original.authorised_channel,
+        channel_org=original.channel_org,
+        sale_date=original.sale_date,
+        region=original.region,
+        warranty_card_no=original.warranty_card_no,
+        warranty_starts_on=on if new_warranty else original.warranty_start,
+        replaces=original if original.pk else None,
+    )
+    audit.record(
+        actor=actor,
+        action="unit.registered_as_replacement",
+        target=unit,
+        data={
+            "replaces": original.serial or None,
+            "model": model.code,
+            "new_warranty": new_warranty,
+        },
+    )
+    return unit

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, permission or None for every logged-in user)
 NAVIGATION = [
     ("home", _("Home"), None),
+    ("claims:claim_list", _("Warranty claims"), "claims.view"),
     ("catalog:category_list", _("Categories"), "catalog.view"),
     ("catalog:model_list", _("Product models"), "catalog.view"),
     ("catalog:unit_list", _("Units"), "units.view"),
     ("catalog:unit_import", _("Import units"), "units.import"),
+    ("claims:retained_part_list", _("Retained parts"), "retained_parts.view"),
     ("accounts:organisation_list", _("Organisations"), "organisations.view"),
 ]

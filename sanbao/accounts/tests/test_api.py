@@ -94,7 +94,13 @@ def test_me_describes_the_user_their_organisation_and_permissions(agent_a_clerk)
     assert body["username"] == "agent_a_clerk"
     assert body["role"] == Role.AGENT_CLERK
     assert body["organisation"]["code"] == "AG-A"
-    assert body["permissions"] == ["catalog.view", "tokens.manage", "units.view"]
+    assert body["permissions"] == [
+        "catalog.view",
+        "claims.create",
+        "claims.view",
+        "tokens.manage",
+        "units.view",
+    ]
 
 
 def test_me_lists_an_administrators_permissions(administrator):
@@ -102,8 +108,10 @@ def test_me_lists_an_administrators_permissions(administrator):
     assert body["permissions"] == [
         "catalog.manage",
         "catalog.view",
+        "claims.view",
         "organisations.manage",
         "organisations.view",
+        "retained_parts.view",
         "tokens.manage",
         "units.import",
         "units.view",

@@ -1,0 +1,50 @@
+"""Stable codes and messages of the claims app's refusals."""
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "claims.intake_invalid": _("The claim cannot be taken in: check the fields marked."),
+    "claims.value_required": _("This value is required."),
+    "claims.value_too_long": _("At most %(limit)s characters."),
+    "claims.model_required": _("The serial number is not registered: choose the model."),
+    "claims.model_unknown": _("No product model has the code “%(value)s”."),
+    "claims.date_in_future": _("The date cannot be in the future."),
+    "claims.phone_invalid": _("Enter a telephone number of 7 to 20 digits."),
+    "claims.claimant_org_invalid": _("Choose an agent or enterprise as the claimant."),
+    "claims.handling_org_invalid": _("Choose the after-sales department or an authorised outlet."),
+    "claims.fault_kind_invalid": _("Choose the kind of fault."),
+    "claims.file_invalid": _("Upload a PDF, JPEG or PNG file of at most %(limit_mb)s MB."),
+    "claims.finding_rule_invalid": _("“%(value)s” is not an item of the inspection checklist."),
+    "claims.verdict_needs_judgement": _(
+        "Facts are missing (%(rules)s): record the inspection before judging."
+    ),
+    "claims.note_required": _("Say why: a note is required when the failure is not confirmed."),
+    "claims.remedy_not_open": _("%(remedy)s is not open for this claim today; open: %(open)s."),
+    "claims.replacement_model_required": _("Choose the replacement model."),
+    "claims.replacement_lower": _(
+        "%(candidate)s cannot replace %(original)s: its %(shortfalls)s is lower (II.3)."
+    ),
+    "claims.replacement_other_category": _(
+        "%(candidate)s cannot replace %(original)s: it is of another category (II.3)."
+    ),
+    "claims.outcome_not_allowed": _(
+        "The outcome %(outcome)s does not follow from the remedy %(remedy)s."
+    ),
+    "claims.replacement_serial_required": _("Enter the serial number of the replacement unit."),
+    "claims.location_required": _("Say where the retained unit or parts are kept (II.4)."),
+    "claims.move_not_allowed": _("A claim that is %(status)s cannot be %(action)s."),
+    "claims.changed_meanwhile": _("Someone changed this claim meanwhile; reload it and try again."),
+    "claims.already_disposed": _("This part has already been disposed of."),
+    "claims.disposal_invalid": _(
+        "Choose how the part is disposed of; it is never returned to the user (II.4)."
+    ),
+}
+
+ACTION_LABELS = {
+    "start_judgement": _("taken into judgement"),
+    "record_findings": _("inspected"),
+    "judge": _("judged"),
+    "start_service": _("put into service"),
+    "resolve": _("resolved"),
+    "close": _("closed"),
+}

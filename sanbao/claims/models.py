@@ -1,0 +1,336 @@
+"""Warranty claims, their inspection findings, and the retained-parts ledger."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from sanbao.accounts.models import Organisation
+from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, Role
+from sanbao.catalog.models import ProductModel, Region, Unit
+from sanbao.claims.policy import FINDING_RULES
+from sanbao.core.tenancy import TenantQuerySet
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_JUDGEMENT = "under_judgement", _("Under judgement")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    IN_SERVICE = "in_service", _("In service")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class Verdict(models.TextChoices):
+    COVERED = "covered", _("Covered")
+    NOT_COVERED = "not_covered", _("Not covered")
+    NEEDS_JUDGEMENT = "needs_judgement", _("Needs judgement")
+
+
+class Remedy(models.TextChoices):
+    RETURN = "return", pgettext_lazy("remedy", "Return (refund)")
+    REPLACEMENT = "replacement", pgettext_lazy("remedy", "Replacement")
+    REPAIR = "repair", pgettext_lazy("remedy", "Repair")
+
+
+class Outcome(models.TextChoices):
+    REPAIRED = "repaired", _("Repaired")
+    REPLACED = "replaced", _("Replaced")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class ClaimantKind(models.TextChoices):
+    CONSUMER = "consumer", _("Consumer")
+    ORGANISATION = "organisation", _("Agent or enterprise")
+
+
+class FaultKind(models.TextChoices):
+    NOT_CHARGING = "not_charging", _("Does not charge")
+    NO_OUTPUT = "no_output", _("No output / does not power devices")
+    BATTERY = "battery", _("Battery capacity or swelling")
+    OVERHEATING = "overheating", _("Overheating")
+    CONNECTOR = "connector", _("Connector or cable fault")
+    NO_SOUND = "no_sound", _("No sound or distorted sound")
+    CONNECTION = "connection", _("Bluetooth pairing or connection")
+    DISPLAY = "display", _("Indicator or display fault")
+    OTHER = "other", _("Other")
+
+
+class ClaimQuerySet(TenantQuerySet):
+    def visible_to(self, actor):
+        """Platform users see every claim; an outlet technician the claims handled
+        by the outlet; an agent or enterprise the claims it made."""
+        if not getattr(actor, "is_authenticated", False):
+            return self.none()
+        if actor.role in PLATFORM_ROLES:
+            return self.all()
+        if actor.role == Role.OUTLET_TECHNICIAN:
+            return self.filter(handling_org_id=actor.organisation_id)
+        if actor.role in RETURN_UNIT_ROLES:
+            return self.filter(claimant_org_id=actor.organisation_id)
+        return self.none()
+
+
+def _upload_to(instance, filename: str) -> str:
+    return f"claims/{instance.number or 'new'}/{filename}"
+
+
+class Claim(models.Model):
+    number = models.CharField(_("claim number"), max_length=20, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
+    )
+    handling_org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("handled by"),
+        on_delete=models.PROTECT,
+        related_name="handled_claims",
+        help_text=_("The after-sales department or the authorised outlet judging the claim."),
+    )
+    claimant_kind = models.CharField(
+        _("claimant"), max_length=20, choices=ClaimantKind.choices, default=ClaimantKind.CONSUMER
+    )
+    claimant_org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("claimant organisation"),
+        on_delete=models.PROTECT,
+        related_name="claims",
+        null=True,
+        blank=True,
+    )
+    consumer_name = models.CharField(_("customer name"), max_length=100, blank=True)
+    consumer_phone = models.CharField(
+        _("customer telephone"), max_length=20, blank=True, db_index=True
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+    )
+    serial_reported = models.CharField(_("serial number as read"), max_length=40, blank=True)
+    model = models.ForeignKey(
+        ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="claims"
+    )
+    delivered_on = models.DateField(_("delivery or purchase date"))
+    region = models.CharField(_("region of sale"), max_length=12, choices=Region.choices)
+    proof_of_purchase_no = models.CharField(
+        _("proof of purchase number"), max_length=60, blank=True
+    )
+    proof_of_purchase_scan = models.FileField(
+        _("proof of purchase scan"), upload_to=_upload_to, blank=True
+    )
+    warranty_card_no = models.CharField(_("warranty card number"), max_length=40, blank=True)
+    warranty_card_scan = models.FileField(_("warranty card scan"), upload_to=_upload_to, blank=True)
+    fault_kind = models.CharField(_("fault"), max_length=20, choices=FaultKind.choices)
+    fault_description = models.TextField(_("fault description"), max_length=2000)
+
+    # Eligibility (SPEC III) and the terms it was judged under (II.1).
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    verdict_results = models.JSONField(_("rule results"), default=list)
+    policy_version = models.CharField(_("policy version"), max_length=20)
+    terms = models.JSONField(_("terms applied"), default=dict)
+    warranty_end = models.DateField(_("warranty ends"), null=True, blank=True)
+
+    # Judgement (II.3) and remedy (I.2).
+    failure_confirmed = models.BooleanField(_("performance failure confirmed"), null=True)
+    open_remedies = models.JSONField(_("remedies open"), default=list, blank=True)
+    remedy = models.CharField(_("remedy"), max_length=20, choices=Remedy.choices, blank=True)
+    repair_impossible = models.BooleanField(_("repair judged impossible"), default=False)
+    replacement_model = models.ForeignKey(
+        ProductModel,
+        verbose_name=_("replacement model"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    judgement_note = models.TextField(_("judgement note"), blank=True, max_length=2000)
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("judged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    judged_at = models.DateTimeField(_("judged at"), null=True, blank=True)
+
+    # Service and resolution.
+    in_service_at = models.DateTimeField(_("service started"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    replacement_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("replacement unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution_note = models.TextField(_("resolution note"), blank=True, max_length=2000)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken in by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("warranty claim")
+        verbose_name_plural = _("warranty claims")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["handling_org", "status"]),
+            models.Index(fields=["claimant_org", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(claimant_kind="consumer", consumer_phone__gt="")
+                | Q(claimant_kind="organisation", claimant_org__isnull=False),
+                name="claim_claimant_identified",
+                violation_error_message=_(
+                    "A consumer claim needs a telephone; "
+                    "an organisation claim needs the organisation."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | ~Q(outcome=""),
+                name="claim_resolved_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def serial(self) -> str:
+        return self.unit.serial if self.unit_id else self.serial_reported
+
+    @property
+    def days_in_service(self) -> int | None:
+        if self.in_service_at is None:
+            return None
+        from django.utils import timezone
+
+        end = self.resolved_at or timezone.now()
+        return max(0, (end - self.in_service_at).days)
+
+
+class InspectionFinding(models.Model):
+    """One answer of the inspection checklist (III.4–III.8, III.10; III.1 and III.3
+    when the registry cannot decide), with its note and an optional photo."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="findings"
+    )
+    rule = models.CharField(_("rule"), max_length=8, choices=[(r, r) for r in FINDING_RULES])
+    found = models.BooleanField(_("found"), null=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="claims/findings/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("inspection finding")
+        verbose_name_plural = _("inspection findings")
+        ordering = ["claim", "rule"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "rule"], name="finding_one_per_rule"),
+            models.CheckConstraint(condition=Q(rule__in=FINDING_RULES), name="finding_rule_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.rule}"
+
+
+class Disposal(models.TextChoices):
+    """What finally happens to a retained part. Returning it to the user is not a
+    choice: II.4 says parts and products replaced under warranty are not returned."""
+
+    SCRAPPED = "scrapped", _("Scrapped")
+    RECYCLED = "recycled", _("Recycled")
+    RETURNED_TO_SUPPLIER = "returned_to_supplier", _("Returned to the supplier")
+    REFURBISHED = "refurbished", _("Refurbished as a spare")
+
+
+class RetainedPartKind(models.TextChoices):
+    UNIT = "unit", _("Whole unit")
+    PART = "part", _("Part")
+
+
+class RetainedPartQuerySet(TenantQuerySet):
+    def visible_to(self, actor):
+        if not getattr(actor, "is_authenticated", False):
+            return self.none()
+        if actor.role in PLATFORM_ROLES:
+            return self.all()
+        if actor.role == Role.OUTLET_TECHNICIAN:
+            return self.filter(held_by_id=actor.organisation_id)
+        return self.none()
+
+
+class RetainedPart(models.Model):
+    """II.4: a part or product taken in under warranty and kept by the brand."""
+
+    claim = models.ForeignKey(
+        Claim,
+        verbose_name=_("claim"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retained_parts",
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=RetainedPartKind.choices)
+    description = models.CharField(_("what"), max_length=200)
+    serial = models.CharField(_("serial number"), max_length=40, blank=True)
+    held_by = models.ForeignKey(
+        Organisation, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
+    )
+    location = models.CharField(_("where kept"), max_length=100)
+    taken_in_at = models.DateTimeField(_("taken in"), auto_now_add=True)
+    disposal = models.CharField(_("disposal"), max_length=24, choices=Disposal.choices, blank=True)
+    disposed_at = models.DateTimeField(_("disposed of"), null=True, blank=True)
+    disposal_note = models.CharField(_("disposal note"), max_length=300, blank=True)
+
+    objects = RetainedPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("retained part")
+        verbose_name_plural = _("retained parts")
+        ordering = ["-taken_in_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disposal="") | Q(disposal__in=Disposal.values),
+                name="retained_part_disposal_never_to_user",
+            ),
+            models.CheckConstraint(
+                condition=(Q(disposal="") & Q(disposed_at__isnull=True))
+                | (~Q(disposal="") & Q(disposed_at__isnull=False)),
+                name="retained_part_disposal_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} {self.serial}".strip()

@@ -1,0 +1,103 @@
+"""Tenant-scoped reads of claims and retained parts, and the public status look-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from sanbao.accounts.roles import require
+from sanbao.claims.models import Claim, ClaimStatus, RetainedPart
+from sanbao.core.models import AuditEvent
+from sanbao.core.tenancy import get_visible
+
+
+def claim_list(
+    *,
+    actor,
+    status: str | None = None,
+    verdict: str | None = None,
+    model: str | None = None,
+    outlet: str | None = None,
+    serial: str | None = None,
+    submitted_from: dt.date | None = None,
+    submitted_to: dt.date | None = None,
+) -> QuerySet[Claim]:
+    require(actor, "claims.view")
+    qs = Claim.objects.visible_to(actor).select_related(
+        "model", "model__category", "handling_org", "claimant_org", "unit"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if verdict:
+        qs = qs.filter(verdict=verdict)
+    if model:
+        qs = qs.filter(model__code=model)
+    if outlet:
+        qs = qs.filter(handling_org__code=outlet)
+    if serial:
+        qs = qs.filter(serial_reported__istartswith=serial.strip())
+    if submitted_from:
+        qs = qs.filter(created_at__date__gte=submitted_from)
+    if submitted_to:
+        qs = qs.filter(created_at__date__lte=submitted_to)
+    return qs
+
+
+def claim_get(*, actor, number: str) -> Claim:
+    require(actor, "claims.view")
+    return get_visible(
+        Claim.objects.select_related(
+            "model",
+            "model__category",
+            "handling_org",
+            "claimant_org",
+            "unit",
+            "replacement_model",
+            "replacement_unit",
+            "judged_by",
+            "created_by",
+        ).prefetch_related("findings", "retained_parts"),
+        actor,
+        error_code="claims.claim_not_found",
+        number=(number or "").strip().upper(),
+    )
+
+
+def claim_timeline(*, claim: Claim) -> QuerySet[AuditEvent]:
+    """Every audit event of the claim, oldest first (the claim is already visible)."""
+    return AuditEvent.objects.for_target(claim).order_by("at", "id")
+
+
+# What the public status page may show: the state, never personal data.
+PUBLIC_STATES = [s.value for s in ClaimStatus]
+
+
+def claim_public_status(*, number: str, phone: str) -> Claim | None:
+    """The claim whose number AND consumer telephone both match, or None. The
+    caller answers a miss the same way whichever of the two was wrong."""
+    from sanbao.claims.services import normalise_phone
+
+    number = (number or "").strip().upper()
+    phone = normalise_phone(phone)
+    if not number or not phone:
+        return None
+    return Claim.objects.select_related("model").filter(number=number, consumer_phone=phone).first()
+
+
+def retained_part_list(*, actor, open_only: bool = False) -> QuerySet[RetainedPart]:
+    require(actor, "retained_parts.view")
+    qs = RetainedPart.objects.visible_to(actor).select_related("claim", "held_by")
+    if open_only:
+        qs = qs.filter(disposal="")
+    return qs
+
+
+def retained_part_get(*, actor, pk: int) -> RetainedPart:
+    require(actor, "retained_parts.view")
+    return get_visible(
+        RetainedPart.objects.select_related("claim", "held_by"),
+        actor,
+        error_code="claims.retained_part_not_found",
+        pk=pk,
+    )

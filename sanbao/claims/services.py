@@ -1,0 +1,695 @@
+"""Writes on warranty claims: intake, inspection, judgement, service, resolution,
+closing, and the retained-parts ledger. Each service checks the actor's role, the
+claim's state and the policy, writes one audit event and raises a DomainError."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sanbao.accounts.models import Organisation
+from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, OrgKind, Role, require
+from sanbao.catalog import selectors as catalog_selectors
+from sanbao.catalog import services as catalog_services
+from sanbao.catalog.models import ProductModel, Unit
+from sanbao.catalog.policy import ModelSpecs, is_not_lower
+from sanbao.claims import policy
+from sanbao.claims.errors import ACTION_LABELS, MESSAGES
+from sanbao.claims.models import (
+    Claim,
+    ClaimantKind,
+    ClaimStatus,
+    Disposal,
+    FaultKind,
+    InspectionFinding,
+    Outcome,
+    Remedy,
+    RetainedPart,
+    RetainedPartKind,
+)
+from sanbao.claims.states import MOVES
+from sanbao.core import audit
+from sanbao.core.errors import Conflict, PolicyRefused, ValidationFailed, field_error
+
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+PHONE_RE = re.compile(r"^\+?[0-9]{7,20}$")
+SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+SCAN_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+def normalise_phone(raw: str) -> str:
+    """Digits (and a leading +) only: '138-0013 8000' and '13800138000' are one phone."""
+    raw = (raw or "").strip()
+    return ("+" if raw.startswith("+") else "") + re.sub(r"\D", "", raw)
+
+
+def _error(code: str, field: str | None = None, **params) -> ValidationFailed:
+    message = MESSAGES[code]
+    fields = {field: [message]} if field else {}
+    return ValidationFailed(message, code=code, fields=fields, params=params)
+
+
+def _refuse(code: str, field: str | None = None, **params) -> PolicyRefused:
+    message = MESSAGES[code]
+    fields = {field: [message]} if field else {}
+    return PolicyRefused(message, code=code, fields=fields, params=params)
+
+
+def _new_number() -> str:
+    now = timezone.localdate()
+    tail = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
+    return f"C{now:%y%m}-{tail}"
+
+
+def _check_scan(upload, field: str, errors: dict) -> None:
+    if upload is None:
+        return
+    limit = settings.SANBAO_UPLOAD_MAX_MB
+    name = (getattr(upload, "name", "") or "").lower()
+    kind = getattr(upload, "content_type", "") or ""
+    if (
+        upload.size > limit * 1024 * 1024
+        or not name.endswith(SCAN_EXTENSIONS)
+        or (kind and kind not in SCAN_TYPES and kind != "application/octet-stream")
+    ):
+        errors.setdefault(field, []).append(
+            str(MESSAGES["claims.file_invalid"]) % {"limit_mb": limit}
+        )
+
+
+def _terms(category, *, warranty_start, days_in_repair_before, registry_sale_date) -> dict:
+    """II.1: the warranty terms the claim is judged under, stored with it."""
+    return {
+        "policy_version": settings.SANBAO_POLICY_VERSION,
+        "category": {
+            "code": category.code,
+            "warranty_months": category.warranty_months,
+            "return_window_days": category.return_window_days,
+            "exchange_window_days": category.exchange_window_days,
+            "repair_attempts_limit": category.repair_attempts_limit,
+            "repair_days_limit": category.repair_days_limit,
+            "new_warranty_on_replacement": category.new_warranty_on_replacement,
+        },
+        "warranty_start": warranty_start.isoformat() if warranty_start else None,
+        "days_in_repair_before": days_in_repair_before,
+        "registry_sale_date": registry_sale_date.isoformat() if registry_sale_date else None,
+    }
+
+
+def _days_in_repair_before(unit: Unit | None, exclude_pk=None) -> int:
+    """I.2: days the unit already spent in warranty repair (they extend the warranty)."""
+    if unit is None:
+        return 0
+    total = 0
+    done = Claim.objects.filter(unit=unit, outcome=Outcome.REPAIRED, in_service_at__isnull=False)
+    for started, ended in done.exclude(pk=exclude_pk).values_list("in_service_at", "resolved_at"):
+        if ended:
+            total += max(0, (ended - started).days)
+    return total
+
+
+def _facts(claim: Claim, findings: dict[str, bool | None]) -> policy.ClaimFacts:
+    unit = claim.unit
+    return policy.ClaimFacts(
+        on=timezone.localtime(claim.created_at).date()
+        if claim.created_at
+        else timezone.localdate(),
+        region=unit.region if unit else claim.region,
+        unit_registered=unit is not None,
+        authorised_channel=unit.authorised_channel if unit else None,
+        proof_no=claim.proof_of_purchase_no,
+        proof_scan=bool(claim.proof_of_purchase_scan),
+        card_no=claim.warranty_card_no,
+        card_scan=bool(claim.warranty_card_scan),
+        claimed_model=claim.model.code,
+        registered_model=unit.model.code if unit else None,
+        registered_card_no=unit.warranty_card_no if unit else "",
+        warranty_end=claim.warranty_end,
+        findings=findings,
+    )
+
+
+def _evaluate(claim: Claim) -> policy.Verdict:
+    findings = dict(claim.findings.values_list("rule", "found")) if claim.pk else {}
+    return policy.evaluate(_facts(claim, findings))
+
+
+def _apply_verdict(claim: Claim, verdict: policy.Verdict) -> None:
+    claim.verdict = verdict.status
+    claim.verdict_results = [r.as_dict() for r in verdict.results]
+
+
+@dataclass
+class FindingIn:
+    rule: str
+    found: bool | None
+    note: str = ""
+    photo: Any = None
+
+
+def claim_create(
+    *,
+    actor,
+    fault_kind: str,
+    fault_description: str,
+    delivered_on: dt.date | None,
+    serial: str = "",
+    model_code: str = "",
+    region: str = "",
+    claimant_kind: str = ClaimantKind.CONSUMER,
+    claimant_org_code: str = "",
+    consumer_name: str = "",
+    consumer_phone: str = "",
+    proof_of_purchase_no: str = "",
+    proof_of_purchase_scan=None,
+    warranty_card_no: str = "",
+    warranty_card_scan=None,
+    handling_org_code: str = "",
+    findings: list[FindingIn] | None = None,
+) -> Claim:
+    """Take in a warranty claim and evaluate its eligibility at once (SPEC III).
+
+    The unit is found by serial in the registry; when the serial is unreadable or
+    unknown the model must be given. An agent or enterprise claims for itself; the
+    after-sales department or an outlet claims for a consumer (name and phone) or
+    for an agent or enterprise. The claim is handled by the taker's outlet, by the
+    after-sales department, or by the outlet a platform user assigns. The terms it
+    is judged under are stored with it (II.1). Every field error is reported at
+    once; nothing is written when any is found.
+    """
+    require(actor, "claims.create")
+    errors: dict[str, list] = {}
+
+    def err(field: str, code: str, **params):
+        text = str(MESSAGES[code]) % params if params else str(MESSAGES[code])
+        errors.setdefault(field, []).append(text)
+
+    serial = (serial or "").strip()
+    unit = catalog_selectors.unit_find(serial=serial) if serial else None
+    model = None
+    model_code = (model_code or "").strip()
+    if model_code:
+        model = (
+            ProductModel.objects.filter(code__iexact=model_code).select_related("category").first()
+        )
+        if model is None:
+            err("model_code", "claims.model_unknown", value=model_code)
+    elif unit is not None:
+        model = unit.model
+    else:
+        err("model_code", "claims.model_required")
+
+    if delivered_on is None:
+        err("delivered_on", "claims.value_required")
+    elif delivered_on > timezone.localdate():
+        err("delivered_on", "claims.date_in_future")
+
+    from sanbao.catalog.models import Region
+
+    region = (region or "").strip()
+    if unit is not None:
+        region = unit.region
+    elif region not in Region.values:
+        err("region", "claims.value_required")
+
+    if fault_kind not in FaultKind.values:
+        err("fault_kind", "claims.fault_kind_invalid")
+    fault_description = (fault_description or "").strip()
+    if not fault_description:
+        err("fault_description", "claims.value_required")
+    elif len(fault_description) > 2000:
+        err("fault_description", "claims.value_too_long", limit=2000)
+
+    claimant_org = None
+    phone = normalise_phone(consumer_phone)
+    if actor.role in RETURN_UNIT_ROLES:
+        claimant_kind = ClaimantKind.ORGANISATION
+        claimant_org = actor.organisation
+    elif claimant_kind == ClaimantKind.ORGANISATION:
+        claimant_org = Organisation.objects.filter(
+            code=claimant_org_code, kind__in=[OrgKind.AGENT, OrgKind.ENTERPRISE], is_active=True
+        ).first()
+        if claimant_org is None:
+            err("claimant_org_code", "claims.claimant_org_invalid")
+    elif claimant_kind == ClaimantKind.CONSUMER:
+        if not (consumer_name or "").strip():
+            err("consumer_name", "claims.value_required")
+        if not PHONE_RE.match(phone):
+            err("consumer_phone", "claims.phone_invalid")
+    else:
+        err("claimant_kind", "claims.value_required")
+    if claimant_kind != ClaimantKind.CONSUMER and phone and not PHONE_RE.match(phone):
+        err("consumer_phone", "claims.phone_invalid")
+
+    handling_org = _handling_org(actor, handling_org_code, err)
+
+    _check_scan(proof_of_purchase_scan, "proof_of_purchase_scan", errors)
+    _check_scan(warranty_card_scan, "warranty_card_scan", errors)
+    for finding in findings or []:
+        if finding.rule not in policy.FINDING_RULES:
+            err("findings", "claims.finding_rule_invalid", value=finding.rule)
+
+    if errors:
+        raise ValidationFailed(
+            MESSAGES["claims.intake_invalid"], code="claims.intake_invalid", fields=errors
+        )
+
+    category = model.category
+    before = _days_in_repair_before(unit)
+    start = (unit.warranty_starts_on if unit and unit.warranty_starts_on else None) or delivered_on
+    claim = Claim(
+        handling_org=handling_org,
+        claimant_kind=claimant_kind,
+        claimant_org=claimant_org,
+        consumer_name=(consumer_name or "").strip()[:100],
+        consumer_phone=phone,
+        unit=unit,
+        serial_reported=serial[:40],
+        model=model,
+        delivered_on=delivered_on,
+        region=region,
+        proof_of_purchase_no=(proof_of_purchase_no or "").strip()[:60],
+        warranty_card_no=(warranty_card_no or "").strip()[:40],
+        fault_kind=fault_kind,
+        fault_description=fault_description,
+        policy_version=settings.SANBAO_POLICY_VERSION,
+        terms=_terms(
+            category,
+            warranty_start=start,
+            days_in_repair_before=before,
+            registry_sale_date=unit.sale_date if unit else None,
+        ),
+        warranty_end=policy.warranty_end(start, category.warranty_months, before),
+        created_by=actor,
+    )
+    with transaction.atomic():
+        for _attempt in range(5):
+            claim.number = _new_number()
+            try:
+                with transaction.atomic():
+                    if proof_of_purchase_scan is not None:
+                        claim.proof_of_purchase_scan.save(
+                            proof_of_purchase_scan.name, proof_of_purchase_scan, save=False
+                        )
+                    if warranty_card_scan is not None:
+                        claim.warranty_card_scan.save(
+                            warranty_card_scan.name, warranty_card_scan, save=False
+                        )
+                    _apply_verdict(claim, policy.evaluate(_facts(claim, {})))
+                    claim.save()
+                break
+            except IntegrityError:
+                if Claim.objects.filter(number=claim.number).exists():
+                    continue  # a number drawn twice: draw again
+                raise
+        if findings:
+            _save_findings(claim, actor, findings)
+            _apply_verdict(claim, _evaluate(claim))
+            Claim.objects.filter(pk=claim.pk).update(
+                verdict=claim.verdict, verdict_results=claim.verdict_results
+            )
+        audit.record(
+            actor=actor,
+            action="claim.submitted",
+            target=claim,
+            data={
+                "verdict": claim.verdict,
+                "failed": [r["rule"] for r in claim.verdict_results if r["outcome"] == policy.FAIL],
+            },
+        )
+    return claim
+
+
+def _handling_org(actor, code: str, err) -> Organisation | None:
+    if actor.role == Role.OUTLET_TECHNICIAN:
+        return actor.organisation
+    if actor.role in PLATFORM_ROLES and code:
+        org = Organisation.objects.filter(
+            code=code, kind__in=[OrgKind.PLATFORM, OrgKind.SERVICE_OUTLET], is_active=True
+        ).first()
+        if org is None:
+            err("handling_org_code", "claims.handling_org_invalid")
+        return org
+    if actor.role in PLATFORM_ROLES:
+        return actor.organisation
+    platform = (
+        Organisation.objects.filter(kind=OrgKind.PLATFORM, is_active=True).order_by("pk").first()
+    )
+    if platform is None:
+        err("handling_org_code", "claims.handling_org_invalid")
+    return platform
+
+
+def _save_findings(claim: Claim, actor, findings: list[FindingIn]) -> None:
+    for f in findings:
+        finding, _created = InspectionFinding.objects.update_or_create(
+            claim=claim,
+            rule=f.rule,
+            defaults={"found": f.found, "note": (f.note or "")[:500], "recorded_by": actor},
+        )
+        if f.photo is not None:
+            finding.photo.save(f.photo.name, f.photo, save=True)
+
+
+def _check_move(claim: Claim, actor, action: str) -> None:
+    move = MOVES[action]
+    require(actor, move.permission)
+    if claim.status not in move.sources:
+        raise Conflict(
+            MESSAGES["claims.move_not_allowed"],
+            code="claims.move_not_allowed",
+            params={"status": claim.get_status_display(), "action": ACTION_LABELS[action]},
+        )
+
+
+def _move(claim: Claim, from_status: str, **values) -> None:
+    """Conditional update: zero rows means someone else moved the claim first."""
+    updated = Claim.objects.filter(pk=claim.pk, status=from_status).update(
+        updated_at=timezone.now(), **values
+    )
+    if not updated:
+        raise Conflict(MESSAGES["claims.changed_meanwhile"], code="claims.changed_meanwhile")
+    for name, value in values.items():
+        if not isinstance(value, F):
+            setattr(claim, name, value)
+
+
+def claim_record_findings(*, claim: Claim, actor, findings: list[FindingIn]) -> Claim:
+    """Record inspection checklist answers (III.4–III.8, III.10, and III.1/III.3
+    when the registry cannot decide) and evaluate the claim again."""
+    _check_move(claim, actor, "record_findings")
+    for f in findings:
+        if f.rule not in policy.FINDING_RULES:
+            raise field_error(
+                "findings",
+                MESSAGES["claims.finding_rule_invalid"],
+                code="claims.finding_rule_invalid",
+                value=f.rule,
+            )
+    with transaction.atomic():
+        status = claim.status
+        _save_findings(claim, actor, findings)
+        verdict = _evaluate(claim)
+        _move(
+            claim,
+            status,
+            verdict=verdict.status,
+            verdict_results=[r.as_dict() for r in verdict.results],
+        )
+        audit.record(
+            actor=actor,
+            action="claim.inspected",
+            target=claim,
+            data={
+                "findings": {f.rule: f.found for f in findings},
+                "verdict": verdict.status,
+            },
+        )
+    return claim
+
+
+def claim_start_judgement(*, claim: Claim, actor) -> Claim:
+    _check_move(claim, actor, "start_judgement")
+    with transaction.atomic():
+        _move(claim, claim.status, status=ClaimStatus.UNDER_JUDGEMENT)
+        audit.record(actor=actor, action="claim.judgement_started", target=claim)
+    return claim
+
+
+def remedy_window(claim: Claim, on: dt.date) -> policy.RemedyWindow:
+    terms = claim.terms["category"]
+    same_fault = 0
+    if claim.unit_id:
+        same_fault = (
+            Claim.objects.filter(
+                unit_id=claim.unit_id, fault_kind=claim.fault_kind, outcome=Outcome.REPAIRED
+            )
+            .exclude(pk=claim.pk)
+            .count()
+        )
+    return policy.RemedyWindow(
+        delivered_on=claim.delivered_on,
+        on=on,
+        return_days=terms["return_window_days"],
+        exchange_days=terms["exchange_window_days"],
+        warranty_end=claim.warranty_end,
+        same_fault_repairs=same_fault,
+        repair_attempts_limit=terms["repair_attempts_limit"],
+        days_in_repair=claim.days_in_service or 0,
+        repair_days_limit=terms["repair_days_limit"],
+        repair_impossible=claim.repair_impossible,
+    )
+
+
+def _check_replacement(original: ProductModel, candidate: ProductModel | None) -> None:
+    """II.3: the same model or one whose specifications are not lower."""
+    if candidate is None:
+        raise _refuse("claims.replacement_model_required", "replacement_model")
+    verdict = is_not_lower(ModelSpecs.of(original), ModelSpecs.of(candidate))
+    if verdict.ok:
+        return
+    if verdict.reason == "other_category":
+        raise _refuse(
+            "claims.replacement_other_category",
+            "replacement_model",
+            candidate=candidate.code,
+            original=original.code,
+        )
+    labels = {
+        "capacity_mah": ProductModel._meta.get_field("capacity_mah").verbose_name,
+        "rated_output_w": ProductModel._meta.get_field("rated_output_w").verbose_name,
+        "port_count": ProductModel._meta.get_field("port_count").verbose_name,
+        "battery_life_h": ProductModel._meta.get_field("battery_life_h").verbose_name,
+    }
+    raise _refuse(
+        "claims.replacement_lower",
+        "replacement_model",
+        candidate=candidate.code,
+        original=original.code,
+        shortfalls=", ".join(str(labels[s]) for s in verdict.shortfalls),
+    )
+
+
+def claim_judge(
+    *,
+    claim: Claim,
+    actor,
+    failure_confirmed: bool,
+    remedy: str = "",
+    replacement_model: ProductModel | None = None,
+    repair_impossible: bool = False,
+    note: str = "",
+) -> Claim:
+    """II.3: the after-sales department or the authorised outlet judges the claim.
+
+    A claim not covered, or whose performance failure is not confirmed (a note
+    says why), is rejected. A covered claim with a confirmed failure is approved
+    with one of the remedies open on the judgement date (I.2); a replacement must
+    be the same model or a model whose specifications are not lower. A claim that
+    still needs judgement cannot be judged until its missing facts are recorded.
+    """
+    _check_move(claim, actor, "judge")
+    note = (note or "").strip()
+    if claim.verdict == policy.NEEDS_JUDGEMENT:
+        missing = [r["rule"] for r in claim.verdict_results if r["outcome"] == policy.UNKNOWN]
+        raise _refuse("claims.verdict_needs_judgement", "findings", rules=", ".join(missing))
+    today = timezone.localdate()
+    approve = claim.verdict == policy.COVERED and failure_confirmed
+    values: dict[str, Any] = {
+        "failure_confirmed": failure_confirmed,
+        "judgement_note": note[:2000],
+        "judged_by": actor,
+        "judged_at": timezone.now(),
+        "repair_impossible": bool(repair_impossible),
+    }
+    if not failure_confirmed and not note:
+        raise _refuse("claims.note_required", "note")
+    if approve:
+        claim.repair_impossible = bool(repair_impossible)
+        open_ = policy.open_remedies(remedy_window(claim, today))
+        if remedy not in open_:
+            raise _refuse(
+                "claims.remedy_not_open",
+                "remedy",
+                remedy=str(Remedy(remedy).label) if remedy in Remedy.values else remedy or "—",
+                open=", ".join(str(Remedy(r).label) for r in open_) or "—",
+            )
+        if remedy == Remedy.REPLACEMENT:
+            _check_replacement(claim.model, replacement_model)
+            values["replacement_model"] = replacement_model
+        values.update(status=ClaimStatus.APPROVED, remedy=remedy, open_remedies=list(open_))
+    else:
+        values.update(status=ClaimStatus.REJECTED, remedy="")
+    with transaction.atomic():
+        _move(claim, claim.status, **values)
+        audit.record(
+            actor=actor,
+            action="claim.approved" if approve else "claim.rejected",
+            target=claim,
+            data={
+                "failure_confirmed": failure_confirmed,
+                "remedy": values.get("remedy", ""),
+                "replacement_model": replacement_model.code if replacement_model else None,
+                "verdict": claim.verdict,
+            },
+        )
+    return claim
+
+
+def claim_start_service(*, claim: Claim, actor) -> Claim:
+    """The unit goes into repair or replacement; time in repair starts counting."""
+    _check_move(claim, actor, "start_service")
+    with transaction.atomic():
+        _move(claim, claim.status, status=ClaimStatus.IN_SERVICE, in_service_at=timezone.now())
+        audit.record(actor=actor, action="claim.service_started", target=claim)
+    return claim
+
+
+OUTCOME_OF_REMEDY = {
+    Remedy.REPAIR: Outcome.REPAIRED,
+    Remedy.REPLACEMENT: Outcome.REPLACED,
+    Remedy.RETURN: Outcome.REFUNDED,
+}
+
+
+def claim_resolve(
+    *,
+    claim: Claim,
+    actor,
+    outcome: str,
+    retained_location: str = "",
+    replacement_serial: str = "",
+    replacement_model: ProductModel | None = None,
+    retained_parts: list[dict] | None = None,
+    note: str = "",
+) -> Claim:
+    """Resolve an approved claim: repaired, replaced or refunded, as its remedy says.
+
+    A repair that has taken longer than the category allows (I.2, 30 days by
+    default) may end in a replacement or a refund instead. A replacement's serial
+    is registered as a unit (with a new warranty period when the category says
+    so); the replaced or refunded unit, and any part taken out in a repair, go
+    into the retained-parts ledger and are never returned to the user (II.4).
+    """
+    _check_move(claim, actor, "resolve")
+    allowed = {OUTCOME_OF_REMEDY[Remedy(claim.remedy)]} if claim.remedy else set()
+    limit = claim.terms["category"]["repair_days_limit"]
+    if claim.remedy == Remedy.REPAIR and (claim.days_in_service or 0) > limit:
+        allowed |= {Outcome.REPLACED, Outcome.REFUNDED}
+    if outcome not in allowed:
+        raise _refuse(
+            "claims.outcome_not_allowed",
+            "outcome",
+            outcome=str(Outcome(outcome).label) if outcome in Outcome.values else outcome or "—",
+            remedy=claim.get_remedy_display() or "—",
+        )
+    retained_location = (retained_location or "").strip()
+    parts = [p for p in (retained_parts or []) if (p.get("description") or "").strip()]
+    takes_unit = outcome in (Outcome.REPLACED, Outcome.REFUNDED)
+    if (takes_unit or parts) and not retained_location:
+        raise _refuse("claims.location_required", "retained_location")
+    model = None
+    if outcome == Outcome.REPLACED:
+        model = claim.replacement_model if claim.remedy == Remedy.REPLACEMENT else replacement_model
+        if claim.remedy != Remedy.REPLACEMENT:
+            _check_replacement(claim.model, model)
+        if not (replacement_serial or "").strip():
+            raise _refuse("claims.replacement_serial_required", "replacement_serial")
+    now = timezone.now()
+    with transaction.atomic():
+        values: dict[str, Any] = {
+            "status": ClaimStatus.RESOLVED,
+            "outcome": outcome,
+            "resolved_at": now,
+            "resolution_note": (note or "").strip()[:2000],
+        }
+        if outcome == Outcome.REPLACED:
+            original = claim.unit
+            new_warranty = claim.terms["category"]["new_warranty_on_replacement"]
+            if original is None:
+                # No registered original: the replacement still gets registered, with the
+                # claim's own facts as its history.
+                original = Unit(
+                    model=claim.model,
+                    region=claim.region,
+                    sale_date=claim.delivered_on,
+                    warranty_card_no=claim.warranty_card_no,
+                )
+            values["replacement_unit"] = catalog_services.unit_register_replacement(
+                actor=actor,
+                original=original,
+                serial=replacement_serial,
+                model=model,
+                on=timezone.localdate(),
+                new_warranty=new_warranty,
+            )
+            if claim.remedy != Remedy.REPLACEMENT:
+                values["replacement_model"] = model
+        _move(claim, claim.status, **values)
+        if takes_unit:
+            RetainedPart.objects.create(
+                claim=claim,
+                kind=RetainedPartKind.UNIT,
+                description=str(claim.model),
+                serial=claim.serial,
+                held_by=claim.handling_org,
+                location=retained_location[:100],
+            )
+        for part in parts:
+            RetainedPart.objects.create(
+                claim=claim,
+                kind=RetainedPartKind.PART,
+                description=part["description"].strip()[:200],
+                serial=(part.get("serial") or "").strip()[:40],
+                held_by=claim.handling_org,
+                location=retained_location[:100],
+            )
+        audit.record(
+            actor=actor,
+            action="claim.resolved",
+            target=claim,
+            data={
+                "outcome": outcome,
+                "replacement_serial": replacement_serial or None,
+                "retained": (1 if takes_unit else 0) + len(parts),
+            },
+        )
+    return claim
+
+
+def claim_close(*, claim: Claim, actor) -> Claim:
+    _check_move(claim, actor, "close")
+    with transaction.atomic():
+        _move(claim, claim.status, status=ClaimStatus.CLOSED, closed_at=timezone.now())
+        audit.record(actor=actor, action="claim.closed", target=claim)
+    return claim
+
+
+def retained_part_dispose(
+    *, part: RetainedPart, actor, disposal: str, note: str = ""
+) -> RetainedPart:
+    """Record what finally happened to a retained part. There is no way to mark it
+    returned to the user (II.4)."""
+    require(actor, "retained_parts.manage")
+    if disposal not in Disposal.values:
+        raise _refuse("claims.disposal_invalid", "disposal")
+    now = timezone.now()
+    with transaction.atomic():
+        updated = RetainedPart.objects.filter(pk=part.pk, disposal="").update(
+            disposal=disposal, disposed_at=now, disposal_note=(note or "").strip()[:300]
+        )
+        if not updated:
+            raise Conflict(MESSAGES["claims.already_disposed"], code="claims.already_disposed")
+        part.disposal, part.disposed_at = disposal, now
+        audit.record(
+            actor=actor, action="retained_part.disposed", target=part, data={"disposal": disposal}
+        )
+    return part

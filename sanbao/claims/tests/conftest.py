@@ -1,0 +1,72 @@
+"""Claim fixtures shared by the claims tests.
+
+``intake(actor, **overrides)`` takes in a consumer claim through the service with
+complete, matching documents for ``unit_of_agent_a`` (a 10,000 mAh power bank
+delivered three days ago); ``ALL_CLEAR`` answers every checklist question "not
+found". ``covered_claim`` is such a claim taken in by platform staff: covered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from sanbao.claims.policy import CHECKLIST_RULES
+from sanbao.claims.services import FindingIn, claim_create
+
+CONSUMER_PHONE = "13800138000"
+
+
+def scan(name="scan.pdf"):
+    """A small upload accepted as a document scan."""
+    kind = "application/pdf" if name.endswith(".pdf") else "image/png"
+    return SimpleUploadedFile(name, b"%PDF-1.4 test scan\n%%EOF\n", content_type=kind)
+
+
+def all_clear():
+    return [FindingIn(rule=r, found=False, note="") for r in CHECKLIST_RULES]
+
+
+ALL_CLEAR = all_clear
+
+
+def intake(actor, unit=None, **overrides):
+    """A claim taken in through ``claim_create`` with sensible, complete defaults."""
+    data = {
+        "serial": unit.serial if unit is not None else "",
+        "model_code": "" if unit is not None else "PB10K",
+        "region": "" if unit is not None else "mainland",
+        "delivered_on": timezone.localdate() - dt.timedelta(days=3),
+        "claimant_kind": "consumer",
+        "consumer_name": "Li Na",
+        "consumer_phone": CONSUMER_PHONE,
+        "proof_of_purchase_no": "INV-2026-0001",
+        "proof_of_purchase_scan": scan("invoice.pdf"),
+        "warranty_card_no": f"WC{unit.serial}" if unit is not None else "WC-UNKNOWN",
+        "warranty_card_scan": scan("card.png"),
+        "fault_kind": "not_charging",
+        "fault_description": "Does not charge any phone since yesterday.",
+        "findings": all_clear(),
+    }
+    data.update(overrides)
+    return claim_create(actor=actor, **data)
+
+
+@pytest.fixture
+def covered_claim(platform_staff, unit_of_agent_a):
+    return intake(platform_staff, unit_of_agent_a)
+
+
+@pytest.fixture
+def outlet_claim(outlet_tech, unit_of_agent_b):
+    """A covered consumer claim taken in (and handled) by outlet D."""
+    return intake(outlet_tech, unit_of_agent_b)
+
+
+@pytest.fixture
+def agent_claim(agent_a_clerk, unit_of_agent_a):
+    """A covered claim agent A makes for one of its units."""
+    return intake(agent_a_clerk, unit_of_agent_a, consumer_name="", consumer_phone="")

@@ -1,0 +1,49 @@
+"""One claim through its whole life, as a first proof that the pieces fit."""
+
+import pytest
+
+from sanbao.catalog.models import Unit
+from sanbao.claims import services
+from sanbao.claims.models import ClaimStatus, RetainedPart
+from sanbao.core.models import AuditEvent
+
+
+@pytest.mark.clause("II.4")
+def test_a_covered_claim_is_judged_replaced_resolved_and_closed_with_the_old_unit_retained(
+    covered_claim, platform_staff, pb20k
+):
+    claim = covered_claim
+    assert claim.verdict == "covered", claim.verdict_results
+    services.claim_start_judgement(claim=claim, actor=platform_staff)
+    services.claim_judge(
+        claim=claim,
+        actor=platform_staff,
+        failure_confirmed=True,
+        remedy="replacement",
+        replacement_model=pb20k,
+    )
+    services.claim_start_service(claim=claim, actor=platform_staff)
+    services.claim_resolve(
+        claim=claim,
+        actor=platform_staff,
+        outcome="replaced",
+        replacement_serial="SBNEW0001",
+        retained_location="Shenzhen returns shelf A3",
+    )
+    services.claim_close(claim=claim, actor=platform_staff)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.CLOSED
+    new = Unit.objects.get(serial="SBNEW0001")
+    assert new.replaces == claim.unit and new.model == pb20k
+    part = RetainedPart.objects.get(claim=claim)
+    assert part.serial == claim.unit.serial and part.disposal == ""
+    events = AuditEvent.objects.for_target(claim).order_by("at", "id")
+    actions = list(events.values_list("action", flat=True))
+    assert actions == [
+        "claim.submitted",
+        "claim.judgement_started",
+        "claim.approved",
+        "claim.service_started",
+        "claim.resolved",
+        "claim.closed",
+    ]
