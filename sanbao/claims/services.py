@@ -416,6 +416,49 @@ def claim_record_findings(*, claim: Claim, actor, findings: list[FindingIn]) -> 
     return claim
 
 
+def claim_attach_scans(
+    *, claim: Claim, actor, proof_of_purchase_scan=None, warranty_card_scan=None
+) -> Claim:
+    """Attach (or replace) the scans of the proof of purchase and the warranty card
+    (II.2) before judgement, and evaluate the claim again."""
+    _check_move(claim, actor, "record_findings")
+    errors: dict[str, list] = {}
+    _check_scan(proof_of_purchase_scan, "proof_of_purchase_scan", errors)
+    _check_scan(warranty_card_scan, "warranty_card_scan", errors)
+    if proof_of_purchase_scan is None and warranty_card_scan is None:
+        errors["proof_of_purchase_scan"] = [str(MESSAGES["claims.value_required"])]
+    if errors:
+        raise ValidationFailed(
+            MESSAGES["claims.intake_invalid"], code="claims.intake_invalid", fields=errors
+        )
+    with transaction.atomic():
+        status = claim.status
+        values: dict[str, Any] = {}
+        if proof_of_purchase_scan is not None:
+            claim.proof_of_purchase_scan.save(
+                proof_of_purchase_scan.name, proof_of_purchase_scan, save=False
+            )
+            values["proof_of_purchase_scan"] = claim.proof_of_purchase_scan.name
+        if warranty_card_scan is not None:
+            claim.warranty_card_scan.save(warranty_card_scan.name, warranty_card_scan, save=False)
+            values["warranty_card_scan"] = claim.warranty_card_scan.name
+        verdict = _evaluate(claim)
+        values.update(
+            verdict=verdict.status, verdict_results=[r.as_dict() for r in verdict.results]
+        )
+        _move(claim, status, **values)
+        audit.record(
+            actor=actor,
+            action="claim.scans_attached",
+            target=claim,
+            data={
+                "documents": sorted(k for k in values if k.endswith("_scan")),
+                "verdict": verdict.status,
+            },
+        )
+    return claim
+
+
 def claim_start_judgement(*, claim: Claim, actor) -> Claim:
     _check_move(claim, actor, "start_judgement")
     with transaction.atomic():

@@ -47,3 +47,23 @@ def test_a_covered_claim_is_judged_replaced_resolved_and_closed_with_the_old_uni
         "claim.resolved",
         "claim.closed",
     ]
+
+
+def test_attaching_the_missing_scans_turns_a_claim_needing_judgement_into_a_covered_one(
+    platform_staff, unit_of_agent_a
+):
+    from sanbao.claims.tests.conftest import intake, scan
+
+    claim = intake(
+        platform_staff, unit_of_agent_a, proof_of_purchase_scan=None, warranty_card_scan=None
+    )
+    assert claim.verdict == "needs_judgement"
+    services.claim_attach_scans(
+        claim=claim,
+        actor=platform_staff,
+        proof_of_purchase_scan=scan("i.pdf"),
+        warranty_card_scan=scan("c.png"),
+    )
+    claim.refresh_from_db()
+    assert claim.verdict == "covered"
+    assert claim.proof_of_purchase_scan.name.endswith(".pdf")
