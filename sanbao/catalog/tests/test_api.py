@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from sanbao.accounts.roles import Role
 from sanbao.accounts.tests.factories import OrganisationFactory
 from sanbao.catalog.models import Unit
 from sanbao.catalog.tests.factories import ProductModelFactory, UnitFactory
+from sanbao.catalog.tests.roles import BAD_ROW, EVERYONE, IMPORTERS, SEE_ANY_UNIT, VALID_ROW
 from sanbao.catalog.tests.test_importing import csv_bytes
 from sanbao.core.models import AuditEvent
 from sanbao.core.testing import (
@@ -21,21 +21,6 @@ from sanbao.core.testing import (
     check,
     matrix,
 )
-
-EVERYONE = set(Role.values)
-IMPORTERS = {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}
-# Outlet technicians serve walk-in consumers holding any unit: they look one up by serial.
-SEE_ANY_UNIT = {
-    Role.AFTERSALES_STAFF,
-    Role.AFTERSALES_MANAGER,
-    Role.COMMERCIAL_COMMISSIONER,
-    Role.CS_COMMISSIONER,
-    Role.ADMINISTRATOR,
-    Role.OUTLET_TECHNICIAN,
-}
-
-VALID_ROW = ["SBN000001", "PB10K", "2025-03-01", "mainland", "yes", "AG-A", "WC1"]
-BAD_ROW = ["SBN000002", "PB99K", "2025-03-01", "mainland", "yes", "AG-A", "WC2"]
 
 
 def upload(rows, name="units.csv"):

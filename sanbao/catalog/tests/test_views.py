@@ -18,6 +18,7 @@ from sanbao.accounts.tests.factories import OrganisationFactory
 from sanbao.catalog.importing import COLUMNS, MESSAGES
 from sanbao.catalog.models import Unit
 from sanbao.catalog.tests.factories import ProductModelFactory, UnitFactory
+from sanbao.catalog.tests.roles import BAD_ROW, EVERYONE, IMPORTERS, SEE_ANY_UNIT, VALID_ROW
 from sanbao.catalog.tests.test_importing import csv_bytes
 from sanbao.core.models import AuditEvent
 from sanbao.core.testing import (
@@ -28,21 +29,7 @@ from sanbao.core.testing import (
     matrix,
 )
 
-EVERYONE = set(Role.values)
-IMPORTERS = {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}
-# Outlet technicians serve walk-in consumers holding any unit: they open one by serial.
-SEE_ANY_UNIT = {
-    Role.AFTERSALES_STAFF,
-    Role.AFTERSALES_MANAGER,
-    Role.COMMERCIAL_COMMISSIONER,
-    Role.CS_COMMISSIONER,
-    Role.ADMINISTRATOR,
-    Role.OUTLET_TECHNICIAN,
-}
-
-VALID_ROW = ["SBN000001", "PB10K", "2025-03-01", "mainland", "yes", "AG-A", "WC1"]
 OTHER_VALID_ROW = ["SBN000003", "PB20K", "2025-03-02", "hong_kong", "no", "", ""]
-BAD_ROW = ["SBN000002", "PB99K", "2025-03-01", "mainland", "yes", "AG-A", "WC2"]
 
 IMPORT_URL = "/catalog/import/"
 
