@@ -121,6 +121,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 EMAIL_BACKEND = env_str("SANBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("SANBAO_FROM_EMAIL", "after-sales@sanbao.example")
 
+# The public claim-status page counts look-ups here (fixed one-hour windows,
+# cache.add + cache.incr). Process memory by default: right for `make run` (one
+# process) and the tests, with an atomic incr. Several worker processes would
+# each count on their own, so a deployment with more than one points every
+# worker at one shared cache with an atomic incr, e.g.
+# SANBAO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache and
+# SANBAO_CACHE_LOCATION=redis://127.0.0.1:6379/1.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("SANBAO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("SANBAO_CACHE_LOCATION", "sanbao"),
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SANBAO_SECURE_COOKIES", default=not DEBUG)

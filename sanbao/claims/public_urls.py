@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401 - the public status page is added here
+"""The public pages of claims, mounted at /status/ without a login."""
+
+from django.urls import path
+
+from sanbao.claims import public
 
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.claim_status, name="claim_status"),
+]

@@ -26,4 +26,5 @@ class Command(BaseCommand):
             f"Units created: {result.units_created} "
             f"(already present: {result.units_present} of {demo.UNIT_COUNT})"
         )
+        self.stdout.write(f"Demo claims created: {', '.join(result.claims_created) or 'none'}")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

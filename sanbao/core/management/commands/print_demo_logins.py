@@ -1,5 +1,5 @@
-"""``manage.py print_demo_logins``: the demo users, their shared password and
-where to log in."""
+"""``manage.py print_demo_logins``: the demo users, their shared password,
+where to log in, and a claim to follow on the public status page."""
 
 from __future__ import annotations
 
@@ -47,3 +47,9 @@ class Command(BaseCommand):
             f"Open {demo.DEMO_URL} and log in; the Django admin is at "
             f"{demo.DEMO_URL}/admin/ (user admin)."
         )
+        example = demo.status_example()
+        if example is not None:
+            self.stdout.write(
+                f"A consumer follows a claim without logging in at {demo.DEMO_URL}/status/: "
+                f"claim number {example.number}, telephone {example.phone} ({example.status})."
+            )
