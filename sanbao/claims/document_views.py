@@ -1,0 +1,85 @@
+"""Downloads of a claim's papers: the receipt and the service report (PDF), and
+the claim list as a workbook (XLSX).
+
+Thin views: the selectors check the role and the tenancy (another organisation's
+claim is a 404, as if it did not exist) and DomainErrorMiddleware turns their
+refusals into error pages. The papers hold personal data: never cached.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from sanbao.accounts import selectors as account_selectors
+from sanbao.accounts.roles import OrgKind
+from sanbao.catalog import selectors as catalog_selectors
+from sanbao.claims import documents, selectors
+from sanbao.claims.forms import ClaimFilterForm
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filter_form(request) -> ClaimFilterForm:
+    """The claim list page's filter form, so the export lists what the page lists."""
+    user = request.user
+    outlets = None
+    if user.is_platform:
+        outlets = account_selectors.organisation_list(actor=user).filter(
+            kind__in=[OrgKind.PLATFORM, OrgKind.SERVICE_OUTLET], is_active=True
+        )
+    return ClaimFilterForm(
+        request.GET, models=catalog_selectors.product_model_list(actor=user), outlets=outlets
+    )
+
+
+def _download(content: bytes, content_type: str, filename: str, *, attachment: bool):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def claim_receipt_pdf(request, number: str):
+    claim = selectors.claim_get(actor=request.user, number=number)
+    return _download(
+        documents.claim_receipt_pdf(claim),
+        PDF,
+        f"claim-receipt-{claim.number}.pdf",
+        attachment=False,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def claim_report_pdf(request, number: str):
+    claim = selectors.claim_get(actor=request.user, number=number)
+    return _download(
+        documents.claim_service_report_pdf(claim),
+        PDF,
+        f"claim-service-report-{claim.number}.pdf",
+        attachment=False,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def claim_list_xlsx(request):
+    filters = _filter_form(request).filters()
+    claims = selectors.claim_list(actor=request.user, **filters)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return _download(
+        documents.claims_xlsx(claims),
+        XLSX,
+        f"sanbao-claims-{stamp}.xlsx",
+        attachment=True,
+    )

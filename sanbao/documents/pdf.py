@@ -1,0 +1,521 @@
+"""The PDF machinery every Sanbao document shares (ReportLab).
+
+Every document is A4 portrait, printed in both languages, and set in the
+vendored Noto Sans SC (OFL): it is registered once per process as a TrueType
+font, so ReportLab embeds only the glyphs a document uses (a one-page document
+stays in the tens of kilobytes) and Chinese renders in any viewer, with no
+system font. No standard-14 font is referenced at all.
+
+What a document module uses:
+
+* :func:`build_pdf` turns a list of flowables into bytes, under the shared page
+  template: a header with the brand and the document's title in Chinese and
+  English, a footer with "page x of y", the time printed and the policy version.
+* :func:`bilingual` (``"中文 English"``) and :func:`in_both` render a translatable
+  string in Simplified Chinese and in English, whatever the reader's language;
+  while a translation is missing the English appears once rather than twice.
+* :func:`para`, :func:`bi_para`, :func:`section`, :func:`field_table`,
+  :func:`data_table`, :func:`barcode`, :func:`signature_lines` build the usual
+  blocks; :func:`esc` escapes user text for ReportLab's paragraph markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "NotoSansSC"
+FONT_BOLD = "NotoSansSC-Bold"
+FONT_FILES = {
+    FONT: FONT_DIR / "NotoSansSC_400Regular.ttf",
+    FONT_BOLD: FONT_DIR / "NotoSansSC_700Bold.ttf",
+}
+
+PAGE_SIZE = A4
+MARGIN_X = 16 * mm
+MARGIN_TOP = 28 * mm  # room for the header
+MARGIN_BOTTOM = 20 * mm  # room for the footer
+CONTENT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN_X
+
+INK = colors.HexColor("#1f2328")
+MUTED = colors.HexColor("#59636e")
+RULE = colors.HexColor("#d0d7de")
+SHADE = colors.HexColor("#f3f5f7")
+HIGHLIGHT = colors.HexColor("#fdf0ee")
+
+ZH, EN = "zh-hans", "en"
+
+BRAND = _("Sanbao")
+BRAND_LINE = _("After-sales service")
+PAGE_OF = _("Page %(page)s of %(pages)s")
+PRINTED_AT = _("Printed at")
+POLICY_VERSION = _("Policy version")
+
+_font_lock = threading.Lock()
+_fonts_registered = False
+
+
+def register_fonts() -> None:
+    """Register the Noto Sans SC regular and bold faces with ReportLab, once per
+    process: the first document pays for reading the font files, later ones and
+    other threads reuse them."""
+    global _fonts_registered
+    if _fonts_registered:
+        return
+    with _font_lock:
+        if _fonts_registered:
+            return
+        for name, path in FONT_FILES.items():
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFontFamily(
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+        )
+        _fonts_registered = True
+
+
+# --- Text in both languages ------------------------------------------------------------
+
+
+def _render(text: Any, language: str) -> str:
+    with translation.override(language):
+        value = text() if callable(text) else text
+        return "" if value is None else str(value)
+
+
+def in_both(text: Any) -> tuple[str, str]:
+    """``text`` (a lazy translatable string, or a callable returning text in the
+    active language) rendered in Simplified Chinese and in English."""
+    return _render(text, ZH), _render(text, EN)
+
+
+def bilingual(text: Any, sep: str = " ") -> str:
+    """``"中文 English"``: a label in both languages (plain text, not escaped). A
+    string not yet translated appears once."""
+    zh, en = in_both(text)
+    return en if zh == en else f"{zh}{sep}{en}"
+
+
+def esc(value: Any) -> str:
+    """User or database text made safe for ReportLab's paragraph markup."""
+    if value is None:
+        return ""
+    return escape(str(value)).replace("\n", "<br/>")
+
+
+def fmt_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+def fmt_datetime(value: dt.datetime | None) -> str:
+    """Local time (Asia/Shanghai by default), to the minute."""
+    if value is None:
+        return "—"
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def mask_phone(phone: str) -> str:
+    """A telephone number with its middle hidden, as printed on papers handed
+    out: ``13800138000`` → ``138****8000``."""
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    head, tail = (3, 4) if len(phone) >= 10 else (2, 2)
+    hidden = max(len(phone) - head - tail, 0)
+    if hidden < 3:  # too short to keep both ends and still hide something
+        return phone[:2] + "*" * max(len(phone) - 2, 3)
+    return phone[:head] + "*" * hidden + phone[-tail:]
+
+
+# --- Styles ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles of every document. ``wordWrap="CJK"`` breaks Chinese
+    between characters (Latin words stay whole), so long reasons wrap in cells."""
+    register_fonts()
+    base = ParagraphStyle(
+        "body",
+        fontName=FONT,
+        fontSize=9.5,
+        leading=13,
+        textColor=INK,
+        wordWrap="CJK",
+        alignment=TA_LEFT,
+    )
+
+    def derive(name: str, **kw) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **kw)
+
+    return {
+        "body": base,
+        "small": derive("small", fontSize=8, leading=10.5),
+        "muted": derive("muted", fontSize=8, leading=10.5, textColor=MUTED),
+        "label": derive("label", fontSize=8, leading=10.5, textColor=MUTED),
+        "cell": derive("cell", fontSize=8.5, leading=11.5),
+        "cell_bold": derive("cell_bold", fontName=FONT_BOLD, fontSize=8.5, leading=11.5),
+        "header_cell": derive("header_cell", fontName=FONT_BOLD, fontSize=8, leading=10.5),
+        "section": derive(
+            "section", fontName=FONT_BOLD, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4
+        ),
+        "title": derive("title", fontName=FONT_BOLD, fontSize=16, leading=20),
+        "big": derive("big", fontName=FONT_BOLD, fontSize=22, leading=27),
+        "center": derive("center", alignment=TA_CENTER),
+        "right": derive("right", alignment=TA_RIGHT),
+    }
+
+
+def style(name: str) -> ParagraphStyle:
+    return styles()[name]
+
+
+# --- Blocks ----------------------------------------------------------------------------
+
+
+def para(markup: str, style_name: str = "body") -> Paragraph:
+    """A paragraph of ReportLab markup (escape user text with :func:`esc`)."""
+    return Paragraph(markup, style(style_name))
+
+
+def bi_markup(text: Any, *, en_style: str = "muted") -> str:
+    """Markup of ``text`` in Chinese, then in English on its own line (smaller,
+    grey). A string not yet translated appears once."""
+    zh, en = in_both(text)
+    if zh == en:
+        return esc(en)
+    s = style(en_style)
+    return (
+        f'{esc(zh)}<br/><font size="{s.fontSize}" color="{s.textColor.hexval()}">{esc(en)}</font>'
+    )
+
+
+def bi_para(text: Any, style_name: str = "cell") -> Paragraph:
+    """A paragraph with ``text`` in Chinese over English."""
+    return Paragraph(bi_markup(text), style(style_name))
+
+
+def section(title: Any) -> Paragraph:
+    """A section heading: ``中文 English``."""
+    return Paragraph(esc(bilingual(title)), style("section"))
+
+
+def block(title: Any, *flowables: Flowable, keep: float = 30 * mm) -> list[Flowable]:
+    """A headed section: a heading is never left alone at the foot of a page (a
+    new page starts when less than ``keep`` is left); what follows may split."""
+    return [CondPageBreak(keep), section(title), *flowables]
+
+
+def label_para(label: Any, width: float | None = None) -> Paragraph:
+    """A field label, ``中文 English`` on one line when it fits in ``width``, else
+    the Chinese over the English (never a word broken between the two)."""
+    text = bilingual(label)
+    s = style("label")
+    zh, en = in_both(label)
+    if zh != en and width and pdfmetrics.stringWidth(text, s.fontName, s.fontSize) > width:
+        return Paragraph(f"{esc(zh)}<br/>{esc(en)}", s)
+    return Paragraph(esc(text), s)
+
+
+def table_style(commands: list) -> TableStyle:
+    """A TableStyle whose cells are set in the embedded font: ReportLab's default
+    cell font is Helvetica, which would add a font the PDF does not embed."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
+
+
+def field_table(
+    rows: Iterable[tuple[Any, Any]], *, label_width: float = 42 * mm, width: float | None = None
+) -> Table:
+    """Label / value pairs, one per row. A label is a translatable string (printed
+    in both languages); a value is a flowable, or text that is escaped."""
+    width = width or CONTENT_WIDTH
+    data = []
+    for label, value in rows:
+        cell = value if isinstance(value, Flowable) else para(esc(value) or "—", "cell")
+        data.append([label_para(label, label_width - 9), cell])  # minus the paddings
+    table = Table(data, colWidths=[label_width, width - label_width], hAlign="LEFT")
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+COLUMN_GAP = 8 * mm
+HALF_WIDTH = (CONTENT_WIDTH - COLUMN_GAP) / 2
+
+
+def columns(left: Sequence[Flowable], right: Sequence[Flowable]) -> Table:
+    """Two blocks side by side, each :data:`HALF_WIDTH` wide (build their tables
+    with ``width=HALF_WIDTH``)."""
+    table = Table(
+        [[list(left), "", list(right)]],
+        colWidths=[HALF_WIDTH, COLUMN_GAP, HALF_WIDTH],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+def _cell(value: Any) -> Flowable:
+    if isinstance(value, Flowable):
+        return value
+    return para(esc(value) if value not in (None, "") else "—", "cell")
+
+
+def data_table(
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    col_widths: Sequence[float],
+    *,
+    highlight_rows: Iterable[int] = (),
+) -> Table:
+    """A table with a bilingual header row repeated on every page; each cell is a
+    flowable or text that is escaped and wrapped. ``col_widths`` may be fractions
+    of the content width (summing to 1) or points; ``highlight_rows`` (indexes in
+    ``rows``) get a tinted background."""
+    if sum(col_widths) <= 1.0001:
+        col_widths = [CONTENT_WIDTH * w for w in col_widths]
+    data = [[bi_para(h, "header_cell") for h in headers]]
+    for row in rows:
+        data.append([_cell(c) for c in row])
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    commands += [("BACKGROUND", (0, r + 1), (-1, r + 1), HIGHLIGHT) for r in highlight_rows]
+    table = Table(data, colWidths=list(col_widths), repeatRows=1, hAlign="LEFT")
+    table.setStyle(table_style(commands))
+    return table
+
+
+def barcode(value: str, *, bar_height: float = 14 * mm, bar_width: float = 0.38 * mm) -> Flowable:
+    """A Code 128 barcode of ``value`` (no human-readable line: the document
+    prints the value itself, in its own font). The quiet zones are kept."""
+    return Code128(value, barHeight=bar_height, barWidth=bar_width, humanReadable=False)
+
+
+def signature_lines(labels: Sequence[Any], *, width: float | None = None) -> Table:
+    """Side-by-side lines to sign and date, each captioned ``中文 English``."""
+    width = width or CONTENT_WIDTH
+    n = max(len(labels), 1)
+    gap = 10 * mm
+    col = (width - gap * (n - 1)) / n
+    sign_date = _("Signature and date")
+    blanks, captions, widths = [], [], []
+    for i, label in enumerate(labels):
+        if i:
+            blanks.append("")
+            captions.append("")
+            widths.append(gap)
+        blanks.append("")
+        captions.append(
+            Paragraph(
+                f"{esc(bilingual(label))}<br/>"
+                f'<font size="7" color="{MUTED.hexval()}">{esc(bilingual(sign_date))}</font>',
+                style("small"),
+            )
+        )
+        widths.append(col)
+    table = Table([blanks, captions], colWidths=widths, rowHeights=[14 * mm, None], hAlign="LEFT")
+    commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
+    commands += [("LINEBELOW", (c, 0), (c, 0), 0.6, INK) for c in range(0, len(widths), 2)]
+    table.setStyle(table_style(commands))
+    return KeepTogether([Spacer(1, 4 * mm), table])
+
+
+# --- The page template and the build ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the header and footer of every page say."""
+
+    title: Any  # a translatable string, printed in Chinese and English
+    reference: str = ""  # the document's number, repeated on every page
+    policy_version: str = ""
+    printed_at: dt.datetime | None = None
+
+
+def _fit(text: str, font: str, size: float, width: float) -> float:
+    """The largest size up to ``size`` at which ``text`` fits in ``width``."""
+    while size > 6 and pdfmetrics.stringWidth(text, font, size) > width:
+        size -= 0.5
+    return size
+
+
+def _draw_header(c: rl_canvas.Canvas, info: PageInfo) -> None:
+    w, h = PAGE_SIZE
+    top = h - 12 * mm
+    zh_brand, en_brand = in_both(BRAND)
+    c.setFillColor(INK)
+    c.setFont(FONT_BOLD, 12)
+    brand = en_brand if zh_brand == en_brand else f"{zh_brand} {en_brand}"
+    c.drawString(MARGIN_X, top, brand)
+    c.setFont(FONT, 8)
+    c.setFillColor(MUTED)
+    c.drawString(MARGIN_X, top - 11, bilingual(BRAND_LINE))
+    if info.reference:
+        c.drawString(MARGIN_X, top - 21, info.reference)
+
+    zh_title, en_title = in_both(info.title)
+    right = w - MARGIN_X
+    room = w / 2 - MARGIN_X
+    c.setFillColor(INK)
+    if zh_title != en_title:
+        c.setFont(FONT_BOLD, _fit(zh_title, FONT_BOLD, 15, room))
+        c.drawRightString(right, top - 1, zh_title)
+        c.setFont(FONT, _fit(en_title, FONT, 10, room))
+        c.drawRightString(right, top - 14, en_title)
+    else:
+        c.setFont(FONT_BOLD, _fit(en_title, FONT_BOLD, 15, room))
+        c.drawRightString(right, top - 4, en_title)
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.8)
+    c.line(MARGIN_X, h - MARGIN_TOP + 4 * mm, right, h - MARGIN_TOP + 4 * mm)
+
+
+def _draw_footer(c: rl_canvas.Canvas, info: PageInfo, page: int, pages: int) -> None:
+    w, _h = PAGE_SIZE
+    y = MARGIN_BOTTOM - 10 * mm
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.5)
+    c.line(MARGIN_X, y + 9, w - MARGIN_X, y + 9)
+    c.setFont(FONT, 7.5)
+    c.setFillColor(MUTED)
+    printed = f"{bilingual(PRINTED_AT)} {fmt_datetime(info.printed_at)}"
+    c.drawString(MARGIN_X, y, printed)
+    if info.policy_version:
+        c.drawCentredString(w / 2, y, f"{bilingual(POLICY_VERSION)} {info.policy_version}")
+    zh, en = in_both(lambda: str(PAGE_OF) % {"page": page, "pages": pages})
+    c.drawRightString(w - MARGIN_X, y, en if zh == en else f"{zh}  {en}")
+
+
+class _Canvas(rl_canvas.Canvas):
+    """Holds every page back until the end so the footer can say "of y"."""
+
+    def __init__(self, *args, info: PageInfo, **kwargs):
+        # No reference to a standard-14 font: a viewer without Helvetica needs none.
+        kwargs["initialFontName"] = FONT
+        kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 9.5
+        super().__init__(*args, **kwargs)
+        self._info = info
+        self._pages: list[dict] = []
+
+    def showPage(self):  # ReportLab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            _draw_header(self, self._info)
+            _draw_footer(self, self._info, number, total)
+            super().showPage()
+        super().save()
+
+
+def build_pdf(
+    story: list[Flowable],
+    *,
+    title: Any,
+    reference: str = "",
+    policy_version: str | None = None,
+    printed_at: dt.datetime | None = None,
+    subject: str = "",
+) -> bytes:
+    """Lay ``story`` out on A4 pages under the shared header and footer and
+    return the PDF. ``policy_version`` defaults to the current one; a document
+    about a record judged under older terms passes the record's (II.1)."""
+    register_fonts()
+    info = PageInfo(
+        title=title,
+        reference=reference,
+        policy_version=settings.SANBAO_POLICY_VERSION if policy_version is None else policy_version,
+        printed_at=printed_at or timezone.now(),
+    )
+    buffer = io.BytesIO()
+    pdf_title = " ".join(dict.fromkeys([*in_both(title), reference])).strip()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=PAGE_SIZE,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=pdf_title,
+        author=bilingual(BRAND),
+        subject=subject,
+        creator="Sanbao",
+    )
+    frame = Frame(
+        doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", showBoundary=0
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(story, canvasmaker=_canvas_maker(info))
+    return buffer.getvalue()
+
+
+def _canvas_maker(info: PageInfo) -> Callable[..., _Canvas]:
+    def make(*args, **kwargs) -> _Canvas:
+        return _Canvas(*args, info=info, **kwargs)
+
+    return make
