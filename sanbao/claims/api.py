@@ -1,3 +1,318 @@
-from ninja import Router
+"""The claims API: intake, the claim and its timeline, the actions of its life,
+its documents, and the retained-parts ledger (SPEC I, II, III).
+
+Every operation is a selector, a service and a return. An action first asks for
+the permission its move needs (``states.MOVES``), so a role that may never make
+it is told 403 whichever claim it names; the claim is then looked up in the
+caller's scope (404 outside it) and the service checks the state and the policy.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from ninja import File, Query, Router, Status, UploadedFile
+
+from sanbao.accounts.roles import require
+from sanbao.catalog import selectors as catalog_selectors
+from sanbao.claims import selectors, services
+from sanbao.claims.errors import MESSAGES
+from sanbao.claims.schemas import (
+    ClaimFilters,
+    ClaimIn,
+    ClaimOut,
+    ClaimSummaryOut,
+    DisposalIn,
+    ExportFilters,
+    FindingsIn,
+    JudgementIn,
+    ResolutionIn,
+    RetainedPartFilters,
+    RetainedPartOut,
+    TimelineEventOut,
+)
+from sanbao.claims.states import MOVES
+from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, paginate
+from sanbao.core.errors import NotFound, field_error
 
 router = Router(tags=["claims"])
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _binary(content_type: str, description: str) -> dict:
+    """openapi_extra declaring a binary 200 answer (the errors stay JSON)."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _claim(request, number: str):
+    return selectors.claim_get(actor=request.auth, number=number)
+
+
+def _claim_for(request, number: str, action: str):
+    """The claim ``number`` for one of its actions: 403 for a role that may never
+    make the move, then 404 outside the caller's scope."""
+    require(request.auth, MOVES[action].permission)
+    return _claim(request, number)
+
+
+def _model(request, code: str, field: str):
+    """The product model of a code given in a body; an unknown one is a field error
+    (400), not a missing resource: the claim in the URL exists."""
+    if not code:
+        return None
+    try:
+        return catalog_selectors.product_model_get(actor=request.auth, code=code)
+    except NotFound:
+        raise field_error(
+            field, MESSAGES["claims.model_unknown"], code="claims.model_unknown", value=code
+        ) from None
+
+
+def _findings(items) -> list[services.FindingIn]:
+    return [services.FindingIn(rule=f.rule, found=f.found, note=f.note) for f in items]
+
+
+# Intake -----------------------------------------------------------------------------
+
+
+@router.post("/claims", response={201: ClaimOut, **WRITE_ERRORS}, operation_id="create_claim")
+def create_claim(request, payload: ClaimIn):
+    """Take in a warranty claim; its eligibility is evaluated at once (SPEC III).
+    Attach the scans of the documents with ``POST /claims/{number}/scans``."""
+    data = payload.dict(exclude={"findings", "region"})
+    claim = services.claim_create(
+        actor=request.auth,
+        region=payload.region or "",
+        findings=_findings(payload.findings),
+        **data,
+    )
+    return Status(201, _claim(request, claim.number))
+
+
+@router.post(
+    "/claims/{number}/scans",
+    response={200: ClaimOut, **WRITE_ERRORS},
+    operation_id="attach_claim_scans",
+)
+def attach_claim_scans(
+    request,
+    number: str,
+    proof_of_purchase_scan: File[UploadedFile] = None,
+    warranty_card_scan: File[UploadedFile] = None,
+):
+    """Attach the scans of the proof of purchase and the warranty card (II.2), at
+    least one; PDF, JPEG or PNG. The claim is evaluated again."""
+    claim = _claim_for(request, number, "record_findings")
+    services.claim_attach_scans(
+        claim=claim,
+        actor=request.auth,
+        proof_of_purchase_scan=proof_of_purchase_scan,
+        warranty_card_scan=warranty_card_scan,
+    )
+    return _claim(request, number)
+
+
+# Reading ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/claims", response={200: Page[ClaimSummaryOut], **COMMON_ERRORS}, operation_id="list_claims"
+)
+def list_claims(request, filters: Query[ClaimFilters]):
+    data = filters.dict(exclude={"page", "page_size"})
+    qs = selectors.claim_list(actor=request.auth, **data)
+    return paginate(qs, page=filters.page, page_size=filters.page_size)
+
+
+@router.get(
+    "/claims/export.xlsx",
+    response=COMMON_ERRORS,
+    operation_id="export_claims",
+    openapi_extra=_binary(XLSX, "The claims matching the filters, as a spreadsheet"),
+)
+def export_claims(request, filters: Query[ExportFilters]):
+    qs = selectors.claim_list(actor=request.auth, **filters.dict())
+    from sanbao.claims.documents import claims_xlsx
+
+    return _download(claims_xlsx(qs), XLSX, "claims.xlsx")
+
+
+@router.get("/claims/{number}", response={200: ClaimOut, **COMMON_ERRORS}, operation_id="get_claim")
+def get_claim(request, number: str):
+    return _claim(request, number)
+
+
+@router.get(
+    "/claims/{number}/timeline",
+    response={200: list[TimelineEventOut], **COMMON_ERRORS},
+    operation_id="get_claim_timeline",
+)
+def get_claim_timeline(request, number: str):
+    """Every recorded action on the claim, oldest first."""
+    claim = _claim(request, number)
+    return selectors.claim_timeline(claim=claim).select_related("actor")
+
+
+@router.get(
+    "/claims/{number}/receipt.pdf",
+    response=COMMON_ERRORS,
+    operation_id="get_claim_receipt",
+    openapi_extra=_binary(PDF, "The claim receipt, in English and Chinese"),
+)
+def get_claim_receipt(request, number: str):
+    claim = _claim(request, number)
+    from sanbao.claims.documents import claim_receipt_pdf
+
+    return _download(claim_receipt_pdf(claim), PDF, f"{claim.number}-receipt.pdf")
+
+
+@router.get(
+    "/claims/{number}/report.pdf",
+    response=COMMON_ERRORS,
+    operation_id="get_claim_service_report",
+    openapi_extra=_binary(PDF, "The service report, in English and Chinese"),
+)
+def get_claim_service_report(request, number: str):
+    claim = _claim(request, number)
+    from sanbao.claims.documents import claim_service_report_pdf
+
+    return _download(claim_service_report_pdf(claim), PDF, f"{claim.number}-report.pdf")
+
+
+# Actions ----------------------------------------------------------------------------
+
+
+@router.post(
+    "/claims/{number}/start-judgement",
+    response={200: ClaimOut, **WRITE_ERRORS},
+    operation_id="start_claim_judgement",
+)
+def start_claim_judgement(request, number: str):
+    claim = _claim_for(request, number, "start_judgement")
+    services.claim_start_judgement(claim=claim, actor=request.auth)
+    return _claim(request, number)
+
+
+@router.post(
+    "/claims/{number}/findings",
+    response={200: ClaimOut, **WRITE_ERRORS},
+    operation_id="record_claim_findings",
+)
+def record_claim_findings(request, number: str, payload: FindingsIn):
+    """Record answers of the inspection checklist; the claim is evaluated again."""
+    claim = _claim_for(request, number, "record_findings")
+    services.claim_record_findings(
+        claim=claim, actor=request.auth, findings=_findings(payload.findings)
+    )
+    return _claim(request, number)
+
+
+@router.post(
+    "/claims/{number}/judge",
+    response={200: ClaimOut, **WRITE_ERRORS},
+    operation_id="judge_claim",
+)
+def judge_claim(request, number: str, payload: JudgementIn):
+    """II.3: confirm or deny the performance failure and choose an open remedy. A
+    replacement model must be the same model or one whose specifications are not
+    lower (400 ``claims.replacement_lower`` otherwise)."""
+    claim = _claim_for(request, number, "judge")
+    services.claim_judge(
+        claim=claim,
+        actor=request.auth,
+        failure_confirmed=payload.failure_confirmed,
+        remedy=payload.remedy or "",
+        replacement_model=_model(request, payload.replacement_model_code, "replacement_model"),
+        repair_impossible=payload.repair_impossible,
+        note=payload.note,
+    )
+    return _claim(request, number)
+
+
+@router.post(
+    "/claims/{number}/start-service",
+    response={200: ClaimOut, **WRITE_ERRORS},
+    operation_id="start_claim_service",
+)
+def start_claim_service(request, number: str):
+    claim = _claim_for(request, number, "start_service")
+    services.claim_start_service(claim=claim, actor=request.auth)
+    return _claim(request, number)
+
+
+@router.post(
+    "/claims/{number}/resolve",
+    response={200: ClaimOut, **WRITE_ERRORS},
+    operation_id="resolve_claim",
+)
+def resolve_claim(request, number: str, payload: ResolutionIn):
+    """Repaired, replaced or refunded, as the remedy says. A replaced or refunded
+    unit and the parts listed go into the retained-parts ledger (II.4)."""
+    claim = _claim_for(request, number, "resolve")
+    services.claim_resolve(
+        claim=claim,
+        actor=request.auth,
+        outcome=payload.outcome,
+        retained_location=payload.retained_location,
+        replacement_serial=payload.replacement_serial,
+        replacement_model=_model(request, payload.replacement_model_code, "replacement_model"),
+        retained_parts=[p.dict() for p in payload.retained_parts],
+        note=payload.note,
+    )
+    return _claim(request, number)
+
+
+@router.post(
+    "/claims/{number}/close",
+    response={200: ClaimOut, **WRITE_ERRORS},
+    operation_id="close_claim",
+)
+def close_claim(request, number: str):
+    claim = _claim_for(request, number, "close")
+    services.claim_close(claim=claim, actor=request.auth)
+    return _claim(request, number)
+
+
+# Retained parts (II.4) --------------------------------------------------------------
+
+
+@router.get(
+    "/retained-parts",
+    response={200: Page[RetainedPartOut], **COMMON_ERRORS},
+    operation_id="list_retained_parts",
+)
+def list_retained_parts(request, filters: Query[RetainedPartFilters]):
+    qs = selectors.retained_part_list(actor=request.auth, open_only=filters.open_only)
+    return paginate(qs, page=filters.page, page_size=filters.page_size)
+
+
+@router.post(
+    "/retained-parts/{part_id}/dispose",
+    response={200: RetainedPartOut, **WRITE_ERRORS},
+    operation_id="dispose_retained_part",
+)
+def dispose_retained_part(request, part_id: int, payload: DisposalIn):
+    """Record how a retained part was disposed of; never returned to the user."""
+    require(request.auth, "retained_parts.manage")
+    part = selectors.retained_part_get(actor=request.auth, pk=part_id)
+    services.retained_part_dispose(
+        part=part, actor=request.auth, disposal=payload.disposal, note=payload.note
+    )
+    return selectors.retained_part_get(actor=request.auth, pk=part_id)
+
+
+__all__ = ["ErrorOut", "router"]

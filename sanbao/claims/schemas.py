@@ -1,0 +1,303 @@
+"""The claims API's shapes: intake, actions, the claim as read, the ledger.
+
+Field values the services judge (a date in the future, a phone number, a rule of
+the checklist) are checked there and answered 400 with the field named; the
+schemas only refuse what is not the right shape (422).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+from sanbao.accounts.roles import PLATFORM_ROLES, can
+from sanbao.catalog.models import Region
+from sanbao.claims import policy
+from sanbao.claims.models import (
+    ClaimantKind,
+    ClaimStatus,
+    Disposal,
+    FaultKind,
+    Outcome,
+    Remedy,
+    Verdict,
+)
+from sanbao.claims.reasons import RULE_TITLES, reason_text
+from sanbao.claims.states import allowed_actions
+
+# Input -----------------------------------------------------------------------------
+
+
+class FindingIn(Schema):
+    """One answer of the inspection checklist: ``found`` true means the exclusion
+    applies (for III.1 and III.3: the problem is confirmed); null means not checked."""
+
+    rule: str = Field(..., max_length=8, description="A checklist rule id, e.g. III.6")
+    found: bool | None = None
+    note: str = Field("", max_length=500)
+
+
+class ClaimIn(Schema):
+    serial: str = Field("", max_length=40, description="The serial as read off the unit")
+    model_code: str = Field(
+        "", max_length=40, description="Required when the serial is unreadable or unknown"
+    )
+    region: Region | None = Field(
+        None, description="Region of sale; the registry's wins for a registered serial"
+    )
+    delivered_on: dt.date | None = Field(None, description="Delivery or purchase date")
+    claimant_kind: ClaimantKind = ClaimantKind.CONSUMER
+    claimant_org_code: str = Field(
+        "", max_length=32, description="The agent or enterprise claiming (organisation claims)"
+    )
+    consumer_name: str = Field("", max_length=100)
+    consumer_phone: str = Field("", max_length=40)
+    proof_of_purchase_no: str = Field("", max_length=60)
+    warranty_card_no: str = Field("", max_length=40)
+    fault_kind: FaultKind
+    fault_description: str = Field(..., max_length=4000)
+    handling_org_code: str = Field(
+        "", max_length=32, description="Platform users: the outlet that will judge the claim"
+    )
+    findings: list[FindingIn] = Field(default_factory=list, max_length=20)
+
+
+class FindingsIn(Schema):
+    findings: list[FindingIn] = Field(..., min_length=1, max_length=20)
+
+
+class JudgementIn(Schema):
+    failure_confirmed: bool
+    remedy: Remedy | None = Field(None, description="Required when approving")
+    replacement_model_code: str = Field(
+        "", max_length=40, description="Required when the remedy is a replacement"
+    )
+    repair_impossible: bool = False
+    note: str = Field("", max_length=2000)
+
+
+class RetainedPartIn(Schema):
+    description: str = Field(..., max_length=200)
+    serial: str = Field("", max_length=40)
+
+
+class ResolutionIn(Schema):
+    outcome: Outcome
+    retained_location: str = Field("", max_length=100)
+    replacement_serial: str = Field("", max_length=40)
+    replacement_model_code: str = Field(
+        "", max_length=40, description="When a repair that took too long ends in a replacement"
+    )
+    retained_parts: list[RetainedPartIn] = Field(default_factory=list, max_length=50)
+    note: str = Field("", max_length=2000)
+
+
+class DisposalIn(Schema):
+    disposal: Disposal = Field(..., description="Never a return to the user (II.4)")
+    note: str = Field("", max_length=300)
+
+
+class ClaimFilters(Schema):
+    status: ClaimStatus | None = None
+    verdict: Verdict | None = None
+    model: str | None = Field(None, max_length=40, description="Model code")
+    outlet: str | None = Field(None, max_length=32, description="Code of the handling organisation")
+    serial: str | None = Field(None, max_length=40, description="Serial prefix")
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
+    page: int = Field(1, ge=1)
+    page_size: int | None = Field(None, ge=1, le=500)
+
+
+class ExportFilters(Schema):
+    """The list's filters, without paging: the export holds every matching claim."""
+
+    status: ClaimStatus | None = None
+    verdict: Verdict | None = None
+    model: str | None = Field(None, max_length=40)
+    outlet: str | None = Field(None, max_length=32)
+    serial: str | None = Field(None, max_length=40)
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
+
+
+class RetainedPartFilters(Schema):
+    open_only: bool = Field(False, description="Only parts not yet disposed of")
+    page: int = Field(1, ge=1)
+    page_size: int | None = Field(None, ge=1, le=500)
+
+
+# Output ----------------------------------------------------------------------------
+
+
+class RuleResultOut(Schema):
+    rule: str
+    title: str
+    outcome: str = Field(..., description="pass, fail or unknown")
+    reason: str = Field(..., description="A stable reason code")
+    reason_text: str = Field(..., description="The reason in the request's language")
+    evidence: dict[str, Any]
+
+
+def _rule_result(result: dict) -> dict:
+    return {
+        "rule": result["rule"],
+        "title": str(RULE_TITLES.get(result["rule"], result["rule"])),
+        "outcome": result["outcome"],
+        "reason": result["reason"],
+        "reason_text": reason_text(result),
+        "evidence": result.get("evidence") or {},
+    }
+
+
+def _rules_with(results: list[dict], outcome: str) -> list[str]:
+    return [r["rule"] for r in results if r["outcome"] == outcome]
+
+
+class FindingOut(Schema):
+    rule: str
+    found: bool | None
+    note: str
+
+
+class ClaimSummaryOut(Schema):
+    number: str
+    status: ClaimStatus
+    verdict: Verdict
+    failed_rules: list[str]
+    serial: str
+    model: str = Field(..., alias="model.code")
+    region: str
+    claimant_kind: ClaimantKind
+    claimant_org: str | None = Field(None, alias="claimant_org.code")
+    handling_org: str = Field(..., alias="handling_org.code")
+    remedy: str
+    outcome: str
+    warranty_end: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_failed_rules(obj) -> list[str]:
+        return _rules_with(obj.verdict_results, policy.FAIL)
+
+
+def _may_see_consumer(claim, actor) -> bool:
+    """The consumer's name and phone: for whoever may judge claims, the platform,
+    and the organisation that made the claim."""
+    return (
+        can(actor, "claims.judge")
+        or getattr(actor, "role", None) in PLATFORM_ROLES
+        or (claim.claimant_org_id is not None and claim.claimant_org_id == actor.organisation_id)
+    )
+
+
+class ClaimOut(Schema):
+    number: str
+    status: ClaimStatus
+    verdict: Verdict
+    verdict_results: list[RuleResultOut]
+    failed_rules: list[str]
+    missing_rules: list[str]
+    policy_version: str
+    terms: dict[str, Any]
+    warranty_end: dt.date | None
+
+    serial: str
+    model: str = Field(..., alias="model.code")
+    region: str
+    delivered_on: dt.date
+    claimant_kind: ClaimantKind
+    claimant_org: str | None = Field(None, alias="claimant_org.code")
+    handling_org: str = Field(..., alias="handling_org.code")
+    consumer_name: str | None = Field(None, description="Null when the caller may not see it")
+    consumer_phone: str | None = Field(None, description="Null when the caller may not see it")
+    proof_of_purchase_no: str
+    has_proof_of_purchase_scan: bool
+    warranty_card_no: str
+    has_warranty_card_scan: bool
+    fault_kind: FaultKind
+    fault_description: str
+    findings: list[FindingOut]
+
+    failure_confirmed: bool | None
+    open_remedies: list[str]
+    remedy: str
+    repair_impossible: bool
+    judgement_note: str
+    outcome: str
+    replacement_model: str | None = Field(None, alias="replacement_model.code")
+    replacement_serial: str | None = Field(None, alias="replacement_unit.serial")
+    resolution_note: str
+    days_in_service: int | None
+
+    allowed_actions: list[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    judged_at: dt.datetime | None
+    in_service_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_verdict_results(obj) -> list[dict]:
+        return [_rule_result(r) for r in obj.verdict_results]
+
+    @staticmethod
+    def resolve_failed_rules(obj) -> list[str]:
+        return _rules_with(obj.verdict_results, policy.FAIL)
+
+    @staticmethod
+    def resolve_missing_rules(obj) -> list[str]:
+        return _rules_with(obj.verdict_results, policy.UNKNOWN)
+
+    @staticmethod
+    def resolve_consumer_name(obj, context) -> str | None:
+        return obj.consumer_name if _may_see_consumer(obj, context["request"].auth) else None
+
+    @staticmethod
+    def resolve_consumer_phone(obj, context) -> str | None:
+        return obj.consumer_phone if _may_see_consumer(obj, context["request"].auth) else None
+
+    @staticmethod
+    def resolve_has_proof_of_purchase_scan(obj) -> bool:
+        return bool(obj.proof_of_purchase_scan)
+
+    @staticmethod
+    def resolve_has_warranty_card_scan(obj) -> bool:
+        return bool(obj.warranty_card_scan)
+
+    @staticmethod
+    def resolve_findings(obj) -> list:
+        return list(obj.findings.all())
+
+    @staticmethod
+    def resolve_allowed_actions(obj, context) -> list[str]:
+        return allowed_actions(obj, context["request"].auth)
+
+
+class TimelineEventOut(Schema):
+    at: dt.datetime
+    action: str
+    actor: str
+    data: dict[str, Any]
+
+    @staticmethod
+    def resolve_actor(obj) -> str:
+        return obj.actor.display_name if obj.actor_id and obj.actor else obj.actor_label
+
+
+class RetainedPartOut(Schema):
+    id: int
+    claim: str | None = Field(None, alias="claim.number")
+    kind: str
+    description: str
+    serial: str
+    held_by: str = Field(..., alias="held_by.code")
+    location: str
+    taken_in_at: dt.datetime
+    disposal: str
+    disposed_at: dt.datetime | None
+    disposal_note: str
