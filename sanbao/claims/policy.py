@@ -53,6 +53,8 @@ class ClaimFacts:
     # rule id -> True (found: the exclusion applies / for III.1, III.3: the problem
     # is confirmed), False (checked, not found), None or absent (not checked).
     findings: Mapping[str, bool | None] = field(default_factory=dict)
+    # rule id -> what the person judging noted; shown with a finding that excludes.
+    finding_notes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def _channel(f: ClaimFacts) -> RuleResult:
         return RuleResult("III.1", FAIL, "unauthorised_channel")
     confirmed = f.findings.get("III.1")
     if confirmed is True:
-        return RuleResult("III.1", FAIL, "unauthorised_channel_confirmed")
+        return RuleResult("III.1", FAIL, "unauthorised_channel_confirmed", _noted(f, "III.1"))
     if confirmed is False:
         return RuleResult("III.1", PASS, "channel_confirmed")
     return RuleResult("III.1", UNKNOWN, "unit_not_registered")
@@ -147,17 +149,23 @@ def _card_matches(f: ClaimFacts) -> RuleResult:
         return RuleResult("III.3", PASS, "card_matches", evidence)
     confirmed = f.findings.get("III.3")
     if confirmed is True:
-        return RuleResult("III.3", FAIL, "mismatch_confirmed")
+        return RuleResult("III.3", FAIL, "mismatch_confirmed", _noted(f, "III.3"))
     if confirmed is False:
         return RuleResult("III.3", PASS, "match_confirmed")
     return RuleResult("III.3", UNKNOWN, "unit_not_registered")
+
+
+def _noted(f: ClaimFacts, rule: str) -> dict[str, Any]:
+    """The evidence of a finding that excludes: what the person judging noted."""
+    note = (f.finding_notes.get(rule) or "").strip()
+    return {"note": note} if note else {}
 
 
 def _checklist(f: ClaimFacts, rule: str) -> RuleResult:
     """III.4–III.8, III.10: exclusions found (or not) on inspection."""
     found = f.findings.get(rule)
     if found is True:
-        return RuleResult(rule, FAIL, "exclusion_found")
+        return RuleResult(rule, FAIL, "exclusion_found", _noted(f, rule))
     if found is False:
         return RuleResult(rule, PASS, "exclusion_not_found")
     return RuleResult(rule, UNKNOWN, "not_inspected")
@@ -216,6 +224,10 @@ class RemedyWindow:
     days_in_repair: int = 0
     repair_days_limit: int = 30
     repair_impossible: bool = False
+    # The day the claim was made. The warranty period is judged on that day (III.9
+    # is evaluated then too): a claim made on the last day of the warranty and
+    # judged a day later still gets its repair. None: judged on ``on``.
+    claimed_on: dt.date | None = None
 
 
 def open_remedies(w: RemedyWindow) -> tuple[str, ...]:
@@ -227,10 +239,10 @@ def open_remedies(w: RemedyWindow) -> tuple[str, ...]:
       repair impossible;
     - after ``repair_attempts_limit`` warranty repairs of the same fault, or a
       repair taking more than ``repair_days_limit`` days: replacement or return.
-    Outside the warranty period nothing is open. Day 0 is the delivery day, so
-    "within 7 days" includes the seventh day after it.
+    Outside the warranty period (on the day the claim was made) nothing is open.
+    Day 0 is the delivery day, so "within 7 days" includes the seventh day after it.
     """
-    if w.warranty_end is not None and w.on > w.warranty_end:
+    if w.warranty_end is not None and (w.claimed_on or w.on) > w.warranty_end:
         return ()
     if w.on < w.delivered_on:
         return ()

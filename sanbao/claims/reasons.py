@@ -76,6 +76,16 @@ REASONS = {
     "within_warranty": _("Within the warranty period, which ends on %(warranty_end)s."),
 }
 
+# The same reasons when the person judging wrote a note: the note is the evidence.
+REASONS_NOTED = {
+    "unauthorised_channel_confirmed": _(
+        "The person judging found the unit was not sold through the brand's legal "
+        "channels: %(note)s"
+    ),
+    "mismatch_confirmed": _("The person judging found the warranty card does not match: %(note)s"),
+    "exclusion_found": _("Found on inspection: %(note)s"),
+}
+
 VERDICTS = {
     "covered": _("Covered by the three guarantees"),
     "not_covered": _("Not covered"),
@@ -93,8 +103,10 @@ def reason_text(result: dict) -> str:
     """The reason of one stored rule result, in the active language."""
     from sanbao.catalog.models import Region
 
-    template = REASONS.get(result.get("reason", ""), "")
+    reason = result.get("reason", "")
     params = dict(result.get("evidence") or {})
+    template = REASONS_NOTED.get(reason) if params.get("note") else None
+    template = template or REASONS.get(reason, "")
     if "region" in params:
         params["region_label"] = dict(Region.choices).get(params["region"], params["region"])
     try:

@@ -4,6 +4,7 @@ claim's state and the policy, writes one audit event and raises a DomainError.""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import secrets
@@ -37,7 +38,7 @@ from sanbao.claims.models import (
 )
 from sanbao.claims.states import MOVES
 from sanbao.core import audit
-from sanbao.core.errors import Conflict, PolicyRefused, ValidationFailed, field_error
+from sanbao.core.errors import Conflict, NotFound, PolicyRefused, ValidationFailed, field_error
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 PHONE_RE = re.compile(r"^\+?[0-9]{7,20}$")
@@ -116,7 +117,9 @@ def _days_in_repair_before(unit: Unit | None, exclude_pk=None) -> int:
     return total
 
 
-def _facts(claim: Claim, findings: dict[str, bool | None]) -> policy.ClaimFacts:
+def _facts(
+    claim: Claim, findings: dict[str, bool | None], notes: dict[str, str] | None = None
+) -> policy.ClaimFacts:
     unit = claim.unit
     return policy.ClaimFacts(
         on=timezone.localtime(claim.created_at).date()
@@ -134,12 +137,15 @@ def _facts(claim: Claim, findings: dict[str, bool | None]) -> policy.ClaimFacts:
         registered_card_no=unit.warranty_card_no if unit else "",
         warranty_end=claim.warranty_end,
         findings=findings,
+        finding_notes=notes or {},
     )
 
 
 def _evaluate(claim: Claim) -> policy.Verdict:
-    findings = dict(claim.findings.values_list("rule", "found")) if claim.pk else {}
-    return policy.evaluate(_facts(claim, findings))
+    rows = list(claim.findings.values_list("rule", "found", "note")) if claim.pk else []
+    findings = {rule: found for rule, found, _note in rows}
+    notes = {rule: note for rule, _found, note in rows if note}
+    return policy.evaluate(_facts(claim, findings, notes))
 
 
 def _apply_verdict(claim: Claim, verdict: policy.Verdict) -> None:
@@ -310,6 +316,8 @@ def claim_create(
                 if Claim.objects.filter(number=claim.number).exists():
                     continue  # a number drawn twice: draw again
                 raise
+        else:  # pragma: no cover - five collisions in 32**6 numbers
+            raise IntegrityError("no free claim number after five draws")
         if findings:
             _save_findings(claim, actor, findings)
             _apply_verdict(claim, _evaluate(claim))
@@ -359,9 +367,17 @@ def _save_findings(claim: Claim, actor, findings: list[FindingIn]) -> None:
             finding.photo.save(f.photo.name, f.photo, save=True)
 
 
+def _check_visible(queryset, obj, actor, error_code: str) -> None:
+    """The actor acts only on what it may see: another outlet's claim (or part) is
+    missing to it (404), even when a caller hands the row over directly."""
+    if not queryset.visible_to(actor).filter(pk=obj.pk).exists():
+        raise NotFound(code=error_code)
+
+
 def _check_move(claim: Claim, actor, action: str) -> None:
     move = MOVES[action]
     require(actor, move.permission)
+    _check_visible(Claim.objects, claim, actor, "claims.claim_not_found")
     if claim.status not in move.sources:
         raise Conflict(
             MESSAGES["claims.move_not_allowed"],
@@ -467,7 +483,11 @@ def claim_start_judgement(*, claim: Claim, actor) -> Claim:
     return claim
 
 
-def remedy_window(claim: Claim, on: dt.date) -> policy.RemedyWindow:
+def remedy_window(
+    claim: Claim, on: dt.date, *, repair_impossible: bool | None = None
+) -> policy.RemedyWindow:
+    """I.2: the facts that decide which remedies are open on ``on``, under the terms
+    stored with the claim (II.1). The warranty period is judged on the claim date."""
     terms = claim.terms["category"]
     same_fault = 0
     if claim.unit_id:
@@ -488,7 +508,10 @@ def remedy_window(claim: Claim, on: dt.date) -> policy.RemedyWindow:
         repair_attempts_limit=terms["repair_attempts_limit"],
         days_in_repair=claim.days_in_service or 0,
         repair_days_limit=terms["repair_days_limit"],
-        repair_impossible=claim.repair_impossible,
+        repair_impossible=claim.repair_impossible
+        if repair_impossible is None
+        else bool(repair_impossible),
+        claimed_on=timezone.localtime(claim.created_at).date() if claim.created_at else None,
     )
 
 
@@ -556,8 +579,9 @@ def claim_judge(
     if not failure_confirmed and not note:
         raise _refuse("claims.note_required", "note")
     if approve:
-        claim.repair_impossible = bool(repair_impossible)
-        open_ = policy.open_remedies(remedy_window(claim, today))
+        open_ = policy.open_remedies(
+            remedy_window(claim, today, repair_impossible=bool(repair_impossible))
+        )
         if remedy not in open_:
             raise _refuse(
                 "claims.remedy_not_open",
@@ -657,6 +681,13 @@ def claim_resolve(
         if outcome == Outcome.REPLACED:
             original = claim.unit
             new_warranty = claim.terms["category"]["new_warranty_on_replacement"]
+            if original is not None and not new_warranty:
+                # The replacement continues the warranty this claim was judged under,
+                # which runs from the consumer's delivery date (or the unit's own
+                # warranty start), not from the registry's sale date to the channel.
+                # A copy, never saved: the registered original is not changed.
+                original = copy.copy(original)
+                original.warranty_starts_on = _warranty_start_of(claim)
             if original is None:
                 # No registered original: the replacement still gets registered, with the
                 # claim's own facts as its history.
@@ -708,6 +739,11 @@ def claim_resolve(
     return claim
 
 
+def _warranty_start_of(claim: Claim) -> dt.date:
+    start = claim.terms.get("warranty_start")
+    return dt.date.fromisoformat(start) if start else claim.delivered_on
+
+
 def claim_close(*, claim: Claim, actor) -> Claim:
     _check_move(claim, actor, "close")
     with transaction.atomic():
@@ -722,6 +758,7 @@ def retained_part_dispose(
     """Record what finally happened to a retained part. There is no way to mark it
     returned to the user (II.4)."""
     require(actor, "retained_parts.manage")
+    _check_visible(RetainedPart.objects, part, actor, "claims.retained_part_not_found")
     if disposal not in Disposal.values:
         raise _refuse("claims.disposal_invalid", "disposal")
     now = timezone.now()

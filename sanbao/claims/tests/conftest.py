@@ -67,6 +67,7 @@ def outlet_claim(outlet_tech, unit_of_agent_b):
 
 
 @pytest.fixture
-def agent_claim(agent_a_clerk, unit_of_agent_a):
-    """A covered claim agent A makes for one of its units."""
+def agent_claim(agent_a_clerk, unit_of_agent_a, platform_org):
+    """A covered claim agent A makes for one of its units (handled by the
+    after-sales department, which must exist)."""
     return intake(agent_a_clerk, unit_of_agent_a, consumer_name="", consumer_phone="")
