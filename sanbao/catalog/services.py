@@ -239,15 +239,23 @@ SERIAL_INVALID = _("“%(serial)s” is not a valid serial number (3–40 letter
 
 
 def unit_register_replacement(
-    *, actor, original: Unit, serial: str, model: ProductModel, on, new_warranty: bool
+    *,
+    actor,
+    serial: str,
+    model: ProductModel,
+    warranty_start,
+    original: Unit | None = None,
+    region: str = "mainland",
+    sale_date=None,
+    warranty_card_no: str = "",
 ) -> Unit:
-    """Register the unit handed out as a replacement for ``original`` (II.3, I.2).
+    """Register the unit handed out as a replacement (II.3, I.2).
 
     The caller (a claim or a return-batch service) has checked the actor's right
-    to replace; this checks the serial and writes the unit with its audit event.
-    The replacement keeps the original's channel, region and sale date; its
-    warranty starts on ``on`` when the category says a replacement starts a new
-    warranty period, otherwise it continues the original's.
+    to replace and decides when the replacement's warranty starts (a new period,
+    or the rest of the original's). The replacement keeps the original's channel,
+    region, sale date and card; without a registered original, the given ones.
+    This checks the serial and writes the unit with its audit event.
     """
     from sanbao.catalog.importing import SERIAL_RE
     from sanbao.core.errors import field_error
@@ -261,25 +269,28 @@ def unit_register_replacement(
         raise field_error(
             "replacement_serial", SERIAL_TAKEN, code="catalog.serial_taken", serial=serial
         )
+    if original is not None:
+        region, sale_date = original.region, original.sale_date
+        warranty_card_no = original.warranty_card_no
     unit = Unit.objects.create(
         serial=serial,
         model=model,
-        authorised_channel=original.authorised_channel,
-        channel_org=original.channel_org,
-        sale_date=original.sale_date,
-        region=original.region,
-        warranty_card_no=original.warranty_card_no,
-        warranty_starts_on=on if new_warranty else original.warranty_start,
-        replaces=original if original.pk else None,
+        authorised_channel=original.authorised_channel if original else True,
+        channel_org=original.channel_org if original else None,
+        sale_date=sale_date,
+        region=region,
+        warranty_card_no=warranty_card_no,
+        warranty_starts_on=warranty_start,
+        replaces=original,
     )
     audit.record(
         actor=actor,
         action="unit.registered_as_replacement",
         target=unit,
         data={
-            "replaces": original.serial or None,
+            "replaces": original.serial if original else None,
             "model": model.code,
-            "new_warranty": new_warranty,
+            "warranty_start": warranty_start.isoformat() if warranty_start else None,
         },
     )
     return unit

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from sanbao.accounts.roles import require
-from sanbao.claims.models import Claim, ClaimStatus, RetainedPart
+from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, RetainedPart
 from sanbao.core.models import AuditEvent
 from sanbao.core.tenancy import get_visible
 
@@ -82,7 +82,11 @@ def claim_public_status(*, number: str, phone: str) -> Claim | None:
     phone = normalise_phone(phone)
     if not number or not phone:
         return None
-    return Claim.objects.select_related("model").filter(number=number, consumer_phone=phone).first()
+    return (
+        Claim.objects.select_related("model")
+        .filter(number=number, consumer_phone=phone, claimant_kind=ClaimantKind.CONSUMER)
+        .first()
+    )
 
 
 def retained_part_list(*, actor, open_only: bool = False) -> QuerySet[RetainedPart]:

@@ -4,7 +4,6 @@ claim's state and the policy, writes one audit event and raises a DomainError.""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 import secrets
@@ -47,9 +46,16 @@ SCAN_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 
 
 def normalise_phone(raw: str) -> str:
-    """Digits (and a leading +) only: '138-0013 8000' and '13800138000' are one phone."""
+    """Digits (and a leading + for foreign numbers) only, so that '138-0013 8000',
+    '13800138000', '+86 138 0013 8000' and '0086 13800138000' are one phone: the
+    mainland country code is dropped, other country codes are kept with their +."""
     raw = (raw or "").strip()
-    return ("+" if raw.startswith("+") else "") + re.sub(r"\D", "", raw)
+    digits = re.sub(r"\D", "", raw)
+    international = raw.startswith("+") or digits.startswith("00")
+    digits = digits.removeprefix("00")
+    if international and digits.startswith("86") and len(digits) > 2:
+        return digits[2:]
+    return ("+" if international else "") + digits
 
 
 def _error(code: str, field: str | None = None, **params) -> ValidationFailed:
@@ -200,6 +206,15 @@ def claim_create(
 
     serial = (serial or "").strip()
     unit = catalog_selectors.unit_find(serial=serial) if serial else None
+    if (
+        unit is not None
+        and actor.role in RETURN_UNIT_ROLES
+        and (unit.channel_org_id != actor.organisation_id)
+    ):
+        # An agent or enterprise claims only for units sold through it: another
+        # channel's unit is treated as unregistered, so its registry data (model,
+        # card, channel) never reaches the claimant through the verdict's evidence.
+        unit = None
     model = None
     model_code = (model_code or "").strip()
     if model_code:
@@ -679,31 +694,20 @@ def claim_resolve(
             "resolution_note": (note or "").strip()[:2000],
         }
         if outcome == Outcome.REPLACED:
-            original = claim.unit
+            # I.2: a replacement starts a new warranty period (a category setting);
+            # otherwise it continues the warranty this claim was judged under, which
+            # runs from the consumer's delivery (or the unit's own warranty start),
+            # not from the registry's sale date to the channel.
             new_warranty = claim.terms["category"]["new_warranty_on_replacement"]
-            if original is not None and not new_warranty:
-                # The replacement continues the warranty this claim was judged under,
-                # which runs from the consumer's delivery date (or the unit's own
-                # warranty start), not from the registry's sale date to the channel.
-                # A copy, never saved: the registered original is not changed.
-                original = copy.copy(original)
-                original.warranty_starts_on = _warranty_start_of(claim)
-            if original is None:
-                # No registered original: the replacement still gets registered, with the
-                # claim's own facts as its history.
-                original = Unit(
-                    model=claim.model,
-                    region=claim.region,
-                    sale_date=claim.delivered_on,
-                    warranty_card_no=claim.warranty_card_no,
-                )
             values["replacement_unit"] = catalog_services.unit_register_replacement(
                 actor=actor,
-                original=original,
                 serial=replacement_serial,
                 model=model,
-                on=timezone.localdate(),
-                new_warranty=new_warranty,
+                warranty_start=timezone.localdate() if new_warranty else _warranty_start_of(claim),
+                original=claim.unit,
+                region=claim.region,
+                sale_date=claim.delivered_on,
+                warranty_card_no=claim.warranty_card_no,
             )
             if claim.remedy != Remedy.REPLACEMENT:
                 values["replacement_model"] = model
@@ -769,6 +773,7 @@ def retained_part_dispose(
         if not updated:
             raise Conflict(MESSAGES["claims.already_disposed"], code="claims.already_disposed")
         part.disposal, part.disposed_at = disposal, now
+        part.disposal_note = (note or "").strip()[:300]
         audit.record(
             actor=actor, action="retained_part.disposed", target=part, data={"disposal": disposal}
         )

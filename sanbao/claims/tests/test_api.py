@@ -90,8 +90,12 @@ def part_held_by_outlet_d(outlet_tech, unit_of_agent_b):
 
 def claim_body(cast):
     _exist = (cast.unit_of_agent_a, cast.platform_org)  # the unit, the default handler
+    # Model and region are given: for a claimant other than agent A, agent A's serial is
+    # an unregistered one (its registry data is not theirs to see).
     return {
         "serial": "SBA000001",
+        "model_code": "PB10K",
+        "region": "mainland",
         "delivered_on": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
         "claimant_kind": "consumer",
         "consumer_name": "Li Na",

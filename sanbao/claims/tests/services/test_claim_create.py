@@ -465,4 +465,4 @@ def test_a_scan_that_is_not_a_pdf_or_image_is_refused(platform_staff, unit_of_ag
 def test_a_phone_number_is_stored_as_its_digits(platform_staff, unit_of_agent_a):
     claim = intake(platform_staff, unit_of_agent_a, consumer_phone="138-0013 8000")
     assert claim.consumer_phone == "13800138000"
-    assert services.normalise_phone("+86 138 0013 8000") == "+8613800138000"
+    assert services.normalise_phone("+86 138 0013 8000") == "13800138000"

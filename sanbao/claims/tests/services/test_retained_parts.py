@@ -152,3 +152,10 @@ def test_the_open_ledger_lists_only_parts_not_yet_disposed_of(
     assert list(selectors.retained_part_list(actor=platform_staff, open_only=True)) == [
         retained_unit
     ]
+
+
+def test_the_disposed_part_returned_by_the_service_carries_its_note(retained_unit, platform_staff):
+    part = services.retained_part_dispose(
+        part=retained_unit, actor=platform_staff, disposal=Disposal.SCRAPPED, note="Cell swollen"
+    )
+    assert part.disposal_note == "Cell swollen"
