@@ -78,9 +78,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def warranty_last_day(sale_date: dt.date | None, months: int) -> dt.date | None:
-    """I.2: the warranty runs for the category's ``months`` from the sale date;
-    the last day covered is the day before the same date ``months`` later
-    (sold 2024-03-15 with 12 months: covered up to and including 2025-03-14)."""
+    """I.2: the warranty runs for the category's ``months`` from the sale date,
+    counted as the PRC Civil Code counts periods (art. 201-202): the sale day
+    itself does not count, and the period ends on the corresponding day of the last
+    month, or that month's last day when it has no such day. Sold 2024-03-15 with
+    12 months: covered up to and including 2025-03-15; sold 2024-01-31 with one
+    month: up to 2024-02-29. The return and exchange windows count the same way
+    (delivery is day 0)."""
     if sale_date is None:
         return None
-    return add_months(sale_date, months) - dt.timedelta(days=1)
+    return add_months(sale_date, months)

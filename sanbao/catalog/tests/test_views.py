@@ -462,13 +462,14 @@ def test_the_unit_page_shows_no_out_of_scope_badge_for_a_mainland_unit(
 
 
 def test_the_unit_page_shows_the_last_day_of_the_warranty(agent_a_clerk, unit_of_agent_a):
-    # Sold 2025-06-01 with the category's 12 months: covered up to 2026-05-31.
+    # Sold 2025-06-01 with the category's 12 months: covered up to 2026-06-01
+    # (the sale day does not count, PRC Civil Code art. 201).
     response = login_client_for(agent_a_clerk).get(
         reverse("catalog:unit_detail", args=[unit_of_agent_a.serial])
     )
     assert response.status_code == 200
     end = re.search(r'data-testid="unit-warranty-end">\s*([0-9-]+)', html(response))
-    assert end is not None and end.group(1) == "2026-05-31"
+    assert end is not None and end.group(1) == "2026-06-01"
 
 
 def verdict(response) -> tuple[str, str] | None:

@@ -582,14 +582,16 @@ def test_the_warranty_lasts_the_months_within_a_few_days(start, months):
 @pytest.mark.parametrize(
     ("start", "months", "last"),
     [
-        (dt.date(2024, 3, 15), 12, dt.date(2025, 3, 14)),
-        (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 27)),  # 28 Feb is the "same" day
-        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 28)),  # 29 Feb in a leap year
-        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 27)),
-        (dt.date(2023, 3, 1), 12, dt.date(2024, 2, 29)),
-        (dt.date(2025, 12, 31), 2, dt.date(2026, 2, 27)),
-        (dt.date(2025, 11, 30), 3, dt.date(2026, 2, 27)),
-        (dt.date(2025, 12, 1), 1, dt.date(2025, 12, 31)),
+        # PRC Civil Code art. 201-202: the corresponding day of the last month, or
+        # that month's last day when it has none.
+        (dt.date(2024, 3, 15), 12, dt.date(2025, 3, 15)),
+        (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 28)),  # no 31 Feb: the month's end
+        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),  # 29 Feb in a leap year
+        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),
+        (dt.date(2023, 3, 1), 12, dt.date(2024, 3, 1)),
+        (dt.date(2025, 12, 31), 2, dt.date(2026, 2, 28)),
+        (dt.date(2025, 11, 30), 3, dt.date(2026, 2, 28)),
+        (dt.date(2025, 12, 1), 1, dt.date(2026, 1, 1)),
     ],
 )
 def test_month_arithmetic_at_month_ends(start, months, last):
