@@ -19,6 +19,7 @@ def home(request):
     context = {
         "audience": audience,
         "can_import": can(user, "units.import"),
+        "can_create_claims": can(user, "claims.create"),
         "can_view_units": can(user, "units.view"),
         "can_view_orgs": can(user, "organisations.view"),
     }

@@ -1,0 +1,523 @@
+"""Forms of the claims pages. They only parse: every rule (required facts, the
+phone's shape, the documents, the remedies open, "not lower" replacements) is the
+services' and comes back as a DomainError that the view maps onto these fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from sanbao.catalog.models import Region
+from sanbao.claims.models import (
+    ClaimantKind,
+    ClaimStatus,
+    Disposal,
+    FaultKind,
+    Outcome,
+    Remedy,
+    Verdict,
+)
+from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
+from sanbao.claims.reasons import CHECKLIST_QUESTIONS, RULE_TITLES
+from sanbao.claims.services import FindingIn
+
+ANY = ("", _("Any"))
+RETAINED_PART_ROWS = 3  # rows for parts taken out in a repair; no JavaScript needed to add one
+
+FOUND, NOT_FOUND, NOT_CHECKED = "found", "not_found", ""
+FINDING_CHOICES = [
+    (FOUND, pgettext_lazy("inspection finding", "Found")),
+    (NOT_FOUND, pgettext_lazy("inspection finding", "Not found")),
+    (NOT_CHECKED, pgettext_lazy("inspection finding", "Not checked")),
+]
+FINDING_VALUE = {FOUND: True, NOT_FOUND: False, NOT_CHECKED: None}
+
+
+class _BoundField(forms.BoundField):
+    """Marks a widget with errors ``is-invalid`` (Bootstrap) besides ``aria-invalid``."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.form.is_bound and self.errors:
+            widget = widget or self.field.widget
+            base = attrs.get("class") or widget.attrs.get("class", "")
+            attrs["class"] = f"{base} is-invalid".strip()
+        return attrs
+
+
+class ClaimsForm(forms.Form):
+    bound_field_class = _BoundField
+
+
+def _text(max_length: int, label, *, css: str = "form-control", **attrs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.TextInput(attrs={"class": css, "autocomplete": "off", **attrs}),
+    )
+
+
+def _select(choices=()) -> forms.Select:
+    return forms.Select(attrs={"class": "form-select"}, choices=choices)
+
+
+def rule_slug(rule: str) -> str:
+    """A form-field-safe name of a rule id: "III.10" -> "III_10"."""
+    return rule.replace(".", "_")
+
+
+class ChecklistRow:
+    """One question of the inspection checklist, as the template shows it."""
+
+    def __init__(self, form, rule: str):
+        slug = rule_slug(rule)
+        self.rule = rule
+        self.title = RULE_TITLES[rule]
+        self.question = CHECKLIST_QUESTIONS[rule]
+        self.choice = form[f"finding_{slug}"]
+        self.note = form[f"note_{slug}"]
+        self.photo = form[f"photo_{slug}"]
+
+
+class ChecklistMixin:
+    """Adds, for each checklist rule, a choice found / not found / not checked, a
+    note and an optional photo (fields ``finding_III_4``, ``note_III_4``, ...)."""
+
+    def add_checklist(self, rules, initial: dict | None = None) -> None:
+        self.checklist_rules = tuple(rules)
+        initial = initial or {}
+        for rule in self.checklist_rules:
+            slug = rule_slug(rule)
+            found, note = initial.get(rule, (None, ""))
+            self.fields[f"finding_{slug}"] = forms.ChoiceField(
+                label=CHECKLIST_QUESTIONS[rule],
+                choices=FINDING_CHOICES,
+                required=False,
+                initial={True: FOUND, False: NOT_FOUND}.get(found, NOT_CHECKED),
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"note_{slug}"] = forms.CharField(
+                label=_("Note"),
+                required=False,
+                max_length=500,
+                initial=note,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            )
+            self.fields[f"photo_{slug}"] = forms.ImageField(
+                label=_("Photo"),
+                required=False,
+                widget=forms.ClearableFileInput(
+                    attrs={"class": "form-control form-control-sm", "accept": "image/*"}
+                ),
+            )
+
+    @property
+    def checklist(self) -> list[ChecklistRow]:
+        return [ChecklistRow(self, rule) for rule in self.checklist_rules]
+
+    def findings(self, *, answered_only: bool) -> list[FindingIn]:
+        """The parsed answers. ``answered_only`` leaves out questions neither
+        answered nor annotated (an intake need not store "not checked" rows)."""
+        out = []
+        for rule in self.checklist_rules:
+            slug = rule_slug(rule)
+            choice = self.cleaned_data.get(f"finding_{slug}") or NOT_CHECKED
+            note = (self.cleaned_data.get(f"note_{slug}") or "").strip()
+            photo = self.cleaned_data.get(f"photo_{slug}") or None
+            if answered_only and choice == NOT_CHECKED and not note and photo is None:
+                continue
+            out.append(FindingIn(rule=rule, found=FINDING_VALUE[choice], note=note, photo=photo))
+        return out
+
+
+# --- The claim list ---------------------------------------------------------------------
+
+
+class ClaimFilterForm(ClaimsForm):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[ANY, *ClaimStatus.choices]
+    )
+    verdict = forms.ChoiceField(label=_("Verdict"), required=False, choices=[ANY, *Verdict.choices])
+    model = forms.ChoiceField(label=_("Model"), required=False)
+    outlet = forms.ChoiceField(label=_("Handled by"), required=False)
+    serial = forms.CharField(
+        label=_("Serial starts with"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    submitted_from = forms.DateField(
+        label=_("Submitted from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    submitted_to = forms.DateField(
+        label=_("Submitted until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, models=(), outlets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [ANY, *((m.code, f"{m.code} · {m.name}") for m in models)]
+        if outlets is None:  # only platform users choose among the handling organisations
+            del self.fields["outlet"]
+        else:
+            self.fields["outlet"].choices = [
+                ANY,
+                *((o.code, f"{o.code} · {o.display_name}") for o in outlets),
+            ]
+
+    def filters(self) -> dict:
+        """The filters that parsed; a field with an error is left out (and shown)."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+# --- Intake ---------------------------------------------------------------------------
+
+
+class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
+    """What ``services.claim_create`` takes. Which blocks exist depends on who
+    takes the claim in: an agent or enterprise claims for itself (no claimant
+    block); a platform user may assign the claim to an outlet; only those who
+    judge claims answer the inspection checklist."""
+
+    claimant_kind = forms.ChoiceField(
+        label=_("Claimant"),
+        choices=ClaimantKind.choices,
+        initial=ClaimantKind.CONSUMER,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    consumer_name = forms.CharField(
+        label=_("Customer name"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    consumer_phone = forms.CharField(
+        label=_("Customer telephone"),
+        required=False,
+        max_length=30,
+        help_text=_("The customer follows the claim with its number and this telephone."),
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "autocomplete": "off", "inputmode": "tel"}
+        ),
+    )
+    claimant_org_code = forms.CharField(
+        label=_("Agent or enterprise"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"class": "form-control mono", "autocomplete": "off"}),
+    )
+    handling_org_code = forms.CharField(
+        label=_("Handled by"),
+        required=False,
+        max_length=32,
+        help_text=_("The after-sales department or the authorised outlet that judges the claim."),
+    )
+    serial = forms.CharField(
+        label=_("Serial number"),
+        required=False,
+        max_length=40,
+        help_text=_("As read on the unit. Leave empty when it cannot be read."),
+        widget=forms.TextInput(
+            attrs={"class": "form-control mono", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    model_code = forms.CharField(
+        label=_("Model"),
+        required=False,
+        max_length=40,
+        help_text=_("Needed when the serial number is not registered."),
+    )
+    region = forms.ChoiceField(
+        label=_("Region of sale"),
+        required=False,
+        choices=[("", _("As registered with the serial number")), *Region.choices],
+        widget=_select(),
+    )
+    delivered_on = forms.DateField(
+        label=_("Delivery or purchase date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    proof_of_purchase_no = forms.CharField(
+        label=_("Proof of purchase number"),
+        required=False,
+        max_length=60,
+        help_text=_("Invoice or equivalent receipt."),
+        widget=forms.TextInput(attrs={"class": "form-control mono", "autocomplete": "off"}),
+    )
+    proof_of_purchase_scan = forms.FileField(
+        label=_("Proof of purchase scan"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png"}
+        ),
+    )
+    warranty_card_no = forms.CharField(
+        label=_("Warranty card number"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "form-control mono", "autocomplete": "off"}),
+    )
+    warranty_card_scan = forms.FileField(
+        label=_("Warranty card scan"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png"}
+        ),
+    )
+    fault_kind = forms.ChoiceField(
+        label=_("Kind of fault"),
+        required=False,
+        choices=[("", _("Choose the kind of fault…")), *FaultKind.choices],
+        widget=_select(),
+    )
+    fault_description = forms.CharField(
+        label=_("Fault description"),
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3, "maxlength": 2000}),
+    )
+
+    def __init__(
+        self,
+        *args,
+        models=(),
+        choose_claimant: bool = True,
+        claimant_orgs=None,
+        handling_orgs=None,
+        checklist: bool = True,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["model_code"].widget = _select(
+            [("", _("As registered with the serial number")), *_model_choices(models)]
+        )
+        if not choose_claimant:
+            for name in ("claimant_kind", "consumer_name", "consumer_phone", "claimant_org_code"):
+                del self.fields[name]
+        elif claimant_orgs is not None:
+            self.fields["claimant_org_code"].widget = _select(
+                [
+                    ("", _("Choose an agent or enterprise…")),
+                    *((o.code, f"{o.code} · {o.display_name}") for o in claimant_orgs),
+                ]
+            )
+        else:  # who may not list organisations types the code from the claimant's papers
+            self.fields["claimant_org_code"].help_text = _("The code of the agent or enterprise.")
+        if handling_orgs is None:
+            del self.fields["handling_org_code"]
+        else:
+            self.fields["handling_org_code"].widget = _select(
+                [
+                    ("", _("Your own organisation")),
+                    *((o.code, f"{o.code} · {o.display_name}") for o in handling_orgs),
+                ]
+            )
+        self.add_checklist(CHECKLIST_RULES if checklist else ())
+
+    @property
+    def chooses_claimant(self) -> bool:
+        return "claimant_kind" in self.fields
+
+    def service_kwargs(self) -> dict:
+        """The keyword arguments of ``services.claim_create`` (without the actor)."""
+        data = self.cleaned_data
+        kwargs = {
+            name: data.get(name) or ""
+            for name in (
+                "serial",
+                "model_code",
+                "region",
+                "proof_of_purchase_no",
+                "warranty_card_no",
+                "fault_kind",
+                "fault_description",
+            )
+        }
+        kwargs["delivered_on"] = data.get("delivered_on")
+        kwargs["proof_of_purchase_scan"] = data.get("proof_of_purchase_scan") or None
+        kwargs["warranty_card_scan"] = data.get("warranty_card_scan") or None
+        if self.chooses_claimant:
+            kwargs["claimant_kind"] = data.get("claimant_kind") or ClaimantKind.CONSUMER
+            kwargs["consumer_name"] = data.get("consumer_name") or ""
+            kwargs["consumer_phone"] = data.get("consumer_phone") or ""
+            kwargs["claimant_org_code"] = (data.get("claimant_org_code") or "").strip()
+        if "handling_org_code" in self.fields:
+            kwargs["handling_org_code"] = (data.get("handling_org_code") or "").strip()
+        kwargs["findings"] = self.findings(answered_only=True)
+        return kwargs
+
+
+def _model_choices(models) -> list[tuple[str, str]]:
+    return [(m.code, f"{m.code} · {m.name}") for m in models]
+
+
+class SerialHintForm(forms.Form):
+    serial = forms.CharField(required=False, max_length=40)
+
+
+# --- Actions on a claim -----------------------------------------------------------------
+
+
+class FindingsForm(ChecklistMixin, ClaimsForm):
+    """The inspection checklist again, with III.1 and III.3 when the unit is not
+    registered (the registry cannot decide them)."""
+
+    def __init__(self, *args, claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = (CONFIRMABLE_RULES if claim.unit_id is None else ()) + CHECKLIST_RULES
+        current = {f.rule: (f.found, f.note) for f in claim.findings.all()}
+        self.add_checklist(rules, current)
+
+
+class ScansForm(ClaimsForm):
+    proof_of_purchase_scan = forms.FileField(
+        label=_("Proof of purchase scan"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control form-control-sm", "accept": ".pdf,.jpg,.jpeg,.png"}
+        ),
+    )
+    warranty_card_scan = forms.FileField(
+        label=_("Warranty card scan"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control form-control-sm", "accept": ".pdf,.jpg,.jpeg,.png"}
+        ),
+    )
+
+
+class JudgeForm(ClaimsForm):
+    failure_confirmed = forms.TypedChoiceField(
+        label=_("Performance failure confirmed"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    remedy = forms.ChoiceField(
+        label=_("Remedy"), required=False, choices=Remedy.choices, widget=forms.RadioSelect
+    )
+    repair_impossible = forms.BooleanField(
+        label=_("Repair is impossible"),
+        required=False,
+        help_text=_("Within the warranty period this opens replacement (II.3)."),
+    )
+    replacement_model = forms.CharField(
+        label=_("Replacement model"),
+        required=False,
+        max_length=40,
+        help_text=_("The same model or one whose specifications are not lower (II.3)."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        help_text=_("Required when the failure is not confirmed."),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+    def __init__(self, *args, replacement_options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replacement_model"].widget = _ReplacementSelect(
+            attrs={"class": "form-select"},
+            choices=[
+                ("", _("Choose a model…")),
+                *_model_choices(o.model for o in replacement_options),
+            ],
+            refused={o.model.code for o in replacement_options if not o.ok},
+        )
+
+
+class _ReplacementSelect(forms.Select):
+    """A select whose models with lower specifications are shown but disabled."""
+
+    def __init__(self, *args, refused=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused = set(refused)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.refused and not selected:
+            option["attrs"]["disabled"] = True
+            option["label"] = f"{label} — {_('specifications lower')}"
+        return option
+
+
+class ResolveForm(ClaimsForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    replacement_serial = _text(
+        40, _("Serial number of the replacement unit"), css="form-control mono"
+    )
+    replacement_model = forms.CharField(label=_("Replacement model"), required=False, max_length=40)
+    retained_location = forms.CharField(
+        label=_("Where the retained unit or parts are kept"),
+        required=False,
+        max_length=100,
+        help_text=_("Replaced units and parts are not returned to the user (II.4)."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+    def __init__(self, *args, models=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replacement_model"].widget = _select(
+            [("", _("The model approved at judgement")), *_model_choices(models)]
+        )
+        for i in range(1, RETAINED_PART_ROWS + 1):
+            self.fields[f"part_description_{i}"] = _text(
+                200,
+                _("Part taken out"),
+                css="form-control form-control-sm",
+                placeholder=_("Part taken out"),
+            )
+            self.fields[f"part_serial_{i}"] = _text(
+                40,
+                _("Its serial number"),
+                css="form-control form-control-sm mono",
+                placeholder=_("Serial number"),
+            )
+
+    @property
+    def part_rows(self) -> list[tuple]:
+        return [
+            (self[f"part_description_{i}"], self[f"part_serial_{i}"])
+            for i in range(1, RETAINED_PART_ROWS + 1)
+        ]
+
+    def retained_parts(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "description": data.get(f"part_description_{i}") or "",
+                "serial": data.get(f"part_serial_{i}") or "",
+            }
+            for i in range(1, RETAINED_PART_ROWS + 1)
+            if (data.get(f"part_description_{i}") or "").strip()
+        ]
+
+
+class DisposeForm(ClaimsForm):
+    disposal = forms.ChoiceField(
+        label=_("Disposal"),
+        required=False,
+        choices=[("", _("Choose…")), *Disposal.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    note = _text(300, _("Note"), css="form-control form-control-sm")
+
+
+class RetainedPartFilterForm(forms.Form):
+    open_only = forms.BooleanField(label=_("Only parts not yet disposed of"), required=False)

@@ -1,0 +1,694 @@
+"""Claims pages: the list, intake, the claim page with its verdict, terms and
+timeline, one POST view per action, and the retained-parts ledger.
+
+Views stay thin: selectors and services check the actor's role, tenancy, the
+claim's state and the policy, and raise domain errors. An action view maps a
+400 or 409 onto its form and answers the claim page (or, for htmx, the claim's
+fragment) with that status; 403 and 404 go to DomainErrorMiddleware. A
+successful action redirects back to the claim (PRG) or, for htmx, answers the
+updated fragment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sanbao.accounts import selectors as account_selectors
+from sanbao.accounts.roles import RETURN_UNIT_ROLES, OrgKind, can, require
+from sanbao.catalog import selectors as catalog_selectors
+from sanbao.catalog.models import ProductModel
+from sanbao.catalog.policy import ModelSpecs, is_not_lower
+from sanbao.claims import policy, selectors, services
+from sanbao.claims.forms import (
+    ClaimFilterForm,
+    ClaimIntakeForm,
+    DisposeForm,
+    FindingsForm,
+    JudgeForm,
+    ResolveForm,
+    RetainedPartFilterForm,
+    ScansForm,
+    SerialHintForm,
+)
+from sanbao.claims.models import Claim, Outcome, Remedy
+from sanbao.claims.reasons import REMEDY_LABELS, RULE_TITLES, VERDICTS, reason_text
+from sanbao.claims.states import MOVES, allowed_actions
+from sanbao.core.errors import DomainError, NotFound, ValidationFailed
+from sanbao.core.forms import apply_domain_error
+
+CLAIMS_PER_PAGE = 50
+PARTS_PER_PAGE = 50
+
+# What the page says after an action succeeded.
+DONE_MESSAGES = {
+    "start_judgement": _("Judgement started."),
+    "record_findings": _("Inspection recorded; the verdict was evaluated again."),
+    "attach_scans": _("Scans attached; the verdict was evaluated again."),
+    "judge": _("Judgement recorded."),
+    "start_service": _("Service started."),
+    "resolve": _("Claim resolved."),
+    "close": _("Claim closed."),
+}
+
+# Timeline labels of the claim's audit events.
+EVENT_LABELS = {
+    "claim.submitted": _("Taken in"),
+    "claim.judgement_started": _("Judgement started"),
+    "claim.inspected": _("Inspection recorded"),
+    "claim.scans_attached": _("Scans attached"),
+    "claim.approved": pgettext_lazy("claim event", "Approved"),
+    "claim.rejected": pgettext_lazy("claim event", "Rejected"),
+    "claim.service_started": _("Service started"),
+    "claim.resolved": pgettext_lazy("claim event", "Resolved"),
+    "claim.closed": pgettext_lazy("claim event", "Closed"),
+}
+
+OUTCOME_CLASSES = {policy.PASS: "success", policy.FAIL: "danger", policy.UNKNOWN: "warning"}
+OUTCOME_LABELS = {
+    policy.PASS: pgettext_lazy("rule outcome", "pass"),
+    policy.FAIL: pgettext_lazy("rule outcome", "fail"),
+    policy.UNKNOWN: pgettext_lazy("rule outcome", "unknown"),
+}
+SCANS = {
+    "proof-of-purchase": "proof_of_purchase_scan",
+    "warranty-card": "warranty_card_scan",
+}
+
+
+def _is_htmx(request) -> bool:
+    # A history restore after a cache miss wants the whole page, not the fragment.
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def _render(request, template: str, partial: str, context: dict, *, status: int = 200):
+    """The page, or only its ``partial`` for an htmx request."""
+    name = f"{template}#{partial}" if _is_htmx(request) else template
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _apply_error(form, exc: DomainError) -> None:
+    """The error's field messages by their fields; those about no field of the
+    form (``findings``, or an organisation this user does not choose) above it."""
+    fields = exc.field_messages()
+    if not fields or any(name in form.fields for name in fields):
+        apply_domain_error(form, exc)
+    for name, texts in fields.items():
+        if name not in form.fields:
+            for text in texts:
+                form.add_error(None, text)
+
+
+def _handling_orgs(user):
+    """The organisations a claim can be handled by: the after-sales department and
+    the authorised outlets (for the platform's filters and assignment)."""
+    return (
+        account_selectors.organisation_list(actor=user)
+        .filter(kind__in=[OrgKind.PLATFORM, OrgKind.SERVICE_OUTLET], is_active=True)
+        .order_by("kind", "code")
+    )
+
+
+# --- The claim list -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def claim_list(request):
+    user = request.user
+    require(user, "claims.view")
+    form = ClaimFilterForm(
+        request.GET,
+        models=catalog_selectors.product_model_list(actor=user),
+        outlets=_handling_orgs(user) if user.is_platform else None,
+    )
+    claims = selectors.claim_list(actor=user, **form.filters())
+    page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "show_handler": user.is_platform,
+        "can_create": can(user, "claims.create"),
+        "export_query": query.urlencode(),
+    }
+    return _render(request, "claims/claim_list.html", "claim-results", context)
+
+
+# --- Intake -------------------------------------------------------------------------------
+
+
+def _intake_form(user, data=None, files=None) -> ClaimIntakeForm:
+    platform = user.is_platform
+    return ClaimIntakeForm(
+        data,
+        files,
+        models=catalog_selectors.product_model_list(actor=user),
+        # An agent or enterprise claims for itself.
+        choose_claimant=user.role not in RETURN_UNIT_ROLES,
+        claimant_orgs=(
+            account_selectors.organisation_list(actor=user)
+            .filter(kind__in=[OrgKind.AGENT, OrgKind.ENTERPRISE], is_active=True)
+            .order_by("code")
+            if platform
+            else None
+        ),
+        handling_orgs=_handling_orgs(user) if can(user, "claims.assign") else None,
+        # The checklist is answered by whoever judges the unit, not by the claimant.
+        checklist=can(user, "claims.judge"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_create(request):
+    """The intake form: multipart, works without JavaScript. A refused intake
+    answers 400 with the messages by their fields; nothing is written."""
+    user = request.user
+    require(user, "claims.create")
+    error = None
+    if request.method == "POST":
+        form = _intake_form(user, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                claim = services.claim_create(actor=user, **form.service_kwargs())
+            except DomainError as exc:
+                if exc.status != 400:
+                    raise
+                _apply_error(form, exc)
+                error = exc
+            else:
+                messages.success(
+                    request,
+                    _("Claim %(number)s was taken in.") % {"number": claim.number},
+                )
+                return redirect("claims:claim_detail", number=claim.number)
+        else:
+            error = ValidationFailed()
+    else:
+        form = _intake_form(user)
+    serial = (form["serial"].value() or "").strip() if form.is_bound else ""
+    context = {
+        "form": form,
+        "error": error,
+        "serial": serial,
+        "unit": _visible_unit(user, serial),
+    }
+    return render(request, "claims/claim_create.html", context, status=400 if error else 200)
+
+
+def _visible_unit(user, serial: str):
+    """The registered unit of ``serial`` if the user may see it, else None."""
+    if not serial:
+        return None
+    try:
+        return catalog_selectors.unit_get(actor=user, serial=serial)
+    except NotFound:
+        return None
+
+
+@login_required
+@require_GET
+def claim_serial_hint(request):
+    """A small fragment under the serial field: the registered model and region of
+    a typed serial, as far as the user may see the unit."""
+    require(request.user, "claims.create")
+    form = SerialHintForm(request.GET)
+    serial = (form.cleaned_data.get("serial") or "").strip() if form.is_valid() else ""
+    context = {"serial": serial, "unit": _visible_unit(request.user, serial)}
+    return render(request, "claims/claim_create.html#serial-hint", context)
+
+
+# --- The claim page -----------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ReplacementOption:
+    model: ProductModel
+    ok: bool
+
+
+def _replacement_options(user, claim: Claim) -> list[ReplacementOption]:
+    """II.3, for display: the models of the claim's category, those with lower
+    specifications marked (the service refuses them again)."""
+    original = ModelSpecs.of(claim.model)
+    models = catalog_selectors.product_model_list(actor=user, category=claim.model.category.code)
+    return [
+        ReplacementOption(m, is_not_lower(original, ModelSpecs.of(m)).ok)
+        for m in models
+        if m.is_active or m.pk == claim.model_id
+    ]
+
+
+def _remedy_options(claim: Claim) -> list[dict]:
+    """I.2, for display: which remedies are open today, and which open only when
+    repair is judged impossible. The judge service computes them again."""
+    window = services.remedy_window(claim, timezone.localdate())
+    now = policy.open_remedies(window)
+    if_impossible = policy.open_remedies(dataclasses.replace(window, repair_impossible=True))
+    return [
+        {
+            "value": remedy,
+            "label": REMEDY_LABELS[remedy],
+            "open": remedy in now,
+            "only_if_impossible": remedy in if_impossible and remedy not in now,
+        }
+        for remedy in policy.REMEDIES
+    ]
+
+
+def _allowed_outcomes(claim: Claim) -> list[str]:
+    """For display: the outcome the remedy leads to, and replacement or refund
+    after a repair longer than the category allows (I.2). The service decides."""
+    if not claim.remedy:
+        return []
+    allowed = [services.OUTCOME_OF_REMEDY[Remedy(claim.remedy)]]
+    limit = claim.terms.get("category", {}).get("repair_days_limit")
+    if claim.remedy == Remedy.REPAIR and limit is not None and (claim.days_in_service or 0) > limit:
+        allowed += [Outcome.REPLACED, Outcome.REFUNDED]
+    return [str(o) for o in allowed]
+
+
+def _verdict_rows(claim: Claim, findings: dict) -> list[dict]:
+    return [
+        {
+            "rule": result.get("rule", ""),
+            "title": RULE_TITLES.get(result.get("rule", ""), result.get("rule", "")),
+            "outcome": result.get("outcome", ""),
+            "outcome_label": OUTCOME_LABELS.get(result.get("outcome"), result.get("outcome")),
+            "css": OUTCOME_CLASSES.get(result.get("outcome"), "secondary"),
+            "reason": reason_text(result),
+            "finding": findings.get(result.get("rule")),
+            # The reason already quotes the note of a finding that excludes.
+            "noted": bool((result.get("evidence") or {}).get("note")),
+        }
+        for result in claim.verdict_results
+    ]
+
+
+def _event_details(action: str, data: dict) -> list[tuple[str, str]]:
+    details: list[tuple[str, str]] = []
+    if data.get("verdict"):
+        details.append((_("Verdict"), str(VERDICTS.get(data["verdict"], data["verdict"]))))
+    if data.get("failed"):
+        details.append((_("Rules failed"), ", ".join(data["failed"])))
+    if isinstance(data.get("findings"), dict):
+        found = [rule for rule, value in data["findings"].items() if value is True]
+        if found:
+            details.append((_("Found on inspection"), ", ".join(found)))
+    if data.get("remedy"):
+        details.append((_("Remedy"), str(REMEDY_LABELS.get(data["remedy"], data["remedy"]))))
+    if data.get("replacement_model"):
+        details.append((_("Replacement model"), data["replacement_model"]))
+    if action == "claim.rejected" and data.get("failure_confirmed") is False:
+        details.append((_("Performance failure confirmed"), str(_("No"))))
+    if data.get("outcome") in Outcome.values:
+        details.append((_("Outcome"), str(Outcome(data["outcome"]).label)))
+    if data.get("replacement_serial"):
+        details.append((_("Replacement serial number"), data["replacement_serial"]))
+    if data.get("retained"):
+        details.append((_("Retained items"), str(data["retained"])))
+    return details
+
+
+def _timeline(claim: Claim) -> list[dict]:
+    return [
+        {
+            "at": event.at,
+            "action": event.action,
+            "label": EVENT_LABELS.get(event.action, event.action),
+            "actor": event.actor.display_name if event.actor else event.actor_label,
+            "details": _event_details(event.action, event.data or {}),
+        }
+        for event in selectors.claim_timeline(claim=claim).select_related("actor")
+    ]
+
+
+def _detail_context(
+    request, claim: Claim, *, bound: dict | None = None, error=None, done=None
+) -> dict:
+    user = request.user
+    actions = allowed_actions(claim, user)
+    findings = {f.rule: f for f in claim.findings.all()}
+    bound = bound or {}
+    forms: dict = {}
+    if "record_findings" in actions:
+        forms["record_findings"] = bound.get("record_findings") or FindingsForm(claim=claim)
+        forms["attach_scans"] = bound.get("attach_scans") or ScansForm()
+    remedy_options: list = []
+    if "judge" in actions:
+        options = _replacement_options(user, claim)
+        forms["judge"] = bound.get("judge") or JudgeForm(replacement_options=options)
+        if claim.verdict == policy.COVERED:
+            remedy_options = _remedy_options(claim)
+    if "resolve" in actions:
+        models = [o.model for o in _replacement_options(user, claim) if o.ok]
+        forms["resolve"] = bound.get("resolve") or ResolveForm(
+            models=models, initial={"outcome": (_allowed_outcomes(claim) or [""])[0]}
+        )
+    terms = claim.terms or {}
+    return {
+        "claim": claim,
+        "actions": actions,
+        "forms": forms,
+        "error": error,
+        "done": DONE_MESSAGES.get(done) if done else None,
+        "verdict_label": VERDICTS.get(claim.verdict, claim.verdict),
+        "verdict_rows": _verdict_rows(claim, findings),
+        "failed_rules": [r["rule"] for r in claim.verdict_results if r["outcome"] == policy.FAIL],
+        "missing_rules": [
+            r["rule"] for r in claim.verdict_results if r["outcome"] == policy.UNKNOWN
+        ],
+        "terms": terms,
+        "category_terms": terms.get("category", {}),
+        "remedy_options": remedy_options,
+        "allowed_outcomes": _allowed_outcomes(claim) if "resolve" in actions else [],
+        "open_remedy_labels": [REMEDY_LABELS.get(r, r) for r in claim.open_remedies or []],
+        "retained_parts": list(claim.retained_parts.all()),
+        "timeline": _timeline(claim),
+        "is_htmx": _is_htmx(request),
+    }
+
+
+@login_required
+@require_GET
+def claim_detail(request, number: str):
+    claim = selectors.claim_get(actor=request.user, number=number)
+    return _render(
+        request, "claims/claim_detail.html", "claim-body", _detail_context(request, claim)
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def claim_scan(request, number: str, document: str):
+    """A document scan of a claim, to whoever may see the claim (never a public URL)."""
+    claim = selectors.claim_get(actor=request.user, number=number)
+    field = getattr(claim, SCANS[document]) if document in SCANS else None
+    if not field:
+        raise NotFound(code="claims.document_not_found")
+    return _inline_file(field)
+
+
+@never_cache
+@login_required
+@require_GET
+def claim_finding_photo(request, number: str, rule: str):
+    claim = selectors.claim_get(actor=request.user, number=number)
+    finding = next((f for f in claim.findings.all() if f.rule == rule), None)
+    if finding is None or not finding.photo:
+        raise NotFound(code="claims.document_not_found")
+    return _inline_file(finding.photo)
+
+
+def _inline_file(field) -> FileResponse:
+    response = FileResponse(field.open("rb"), filename=os.path.basename(field.name))
+    # Uploaded content is shown, never run: no scripts even if a file lies about its type.
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Actions on a claim -------------------------------------------------------------------
+
+
+def _act(
+    request,
+    number: str,
+    action: str,
+    call: Callable,
+    *,
+    make_form: Callable | None = None,
+    permission: str | None = None,
+):
+    """Run one action: the role first (403 whatever the claim), then the claim
+    (404 when not visible), then the form and the service. A refusal (400) or a
+    conflict (409) answers the claim page with the message; success redirects
+    back to it, or answers the updated fragment to htmx."""
+    user = request.user
+    require(user, permission or MOVES[action].permission)
+    claim = selectors.claim_get(actor=user, number=number)
+    form = make_form(user, claim) if make_form else None
+    try:
+        if form is not None and not form.is_valid():
+            raise ValidationFailed()
+        call(user, claim, form)
+    except DomainError as exc:
+        if exc.status not in (400, 409):
+            raise
+        if form is not None:
+            _apply_error(form, exc)
+        claim = selectors.claim_get(actor=user, number=number)  # as it is now
+        context = _detail_context(
+            request, claim, bound={action: form} if form is not None else None, error=exc
+        )
+        context["failed_action"] = action
+        return _render(
+            request, "claims/claim_detail.html", "claim-body", context, status=exc.status
+        )
+    if _is_htmx(request):
+        claim = selectors.claim_get(actor=user, number=number)
+        return _render(
+            request,
+            "claims/claim_detail.html",
+            "claim-body",
+            _detail_context(request, claim, done=action),
+        )
+    messages.success(request, DONE_MESSAGES[action])
+    return redirect("claims:claim_detail", number=claim.number)
+
+
+@login_required
+@require_POST
+def claim_start_judgement(request, number: str):
+    return _act(
+        request,
+        number,
+        "start_judgement",
+        lambda user, claim, form: services.claim_start_judgement(claim=claim, actor=user),
+    )
+
+
+@login_required
+@require_POST
+def claim_record_findings(request, number: str):
+    return _act(
+        request,
+        number,
+        "record_findings",
+        lambda user, claim, form: services.claim_record_findings(
+            claim=claim, actor=user, findings=form.findings(answered_only=False)
+        ),
+        make_form=lambda user, claim: FindingsForm(request.POST, request.FILES, claim=claim),
+    )
+
+
+@login_required
+@require_POST
+def claim_attach_scans(request, number: str):
+    return _act(
+        request,
+        number,
+        "attach_scans",
+        lambda user, claim, form: services.claim_attach_scans(
+            claim=claim,
+            actor=user,
+            proof_of_purchase_scan=form.cleaned_data.get("proof_of_purchase_scan") or None,
+            warranty_card_scan=form.cleaned_data.get("warranty_card_scan") or None,
+        ),
+        make_form=lambda user, claim: ScansForm(request.POST, request.FILES),
+        permission=MOVES["record_findings"].permission,
+    )
+
+
+def _model_or_none(user, code: str) -> ProductModel | None:
+    """The product model of a code chosen in a form; an unknown code is no model
+    (the service then says a replacement model is required)."""
+    if not code:
+        return None
+    try:
+        return catalog_selectors.product_model_get(actor=user, code=code)
+    except NotFound:
+        return None
+
+
+def _judge(user, claim, form):
+    data = form.cleaned_data
+    services.claim_judge(
+        claim=claim,
+        actor=user,
+        failure_confirmed=data["failure_confirmed"],
+        remedy=data.get("remedy") or "",
+        replacement_model=_model_or_none(user, data.get("replacement_model") or ""),
+        repair_impossible=bool(data.get("repair_impossible")),
+        note=data.get("note") or "",
+    )
+
+
+@login_required
+@require_POST
+def claim_judge(request, number: str):
+    return _act(
+        request,
+        number,
+        "judge",
+        _judge,
+        make_form=lambda user, claim: JudgeForm(
+            request.POST, replacement_options=_replacement_options(user, claim)
+        ),
+    )
+
+
+@login_required
+@require_POST
+def claim_start_service(request, number: str):
+    return _act(
+        request,
+        number,
+        "start_service",
+        lambda user, claim, form: services.claim_start_service(claim=claim, actor=user),
+    )
+
+
+def _resolve(user, claim, form):
+    data = form.cleaned_data
+    services.claim_resolve(
+        claim=claim,
+        actor=user,
+        outcome=data.get("outcome") or "",
+        retained_location=data.get("retained_location") or "",
+        replacement_serial=data.get("replacement_serial") or "",
+        replacement_model=_model_or_none(user, data.get("replacement_model") or ""),
+        retained_parts=form.retained_parts(),
+        note=data.get("note") or "",
+    )
+
+
+@login_required
+@require_POST
+def claim_resolve(request, number: str):
+    return _act(
+        request,
+        number,
+        "resolve",
+        _resolve,
+        make_form=lambda user, claim: ResolveForm(
+            request.POST,
+            models=[o.model for o in _replacement_options(user, claim) if o.ok],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def claim_close(request, number: str):
+    return _act(
+        request,
+        number,
+        "close",
+        lambda user, claim, form: services.claim_close(claim=claim, actor=user),
+    )
+
+
+# --- Retained parts -----------------------------------------------------------------------
+
+
+def _part_list_context(request, *, error=None, failed_pk=None, bound=None) -> dict:
+    user = request.user
+    form = RetainedPartFilterForm(request.GET)
+    form.is_valid()
+    parts = selectors.retained_part_list(
+        actor=user, open_only=bool(form.cleaned_data.get("open_only"))
+    )
+    page = Paginator(parts, PARTS_PER_PAGE).get_page(request.GET.get("page"))
+    return {
+        "form": form,
+        "page": page,
+        "can_manage": can(user, "retained_parts.manage"),
+        "show_holder": user.is_platform,
+        "dispose_form": DisposeForm(),
+        "error": error,
+        "failed_pk": failed_pk,
+        "bound": bound,
+    }
+
+
+@login_required
+@require_GET
+def retained_part_list(request):
+    """II.4: the ledger of units and parts taken in under warranty. Nothing in it
+    is ever returned to the user; a part leaves it only by a disposal."""
+    context = _part_list_context(request)
+    return _render(request, "claims/retained_part_list.html", "part-results", context)
+
+
+@login_required
+@require_POST
+def retained_part_dispose(request, pk: int):
+    user = request.user
+    require(user, "retained_parts.manage")
+    part = selectors.retained_part_get(actor=user, pk=pk)
+    form = DisposeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed()
+        services.retained_part_dispose(
+            part=part,
+            actor=user,
+            disposal=form.cleaned_data.get("disposal") or "",
+            note=form.cleaned_data.get("note") or "",
+        )
+    except DomainError as exc:
+        if exc.status not in (400, 409):
+            raise
+        _apply_error(form, exc)
+        part = selectors.retained_part_get(actor=user, pk=pk)
+        if _is_htmx(request):
+            context = {
+                "part": part,
+                "error": exc,
+                "bound": form,
+                "failed_pk": part.pk,
+                "can_manage": True,
+                "show_holder": user.is_platform,
+                "dispose_form": DisposeForm(),
+            }
+            return render(
+                request,
+                "claims/retained_part_list.html#part-row",
+                context,
+                status=exc.status,
+            )
+        context = _part_list_context(request, error=exc, failed_pk=part.pk, bound=form)
+        return render(request, "claims/retained_part_list.html", context, status=exc.status)
+    if _is_htmx(request):
+        context = {
+            "part": selectors.retained_part_get(actor=user, pk=pk),
+            "can_manage": True,
+            "show_holder": user.is_platform,
+            "dispose_form": DisposeForm(),
+            "disposed_now": True,
+        }
+        return render(request, "claims/retained_part_list.html#part-row", context)
+    messages.success(request, _("The disposal was recorded."))
+    return redirect("claims:retained_part_list")
