@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "sanbao.accounts",
     "sanbao.catalog",
     "sanbao.claims",
+    "sanbao.notifications",
+    "sanbao.returns",
     "sanbao.documents",
 ]
 

@@ -65,6 +65,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.OUTLET_TECHNICIAN}
     ),
     "claims.assign": frozenset({Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER}),
+    "returns.view": frozenset(PLATFORM_ROLES | RETURN_UNIT_ROLES),
+    "returns.create": frozenset(
+        {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER} | RETURN_UNIT_ROLES
+    ),
+    "returns.receive": frozenset({Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER}),
+    "contacts.manage": frozenset({Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER}),
     "retained_parts.view": frozenset(PLATFORM_ROLES | {Role.OUTLET_TECHNICIAN}),
     "retained_parts.manage": frozenset(
         {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.OUTLET_TECHNICIAN}

@@ -98,6 +98,8 @@ def test_me_describes_the_user_their_organisation_and_permissions(agent_a_clerk)
         "catalog.view",
         "claims.create",
         "claims.view",
+        "returns.create",
+        "returns.view",
         "tokens.manage",
         "units.view",
     ]
@@ -112,6 +114,7 @@ def test_me_lists_an_administrators_permissions(administrator):
         "organisations.manage",
         "organisations.view",
         "retained_parts.view",
+        "returns.view",
         "tokens.manage",
         "units.import",
         "units.view",

@@ -1,0 +1,116 @@
+"""Messages and contact tasks (telephone, fax, e-mail) with every attempt's outcome."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sanbao.accounts.models import Organisation
+from sanbao.accounts.roles import PLATFORM_ROLES
+from sanbao.core.tenancy import TenantQuerySet
+
+
+class Channel(models.TextChoices):
+    TELEPHONE = "telephone", _("Telephone")
+    FAX = "fax", _("Fax")
+    EMAIL = "email", _("E-mail")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Outcome(models.TextChoices):
+    REACHED = "reached", _("Reached the contact")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    FAX_SENT = "fax_sent", _("Fax sent")
+    FAX_FAILED = "fax_failed", _("Fax failed")
+    EMAIL_SENT = "email_sent", _("E-mail sent")
+    EMAIL_FAILED = "email_failed", _("E-mail failed")
+
+
+class TaskQuerySet(TenantQuerySet):
+    def visible_to(self, actor):
+        """Contact tasks are the platform's work; the organisation contacted sees the
+        tasks about it (what was sent and when), not who is assigned."""
+        if not getattr(actor, "is_authenticated", False):
+            return self.none()
+        if actor.role in PLATFORM_ROLES:
+            return self.all()
+        return self.filter(recipient_id=actor.organisation_id)
+
+
+class ContactTask(models.Model):
+    """Something a person must tell an organisation (IV.4: a receipt anomaly), by
+    telephone, fax or e-mail; done when an attempt reaches them."""
+
+    recipient = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation contacted"),
+        on_delete=models.PROTECT,
+        related_name="contact_tasks",
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), max_length=5000)
+    channel = models.CharField(
+        _("first channel"), max_length=10, choices=Channel.choices, default=Channel.TELEPHONE
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    target_type = models.CharField(_("about record type"), max_length=80)
+    target_id = models.CharField(_("about record id"), max_length=64)
+    target_repr = models.CharField(_("about"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact task")
+        verbose_name_plural = _("contact tasks")
+        ordering = ["status", "-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TaskStatus.values), name="contact_task_status_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ContactAttempt(models.Model):
+    """IV.4: who contacted whom, when, how and with what outcome."""
+
+    task = models.ForeignKey(
+        ContactTask, verbose_name=_("task"), on_delete=models.CASCADE, related_name="attempts"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    contacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contacted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contact_person = models.CharField(_("person contacted"), max_length=100, blank=True)
+    number_or_address = models.CharField(_("number or address"), max_length=254, blank=True)
+    at = models.DateTimeField(_("when"))
+    outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("contact attempt")
+        verbose_name_plural = _("contact attempts")
+        ordering = ["task", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.channel} {self.outcome}"

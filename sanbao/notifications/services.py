@@ -1,0 +1,132 @@
+"""Contact tasks and their attempts. A task is written in the caller's transaction;
+an e-mail is sent only after that transaction commits, and its attempt records
+whether the mail backend accepted it."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sanbao.accounts.roles import require
+from sanbao.core import audit
+from sanbao.core.errors import Conflict, ValidationFailed
+from sanbao.notifications.models import Channel, ContactAttempt, ContactTask, Outcome, TaskStatus
+
+# Outcomes that mean the message reached the organisation: the task is done.
+REACHING = {Outcome.REACHED, Outcome.FAX_SENT, Outcome.EMAIL_SENT}
+OUTCOMES_BY_CHANNEL = {
+    Channel.TELEPHONE: {Outcome.REACHED, Outcome.NO_ANSWER, Outcome.WRONG_NUMBER},
+    Channel.FAX: {Outcome.FAX_SENT, Outcome.FAX_FAILED, Outcome.WRONG_NUMBER},
+    Channel.EMAIL: {Outcome.EMAIL_SENT, Outcome.EMAIL_FAILED},
+}
+MESSAGES = {
+    "notifications.outcome_invalid": _("This outcome does not fit the channel."),
+    "notifications.task_closed": _("This contact task is already done."),
+    "notifications.no_email": _("The organisation has no e-mail address."),
+}
+
+
+def task_open(
+    *, recipient, subject: str, body: str, target, channel: str = Channel.TELEPHONE, actor=None
+) -> ContactTask:
+    """Open a task to tell ``recipient`` about ``target`` (called inside a service)."""
+    task = ContactTask.objects.create(
+        recipient=recipient,
+        subject=str(subject)[:200],
+        body=str(body)[:5000],
+        channel=channel,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_repr=str(target)[:200],
+    )
+    audit.record(
+        actor=actor,
+        action="contact_task.opened",
+        target=task,
+        data={"about": task.target_repr, "channel": channel},
+    )
+    return task
+
+
+def attempt_record(
+    *,
+    task: ContactTask,
+    actor,
+    channel: str,
+    outcome: str,
+    contact_person: str = "",
+    number_or_address: str = "",
+    at=None,
+    note: str = "",
+) -> ContactAttempt:
+    """IV.4: record one telephone call or fax (carried out by a person) and its
+    outcome; an attempt that reached the organisation closes the task."""
+    require(actor, "contacts.manage")
+    if channel not in OUTCOMES_BY_CHANNEL or outcome not in OUTCOMES_BY_CHANNEL[channel]:
+        message = MESSAGES["notifications.outcome_invalid"]
+        raise ValidationFailed(
+            message, code="notifications.outcome_invalid", fields={"outcome": [message]}
+        )
+    with transaction.atomic():
+        if ContactTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).count() == 0:
+            raise Conflict(MESSAGES["notifications.task_closed"], code="notifications.task_closed")
+        attempt = ContactAttempt.objects.create(
+            task=task,
+            channel=channel,
+            contacted_by=actor,
+            contact_person=(contact_person or "").strip()[:100],
+            number_or_address=(number_or_address or "").strip()[:254],
+            at=at or timezone.now(),
+            outcome=outcome,
+            note=(note or "").strip()[:500],
+        )
+        if outcome in REACHING:
+            ContactTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
+                status=TaskStatus.DONE, done_at=attempt.at
+            )
+            task.status, task.done_at = TaskStatus.DONE, attempt.at
+        audit.record(
+            actor=actor,
+            action="contact_task.attempted",
+            target=task,
+            data={"channel": channel, "outcome": outcome},
+        )
+    return attempt
+
+
+def task_send_email(
+    *, task: ContactTask, actor, attachments: list[tuple[str, bytes, str]] = ()
+) -> None:
+    """E-mail the task's message (with e.g. the notice PDF) to the organisation once
+    the current transaction commits, and record the attempt with its outcome."""
+    require(actor, "contacts.manage")
+    address = task.recipient.email
+    if not address:
+        message = MESSAGES["notifications.no_email"]
+        raise ValidationFailed(
+            message, code="notifications.no_email", fields={"channel": [message]}
+        )
+    if task.status != TaskStatus.OPEN:
+        raise Conflict(MESSAGES["notifications.task_closed"], code="notifications.task_closed")
+
+    def send():
+        mail = EmailMessage(subject=task.subject, body=task.body, to=[address])
+        for name, content, kind in attachments:
+            mail.attach(name, content, kind)
+        try:
+            mail.send(fail_silently=False)
+            outcome, note = Outcome.EMAIL_SENT, ""
+        except Exception as exc:  # any backend failure is an outcome to record
+            outcome, note = Outcome.EMAIL_FAILED, str(exc)[:500]
+        attempt_record(
+            task=task,
+            actor=actor,
+            channel=Channel.EMAIL,
+            outcome=outcome,
+            number_or_address=address,
+            note=note,
+        )
+
+    transaction.on_commit(send)

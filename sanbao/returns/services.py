@@ -1,0 +1,711 @@
+"""Writes on return batches: the packing list, submission under the packing rules,
+receipt by scanning where the physical count prevails, and receipt anomalies with
+their telephone/fax notice (SPEC IV.1–IV.4, IV.P1, IV.P3–IV.P6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanbao.accounts.models import Organisation
+from sanbao.accounts.roles import RETURN_UNIT_ROLES, OrgKind, require
+from sanbao.catalog.models import ProductModel
+from sanbao.core import audit
+from sanbao.core.errors import Conflict, NotFound, PolicyRefused, ValidationFailed
+from sanbao.notifications import services as notifications
+from sanbao.returns import policy
+from sanbao.returns.errors import ACTION_LABELS, MESSAGES
+from sanbao.returns.models import (
+    BatchLine,
+    BatchStatus,
+    Freight,
+    ReceiptAnomaly,
+    ReceiptScan,
+    ReturnBatch,
+    ScanKind,
+)
+from sanbao.returns.states import MOVES
+
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PHONE_RE = re.compile(r"^\+?[0-9]{7,20}$")
+MAX_LINES = 500
+
+
+def _text(code: str, **params) -> str:
+    message = str(MESSAGES[code])
+    return message % params if params else message
+
+
+@dataclass
+class LineIn:
+    model_code: str
+    quantity: int
+    fault: str
+    box_no: int
+    serial: str = ""
+    accessories: list[str] = field(default_factory=list)
+    bundled: bool = False
+
+
+def _new_number() -> str:
+    tail = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
+    return f"R{timezone.localdate():%y%m}-{tail}"
+
+
+def _check_move(batch: ReturnBatch, actor, action: str) -> None:
+    move = MOVES[action]
+    require(actor, move.permission)
+    if not ReturnBatch.objects.visible_to(actor).filter(pk=batch.pk).exists():
+        raise NotFound(code="returns.batch_not_found")
+    if batch.status not in move.sources:
+        raise Conflict(
+            MESSAGES["returns.move_not_allowed"],
+            code="returns.move_not_allowed",
+            params={"status": batch.get_status_display(), "action": ACTION_LABELS[action]},
+        )
+
+
+def _move(batch: ReturnBatch, from_status: str, **values) -> None:
+    """Conditional update: zero rows means someone else moved the batch first."""
+    updated = ReturnBatch.objects.filter(pk=batch.pk, status=from_status).update(
+        updated_at=timezone.now(), **values
+    )
+    if not updated:
+        raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.changed_meanwhile")
+    for name, value in values.items():
+        setattr(batch, name, value)
+
+
+def _int_in(value, low: int, high: int) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+def _validate_header(actor, data: dict, errors: dict) -> dict:
+    def err(name, code, **params):
+        errors.setdefault(name, []).append(_text(code, **params))
+
+    clean: dict[str, Any] = {}
+    if actor.role in RETURN_UNIT_ROLES:
+        clean["return_org"] = actor.organisation
+    else:
+        org = Organisation.objects.filter(
+            code=(data.get("return_org_code") or "").strip(),
+            kind__in=[OrgKind.AGENT, OrgKind.ENTERPRISE],
+            is_active=True,
+        ).first()
+        if org is None:
+            err("return_org_code", "returns.return_org_invalid")
+        clean["return_org"] = org
+    for name, low, high in (("declared_units", 1, 100_000), ("declared_boxes", 1, 1_000)):
+        number = _int_in(data.get(name), low, high)
+        if number is None:
+            err(name, "returns.number_out_of_range", low=low, high=high)
+        clean[name] = number
+    packed_on = data.get("packed_on")
+    if not isinstance(packed_on, dt.date):
+        err("packed_on", "returns.value_required")
+    elif packed_on > timezone.localdate():
+        err("packed_on", "returns.date_in_future")
+    clean["packed_on"] = packed_on
+    for name, limit in (
+        ("contact_person", 100),
+        ("carrier", 60),
+        ("waybill_no", 60),
+        ("note", 2000),
+    ):
+        value = (data.get(name) or "").strip()
+        if len(value) > limit:
+            err(name, "returns.value_too_long", limit=limit)
+        clean[name] = value
+    if not clean["contact_person"]:
+        err("contact_person", "returns.value_required")
+    phone = re.sub(r"[\s\-()]", "", data.get("contact_phone") or "")
+    if not PHONE_RE.match(phone):
+        err("contact_phone", "returns.phone_invalid")
+    clean["contact_phone"] = phone
+    freight = data.get("freight") or Freight.PREPAID
+    if freight not in Freight.values:
+        err("freight", "returns.freight_invalid")
+    clean["freight"] = freight
+    clean["home_delivery"] = bool(data.get("home_delivery", True))
+    return clean
+
+
+def _validate_lines(lines: list[LineIn], errors: dict) -> list[BatchLine]:
+    if len(lines) > MAX_LINES:
+        errors.setdefault("lines", []).append(_text("returns.too_many_lines", limit=MAX_LINES))
+        return []
+    codes = {(ln.model_code or "").strip().upper() for ln in lines}
+    models = {m.code.upper(): m for m in ProductModel.objects.filter(code__in=codes)}
+    rows = []
+    for index, line in enumerate(lines, start=1):
+        prefix = f"lines.{index}"
+
+        def err(name, code, prefix=prefix, **params):
+            errors.setdefault(f"{prefix}.{name}", []).append(_text(code, **params))
+
+        code = (line.model_code or "").strip()
+        model = models.get(code.upper()) or ProductModel.objects.filter(code__iexact=code).first()
+        if model is None:
+            err("model_code", "returns.model_unknown", value=code)
+        quantity = _int_in(line.quantity, 1, 999)
+        if quantity is None:
+            err("quantity", "returns.number_out_of_range", low=1, high=999)
+        serial = (line.serial or "").strip()
+        if serial and quantity not in (None, 1):
+            err("serial", "returns.serial_means_one_unit")
+        fault = (line.fault or "").strip()
+        if not fault:
+            err("fault", "returns.value_required")
+        elif len(fault) > 120:
+            err("fault", "returns.value_too_long", limit=120)
+        box = _int_in(line.box_no, 1, 1_000)
+        if box is None:
+            err("box_no", "returns.number_out_of_range", low=1, high=1_000)
+        accessories = [a.strip()[:60] for a in (line.accessories or []) if a and a.strip()]
+        rows.append(
+            BatchLine(
+                line_no=index,
+                model=model,
+                serial=serial[:40],
+                quantity=quantity or 1,
+                fault=fault[:120],
+                accessories=accessories[:20],
+                bundled=bool(line.bundled),
+                box_no=box or 1,
+            )
+        )
+    return rows
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationFailed(
+            MESSAGES["returns.batch_invalid"], code="returns.batch_invalid", fields=errors
+        )
+
+
+def batch_create(*, actor, lines: list[LineIn], **header) -> ReturnBatch:
+    """Write a draft batch with its packing list (IV.2) and lines. An agent or
+    enterprise returns its own units; after-sales staff may enter a batch for one.
+    Nothing is checked against the packing rules yet: that happens at submission."""
+    require(actor, "returns.create")
+    errors: dict[str, list] = {}
+    clean = _validate_header(actor, header, errors)
+    rows = _validate_lines(lines, errors)
+    _raise_if(errors)
+    with transaction.atomic():
+        batch = ReturnBatch(created_by=actor, **clean)
+        for _attempt in range(5):
+            batch.number = _new_number()
+            try:
+                with transaction.atomic():
+                    batch.save()
+                break
+            except IntegrityError:
+                if not ReturnBatch.objects.filter(number=batch.number).exists():
+                    raise
+        else:  # pragma: no cover - 32^6 numbers a month
+            raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.number_exhausted")
+        for row in rows:
+            row.batch = batch
+        BatchLine.objects.bulk_create(rows)
+        audit.record(
+            actor=actor,
+            action="return_batch.created",
+            target=batch,
+            data={"lines": len(rows), "declared_units": batch.declared_units},
+        )
+    return batch
+
+
+def batch_update(*, batch: ReturnBatch, actor, lines: list[LineIn], **header) -> ReturnBatch:
+    """Replace a draft's packing list and lines."""
+    _check_move(batch, actor, "edit")
+    errors: dict[str, list] = {}
+    clean = _validate_header(actor, {"return_org_code": batch.return_org.code, **header}, errors)
+    rows = _validate_lines(lines, errors)
+    _raise_if(errors)
+    with transaction.atomic():
+        _move(batch, BatchStatus.DRAFT, **clean)
+        batch.lines.all().delete()
+        for row in rows:
+            row.batch = batch
+        BatchLine.objects.bulk_create(rows)
+        audit.record(
+            actor=actor, action="return_batch.edited", target=batch, data={"lines": len(rows)}
+        )
+    return batch
+
+
+def line_facts(batch: ReturnBatch) -> list[policy.LineFacts]:
+    return [
+        policy.LineFacts(
+            line_no=line.line_no,
+            category=line.model.category.code,
+            quantity=line.quantity,
+            box_no=line.box_no,
+            accessories=frozenset(line.accessories),
+            required_accessories=frozenset(line.model.category.required_accessories),
+            must_be_bundled=line.model.category.must_be_bundled,
+            bundled=line.bundled,
+        )
+        for line in batch.lines.select_related("model__category").order_by("line_no")
+    ]
+
+
+def batch_check(batch: ReturnBatch) -> list[policy.Problem]:
+    """The packing problems of a batch, and the packing list's own consistency."""
+    facts = line_facts(batch)
+    problems = policy.packing_problems(
+        facts, freight=batch.freight, home_delivery=batch.home_delivery
+    )
+    total = sum(f.quantity for f in facts)
+    if facts and total != batch.declared_units:
+        problems.append(
+            policy.Problem(
+                "IV.2",
+                "returns.declared_total_mismatch",
+                None,
+                {"declared": batch.declared_units, "lines": total},
+            )
+        )
+    top_box = max((f.box_no for f in facts), default=0)
+    if top_box > batch.declared_boxes:
+        problems.append(
+            policy.Problem(
+                "IV.2",
+                "returns.declared_boxes_too_few",
+                None,
+                {"box": top_box, "declared": batch.declared_boxes},
+            )
+        )
+    return problems
+
+
+def batch_submit(*, batch: ReturnBatch, actor) -> ReturnBatch:
+    """Send the batch: the packing rules must hold (IV.P1, IV.P3, IV.P4), cash on
+    delivery is refused (IV.P5), and a batch not sent by home delivery is accepted
+    with the extra cost recorded as the shipper's (IV.P6). The packing list's page
+    count of the repair list is fixed here (IV.2)."""
+    _check_move(batch, actor, "submit")
+    problems = batch_check(batch)
+    blocking = [p for p in problems if p.blocking]
+    if blocking:
+        fields: dict[str, list[str]] = {}
+        for p in blocking:
+            name = (
+                f"lines.{p.line_no}"
+                if p.line_no
+                else ("freight" if p.code == "returns.cash_on_delivery_refused" else "batch")
+            )
+            fields.setdefault(name, []).append(_text(p.code, **p.params))
+        cod = any(p.code == "returns.cash_on_delivery_refused" for p in blocking)
+        code = (
+            "returns.cash_on_delivery_refused"
+            if cod and len(blocking) == 1
+            else "returns.packing_refused"
+        )
+        raise PolicyRefused(
+            MESSAGES[code],
+            code=code,
+            fields=fields,
+            params={"clauses": ", ".join(sorted({p.clause for p in blocking}))},
+        )
+    lines = batch.lines.count()
+    with transaction.atomic():
+        _move(
+            batch,
+            BatchStatus.DRAFT,
+            status=BatchStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+            extra_cost_to_shipper=not batch.home_delivery,
+            repair_list_pages=policy.repair_list_pages(lines),
+        )
+        audit.record(
+            actor=actor,
+            action="return_batch.submitted",
+            target=batch,
+            data={"extra_cost_to_shipper": batch.extra_cost_to_shipper},
+        )
+    return batch
+
+
+def batch_refuse(*, batch: ReturnBatch, actor, reason: str) -> ReturnBatch:
+    """Refuse a parcel at the door, e.g. when the carrier asks for cash on delivery
+    (IV.P5). The reason is recorded and shown to the return unit."""
+    _check_move(batch, actor, "refuse")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            MESSAGES["returns.value_required"],
+            code="returns.value_required",
+            fields={"reason": [_text("returns.value_required")]},
+        )
+    with transaction.atomic():
+        _move(batch, BatchStatus.SUBMITTED, status=BatchStatus.REFUSED, refusal_reason=reason[:300])
+        audit.record(
+            actor=actor, action="return_batch.refused", target=batch, data={"reason": reason[:300]}
+        )
+    return batch
+
+
+def receipt_open(*, batch: ReturnBatch, actor) -> ReturnBatch:
+    """The parcel is at the platform: counting starts."""
+    _check_move(batch, actor, "open_receipt")
+    with transaction.atomic():
+        _move(
+            batch,
+            BatchStatus.SUBMITTED,
+            status=BatchStatus.RECEIVING,
+            receipt_opened_at=timezone.now(),
+            received_by=actor,
+        )
+        audit.record(actor=actor, action="return_batch.receipt_opened", target=batch)
+    return batch
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    created: bool
+    scan: ReceiptScan
+
+
+def receipt_scan(*, batch: ReturnBatch, actor, code: str, box_no: int | None = None) -> ScanResult:
+    """IV.3, IV.1: count one labelled unit by its label's code. A label counts once,
+    however many times and from however many scanners it arrives: the unique
+    (batch, code) row decides, so concurrent scans of one label cannot double it."""
+    _check_move(batch, actor, "scan")
+    code = (code or "").strip().upper()
+    parsed = policy.parse_label_code(code)
+    if parsed is None:
+        raise ValidationFailed(
+            MESSAGES["returns.label_unknown"],
+            code="returns.label_unknown",
+            fields={"code": [_text("returns.label_unknown", code=code[:60])]},
+            params={"code": code[:60]},
+        )
+    number, line_no, seq = parsed
+    if number != batch.number:
+        raise ValidationFailed(
+            MESSAGES["returns.label_of_other_batch"],
+            code="returns.label_of_other_batch",
+            fields={"code": [_text("returns.label_of_other_batch", code=code, batch=number)]},
+            params={"code": code, "batch": number},
+        )
+    line = batch.lines.filter(line_no=line_no).first()
+    if line is None or seq > line.quantity:
+        raise ValidationFailed(
+            MESSAGES["returns.label_unknown"],
+            code="returns.label_unknown",
+            fields={"code": [_text("returns.label_unknown", code=code)]},
+            params={"code": code},
+        )
+    _check_box(batch, box_no)
+    try:
+        with transaction.atomic():
+            scan = ReceiptScan.objects.create(
+                batch=batch,
+                code=code,
+                kind=ScanKind.LABEL,
+                line=line,
+                box_no=box_no or line.box_no,
+                model_id=line.model_id,
+                scanned_by=actor,
+            )
+        return ScanResult(True, scan)
+    except IntegrityError:
+        return ScanResult(False, ReceiptScan.objects.get(batch=batch, code=code))
+
+
+def _check_box(batch: ReturnBatch, box_no: int | None) -> None:
+    if box_no is None:
+        return
+    limit = max(batch.declared_boxes, batch.received_boxes or 0) + 20
+    if not 1 <= box_no <= limit:
+        raise ValidationFailed(
+            MESSAGES["returns.box_out_of_range"],
+            code="returns.box_out_of_range",
+            fields={"box_no": [_text("returns.box_out_of_range", box=box_no, boxes=limit)]},
+            params={"box": box_no, "boxes": limit},
+        )
+
+
+def receipt_record_unit(
+    *,
+    batch: ReturnBatch,
+    actor,
+    kind: str,
+    box_no: int | None = None,
+    model_code: str = "",
+    line_no: int | None = None,
+    note: str = "",
+) -> ReceiptScan:
+    """IV.4: count a unit that arrived without a label (of a listed line, if known)
+    or one that is not on the packing list at all."""
+    _check_move(batch, actor, "scan")
+    if kind not in (ScanKind.UNLABELLED, ScanKind.UNLISTED):
+        raise ValidationFailed(
+            MESSAGES["returns.value_required"],
+            code="returns.value_required",
+            fields={"kind": [_text("returns.value_required")]},
+        )
+    _check_box(batch, box_no)
+    line = None
+    if line_no is not None:
+        line = batch.lines.filter(line_no=line_no).first()
+        if line is None:
+            raise ValidationFailed(
+                MESSAGES["returns.line_unknown"],
+                code="returns.line_unknown",
+                fields={"line_no": [_text("returns.line_unknown", line=line_no)]},
+                params={"line": line_no},
+            )
+    model = ProductModel.objects.filter(code__iexact=model_code).first() if model_code else None
+    if model_code and model is None:
+        raise ValidationFailed(
+            MESSAGES["returns.model_unknown"],
+            code="returns.model_unknown",
+            fields={"model_code": [_text("returns.model_unknown", value=model_code)]},
+            params={"value": model_code},
+        )
+    prefix = "U" if kind == ScanKind.UNLABELLED else "X"
+    return ReceiptScan.objects.create(
+        batch=batch,
+        code=f"{prefix}-{uuid.uuid4().hex[:12].upper()}",
+        kind=kind,
+        line=line if kind == ScanKind.UNLABELLED else None,
+        box_no=box_no,
+        model=model or (line.model if line else None),
+        note=(note or "").strip()[:200],
+        scanned_by=actor,
+    )
+
+
+def receipt_set_count(
+    *,
+    batch: ReturnBatch,
+    actor,
+    line_no: int,
+    counted: int | None,
+    accessories_missing: list[str] | None = None,
+) -> BatchLine:
+    """Count a line by hand (instead of scanning) and note missing accessories."""
+    _check_move(batch, actor, "scan")
+    line = batch.lines.filter(line_no=line_no).first()
+    if line is None:
+        raise ValidationFailed(
+            MESSAGES["returns.line_unknown"],
+            code="returns.line_unknown",
+            fields={"line_no": [_text("returns.line_unknown", line=line_no)]},
+            params={"line": line_no},
+        )
+    if counted is not None and _int_in(counted, 0, 100_000) is None:
+        raise ValidationFailed(
+            MESSAGES["returns.number_out_of_range"],
+            code="returns.number_out_of_range",
+            fields={"counted": [_text("returns.number_out_of_range", low=0, high=100_000)]},
+        )
+    missing = [a.strip()[:60] for a in (accessories_missing or []) if a and a.strip()]
+    BatchLine.objects.filter(pk=line.pk).update(counted=counted, accessories_missing=missing)
+    line.counted, line.accessories_missing = counted, missing
+    return line
+
+
+def receipt_counts(batch: ReturnBatch) -> dict[str, Any]:
+    """Running counts: per line (labels, unlabelled, typed, counted), per box, totals."""
+    per_line = dict(
+        batch.scans.filter(line__isnull=False).values_list("line__line_no").annotate(n=Count("id"))
+    )
+    per_box = dict(
+        batch.scans.exclude(box_no__isnull=True).values_list("box_no").annotate(n=Count("id"))
+    )
+    unlisted = batch.scans.filter(kind=ScanKind.UNLISTED).count()
+    unlabelled = batch.scans.filter(kind=ScanKind.UNLABELLED).count()
+    lines = []
+    for line in batch.lines.order_by("line_no"):
+        scanned = per_line.get(line.line_no, 0)
+        counted = line.counted if line.counted is not None else scanned
+        lines.append(
+            {
+                "line_no": line.line_no,
+                "declared": line.quantity,
+                "scanned": scanned,
+                "typed": line.counted,
+                "counted": counted,
+                "accessories_missing": line.accessories_missing,
+            }
+        )
+    return {
+        "lines": lines,
+        "boxes": dict(sorted(per_box.items())),
+        "unlisted": unlisted,
+        "unlabelled": unlabelled,
+        "total": sum(x["counted"] for x in lines) + unlisted,
+        "declared": batch.declared_units,
+    }
+
+
+def receipt_close(*, batch: ReturnBatch, actor, received_boxes: int) -> ReturnBatch:
+    """Close the receipt. The physical count prevails (IV.1): each line's received
+    quantity is what was counted (typed, else scanned), and units not on the list
+    count too; the declared figures stay for comparison. Any difference opens a
+    receipt anomaly, puts the batch on hold and opens a contact task with the
+    notice to the return unit by telephone or fax (IV.4)."""
+    _check_move(batch, actor, "close_receipt")
+    boxes = _int_in(received_boxes, 0, 1_000)
+    if boxes is None:
+        raise ValidationFailed(
+            MESSAGES["returns.number_out_of_range"],
+            code="returns.number_out_of_range",
+            fields={"received_boxes": [_text("returns.number_out_of_range", low=0, high=1000)]},
+        )
+    counts = receipt_counts(batch)
+    line_counts = [
+        policy.LineCount(
+            x["line_no"], x["declared"], x["counted"], frozenset(x["accessories_missing"])
+        )
+        for x in counts["lines"]
+    ]
+    diffs = policy.receipt_differences(
+        line_counts,
+        declared_boxes=batch.declared_boxes,
+        received_boxes=boxes,
+        unlisted=counts["unlisted"],
+        unlabelled=counts["unlabelled"],
+    )
+    total = policy.received_total(line_counts, unlisted=counts["unlisted"])
+    lines_by_no = {line.line_no: line for line in batch.lines.all()}
+    with transaction.atomic():
+        for x in counts["lines"]:
+            BatchLine.objects.filter(pk=lines_by_no[x["line_no"]].pk).update(
+                received_quantity=x["counted"]
+            )
+        status = BatchStatus.ON_HOLD if diffs else BatchStatus.RECEIVED
+        _move(
+            batch,
+            BatchStatus.RECEIVING,
+            status=status,
+            received_units=total,
+            received_boxes=boxes,
+            receipt_closed_at=timezone.now(),
+        )
+        ReceiptAnomaly.objects.bulk_create(
+            [
+                ReceiptAnomaly(
+                    batch=batch,
+                    kind=d.kind,
+                    line=lines_by_no.get(d.line_no) if d.line_no else None,
+                    expected=d.expected,
+                    found=d.found,
+                    detail=d.detail[:300],
+                )
+                for d in diffs
+            ]
+        )
+        if diffs:
+            notifications.task_open(
+                recipient=batch.return_org,
+                subject=_("Receipt anomaly on return batch %(number)s") % {"number": batch.number},
+                body=anomaly_notice_text(batch),
+                target=batch,
+                channel="fax" if batch.return_org.fax else "telephone",
+                actor=actor,
+            )
+        audit.record(
+            actor=actor,
+            action="return_batch.receipt_closed",
+            target=batch,
+            data={
+                "declared_units": batch.declared_units,
+                "received_units": total,
+                "declared_boxes": batch.declared_boxes,
+                "received_boxes": boxes,
+                "anomalies": [d.kind for d in diffs],
+            },
+        )
+    return batch
+
+
+def anomaly_line(anomaly: ReceiptAnomaly) -> str:
+    """One anomaly as a sentence in the active language (notice, task, pages)."""
+    from sanbao.returns.reasons import ANOMALY_SENTENCES
+
+    return str(ANOMALY_SENTENCES[anomaly.kind]) % {
+        "line": anomaly.line.line_no if anomaly.line_id else "—",
+        "expected": anomaly.expected,
+        "found": anomaly.found,
+        "detail": anomaly.detail,
+    }
+
+
+def anomaly_notice_text(batch: ReturnBatch) -> str:
+    """The text of the notice to the return unit (IV.4), in the active language."""
+    anomalies = list(batch.anomalies.select_related("line").order_by("id"))
+    head = _(
+        "Return batch %(number)s was counted on receipt. What arrived differs from the "
+        "packing list; the physical count prevails (IV.1)."
+    ) % {"number": batch.number}
+    figures = _(
+        "Declared: %(units)s units in %(boxes)s boxes. Received: %(r_units)s units in "
+        "%(r_boxes)s boxes."
+    ) % {
+        "units": batch.declared_units,
+        "boxes": batch.declared_boxes,
+        "r_units": batch.received_units,
+        "r_boxes": batch.received_boxes,
+    }
+    return "\n".join([head, figures, *("- " + anomaly_line(a) for a in anomalies)])
+
+
+def anomaly_resolve(*, anomaly: ReceiptAnomaly, actor, note: str) -> ReceiptAnomaly:
+    """Resolve one anomaly with what was agreed. When the last open anomaly of a
+    batch on hold is resolved, the batch is received as of that day (the IV.5 clock
+    starts from the resolution)."""
+    batch = anomaly.batch
+    _check_move(batch, actor, "resolve_anomaly")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed(
+            MESSAGES["returns.note_required"],
+            code="returns.note_required",
+            fields={"note": [_text("returns.note_required")]},
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        updated = ReceiptAnomaly.objects.filter(pk=anomaly.pk, resolved_at__isnull=True).update(
+            resolved_at=now, resolved_by=actor, resolution_note=note[:2000]
+        )
+        if not updated:
+            raise Conflict(
+                MESSAGES["returns.anomaly_resolved_already"],
+                code="returns.anomaly_resolved_already",
+            )
+        anomaly.resolved_at, anomaly.resolved_by, anomaly.resolution_note = now, actor, note
+        audit.record(
+            actor=actor,
+            action="receipt_anomaly.resolved",
+            target=anomaly,
+            data={"batch": batch.number, "kind": anomaly.kind},
+        )
+        if not batch.anomalies.filter(resolved_at__isnull=True).exists():
+            _move(batch, BatchStatus.ON_HOLD, status=BatchStatus.RECEIVED)
+            audit.record(actor=actor, action="return_batch.anomalies_resolved", target=batch)
+    return anomaly
+
+
+def open_anomalies(batch: ReturnBatch):
+    return batch.anomalies.filter(Q(resolved_at__isnull=True)).select_related("line")
