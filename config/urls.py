@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("sanbao.accounts.urls")),
     path("catalog/", include("sanbao.catalog.urls")),
     path("claims/", include("sanbao.claims.urls")),
+    path("returns/", include("sanbao.returns.urls")),
     path("status/", include("sanbao.claims.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     ("home", _("Home"), None),
     ("claims:claim_list", _("Warranty claims"), "claims.view"),
+    ("returns:batch_list", _("Return batches"), "returns.view"),
     ("catalog:category_list", _("Categories"), "catalog.view"),
     ("catalog:model_list", _("Product models"), "catalog.view"),
     ("catalog:unit_list", _("Units"), "units.view"),
