@@ -1,6 +1,7 @@
 """Stable codes and messages of the claims app's refusals."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MESSAGES = {
     "claims.intake_invalid": _("The claim cannot be taken in: check the fields marked."),
@@ -45,6 +46,6 @@ ACTION_LABELS = {
     "record_findings": _("inspected"),
     "judge": _("judged"),
     "start_service": _("put into service"),
-    "resolve": _("resolved"),
+    "resolve": pgettext_lazy("claim action, as in: cannot be resolved", "resolved"),
     "close": _("closed"),
 }

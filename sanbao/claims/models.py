@@ -241,7 +241,7 @@ class InspectionFinding(models.Model):
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="findings"
     )
     rule = models.CharField(_("rule"), max_length=8, choices=[(r, r) for r in FINDING_RULES])
-    found = models.BooleanField(_("found"), null=True)
+    found = models.BooleanField(_("exclusion found"), null=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     photo = models.ImageField(_("photo"), upload_to="claims/findings/", blank=True)
     recorded_by = models.ForeignKey(
@@ -309,7 +309,7 @@ class RetainedPart(models.Model):
         Organisation, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
     )
     location = models.CharField(_("where kept"), max_length=100)
-    taken_in_at = models.DateTimeField(_("taken in"), auto_now_add=True)
+    taken_in_at = models.DateTimeField(_("stored since"), auto_now_add=True)
     disposal = models.CharField(_("disposal"), max_length=24, choices=Disposal.choices, blank=True)
     disposed_at = models.DateTimeField(_("disposed of"), null=True, blank=True)
     disposal_note = models.CharField(_("disposal note"), max_length=300, blank=True)

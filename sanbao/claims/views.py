@@ -66,7 +66,7 @@ DONE_MESSAGES = {
 
 # Timeline labels of the claim's audit events.
 EVENT_LABELS = {
-    "claim.submitted": _("Taken in"),
+    "claim.submitted": pgettext_lazy("claim timeline", "Taken in"),
     "claim.judgement_started": _("Judgement started"),
     "claim.inspected": _("Inspection recorded"),
     "claim.scans_attached": _("Scans attached"),
