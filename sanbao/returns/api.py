@@ -1,3 +1,537 @@
-from ninja import Router
+"""The returns API: batches with their packing list and lines, submission under the
+packing rules, receipt by scanning and counting, anomalies and the contacts they
+call for, and the batch's documents (SPEC IV.1–IV.4, IV.P1, IV.P3–IV.P6).
+
+Every operation is a selector, a service and a return. An action first asks for
+the permission its move needs (``states.MOVES``), so a role that may never make
+it is told 403 whichever batch it names; the batch is then looked up in the
+caller's scope (404 outside it) and the service checks the state and the policy.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Status, UploadedFile
+
+from sanbao.accounts.roles import require
+from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, paginate
+from sanbao.core.errors import NotFound
+from sanbao.notifications import services as notifications
+from sanbao.notifications.models import ContactTask
+from sanbao.returns import selectors, services
+from sanbao.returns.models import ReceiptAnomaly, ReturnBatch
+from sanbao.returns.schemas import (
+    AnomalyOut,
+    AttemptIn,
+    BatchFilters,
+    BatchIn,
+    BatchLineOut,
+    BatchOut,
+    BatchSummaryOut,
+    ContactTaskOut,
+    CountIn,
+    CountsOut,
+    LinesImportRejectedOut,
+    ReceiptCloseIn,
+    RefusalIn,
+    ResolutionIn,
+    ScanIn,
+    ScanOut,
+    UnitIn,
+)
+from sanbao.returns.states import MOVES
 
 router = Router(tags=["returns"])
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BATCH_TARGET = ReturnBatch._meta.label_lower
+
+
+def _binary(content_type: str, description: str) -> dict:
+    """openapi_extra declaring a binary 200 answer (the errors stay JSON)."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _batch(request, number: str) -> ReturnBatch:
+    return selectors.batch_get(actor=request.auth, number=number)
+
+
+def _batch_for(request, number: str, action: str) -> ReturnBatch:
+    """The batch ``number`` for one of its moves: 403 for a role that may never make
+    the move, then 404 outside the caller's scope."""
+    require(request.auth, MOVES[action].permission)
+    return _batch(request, number)
+
+
+def _lines(payload: BatchIn) -> list[services.LineIn]:
+    return [services.LineIn(**line.dict()) for line in payload.lines]
+
+
+def _header(payload: BatchIn) -> dict:
+    header = payload.dict(exclude={"lines"})
+    if not header["return_org_code"]:
+        # Editing a draft keeps its return unit unless one is named.
+        header.pop("return_org_code")
+    return header
+
+
+def _header_of(batch: ReturnBatch) -> dict:
+    """A draft's packing list as it stands, to replace only its lines."""
+    names = (
+        "declared_units",
+        "declared_boxes",
+        "packed_on",
+        "contact_person",
+        "contact_phone",
+        "carrier",
+        "waybill_no",
+        "home_delivery",
+        "freight",
+        "note",
+    )
+    return {name: getattr(batch, name) for name in names}
+
+
+def _task(request, task_id: int) -> ContactTask:
+    """A contact task about a return batch the caller may see (404 otherwise)."""
+    task = (
+        ContactTask.objects.visible_to(request.auth)
+        .filter(pk=task_id, target_type=BATCH_TARGET)
+        .select_related("recipient")
+        .first()
+    )
+    if task is None:
+        raise NotFound(code="returns.contact_task_not_found")
+    return task
+
+
+def _task_batch(request, task: ContactTask) -> ReturnBatch:
+    try:
+        pk = int(task.target_id)
+    except ValueError:
+        raise NotFound(code="returns.batch_not_found") from None
+    batch = ReturnBatch.objects.visible_to(request.auth).filter(pk=pk).first()
+    if batch is None:
+        raise NotFound(code="returns.batch_not_found")
+    return batch
+
+
+def _tasks_of(request, batch: ReturnBatch):
+    return (
+        ContactTask.objects.visible_to(request.auth)
+        .filter(target_type=BATCH_TARGET, target_id=str(batch.pk))
+        .select_related("recipient")
+        .prefetch_related("attempts__contacted_by")
+        .order_by("created_at", "id")
+    )
+
+
+# The packing list -------------------------------------------------------------------
+
+
+@router.get(
+    "/batches/lines-template.xlsx",
+    response=COMMON_ERRORS,
+    operation_id="get_lines_template",
+    openapi_extra=_binary(XLSX, "An empty spreadsheet of batch lines, for the lines import"),
+)
+def get_lines_template(request):
+    """The spreadsheet ``POST /batches/{number}/lines/import`` reads, with bilingual
+    headers and a note on each column."""
+    require(request.auth, "returns.create")
+    from sanbao.returns.importing import lines_template_xlsx
+
+    return _download(lines_template_xlsx(), XLSX, "return-batch-lines.xlsx")
+
+
+@router.post("/batches", response={201: BatchOut, **WRITE_ERRORS}, operation_id="create_batch")
+def create_batch(request, payload: BatchIn):
+    """Write a draft batch with its packing list (IV.2) and lines. An agent or
+    enterprise returns its own units; platform staff name the return unit with
+    ``return_org_code``. The packing rules are checked on submission."""
+    batch = services.batch_create(
+        actor=request.auth, lines=_lines(payload), **payload.dict(exclude={"lines"})
+    )
+    return Status(201, _batch(request, batch.number))
+
+
+@router.put(
+    "/batches/{number}", response={200: BatchOut, **WRITE_ERRORS}, operation_id="update_batch"
+)
+def update_batch(request, number: str, payload: BatchIn):
+    """Replace a draft's packing list and lines (409 once it is submitted)."""
+    batch = _batch_for(request, number, "edit")
+    services.batch_update(
+        batch=batch, actor=request.auth, lines=_lines(payload), **_header(payload)
+    )
+    return _batch(request, number)
+
+
+@router.post(
+    "/batches/{number}/lines/import",
+    response={
+        200: BatchOut,
+        400: LinesImportRejectedOut,
+        **{k: v for k, v in WRITE_ERRORS.items() if k != 400},
+    },
+    operation_id="import_batch_lines",
+)
+def import_batch_lines(request, number: str, file: File[UploadedFile]):
+    """Replace a draft's lines with those of a dealer's spreadsheet (XLSX), keeping
+    its packing-list header. A file with any bad row changes nothing and answers
+    400 with the per-row report in ``errors``."""
+    batch = _batch_for(request, number, "edit")
+    from sanbao.returns.importing import lines_from_xlsx
+
+    lines, errors = lines_from_xlsx(file.read())
+    if errors:
+        rows = [_row_error(e) for e in errors]
+        bad = len({r["row"] for r in rows if r["row"] is not None})
+        message = (
+            _("%(bad)s rows of the file are not valid; nothing was imported.") % {"bad": bad}
+            if bad
+            else _("The file cannot be imported; nothing was imported.")
+        )
+        return Status(
+            400,
+            {
+                "code": "returns.lines_import_rejected",
+                "message": message,
+                "fields": {"file": [_("See the per-row report.")]},
+                "params": {"bad_rows": str(bad)},
+                "errors": rows,
+            },
+        )
+    services.batch_update(batch=batch, actor=request.auth, lines=lines, **_header_of(batch))
+    return _batch(request, number)
+
+
+def _row_error(error) -> dict:
+    """One row of the import report, whether the importer gives dicts or objects."""
+
+    def get(name, default=None):
+        if isinstance(error, dict):
+            return error.get(name, default)
+        return getattr(error, name, default)
+
+    row = get("row")
+    return {
+        "row": row if isinstance(row, int) else None,
+        "column": str(get("column", "") or ""),
+        "code": str(get("code", "") or ""),
+        "message": str(get("message", "") or ""),
+    }
+
+
+# Reading ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/batches", response={200: Page[BatchSummaryOut], **COMMON_ERRORS}, operation_id="list_batches"
+)
+def list_batches(request, filters: Query[BatchFilters]):
+    """The batches the caller may see, newest first: platform users see all, an
+    agent or enterprise its own."""
+    data = filters.dict(exclude={"page", "page_size"})
+    qs = selectors.batch_list(actor=request.auth, **data)
+    return paginate(qs, page=filters.page, page_size=filters.page_size)
+
+
+@router.get(
+    "/batches/{number}", response={200: BatchOut, **COMMON_ERRORS}, operation_id="get_batch"
+)
+def get_batch(request, number: str):
+    """The packing list and shipping terms, declared beside received figures, the
+    lines, what the caller may do next, a draft's packing problems and the open
+    receipt anomalies."""
+    return _batch(request, number)
+
+
+# Moves ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/batches/{number}/submit",
+    response={200: BatchOut, **WRITE_ERRORS},
+    operation_id="submit_batch",
+)
+def submit_batch(request, number: str):
+    """Send the batch. The packing rules must hold: 400 ``returns.packing_refused``
+    names each offending line in ``fields`` (IV.P1, IV.P3, IV.P4); cash on
+    delivery is 400 ``returns.cash_on_delivery_refused`` (IV.P5). A batch not sent
+    by home delivery is accepted with ``extra_cost_to_shipper`` set (IV.P6)."""
+    batch = _batch_for(request, number, "submit")
+    services.batch_submit(batch=batch, actor=request.auth)
+    return _batch(request, number)
+
+
+@router.post(
+    "/batches/{number}/refuse",
+    response={200: BatchOut, **WRITE_ERRORS},
+    operation_id="refuse_batch",
+)
+def refuse_batch(request, number: str, payload: RefusalIn):
+    """Refuse a parcel at the door, e.g. one the carrier delivers cash on delivery
+    (IV.P5); the reason is shown to the return unit."""
+    batch = _batch_for(request, number, "refuse")
+    services.batch_refuse(batch=batch, actor=request.auth, reason=payload.reason)
+    return _batch(request, number)
+
+
+# Receipt ----------------------------------------------------------------------------
+
+
+@router.post(
+    "/batches/{number}/receipt",
+    response={200: BatchOut, **WRITE_ERRORS},
+    operation_id="open_receipt",
+)
+def open_receipt(request, number: str):
+    """The parcel is at the platform: counting starts."""
+    batch = _batch_for(request, number, "open_receipt")
+    services.receipt_open(batch=batch, actor=request.auth)
+    return _batch(request, number)
+
+
+@router.post(
+    "/batches/{number}/scans",
+    response={200: ScanOut, 201: ScanOut, **WRITE_ERRORS},
+    operation_id="receive_scan",
+)
+def receive_scan(request, number: str, payload: ScanIn):
+    """Count one labelled unit by its label's code (IV.3). Idempotent: 201 when the
+    label is counted now, 200 (``already_counted``) when it was counted before, by
+    this scanner or any other."""
+    batch = _batch_for(request, number, "scan")
+    result = services.receipt_scan(
+        batch=batch, actor=request.auth, code=payload.code, box_no=payload.box_no
+    )
+    scan = result.scan
+    scan.created, scan.already_counted = result.created, not result.created
+    return Status(201 if result.created else 200, scan)
+
+
+@router.post(
+    "/batches/{number}/units",
+    response={201: ScanOut, **WRITE_ERRORS},
+    operation_id="receive_unit",
+)
+def receive_unit(request, number: str, payload: UnitIn):
+    """Count a unit that arrived without a label, or one not on the packing list
+    (IV.4); either is reported to the return unit when receipt closes."""
+    batch = _batch_for(request, number, "scan")
+    scan = services.receipt_record_unit(batch=batch, actor=request.auth, **payload.dict())
+    scan.created, scan.already_counted = True, False
+    return Status(201, scan)
+
+
+@router.put(
+    "/batches/{number}/lines/{line_no}/count",
+    response={200: BatchLineOut, **WRITE_ERRORS},
+    operation_id="count_line",
+)
+def count_line(request, number: str, line_no: int, payload: CountIn):
+    """Count a line by hand instead of scanning, and note missing accessories.
+    A typed count takes the place of the line's scans; null goes back to them."""
+    batch = _batch_for(request, number, "scan")
+    return services.receipt_set_count(
+        batch=batch,
+        actor=request.auth,
+        line_no=line_no,
+        counted=payload.counted,
+        accessories_missing=payload.accessories_missing,
+    )
+
+
+@router.get(
+    "/batches/{number}/counts",
+    response={200: CountsOut, **COMMON_ERRORS},
+    operation_id="get_receipt_counts",
+)
+def get_receipt_counts(request, number: str):
+    """Running counts per line, per box and in total, beside the declared total.
+    Receiving staff's tool; the return unit sees the received figures on the batch
+    once the receipt is closed."""
+    batch = _batch_for(request, number, "scan")
+    counts = services.receipt_counts(batch)
+    boxes = [{"box_no": box, "counted": n} for box, n in counts["boxes"].items()]
+    return {**counts, "boxes": boxes}
+
+
+@router.post(
+    "/batches/{number}/receipt/close",
+    response={200: BatchOut, **WRITE_ERRORS},
+    operation_id="close_receipt",
+)
+def close_receipt(request, number: str, payload: ReceiptCloseIn):
+    """Close the receipt: the physical count prevails (IV.1). Any difference from
+    the packing list opens receipt anomalies, puts the batch on hold and opens a
+    contact task with the notice for the return unit (IV.4)."""
+    batch = _batch_for(request, number, "close_receipt")
+    services.receipt_close(batch=batch, actor=request.auth, received_boxes=payload.received_boxes)
+    return _batch(request, number)
+
+
+# Anomalies and contacts (IV.4) --------------------------------------------------------
+
+
+@router.get(
+    "/batches/{number}/anomalies",
+    response={200: list[AnomalyOut], **COMMON_ERRORS},
+    operation_id="list_batch_anomalies",
+)
+def list_batch_anomalies(request, number: str):
+    """Every receipt anomaly of the batch, open and resolved."""
+    batch = _batch(request, number)
+    return (
+        ReceiptAnomaly.objects.visible_to(request.auth)
+        .filter(batch=batch)
+        .select_related("batch", "line")
+        .order_by("id")
+    )
+
+
+@router.post(
+    "/anomalies/{anomaly_id}/resolve",
+    response={200: AnomalyOut, **WRITE_ERRORS},
+    operation_id="resolve_anomaly",
+)
+def resolve_anomaly(request, anomaly_id: int, payload: ResolutionIn):
+    """Resolve an anomaly with what was agreed; when the last one is resolved the
+    batch is received."""
+    require(request.auth, MOVES["resolve_anomaly"].permission)
+    anomaly = selectors.anomaly_get(actor=request.auth, pk=anomaly_id)
+    services.anomaly_resolve(anomaly=anomaly, actor=request.auth, note=payload.note)
+    return selectors.anomaly_get(actor=request.auth, pk=anomaly_id)
+
+
+@router.get(
+    "/batches/{number}/contact-tasks",
+    response={200: list[ContactTaskOut], **COMMON_ERRORS},
+    operation_id="list_batch_contact_tasks",
+)
+def list_batch_contact_tasks(request, number: str):
+    """The telephone, fax and e-mail tasks about the batch, with every attempt."""
+    batch = _batch(request, number)
+    return _tasks_of(request, batch)
+
+
+@router.post(
+    "/contact-tasks/{task_id}/attempts",
+    response={201: ContactTaskOut, **WRITE_ERRORS},
+    operation_id="record_contact_attempt",
+)
+def record_contact_attempt(request, task_id: int, payload: AttemptIn):
+    """Record a call or fax a person carried out, with its outcome (IV.4); one that
+    reached the return unit closes the task."""
+    require(request.auth, "contacts.manage")
+    task = _task(request, task_id)
+    notifications.attempt_record(task=task, actor=request.auth, **payload.dict())
+    return Status(201, _task(request, task_id))
+
+
+@router.post(
+    "/contact-tasks/{task_id}/email",
+    response={200: ContactTaskOut, **WRITE_ERRORS},
+    operation_id="email_contact_task",
+)
+def email_contact_task(request, task_id: int):
+    """E-mail the task's message with the anomaly notice (PDF) to the return unit;
+    the attempt and its outcome are recorded once the mail backend answers."""
+    require(request.auth, "contacts.manage")
+    task = _task(request, task_id)
+    batch = _task_batch(request, task)
+    from sanbao.returns.documents import anomaly_notice_pdf
+
+    attachment = (f"{batch.number}-anomaly-notice.pdf", anomaly_notice_pdf(batch), PDF)
+    notifications.task_send_email(task=task, actor=request.auth, attachments=[attachment])
+    return _task(request, task_id)
+
+
+# Documents --------------------------------------------------------------------------
+
+
+@router.get(
+    "/batches/{number}/packing-list.pdf",
+    response=COMMON_ERRORS,
+    operation_id="get_packing_list",
+    openapi_extra=_binary(PDF, "The packing list (IV.2), in English and Chinese"),
+)
+def get_packing_list(request, number: str):
+    batch = _batch(request, number)
+    from sanbao.returns.documents import packing_list_pdf
+
+    return _download(packing_list_pdf(batch), PDF, f"{batch.number}-packing-list.pdf")
+
+
+@router.get(
+    "/batches/{number}/packing-list.xlsx",
+    response=COMMON_ERRORS,
+    operation_id="export_packing_list",
+    openapi_extra=_binary(XLSX, "The packing list and its lines, as a spreadsheet"),
+)
+def export_packing_list(request, number: str):
+    batch = _batch(request, number)
+    from sanbao.returns.documents import packing_list_xlsx
+
+    return _download(packing_list_xlsx(batch), XLSX, f"{batch.number}-packing-list.xlsx")
+
+
+@router.get(
+    "/batches/{number}/repair-list.pdf",
+    response=COMMON_ERRORS,
+    operation_id="get_repair_list",
+    openapi_extra=_binary(PDF, "The repair list, as many pages as the packing list states"),
+)
+def get_repair_list(request, number: str):
+    batch = _batch(request, number)
+    from sanbao.returns.documents import repair_list_pdf
+
+    return _download(repair_list_pdf(batch), PDF, f"{batch.number}-repair-list.pdf")
+
+
+@router.get(
+    "/batches/{number}/labels.pdf",
+    response=COMMON_ERRORS,
+    operation_id="get_fault_labels",
+    openapi_extra=_binary(PDF, "One fault label a unit with its barcode (IV.3)"),
+)
+def get_fault_labels(request, number: str, layout: Literal["60x40", "a4"] = "60x40"):
+    """Fault labels, one a unit: ``60x40`` for a label printer, ``a4`` for sheets."""
+    batch = _batch(request, number)
+    from sanbao.returns.documents import labels_pdf
+
+    return _download(labels_pdf(batch, layout=layout), PDF, f"{batch.number}-labels-{layout}.pdf")
+
+
+@router.get(
+    "/batches/{number}/anomaly-notice.pdf",
+    response=COMMON_ERRORS,
+    operation_id="get_anomaly_notice",
+    openapi_extra=_binary(PDF, "The receipt anomaly notice to the return unit, for fax (IV.4)"),
+)
+def get_anomaly_notice(request, number: str):
+    batch = _batch(request, number)
+    from sanbao.returns.documents import anomaly_notice_pdf
+
+    return _download(anomaly_notice_pdf(batch), PDF, f"{batch.number}-anomaly-notice.pdf")
+
+
+__all__ = ["ErrorOut", "router"]
