@@ -17,3 +17,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# SQLite: the test database is a file, not Django's shared-cache in-memory database.
+# Shared-cache connections take table locks that fail at once instead of waiting, so
+# tests with concurrent threads (scanning, SANBAO issue 4) would see errors that a
+# real SQLite file, waiting on its busy timeout, never gives.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"sanbao-test-{os.getpid()}.sqlite3")
+    }

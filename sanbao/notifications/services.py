@@ -62,37 +62,64 @@ def attempt_record(
     note: str = "",
 ) -> ContactAttempt:
     """IV.4: record one telephone call or fax (carried out by a person) and its
-    outcome; an attempt that reached the organisation closes the task."""
+    outcome; an attempt that reached the organisation closes the task. The task's
+    row is locked first, so two people recording at once cannot both add to a
+    task the other has just closed."""
     require(actor, "contacts.manage")
+    _check_outcome(channel, outcome)
+    with transaction.atomic():
+        if not ContactTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
+            status=TaskStatus.OPEN
+        ):
+            raise Conflict(MESSAGES["notifications.task_closed"], code="notifications.task_closed")
+        return _write_attempt(
+            task=task,
+            actor=actor,
+            channel=channel,
+            outcome=outcome,
+            contact_person=contact_person,
+            number_or_address=number_or_address,
+            at=at,
+            note=note,
+        )
+
+
+def _check_outcome(channel: str, outcome: str) -> None:
     if channel not in OUTCOMES_BY_CHANNEL or outcome not in OUTCOMES_BY_CHANNEL[channel]:
         message = MESSAGES["notifications.outcome_invalid"]
         raise ValidationFailed(
-            message, code="notifications.outcome_invalid", fields={"outcome": [message]}
+            message,
+            code="notifications.outcome_invalid",
+            fields={"outcome": [message]},
+            params={"channel": channel, "outcome": outcome},
         )
-    with transaction.atomic():
-        if ContactTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).count() == 0:
-            raise Conflict(MESSAGES["notifications.task_closed"], code="notifications.task_closed")
-        attempt = ContactAttempt.objects.create(
-            task=task,
-            channel=channel,
-            contacted_by=actor,
-            contact_person=(contact_person or "").strip()[:100],
-            number_or_address=(number_or_address or "").strip()[:254],
-            at=at or timezone.now(),
-            outcome=outcome,
-            note=(note or "").strip()[:500],
-        )
-        if outcome in REACHING:
-            ContactTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
-                status=TaskStatus.DONE, done_at=attempt.at
-            )
-            task.status, task.done_at = TaskStatus.DONE, attempt.at
-        audit.record(
-            actor=actor,
-            action="contact_task.attempted",
-            target=task,
-            data={"channel": channel, "outcome": outcome},
-        )
+
+
+def _write_attempt(
+    *, task, actor, channel, outcome, contact_person="", number_or_address="", at=None, note=""
+) -> ContactAttempt:
+    """The attempt row, the task closed if it reached them, one audit event. Called
+    inside a transaction."""
+    attempt = ContactAttempt.objects.create(
+        task=task,
+        channel=channel,
+        contacted_by=actor,
+        contact_person=(contact_person or "").strip()[:100],
+        number_or_address=(number_or_address or "").strip()[:254],
+        at=at or timezone.now(),
+        outcome=outcome,
+        note=(note or "").strip()[:500],
+    )
+    if outcome in REACHING and ContactTask.objects.filter(
+        pk=task.pk, status=TaskStatus.OPEN
+    ).update(status=TaskStatus.DONE, done_at=attempt.at):
+        task.status, task.done_at = TaskStatus.DONE, attempt.at
+    audit.record(
+        actor=actor,
+        action="contact_task.attempted",
+        target=task,
+        data={"channel": channel, "outcome": outcome},
+    )
     return attempt
 
 
@@ -100,7 +127,11 @@ def task_send_email(
     *, task: ContactTask, actor, attachments: list[tuple[str, bytes, str]] = ()
 ) -> None:
     """E-mail the task's message (with e.g. the notice PDF) to the organisation once
-    the current transaction commits, and record the attempt with its outcome."""
+    the current transaction commits, and record the attempt with its outcome.
+
+    The attempt is recorded whatever happened to the task meanwhile (a telephone
+    call may have closed it): the e-mail went out, or failed, all the same, and a
+    callback that runs after the commit has no one to report a refusal to."""
     require(actor, "contacts.manage")
     address = task.recipient.email
     if not address:
@@ -110,6 +141,7 @@ def task_send_email(
         )
     if task.status != TaskStatus.OPEN:
         raise Conflict(MESSAGES["notifications.task_closed"], code="notifications.task_closed")
+    attachments = list(attachments)
 
     def send():
         mail = EmailMessage(subject=task.subject, body=task.body, to=[address])
@@ -119,14 +151,15 @@ def task_send_email(
             mail.send(fail_silently=False)
             outcome, note = Outcome.EMAIL_SENT, ""
         except Exception as exc:  # any backend failure is an outcome to record
-            outcome, note = Outcome.EMAIL_FAILED, str(exc)[:500]
-        attempt_record(
-            task=task,
-            actor=actor,
-            channel=Channel.EMAIL,
-            outcome=outcome,
-            number_or_address=address,
-            note=note,
-        )
+            outcome, note = Outcome.EMAIL_FAILED, f"{type(exc).__name__}: {exc}"[:500]
+        with transaction.atomic():
+            _write_attempt(
+                task=task,
+                actor=actor,
+                channel=Channel.EMAIL,
+                outcome=outcome,
+                number_or_address=address,
+                note=note,
+            )
 
     transaction.on_commit(send)

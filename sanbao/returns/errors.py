@@ -13,6 +13,9 @@ MESSAGES = {
     "returns.freight_invalid": _("Choose how the freight is paid."),
     "returns.model_unknown": _("No product model has the code “%(value)s”."),
     "returns.serial_means_one_unit": _("A line with a serial number is one unit."),
+    "returns.serial_repeated": _(
+        "Serial number %(serial)s of this model is already on another line."
+    ),
     "returns.no_lines": _("The packing list has no lines (IV.1)."),
     "returns.too_many_lines": _("A batch has at most %(limit)s lines."),
     "returns.declared_total_mismatch": _(

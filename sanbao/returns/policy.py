@@ -7,6 +7,7 @@ what was declared with what was counted; the physical count prevails (IV.1).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +46,8 @@ class Problem:
 
 
 def _norm(items: Iterable[str]) -> frozenset[str]:
-    return frozenset(i.strip().lower() for i in items if i and i.strip())
+    """Accessory names compared without regard to case or spacing (IV.P1)."""
+    return frozenset(" ".join(i.split()).casefold() for i in items if i and i.strip())
 
 
 def packing_problems(
@@ -141,22 +143,39 @@ def receipt_differences(
     return diffs
 
 
-def received_total(counts: Sequence[LineCount], *, unlisted: int = 0) -> int:
-    """IV.1: the physical quantity received: every unit counted, listed or not."""
-    return sum(c.counted for c in counts) + unlisted
+def received_total(counts: Sequence[LineCount], *, unlisted: int = 0, unplaced: int = 0) -> int:
+    """IV.1: the physical quantity received: every unit counted, listed or not.
+
+    ``unplaced`` are units that arrived without a label and could not be put on a
+    line of the list: they are not on any line's count, but they did arrive."""
+    return sum(c.counted for c in counts) + unlisted + unplaced
+
+
+# A label's code: the batch number, the line and the unit's sequence on the line,
+# three ASCII digits each (a batch has at most 500 lines of at most 999 units).
+LABEL_CODE_RE = re.compile(r"([A-Z0-9]+(?:-[A-Z0-9]+)*)-([0-9]{3})-([0-9]{3})", re.ASCII)
 
 
 def label_code(batch_number: str, line_no: int, seq: int) -> str:
     """IV.3: the code printed on the fault label of one unit (Code 128 / QR)."""
+    if not (1 <= line_no <= 999 and 1 <= seq <= 999):
+        raise ValueError(f"line {line_no} / unit {seq} out of the label's range 1-999")
     return f"{batch_number}-{line_no:03d}-{seq:03d}"
 
 
 def parse_label_code(code: str) -> tuple[str, int, int] | None:
-    """(batch number, line, sequence) of a scanned label, or None if it is not one."""
-    code = (code or "").strip().upper()
-    parts = code.rsplit("-", 2)
-    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+    """(batch number, line, sequence) of a scanned label, or None if it is not one.
+
+    What a keyboard-wedge scanner types is trimmed and upper-cased (Caps Lock);
+    anything else (non-ASCII digits, an empty batch part, a line or unit 000) is
+    not a label."""
+    code = (code or "").strip()
+    if not code.isascii():
         return None
-    if len(parts[1]) != 3 or len(parts[2]) != 3:
+    match = LABEL_CODE_RE.fullmatch(code.upper())
+    if match is None:
         return None
-    return parts[0], int(parts[1]), int(parts[2])
+    number, line_no, seq = match[1], int(match[2]), int(match[3])
+    if line_no == 0 or seq == 0:
+        return None
+    return number, line_no, seq

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from sanbao.accounts.roles import require
 from sanbao.core.tenancy import get_visible
+from sanbao.notifications.models import ContactTask
 from sanbao.returns.models import ReceiptAnomaly, ReturnBatch
 
 
@@ -40,4 +41,33 @@ def anomaly_get(*, actor, pk: int) -> ReceiptAnomaly:
         actor,
         error_code="returns.anomaly_not_found",
         pk=pk,
+    )
+
+
+def anomaly_list(
+    *, actor, batch: ReturnBatch | None = None, open_only: bool = False
+) -> QuerySet[ReceiptAnomaly]:
+    """IV.4: receipt anomalies; a return unit sees those of its own batches."""
+    require(actor, "returns.view")
+    qs = ReceiptAnomaly.objects.visible_to(actor).select_related(
+        "batch", "batch__return_org", "line", "resolved_by"
+    )
+    if batch is not None:
+        qs = qs.filter(batch=batch)
+    if open_only:
+        qs = qs.filter(resolved_at__isnull=True)
+    return qs
+
+
+def batch_contact_tasks(*, actor, batch: ReturnBatch) -> QuerySet[ContactTask]:
+    """IV.4: the contact tasks (notices) about a batch and their attempts, for
+    platform staff and for the return unit the batch belongs to."""
+    require(actor, "returns.view")
+    if not ReturnBatch.objects.visible_to(actor).filter(pk=batch.pk).exists():
+        return ContactTask.objects.none()
+    return (
+        ContactTask.objects.visible_to(actor)
+        .filter(target_type=ReturnBatch._meta.label_lower, target_id=str(batch.pk))
+        .prefetch_related("attempts")
+        .order_by("created_at", "id")
     )

@@ -40,8 +40,10 @@ PHONE_RE = re.compile(r"^\+?[0-9]{7,20}$")
 MAX_LINES = 500
 
 
-def _text(code: str, **params) -> str:
-    message = str(MESSAGES[code])
+def _text(message_code: str, /, **params) -> str:
+    """The message of ``message_code`` in the active language, filled in. (The
+    code is positional-only: several messages have a ``code`` placeholder.)"""
+    message = str(MESSAGES[message_code])
     return message % params if params else message
 
 
@@ -72,6 +74,15 @@ def _check_move(batch: ReturnBatch, actor, action: str) -> None:
             code="returns.move_not_allowed",
             params={"status": batch.get_status_display(), "action": ACTION_LABELS[action]},
         )
+
+
+def _hold(batch: ReturnBatch, status: str) -> None:
+    """Inside a transaction: lock the batch's row while it is still in ``status``
+    (an update that changes nothing), so that the writes on one batch queue behind
+    each other: no scan slips in after the receipt is closed, no two resolvers both
+    miss the last open anomaly. Zero rows means it moved meanwhile."""
+    if not ReturnBatch.objects.filter(pk=batch.pk, status=status).update(status=status):
+        raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.changed_meanwhile")
 
 
 def _move(batch: ReturnBatch, from_status: str, **values) -> None:
@@ -115,6 +126,8 @@ def _validate_header(actor, data: dict, errors: dict) -> dict:
             err(name, "returns.number_out_of_range", low=low, high=high)
         clean[name] = number
     packed_on = data.get("packed_on")
+    if isinstance(packed_on, dt.datetime):
+        packed_on = packed_on.date()
     if not isinstance(packed_on, dt.date):
         err("packed_on", "returns.value_required")
     elif packed_on > timezone.localdate():
@@ -132,7 +145,7 @@ def _validate_header(actor, data: dict, errors: dict) -> dict:
         clean[name] = value
     if not clean["contact_person"]:
         err("contact_person", "returns.value_required")
-    phone = re.sub(r"[\s\-()]", "", data.get("contact_phone") or "")
+    phone = re.sub(r"[\s\-()]", "", str(data.get("contact_phone") or ""))
     if not PHONE_RE.match(phone):
         err("contact_phone", "returns.phone_invalid")
     clean["contact_phone"] = phone
@@ -150,6 +163,7 @@ def _validate_lines(lines: list[LineIn], errors: dict) -> list[BatchLine]:
         return []
     codes = {(ln.model_code or "").strip().upper() for ln in lines}
     models = {m.code.upper(): m for m in ProductModel.objects.filter(code__in=codes)}
+    serials_seen: set[tuple[str, str]] = set()
     rows = []
     for index, line in enumerate(lines, start=1):
         prefix = f"lines.{index}"
@@ -167,6 +181,11 @@ def _validate_lines(lines: list[LineIn], errors: dict) -> list[BatchLine]:
         serial = (line.serial or "").strip()
         if serial and quantity not in (None, 1):
             err("serial", "returns.serial_means_one_unit")
+        # A serial is one unit of its model: it is on one line of the list.
+        unit = (code.upper(), serial.upper())
+        if serial and unit in serials_seen:
+            err("serial", "returns.serial_repeated", serial=serial[:40])
+        serials_seen.add(unit)
         fault = (line.fault or "").strip()
         if not fault:
             err("fault", "returns.value_required")
@@ -175,7 +194,7 @@ def _validate_lines(lines: list[LineIn], errors: dict) -> list[BatchLine]:
         box = _int_in(line.box_no, 1, 1_000)
         if box is None:
             err("box_no", "returns.number_out_of_range", low=1, high=1_000)
-        accessories = [a.strip()[:60] for a in (line.accessories or []) if a and a.strip()]
+        accessories = _accessory_list(line.accessories)
         rows.append(
             BatchLine(
                 line_no=index,
@@ -183,12 +202,20 @@ def _validate_lines(lines: list[LineIn], errors: dict) -> list[BatchLine]:
                 serial=serial[:40],
                 quantity=quantity or 1,
                 fault=fault[:120],
-                accessories=accessories[:20],
+                accessories=accessories,
                 bundled=bool(line.bundled),
                 box_no=box or 1,
             )
         )
     return rows
+
+
+def _accessory_list(value) -> list[str]:
+    """Accessories as a list of names; one text (a spreadsheet cell) is split at
+    commas, semicolons and the Chinese enumeration comma."""
+    if isinstance(value, str):
+        value = re.split(r"[,;，；、\n]", value)
+    return [str(a).strip()[:60] for a in (value or []) if a and str(a).strip()][:20]
 
 
 def _raise_if(errors: dict) -> None:
@@ -296,44 +323,70 @@ def batch_check(batch: ReturnBatch) -> list[policy.Problem]:
     return problems
 
 
+# Where a batch-level packing problem is shown: the header field it is about.
+PROBLEM_FIELDS = {
+    "returns.cash_on_delivery_refused": "freight",
+    "returns.declared_total_mismatch": "declared_units",
+    "returns.declared_boxes_too_few": "declared_boxes",
+    "returns.no_lines": "lines",
+}
+
+
+def problem_fields(batch: ReturnBatch, problems: list[policy.Problem]) -> dict[str, list[str]]:
+    """Each problem's message on the line it concerns (``lines.<n>``); a box that
+    mixes categories (IV.P3) on every line packed in that box; the others on the
+    header field they are about, else on ``batch``."""
+    boxes: dict[int, list[int]] = {}
+    for line_no, box_no in batch.lines.order_by("line_no").values_list("line_no", "box_no"):
+        boxes.setdefault(box_no, []).append(line_no)
+    fields: dict[str, list[str]] = {}
+    for p in problems:
+        message = _text(p.code, **p.params)
+        if p.line_no:
+            names = [f"lines.{p.line_no}"]
+        elif p.code == "returns.box_mixes_categories":
+            names = [f"lines.{n}" for n in boxes.get(p.params["box"], [])] or ["batch"]
+        else:
+            names = [PROBLEM_FIELDS.get(p.code, "batch")]
+        for name in names:
+            fields.setdefault(name, []).append(message)
+    return fields
+
+
 def batch_submit(*, batch: ReturnBatch, actor) -> ReturnBatch:
-    """Send the batch: the packing rules must hold (IV.P1, IV.P3, IV.P4), cash on
-    delivery is refused (IV.P5), and a batch not sent by home delivery is accepted
-    with the extra cost recorded as the shipper's (IV.P6). The packing list's page
-    count of the repair list is fixed here (IV.2)."""
+    """Send the batch: the packing list must be consistent (IV.2: the declared
+    total is the lines' sum, the boxes used are declared), the packing rules must
+    hold (IV.P1, IV.P3, IV.P4), cash on delivery is refused (IV.P5), and a batch
+    not sent by home delivery is accepted with the extra cost recorded as the
+    shipper's (IV.P6). The packing list's page count of the repair list is fixed
+    here (IV.2). The batch is checked as it is in the database, under its lock,
+    so an edit made meanwhile is either checked or refused."""
     _check_move(batch, actor, "submit")
-    problems = batch_check(batch)
-    blocking = [p for p in problems if p.blocking]
-    if blocking:
-        fields: dict[str, list[str]] = {}
-        for p in blocking:
-            name = (
-                f"lines.{p.line_no}"
-                if p.line_no
-                else ("freight" if p.code == "returns.cash_on_delivery_refused" else "batch")
-            )
-            fields.setdefault(name, []).append(_text(p.code, **p.params))
-        cod = any(p.code == "returns.cash_on_delivery_refused" for p in blocking)
-        code = (
-            "returns.cash_on_delivery_refused"
-            if cod and len(blocking) == 1
-            else "returns.packing_refused"
-        )
-        raise PolicyRefused(
-            MESSAGES[code],
-            code=code,
-            fields=fields,
-            params={"clauses": ", ".join(sorted({p.clause for p in blocking}))},
-        )
-    lines = batch.lines.count()
     with transaction.atomic():
+        _hold(batch, BatchStatus.DRAFT)
+        batch.refresh_from_db()
+        problems = batch_check(batch)
+        blocking = [p for p in problems if p.blocking]
+        if blocking:
+            cod = any(p.code == "returns.cash_on_delivery_refused" for p in blocking)
+            code = (
+                "returns.cash_on_delivery_refused"
+                if cod and len(blocking) == 1
+                else "returns.packing_refused"
+            )
+            raise PolicyRefused(
+                MESSAGES[code],
+                code=code,
+                fields=problem_fields(batch, blocking),
+                params={"clauses": ", ".join(sorted({p.clause for p in blocking}))},
+            )
         _move(
             batch,
             BatchStatus.DRAFT,
             status=BatchStatus.SUBMITTED,
             submitted_at=timezone.now(),
             extra_cost_to_shipper=not batch.home_delivery,
-            repair_list_pages=policy.repair_list_pages(lines),
+            repair_list_pages=policy.repair_list_pages(batch.lines.count()),
         )
         audit.record(
             actor=actor,
@@ -407,7 +460,7 @@ def receipt_scan(*, batch: ReturnBatch, actor, code: str, box_no: int | None = N
             params={"code": code, "batch": number},
         )
     line = batch.lines.filter(line_no=line_no).first()
-    if line is None or seq > line.quantity:
+    if line is None or not 1 <= seq <= line.quantity:
         raise ValidationFailed(
             MESSAGES["returns.label_unknown"],
             code="returns.label_unknown",
@@ -415,20 +468,25 @@ def receipt_scan(*, batch: ReturnBatch, actor, code: str, box_no: int | None = N
             params={"code": code},
         )
     _check_box(batch, box_no)
-    try:
-        with transaction.atomic():
-            scan = ReceiptScan.objects.create(
-                batch=batch,
-                code=code,
-                kind=ScanKind.LABEL,
-                line=line,
-                box_no=box_no or line.box_no,
-                model_id=line.model_id,
-                scanned_by=actor,
-            )
-        return ScanResult(True, scan)
-    except IntegrityError:
-        return ScanResult(False, ReceiptScan.objects.get(batch=batch, code=code))
+    with transaction.atomic():
+        _hold(batch, BatchStatus.RECEIVING)
+        seen = ReceiptScan.objects.filter(batch=batch, code=code).first()
+        if seen is not None:
+            return ScanResult(False, seen)
+        try:
+            with transaction.atomic():
+                scan = ReceiptScan.objects.create(
+                    batch=batch,
+                    code=code,
+                    kind=ScanKind.LABEL,
+                    line=line,
+                    box_no=box_no or line.box_no,
+                    model_id=line.model_id,
+                    scanned_by=actor,
+                )
+        except IntegrityError:  # the unique (batch, code) row is the last word
+            return ScanResult(False, ReceiptScan.objects.get(batch=batch, code=code))
+    return ScanResult(True, scan)
 
 
 def _check_box(batch: ReturnBatch, box_no: int | None) -> None:
@@ -483,16 +541,18 @@ def receipt_record_unit(
             params={"value": model_code},
         )
     prefix = "U" if kind == ScanKind.UNLABELLED else "X"
-    return ReceiptScan.objects.create(
-        batch=batch,
-        code=f"{prefix}-{uuid.uuid4().hex[:12].upper()}",
-        kind=kind,
-        line=line if kind == ScanKind.UNLABELLED else None,
-        box_no=box_no,
-        model=model or (line.model if line else None),
-        note=(note or "").strip()[:200],
-        scanned_by=actor,
-    )
+    with transaction.atomic():
+        _hold(batch, BatchStatus.RECEIVING)
+        return ReceiptScan.objects.create(
+            batch=batch,
+            code=f"{prefix}-{uuid.uuid4().hex[:12].upper()}",
+            kind=kind,
+            line=line if kind == ScanKind.UNLABELLED else None,
+            box_no=box_no,
+            model=model or (line.model if line else None),
+            note=(note or "").strip()[:200],
+            scanned_by=actor,
+        )
 
 
 def receipt_set_count(
@@ -513,14 +573,19 @@ def receipt_set_count(
             fields={"line_no": [_text("returns.line_unknown", line=line_no)]},
             params={"line": line_no},
         )
-    if counted is not None and _int_in(counted, 0, 100_000) is None:
-        raise ValidationFailed(
-            MESSAGES["returns.number_out_of_range"],
-            code="returns.number_out_of_range",
-            fields={"counted": [_text("returns.number_out_of_range", low=0, high=100_000)]},
-        )
-    missing = [a.strip()[:60] for a in (accessories_missing or []) if a and a.strip()]
-    BatchLine.objects.filter(pk=line.pk).update(counted=counted, accessories_missing=missing)
+    if counted is not None:
+        counted = _int_in(counted, 0, 100_000)
+        if counted is None:
+            raise ValidationFailed(
+                MESSAGES["returns.number_out_of_range"],
+                code="returns.number_out_of_range",
+                fields={"counted": [_text("returns.number_out_of_range", low=0, high=100_000)]},
+                params={"low": 0, "high": 100_000},
+            )
+    missing = _accessory_list(accessories_missing)
+    with transaction.atomic():
+        _hold(batch, BatchStatus.RECEIVING)
+        BatchLine.objects.filter(pk=line.pk).update(counted=counted, accessories_missing=missing)
     line.counted, line.accessories_missing = counted, missing
     return line
 
@@ -535,6 +600,8 @@ def receipt_counts(batch: ReturnBatch) -> dict[str, Any]:
     )
     unlisted = batch.scans.filter(kind=ScanKind.UNLISTED).count()
     unlabelled = batch.scans.filter(kind=ScanKind.UNLABELLED).count()
+    # Unlabelled units that could not be put on a line arrived all the same (IV.1).
+    unplaced = batch.scans.filter(kind=ScanKind.UNLABELLED, line__isnull=True).count()
     lines = []
     for line in batch.lines.order_by("line_no"):
         scanned = per_line.get(line.line_no, 0)
@@ -554,7 +621,8 @@ def receipt_counts(batch: ReturnBatch) -> dict[str, Any]:
         "boxes": dict(sorted(per_box.items())),
         "unlisted": unlisted,
         "unlabelled": unlabelled,
-        "total": sum(x["counted"] for x in lines) + unlisted,
+        "unplaced": unplaced,
+        "total": sum(x["counted"] for x in lines) + unlisted + unplaced,
         "declared": batch.declared_units,
     }
 
@@ -572,28 +640,34 @@ def receipt_close(*, batch: ReturnBatch, actor, received_boxes: int) -> ReturnBa
             MESSAGES["returns.number_out_of_range"],
             code="returns.number_out_of_range",
             fields={"received_boxes": [_text("returns.number_out_of_range", low=0, high=1000)]},
+            params={"low": 0, "high": 1000},
         )
-    counts = receipt_counts(batch)
-    line_counts = [
-        policy.LineCount(
-            x["line_no"], x["declared"], x["counted"], frozenset(x["accessories_missing"])
-        )
-        for x in counts["lines"]
-    ]
-    diffs = policy.receipt_differences(
-        line_counts,
-        declared_boxes=batch.declared_boxes,
-        received_boxes=boxes,
-        unlisted=counts["unlisted"],
-        unlabelled=counts["unlabelled"],
-    )
-    total = policy.received_total(line_counts, unlisted=counts["unlisted"])
-    lines_by_no = {line.line_no: line for line in batch.lines.all()}
     with transaction.atomic():
-        for x in counts["lines"]:
-            BatchLine.objects.filter(pk=lines_by_no[x["line_no"]].pk).update(
-                received_quantity=x["counted"]
+        # Counted under the batch's lock: a scan arriving meanwhile is either in
+        # these counts or refused, never left outside the received figures.
+        _hold(batch, BatchStatus.RECEIVING)
+        batch.refresh_from_db()
+        counts = receipt_counts(batch)
+        line_counts = [
+            policy.LineCount(
+                x["line_no"], x["declared"], x["counted"], frozenset(x["accessories_missing"])
             )
+            for x in counts["lines"]
+        ]
+        diffs = policy.receipt_differences(
+            line_counts,
+            declared_boxes=batch.declared_boxes,
+            received_boxes=boxes,
+            unlisted=counts["unlisted"],
+            unlabelled=counts["unlabelled"],
+        )
+        total = policy.received_total(
+            line_counts, unlisted=counts["unlisted"], unplaced=counts["unplaced"]
+        )
+        lines_by_no = {line.line_no: line for line in batch.lines.all()}
+        for x in counts["lines"]:
+            lines_by_no[x["line_no"]].received_quantity = x["counted"]
+        BatchLine.objects.bulk_update(lines_by_no.values(), ["received_quantity"], batch_size=200)
         status = BatchStatus.ON_HOLD if diffs else BatchStatus.RECEIVED
         _move(
             batch,
@@ -686,6 +760,9 @@ def anomaly_resolve(*, anomaly: ReceiptAnomaly, actor, note: str) -> ReceiptAnom
         )
     now = timezone.now()
     with transaction.atomic():
+        # Resolvers of one batch queue on its row, so the one resolving the last
+        # open anomaly sees the others' resolutions and releases the batch.
+        _hold(batch, BatchStatus.ON_HOLD)
         updated = ReceiptAnomaly.objects.filter(pk=anomaly.pk, resolved_at__isnull=True).update(
             resolved_at=now, resolved_by=actor, resolution_note=note[:2000]
         )
@@ -694,7 +771,8 @@ def anomaly_resolve(*, anomaly: ReceiptAnomaly, actor, note: str) -> ReceiptAnom
                 MESSAGES["returns.anomaly_resolved_already"],
                 code="returns.anomaly_resolved_already",
             )
-        anomaly.resolved_at, anomaly.resolved_by, anomaly.resolution_note = now, actor, note
+        anomaly.resolved_at, anomaly.resolved_by = now, actor
+        anomaly.resolution_note = note[:2000]
         audit.record(
             actor=actor,
             action="receipt_anomaly.resolved",

@@ -1,6 +1,15 @@
 """Return-batch fixtures: ``draft(actor, lines=..., **header)`` writes a draft through
 the service with a valid packing list; ``pb_lines(n, box)`` makes power-bank lines
-that carry their data cable (IV.P1)."""
+that carry their data cable (IV.P1).
+
+Further along the life of a batch, always through the services: ``submitted``
+(sent by its return unit), ``receiving`` (submitted and opened for receipt by
+platform staff), ``labels(batch)`` (every label code of the batch, line by line),
+``scan(batch, staff, codes)``, ``on_hold`` (received with a unit missing).
+``events(record)`` lists a record's audit actions oldest first; ``reload`` reads
+a batch again. ``cables`` / ``cb1m`` add a data-cable category that must be
+bundled (IV.P4).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +18,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from sanbao.returns import services
+from sanbao.core.models import AuditEvent
+from sanbao.returns import policy, services
+from sanbao.returns.models import ReturnBatch
 from sanbao.returns.services import LineIn
 
 
@@ -43,6 +54,73 @@ def draft(actor, lines, **header):
     return services.batch_create(actor=actor, lines=lines, **data)
 
 
+def submitted(actor, lines, **header) -> ReturnBatch:
+    """A batch drafted and submitted by ``actor`` (its return unit)."""
+    batch = draft(actor, lines, **header)
+    return services.batch_submit(batch=batch, actor=actor)
+
+
+def receiving(actor, staff, lines, **header) -> ReturnBatch:
+    """A batch submitted by ``actor`` whose receipt ``staff`` has opened."""
+    batch = submitted(actor, lines, **header)
+    return services.receipt_open(batch=batch, actor=staff)
+
+
+def labels(batch: ReturnBatch) -> list[str]:
+    """Every fault-label code of the batch (IV.3), in line and unit order."""
+    return [
+        policy.label_code(batch.number, line_no, seq)
+        for line_no, quantity in batch.lines.order_by("line_no").values_list("line_no", "quantity")
+        for seq in range(1, quantity + 1)
+    ]
+
+
+def scan(batch: ReturnBatch, staff, codes) -> list[bool]:
+    """Scan ``codes``; whether each scan counted a new unit."""
+    return [services.receipt_scan(batch=batch, actor=staff, code=code).created for code in codes]
+
+
+def on_hold(actor, staff, lines, **header) -> ReturnBatch:
+    """A batch received with its last unit missing: on hold with one anomaly."""
+    batch = receiving(actor, staff, lines, **header)
+    scan(batch, staff, labels(batch)[:-1])
+    return services.receipt_close(batch=batch, actor=staff, received_boxes=batch.declared_boxes)
+
+
+def reload(batch: ReturnBatch) -> ReturnBatch:
+    return ReturnBatch.objects.select_related("return_org").get(pk=batch.pk)
+
+
+def events(record) -> list[str]:
+    """The audit actions written about ``record``, oldest first."""
+    timeline = AuditEvent.objects.for_target(record).order_by("at", "id")
+    return list(timeline.values_list("action", flat=True))
+
+
 @pytest.fixture
 def batch_of_agent_a(agent_a_clerk, pb10k, ad65):
     return draft(agent_a_clerk, pb_lines(3))
+
+
+@pytest.fixture
+def cables(db):
+    from sanbao.catalog.tests.factories import CategoryFactory
+
+    return CategoryFactory(
+        code="cable", name_en="Data cables", name_zh="数据线", must_be_bundled=True
+    )
+
+
+@pytest.fixture
+def cb1m(cables):
+    from sanbao.catalog.tests.factories import ProductModelFactory
+
+    return ProductModelFactory(
+        code="CB1M",
+        name_en="USB-C cable 1 m",
+        name_zh="USB-C 数据线 1米",
+        category=cables,
+        capacity_mah=None,
+        rated_output_w=None,
+        port_count=None,
+    )

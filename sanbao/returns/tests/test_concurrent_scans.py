@@ -7,24 +7,15 @@ so every request runs the whole stack (middleware, token auth, the router, the
 service) on its own database connection. All threads start together at a
 barrier. Nothing here mocks the database.
 
-SQLite. The test database is Django's in-memory one in shared-cache mode
-(``file:memorydb_default?mode=memory&cache=shared``): a thread's new connection
-reaches the same database (``test_threads_share_the_test_database`` proves it). But
-shared-cache connections lock whole tables and a conflict fails at once with
-"database table is locked" (SQLITE_LOCKED): the busy timeout that makes writers
-wait for each other on a database file does not apply. That would test an
-artefact of the test database, not the application. So for the scanning test
-``threads_share_a_database_file`` copies the migrated in-memory database into a
-temporary file (SQLite's backup API) and points the ``default`` connection's
-settings at it, as production's file database with its busy timeout and
-``BEGIN IMMEDIATE`` transactions; afterwards it points them back. A raw connection
-keeps the in-memory database alive meanwhile. On PostgreSQL nothing is swapped.
+SQLite. The test settings put the test database in a file (config/settings_test.py),
+as in production: writers wait for each other on the busy timeout with ``BEGIN
+IMMEDIATE`` transactions, so this tests the application, not an artefact of the
+in-memory shared-cache database (whose table locks fail at once).
 """
 
 from __future__ import annotations
 
 import random
-import sqlite3
 import threading
 from collections import Counter
 
@@ -57,32 +48,7 @@ def _in_thread(fn):
 
 
 @pytest.fixture
-def threads_share_a_database_file(transactional_db, tmp_path):
-    """On SQLite's in-memory test database: run the test on a copy in a file (see the
-    module's docstring). Elsewhere: nothing to do."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    settings_dict = connection.settings_dict
-    memory_name = settings_dict["NAME"]
-    keeper = sqlite3.connect(memory_name, uri=True)  # the in-memory database lives on
-    path = str(tmp_path / "concurrent-scans.sqlite3")
-    copy = sqlite3.connect(path)
-    keeper.backup(copy)
-    copy.close()
-    settings_dict["NAME"] = path
-    connection.close()  # really closes now: the next query opens the file
-    try:
-        yield
-    finally:
-        connection.close()
-        settings_dict["NAME"] = memory_name
-        connection.ensure_connection()
-        keeper.close()
-
-
-@pytest.fixture
-def batch_being_received(threads_share_a_database_file, agent_a_clerk, platform_staff, pb10k):
+def batch_being_received(transactional_db, agent_a_clerk, platform_staff, pb10k):
     lines = [
         LineIn(
             model_code="PB10K",
