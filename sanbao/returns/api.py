@@ -22,7 +22,7 @@ from sanbao.core.errors import NotFound
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import selectors, services
-from sanbao.returns.models import ReceiptAnomaly, ReturnBatch
+from sanbao.returns.models import ReturnBatch
 from sanbao.returns.schemas import (
     AnomalyOut,
     AttemptIn,
@@ -135,11 +135,9 @@ def _task_batch(request, task: ContactTask) -> ReturnBatch:
 
 def _tasks_of(request, batch: ReturnBatch):
     return (
-        ContactTask.objects.visible_to(request.auth)
-        .filter(target_type=BATCH_TARGET, target_id=str(batch.pk))
+        selectors.batch_contact_tasks(actor=request.auth, batch=batch)
         .select_related("recipient")
         .prefetch_related("attempts__contacted_by")
-        .order_by("created_at", "id")
     )
 
 
@@ -400,12 +398,7 @@ def close_receipt(request, number: str, payload: ReceiptCloseIn):
 def list_batch_anomalies(request, number: str):
     """Every receipt anomaly of the batch, open and resolved."""
     batch = _batch(request, number)
-    return (
-        ReceiptAnomaly.objects.visible_to(request.auth)
-        .filter(batch=batch)
-        .select_related("batch", "line")
-        .order_by("id")
-    )
+    return selectors.anomaly_list(actor=request.auth, batch=batch).order_by("id")
 
 
 @router.post(
