@@ -17,6 +17,10 @@ What a document module uses:
 * :func:`para`, :func:`bi_para`, :func:`section`, :func:`field_table`,
   :func:`data_table`, :func:`barcode`, :func:`signature_lines` build the usual
   blocks; :func:`esc` escapes user text for ReportLab's paragraph markup.
+* :func:`fit_para` sets text in a fixed-size cell (smaller, then cut short, never
+  taller); :func:`barcode_in` and :func:`qr_code` make codes to scan that fit a
+  given room; :func:`canvas_pdf` is for pages drawn directly (labels);
+  :func:`build_fax_pdf` with :func:`fax_styles` for a page sent by fax (black only).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from reportlab.graphics.barcode.code128 import Code128
+from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -519,3 +524,251 @@ def _canvas_maker(info: PageInfo) -> Callable[..., _Canvas]:
         return _Canvas(*args, info=info, **kwargs)
 
     return make
+
+
+# --- Fixed-size cells, codes to scan, and fax pages --------------------------------------
+#
+# Added for the return-batch papers (SPEC IV): a repair list whose rows never grow
+# (its page count is printed on the packing list before it is printed, IV.2), fault
+# labels with a Code 128 and a QR code (IV.3), and a notice that survives a fax
+# machine (IV.4: pure black on white, large type, no tint).
+
+ELLIPSIS = "…"
+
+
+def _sized(base: ParagraphStyle, size: float, font: str | None = None) -> ParagraphStyle:
+    ratio = base.leading / base.fontSize
+    return ParagraphStyle(
+        f"{base.name}-{size}",
+        parent=base,
+        fontName=font or base.fontName,
+        fontSize=size,
+        leading=round(size * ratio, 2),
+    )
+
+
+def _fits(p: Paragraph, width: float, height: float) -> bool:
+    _w, h = p.wrap(width, height)
+    if h > height + 0.01:
+        return False
+    # A word wider than the room stays whole on its line: that overflows too.
+    return max(p.getActualLineWidths0(), default=0) <= width + 0.01
+
+
+def fit_para(
+    text: Any,
+    width: float,
+    height: float,
+    style_name: str = "cell",
+    *,
+    min_size: float = 6.0,
+    bold: bool = False,
+    style_obj: ParagraphStyle | None = None,
+) -> Paragraph:
+    """Plain ``text`` (escaped here) set to fit in ``width`` × ``height`` points:
+    at its style's size when it fits, else at a smaller size down to ``min_size``,
+    else cut with an ellipsis at ``min_size``. A cell of a fixed-height row then
+    never grows, so a page holds exactly the rows it was planned for. Pass the
+    space inside the cell's paddings."""
+    base = style_obj or style(style_name)
+    font = FONT_BOLD if bold else None
+    text = "" if text is None else str(text)
+    size = base.fontSize
+    while True:
+        current = _sized(base, size, font)
+        # Lines broken between words first ("No output", not "No outpu/t"), then
+        # anywhere, as Chinese is.
+        whole_words = ParagraphStyle(
+            f"{current.name}-words", parent=current, wordWrap=None, splitLongWords=0
+        )
+        for candidate in (whole_words, current):
+            p = Paragraph(esc(text), candidate)
+            if _fits(p, width, height):
+                return p
+        if size - 0.5 < min_size:
+            break
+        size -= 0.5
+    low, high = 0, len(text)
+    while low < high:  # the longest beginning that fits with an ellipsis
+        mid = (low + high + 1) // 2
+        if _fits(Paragraph(esc(text[:mid].rstrip() + ELLIPSIS), current), width, height):
+            low = mid
+        else:
+            high = mid - 1
+    return Paragraph(esc(text[:low].rstrip() + ELLIPSIS), current)
+
+
+def barcode_in(
+    value: str, width: float, height: float, *, max_bar_width: float = 0.38 * mm
+) -> Code128:
+    """A Code 128 barcode of ``value`` no wider than ``width``, quiet zones (ten
+    modules a side) included: the module is as wide as the room allows, up to
+    ``max_bar_width``. No human-readable line: print the value in the document's
+    font."""
+    modules = Code128(value, barWidth=1, quiet=0, humanReadable=False).width
+    bar = min(max_bar_width, width / (modules + 20))
+    return Code128(
+        value,
+        barHeight=height,
+        barWidth=bar,
+        quiet=1,
+        lquiet=10 * bar,
+        rquiet=10 * bar,
+        humanReadable=False,
+    )
+
+
+def qr_code(value: str, size: float, *, level: str = "M") -> QrCode:
+    """A QR code of ``value``, ``size`` points square, its quiet zone (four
+    modules) included: a flowable, or ``.drawOn(canvas, x, y)``. It draws its
+    modules straight on the canvas, one rectangle a run, which is what keeps a
+    sheet of hundreds of labels quick."""
+    return QrCode(value, width=size, height=size, qrLevel=level, qrBorder=4)
+
+
+def canvas_pdf(
+    draw: Callable[[rl_canvas.Canvas], None],
+    *,
+    pagesize: tuple[float, float],
+    title: Any,
+    reference: str = "",
+    subject: str = "",
+) -> bytes:
+    """A PDF drawn directly on a canvas (labels): no header or footer, the embedded
+    font as the canvas's initial font so no standard-14 font is referenced.
+    ``draw`` draws every page and calls ``showPage()`` after each."""
+    register_fonts()
+    buffer = io.BytesIO()
+    c = rl_canvas.Canvas(buffer, pagesize=pagesize, initialFontName=FONT, initialFontSize=8)
+    c.setTitle(" ".join(dict.fromkeys([*in_both(title), reference])).strip())
+    c.setAuthor(bilingual(BRAND))
+    c.setSubject(subject)
+    c.setCreator("Sanbao")
+    draw(c)
+    c.save()
+    return buffer.getvalue()
+
+
+FAX_INK = colors.black
+
+
+@lru_cache(maxsize=1)
+def fax_styles() -> dict[str, ParagraphStyle]:
+    """Styles of a page meant for a fax machine: black only, large type."""
+    register_fonts()
+    base = ParagraphStyle(
+        "fax", fontName=FONT, fontSize=12, leading=16, textColor=FAX_INK, wordWrap="CJK"
+    )
+
+    def derive(name: str, **kw) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **kw)
+
+    return {
+        "body": base,
+        "bold": derive("fax_bold", fontName=FONT_BOLD),
+        "small": derive("fax_small", fontSize=11, leading=14.5),
+        "small_bold": derive("fax_small_bold", fontName=FONT_BOLD, fontSize=11, leading=14.5),
+        "label": derive("fax_label", fontSize=10, leading=13),
+        "section": derive(
+            "fax_section", fontName=FONT_BOLD, fontSize=13, leading=17, spaceBefore=6, spaceAfter=3
+        ),
+        "big": derive("fax_big", fontName=FONT_BOLD, fontSize=20, leading=25),
+    }
+
+
+def fax_markup(text: Any, *, en_size: float = 10.5) -> str:
+    """Markup of ``text`` in Chinese, then in English on its own line, both black."""
+    zh, en = in_both(text)
+    if zh == en:
+        return esc(en)
+    return f'{esc(zh)}<br/><font size="{en_size}">{esc(en)}</font>'
+
+
+def _draw_fax_header(c: rl_canvas.Canvas, info: PageInfo) -> None:
+    w, h = PAGE_SIZE
+    top = h - 12 * mm
+    c.setFillColor(FAX_INK)
+    c.setFont(FONT_BOLD, 14)
+    c.drawString(MARGIN_X, top, bilingual(BRAND))
+    c.setFont(FONT, 10)
+    c.drawString(MARGIN_X, top - 13, bilingual(BRAND_LINE))
+    zh, en = in_both(info.title)
+    right = w - MARGIN_X
+    room = w / 2 - MARGIN_X
+    if zh != en:
+        c.setFont(FONT_BOLD, _fit(zh, FONT_BOLD, 17, room))
+        c.drawRightString(right, top, zh)
+        c.setFont(FONT_BOLD, _fit(en, FONT_BOLD, 12, room))
+        c.drawRightString(right, top - 14, en)
+    else:
+        c.setFont(FONT_BOLD, _fit(en, FONT_BOLD, 17, room))
+        c.drawRightString(right, top - 4, en)
+    c.setStrokeColor(FAX_INK)
+    c.setLineWidth(1.2)
+    c.line(MARGIN_X, h - MARGIN_TOP + 4 * mm, right, h - MARGIN_TOP + 4 * mm)
+
+
+def _draw_fax_footer(c: rl_canvas.Canvas, info: PageInfo, page: int, pages: int) -> None:
+    w, _h = PAGE_SIZE
+    y = MARGIN_BOTTOM - 10 * mm
+    c.setStrokeColor(FAX_INK)
+    c.setLineWidth(0.8)
+    c.line(MARGIN_X, y + 11, w - MARGIN_X, y + 11)
+    c.setFillColor(FAX_INK)
+    c.setFont(FONT, 9)
+    c.drawString(MARGIN_X, y, f"{bilingual(PRINTED_AT)} {fmt_datetime(info.printed_at)}")
+    if info.reference:
+        c.drawCentredString(w / 2, y, info.reference)
+    zh, en = in_both(lambda: str(PAGE_OF) % {"page": page, "pages": pages})
+    c.drawRightString(w - MARGIN_X, y, en if zh == en else f"{zh}  {en}")
+
+
+class _FaxCanvas(_Canvas):
+    """The shared canvas with a black-only header and footer."""
+
+    def save(self):
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            _draw_fax_header(self, self._info)
+            _draw_fax_footer(self, self._info, number, total)
+            rl_canvas.Canvas.showPage(self)
+        rl_canvas.Canvas.save(self)
+
+
+def build_fax_pdf(
+    story: list[Flowable],
+    *,
+    title: Any,
+    reference: str = "",
+    printed_at: dt.datetime | None = None,
+    subject: str = "",
+) -> bytes:
+    """Like :func:`build_pdf`, for a page that goes through a fax machine: the
+    header and footer in pure black, no grey, no tint; the story should use
+    :func:`fax_styles` and black rules."""
+    register_fonts()
+    info = PageInfo(title=title, reference=reference, printed_at=printed_at or timezone.now())
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=PAGE_SIZE,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=" ".join(dict.fromkeys([*in_both(title), reference])).strip(),
+        author=bilingual(BRAND),
+        subject=subject,
+        creator="Sanbao",
+    )
+    frame = Frame(
+        doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", showBoundary=0
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+
+    def make(*args, **kwargs) -> _FaxCanvas:
+        return _FaxCanvas(*args, info=info, **kwargs)
+
+    doc.build(story, canvasmaker=make)
+    return buffer.getvalue()

@@ -4,7 +4,8 @@ One sheet: a bold header row in both languages (``中文 English``) that stays i
 view when scrolling and carries an auto-filter; typed cells (a date is an Excel
 date, a time an Excel date-time in local time, a number a number); columns as
 wide as their content. Text is always stored as text, so a value typed by a user
-that starts with ``=`` is never taken for a formula.
+that starts with ``=`` is never taken for a formula. :func:`xlsx_form_bytes` puts
+a block of labelled fields (a paper form's header) above such a table.
 """
 
 from __future__ import annotations
@@ -129,6 +130,106 @@ def xlsx_bytes(
                 cell.number_format = fmt
             cells.append(cell)
         ws.append(cells)
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+TITLE_FONT = Font(bold=True, size=14)
+LABEL_FONT = Font(bold=True)
+
+
+def xlsx_form_bytes(
+    fields: Sequence[tuple[Any, Any]],
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: Any = None,
+    sheet_title: Any = "Sheet",
+) -> bytes:
+    """A workbook of one sheet shaped like a paper form: an optional ``title``,
+    then a block of ``fields`` (label / value pairs: the label a translatable
+    string printed ``中文 English``, the value typed as in :func:`xlsx_bytes`), a
+    blank row, and the table of ``headers`` over ``rows``. The table's header row
+    stays in view when scrolling and carries the auto-filter. A label runs over
+    the empty cells to its right; its value sits in the first column past it."""
+    header_texts = [bilingual(h) for h in headers]
+    typed_rows = [[_typed(v) for v in row] for row in rows]
+    typed_fields = [(bilingual(label), _typed(value)) for label, value in fields]
+
+    widths = [_display_width(h) for h in header_texts]
+    for row in typed_rows:
+        for i, (value, fmt) in enumerate(row):
+            shown = _display_width(_shown(value, fmt))
+            if i < len(widths):
+                widths[i] = max(widths[i], shown)
+            else:
+                widths.append(shown)
+    widths = [min(max(w + 2, MIN_WIDTH), MAX_WIDTH) for w in widths] or [MIN_WIDTH]
+
+    # The field labels run over as many table columns as they need (at most all
+    # but one); the values go in the next column, widened if need be.
+    label_width = max((_display_width(label) + 2 for label, _v in typed_fields), default=0)
+    span = 1
+    while span < len(widths) - 1 and sum(widths[:span]) < label_width:
+        span += 1
+    if len(widths) == 1:
+        widths.append(MIN_WIDTH)
+    # Text values run over the empty cells to their right; numbers and dates do not
+    # (Excel shows ### instead), so their column is made wide enough for them.
+    value_width = max(
+        (
+            _display_width(_shown(v, fmt)) + 2
+            for _l, (v, fmt) in typed_fields
+            if v is not None and not isinstance(v, str)
+        ),
+        default=0,
+    )
+    if span < len(widths):
+        widths[span] = min(max(widths[span], value_width), MAX_WIDTH)
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_title(bilingual(sheet_title)))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+    def text_cell(text: str, font: Font | None = None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", text))
+        cell.data_type = "s"
+        if font is not None:
+            cell.font = font
+        return cell
+
+    def value_cell(value: Any, fmt: str | None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula
+        if fmt:
+            cell.number_format = fmt
+        return cell
+
+    above = (title is not None) + len(typed_fields)
+    header_row = above + 2 if above else 1  # a blank row between the block and the table
+    # A write-only sheet writes its view with the first row: freeze before appending.
+    ws.freeze_panes = f"A{header_row + 1}"
+    if title is not None:
+        ws.append([text_cell(bilingual(title), TITLE_FONT)])
+    for label, (value, fmt) in typed_fields:
+        ws.append([text_cell(label, LABEL_FONT), *[None] * (span - 1), value_cell(value, fmt)])
+    if above:
+        ws.append([])
+    if header_texts:
+        last = get_column_letter(max(len(header_texts), 1))
+        ws.auto_filter.ref = f"A{header_row}:{last}{header_row + len(typed_rows)}"
+    cells = []
+    for text in header_texts:
+        cell = text_cell(text, HEADER_FONT)
+        cell.fill, cell.alignment = HEADER_FILL, HEADER_ALIGN
+        cells.append(cell)
+    ws.append(cells)
+    for row in typed_rows:
+        ws.append([value_cell(value, fmt) for value, fmt in row])
 
     buffer = io.BytesIO()
     wb.save(buffer)
