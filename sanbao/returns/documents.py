@@ -111,9 +111,6 @@ PHYSICAL_COUNT_PREVAILS = _(
     "The quantity physically received prevails over the declared one (IV.1); the "
     "declared figures are kept for comparison."
 )
-DELAYS = _("Delays (IV.6)")
-DELAY_CAUSE = _("Cause")
-DELAY_DETAIL = _("Detail")
 SIGN_PACKER = _("Packed by (return unit)")
 SIGN_RECEIVER = _("Received by (after-sales)")
 YES, NO = _("Yes"), _("No")
@@ -198,14 +195,6 @@ def _repair_pages(batch: ReturnBatch, line_count: int) -> int:
 
 def _receipt_closed(batch: ReturnBatch) -> bool:
     return batch.receipt_closed_at is not None and batch.received_units is not None
-
-
-def delay_marks(batch: ReturnBatch) -> list[tuple[str, str]]:
-    """IV.6: the delays marked on the printed packing list, as (cause, detail).
-    Delays are recorded by a later part of the returns work; until then a batch
-    has none and the packing list prints no Delays section at all."""
-    marks = getattr(batch, "delay_marks", None)
-    return list(marks() if callable(marks) else marks or [])
 
 
 # --- The packing list ------------------------------------------------------------------
@@ -390,8 +379,7 @@ def packing_list_pdf(batch: ReturnBatch) -> bytes:
     the declared total of faulty units, the number of boxes, the number of pages of
     the repair list, the products summarised by model and category with quantities
     and boxes, the shipping terms (IV.P5, IV.P6); after receipt the received
-    figures beside the declared ones (IV.1); the delays marked on it (IV.6), when
-    there are any."""
+    figures beside the declared ones (IV.1). Delay marks (IV.6) come with issue 5."""
     lines = _lines(batch)
     half = {"width": HALF_WIDTH, "label_width": 34 * mm}
     story: list[Flowable] = [
@@ -406,12 +394,6 @@ def packing_list_pdf(batch: ReturnBatch) -> bytes:
     ]
     if _receipt_closed(batch):
         story += block(RECEIPT, *_receipt(batch))
-    marks = delay_marks(batch)
-    if marks:
-        story += block(
-            DELAYS,
-            data_table([DELAY_CAUSE, DELAY_DETAIL], [list(m) for m in marks], [0.3, 0.7]),
-        )
     if batch.note:
         story += block(NOTE, para(esc(batch.note)))
     story.append(signature_lines([SIGN_PACKER, SIGN_RECEIVER]))

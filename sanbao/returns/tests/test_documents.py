@@ -243,20 +243,6 @@ def test_before_receipt_the_packing_list_has_no_received_figures(batch_45):
         assert version not in text
 
 
-def test_the_packing_list_prints_no_delays_section_while_there_are_none(batch_45):
-    text = pdf_text(documents.packing_list_pdf(batch_45))
-    for version in both(documents.DELAYS):
-        assert version not in text
-
-
-def test_the_packing_list_prints_the_delays_marked_on_the_batch(batch_45):
-    batch_45.delay_marks = [("缺料 Shortage of parts", "Cells arrive next week")]
-    text = pdf_text(documents.packing_list_pdf(batch_45))
-    for version in both(documents.DELAYS):
-        assert version in text
-    assert squash("缺料 Shortage of parts") in text and "Cellsarrivenextweek" in text
-
-
 def test_the_packing_list_of_a_draft_states_the_pages_its_repair_list_will_have(
     agent_a_clerk, pb10k
 ):
