@@ -1,0 +1,397 @@
+"""Forms of the return-batch pages. They only parse: every rule (required facts,
+the phone's shape, the packing rules, cash on delivery, the receipt's moves) is the
+services' and comes back as a DomainError that the view maps onto these fields."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from sanbao.notifications.models import Channel, Outcome
+from sanbao.returns.models import BatchStatus, Freight, ScanKind
+from sanbao.returns.services import MAX_LINES, LineIn
+
+ANY = ("", _("Any"))
+# Free-text lists ("data cable, manual" / "数据线、说明书") split on commas of both scripts.
+LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in LIST_SEPARATORS.split(text or "") if part.strip()]
+
+
+class _BoundField(forms.BoundField):
+    """Marks a widget with errors ``is-invalid`` (Bootstrap) besides ``aria-invalid``."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.form.is_bound and self.errors:
+            widget = widget or self.field.widget
+            base = attrs.get("class") or widget.attrs.get("class", "")
+            attrs["class"] = f"{base} is-invalid".strip()
+        return attrs
+
+
+class ReturnsForm(forms.Form):
+    bound_field_class = _BoundField
+
+
+def _text(max_length: int, label, *, css: str = "form-control", help_text="", **attrs):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"class": css, "autocomplete": "off", **attrs}),
+    )
+
+
+def _number(label, *, css: str = "form-control", min_value: int = 0, **attrs):
+    """A whole number; its range is the service's (the message names the limits)."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": css, "min": min_value, **attrs}),
+    )
+
+
+def _select(choices=(), css: str = "form-select") -> forms.Select:
+    return forms.Select(attrs={"class": css}, choices=choices)
+
+
+# --- The batch list ---------------------------------------------------------------------
+
+
+class BatchFilterForm(ReturnsForm):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[ANY, *BatchStatus.choices]
+    )
+    return_org = forms.ChoiceField(label=_("Return unit"), required=False)
+    number = forms.CharField(
+        label=_("Batch number starts with"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, return_orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if return_orgs is None:  # an agent or enterprise sees its own batches only
+            del self.fields["return_org"]
+        else:
+            self.fields["return_org"].choices = [
+                ANY,
+                *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
+            ]
+
+    def filters(self) -> dict:
+        """The filters that parsed; a field with an error is left out (and shown)."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+# --- The packing list ---------------------------------------------------------------------
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class BatchHeaderForm(ReturnsForm):
+    """The packing list's header (IV.2) and the shipping terms (IV.P5, IV.P6)."""
+
+    return_org_code = forms.CharField(label=_("Return unit"), required=False, max_length=32)
+    declared_units = _number(_("Faulty units (total)"), min_value=1)
+    declared_boxes = _number(_("Boxes (packages)"), min_value=1)
+    packed_on = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+    contact_person = _text(100, _("Contact person"))
+    contact_phone = _text(
+        30, _("Contact telephone"), css="form-control num", inputmode="tel", autocomplete="tel"
+    )
+    carrier = _text(60, _("Carrier"), help_text=_("The courier or logistics company."))
+    waybill_no = _text(60, _("Waybill number"), css="form-control mono")
+    home_delivery = forms.TypedChoiceField(
+        label=_("Home delivery"),
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        initial="yes",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The carrier brings the parcel to the after-sales centre's door. Otherwise the "
+            "extra cost is charged to the shipper (IV.P6)."
+        ),
+    )
+    freight = forms.ChoiceField(
+        label=_("Freight"),
+        choices=Freight.choices,
+        initial=Freight.PREPAID,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("The sender pays: cash-on-delivery parcels are refused (IV.P5)."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+    def __init__(self, *args, return_orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if return_orgs is None:  # an agent or enterprise returns its own units
+            del self.fields["return_org_code"]
+        else:
+            self.fields["return_org_code"].widget = _select(
+                [
+                    ("", _("Choose an agent or enterprise…")),
+                    *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
+                ]
+            )
+
+    @property
+    def chooses_return_org(self) -> bool:
+        return "return_org_code" in self.fields
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {
+            name: data.get(name) for name in ("declared_units", "declared_boxes", "packed_on")
+        }
+        for name in ("contact_person", "contact_phone", "carrier", "waybill_no", "note"):
+            kwargs[name] = data.get(name) or ""
+        home = data.get("home_delivery")
+        kwargs["home_delivery"] = True if home in ("", None) else bool(home)
+        kwargs["freight"] = data.get("freight") or Freight.PREPAID
+        if self.chooses_return_org:
+            kwargs["return_org_code"] = (data.get("return_org_code") or "").strip()
+        return kwargs
+
+
+class LineForm(ReturnsForm):
+    """One line of the packing list. Every field is optional here: a row left as
+    it was offered is no line at all, and the service says what a line lacks."""
+
+    model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
+    serial = _text(40, _("Serial number"), css="form-control form-control-sm mono")
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        required=False,
+        initial=1,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control form-control-sm num", "min": 1, "max": 999}
+        ),
+    )
+    fault = _text(
+        120,
+        _("Fault (as on the label)"),
+        css="form-control form-control-sm",
+        placeholder=_("Fault (as on the label)"),
+    )
+    accessories = forms.MultipleChoiceField(
+        label=_("Accessories included"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    accessories_other = _text(
+        200,
+        _("Other accessories"),
+        css="form-control form-control-sm",
+        placeholder=_("Other accessories"),
+    )
+    bundled = forms.BooleanField(label=_("Bundled with a tie"), required=False)
+    box_no = forms.IntegerField(
+        label=_("Box"),
+        required=False,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm num", "min": 1}),
+    )
+
+    def __init__(self, *args, models=(), required_accessories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # model code -> the accessories its category requires (IV.P1)
+        self.required_accessories = required_accessories or {}
+        known = sorted({a for items in self.required_accessories.values() for a in items})
+        self.fields["accessories"].choices = [(a, a) for a in known]
+        self.fields["model_code"].widget = _select(
+            [("", _("Choose a model…")), *((m.code, f"{m.code} · {m.name}") for m in models)],
+            css="form-select form-select-sm",
+        )
+
+    @property
+    def chosen_model(self) -> str:
+        return (self["model_code"].value() or "").strip()
+
+    def accessory_options(self) -> list[dict]:
+        """The checkboxes of the row: what the chosen model's category requires (all
+        known ones before a model is chosen), and any other one already ticked."""
+        ticked = set(self["accessories"].value() or [])
+        if self.chosen_model.upper() in self.required_accessories:
+            wanted = set(self.required_accessories[self.chosen_model.upper()])
+        else:
+            wanted = {value for value, _label in self.fields["accessories"].choices}
+        return [
+            {"value": value, "checked": value in ticked, "required": value in wanted}
+            for value, _label in self.fields["accessories"].choices
+            if value in wanted or value in ticked
+        ]
+
+    def line_in(self) -> LineIn:
+        data = self.cleaned_data
+        accessories = list(data.get("accessories") or [])
+        for extra in split_list(data.get("accessories_other") or ""):
+            if extra.lower() not in {a.lower() for a in accessories}:
+                accessories.append(extra)
+        return LineIn(
+            model_code=data.get("model_code") or "",
+            quantity=data.get("quantity"),
+            fault=data.get("fault") or "",
+            box_no=data.get("box_no"),
+            serial=data.get("serial") or "",
+            accessories=accessories,
+            bundled=bool(data.get("bundled")),
+        )
+
+    @staticmethod
+    def initial_of(line) -> dict:
+        """A saved line as the row's initial values."""
+        known = set()
+        required = list(line.model.category.required_accessories or [])
+        known.update(required)
+        ticked = [a for a in line.accessories if a in known]
+        other = [a for a in line.accessories if a not in known]
+        return {
+            "model_code": line.model.code,
+            "serial": line.serial,
+            "quantity": line.quantity,
+            "fault": line.fault,
+            "accessories": ticked,
+            "accessories_other": ", ".join(other),
+            "bundled": line.bundled,
+            "box_no": line.box_no,
+        }
+
+
+LineFormSet = forms.formset_factory(
+    LineForm,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_LINES,
+    absolute_max=MAX_LINES + 20,
+)
+
+
+class LinesImportForm(ReturnsForm):
+    file = forms.FileField(
+        label=_("Lines from a spreadsheet (XLSX)"),
+        required=False,
+        help_text=_("The imported lines replace the lines below; nothing is saved until you save."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control",
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ),
+    )
+
+
+# --- Actions on a batch ---------------------------------------------------------------------
+
+
+class RefuseForm(ReturnsForm):
+    reason = _text(
+        300,
+        _("Reason for refusal"),
+        placeholder=_("e.g. the carrier asked for cash on delivery"),
+    )
+
+
+class CloseReceiptForm(ReturnsForm):
+    received_boxes = _number(_("Boxes received"), css="form-control num")
+
+
+class ScanForm(ReturnsForm):
+    code = forms.CharField(label=_("Label code"), required=False, max_length=60)
+    box_no = forms.IntegerField(label=_("Current box"), required=False, min_value=1)
+
+
+class RecordUnitForm(ReturnsForm):
+    kind = forms.ChoiceField(
+        label=_("What arrived"),
+        choices=[
+            (ScanKind.UNLABELLED, ScanKind.UNLABELLED.label),
+            (ScanKind.UNLISTED, ScanKind.UNLISTED.label),
+        ],
+        required=False,
+    )
+    box_no = forms.IntegerField(label=_("Box"), required=False, min_value=1)
+    line_no = forms.IntegerField(label=_("Line of the list"), required=False, min_value=1)
+    model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
+    note = _text(200, _("Note"), css="form-control form-control-sm")
+
+
+class SetCountForm(ReturnsForm):
+    line_no = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    counted = forms.IntegerField(
+        label=_("Counted by hand"),
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm num", "min": 0}),
+    )
+    accessories_missing = forms.CharField(
+        label=_("Accessories missing"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def missing(self) -> list[str]:
+        checked = self.data.getlist("missing") if hasattr(self.data, "getlist") else []
+        out = [c.strip() for c in checked if c.strip()]
+        for extra in split_list(self.cleaned_data.get("accessories_missing") or ""):
+            if extra not in out:
+                out.append(extra)
+        return out
+
+
+class ResolveAnomalyForm(ReturnsForm):
+    note = forms.CharField(
+        label=pgettext_lazy("anomaly resolution", "What was agreed"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-control form-control-sm", "rows": 2}),
+    )
+
+
+class ContactAttemptForm(ReturnsForm):
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(Channel.TELEPHONE, Channel.TELEPHONE.label), (Channel.FAX, Channel.FAX.label)],
+        required=False,
+        widget=_select(css="form-select form-select-sm"),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            ("", _("Choose…")),
+            *(
+                (o, o.label)
+                for o in (
+                    Outcome.REACHED,
+                    Outcome.NO_ANSWER,
+                    Outcome.WRONG_NUMBER,
+                    Outcome.FAX_SENT,
+                    Outcome.FAX_FAILED,
+                )
+            ),
+        ],
+        required=False,
+        widget=_select(css="form-select form-select-sm"),
+    )
+    contact_person = _text(100, _("Person contacted"), css="form-control form-control-sm")
+    number_or_address = _text(
+        254, _("Number called or faxed"), css="form-control form-control-sm num"
+    )
+    note = _text(500, _("Note"), css="form-control form-control-sm")

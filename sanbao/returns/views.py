@@ -1,0 +1,970 @@
+"""Return-batch pages: the list, the packing list (create and edit, with lines,
+an XLSX import and the packing check), the batch page with its actions,
+anomalies and contact tasks, the receipt page where staff count by scanning, and
+the list of receipt anomalies.
+
+Views stay thin: selectors and services check the actor's role, tenancy, the
+batch's state and the policy, and raise domain errors. An action view maps a 400
+or 409 onto its form and answers the page (or, for htmx, its fragment) with that
+status; 403 and 404 go to DomainErrorMiddleware. A successful action redirects
+(PRG) or, for htmx, answers the updated fragment. Every page works without
+JavaScript.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sanbao.accounts import selectors as account_selectors
+from sanbao.accounts.roles import OrgKind, can, require
+from sanbao.catalog import selectors as catalog_selectors
+from sanbao.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from sanbao.core.forms import apply_domain_error
+from sanbao.core.models import AuditEvent
+from sanbao.notifications import services as notifications
+from sanbao.notifications.models import ContactTask, Outcome
+from sanbao.returns import selectors, services
+from sanbao.returns.errors import ACTION_LABELS, MESSAGES
+from sanbao.returns.forms import (
+    BatchFilterForm,
+    BatchHeaderForm,
+    CloseReceiptForm,
+    ContactAttemptForm,
+    LineForm,
+    LineFormSet,
+    LinesImportForm,
+    RecordUnitForm,
+    RefuseForm,
+    ResolveAnomalyForm,
+    ScanForm,
+    SetCountForm,
+)
+from sanbao.returns.importing import lines_from_xlsx
+from sanbao.returns.models import BatchStatus, ReceiptAnomaly, ReturnBatch, ScanKind
+from sanbao.returns.states import MOVES, allowed_actions
+
+BATCHES_PER_PAGE = 50
+ANOMALIES_PER_PAGE = 50
+NEW_BATCH_ROWS = 3
+LINES_PREFIX = "lines"
+
+DONE_MESSAGES = {
+    "submit": _("The batch was submitted: it is in transit to the after-sales centre."),
+    "refuse": _("The batch was refused."),
+    "open_receipt": _("Receipt opened: count the units by scanning their labels."),
+    "resolve_anomaly": _("The anomaly was resolved."),
+    "contact": _("The contact attempt was recorded."),
+    "email": _("The notice was e-mailed."),
+}
+
+EVENT_LABELS = {
+    "return_batch.created": _("Packing list written"),
+    "return_batch.edited": _("Packing list changed"),
+    "return_batch.submitted": _("Submitted (in transit)"),
+    "return_batch.refused": _("Refused"),
+    "return_batch.receipt_opened": _("Receipt opened"),
+    "return_batch.receipt_closed": _("Receipt closed"),
+    "return_batch.anomalies_resolved": _("Every anomaly resolved"),
+}
+
+
+def _is_htmx(request) -> bool:
+    # A history restore after a cache miss wants the whole page, not the fragment.
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def _render(request, template: str, partial: str | None, context: dict, *, status: int = 200):
+    """The page, or only its ``partial`` for an htmx request."""
+    name = f"{template}#{partial}" if partial and _is_htmx(request) else template
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _apply_error(form, exc: DomainError) -> None:
+    """The error's field messages by their fields; those about no field of the
+    form above it."""
+    fields = exc.field_messages()
+    if not fields or any(name in form.fields for name in fields):
+        apply_domain_error(form, exc)
+    for name, texts in fields.items():
+        if name not in form.fields:
+            for text in texts:
+                form.add_error(None, text)
+
+
+def _problem_text(problem) -> str:
+    message = str(MESSAGES[problem.code])
+    return message % problem.params if problem.params else message
+
+
+def _return_orgs(user):
+    """Agents and enterprises, for a platform user's choices; None for anyone else."""
+    if not can(user, "organisations.view"):
+        return None
+    return (
+        account_selectors.organisation_list(actor=user)
+        .filter(kind__in=[OrgKind.AGENT, OrgKind.ENTERPRISE], is_active=True)
+        .order_by("code")
+    )
+
+
+def _refuse_move(batch: ReturnBatch, action: str):
+    return Conflict(
+        MESSAGES["returns.move_not_allowed"],
+        code="returns.move_not_allowed",
+        params={"status": batch.get_status_display(), "action": ACTION_LABELS[action]},
+    )
+
+
+# --- The batch list -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def batch_list(request):
+    user = request.user
+    require(user, "returns.view")
+    form = BatchFilterForm(
+        request.GET, return_orgs=_return_orgs(user) if user.is_platform else None
+    )
+    batches = (
+        selectors.batch_list(actor=user, **form.filters())
+        .annotate(open_anomalies=Count("anomalies", filter=Q(anomalies__resolved_at__isnull=True)))
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "show_return_org": user.is_platform,
+        "can_create": can(user, "returns.create"),
+        "can_receive": can(user, "returns.receive"),
+    }
+    return _render(request, "returns/batch_list.html", "batch-results", context)
+
+
+# --- The packing list: create and edit ------------------------------------------------------
+
+
+def _line_form_kwargs(user) -> dict:
+    # Models no longer on sale are returned too: every model is offered.
+    models = list(catalog_selectors.product_model_list(actor=user))
+    return {
+        "models": models,
+        "required_accessories": {
+            m.code.upper(): list(m.category.required_accessories or []) for m in models
+        },
+    }
+
+
+def _header_defaults(user) -> dict:
+    org = user.organisation
+    return {
+        "packed_on": timezone.localdate(),
+        "contact_person": user.get_full_name() or (org.contact_person if org else ""),
+        "contact_phone": user.phone or (org.phone if org else ""),
+        "home_delivery": "yes",
+        "freight": "prepaid",
+    }
+
+
+def _header_initial(batch: ReturnBatch) -> dict:
+    return {
+        "declared_units": batch.declared_units,
+        "declared_boxes": batch.declared_boxes,
+        "packed_on": batch.packed_on,
+        "contact_person": batch.contact_person,
+        "contact_phone": batch.contact_phone,
+        "carrier": batch.carrier,
+        "waybill_no": batch.waybill_no,
+        "home_delivery": "yes" if batch.home_delivery else "no",
+        "freight": batch.freight,
+        "note": batch.note,
+    }
+
+
+def _line_initial(line_in, known: set[str]) -> dict:
+    """A line read from a spreadsheet as a row's initial values: the accessories a
+    category requires as ticked boxes, any other one as free text."""
+    canonical = {a.lower(): a for a in known}
+    accessories = line_in.accessories or []
+    return {
+        "model_code": line_in.model_code,
+        "serial": line_in.serial,
+        "quantity": line_in.quantity,
+        "fault": line_in.fault,
+        "accessories": [canonical[a.lower()] for a in accessories if a.lower() in canonical],
+        "accessories_other": ", ".join(a for a in accessories if a.lower() not in canonical),
+        "bundled": line_in.bundled,
+        "box_no": line_in.box_no,
+    }
+
+
+def _kept_forms(formset) -> list[LineForm]:
+    """The rows that are lines: not removed, and changed from the blank row offered."""
+    return [
+        form
+        for form in formset.forms
+        if form.has_changed() and not (form.is_bound and form.cleaned_data.get("DELETE"))
+    ]
+
+
+def _apply_line_errors(exc: DomainError, header, kept: list[LineForm]) -> list[str]:
+    """Spread a service refusal over the header and the line rows; return the
+    messages that belong to no field (shown above the lines)."""
+    loose: list[str] = []
+    for name, texts in exc.field_messages().items():
+        parts = name.split(".")
+        if parts[0] == "lines" and len(parts) >= 2 and parts[1].isdigit():
+            index = int(parts[1]) - 1
+            field = parts[2] if len(parts) > 2 else None
+            if 0 <= index < len(kept):
+                form = kept[index]
+                for text in texts:
+                    form.add_error(field if field in form.fields else None, text)
+                continue
+        if name in header.fields:
+            for text in texts:
+                header.add_error(name, text)
+            continue
+        loose.extend(texts)
+    return loose
+
+
+def _edit_page(request, batch: ReturnBatch | None):
+    """The packing-list form of a new batch (``batch`` None) or a draft. Buttons:
+    save, add a line (re-renders with one more row), refresh a row's accessories
+    after its model changed, and import the lines from an XLSX file."""
+    user = request.user
+    form_kwargs = _line_form_kwargs(user)
+    orgs = _return_orgs(user) if batch is None and user.is_platform else None
+    status, error, loose, report = 200, None, [], None
+    if request.method == "GET":
+        initial = _header_initial(batch) if batch else _header_defaults(user)
+        header = BatchHeaderForm(initial=initial, return_orgs=orgs)
+        if batch:
+            rows = [
+                LineForm.initial_of(line)
+                for line in batch.lines.select_related("model__category").order_by("line_no")
+            ]
+        else:
+            rows = [{} for _ in range(NEW_BATCH_ROWS)]
+        formset = LineFormSet(initial=rows, prefix=LINES_PREFIX, form_kwargs=form_kwargs)
+    else:
+        data = request.POST.copy()
+        if "add_row" in data:
+            total = LINES_PREFIX + "-TOTAL_FORMS"
+            with contextlib.suppress(ValueError):
+                count = int(data.get(total, 0))
+                data[total] = str(count + 1)
+                # The new row as offered: one unit in box 1, which is no line until changed.
+                data[f"{LINES_PREFIX}-{count}-quantity"] = "1"
+                data[f"{LINES_PREFIX}-{count}-box_no"] = "1"
+        if "import_lines" in data:
+            lines, report = _import_lines(request)
+            if lines:
+                if not data.get("declared_units"):
+                    data["declared_units"] = str(sum(line.quantity or 0 for line in lines))
+                if not data.get("declared_boxes"):
+                    data["declared_boxes"] = str(max(line.box_no or 1 for line in lines))
+        header = BatchHeaderForm(data, return_orgs=orgs)
+        known = {a for items in form_kwargs["required_accessories"].values() for a in items}
+        if report is not None and report["lines"]:
+            formset = LineFormSet(
+                initial=[_line_initial(line, known) for line in report["lines"]],
+                prefix=LINES_PREFIX,
+                form_kwargs=form_kwargs,
+            )
+        else:
+            formset = LineFormSet(data, prefix=LINES_PREFIX, form_kwargs=form_kwargs)
+        saving = not ({"add_row", "refresh", "import_lines"} & set(data))
+        if report is not None and report["errors"]:
+            status = 400
+        if saving:
+            done, error, loose = _save(request, batch, header, formset)
+            if done is not None:
+                return done
+            status = error.status
+    # The packing check of the saved draft, by row, while the rows are its lines.
+    problems = _problems_by_line(batch) if batch and request.method == "GET" else None
+    context = {
+        "batch": batch,
+        "header": header,
+        "formset": formset,
+        "line_rows": [
+            {"form": form, "index": i, "problems": (problems or {}).get(i + 1, [])}
+            for i, form in enumerate(formset.forms)
+        ],
+        "problems": problems,
+        "batch_problems": (problems or {}).get(None, []),
+        "import_form": LinesImportForm(),
+        "import_report": report,
+        "error": error,
+        "loose_errors": loose,
+    }
+    return render(request, "returns/batch_edit.html", context, status=status)
+
+
+def _import_lines(request):
+    """Read the uploaded spreadsheet: (lines, report) with the report's rows."""
+    form = LinesImportForm(request.POST, request.FILES)
+    upload = form.cleaned_data.get("file") if form.is_valid() else None
+    if upload is None:
+        report = {
+            "filename": "",
+            "lines": [],
+            "errors": [
+                {
+                    "row": "",
+                    "column": "file",
+                    "code": "returns.import_no_file",
+                    "message": _("Choose an XLSX file to import."),
+                }
+            ],
+        }
+        return [], report
+    lines, errors = lines_from_xlsx(upload.read())
+    report = {
+        "filename": upload.name,
+        "lines": list(lines),
+        "errors": [_import_error(e) for e in errors],
+    }
+    return report["lines"], report
+
+
+def _import_error(error: dict) -> dict:
+    """One problem of the import (row None: the file as a whole) as the page shows it."""
+    return {
+        "row": error.get("row") or "",
+        "column": error.get("column") or "",
+        "code": error.get("code") or "",
+        "message": str(error.get("message") or ""),
+    }
+
+
+def _save(request, batch, header, formset):
+    """Parse and hand the packing list to the service. Returns (redirect, None, [])
+    on success, else (None, error, loose messages) with the forms marked."""
+    user = request.user
+    if not (header.is_valid() and formset.is_valid()):
+        invalid = ValidationFailed(MESSAGES["returns.batch_invalid"], code="returns.batch_invalid")
+        return None, invalid, []
+    kept = _kept_forms(formset)
+    lines = [form.line_in() for form in kept]
+    try:
+        if batch is None:
+            batch = services.batch_create(actor=user, lines=lines, **header.service_kwargs())
+            text = _("Draft batch %(number)s was saved. Check it and submit it.")
+        else:
+            batch = services.batch_update(
+                batch=batch, actor=user, lines=lines, **header.service_kwargs()
+            )
+            text = _("Draft batch %(number)s was saved.")
+    except DomainError as exc:
+        if exc.status not in (400, 409):
+            raise
+        return None, exc, _apply_line_errors(exc, header, kept)
+    messages.success(request, text % {"number": batch.number})
+    return redirect("returns:batch_detail", number=batch.number), None, []
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_create(request):
+    require(request.user, "returns.create")
+    return _edit_page(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_edit(request, number: str):
+    user = request.user
+    require(user, MOVES["edit"].permission)
+    batch = selectors.batch_get(actor=user, number=number)
+    if batch.status not in MOVES["edit"].sources:
+        raise _refuse_move(batch, "edit")
+    return _edit_page(request, batch)
+
+
+# --- The batch page -----------------------------------------------------------------------
+
+
+def _problems_by_line(batch: ReturnBatch) -> dict:
+    """The packing check of a draft (IV.P1, IV.P3–IV.P6, IV.2) by line number; the
+    batch's own problems under None."""
+    grouped: dict = defaultdict(list)
+    for problem in services.batch_check(batch):
+        grouped[problem.line_no].append(
+            {
+                "clause": problem.clause,
+                "code": problem.code,
+                "text": _problem_text(problem),
+                "blocking": problem.blocking,
+            }
+        )
+    return dict(grouped)
+
+
+def _contact_tasks(user, batch: ReturnBatch) -> list[ContactTask]:
+    return list(
+        selectors.batch_contact_tasks(actor=user, batch=batch).prefetch_related(
+            "attempts__contacted_by"
+        )
+    )
+
+
+def _task_of(user, batch: ReturnBatch, pk: int) -> ContactTask:
+    task = (
+        selectors.batch_contact_tasks(actor=user, batch=batch)
+        .filter(pk=pk)
+        .select_related("recipient")
+        .first()
+    )
+    if task is None:
+        raise NotFound(code="notifications.task_not_found")
+    return task
+
+
+def _timeline(batch: ReturnBatch) -> list[dict]:
+    return [
+        {
+            "at": event.at,
+            "action": event.action,
+            "label": EVENT_LABELS.get(event.action, event.action),
+            "actor": event.actor.display_name if event.actor else event.actor_label,
+        }
+        for event in AuditEvent.objects.for_target(batch)
+        .select_related("actor")
+        .order_by("at", "id")
+    ]
+
+
+def _detail_context(request, batch: ReturnBatch, *, bound=None, error=None, failed=None):
+    user = request.user
+    actions = allowed_actions(batch, user)
+    lines = list(batch.lines.select_related("model__category").order_by("line_no"))
+    problems = _problems_by_line(batch) if batch.status == BatchStatus.DRAFT else {}
+    # A refused submission names lines ("lines.3") and the batch ("freight", "batch").
+    refusal: dict = defaultdict(list)
+    if error is not None and failed == "submit":
+        for name, texts in error.field_messages().items():
+            key = name.split(".")[1] if name.startswith("lines.") else None
+            refusal[int(key) if key and key.isdigit() else None].extend(texts)
+    counts = None
+    if batch.status == BatchStatus.RECEIVING:
+        counts = {x["line_no"]: x for x in services.receipt_counts(batch)["lines"]}
+    anomalies = list(selectors.anomaly_list(actor=user, batch=batch).order_by("id"))
+    bound = bound or {}
+    tasks = _contact_tasks(user, batch)
+    return {
+        "batch": batch,
+        "actions": actions,
+        "lines": [
+            {
+                "line": line,
+                "problems": problems.get(line.line_no, []),
+                "refusal": refusal.get(line.line_no, []),
+                "counting": counts.get(line.line_no) if counts else None,
+            }
+            for line in lines
+        ],
+        "batch_problems": problems.get(None, []),
+        "lines_with_problems": sum(1 for key in problems if key is not None),
+        "blocking": any(p["blocking"] for ps in problems.values() for p in ps),
+        "batch_refusal": refusal.get(None, []),
+        "anomalies": [
+            {
+                "anomaly": a,
+                "sentence": services.anomaly_line(a),
+                "form": bound.get(("resolve", a.pk)) or ResolveAnomalyForm(prefix=f"a{a.pk}"),
+            }
+            for a in anomalies
+        ],
+        "open_anomalies": sum(1 for a in anomalies if a.is_open),
+        "tasks": [
+            {
+                "task": task,
+                "attempts": list(task.attempts.all()),
+                "form": bound.get(("contact", task.pk))
+                or ContactAttemptForm(
+                    prefix=f"t{task.pk}",
+                    initial={
+                        "channel": task.channel if task.channel != "email" else "telephone",
+                        "contact_person": batch.contact_person,
+                        "number_or_address": (
+                            task.recipient.fax if task.channel == "fax" else batch.contact_phone
+                        ),
+                    },
+                ),
+                "failed": failed in ("contact", "email") and bound.get("task") == task.pk,
+            }
+            for task in tasks
+        ],
+        "can_contact": can(user, "contacts.manage"),
+        "refuse_form": bound.get("refuse") or RefuseForm(),
+        "error": error,
+        "failed_action": failed,
+        "timeline": _timeline(batch),
+        "show_people": user.is_platform,
+        "is_htmx": _is_htmx(request),
+    }
+
+
+@login_required
+@require_GET
+def batch_detail(request, number: str):
+    batch = selectors.batch_get(actor=request.user, number=number)
+    return _render(
+        request, "returns/batch_detail.html", "batch-body", _detail_context(request, batch)
+    )
+
+
+# --- Actions on a batch -------------------------------------------------------------------
+
+
+def _act(
+    request,
+    number: str,
+    action: str,
+    call: Callable,
+    *,
+    permission: str | None = None,
+    make_form: Callable | None = None,
+    bound_key: Callable | None = None,
+    done_url: Callable | None = None,
+):
+    """Run one action: the role first (403 whatever the batch), then the batch
+    (404 when not visible), then the form and the service. A refusal (400) or a
+    conflict (409) answers the batch page with the message; success redirects
+    back to it (or ``done_url``), or answers the updated fragment to htmx."""
+    user = request.user
+    require(user, permission or MOVES[action].permission)
+    batch = selectors.batch_get(actor=user, number=number)
+    form = make_form(batch) if make_form else None
+    try:
+        if form is not None and not form.is_valid():
+            raise ValidationFailed()
+        result = call(user, batch, form)
+    except DomainError as exc:
+        if exc.status not in (400, 409):
+            raise
+        if form is not None:
+            _apply_error(form, exc)
+        batch = selectors.batch_get(actor=user, number=number)  # as it is now
+        bound = bound_key(batch, form) if bound_key else {}
+        context = _detail_context(request, batch, bound=bound, error=exc, failed=action)
+        return _render(
+            request, "returns/batch_detail.html", "batch-body", context, status=exc.status
+        )
+    text = result if isinstance(result, str) else DONE_MESSAGES[action]
+    if done_url is not None:
+        messages.success(request, text)
+        if _is_htmx(request):
+            response = HttpResponse("")
+            response["HX-Redirect"] = done_url(batch)
+            return response
+        return redirect(done_url(batch))
+    if _is_htmx(request):
+        batch = selectors.batch_get(actor=user, number=number)
+        context = _detail_context(request, batch)
+        context["done"] = text
+        return _render(request, "returns/batch_detail.html", "batch-body", context)
+    messages.success(request, text)
+    return redirect("returns:batch_detail", number=batch.number)
+
+
+@login_required
+@require_POST
+def batch_submit(request, number: str):
+    return _act(
+        request,
+        number,
+        "submit",
+        lambda user, batch, form: services.batch_submit(batch=batch, actor=user),
+    )
+
+
+@login_required
+@require_POST
+def batch_refuse(request, number: str):
+    return _act(
+        request,
+        number,
+        "refuse",
+        lambda user, batch, form: services.batch_refuse(
+            batch=batch, actor=user, reason=form.cleaned_data.get("reason") or ""
+        ),
+        make_form=lambda batch: RefuseForm(request.POST),
+        bound_key=lambda batch, form: {"refuse": form},
+    )
+
+
+@login_required
+@require_POST
+def receipt_open(request, number: str):
+    return _act(
+        request,
+        number,
+        "open_receipt",
+        lambda user, batch, form: services.receipt_open(batch=batch, actor=user),
+        done_url=lambda batch: _receipt_url(batch),
+    )
+
+
+def _anomaly_of(user, batch: ReturnBatch, pk: int) -> ReceiptAnomaly:
+    anomaly = selectors.anomaly_get(actor=user, pk=pk)
+    if anomaly.batch_id != batch.pk:
+        raise NotFound(code="returns.anomaly_not_found")
+    return anomaly
+
+
+@login_required
+@require_POST
+def anomaly_resolve(request, number: str, pk: int):
+    def call(user, batch, form):
+        anomaly = _anomaly_of(user, batch, pk)
+        services.anomaly_resolve(anomaly=anomaly, actor=user, note=form.cleaned_data["note"] or "")
+
+    return _act(
+        request,
+        number,
+        "resolve_anomaly",
+        call,
+        make_form=lambda batch: ResolveAnomalyForm(request.POST, prefix=f"a{pk}"),
+        bound_key=lambda batch, form: {("resolve", pk): form},
+    )
+
+
+@login_required
+@require_POST
+def contact_attempt(request, number: str, pk: int):
+    """IV.4: a telephone call or fax to the return unit, carried out by a person,
+    and its outcome."""
+
+    def call(user, batch, form):
+        task = _task_of(user, batch, pk)
+        data = form.cleaned_data
+        notifications.attempt_record(
+            task=task,
+            actor=user,
+            channel=data.get("channel") or "",
+            outcome=data.get("outcome") or "",
+            contact_person=data.get("contact_person") or "",
+            number_or_address=data.get("number_or_address") or "",
+            note=data.get("note") or "",
+        )
+
+    return _act(
+        request,
+        number,
+        "contact",
+        call,
+        permission="contacts.manage",
+        make_form=lambda batch: ContactAttemptForm(request.POST, prefix=f"t{pk}"),
+        bound_key=lambda batch, form: {("contact", pk): form, "task": pk},
+    )
+
+
+@login_required
+@require_POST
+def contact_email(request, number: str, pk: int):
+    """E-mail the anomaly notice (PDF attached) to the return unit through
+    Django's mail backend; the attempt records whether it was accepted."""
+
+    def call(user, batch, form):
+        from sanbao.returns import documents
+
+        task = _task_of(user, batch, pk)
+        pdf = documents.anomaly_notice_pdf(batch)
+        notifications.task_send_email(
+            task=task,
+            actor=user,
+            attachments=[(f"anomaly-notice-{batch.number}.pdf", pdf, "application/pdf")],
+        )
+        last = task.attempts.order_by("-at", "-id").first()
+        if last is not None and last.outcome == Outcome.EMAIL_FAILED:
+            return str(_("The e-mail could not be sent: %(reason)s") % {"reason": last.note})
+        return str(_("The notice was e-mailed to %(address)s.") % {"address": task.recipient.email})
+
+    return _act(
+        request,
+        number,
+        "email",
+        call,
+        permission="contacts.manage",
+        bound_key=lambda batch, form: {"task": pk},
+    )
+
+
+# --- The receipt page ---------------------------------------------------------------------
+
+
+def _receipt_url(batch: ReturnBatch) -> str:
+    return reverse("returns:receipt", args=[batch.number])
+
+
+def _counts_context(batch: ReturnBatch) -> dict:
+    """Running counts per line and per box, and the totals, with what was declared."""
+    counts = services.receipt_counts(batch)
+    lines = {line.line_no: line for line in batch.lines.select_related("model").order_by("line_no")}
+    declared_by_box: dict[int, int] = defaultdict(int)
+    for line in lines.values():
+        declared_by_box[line.box_no] += line.quantity
+    boxes = sorted(set(declared_by_box) | set(counts["boxes"]))
+    rows = []
+    for x in counts["lines"]:
+        line = lines[x["line_no"]]
+        rows.append(
+            {
+                **x,
+                "line": line,
+                "state": "ok"
+                if x["counted"] == x["declared"]
+                else ("short" if x["counted"] < x["declared"] else "over"),
+            }
+        )
+    return {
+        "counts": counts,
+        "count_rows": rows,
+        "box_rows": [
+            {"box": b, "declared": declared_by_box.get(b, 0), "scanned": counts["boxes"].get(b, 0)}
+            for b in boxes
+        ],
+        "lines_by_no": lines,
+    }
+
+
+def _receipt_context(request, batch: ReturnBatch, **extra) -> dict:
+    receiving = batch.status == BatchStatus.RECEIVING
+    context = {
+        "batch": batch,
+        "receiving": receiving,
+        "box_choices": range(1, batch.declared_boxes + 1),
+        "models": list(catalog_selectors.product_model_list(actor=request.user)),
+        "scan_form": ScanForm(),
+        "unit_form": RecordUnitForm(),
+        "close_form": CloseReceiptForm(),
+        "count_forms": {},
+        "feedback": None,
+        "is_htmx": _is_htmx(request),
+    }
+    context.update(_counts_context(batch))
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def receipt(request, number: str):
+    """The receipt page: a scan field a keyboard-wedge scanner types into, the
+    running counts, units without a label or not on the list, counts by hand and
+    missing accessories, and closing the receipt (IV.1, IV.3, IV.4)."""
+    user = request.user
+    require(user, "returns.receive")
+    batch = selectors.batch_get(actor=user, number=number)
+    return render(request, "returns/receipt.html", _receipt_context(request, batch))
+
+
+def _receipt_answer(request, batch, feedback: dict, *, status: int = 200, **extra):
+    """For htmx: the feedback line and the counts panel (out of band). Without
+    JavaScript: the page again on a refusal, else a redirect to it."""
+    if _is_htmx(request):
+        context = _receipt_context(request, batch, feedback=feedback, oob=True, **extra)
+        response = render(request, "returns/receipt.html#receipt-answer", context, status=status)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    if status >= 400:
+        context = _receipt_context(request, batch, feedback=feedback, **extra)
+        return render(request, "returns/receipt.html", context, status=status)
+    level = messages.SUCCESS if feedback["result"] == "counted" else messages.WARNING
+    messages.add_message(request, level, feedback["text"])
+    return redirect(_receipt_url(batch))
+
+
+def _receipt_action(request, number: str, form_class, call: Callable, *, form_key: str):
+    """A counting action: role, batch, form, service; the answer by ``_receipt_answer``."""
+    user = request.user
+    require(user, MOVES["scan"].permission)
+    batch = selectors.batch_get(actor=user, number=number)
+    form = form_class(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed()
+        feedback = call(user, batch, form)
+    except DomainError as exc:
+        if exc.status not in (400, 409):
+            raise
+        _apply_error(form, exc)
+        batch = selectors.batch_get(actor=user, number=number)
+        code = (request.POST.get("code") or "").strip()[:60]
+        feedback = {"result": "refused", "text": exc.message, "code": code, "error": exc}
+        return _receipt_answer(
+            request, batch, feedback, status=exc.status, **{form_key: form, "error": exc}
+        )
+    return _receipt_answer(request, batch, feedback)
+
+
+@login_required
+@require_POST
+def receipt_scan(request, number: str):
+    """One label scanned (IV.3). Idempotent: a label counts once however often it
+    arrives; the answer says whether this scan counted it."""
+
+    def call(user, batch, form):
+        result = services.receipt_scan(
+            batch=batch,
+            actor=user,
+            code=form.cleaned_data.get("code") or "",
+            box_no=form.cleaned_data.get("box_no"),
+        )
+        scan = result.scan
+        params = {"code": scan.code, "line": scan.line.line_no, "box": scan.box_no or "—"}
+        if result.created:
+            text = _("%(code)s counted: line %(line)s, box %(box)s.") % params
+        else:
+            text = _("%(code)s was already counted (line %(line)s): it counts once.") % params
+        return {
+            "result": "counted" if result.created else "again",
+            "text": str(text),
+            "code": scan.code,
+            "line_no": scan.line.line_no,
+        }
+
+    return _receipt_action(request, number, ScanForm, call, form_key="scan_form")
+
+
+@login_required
+@require_POST
+def receipt_record_unit(request, number: str):
+    """A unit that arrived without a label, or that is not on the packing list (IV.4)."""
+
+    def call(user, batch, form):
+        data = form.cleaned_data
+        scan = services.receipt_record_unit(
+            batch=batch,
+            actor=user,
+            kind=data.get("kind") or "",
+            box_no=data.get("box_no"),
+            model_code=(data.get("model_code") or "").strip(),
+            line_no=data.get("line_no"),
+            note=data.get("note") or "",
+        )
+        if scan.kind == ScanKind.UNLABELLED:
+            text = _("A unit without a label was recorded.")
+        else:
+            text = _("A unit not on the packing list was recorded.")
+        return {"result": "counted", "text": str(text), "code": scan.code}
+
+    return _receipt_action(request, number, RecordUnitForm, call, form_key="unit_form")
+
+
+@login_required
+@require_POST
+def receipt_set_count(request, number: str):
+    """A line counted by hand, and the accessories missing from it."""
+
+    def call(user, batch, form):
+        data = form.cleaned_data
+        if data.get("line_no") is None:
+            raise ValidationFailed(
+                MESSAGES["returns.value_required"],
+                code="returns.value_required",
+                fields={"line_no": [MESSAGES["returns.value_required"]]},
+            )
+        line = services.receipt_set_count(
+            batch=batch,
+            actor=user,
+            line_no=data["line_no"],
+            counted=data.get("counted"),
+            accessories_missing=form.missing(),
+        )
+        if line.counted is None:
+            text = _("Line %(line)s: counted by scanning again.") % {"line": line.line_no}
+        else:
+            text = _("Line %(line)s: %(counted)s counted by hand.") % {
+                "line": line.line_no,
+                "counted": line.counted,
+            }
+        return {"result": "counted", "text": str(text), "code": "", "line_no": line.line_no}
+
+    return _receipt_action(request, number, SetCountForm, call, form_key="count_form")
+
+
+@login_required
+@require_POST
+def receipt_close(request, number: str):
+    """Close the receipt with the boxes received. The physical count prevails
+    (IV.1); a difference opens anomalies and a contact task (IV.4)."""
+    user = request.user
+    require(user, MOVES["close_receipt"].permission)
+    batch = selectors.batch_get(actor=user, number=number)
+    form = CloseReceiptForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed()
+        received = form.cleaned_data.get("received_boxes")
+        if received is None:
+            raise ValidationFailed(
+                MESSAGES["returns.value_required"],
+                code="returns.value_required",
+                fields={"received_boxes": [MESSAGES["returns.value_required"]]},
+            )
+        services.receipt_close(batch=batch, actor=user, received_boxes=received)
+    except DomainError as exc:
+        if exc.status not in (400, 409):
+            raise
+        _apply_error(form, exc)
+        batch = selectors.batch_get(actor=user, number=number)
+        context = _receipt_context(request, batch, close_form=form, error=exc)
+        return render(request, "returns/receipt.html", context, status=exc.status)
+    if batch.status == BatchStatus.ON_HOLD:
+        text = _(
+            "Receipt closed. What arrived differs from the packing list: the batch is on "
+            "hold and the return unit must be told (IV.4)."
+        )
+        messages.warning(request, text)
+    else:
+        messages.success(request, _("Receipt closed: the batch matches its packing list."))
+    return redirect("returns:batch_detail", number=batch.number)
+
+
+# --- Receipt anomalies --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def anomaly_list(request):
+    """IV.4: the receipt anomalies the user may see: the platform's work list, or a
+    return unit's own anomalies with their notices."""
+    user = request.user
+    show_all = request.GET.get("show") == "all"
+    anomalies = selectors.anomaly_list(actor=user, open_only=not show_all).order_by(
+        "-opened_at", "-id"
+    )
+    page = Paginator(anomalies, ANOMALIES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [{"anomaly": a, "sentence": services.anomaly_line(a)} for a in page.object_list]
+    context = {
+        "page": page,
+        "rows": rows,
+        "show_all": show_all,
+        "show_return_org": user.is_platform,
+    }
+    return render(request, "returns/anomaly_list.html", context)
