@@ -1,16 +1,24 @@
-"""The navigation, by permission: one list so every page shows the same menu."""
+"""The navigation, by permission: one list so every page shows the same menu.
+
+An entry is (url name, label, permission or None for every logged-in user); a
+group is (label, [entries]) and shows as a dropdown of the entries the user may use.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, permission or None for every logged-in user)
 NAVIGATION = [
     ("home", _("Home"), None),
     ("claims:claim_list", _("Warranty claims"), "claims.view"),
     ("returns:batch_list", _("Return batches"), "returns.view"),
-    ("catalog:category_list", _("Categories"), "catalog.view"),
-    ("catalog:model_list", _("Product models"), "catalog.view"),
-    ("catalog:unit_list", _("Units"), "units.view"),
-    ("catalog:unit_import", _("Import units"), "units.import"),
     ("claims:retained_part_list", _("Retained parts"), "retained_parts.view"),
+    (
+        _("Catalog"),
+        [
+            ("catalog:category_list", _("Categories"), "catalog.view"),
+            ("catalog:model_list", _("Product models"), "catalog.view"),
+            ("catalog:unit_list", _("Units"), "units.view"),
+            ("catalog:unit_import", _("Import units"), "units.import"),
+        ],
+    ),
     ("accounts:organisation_list", _("Organisations"), "organisations.view"),
 ]
