@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -128,7 +129,7 @@ NOTICE_TO = _("To")
 NOTICE_FROM = _("From")
 ATTENTION = _("Attention")
 AFTER_SALES_DEPARTMENT = _("After-sales department")
-PAGES = _("Pages")
+PAGES = pgettext_lazy("number of pages", "Pages")
 NOTICE_INTRO = _(
     "Return batch %(number)s was counted and checked on receipt and differs from its "
     "packing list. The quantity physically received prevails (IV.1)."

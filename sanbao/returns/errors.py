@@ -1,6 +1,7 @@
 """Stable codes and messages of the returns app's refusals."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MESSAGES = {
     "returns.batch_invalid": _("The batch cannot be saved: check the fields marked."),
@@ -51,13 +52,15 @@ MESSAGES = {
     "returns.note_required": _("Write what was agreed with the return unit."),
 }
 
+# Completing "A batch that is <status> cannot be <action>.": a context of their own,
+# since "submitted" and "received" are also names of fields.
 ACTION_LABELS = {
-    "edit": _("edited"),
-    "submit": _("submitted"),
-    "refuse": _("refused"),
-    "open_receipt": _("received"),
-    "scan": _("counted"),
-    "close_receipt": _("closed for receipt"),
-    "resolve_anomaly": _("cleared of anomalies"),
-    "contact": _("contacted"),
+    "edit": pgettext_lazy("batch action", "edited"),
+    "submit": pgettext_lazy("batch action", "submitted"),
+    "refuse": pgettext_lazy("batch action", "refused"),
+    "open_receipt": pgettext_lazy("batch action", "received"),
+    "scan": pgettext_lazy("batch action", "counted"),
+    "close_receipt": pgettext_lazy("batch action", "closed for receipt"),
+    "resolve_anomaly": pgettext_lazy("batch action", "cleared of anomalies"),
+    "contact": pgettext_lazy("batch action", "contacted"),
 }
