@@ -38,6 +38,7 @@ from sanbao.catalog.policy import (
 )
 from sanbao.core.errors import DomainError, NotFound
 from sanbao.core.forms import apply_domain_error
+from sanbao.core.web import is_htmx, render_page
 
 UNITS_PER_PAGE = 50
 IMPORT_ERRORS_SHOWN = 500  # a 200 000-row file can have as many errors; the page shows the first
@@ -53,22 +54,6 @@ IMPORT_TEMPLATE_ROWS = (
     ("SB20K2403150001", "PB20K", "2024-03-15", "mainland", "yes", "AG-SZ01", "WC-0001"),
     ("SB10K2404020002", "PB10K", "2024-04-02", "mainland", "no", "", ""),
 )
-
-
-def _is_htmx(request) -> bool:
-    # A history restore after a cache miss wants the whole page, not the fragment.
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def _render(request, template: str, partial: str, context: dict, *, status: int = 200):
-    """The page, or only its ``partial`` for an htmx request."""
-    name = f"{template}#{partial}" if _is_htmx(request) else template
-    response = render(request, name, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 # --- Categories and models ------------------------------------------------------------
@@ -92,7 +77,7 @@ def model_list(request):
         category=form.cleaned_data.get("category") or None,
         q=(form.cleaned_data.get("q") or "").strip() or None,
     )
-    return _render(
+    return render_page(
         request,
         "catalog/model_list.html",
         "model-results",
@@ -216,7 +201,7 @@ def unit_list(request):
         )
     else:
         require(request.user, "units.view")
-    return _render(request, "catalog/unit_list.html", "unit-results", context, status=status)
+    return render_page(request, "catalog/unit_list.html", "unit-results", context, status=status)
 
 
 @login_required
@@ -268,9 +253,9 @@ def unit_import(request):
         "rejected": rejected,
         "errors_shown": report.errors[:IMPORT_ERRORS_SHOWN] if report else [],
         "columns": COLUMNS,
-        "is_htmx": _is_htmx(request),
+        "is_htmx": is_htmx(request),
     }
-    return _render(request, "catalog/unit_import.html", "import-result", context, status=status)
+    return render_page(request, "catalog/unit_import.html", "import-result", context, status=status)
 
 
 @login_required

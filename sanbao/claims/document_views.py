@@ -9,9 +9,7 @@ refusals into error pages. The papers hold personal data: never cached.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -20,6 +18,7 @@ from sanbao.accounts.roles import OrgKind
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.claims import documents, selectors
 from sanbao.claims.forms import ClaimFilterForm
+from sanbao.core.web import download
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,18 +37,12 @@ def _filter_form(request) -> ClaimFilterForm:
     )
 
 
-def _download(content: bytes, content_type: str, filename: str, *, attachment: bool):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(attachment, filename)
-    return response
-
-
 @never_cache
 @login_required
 @require_GET
 def claim_receipt_pdf(request, number: str):
     claim = selectors.claim_get(actor=request.user, number=number)
-    return _download(
+    return download(
         documents.claim_receipt_pdf(claim),
         PDF,
         f"claim-receipt-{claim.number}.pdf",
@@ -62,7 +55,7 @@ def claim_receipt_pdf(request, number: str):
 @require_GET
 def claim_report_pdf(request, number: str):
     claim = selectors.claim_get(actor=request.user, number=number)
-    return _download(
+    return download(
         documents.claim_service_report_pdf(claim),
         PDF,
         f"claim-service-report-{claim.number}.pdf",
@@ -77,7 +70,7 @@ def claim_list_xlsx(request):
     filters = _filter_form(request).filters()
     claims = selectors.claim_list(actor=request.user, **filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _download(
+    return download(
         documents.claims_xlsx(claims),
         XLSX,
         f"sanbao-claims-{stamp}.xlsx",

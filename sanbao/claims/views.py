@@ -21,7 +21,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
@@ -49,6 +48,7 @@ from sanbao.claims.reasons import REMEDY_LABELS, RULE_TITLES, VERDICTS, reason_t
 from sanbao.claims.states import MOVES, allowed_actions
 from sanbao.core.errors import DomainError, NotFound, ValidationFailed
 from sanbao.core.forms import apply_domain_error
+from sanbao.core.web import is_htmx, render_page
 
 CLAIMS_PER_PAGE = 50
 PARTS_PER_PAGE = 50
@@ -87,22 +87,6 @@ SCANS = {
     "proof-of-purchase": "proof_of_purchase_scan",
     "warranty-card": "warranty_card_scan",
 }
-
-
-def _is_htmx(request) -> bool:
-    # A history restore after a cache miss wants the whole page, not the fragment.
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def _render(request, template: str, partial: str, context: dict, *, status: int = 200):
-    """The page, or only its ``partial`` for an htmx request."""
-    name = f"{template}#{partial}" if _is_htmx(request) else template
-    response = render(request, name, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _apply_error(form, exc: DomainError) -> None:
@@ -151,7 +135,7 @@ def claim_list(request):
         "can_create": can(user, "claims.create"),
         "export_query": query.urlencode(),
     }
-    return _render(request, "claims/claim_list.html", "claim-results", context)
+    return render_page(request, "claims/claim_list.html", "claim-results", context)
 
 
 # --- Intake -------------------------------------------------------------------------------
@@ -385,7 +369,7 @@ def _detail_context(
         "open_remedy_labels": [REMEDY_LABELS.get(r, r) for r in claim.open_remedies or []],
         "retained_parts": list(claim.retained_parts.all()),
         "timeline": _timeline(claim),
-        "is_htmx": _is_htmx(request),
+        "is_htmx": is_htmx(request),
     }
 
 
@@ -393,7 +377,7 @@ def _detail_context(
 @require_GET
 def claim_detail(request, number: str):
     claim = selectors.claim_get(actor=request.user, number=number)
-    return _render(
+    return render_page(
         request, "claims/claim_detail.html", "claim-body", _detail_context(request, claim)
     )
 
@@ -463,12 +447,12 @@ def _act(
             request, claim, bound={action: form} if form is not None else None, error=exc
         )
         context["failed_action"] = action
-        return _render(
+        return render_page(
             request, "claims/claim_detail.html", "claim-body", context, status=exc.status
         )
-    if _is_htmx(request):
+    if is_htmx(request):
         claim = selectors.claim_get(actor=user, number=number)
-        return _render(
+        return render_page(
             request,
             "claims/claim_detail.html",
             "claim-body",
@@ -639,7 +623,7 @@ def retained_part_list(request):
     """II.4: the ledger of units and parts taken in under warranty. Nothing in it
     is ever returned to the user; a part leaves it only by a disposal."""
     context = _part_list_context(request)
-    return _render(request, "claims/retained_part_list.html", "part-results", context)
+    return render_page(request, "claims/retained_part_list.html", "part-results", context)
 
 
 @login_required
@@ -663,7 +647,7 @@ def retained_part_dispose(request, pk: int):
             raise
         _apply_error(form, exc)
         part = selectors.retained_part_get(actor=user, pk=pk)
-        if _is_htmx(request):
+        if is_htmx(request):
             context = {
                 "part": part,
                 "error": exc,
@@ -681,7 +665,7 @@ def retained_part_dispose(request, pk: int):
             )
         context = _part_list_context(request, error=exc, failed_pk=part.pk, bound=form)
         return render(request, "claims/retained_part_list.html", context, status=exc.status)
-    if _is_htmx(request):
+    if is_htmx(request):
         context = {
             "part": selectors.retained_part_get(actor=user, pk=pk),
             "can_manage": True,

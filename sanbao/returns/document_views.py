@@ -11,22 +11,15 @@ never cached.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sanbao.accounts.roles import require
+from sanbao.core.web import download
 from sanbao.returns import documents, importing, selectors
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, content_type: str, filename: str, *, attachment: bool):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(attachment, filename)
-    return response
 
 
 @never_cache
@@ -34,7 +27,7 @@ def _download(content: bytes, content_type: str, filename: str, *, attachment: b
 @require_GET
 def packing_list_pdf(request, number: str):
     batch = selectors.batch_get(actor=request.user, number=number)
-    return _download(
+    return download(
         documents.packing_list_pdf(batch), PDF, f"packing-list-{batch.number}.pdf", attachment=False
     )
 
@@ -44,7 +37,7 @@ def packing_list_pdf(request, number: str):
 @require_GET
 def repair_list_pdf(request, number: str):
     batch = selectors.batch_get(actor=request.user, number=number)
-    return _download(
+    return download(
         documents.repair_list_pdf(batch), PDF, f"repair-list-{batch.number}.pdf", attachment=False
     )
 
@@ -56,7 +49,7 @@ def labels_pdf(request, number: str):
     """?layout=60x40 (one label a page, for label printers; the default) or a4."""
     batch = selectors.batch_get(actor=request.user, number=number)
     layout = request.GET.get("layout") or "60x40"
-    return _download(
+    return download(
         documents.labels_pdf(batch, layout),
         PDF,
         f"fault-labels-{batch.number}-{layout}.pdf",
@@ -69,7 +62,7 @@ def labels_pdf(request, number: str):
 @require_GET
 def anomaly_notice_pdf(request, number: str):
     batch = selectors.batch_get(actor=request.user, number=number)
-    return _download(
+    return download(
         documents.anomaly_notice_pdf(batch),
         PDF,
         f"anomaly-notice-{batch.number}.pdf",
@@ -82,7 +75,7 @@ def anomaly_notice_pdf(request, number: str):
 @require_GET
 def packing_list_xlsx(request, number: str):
     batch = selectors.batch_get(actor=request.user, number=number)
-    return _download(
+    return download(
         documents.packing_list_xlsx(batch),
         XLSX,
         f"packing-list-{batch.number}.xlsx",
@@ -96,6 +89,6 @@ def lines_template_xlsx(request):
     """The workbook an agent fills in with batch lines, for whoever may create a
     batch (its lines are imported into a batch)."""
     require(request.user, "returns.create")
-    return _download(
+    return download(
         importing.lines_template_xlsx(), XLSX, "return-batch-lines.xlsx", attachment=True
     )

@@ -35,6 +35,7 @@ from sanbao.catalog import selectors as catalog_selectors
 from sanbao.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from sanbao.core.forms import apply_domain_error
 from sanbao.core.models import AuditEvent
+from sanbao.core.web import is_htmx, render_page
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import ContactTask, Outcome
 from sanbao.returns import selectors, services
@@ -80,22 +81,6 @@ EVENT_LABELS = {
     "return_batch.receipt_closed": _("Receipt closed"),
     "return_batch.anomalies_resolved": _("Every anomaly resolved"),
 }
-
-
-def _is_htmx(request) -> bool:
-    # A history restore after a cache miss wants the whole page, not the fragment.
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def _render(request, template: str, partial: str | None, context: dict, *, status: int = 200):
-    """The page, or only its ``partial`` for an htmx request."""
-    name = f"{template}#{partial}" if partial and _is_htmx(request) else template
-    response = render(request, name, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _apply_error(form, exc: DomainError) -> None:
@@ -158,7 +143,7 @@ def batch_list(request):
         "can_create": can(user, "returns.create"),
         "can_receive": can(user, "returns.receive"),
     }
-    return _render(request, "returns/batch_list.html", "batch-results", context)
+    return render_page(request, "returns/batch_list.html", "batch-results", context)
 
 
 # --- The packing list: create and edit ------------------------------------------------------
@@ -524,7 +509,7 @@ def _detail_context(request, batch: ReturnBatch, *, bound=None, error=None, fail
         "failed_action": failed,
         "timeline": _timeline(batch),
         "show_people": user.is_platform,
-        "is_htmx": _is_htmx(request),
+        "is_htmx": is_htmx(request),
     }
 
 
@@ -532,7 +517,7 @@ def _detail_context(request, batch: ReturnBatch, *, bound=None, error=None, fail
 @require_GET
 def batch_detail(request, number: str):
     batch = selectors.batch_get(actor=request.user, number=number)
-    return _render(
+    return render_page(
         request, "returns/batch_detail.html", "batch-body", _detail_context(request, batch)
     )
 
@@ -571,22 +556,22 @@ def _act(
         batch = selectors.batch_get(actor=user, number=number)  # as it is now
         bound = bound_key(batch, form) if bound_key else {}
         context = _detail_context(request, batch, bound=bound, error=exc, failed=action)
-        return _render(
+        return render_page(
             request, "returns/batch_detail.html", "batch-body", context, status=exc.status
         )
     text = result if isinstance(result, str) else DONE_MESSAGES[action]
     if done_url is not None:
         messages.success(request, text)
-        if _is_htmx(request):
+        if is_htmx(request):
             response = HttpResponse("")
             response["HX-Redirect"] = done_url(batch)
             return response
         return redirect(done_url(batch))
-    if _is_htmx(request):
+    if is_htmx(request):
         batch = selectors.batch_get(actor=user, number=number)
         context = _detail_context(request, batch)
         context["done"] = text
-        return _render(request, "returns/batch_detail.html", "batch-body", context)
+        return render_page(request, "returns/batch_detail.html", "batch-body", context)
     messages.success(request, text)
     return redirect("returns:batch_detail", number=batch.number)
 
@@ -764,7 +749,7 @@ def _receipt_context(request, batch: ReturnBatch, **extra) -> dict:
         "close_form": CloseReceiptForm(),
         "count_forms": {},
         "feedback": None,
-        "is_htmx": _is_htmx(request),
+        "is_htmx": is_htmx(request),
     }
     context.update(_counts_context(batch))
     context.update(extra)
@@ -786,7 +771,7 @@ def receipt(request, number: str):
 def _receipt_answer(request, batch, feedback: dict, *, status: int = 200, **extra):
     """For htmx: the feedback line and the counts panel (out of band). Without
     JavaScript: the page again on a refusal, else a redirect to it."""
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _receipt_context(request, batch, feedback=feedback, oob=True, **extra)
         response = render(request, "returns/receipt.html#receipt-answer", context, status=status)
         patch_vary_headers(response, ["HX-Request"])
