@@ -52,3 +52,11 @@ class UnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ("model", "channel_org")
     date_hierarchy = "sale_date"
     show_full_result_count = False  # the registry is large; skip the second COUNT(*)
+
+    # Units enter the registry by import or as a claim's replacement, both audited;
+    # the admin corrects a unit (its history records the change), never adds one.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
