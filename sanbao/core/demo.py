@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import random
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -305,6 +306,7 @@ class DemoResult:
     units_present: int = 0
     claims_created: list[str] = field(default_factory=list)
     claims_skipped: list[str] = field(default_factory=list)  # no fitting unit found
+    batches_created: list[str] = field(default_factory=list)
 
 
 def unit_serial(model_code: str, number: int) -> str:
@@ -446,6 +448,7 @@ def load(*, today: dt.date | None = None) -> DemoResult:
                 raise RuntimeError(f"demo units rejected: row {first.row}: {first.message}")
             result.units_created = report.created
         _ensure_claims(result, today)
+        _ensure_batches(result, today)
     return result
 
 
@@ -805,3 +808,110 @@ def logins() -> list[DemoLogin]:
             )
         )
     return out
+
+
+# --- Return batches ------------------------------------------------------------------
+
+# (marker, return unit's clerk, [(model, quantity, fault, box, accessories, bundled)],
+#  freight, home delivery, how far it goes: draft / submitted / on_hold / received)
+DEMO_BATCHES = [
+    (
+        "demo-draft",
+        "agent_sz",
+        [
+            ("PB10K", 4, "Does not charge", 1, ["data cable"], False),
+            ("AD20C", 3, "No output", 2, [], True),
+        ],
+        "prepaid",
+        True,
+        "draft",
+    ),
+    (
+        "demo-in-transit",
+        "agent_cd",
+        [
+            ("PB20K", 5, "Battery swollen", 1, ["data cable"], False),
+            ("CBCC60", 4, "Connector loose", 2, [], True),
+        ],
+        "prepaid",
+        False,
+        "submitted",
+    ),
+    (
+        "demo-on-hold",
+        "agent_sz",
+        [("PB10K", 6, "No output on USB-C", 1, ["data cable"], False)],
+        "prepaid",
+        True,
+        "on_hold",
+    ),
+    (
+        "demo-received",
+        "enterprise",
+        [("HPT1", 3, "Left earbud silent", 1, [], False)],
+        "prepaid",
+        True,
+        "received",
+    ),
+    (
+        "demo-cash-on-delivery",
+        "agent_cd",
+        [("AD65G", 2, "Overheats", 1, [], True)],
+        "cod",
+        True,
+        "draft",
+    ),
+]
+
+
+def _ensure_batches(result: DemoResult, today: dt.date) -> None:
+    """Return batches in each state, through the returns services, each marked by its
+    note so that loading the demo again creates none twice."""
+    from sanbao.accounts.models import User
+    from sanbao.returns import policy as returns_policy
+    from sanbao.returns import services as returns
+    from sanbao.returns.models import ReturnBatch
+
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["staff", "agent_sz", "agent_cd", "enterprise"])
+    }
+    staff = users["staff"]
+    for marker, clerk, lines, freight, home, goes_to in DEMO_BATCHES:
+        if ReturnBatch.objects.filter(note=marker).exists():
+            continue
+        line_ins = [
+            returns.LineIn(
+                model_code=m, quantity=q, fault=f, box_no=b, accessories=acc, bundled=bundled
+            )
+            for m, q, f, b, acc, bundled in lines
+        ]
+        batch = returns.batch_create(
+            actor=users[clerk],
+            lines=line_ins,
+            packed_on=today - dt.timedelta(days=2),
+            contact_person="Demo contact",
+            contact_phone="075588881234",
+            declared_units=sum(q for _m, q, *_rest in lines),
+            declared_boxes=max(b for _m, _q, _f, b, *_rest in lines),
+            carrier="SF Express",
+            waybill_no=f"SF{zlib.crc32(marker.encode()):010d}",
+            home_delivery=home,
+            freight=freight,
+            note=marker,
+        )
+        if goes_to != "draft":
+            returns.batch_submit(batch=batch, actor=users[clerk])
+        if goes_to in ("on_hold", "received"):
+            returns.receipt_open(batch=batch, actor=staff)
+            for line in batch.lines.order_by("line_no"):
+                # On hold: the last unit of the list never arrived.
+                count = line.quantity - 1 if goes_to == "on_hold" else line.quantity
+                for seq in range(1, count + 1):
+                    returns.receipt_scan(
+                        batch=batch,
+                        actor=staff,
+                        code=returns_policy.label_code(batch.number, line.line_no, seq),
+                    )
+            returns.receipt_close(batch=batch, actor=staff, received_boxes=batch.declared_boxes)
+        result.batches_created.append(batch.number)

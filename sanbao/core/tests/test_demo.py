@@ -79,3 +79,21 @@ def test_print_demo_logins_names_a_claim_that_the_status_page_shows(loaded):
 @pytest.mark.django_db
 def test_there_is_no_status_example_before_the_demo_is_loaded():
     assert demo.status_example() is None
+
+
+def test_the_demo_return_batches_show_every_state_once(loaded):
+    from sanbao.returns.models import ReturnBatch
+
+    states = dict(ReturnBatch.objects.values_list("note", "status"))
+    assert states == {
+        "demo-draft": "draft",
+        "demo-in-transit": "submitted",
+        "demo-on-hold": "on_hold",
+        "demo-received": "received",
+        "demo-cash-on-delivery": "draft",
+    }
+    on_hold = ReturnBatch.objects.get(note="demo-on-hold")
+    assert (on_hold.declared_units, on_hold.received_units) == (6, 5)
+    assert list(on_hold.anomalies.values_list("kind", flat=True)) == ["missing_units"]
+    assert demo.load().batches_created == []
+    assert ReturnBatch.objects.count() == 5

@@ -27,4 +27,7 @@ class Command(BaseCommand):
             f"(already present: {result.units_present} of {demo.UNIT_COUNT})"
         )
         self.stdout.write(f"Demo claims created: {', '.join(result.claims_created) or 'none'}")
+        self.stdout.write(
+            f"Demo return batches created: {', '.join(result.batches_created) or 'none'}"
+        )
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
