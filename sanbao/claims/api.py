@@ -9,7 +9,6 @@ caller's scope (404 outside it) and the service checks the state and the policy.
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from ninja import File, Query, Router, Status, UploadedFile
 
 from sanbao.accounts.roles import require
@@ -33,6 +32,7 @@ from sanbao.claims.schemas import (
 from sanbao.claims.states import MOVES
 from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, paginate
 from sanbao.core.errors import NotFound, field_error
+from sanbao.core.web import download
 
 router = Router(tags=["claims"])
 
@@ -50,12 +50,6 @@ def _binary(content_type: str, description: str) -> dict:
             }
         }
     }
-
-
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _claim(request, number: str):
@@ -148,7 +142,7 @@ def export_claims(request, filters: Query[ExportFilters]):
     qs = selectors.claim_list(actor=request.auth, **filters.dict())
     from sanbao.claims.documents import claims_xlsx
 
-    return _download(claims_xlsx(qs), XLSX, "claims.xlsx")
+    return download(claims_xlsx(qs), XLSX, "claims.xlsx", attachment=True)
 
 
 @router.get("/claims/{number}", response={200: ClaimOut, **COMMON_ERRORS}, operation_id="get_claim")
@@ -177,7 +171,7 @@ def get_claim_receipt(request, number: str):
     claim = _claim(request, number)
     from sanbao.claims.documents import claim_receipt_pdf
 
-    return _download(claim_receipt_pdf(claim), PDF, f"{claim.number}-receipt.pdf")
+    return download(claim_receipt_pdf(claim), PDF, f"{claim.number}-receipt.pdf", attachment=True)
 
 
 @router.get(
@@ -190,7 +184,9 @@ def get_claim_service_report(request, number: str):
     claim = _claim(request, number)
     from sanbao.claims.documents import claim_service_report_pdf
 
-    return _download(claim_service_report_pdf(claim), PDF, f"{claim.number}-report.pdf")
+    return download(
+        claim_service_report_pdf(claim), PDF, f"{claim.number}-report.pdf", attachment=True
+    )
 
 
 # Actions ----------------------------------------------------------------------------

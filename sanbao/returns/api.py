@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status, UploadedFile
 
 from sanbao.accounts.roles import require
 from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, paginate
 from sanbao.core.errors import NotFound
+from sanbao.core.web import download
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import selectors, services
@@ -61,12 +61,6 @@ def _binary(content_type: str, description: str) -> dict:
             }
         }
     }
-
-
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _batch(request, number: str) -> ReturnBatch:
@@ -156,7 +150,7 @@ def get_lines_template(request):
     require(request.auth, "returns.create")
     from sanbao.returns.importing import lines_template_xlsx
 
-    return _download(lines_template_xlsx(), XLSX, "return-batch-lines.xlsx")
+    return download(lines_template_xlsx(), XLSX, "return-batch-lines.xlsx", attachment=True)
 
 
 @router.post("/batches", response={201: BatchOut, **WRITE_ERRORS}, operation_id="create_batch")
@@ -471,7 +465,9 @@ def get_packing_list(request, number: str):
     batch = _batch(request, number)
     from sanbao.returns.documents import packing_list_pdf
 
-    return _download(packing_list_pdf(batch), PDF, f"{batch.number}-packing-list.pdf")
+    return download(
+        packing_list_pdf(batch), PDF, f"{batch.number}-packing-list.pdf", attachment=True
+    )
 
 
 @router.get(
@@ -484,7 +480,9 @@ def export_packing_list(request, number: str):
     batch = _batch(request, number)
     from sanbao.returns.documents import packing_list_xlsx
 
-    return _download(packing_list_xlsx(batch), XLSX, f"{batch.number}-packing-list.xlsx")
+    return download(
+        packing_list_xlsx(batch), XLSX, f"{batch.number}-packing-list.xlsx", attachment=True
+    )
 
 
 @router.get(
@@ -497,7 +495,7 @@ def get_repair_list(request, number: str):
     batch = _batch(request, number)
     from sanbao.returns.documents import repair_list_pdf
 
-    return _download(repair_list_pdf(batch), PDF, f"{batch.number}-repair-list.pdf")
+    return download(repair_list_pdf(batch), PDF, f"{batch.number}-repair-list.pdf", attachment=True)
 
 
 @router.get(
@@ -511,12 +509,17 @@ def get_fault_labels(request, number: str, layout: Literal["60x40", "a4"] = "60x
     batch = _batch(request, number)
     from sanbao.returns.documents import labels_pdf
 
-    return _download(labels_pdf(batch, layout=layout), PDF, f"{batch.number}-labels-{layout}.pdf")
+    return download(
+        labels_pdf(batch, layout=layout),
+        PDF,
+        f"{batch.number}-labels-{layout}.pdf",
+        attachment=True,
+    )
 
 
 @router.get(
     "/batches/{number}/anomaly-notice.pdf",
-    response=COMMON_ERRORS,
+    response={**COMMON_ERRORS, 409: ErrorOut},
     operation_id="get_anomaly_notice",
     openapi_extra=_binary(PDF, "The receipt anomaly notice to the return unit, for fax (IV.4)"),
 )
@@ -524,7 +527,9 @@ def get_anomaly_notice(request, number: str):
     batch = _batch(request, number)
     from sanbao.returns.documents import anomaly_notice_pdf
 
-    return _download(anomaly_notice_pdf(batch), PDF, f"{batch.number}-anomaly-notice.pdf")
+    return download(
+        anomaly_notice_pdf(batch), PDF, f"{batch.number}-anomaly-notice.pdf", attachment=True
+    )
 
 
 __all__ = ["ErrorOut", "router"]

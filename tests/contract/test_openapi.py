@@ -1,11 +1,13 @@
 """The API keeps the promises of its own OpenAPI document.
 
 Schemathesis generates requests for every operation from ``/api/v1/openapi.json``
-and sends them in-process through the WSGI application, authenticated as a
-platform administrator with a real API token. Every answer must be a documented
+and sends them in-process through the WSGI application, authenticated with a real API
+token as a platform administrator and, separately, as after-sales staff (who may
+take in and judge claims and receive batches). Every answer must be a documented
 status code with a body matching its schema, and never a 5xx. Path parameters
-are, for about half the examples, replaced with codes that exist, so the
-success responses are checked too and not only the 404s.
+are, for about half the examples, replaced with codes that exist (a unit, a
+claim, batches in draft and on hold, an anomaly, a contact task, a retained
+part), so the success responses are checked too and not only the 404s.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ KNOWN = {
     "code": ["power-bank", "PB10K", "AG-SZ01"],
     "candidate": ["PB20K", "PB10K", "AD65G"],
     "serial": ["SBPB10K000001", "SBPB20K000002"],
+    "number": ["C2611-CONTRA", "R2611-ONHOLD", "R2611-DRAFT1"],
+    "line_no": [1, 2],
 }
 
 
@@ -53,10 +57,11 @@ def wsgi_keeps_test_connection():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def admin_token(db, wsgi_keeps_test_connection):
-    """A platform administrator's API token, with a category, models, organisations
-    and units for the generated requests to find."""
+@pytest.fixture(params=["administrator", "aftersales_staff"])
+def api_token(request, db, wsgi_keeps_test_connection):
+    """An API token of a platform administrator or of after-sales staff, with a
+    category, models, organisations, units, a claim and return batches for the
+    generated requests to find."""
     from sanbao.accounts.models import Organisation
     from sanbao.accounts.services import token_create, user_create
     from sanbao.catalog.models import Category, ProductModel, Unit
@@ -73,6 +78,14 @@ def admin_token(db, wsgi_keeps_test_connection):
         username="contract_admin",
         password="contract-pass-2026",
         role="administrator",
+        language="en",
+    )
+    staff = user_create(
+        actor=None,
+        organisation=platform,
+        username="contract_staff",
+        password="contract-pass-2026",
+        role="aftersales_staff",
         language="en",
     )
     banks = Category.objects.create(
@@ -125,8 +138,79 @@ def admin_token(db, wsgi_keeps_test_connection):
         sale_date=dt.date(2025, 6, 1),
         region="hong_kong",
     )
-    _token, raw = token_create(actor=admin, name="contract tests")
+    KNOWN.update(_claims_and_batches(staff))
+    user = admin if request.param == "administrator" else staff
+    _token, raw = token_create(actor=user, name="contract tests")
     return raw
+
+
+def _claims_and_batches(staff) -> dict[str, list[int]]:
+    """A claim, a draft batch and a batch on hold with an anomaly and a contact
+    task, all written through the services, under fixed numbers."""
+    from django.utils import timezone
+
+    from sanbao.claims.models import Claim, RetainedPart
+    from sanbao.claims.services import claim_create
+    from sanbao.notifications.models import ContactTask
+    from sanbao.returns import policy as returns_policy
+    from sanbao.returns import services as returns
+    from sanbao.returns.models import ReturnBatch
+
+    claim = claim_create(
+        actor=staff,
+        serial="SBPB10K000001",
+        delivered_on=timezone.localdate() - dt.timedelta(days=3),
+        consumer_name="Li Na",
+        consumer_phone="13800138000",
+        proof_of_purchase_no="INV-1",
+        warranty_card_no="WC000000001",
+        fault_kind="not_charging",
+        fault_description="Does not charge.",
+    )
+    Claim.objects.filter(pk=claim.pk).update(number="C2611-CONTRA")
+    part = RetainedPart.objects.create(
+        claim=claim,
+        kind="unit",
+        description="PB10K",
+        serial="SBPB10K000001",
+        held_by=staff.organisation,
+        location="Shelf A1",
+    )
+
+    def batch(number):
+        lines = [
+            returns.LineIn("PB10K", 2, "No output", 1, accessories=["data cable"]),
+            returns.LineIn("PB20K", 1, "Swollen", 1, accessories=["data cable"]),
+        ]
+        made = returns.batch_create(
+            actor=staff,
+            lines=lines,
+            return_org_code="AG-SZ01",
+            packed_on=timezone.localdate(),
+            contact_person="Wang",
+            contact_phone="075588881234",
+            declared_units=3,
+            declared_boxes=1,
+            freight="prepaid",
+            home_delivery=True,
+        )
+        ReturnBatch.objects.filter(pk=made.pk).update(number=number)
+        made.refresh_from_db()
+        return made
+
+    batch("R2611-DRAFT1")
+    on_hold = batch("R2611-ONHOLD")
+    returns.batch_submit(batch=on_hold, actor=staff)
+    returns.receipt_open(batch=on_hold, actor=staff)
+    returns.receipt_scan(
+        batch=on_hold, actor=staff, code=returns_policy.label_code(on_hold.number, 1, 1)
+    )
+    returns.receipt_close(batch=on_hold, actor=staff, received_boxes=1)
+    return {
+        "anomaly_id": list(on_hold.anomalies.values_list("id", flat=True)),
+        "task_id": list(ContactTask.objects.values_list("id", flat=True)),
+        "part_id": [part.pk],
+    }
 
 
 def _aim_at_known_rows(case) -> None:
@@ -151,9 +235,9 @@ def _aim_at_known_rows(case) -> None:
         HealthCheck.data_too_large,
     ],
 )
-def test_every_operation_answers_as_documented(case, admin_token):
+def test_every_operation_answers_as_documented(case, api_token):
     _aim_at_known_rows(case)
-    case.call_and_validate(headers={"Authorization": f"Bearer {admin_token}"}, checks=CHECKS)
+    case.call_and_validate(headers={"Authorization": f"Bearer {api_token}"}, checks=CHECKS)
 
 
 def test_interactive_docs_load_only_local_assets(db):
