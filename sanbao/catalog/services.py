@@ -238,6 +238,22 @@ SERIAL_TAKEN = _("The serial number “%(serial)s” is already registered.")
 SERIAL_INVALID = _("“%(serial)s” is not a valid serial number (3–40 letters, digits, - _ / .).")
 
 
+def _create_replacement(
+    serial, model, warranty_start, original, region, sale_date, warranty_card_no
+) -> Unit:
+    return Unit.objects.create(
+        serial=serial,
+        model=model,
+        authorised_channel=original.authorised_channel if original else True,
+        channel_org=original.channel_org if original else None,
+        sale_date=sale_date,
+        region=region,
+        warranty_card_no=warranty_card_no,
+        warranty_starts_on=warranty_start,
+        replaces=original,
+    )
+
+
 def unit_register_replacement(
     *,
     actor,
@@ -272,17 +288,15 @@ def unit_register_replacement(
     if original is not None:
         region, sale_date = original.region, original.sale_date
         warranty_card_no = original.warranty_card_no
-    unit = Unit.objects.create(
-        serial=serial,
-        model=model,
-        authorised_channel=original.authorised_channel if original else True,
-        channel_org=original.channel_org if original else None,
-        sale_date=sale_date,
-        region=region,
-        warranty_card_no=warranty_card_no,
-        warranty_starts_on=warranty_start,
-        replaces=original,
-    )
+    try:
+        with transaction.atomic():
+            unit = _create_replacement(
+                serial, model, warranty_start, original, region, sale_date, warranty_card_no
+            )
+    except IntegrityError:  # registered by someone else since the check above
+        raise field_error(
+            "replacement_serial", SERIAL_TAKEN, code="catalog.serial_taken", serial=serial
+        ) from None
     audit.record(
         actor=actor,
         action="unit.registered_as_replacement",

@@ -12,6 +12,10 @@ MESSAGES = {
     "claims.date_in_future": _("The date cannot be in the future."),
     "claims.phone_invalid": _("Enter a telephone number of 7 to 20 digits."),
     "claims.claimant_org_invalid": _("Choose an agent or enterprise as the claimant."),
+    "claims.outlet_claims_for_consumers": _(
+        "A service outlet takes in consumers' claims; an agent or enterprise claims "
+        "through the after-sales department."
+    ),
     "claims.handling_org_invalid": _("Choose the after-sales department or an authorised outlet."),
     "claims.fault_kind_invalid": _("Choose the kind of fault."),
     "claims.file_invalid": _("Upload a PDF, JPEG or PNG file of at most %(limit_mb)s MB."),

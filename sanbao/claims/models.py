@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -75,8 +79,26 @@ class ClaimQuerySet(TenantQuerySet):
         return self.none()
 
 
+def calendar_days(start, end) -> int:
+    """Days between two moments as calendar dates in the local time zone (Asia/Shanghai):
+    the start day does not count, as the PRC Civil Code counts periods (art. 201), so a
+    repair from 1 March 17:00 to 1 April 09:00 took 31 days."""
+    return max(0, (timezone.localtime(end).date() - timezone.localtime(start).date()).days)
+
+
 def _upload_to(instance, filename: str) -> str:
-    return f"claims/{instance.number or 'new'}/{filename}"
+    """Claim documents under an unguessable name (the original name is not kept):
+    they are served only through views that check who may see the claim."""
+    return _private_name("claims/documents", filename)
+
+
+def _finding_photo_to(instance, filename: str) -> str:
+    return _private_name("claims/findings", filename)
+
+
+def _private_name(folder: str, filename: str) -> str:
+    extension = os.path.splitext(filename or "")[1].lower()[:8]
+    return f"{folder}/{uuid.uuid4().hex}{extension}"
 
 
 class Claim(models.Model):
@@ -227,10 +249,7 @@ class Claim(models.Model):
     def days_in_service(self) -> int | None:
         if self.in_service_at is None:
             return None
-        from django.utils import timezone
-
-        end = self.resolved_at or timezone.now()
-        return max(0, (end - self.in_service_at).days)
+        return calendar_days(self.in_service_at, self.resolved_at or timezone.now())
 
 
 class InspectionFinding(models.Model):
@@ -243,7 +262,7 @@ class InspectionFinding(models.Model):
     rule = models.CharField(_("rule"), max_length=8, choices=[(r, r) for r in FINDING_RULES])
     found = models.BooleanField(_("exclusion found"), null=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="claims/findings/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to=_finding_photo_to, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

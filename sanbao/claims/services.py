@@ -34,6 +34,7 @@ from sanbao.claims.models import (
     Remedy,
     RetainedPart,
     RetainedPartKind,
+    calendar_days,
 )
 from sanbao.claims.states import MOVES
 from sanbao.core import audit
@@ -119,7 +120,7 @@ def _days_in_repair_before(unit: Unit | None, exclude_pk=None) -> int:
     done = Claim.objects.filter(unit=unit, outcome=Outcome.REPAIRED, in_service_at__isnull=False)
     for started, ended in done.exclude(pk=exclude_pk).values_list("in_service_at", "resolved_at"):
         if ended:
-            total += max(0, (ended - started).days)
+            total += calendar_days(started, ended)
     return total
 
 
@@ -198,22 +199,48 @@ def claim_create(
     once; nothing is written when any is found.
     """
     require(actor, "claims.create")
+    if findings:
+        # SPEC III: the person judging the unit records the inspection checklist; a
+        # claimant (agent or enterprise) cannot declare its own unit free of them.
+        require(actor, "claims.judge")
     errors: dict[str, list] = {}
 
     def err(field: str, code: str, **params):
         text = str(MESSAGES[code]) % params if params else str(MESSAGES[code])
         errors.setdefault(field, []).append(text)
 
+    claimant_org = None
+    phone = normalise_phone(consumer_phone)
+    if actor.role in RETURN_UNIT_ROLES:
+        claimant_kind = ClaimantKind.ORGANISATION
+        claimant_org = actor.organisation
+    elif claimant_kind == ClaimantKind.ORGANISATION and actor.role not in PLATFORM_ROLES:
+        # An outlet serves consumers; only the after-sales department files a claim
+        # in the name of an agent or enterprise.
+        err("claimant_kind", "claims.outlet_claims_for_consumers")
+    elif claimant_kind == ClaimantKind.ORGANISATION:
+        claimant_org = Organisation.objects.filter(
+            code=claimant_org_code, kind__in=[OrgKind.AGENT, OrgKind.ENTERPRISE], is_active=True
+        ).first()
+        if claimant_org is None:
+            err("claimant_org_code", "claims.claimant_org_invalid")
+    elif claimant_kind == ClaimantKind.CONSUMER:
+        if not (consumer_name or "").strip():
+            err("consumer_name", "claims.value_required")
+        if not PHONE_RE.match(phone):
+            err("consumer_phone", "claims.phone_invalid")
+    else:
+        err("claimant_kind", "claims.value_required")
+    if claimant_kind != ClaimantKind.CONSUMER and phone and not PHONE_RE.match(phone):
+        err("consumer_phone", "claims.phone_invalid")
+
     serial = (serial or "").strip()
     unit = catalog_selectors.unit_find(serial=serial) if serial else None
-    if (
-        unit is not None
-        and actor.role in RETURN_UNIT_ROLES
-        and (unit.channel_org_id != actor.organisation_id)
-    ):
+    if unit is not None and claimant_org is not None and unit.channel_org_id != claimant_org.pk:
         # An agent or enterprise claims only for units sold through it: another
         # channel's unit is treated as unregistered, so its registry data (model,
-        # card, channel) never reaches the claimant through the verdict's evidence.
+        # card, channel, sale date) never reaches the claimant through the verdict's
+        # evidence or the terms, whoever files the claim.
         unit = None
     model = None
     model_code = (model_code or "").strip()
@@ -248,27 +275,6 @@ def claim_create(
         err("fault_description", "claims.value_required")
     elif len(fault_description) > 2000:
         err("fault_description", "claims.value_too_long", limit=2000)
-
-    claimant_org = None
-    phone = normalise_phone(consumer_phone)
-    if actor.role in RETURN_UNIT_ROLES:
-        claimant_kind = ClaimantKind.ORGANISATION
-        claimant_org = actor.organisation
-    elif claimant_kind == ClaimantKind.ORGANISATION:
-        claimant_org = Organisation.objects.filter(
-            code=claimant_org_code, kind__in=[OrgKind.AGENT, OrgKind.ENTERPRISE], is_active=True
-        ).first()
-        if claimant_org is None:
-            err("claimant_org_code", "claims.claimant_org_invalid")
-    elif claimant_kind == ClaimantKind.CONSUMER:
-        if not (consumer_name or "").strip():
-            err("consumer_name", "claims.value_required")
-        if not PHONE_RE.match(phone):
-            err("consumer_phone", "claims.phone_invalid")
-    else:
-        err("claimant_kind", "claims.value_required")
-    if claimant_kind != ClaimantKind.CONSUMER and phone and not PHONE_RE.match(phone):
-        err("consumer_phone", "claims.phone_invalid")
 
     handling_org = _handling_org(actor, handling_org_code, err)
 
@@ -401,11 +407,13 @@ def _check_move(claim: Claim, actor, action: str) -> None:
         )
 
 
-def _move(claim: Claim, from_status: str, **values) -> None:
-    """Conditional update: zero rows means someone else moved the claim first."""
-    updated = Claim.objects.filter(pk=claim.pk, status=from_status).update(
-        updated_at=timezone.now(), **values
-    )
+def _move(claim: Claim, from_status: str, *, from_verdict: str | None = None, **values) -> None:
+    """Conditional update: zero rows means someone else moved the claim first (or,
+    with ``from_verdict``, changed the verdict the caller decided on)."""
+    rows = Claim.objects.filter(pk=claim.pk, status=from_status)
+    if from_verdict is not None:
+        rows = rows.filter(verdict=from_verdict)
+    updated = rows.update(updated_at=timezone.now(), **values)
     if not updated:
         raise Conflict(MESSAGES["claims.changed_meanwhile"], code="claims.changed_meanwhile")
     for name, value in values.items():
@@ -426,6 +434,9 @@ def claim_record_findings(*, claim: Claim, actor, findings: list[FindingIn]) -> 
                 value=f.rule,
             )
     with transaction.atomic():
+        # Lock the claim so that two inspections at once cannot leave a verdict that
+        # does not match the stored findings (PostgreSQL; SQLite serialises writers).
+        Claim.objects.select_for_update().filter(pk=claim.pk).first()
         status = claim.status
         _save_findings(claim, actor, findings)
         verdict = _evaluate(claim)
@@ -611,7 +622,7 @@ def claim_judge(
     else:
         values.update(status=ClaimStatus.REJECTED, remedy="")
     with transaction.atomic():
-        _move(claim, claim.status, **values)
+        _move(claim, claim.status, from_verdict=claim.verdict, **values)
         audit.record(
             actor=actor,
             action="claim.approved" if approve else "claim.rejected",
@@ -693,13 +704,18 @@ def claim_resolve(
             "resolved_at": now,
             "resolution_note": (note or "").strip()[:2000],
         }
+        if outcome == Outcome.REPLACED and claim.remedy != Remedy.REPLACEMENT:
+            values["replacement_model"] = model
+        # The claim moves first: a second submission of the same resolution is a 409
+        # here, before anything is registered.
+        _move(claim, claim.status, **values)
         if outcome == Outcome.REPLACED:
             # I.2: a replacement starts a new warranty period (a category setting);
             # otherwise it continues the warranty this claim was judged under, which
             # runs from the consumer's delivery (or the unit's own warranty start),
             # not from the registry's sale date to the channel.
             new_warranty = claim.terms["category"]["new_warranty_on_replacement"]
-            values["replacement_unit"] = catalog_services.unit_register_replacement(
+            claim.replacement_unit = catalog_services.unit_register_replacement(
                 actor=actor,
                 serial=replacement_serial,
                 model=model,
@@ -709,9 +725,7 @@ def claim_resolve(
                 sale_date=claim.delivered_on,
                 warranty_card_no=claim.warranty_card_no,
             )
-            if claim.remedy != Remedy.REPLACEMENT:
-                values["replacement_model"] = model
-        _move(claim, claim.status, **values)
+            Claim.objects.filter(pk=claim.pk).update(replacement_unit=claim.replacement_unit)
         if takes_unit:
             RetainedPart.objects.create(
                 claim=claim,

@@ -368,6 +368,8 @@ def _detail_context(
         "allowed_outcomes": _allowed_outcomes(claim) if "resolve" in actions else [],
         "open_remedy_labels": [REMEDY_LABELS.get(r, r) for r in claim.open_remedies or []],
         "retained_parts": list(claim.retained_parts.all()),
+        # The claimant learns its unit was kept (II.4), not where the brand stores it.
+        "show_part_location": can(request.user, "retained_parts.view"),
         "timeline": _timeline(claim),
         "is_htmx": is_htmx(request),
     }

@@ -705,6 +705,7 @@ def _ensure_claims(result: DemoResult, today: dt.date) -> None:
     """Take in each demo claim that is missing and move it to its state, through
     the claims services as the demo user named in its spec."""
     from sanbao.accounts.models import User
+    from sanbao.accounts.roles import can
     from sanbao.claims.policy import CHECKLIST_RULES
     from sanbao.claims.services import FindingIn, claim_create
 
@@ -722,13 +723,19 @@ def _ensure_claims(result: DemoResult, today: dt.date) -> None:
             continue
         used.add(unit.serial)
         found = dict(spec.found)
-        findings = [
-            FindingIn(rule=rule, found=rule in found, note=found.get(rule, ""))
-            for rule in CHECKLIST_RULES
-        ]
+        taker = users[spec.taken_in_by]
+        # Only the person judging records the checklist; an agent's claim waits for it.
+        findings = (
+            [
+                FindingIn(rule=rule, found=rule in found, note=found.get(rule, ""))
+                for rule in CHECKLIST_RULES
+            ]
+            if can(taker, "claims.judge")
+            else None
+        )
         name, phone = spec.consumer or ("", "")
         claim = claim_create(
-            actor=users[spec.taken_in_by],
+            actor=taker,
             claimant_kind="consumer" if spec.consumer else "organisation",
             consumer_name=name,
             consumer_phone=phone,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from reportlab.lib.pagesizes import A4
@@ -830,7 +831,14 @@ def anomaly_notice_pdf(batch: ReturnBatch) -> bytes:
         (NOTICE_FROM, f"{_org(platform)} {dept}".strip() if platform else dept),
         (FAX, platform.fax if platform else ""),
         (TELEPHONE, platform.phone if platform else ""),
-        (DATE, fmt_date(batch.receipt_closed_at.date() if batch.receipt_closed_at else None)),
+        (
+            DATE,
+            fmt_date(
+                timezone.localtime(batch.receipt_closed_at).date()
+                if batch.receipt_closed_at
+                else None
+            ),
+        ),
         (PAGES, "1"),
     ]
     half = (CONTENT_WIDTH - 6 * mm) / 2

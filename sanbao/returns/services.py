@@ -586,6 +586,13 @@ def receipt_set_count(
     with transaction.atomic():
         _hold(batch, BatchStatus.RECEIVING)
         BatchLine.objects.filter(pk=line.pk).update(counted=counted, accessories_missing=missing)
+        # A typed count decides the line's received quantity (IV.1): who typed it is kept.
+        audit.record(
+            actor=actor,
+            action="return_batch.line_counted",
+            target=batch,
+            data={"line": line.line_no, "counted": counted, "accessories_missing": missing},
+        )
     line.counted, line.accessories_missing = counted, missing
     return line
 

@@ -411,6 +411,7 @@ def test_an_agent_claims_for_itself_whatever_the_body_says(
         claimant_org_code="AG-B",
         consumer_name="",
         consumer_phone="",
+        findings=[],  # the person judging records the checklist, not the claimant
     ).json()
     assert (body["claimant_kind"], body["claimant_org"]) == ("organisation", "AG-A")
     assert body["handling_org"] == "SB-PLATFORM"
@@ -935,3 +936,10 @@ def test_the_export_query_count_does_not_grow_with_rows(platform_staff, unit_of_
     assert_list_queries_flat(
         lambda: client.get("/api/v1/claims/export.xlsx"), add, ceiling=4, more=10
     )
+
+
+def test_an_agent_sending_the_inspection_checklist_is_refused_with_403(
+    agent_a_clerk, platform_org, unit_of_agent_a
+):
+    response = create(api_client_for(agent_a_clerk), consumer_name="", consumer_phone="")
+    assert_envelope(response, 403, "core.permission_denied")

@@ -242,3 +242,17 @@ def test_twenty_declared_in_three_boxes_arriving_as_nineteen_listed_plus_one_unl
     assert anomalies(batch) == [("missing_units", 20, 1, 0, ""), ("unlisted_units", None, 0, 1, "")]
     assert received(batch)[-1] == (20, 1, 0)
     assert ContactTask.objects.filter(target_id=str(batch.pk), status="open").count() == 1
+
+
+def test_a_count_typed_by_hand_is_audited_with_who_typed_it(
+    batch_of_agent_a, agent_a_clerk, platform_staff
+):
+    from sanbao.core.models import AuditEvent
+    from sanbao.returns import services as returns_services
+
+    batch = batch_of_agent_a
+    returns_services.batch_submit(batch=batch, actor=agent_a_clerk)
+    returns_services.receipt_open(batch=batch, actor=platform_staff)
+    returns_services.receipt_set_count(batch=batch, actor=platform_staff, line_no=1, counted=0)
+    event = AuditEvent.objects.for_target(batch).get(action="return_batch.line_counted")
+    assert event.actor == platform_staff and event.data["counted"] == 0
