@@ -30,26 +30,11 @@ from sanbao.claims.schemas import (
     TimelineEventOut,
 )
 from sanbao.claims.states import MOVES
-from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, paginate
+from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, binary_response, paginate
 from sanbao.core.errors import NotFound, field_error
-from sanbao.core.web import download
+from sanbao.core.web import PDF, XLSX, download
 
 router = Router(tags=["claims"])
-
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _binary(content_type: str, description: str) -> dict:
-    """openapi_extra declaring a binary 200 answer (the errors stay JSON)."""
-    return {
-        "responses": {
-            200: {
-                "description": description,
-                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    }
 
 
 def _claim(request, number: str):
@@ -136,7 +121,7 @@ def list_claims(request, filters: Query[ClaimFilters]):
     "/claims/export.xlsx",
     response=COMMON_ERRORS,
     operation_id="export_claims",
-    openapi_extra=_binary(XLSX, "The claims matching the filters, as a spreadsheet"),
+    openapi_extra=binary_response(XLSX, "The claims matching the filters, as a spreadsheet"),
 )
 def export_claims(request, filters: Query[ExportFilters]):
     qs = selectors.claim_list(actor=request.auth, **filters.dict())
@@ -165,7 +150,7 @@ def get_claim_timeline(request, number: str):
     "/claims/{number}/receipt.pdf",
     response=COMMON_ERRORS,
     operation_id="get_claim_receipt",
-    openapi_extra=_binary(PDF, "The claim receipt, in English and Chinese"),
+    openapi_extra=binary_response(PDF, "The claim receipt, in English and Chinese"),
 )
 def get_claim_receipt(request, number: str):
     claim = _claim(request, number)
@@ -178,7 +163,7 @@ def get_claim_receipt(request, number: str):
     "/claims/{number}/report.pdf",
     response=COMMON_ERRORS,
     operation_id="get_claim_service_report",
-    openapi_extra=_binary(PDF, "The service report, in English and Chinese"),
+    openapi_extra=binary_response(PDF, "The service report, in English and Chinese"),
 )
 def get_claim_service_report(request, number: str):
     claim = _claim(request, number)

@@ -18,10 +18,7 @@ from sanbao.accounts.roles import OrgKind
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.claims import documents, selectors
 from sanbao.claims.forms import ClaimFilterForm
-from sanbao.core.web import download
-
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from sanbao.core.web import PDF, XLSX, download
 
 
 def _filter_form(request) -> ClaimFilterForm:

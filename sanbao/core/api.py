@@ -73,3 +73,15 @@ def paginate(queryset, *, page: int, page_size: int | None) -> dict:
     # A page past the end is empty, not an error (and never a huge OFFSET).
     items = list(queryset[start : start + size]) if start < count else []
     return {"count": count, "page": page, "page_size": size, "items": items}
+
+
+def binary_response(content_type: str, description: str) -> dict:
+    """``openapi_extra`` declaring a binary 200 answer (a PDF, an XLSX); errors stay JSON."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }

@@ -7,6 +7,9 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def is_htmx(request) -> bool:
     """An htmx request that wants a fragment. A history restore after a cache miss

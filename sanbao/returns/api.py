@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status, UploadedFile
 
 from sanbao.accounts.roles import require
-from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, paginate
+from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, binary_response, paginate
 from sanbao.core.errors import NotFound
-from sanbao.core.web import download
+from sanbao.core.web import PDF, XLSX, download
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import selectors, services
@@ -46,21 +46,7 @@ from sanbao.returns.states import MOVES
 
 router = Router(tags=["returns"])
 
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH_TARGET = ReturnBatch._meta.label_lower
-
-
-def _binary(content_type: str, description: str) -> dict:
-    """openapi_extra declaring a binary 200 answer (the errors stay JSON)."""
-    return {
-        "responses": {
-            200: {
-                "description": description,
-                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    }
 
 
 def _batch(request, number: str) -> ReturnBatch:
@@ -142,7 +128,9 @@ def _tasks_of(request, batch: ReturnBatch):
     "/batches/lines-template.xlsx",
     response=COMMON_ERRORS,
     operation_id="get_lines_template",
-    openapi_extra=_binary(XLSX, "An empty spreadsheet of batch lines, for the lines import"),
+    openapi_extra=binary_response(
+        XLSX, "An empty spreadsheet of batch lines, for the lines import"
+    ),
 )
 def get_lines_template(request):
     """The spreadsheet ``POST /batches/{number}/lines/import`` reads, with bilingual
@@ -459,7 +447,7 @@ def email_contact_task(request, task_id: int):
     "/batches/{number}/packing-list.pdf",
     response=COMMON_ERRORS,
     operation_id="get_packing_list",
-    openapi_extra=_binary(PDF, "The packing list (IV.2), in English and Chinese"),
+    openapi_extra=binary_response(PDF, "The packing list (IV.2), in English and Chinese"),
 )
 def get_packing_list(request, number: str):
     batch = _batch(request, number)
@@ -474,7 +462,7 @@ def get_packing_list(request, number: str):
     "/batches/{number}/packing-list.xlsx",
     response=COMMON_ERRORS,
     operation_id="export_packing_list",
-    openapi_extra=_binary(XLSX, "The packing list and its lines, as a spreadsheet"),
+    openapi_extra=binary_response(XLSX, "The packing list and its lines, as a spreadsheet"),
 )
 def export_packing_list(request, number: str):
     batch = _batch(request, number)
@@ -489,7 +477,7 @@ def export_packing_list(request, number: str):
     "/batches/{number}/repair-list.pdf",
     response=COMMON_ERRORS,
     operation_id="get_repair_list",
-    openapi_extra=_binary(PDF, "The repair list, as many pages as the packing list states"),
+    openapi_extra=binary_response(PDF, "The repair list, as many pages as the packing list states"),
 )
 def get_repair_list(request, number: str):
     batch = _batch(request, number)
@@ -502,7 +490,7 @@ def get_repair_list(request, number: str):
     "/batches/{number}/labels.pdf",
     response=COMMON_ERRORS,
     operation_id="get_fault_labels",
-    openapi_extra=_binary(PDF, "One fault label a unit with its barcode (IV.3)"),
+    openapi_extra=binary_response(PDF, "One fault label a unit with its barcode (IV.3)"),
 )
 def get_fault_labels(request, number: str, layout: Literal["60x40", "a4"] = "60x40"):
     """Fault labels, one a unit: ``60x40`` for a label printer, ``a4`` for sheets."""
@@ -521,7 +509,9 @@ def get_fault_labels(request, number: str, layout: Literal["60x40", "a4"] = "60x
     "/batches/{number}/anomaly-notice.pdf",
     response={**COMMON_ERRORS, 409: ErrorOut},
     operation_id="get_anomaly_notice",
-    openapi_extra=_binary(PDF, "The receipt anomaly notice to the return unit, for fax (IV.4)"),
+    openapi_extra=binary_response(
+        PDF, "The receipt anomaly notice to the return unit, for fax (IV.4)"
+    ),
 )
 def get_anomaly_notice(request, number: str):
     batch = _batch(request, number)

@@ -15,11 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sanbao.accounts.roles import require
-from sanbao.core.web import download
+from sanbao.core.web import PDF, XLSX, download
 from sanbao.returns import documents, importing, selectors
-
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @never_cache
