@@ -89,18 +89,6 @@ SCANS = {
 }
 
 
-def _apply_error(form, exc: DomainError) -> None:
-    """The error's field messages by their fields; those about no field of the
-    form (``findings``, or an organisation this user does not choose) above it."""
-    fields = exc.field_messages()
-    if not fields or any(name in form.fields for name in fields):
-        apply_domain_error(form, exc)
-    for name, texts in fields.items():
-        if name not in form.fields:
-            for text in texts:
-                form.add_error(None, text)
-
-
 def _handling_orgs(user):
     """The organisations a claim can be handled by: the after-sales department and
     the authorised outlets (for the platform's filters and assignment)."""
@@ -178,7 +166,7 @@ def claim_create(request):
             except DomainError as exc:
                 if exc.status != 400:
                     raise
-                _apply_error(form, exc)
+                apply_domain_error(form, exc)
                 error = exc
             else:
                 messages.success(
@@ -443,7 +431,7 @@ def _act(
         if exc.status not in (400, 409):
             raise
         if form is not None:
-            _apply_error(form, exc)
+            apply_domain_error(form, exc)
         claim = selectors.claim_get(actor=user, number=number)  # as it is now
         context = _detail_context(
             request, claim, bound={action: form} if form is not None else None, error=exc
@@ -647,7 +635,7 @@ def retained_part_dispose(request, pk: int):
     except DomainError as exc:
         if exc.status not in (400, 409):
             raise
-        _apply_error(form, exc)
+        apply_domain_error(form, exc)
         part = selectors.retained_part_get(actor=user, pk=pk)
         if is_htmx(request):
             context = {

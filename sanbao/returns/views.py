@@ -83,18 +83,6 @@ EVENT_LABELS = {
 }
 
 
-def _apply_error(form, exc: DomainError) -> None:
-    """The error's field messages by their fields; those about no field of the
-    form above it."""
-    fields = exc.field_messages()
-    if not fields or any(name in form.fields for name in fields):
-        apply_domain_error(form, exc)
-    for name, texts in fields.items():
-        if name not in form.fields:
-            for text in texts:
-                form.add_error(None, text)
-
-
 def _problem_text(problem) -> str:
     message = str(MESSAGES[problem.code])
     return message % problem.params if problem.params else message
@@ -552,7 +540,7 @@ def _act(
         if exc.status not in (400, 409):
             raise
         if form is not None:
-            _apply_error(form, exc)
+            apply_domain_error(form, exc)
         batch = selectors.batch_get(actor=user, number=number)  # as it is now
         bound = bound_key(batch, form) if bound_key else {}
         context = _detail_context(request, batch, bound=bound, error=exc, failed=action)
@@ -797,7 +785,7 @@ def _receipt_action(request, number: str, form_class, call: Callable, *, form_ke
     except DomainError as exc:
         if exc.status not in (400, 409):
             raise
-        _apply_error(form, exc)
+        apply_domain_error(form, exc)
         batch = selectors.batch_get(actor=user, number=number)
         code = (request.POST.get("code") or "").strip()[:60]
         feedback = {"result": "refused", "text": exc.message, "code": code, "error": exc}
@@ -916,7 +904,7 @@ def receipt_close(request, number: str):
     except DomainError as exc:
         if exc.status not in (400, 409):
             raise
-        _apply_error(form, exc)
+        apply_domain_error(form, exc)
         batch = selectors.batch_get(actor=user, number=number)
         context = _receipt_context(request, batch, close_form=form, error=exc)
         return render(request, "returns/receipt.html", context, status=exc.status)
