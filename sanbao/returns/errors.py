@@ -64,3 +64,10 @@ ACTION_LABELS = {
     "resolve_anomaly": pgettext_lazy("batch action", "cleared of anomalies"),
     "contact": pgettext_lazy("batch action", "contacted"),
 }
+
+
+def message(message_code: str, /, **params) -> str:
+    """The message of ``message_code`` in the active language, filled in. (The code
+    is positional-only: several messages have a ``code`` placeholder.)"""
+    text = str(MESSAGES[message_code])
+    return text % params if params else text

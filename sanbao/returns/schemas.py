@@ -17,7 +17,7 @@ from ninja import Field, Schema
 from sanbao.accounts.roles import PLATFORM_ROLES
 from sanbao.notifications.models import Channel, Outcome, TaskStatus
 from sanbao.returns import services
-from sanbao.returns.errors import MESSAGES
+from sanbao.returns.errors import message
 from sanbao.returns.models import AnomalyKind, BatchStatus, Freight, ScanKind
 from sanbao.returns.states import allowed_actions
 
@@ -125,12 +125,6 @@ class AttemptIn(Schema):
 # Output ----------------------------------------------------------------------------
 
 
-def problem_message(code: str, params: dict) -> str:
-    """A packing problem as a sentence in the active language."""
-    text = str(MESSAGES[code])
-    return text % params if params else text
-
-
 class ProblemOut(Schema):
     clause: str
     code: str
@@ -144,7 +138,7 @@ def _problem(problem) -> dict:
         "clause": problem.clause,
         "code": problem.code,
         "line_no": problem.line_no,
-        "message": problem_message(problem.code, problem.params),
+        "message": message(problem.code, **problem.params),
         "blocking": problem.blocking,
     }
 

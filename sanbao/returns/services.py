@@ -23,7 +23,7 @@ from sanbao.core import audit
 from sanbao.core.errors import Conflict, NotFound, PolicyRefused, ValidationFailed
 from sanbao.notifications import services as notifications
 from sanbao.returns import policy
-from sanbao.returns.errors import ACTION_LABELS, MESSAGES
+from sanbao.returns.errors import ACTION_LABELS, MESSAGES, message
 from sanbao.returns.models import (
     BatchLine,
     BatchStatus,
@@ -38,13 +38,6 @@ from sanbao.returns.states import MOVES
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 PHONE_RE = re.compile(r"^\+?[0-9]{7,20}$")
 MAX_LINES = 500
-
-
-def _text(message_code: str, /, **params) -> str:
-    """The message of ``message_code`` in the active language, filled in. (The
-    code is positional-only: several messages have a ``code`` placeholder.)"""
-    message = str(MESSAGES[message_code])
-    return message % params if params else message
 
 
 @dataclass
@@ -106,7 +99,7 @@ def _int_in(value, low: int, high: int) -> int | None:
 
 def _validate_header(actor, data: dict, errors: dict) -> dict:
     def err(name, code, **params):
-        errors.setdefault(name, []).append(_text(code, **params))
+        errors.setdefault(name, []).append(message(code, **params))
 
     clean: dict[str, Any] = {}
     if actor.role in RETURN_UNIT_ROLES:
@@ -159,7 +152,7 @@ def _validate_header(actor, data: dict, errors: dict) -> dict:
 
 def _validate_lines(lines: list[LineIn], errors: dict) -> list[BatchLine]:
     if len(lines) > MAX_LINES:
-        errors.setdefault("lines", []).append(_text("returns.too_many_lines", limit=MAX_LINES))
+        errors.setdefault("lines", []).append(message("returns.too_many_lines", limit=MAX_LINES))
         return []
     codes = {(ln.model_code or "").strip().upper() for ln in lines}
     models = {m.code.upper(): m for m in ProductModel.objects.filter(code__in=codes)}
@@ -169,7 +162,7 @@ def _validate_lines(lines: list[LineIn], errors: dict) -> list[BatchLine]:
         prefix = f"lines.{index}"
 
         def err(name, code, prefix=prefix, **params):
-            errors.setdefault(f"{prefix}.{name}", []).append(_text(code, **params))
+            errors.setdefault(f"{prefix}.{name}", []).append(message(code, **params))
 
         code = (line.model_code or "").strip()
         model = models.get(code.upper()) or ProductModel.objects.filter(code__iexact=code).first()
@@ -341,7 +334,7 @@ def problem_fields(batch: ReturnBatch, problems: list[policy.Problem]) -> dict[s
         boxes.setdefault(box_no, []).append(line_no)
     fields: dict[str, list[str]] = {}
     for p in problems:
-        message = _text(p.code, **p.params)
+        text = message(p.code, **p.params)
         if p.line_no:
             names = [f"lines.{p.line_no}"]
         elif p.code == "returns.box_mixes_categories":
@@ -349,7 +342,7 @@ def problem_fields(batch: ReturnBatch, problems: list[policy.Problem]) -> dict[s
         else:
             names = [PROBLEM_FIELDS.get(p.code, "batch")]
         for name in names:
-            fields.setdefault(name, []).append(message)
+            fields.setdefault(name, []).append(text)
     return fields
 
 
@@ -406,7 +399,7 @@ def batch_refuse(*, batch: ReturnBatch, actor, reason: str) -> ReturnBatch:
         raise ValidationFailed(
             MESSAGES["returns.value_required"],
             code="returns.value_required",
-            fields={"reason": [_text("returns.value_required")]},
+            fields={"reason": [message("returns.value_required")]},
         )
     with transaction.atomic():
         _move(batch, BatchStatus.SUBMITTED, status=BatchStatus.REFUSED, refusal_reason=reason[:300])
@@ -448,7 +441,7 @@ def receipt_scan(*, batch: ReturnBatch, actor, code: str, box_no: int | None = N
         raise ValidationFailed(
             MESSAGES["returns.label_unknown"],
             code="returns.label_unknown",
-            fields={"code": [_text("returns.label_unknown", code=code[:60])]},
+            fields={"code": [message("returns.label_unknown", code=code[:60])]},
             params={"code": code[:60]},
         )
     number, line_no, seq = parsed
@@ -456,7 +449,7 @@ def receipt_scan(*, batch: ReturnBatch, actor, code: str, box_no: int | None = N
         raise ValidationFailed(
             MESSAGES["returns.label_of_other_batch"],
             code="returns.label_of_other_batch",
-            fields={"code": [_text("returns.label_of_other_batch", code=code, batch=number)]},
+            fields={"code": [message("returns.label_of_other_batch", code=code, batch=number)]},
             params={"code": code, "batch": number},
         )
     line = batch.lines.filter(line_no=line_no).first()
@@ -464,7 +457,7 @@ def receipt_scan(*, batch: ReturnBatch, actor, code: str, box_no: int | None = N
         raise ValidationFailed(
             MESSAGES["returns.label_unknown"],
             code="returns.label_unknown",
-            fields={"code": [_text("returns.label_unknown", code=code)]},
+            fields={"code": [message("returns.label_unknown", code=code)]},
             params={"code": code},
         )
     _check_box(batch, box_no)
@@ -497,7 +490,7 @@ def _check_box(batch: ReturnBatch, box_no: int | None) -> None:
         raise ValidationFailed(
             MESSAGES["returns.box_out_of_range"],
             code="returns.box_out_of_range",
-            fields={"box_no": [_text("returns.box_out_of_range", box=box_no, boxes=limit)]},
+            fields={"box_no": [message("returns.box_out_of_range", box=box_no, boxes=limit)]},
             params={"box": box_no, "boxes": limit},
         )
 
@@ -519,7 +512,7 @@ def receipt_record_unit(
         raise ValidationFailed(
             MESSAGES["returns.value_required"],
             code="returns.value_required",
-            fields={"kind": [_text("returns.value_required")]},
+            fields={"kind": [message("returns.value_required")]},
         )
     _check_box(batch, box_no)
     line = None
@@ -529,7 +522,7 @@ def receipt_record_unit(
             raise ValidationFailed(
                 MESSAGES["returns.line_unknown"],
                 code="returns.line_unknown",
-                fields={"line_no": [_text("returns.line_unknown", line=line_no)]},
+                fields={"line_no": [message("returns.line_unknown", line=line_no)]},
                 params={"line": line_no},
             )
     model = ProductModel.objects.filter(code__iexact=model_code).first() if model_code else None
@@ -537,7 +530,7 @@ def receipt_record_unit(
         raise ValidationFailed(
             MESSAGES["returns.model_unknown"],
             code="returns.model_unknown",
-            fields={"model_code": [_text("returns.model_unknown", value=model_code)]},
+            fields={"model_code": [message("returns.model_unknown", value=model_code)]},
             params={"value": model_code},
         )
     prefix = "U" if kind == ScanKind.UNLABELLED else "X"
@@ -570,7 +563,7 @@ def receipt_set_count(
         raise ValidationFailed(
             MESSAGES["returns.line_unknown"],
             code="returns.line_unknown",
-            fields={"line_no": [_text("returns.line_unknown", line=line_no)]},
+            fields={"line_no": [message("returns.line_unknown", line=line_no)]},
             params={"line": line_no},
         )
     if counted is not None:
@@ -579,7 +572,7 @@ def receipt_set_count(
             raise ValidationFailed(
                 MESSAGES["returns.number_out_of_range"],
                 code="returns.number_out_of_range",
-                fields={"counted": [_text("returns.number_out_of_range", low=0, high=100_000)]},
+                fields={"counted": [message("returns.number_out_of_range", low=0, high=100_000)]},
                 params={"low": 0, "high": 100_000},
             )
     missing = _accessory_list(accessories_missing)
@@ -646,7 +639,7 @@ def receipt_close(*, batch: ReturnBatch, actor, received_boxes: int) -> ReturnBa
         raise ValidationFailed(
             MESSAGES["returns.number_out_of_range"],
             code="returns.number_out_of_range",
-            fields={"received_boxes": [_text("returns.number_out_of_range", low=0, high=1000)]},
+            fields={"received_boxes": [message("returns.number_out_of_range", low=0, high=1000)]},
             params={"low": 0, "high": 1000},
         )
     with transaction.atomic():
@@ -763,7 +756,7 @@ def anomaly_resolve(*, anomaly: ReceiptAnomaly, actor, note: str) -> ReceiptAnom
         raise ValidationFailed(
             MESSAGES["returns.note_required"],
             code="returns.note_required",
-            fields={"note": [_text("returns.note_required")]},
+            fields={"note": [message("returns.note_required")]},
         )
     now = timezone.now()
     with transaction.atomic():

@@ -39,7 +39,7 @@ from sanbao.core.web import is_htmx, render_page
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import ContactTask, Outcome
 from sanbao.returns import selectors, services
-from sanbao.returns.errors import ACTION_LABELS, MESSAGES
+from sanbao.returns.errors import ACTION_LABELS, MESSAGES, message
 from sanbao.returns.forms import (
     BatchFilterForm,
     BatchHeaderForm,
@@ -81,11 +81,6 @@ EVENT_LABELS = {
     "return_batch.receipt_closed": _("Receipt closed"),
     "return_batch.anomalies_resolved": _("Every anomaly resolved"),
 }
-
-
-def _problem_text(problem) -> str:
-    message = str(MESSAGES[problem.code])
-    return message % problem.params if problem.params else message
 
 
 def _return_orgs(user):
@@ -389,7 +384,7 @@ def _problems_by_line(batch: ReturnBatch) -> dict:
             {
                 "clause": problem.clause,
                 "code": problem.code,
-                "text": _problem_text(problem),
+                "text": message(problem.code, **problem.params),
                 "blocking": problem.blocking,
             }
         )
