@@ -78,9 +78,11 @@ def _register_routers() -> None:
     from sanbao.catalog.api import router as catalog_router
     from sanbao.claims.api import router as claims_router
     from sanbao.returns.api import router as returns_router
+    from sanbao.workdays.api import router as workdays_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", catalog_router)
+    api.add_router("/", workdays_router)
     api.add_router("/", claims_router)
     api.add_router("/", returns_router)
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sanbao.core",
     "sanbao.accounts",
     "sanbao.catalog",
+    "sanbao.workdays",
     "sanbao.claims",
     "sanbao.notifications",
     "sanbao.returns",

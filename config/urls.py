@@ -8,6 +8,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("sanbao.accounts.urls")),
     path("catalog/", include("sanbao.catalog.urls")),
+    path("calendar/", include("sanbao.workdays.urls")),
     path("claims/", include("sanbao.claims.urls")),
     path("returns/", include("sanbao.returns.urls")),
     path("status/", include("sanbao.claims.public_urls")),

@@ -75,6 +75,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "retained_parts.manage": frozenset(
         {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.OUTLET_TECHNICIAN}
     ),
+    "calendar.view": PLATFORM_ROLES,
+    "calendar.manage": frozenset({Role.ADMINISTRATOR}),
 }
 
 

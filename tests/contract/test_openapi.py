@@ -41,6 +41,8 @@ KNOWN = {
     "serial": ["SBPB10K000001", "SBPB20K000002"],
     "number": ["C2611-CONTRA", "R2611-ONHOLD", "R2611-DRAFT1"],
     "line_no": [1, 2],
+    "year": [2026, 2027],
+    "day": ["2026-10-10", "2027-02-20"],
 }
 
 

@@ -1,0 +1,84 @@
+"""Forms of the calendar page. They only parse: the rules (the years covered, a
+name's length, a year the library knows) are the services', and come back as a
+DomainError that the view maps onto these fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from sanbao.workdays.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, DayKind
+from sanbao.workdays.services import MAX_WORKING_DAYS
+
+
+class _BoundField(forms.BoundField):
+    """Marks a widget with errors ``is-invalid`` (Bootstrap) besides ``aria-invalid``."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.form.is_bound and self.errors:
+            widget = widget or self.field.widget
+            base = attrs.get("class") or widget.attrs.get("class", "")
+            attrs["class"] = f"{base} is-invalid".strip()
+        return attrs
+
+
+class CalendarForm(forms.Form):
+    bound_field_class = _BoundField
+
+
+def _date(label, **attrs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "form-control", **attrs}, format="%Y-%m-%d"
+        ),
+    )
+
+
+class DayForm(CalendarForm):
+    """An override: a date made a holiday or a make-up working day."""
+
+    day = _date(_("Date"))
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=DayKind.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=NAME_MAX_LENGTH,
+        help_text=_("For example 国庆节 / National Day."),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+
+
+class YearEnteredForm(CalendarForm):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("For example the State Council notice the schedule comes from."),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+
+
+class DueForm(CalendarForm):
+    """IV.5: the n-th working day after a date."""
+
+    start = _date(_("Counted from"))
+    n = forms.IntegerField(
+        label=_("Working days"),
+        required=False,
+        min_value=1,
+        max_value=MAX_WORKING_DAYS,
+        initial=settings.SANBAO_TURNAROUND_WORKING_DAYS,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control", "min": 1, "max": MAX_WORKING_DAYS}
+        ),
+    )
