@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,6 +14,7 @@ from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, Role
 from sanbao.catalog.models import ProductModel, Region, Unit
 from sanbao.claims.policy import FINDING_RULES
 from sanbao.core.tenancy import TenantQuerySet
+from sanbao.core.uploads import private_name
 
 
 class ClaimStatus(models.TextChoices):
@@ -97,8 +95,7 @@ def _finding_photo_to(instance, filename: str) -> str:
 
 
 def _private_name(folder: str, filename: str) -> str:
-    extension = os.path.splitext(filename or "")[1].lower()[:8]
-    return f"{folder}/{uuid.uuid4().hex}{extension}"
+    return private_name(folder, filename)
 
 
 class Claim(models.Model):
@@ -311,7 +308,8 @@ class RetainedPartQuerySet(TenantQuerySet):
 
 
 class RetainedPart(models.Model):
-    """II.4: a part or product taken in under warranty and kept by the brand."""
+    """II.4: a part or product taken in under warranty and kept by the brand, from
+    a claim or from another record (a unit of a return batch: ``source_*``)."""
 
     claim = models.ForeignKey(
         Claim,
@@ -321,6 +319,9 @@ class RetainedPart(models.Model):
         blank=True,
         related_name="retained_parts",
     )
+    source_type = models.CharField(_("from record type"), max_length=80, blank=True)
+    source_id = models.CharField(_("from record id"), max_length=64, blank=True)
+    source_repr = models.CharField(_("taken from"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=8, choices=RetainedPartKind.choices)
     description = models.CharField(_("what"), max_length=200)
     serial = models.CharField(_("serial number"), max_length=40, blank=True)
@@ -349,7 +350,12 @@ class RetainedPart(models.Model):
                 | (~Q(disposal="") & Q(disposed_at__isnull=False)),
                 name="retained_part_disposal_dated",
             ),
+            models.CheckConstraint(
+                condition=Q(claim__isnull=False) | ~Q(source_type=""),
+                name="retained_part_has_origin",
+            ),
         ]
+        indexes = [models.Index(fields=["source_type", "source_id"])]
 
     def __str__(self) -> str:
         return f"{self.description} {self.serial}".strip()

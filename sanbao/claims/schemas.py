@@ -292,6 +292,9 @@ class TimelineEventOut(Schema):
 class RetainedPartOut(Schema):
     id: int
     claim: str | None = Field(None, alias="claim.number")
+    taken_from: str = Field(
+        "", alias="source_repr", description="The record it came from, when not a claim"
+    )
     kind: str
     description: str
     serial: str

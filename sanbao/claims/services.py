@@ -39,11 +39,10 @@ from sanbao.claims.models import (
 from sanbao.claims.states import MOVES
 from sanbao.core import audit
 from sanbao.core.errors import Conflict, NotFound, PolicyRefused, ValidationFailed, field_error
+from sanbao.core.uploads import upload_acceptable
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 PHONE_RE = re.compile(r"^\+?[0-9]{7,20}$")
-SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-SCAN_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 
 
 def normalise_phone(raw: str) -> str:
@@ -80,16 +79,9 @@ def _new_number() -> str:
 def _check_scan(upload, field: str, errors: dict) -> None:
     if upload is None:
         return
-    limit = settings.SANBAO_UPLOAD_MAX_MB
-    name = (getattr(upload, "name", "") or "").lower()
-    kind = getattr(upload, "content_type", "") or ""
-    if (
-        upload.size > limit * 1024 * 1024
-        or not name.endswith(SCAN_EXTENSIONS)
-        or (kind and kind not in SCAN_TYPES and kind != "application/octet-stream")
-    ):
+    if not upload_acceptable(upload):
         errors.setdefault(field, []).append(
-            str(MESSAGES["claims.file_invalid"]) % {"limit_mb": limit}
+            str(MESSAGES["claims.file_invalid"]) % {"limit_mb": settings.SANBAO_UPLOAD_MAX_MB}
         )
 
 
@@ -768,6 +760,44 @@ def claim_close(*, claim: Claim, actor) -> Claim:
         _move(claim, claim.status, status=ClaimStatus.CLOSED, closed_at=timezone.now())
         audit.record(actor=actor, action="claim.closed", target=claim)
     return claim
+
+
+def retained_part_take_in(
+    *,
+    actor,
+    source,
+    kind: str,
+    description: str,
+    held_by: Organisation,
+    location: str,
+    serial: str = "",
+) -> RetainedPart:
+    """II.4 for records other than claims (a unit of a return batch): the part or
+    unit replaced is kept in the ledger, never returned to the user. The caller has
+    checked its own rules and the actor's right; this writes the row and its audit
+    event inside the caller's transaction."""
+    if kind not in RetainedPartKind.values:
+        raise _refuse("claims.retained_kind_invalid", "kind")
+    location = (location or "").strip()
+    if not location:
+        raise _refuse("claims.location_required", "retained_location")
+    part = RetainedPart.objects.create(
+        source_type=source._meta.label_lower,
+        source_id=str(source.pk),
+        source_repr=str(source)[:200],
+        kind=kind,
+        description=(description or "").strip()[:200],
+        serial=(serial or "").strip()[:40],
+        held_by=held_by,
+        location=location[:100],
+    )
+    audit.record(
+        actor=actor,
+        action="retained_part.taken_in",
+        target=part,
+        data={"from": part.source_repr, "kind": kind},
+    )
+    return part
 
 
 def retained_part_dispose(

@@ -12,13 +12,11 @@ updated fragment.
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +46,7 @@ from sanbao.claims.reasons import REMEDY_LABELS, RULE_TITLES, VERDICTS, reason_t
 from sanbao.claims.states import MOVES, allowed_actions
 from sanbao.core.errors import DomainError, NotFound, ValidationFailed
 from sanbao.core.forms import apply_domain_error
+from sanbao.core.uploads import inline_file
 from sanbao.core.web import is_htmx, render_page
 
 CLAIMS_PER_PAGE = 50
@@ -381,7 +380,7 @@ def claim_scan(request, number: str, document: str):
     field = getattr(claim, SCANS[document]) if document in SCANS else None
     if not field:
         raise NotFound(code="claims.document_not_found")
-    return _inline_file(field)
+    return inline_file(field)
 
 
 @never_cache
@@ -392,15 +391,7 @@ def claim_finding_photo(request, number: str, rule: str):
     finding = next((f for f in claim.findings.all() if f.rule == rule), None)
     if finding is None or not finding.photo:
         raise NotFound(code="claims.document_not_found")
-    return _inline_file(finding.photo)
-
-
-def _inline_file(field) -> FileResponse:
-    response = FileResponse(field.open("rb"), filename=os.path.basename(field.name))
-    # Uploaded content is shown, never run: no scripts even if a file lies about its type.
-    response["Content-Security-Policy"] = "sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return inline_file(finding.photo)
 
 
 # --- Actions on a claim -------------------------------------------------------------------
