@@ -820,7 +820,8 @@ def logins() -> list[DemoLogin]:
 # --- Return batches ------------------------------------------------------------------
 
 # (marker, return unit's clerk, [(model, quantity, fault, box, accessories, bundled)],
-#  freight, home delivery, how far it goes: draft / submitted / on_hold / received)
+#  freight, home delivery, how far it goes: draft / submitted / on_hold / received /
+#  testing / ready / delayed / shipped)
 DEMO_BATCHES = [
     (
         "demo-draft",
@@ -868,7 +869,41 @@ DEMO_BATCHES = [
         True,
         "draft",
     ),
+    (
+        "demo-testing",
+        "agent_cd",
+        [("PB20K", 3, "Stops charging after a minute", 1, ["data cable"], False)],
+        "prepaid",
+        True,
+        "testing",
+    ),
+    (
+        "demo-ready",
+        "agent_sz",
+        [("AD20C", 2, "No output", 1, [], True)],
+        "prepaid",
+        True,
+        "ready",
+    ),
+    (
+        "demo-delayed",
+        "agent_sz",
+        [("PB10K", 3, "Does not hold charge", 1, ["data cable"], False)],
+        "prepaid",
+        True,
+        "delayed",
+    ),
+    (
+        "demo-shipped",
+        "enterprise",
+        [("HPT1", 2, "Crackling sound", 1, [], False)],
+        "prepaid",
+        True,
+        "shipped",
+    ),
 ]
+
+WORKSHOP_STAGES = ("testing", "ready", "delayed", "shipped")
 
 
 def _ensure_batches(result: DemoResult, today: dt.date) -> None:
@@ -909,7 +944,7 @@ def _ensure_batches(result: DemoResult, today: dt.date) -> None:
         )
         if goes_to != "draft":
             returns.batch_submit(batch=batch, actor=users[clerk])
-        if goes_to in ("on_hold", "received"):
+        if goes_to in ("on_hold", "received", *WORKSHOP_STAGES):
             returns.receipt_open(batch=batch, actor=staff)
             for line in batch.lines.order_by("line_no"):
                 # On hold: the last unit of the list never arrived.
@@ -921,4 +956,62 @@ def _ensure_batches(result: DemoResult, today: dt.date) -> None:
                         code=returns_policy.label_code(batch.number, line.line_no, seq),
                     )
             returns.receipt_close(batch=batch, actor=staff, received_boxes=batch.declared_boxes)
+        if goes_to in WORKSHOP_STAGES:
+            _workshop(batch, staff, goes_to)
         result.batches_created.append(batch.number)
+
+
+def _workshop(batch, staff, goes_to: str) -> None:
+    """Take a received demo batch through testing (IV.P2), delays (IV.6) and
+    shipment (IV.7), through the services."""
+    from sanbao.returns import selectors as returns_selectors
+    from sanbao.returns import services as returns
+
+    returns.testing_start(batch=batch, actor=staff)
+    units = list(batch.units.order_by("seq"))
+    if goes_to == "testing":
+        returns.unit_test(unit=units[0], actor=staff, result="fault_confirmed")
+        returns.unit_dispose(
+            unit=units[0],
+            actor=staff,
+            disposition="repaired",
+            parts_used=["Charge controller"],
+            retained_location="Shelf B-3",
+        )
+        return
+    if goes_to == "delayed":
+        returns.unit_delay(
+            unit=units[-1], actor=staff, reason="parts_shortage", note="Battery cells on order"
+        )
+        units = units[:-1]
+    for unit in units:
+        if goes_to == "shipped" and unit.seq == 1:
+            returns.unit_test(
+                unit=unit,
+                actor=staff,
+                result="no_fault_found",
+                evidence="Plays normally on both channels after a full charge",
+            )
+            returns.unit_dispose(
+                unit=unit,
+                actor=staff,
+                disposition="charged",
+                charge_amount="15",
+                charge_reason="Test fee: no fault found",
+            )
+        else:
+            returns.unit_test(unit=unit, actor=staff, result="fault_confirmed")
+            returns.unit_dispose(unit=unit, actor=staff, disposition="repaired")
+    if goes_to in ("delayed", "shipped"):
+        ready = returns_selectors.units_to_ship(actor=staff, return_org=batch.return_org.code)
+        shipment = returns.shipment_create(
+            actor=staff,
+            return_org_code=batch.return_org.code,
+            unit_ids=[u.pk for u in ready if u.batch_id == batch.pk],
+            carrier="SF Express",
+        )
+        returns.shipment_dispatch(
+            shipment=shipment,
+            actor=staff,
+            waybill_no=f"SF{zlib.crc32(shipment.number.encode()):010d}",
+        )

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from sanbao.accounts.roles import require
 from sanbao.core import audit
 from sanbao.core.errors import Conflict, ValidationFailed
-from sanbao.notifications.models import Channel, ContactAttempt, ContactTask, Outcome, TaskStatus
+from sanbao.notifications.models import (
+    Channel,
+    ContactAttempt,
+    ContactTask,
+    Message,
+    MessageStatus,
+    Outcome,
+    TaskStatus,
+)
 
 # Outcomes that mean the message reached the organisation: the task is done.
 REACHING = {Outcome.REACHED, Outcome.FAX_SENT, Outcome.EMAIL_SENT}
@@ -163,3 +171,31 @@ def task_send_email(
             )
 
     transaction.on_commit(send)
+
+
+def message_send(*, recipient, key: str, subject: str, body: str) -> Message | None:
+    """Write a message to ``recipient`` and e-mail it once the transaction commits.
+    None when a message with ``key`` exists already (sent once only)."""
+    message, created = Message.objects.get_or_create(
+        key=key[:120], defaults={"recipient": recipient, "subject": subject[:200], "body": body}
+    )
+    if not created:
+        return None
+    if not recipient.email:
+        Message.objects.filter(pk=message.pk).update(status=MessageStatus.NO_ADDRESS)
+        message.status = MessageStatus.NO_ADDRESS
+        return message
+
+    def send():
+        try:
+            EmailMessage(subject=message.subject, body=message.body, to=[recipient.email]).send(
+                fail_silently=False
+            )
+            values = {"status": MessageStatus.SENT, "sent_at": timezone.now()}
+        except Exception as exc:  # any backend failure is recorded on the message
+            values = {"status": MessageStatus.FAILED, "error": f"{type(exc).__name__}: {exc}"}
+            values["error"] = values["error"][:500]
+        Message.objects.filter(pk=message.pk).update(**values)
+
+    transaction.on_commit(send)
+    return message

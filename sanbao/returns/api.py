@@ -1,6 +1,7 @@
 """The returns API: batches with their packing list and lines, submission under the
 packing rules, receipt by scanning and counting, anomalies and the contacts they
-call for, and the batch's documents (SPEC IV.1–IV.4, IV.P1, IV.P3–IV.P6).
+call for, testing and dispositions, delays, the turnaround queue, shipments with
+their delivery lists, and the documents (SPEC IV, IV.P1–IV.P6, II.4).
 
 Every operation is a selector, a service and a return. An action first asks for
 the permission its move needs (``states.MOVES``), so a role that may never make
@@ -13,16 +14,17 @@ from __future__ import annotations
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Status, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from sanbao.accounts.roles import require
 from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, binary_response, paginate
 from sanbao.core.errors import NotFound
+from sanbao.core.uploads import inline_file
 from sanbao.core.web import PDF, XLSX, download
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import selectors, services
-from sanbao.returns.models import ReturnBatch
+from sanbao.returns.models import ReturnBatch, ReturnedUnit, Shipment
 from sanbao.returns.schemas import (
     AnomalyOut,
     AttemptIn,
@@ -34,13 +36,23 @@ from sanbao.returns.schemas import (
     ContactTaskOut,
     CountIn,
     CountsOut,
+    DelayIn,
+    DispatchIn,
     LinesImportRejectedOut,
+    QueueEntryOut,
     ReceiptCloseIn,
     RefusalIn,
     ResolutionIn,
+    ReturnedUnitOut,
     ScanIn,
     ScanOut,
+    ShipmentFilters,
+    ShipmentIn,
+    ShipmentOut,
+    ShipmentSummaryOut,
+    UnitDisposeIn,
     UnitIn,
+    UnitTestIn,
 )
 from sanbao.returns.states import MOVES
 
@@ -519,6 +531,248 @@ def get_anomaly_notice(request, number: str):
 
     return download(
         anomaly_notice_pdf(batch), PDF, f"{batch.number}-anomaly-notice.pdf", attachment=True
+    )
+
+
+# Testing, dispositions, delays (IV.P2, IV.6, II.3, II.4) ------------------------------
+
+
+def _unit_for(request, unit_id: int, action: str) -> ReturnedUnit:
+    require(request.auth, MOVES[action].permission)
+    return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
+
+
+@router.post(
+    "/batches/{number}/testing",
+    response={200: BatchOut, **WRITE_ERRORS},
+    operation_id="start_testing",
+)
+def start_testing(request, number: str):
+    """A received batch goes to testing: one returned unit for every unit that
+    physically arrived (IV.1), labelled, unlabelled, unlisted or counted by hand."""
+    batch = _batch_for(request, number, "start_testing")
+    services.testing_start(batch=batch, actor=request.auth)
+    return _batch(request, number)
+
+
+@router.get(
+    "/batches/{number}/returned-units",
+    response={200: list[ReturnedUnitOut], **COMMON_ERRORS},
+    operation_id="list_returned_units",
+)
+def list_returned_units(request, number: str):
+    """The units received in the batch with their tests, dispositions, delays and
+    shipments; the return unit follows its own batches here."""
+    batch = _batch(request, number)
+    return list(selectors.returned_unit_list(actor=request.auth, batch=batch))
+
+
+@router.get(
+    "/returned-units/{unit_id}",
+    response={200: ReturnedUnitOut, **COMMON_ERRORS},
+    operation_id="get_returned_unit",
+)
+def get_returned_unit(request, unit_id: int):
+    return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
+
+
+@router.post(
+    "/returned-units/{unit_id}/test",
+    response={200: ReturnedUnitOut, **WRITE_ERRORS},
+    operation_id="test_unit",
+)
+def test_unit(request, unit_id: int, payload: Form[UnitTestIn], photo: File[UploadedFile] = None):
+    """Record a unit's test (multipart form): fault confirmed, no fault found, or
+    excluded under a rule of section III with the evidence and, for what the unit
+    itself shows (III.4–III.8, III.10), a ``photo``."""
+    unit = _unit_for(request, unit_id, "test")
+    services.unit_test(unit=unit, actor=request.auth, photo=photo, **payload.dict())
+    return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
+
+
+@router.get(
+    "/returned-units/{unit_id}/photo",
+    response=COMMON_ERRORS,
+    operation_id="get_returned_unit_photo",
+    openapi_extra=binary_response("image/jpeg", "The photo taken at the test"),
+)
+def get_returned_unit_photo(request, unit_id: int):
+    unit = selectors.returned_unit_get(actor=request.auth, pk=unit_id)
+    if not unit.photo:
+        raise NotFound(code="returns.photo_not_found")
+    return inline_file(unit.photo)
+
+
+@router.post(
+    "/returned-units/{unit_id}/disposition",
+    response={200: ReturnedUnitOut, **WRITE_ERRORS},
+    operation_id="dispose_unit",
+)
+def dispose_unit(request, unit_id: int, payload: UnitDisposeIn):
+    """Deal with a tested unit: a confirmed fault is ``repaired`` or ``replaced``
+    (a model not lower, II.3; the new serial is registered; the old unit and
+    replaced parts go into the retained-parts ledger, II.4); a unit that does not
+    meet the requirements is ``returned_as_is`` or ``charged`` with an amount and
+    a reason (IV.P2). When every unit is dealt with or delayed, the batch is ready."""
+    unit = _unit_for(request, unit_id, "dispose")
+    services.unit_dispose(unit=unit, actor=request.auth, **payload.dict())
+    return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
+
+
+@router.post(
+    "/returned-units/{unit_id}/delay",
+    response={200: ReturnedUnitOut, **WRITE_ERRORS},
+    operation_id="delay_unit",
+)
+def delay_unit(request, unit_id: int, payload: DelayIn):
+    """IV.6: the unit is held back for shortage of products or parts, or force
+    majeure; the rest of the batch goes back without it, and it follows later with
+    an order of the return unit."""
+    unit = _unit_for(request, unit_id, "delay")
+    services.unit_delay(unit=unit, actor=request.auth, **payload.dict())
+    return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
+
+
+@router.post(
+    "/batches/{number}/delay",
+    response={200: BatchOut, **WRITE_ERRORS},
+    operation_id="delay_batch",
+)
+def delay_batch(request, number: str, payload: DelayIn):
+    """IV.6 for the whole batch: every unit not yet shipped is delayed."""
+    batch = _batch_for(request, number, "delay")
+    services.batch_delay(batch=batch, actor=request.auth, **payload.dict())
+    return _batch(request, number)
+
+
+@router.post(
+    "/batches/{number}/close",
+    response={200: BatchOut, **WRITE_ERRORS},
+    operation_id="close_batch",
+)
+def close_batch(request, number: str):
+    """A batch whose units have all gone back is closed."""
+    batch = _batch_for(request, number, "close")
+    services.batch_close(batch=batch, actor=request.auth)
+    return _batch(request, number)
+
+
+@router.get(
+    "/turnaround-queue",
+    response={200: Page[QueueEntryOut], **COMMON_ERRORS},
+    operation_id="list_turnaround_queue",
+)
+def list_turnaround_queue(request, page: int = 1, page_size: int | None = None):
+    """IV.5: batches received and not yet sent back, soonest due first, each with
+    its due date, working days left or overdue; batches on hold last."""
+    qs = selectors.turnaround_queue(actor=request.auth)
+    return paginate(qs, page=page, page_size=page_size)
+
+
+# Shipments and delivery lists (IV.7) ---------------------------------------------------
+
+
+def _shipment(request, number: str) -> Shipment:
+    return selectors.shipment_get(actor=request.auth, number=number)
+
+
+@router.get(
+    "/units-to-ship",
+    response={200: list[ReturnedUnitOut], **COMMON_ERRORS},
+    operation_id="list_units_to_ship",
+)
+def list_units_to_ship(request, return_org: str):
+    """Units of a return unit that may go back now: dealt with, in no shipment, of
+    batches ready to go back. Delayed ones (``delay_reason``) need an order (IV.6)."""
+    return list(selectors.units_to_ship(actor=request.auth, return_org=return_org))
+
+
+@router.get(
+    "/shipments",
+    response={200: Page[ShipmentSummaryOut], **COMMON_ERRORS},
+    operation_id="list_shipments",
+)
+def list_shipments(request, filters: Query[ShipmentFilters]):
+    """Shipments, newest first: platform users see all, a return unit those to it."""
+    qs = selectors.shipment_list(
+        actor=request.auth, return_org=filters.return_org, status=filters.status
+    )
+    return paginate(qs, page=filters.page, page_size=filters.page_size)
+
+
+@router.post(
+    "/shipments", response={201: ShipmentOut, **WRITE_ERRORS}, operation_id="create_shipment"
+)
+def create_shipment(request, payload: ShipmentIn):
+    """Prepare a shipment of units of one return unit, from one or several of its
+    batches; delayed units go with the return unit's ``order_no`` (IV.6)."""
+    shipment = services.shipment_create(actor=request.auth, **payload.dict())
+    return Status(201, _shipment(request, shipment.number))
+
+
+@router.get(
+    "/shipments/{number}",
+    response={200: ShipmentOut, **COMMON_ERRORS},
+    operation_id="get_shipment",
+)
+def get_shipment(request, number: str):
+    return _shipment(request, number)
+
+
+@router.post(
+    "/shipments/{number}/dispatch",
+    response={200: ShipmentOut, **WRITE_ERRORS},
+    operation_id="dispatch_shipment",
+)
+def dispatch_shipment(request, number: str, payload: DispatchIn):
+    """The shipment leaves with its waybill; each batch it completes is recorded as
+    shipped on time or so many working days late (IV.5)."""
+    require(request.auth, "returns.receive")
+    shipment = _shipment(request, number)
+    services.shipment_dispatch(shipment=shipment, actor=request.auth, **payload.dict())
+    return _shipment(request, number)
+
+
+@router.post(
+    "/shipments/{number}/cancel",
+    response={200: ShipmentOut, **WRITE_ERRORS},
+    operation_id="cancel_shipment",
+)
+def cancel_shipment(request, number: str):
+    """A prepared shipment is called off; its units are free again."""
+    require(request.auth, "returns.receive")
+    shipment = _shipment(request, number)
+    services.shipment_cancel(shipment=shipment, actor=request.auth)
+    return _shipment(request, number)
+
+
+@router.get(
+    "/shipments/{number}/delivery-list.pdf",
+    response=COMMON_ERRORS,
+    operation_id="get_delivery_list",
+    openapi_extra=binary_response(PDF, "The delivery list (IV.7), in English and Chinese"),
+)
+def get_delivery_list(request, number: str):
+    shipment = _shipment(request, number)
+    from sanbao.returns.documents import delivery_list_pdf
+
+    return download(
+        delivery_list_pdf(shipment), PDF, f"{shipment.number}-delivery-list.pdf", attachment=True
+    )
+
+
+@router.get(
+    "/shipments/{number}/delivery-list.xlsx",
+    response=COMMON_ERRORS,
+    operation_id="export_delivery_list",
+    openapi_extra=binary_response(XLSX, "The delivery list as a spreadsheet"),
+)
+def export_delivery_list(request, number: str):
+    shipment = _shipment(request, number)
+    from sanbao.returns.documents import delivery_list_xlsx
+
+    return download(
+        delivery_list_xlsx(shipment), XLSX, f"{shipment.number}-delivery-list.xlsx", attachment=True
     )
 
 

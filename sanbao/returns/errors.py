@@ -50,6 +50,51 @@ MESSAGES = {
     ),
     "returns.anomaly_resolved_already": _("This anomaly is already resolved."),
     "returns.note_required": _("Write what was agreed with the return unit."),
+    # Testing and dispositions (IV.P2, II.3, II.4)
+    "returns.result_invalid": _("Choose the test result."),
+    "returns.rule_invalid": _("Choose the rule of section III that excludes the unit."),
+    "returns.evidence_required": _("Describe what the test found: it is the evidence."),
+    "returns.photo_required": _("Attach a photo of what the unit shows (%(rule)s)."),
+    "returns.photo_invalid": _("Upload a JPEG, PNG or PDF file of at most %(limit_mb)s MB."),
+    "returns.model_required": _("Say which model this unit is."),
+    "returns.unit_disposed_already": _("This unit has already been dealt with."),
+    "returns.unit_not_tested": _("Test the unit before deciding what to do with it."),
+    "returns.disposition_invalid": _("Choose what is done with the unit."),
+    "returns.disposition_not_open": _(
+        "A unit tested “%(result)s” is not %(disposition)s: it may be %(open)s (IV.P2)."
+    ),
+    "returns.replacement_lower": _(
+        "%(candidate)s is lower than %(original)s in %(shortfalls)s: a replacement is the "
+        "same model or one not lower (II.3)."
+    ),
+    "returns.replacement_other_category": _(
+        "%(candidate)s is not of the same category as %(original)s (II.3)."
+    ),
+    "returns.location_required": _("Say where the replaced unit or parts are kept (II.4)."),
+    "returns.charge_invalid": _("Enter the charge in yuan, more than 0 and at most 99999."),
+    "returns.charge_reason_required": _(
+        "Say why the unit is charged: the reason is printed on the delivery list (IV.P2)."
+    ),
+    # Delays (IV.6)
+    "returns.delay_reason_invalid": _("Choose why the unit is delayed (IV.6)."),
+    "returns.unit_shipped_already": _("Unit %(code)s has already been shipped."),
+    # Shipments (IV.7)
+    "returns.shipment_invalid": _("The shipment cannot be prepared: check the fields marked."),
+    "returns.shipment_no_units": _("Choose at least one unit to send back."),
+    "returns.unit_not_ready": _("Unit %(code)s has not been tested and dealt with yet."),
+    "returns.batch_not_ready": _("Batch %(batch)s is not ready to go back (%(status)s)."),
+    "returns.unit_of_other_return_unit": _(
+        "Unit %(code)s belongs to another return unit: one shipment goes to one return unit."
+    ),
+    "returns.unit_in_other_shipment": _("Unit %(code)s is already in shipment %(shipment)s."),
+    "returns.order_required": _(
+        "Delayed units go back with the return unit's order: enter its order number (IV.6)."
+    ),
+    "returns.waybill_required": _("Enter the waybill number."),
+    "returns.shipment_move_not_allowed": _("A shipment that is %(status)s cannot be %(action)s."),
+    "returns.shipment_changed_meanwhile": _(
+        "Someone changed this shipment meanwhile; reload it and try again."
+    ),
 }
 
 # Completing "A batch that is <status> cannot be <action>.": a context of their own,
@@ -63,6 +108,17 @@ ACTION_LABELS = {
     "close_receipt": pgettext_lazy("batch action", "closed for receipt"),
     "resolve_anomaly": pgettext_lazy("batch action", "cleared of anomalies"),
     "contact": pgettext_lazy("batch action", "contacted"),
+    "start_testing": pgettext_lazy("batch action", "put to testing"),
+    "test": pgettext_lazy("batch action", "tested"),
+    "dispose": pgettext_lazy("batch action", "dealt with"),
+    "delay": pgettext_lazy("batch action", "delayed"),
+    "ship": pgettext_lazy("batch action", "shipped"),
+    "close": pgettext_lazy("batch action", "closed"),
+}
+
+SHIPMENT_ACTION_LABELS = {
+    "dispatch": pgettext_lazy("shipment action", "shipped"),
+    "cancel": pgettext_lazy("shipment action", "cancelled"),
 }
 
 

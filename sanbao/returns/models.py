@@ -1,4 +1,6 @@
-"""Return batches (packing list and lines), receipt scans, and receipt anomalies."""
+"""Return batches (packing list and lines), receipt scans and anomalies, the units
+received with their test results and dispositions, delays, and the shipments that
+send the good products back with their delivery lists."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES
 from sanbao.catalog.models import ProductModel
 from sanbao.core.tenancy import TenantQuerySet
+from sanbao.core.uploads import private_name
 
 
 class BatchStatus(models.TextChoices):
@@ -21,6 +24,11 @@ class BatchStatus(models.TextChoices):
     RECEIVED = "received", _("Received, ready for testing")
     ON_HOLD = "on_hold", _("On hold (receipt anomaly)")
     REFUSED = "refused", _("Refused")
+    TESTING = "testing", _("Testing")
+    READY = "ready", _("Ready to ship")
+    DELAYED = "delayed", _("Delayed: units to follow (IV.6)")
+    SHIPPED = "shipped", _("Shipped back")
+    CLOSED = "closed", _("Closed")
 
 
 class Freight(models.TextChoices):
@@ -91,6 +99,16 @@ class ReturnBatch(models.Model):
         related_name="+",
     )
     refusal_reason = models.CharField(_("reason for refusal"), max_length=300, blank=True)
+    # The turnaround clock (IV.5): it starts on the day of receipt, or on the day the
+    # last receipt anomaly was resolved; the batch is due by the end of the n-th
+    # working day after it. Provisional while a year in between has no known schedule.
+    clock_started_on = models.DateField(_("turnaround counted from"), null=True, blank=True)
+    due_on = models.DateField(_("due back by"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("due date provisional"), default=False)
+    # When the units not delayed went back (IV.5), and how that compares with due_on.
+    shipped_at = models.DateTimeField(_("shipped back"), null=True, blank=True)
+    working_days_late = models.PositiveIntegerField(_("working days late"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -108,7 +126,11 @@ class ReturnBatch(models.Model):
         verbose_name = _("return batch")
         verbose_name_plural = _("return batches")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["return_org", "status"]), models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["return_org", "status"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=BatchStatus.values), name="batch_status_valid"
@@ -122,6 +144,13 @@ class ReturnBatch(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def on_time(self) -> bool | None:
+        """IV.5: shipped within the due date (None until shipped or without one)."""
+        if self.working_days_late is None:
+            return None
+        return self.working_days_late == 0
 
 
 class BatchLine(models.Model):
@@ -286,3 +315,266 @@ class ReceiptAnomaly(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class TestResult(models.TextChoices):
+    FAULT_CONFIRMED = "fault_confirmed", _("Fault confirmed")
+    NO_FAULT_FOUND = "no_fault_found", _("No fault found")
+    EXCLUDED = "excluded", _("Excluded from the three guarantees")
+
+
+class Disposition(models.TextChoices):
+    REPAIRED = "repaired", _("Repaired")
+    REPLACED = "replaced", _("Replaced")
+    RETURNED_AS_IS = "returned_as_is", _("Returned as is")
+    CHARGED = "charged", _("Charged")
+
+
+class DelayReason(models.TextChoices):
+    """IV.6: the reasons a good product may go back later than the batch."""
+
+    PRODUCT_SHORTAGE = "product_shortage", _("Shortage of products")
+    PARTS_SHORTAGE = "parts_shortage", _("Shortage of parts or accessories")
+    FORCE_MAJEURE = "force_majeure", _("Force majeure")
+
+
+class UnitQuerySet(TenantQuerySet):
+    def visible_to(self, actor):
+        return self.filter(batch__in=ReturnBatch.objects.visible_to(actor))
+
+
+def _test_photo_to(instance, filename: str) -> str:
+    return private_name("returns/tests", filename)
+
+
+class ReturnedUnit(models.Model):
+    """One unit physically received in a batch (IV.1), tested and dealt with.
+
+    Made when testing starts: one per label counted, per unit without a label or not
+    on the list, and per unit counted by hand beyond those scanned. Its test result
+    (fault confirmed, no fault found, or excluded under a rule of section III with
+    the evidence), its disposition (repaired, replaced, returned as is, or charged,
+    IV.P2), a delay (IV.6) and the shipment that takes it back (IV.7)."""
+
+    batch = models.ForeignKey(
+        ReturnBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="units"
+    )
+    seq = models.PositiveIntegerField(_("no."))
+    line = models.ForeignKey(
+        BatchLine,
+        verbose_name=_("line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    scan = models.OneToOneField(
+        ReceiptScan,
+        verbose_name=_("receipt scan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="unit",
+    )
+    code = models.CharField(_("label or receipt code"), max_length=60)
+    model = models.ForeignKey(
+        ProductModel,
+        verbose_name=_("model"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    serial_in = models.CharField(_("serial number received"), max_length=40, blank=True)
+    # Testing
+    result = models.CharField(
+        _("test result"), max_length=16, choices=TestResult.choices, blank=True
+    )
+    excluded_rule = models.CharField(_("exclusion rule"), max_length=8, blank=True)
+    evidence = models.TextField(_("test notes and evidence"), max_length=2000, blank=True)
+    photo = models.FileField(_("photo"), upload_to=_test_photo_to, blank=True, max_length=200)
+    tested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tested_at = models.DateTimeField(_("tested"), null=True, blank=True)
+    # Disposition
+    disposition = models.CharField(
+        _("disposition"), max_length=16, choices=Disposition.choices, blank=True
+    )
+    parts_used = models.JSONField(_("parts used"), default=list, blank=True)
+    replacement_model = models.ForeignKey(
+        ProductModel,
+        verbose_name=_("replacement model"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    serial_out = models.CharField(_("serial number sent back"), max_length=40, blank=True)
+    charge_amount = models.DecimalField(
+        _("charge (yuan)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    charge_reason = models.CharField(_("reason for the charge"), max_length=300, blank=True)
+    disposition_note = models.CharField(_("note"), max_length=300, blank=True)
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dealt with by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    disposed_at = models.DateTimeField(_("dealt with"), null=True, blank=True)
+    # Delay (IV.6): the good product goes back later, with an order of the return unit.
+    delay_reason = models.CharField(
+        _("delay"), max_length=20, choices=DelayReason.choices, blank=True
+    )
+    delay_note = models.CharField(_("delay note"), max_length=300, blank=True)
+    delayed_at = models.DateTimeField(_("delayed"), null=True, blank=True)
+    # Shipment (IV.7)
+    shipment = models.ForeignKey(
+        "Shipment",
+        verbose_name=_("shipment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("returned unit")
+        verbose_name_plural = _("returned units")
+        ordering = ["batch", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "seq"], name="returned_unit_seq_unique"),
+            models.UniqueConstraint(fields=["batch", "code"], name="returned_unit_code_unique"),
+            models.CheckConstraint(
+                condition=Q(result="") | Q(result__in=TestResult.values),
+                name="returned_unit_result_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(result="excluded") | ~Q(excluded_rule=""),
+                name="returned_unit_exclusion_has_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(disposition="") | ~Q(result=""),
+                name="returned_unit_disposed_after_test",
+            ),
+            # IV.P2: a charge has an amount and a reason, printed on the delivery list.
+            models.CheckConstraint(
+                condition=~Q(disposition="charged")
+                | (Q(charge_amount__gt=0) & ~Q(charge_reason="")),
+                name="returned_unit_charge_has_amount_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(disposition="replaced")
+                | (Q(replacement_model__isnull=False) & ~Q(serial_out="")),
+                name="returned_unit_replacement_has_model_and_serial",
+            ),
+            models.CheckConstraint(
+                condition=Q(delay_reason="") | Q(delay_reason__in=DelayReason.values),
+                name="returned_unit_delay_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_delayed(self) -> bool:
+        return bool(self.delay_reason)
+
+    @property
+    def is_settled(self) -> bool:
+        """Tested and dealt with: it may go back."""
+        return bool(self.disposition)
+
+
+class ShipmentStatus(models.TextChoices):
+    PREPARED = "prepared", _("Prepared")
+    SHIPPED = "shipped", _("Shipped")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ShipmentQuerySet(TenantQuerySet):
+    def visible_to(self, actor):
+        """Platform users see every shipment; an agent or enterprise those sent to it."""
+        if not getattr(actor, "is_authenticated", False):
+            return self.none()
+        if actor.role in PLATFORM_ROLES:
+            return self.all()
+        if actor.role in RETURN_UNIT_ROLES:
+            return self.filter(return_org_id=actor.organisation_id)
+        return self.none()
+
+
+class Shipment(models.Model):
+    """IV.7: good products sent back to one return unit, from one or several of its
+    batches, with a delivery list. Delayed units released from a backorder travel
+    with the return unit's order, whose number the shipment references (IV.6)."""
+
+    number = models.CharField(_("delivery list number"), max_length=20, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ShipmentStatus.choices,
+        default=ShipmentStatus.PREPARED,
+    )
+    return_org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("return unit"),
+        on_delete=models.PROTECT,
+        related_name="shipments",
+    )
+    carrier = models.CharField(_("carrier"), max_length=60, blank=True)
+    waybill_no = models.CharField(_("waybill number"), max_length=60, blank=True)
+    order_no = models.CharField(
+        _("order number"),
+        max_length=60,
+        blank=True,
+        help_text=_("The return unit's order these goods travel with (IV.6)."),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("prepared"), auto_now_add=True)
+    shipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shipped by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+
+    objects = ShipmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["return_org", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ShipmentStatus.values), name="shipment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="shipped") | (Q(shipped_at__isnull=False) & ~Q(waybill_no="")),
+                name="shipment_shipped_has_waybill",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

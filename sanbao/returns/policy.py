@@ -179,3 +179,74 @@ def parse_label_code(code: str) -> tuple[str, int, int] | None:
     if line_no == 0 or seq == 0:
         return None
     return number, line_no, seq
+
+
+# --- Testing, dispositions and the turnaround (IV.5, IV.6, IV.P2) ----------------------
+
+FAULT_CONFIRMED, NO_FAULT_FOUND, EXCLUDED = "fault_confirmed", "no_fault_found", "excluded"
+REPAIRED, REPLACED, RETURNED_AS_IS, CHARGED = "repaired", "replaced", "returned_as_is", "charged"
+
+# The exclusions of section III a tested unit may fall under.
+EXCLUSION_RULES = (
+    "III.1", "III.2", "III.3", "III.4", "III.5",
+    "III.6", "III.7", "III.8", "III.9", "III.10",
+)  # fmt: skip
+# Exclusions shown by the unit itself: the test records a photo of what was seen.
+PHOTO_RULES = frozenset({"III.4", "III.5", "III.6", "III.7", "III.8", "III.10"})
+
+# What may be done with a unit after its test. A confirmed fault is repaired or the
+# unit replaced (II.3); a unit that does not meet the requirements (no fault found,
+# or excluded) is sent back as it is or charged, as the platform's test found (IV.P2).
+DISPOSITIONS_OPEN = {
+    FAULT_CONFIRMED: (REPAIRED, REPLACED),
+    NO_FAULT_FOUND: (RETURNED_AS_IS, CHARGED),
+    EXCLUDED: (RETURNED_AS_IS, CHARGED),
+}
+
+
+def dispositions_open(result: str) -> tuple[str, ...]:
+    """IV.P2, II.3: the dispositions open after a test ``result`` (none before one)."""
+    return DISPOSITIONS_OPEN.get(result, ())
+
+
+def photo_required(result: str, rule: str) -> bool:
+    """An exclusion the unit shows (III.4–III.8, III.10) is proved by a photo."""
+    return result == EXCLUDED and rule in PHOTO_RULES
+
+
+@dataclass(frozen=True)
+class UnitState:
+    settled: bool  # tested and dealt with
+    delayed: bool  # IV.6
+    shipped: bool  # in a shipment that left
+
+
+def batch_after_testing(units: Sequence[UnitState]) -> str | None:
+    """IV.5, IV.6: a batch under test is ``ready`` to go back once every unit is dealt
+    with or delayed (delayed units follow later and do not hold the rest up); when
+    every unit is delayed there is nothing to send yet: the batch is ``delayed``.
+    None while a unit still waits for its test or disposition."""
+    if not units or not all(u.settled or u.delayed for u in units):
+        return None
+    return "delayed" if all(u.delayed for u in units) else "ready"
+
+
+def batch_after_shipment(units: Sequence[UnitState]) -> str | None:
+    """The state of a batch after one of its shipments left: ``shipped`` when every
+    unit has gone back, ``delayed`` when only delayed units remain (IV.6), else
+    None (ready units still wait for a shipment)."""
+    remaining = [u for u in units if not u.shipped]
+    if not remaining:
+        return "shipped"
+    if all(u.delayed for u in remaining):
+        return "delayed"
+    return None
+
+
+def working_days_late(due_on, shipped_on, working_days_between) -> int:
+    """IV.5: 0 when shipped by the due day; otherwise the working days after the due
+    day up to the shipping day, at least one (shipping on a rest day after the due
+    day is late all the same)."""
+    if shipped_on <= due_on:
+        return 0
+    return max(1, working_days_between(due_on, shipped_on))

@@ -10,6 +10,7 @@ language.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
@@ -18,7 +19,16 @@ from sanbao.accounts.roles import PLATFORM_ROLES
 from sanbao.notifications.models import Channel, Outcome, TaskStatus
 from sanbao.returns import services
 from sanbao.returns.errors import message
-from sanbao.returns.models import AnomalyKind, BatchStatus, Freight, ScanKind
+from sanbao.returns.models import (
+    AnomalyKind,
+    BatchStatus,
+    DelayReason,
+    Disposition,
+    Freight,
+    ScanKind,
+    ShipmentStatus,
+    TestResult,
+)
 from sanbao.returns.states import allowed_actions
 
 # Input -----------------------------------------------------------------------------
@@ -179,6 +189,54 @@ class AnomalyOut(Schema):
         return services.anomaly_line(obj)
 
 
+class TurnaroundOut(Schema):
+    """IV.5: the batch against its due date (three working days after receipt, on
+    the mainland Chinese calendar)."""
+
+    clock_started_on: dt.date | None = Field(
+        ..., description="The day of receipt, or the day its anomalies were resolved"
+    )
+    due_on: dt.date | None = Field(
+        ..., description="Due back by the end of this day (Asia/Shanghai); null while on hold"
+    )
+    provisional: bool = Field(
+        ..., description="A year in between has no known official schedule yet"
+    )
+    working_days_left: int | None
+    working_days_overdue: int | None
+    overdue: bool
+    delayed: bool = Field(..., description="IV.6: only delayed units are left; not overdue")
+    shipped_at: dt.datetime | None
+    on_time: bool | None
+    working_days_late: int | None
+
+
+def _turnaround(batch) -> dict:
+    from sanbao.returns.services.turnaround import turnaround
+
+    t = turnaround(batch)
+    return {
+        "clock_started_on": batch.clock_started_on,
+        "due_on": t.due_on,
+        "provisional": t.provisional,
+        "working_days_left": t.working_days_left,
+        "working_days_overdue": t.working_days_overdue,
+        "overdue": t.overdue,
+        "delayed": t.delayed,
+        "shipped_at": batch.shipped_at,
+        "on_time": t.on_time,
+        "working_days_late": t.working_days_late,
+    }
+
+
+class UnitCountsOut(Schema):
+    total: int
+    tested: int
+    settled: int = Field(..., description="Tested and dealt with")
+    delayed: int
+    shipped: int
+
+
 class BatchSummaryOut(Schema):
     number: str
     status: BatchStatus
@@ -194,6 +252,26 @@ class BatchSummaryOut(Schema):
     created_at: dt.datetime
     submitted_at: dt.datetime | None
     receipt_closed_at: dt.datetime | None
+    due_on: dt.date | None = Field(..., description="IV.5: due back by the end of this day")
+    due_provisional: bool
+    working_days_late: int | None
+
+
+class QueueEntryOut(Schema):
+    """A batch in the platform's turnaround queue (IV.5)."""
+
+    number: str
+    status: BatchStatus
+    return_org: str = Field(..., alias="return_org.code")
+    received_units: int | None
+    units_total: int
+    units_settled: int
+    receipt_closed_at: dt.datetime | None
+    turnaround: TurnaroundOut
+
+    @staticmethod
+    def resolve_turnaround(obj) -> dict:
+        return _turnaround(obj)
 
 
 class BatchOut(Schema):
@@ -227,9 +305,22 @@ class BatchOut(Schema):
         ..., description="What stops a draft from being submitted (empty after a draft)"
     )
     open_anomalies: list[AnomalyOut]
+    turnaround: TurnaroundOut
+    units: UnitCountsOut = Field(..., description="The units received, once testing started")
     created_at: dt.datetime
     submitted_at: dt.datetime | None
     updated_at: dt.datetime
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_turnaround(obj) -> dict:
+        return _turnaround(obj)
+
+    @staticmethod
+    def resolve_units(obj) -> dict:
+        from sanbao.returns.selectors import unit_counts
+
+        return vars(unit_counts(obj))
 
     @staticmethod
     def resolve_lines(obj) -> list:
@@ -336,3 +427,135 @@ class LinesImportRejectedOut(Schema):
     fields: dict[str, list[str]] = {}
     params: dict[str, str] = {}
     errors: list[ImportRowErrorOut] = []
+
+
+# Testing, dispositions, delays (IV.P2, IV.6, II.3, II.4) -----------------------------
+
+
+class UnitTestIn(Schema):
+    """A unit's test. ``excluded_rule`` (III.1–III.10) and ``evidence`` for an
+    exclusion; ``evidence`` also for no fault found. A photo is sent as the
+    ``photo`` file of the same multipart request (required for III.4–III.8, III.10)."""
+
+    result: TestResult
+    excluded_rule: str = Field("", max_length=8, description="A rule of section III, e.g. III.6")
+    evidence: str = Field("", max_length=2000)
+    serial_in: str | None = Field(None, max_length=40, description="The serial read off the unit")
+    model_code: str = Field("", max_length=40, description="For a unit not on the packing list")
+
+
+class UnitDisposeIn(Schema):
+    disposition: Disposition
+    parts_used: list[str] = Field(
+        default_factory=list, max_length=20, description="Repaired: the parts fitted"
+    )
+    replacement_model_code: str = Field(
+        "", max_length=40, description="Replaced: the model given (same model if empty; II.3)"
+    )
+    replacement_serial: str = Field("", max_length=40, description="Replaced: the new serial")
+    charge_amount: Decimal | None = Field(None, description="Charged: yuan (IV.P2)")
+    charge_reason: str = Field("", max_length=300, description="Charged: printed on the list")
+    retained_location: str = Field(
+        "", max_length=100, description="Where the replaced unit or parts are kept (II.4)"
+    )
+    note: str = Field("", max_length=300)
+
+
+class DelayIn(Schema):
+    reason: DelayReason
+    note: str = Field("", max_length=300)
+
+
+class ReturnedUnitOut(Schema):
+    id: int
+    batch: str = Field(..., alias="batch.number")
+    seq: int
+    code: str
+    line_no: int | None = Field(None, alias="line.line_no")
+    fault: str | None = Field(None, alias="line.fault")
+    model: str | None = Field(None, alias="model.code")
+    serial_in: str
+    result: str
+    excluded_rule: str
+    evidence: str
+    has_photo: bool
+    tested_at: dt.datetime | None
+    disposition: str
+    parts_used: list[str]
+    replacement_model: str | None = Field(None, alias="replacement_model.code")
+    serial_out: str
+    charge_amount: Decimal | None
+    charge_reason: str
+    disposition_note: str
+    disposed_at: dt.datetime | None
+    delay_reason: str
+    delay_note: str
+    shipment: str | None = Field(None, alias="shipment.number")
+
+    @staticmethod
+    def resolve_has_photo(obj) -> bool:
+        return bool(obj.photo)
+
+
+# Shipments and delivery lists (IV.7) ---------------------------------------------------
+
+
+class ShipmentIn(Schema):
+    return_org_code: str = Field(..., max_length=32)
+    unit_ids: list[int] = Field(..., max_length=5000, description="Returned units to send")
+    carrier: str = Field("", max_length=60)
+    waybill_no: str = Field("", max_length=60)
+    order_no: str = Field(
+        "", max_length=60, description="The return unit's order; required with delayed units"
+    )
+    note: str = Field("", max_length=500)
+
+
+class DispatchIn(Schema):
+    waybill_no: str = Field("", max_length=60, description="Required unless given before")
+    carrier: str = Field("", max_length=60)
+
+
+class ShipmentFilters(Schema):
+    return_org: str | None = Field(None, max_length=32)
+    status: ShipmentStatus | None = None
+    page: int = Field(1, ge=1)
+    page_size: int | None = Field(None, ge=1, le=500)
+
+
+class ShipmentSummaryOut(Schema):
+    number: str
+    status: ShipmentStatus
+    return_org: str = Field(..., alias="return_org.code")
+    carrier: str
+    waybill_no: str
+    order_no: str
+    unit_count: int
+    created_at: dt.datetime
+    shipped_at: dt.datetime | None
+
+
+class ShipmentOut(Schema):
+    number: str
+    status: ShipmentStatus
+    return_org: str = Field(..., alias="return_org.code")
+    carrier: str
+    waybill_no: str
+    order_no: str
+    note: str
+    created_at: dt.datetime
+    shipped_at: dt.datetime | None
+    batches: list[str]
+    units: list[ReturnedUnitOut]
+
+    @staticmethod
+    def resolve_batches(obj) -> list[str]:
+        from sanbao.returns.selectors import shipment_batches
+
+        return [b.number for b in shipment_batches(obj)]
+
+    @staticmethod
+    def resolve_units(obj) -> list:
+        from sanbao.returns.selectors import shipment_units
+
+        return list(shipment_units(obj))

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
 
 from sanbao.accounts.roles import require
 from sanbao.core.tenancy import get_visible
 from sanbao.notifications.models import ContactTask
-from sanbao.returns.models import ReceiptAnomaly, ReturnBatch
+from sanbao.returns.models import (
+    BatchStatus,
+    ReceiptAnomaly,
+    ReturnBatch,
+    ReturnedUnit,
+    Shipment,
+    ShipmentStatus,
+)
+from sanbao.returns.states import AWAITING_RETURN
 
 
 def batch_list(
@@ -70,4 +80,157 @@ def batch_contact_tasks(*, actor, batch: ReturnBatch) -> QuerySet[ContactTask]:
         .filter(target_type=ReturnBatch._meta.label_lower, target_id=str(batch.pk))
         .prefetch_related("attempts")
         .order_by("created_at", "id")
+    )
+
+
+# --- Testing, the turnaround queue, shipments (IV.5–IV.7) ------------------------------
+
+
+def returned_unit_list(*, actor, batch: ReturnBatch) -> QuerySet[ReturnedUnit]:
+    """The units received in a batch, in order, for whoever may see the batch."""
+    require(actor, "returns.view")
+    return (
+        ReturnedUnit.objects.visible_to(actor)
+        .filter(batch=batch)
+        .select_related("line", "model", "replacement_model", "shipment", "tested_by")
+        .order_by("seq")
+    )
+
+
+def returned_unit_get(*, actor, pk: int) -> ReturnedUnit:
+    require(actor, "returns.view")
+    return get_visible(
+        ReturnedUnit.objects.select_related(
+            "batch", "batch__return_org", "line", "model", "replacement_model", "shipment"
+        ),
+        actor,
+        error_code="returns.unit_not_found",
+        pk=pk,
+    )
+
+
+def returned_unit_of(*, actor, batch: ReturnBatch, seq: int) -> ReturnedUnit:
+    """Unit number ``seq`` of a batch the caller sees."""
+    require(actor, "returns.view")
+    unit = get_visible(
+        ReturnedUnit.objects.select_related("line", "model", "replacement_model", "shipment"),
+        actor,
+        error_code="returns.unit_not_found",
+        batch=batch,
+        seq=seq,
+    )
+    unit.batch = batch
+    return unit
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    total: int
+    tested: int
+    settled: int
+    delayed: int
+    shipped: int
+
+
+def unit_counts(batch: ReturnBatch) -> UnitCounts:
+    """How far the batch's units are: tested, dealt with, delayed, shipped."""
+    figures = batch.units.aggregate(
+        total=Count("id"),
+        tested=Count("id", filter=~Q(result="")),
+        settled=Count("id", filter=~Q(disposition="")),
+        delayed=Count("id", filter=~Q(delay_reason="")),
+        shipped=Count("id", filter=Q(shipment__status=ShipmentStatus.SHIPPED)),
+    )
+    return UnitCounts(**figures)
+
+
+def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
+    """IV.5: the platform's work queue: batches received and not yet sent back,
+    soonest due first; batches on hold (no due date until their anomalies are
+    resolved) last."""
+    require(actor, "returns.receive")
+    return (
+        ReturnBatch.objects.visible_to(actor)
+        .filter(status__in=[*AWAITING_RETURN, BatchStatus.ON_HOLD])
+        .select_related("return_org")
+        .annotate(
+            units_total=Count("units", distinct=True),
+            units_settled=Count("units", filter=~Q(units__disposition=""), distinct=True),
+        )
+        .order_by(F("due_on").asc(nulls_last=True), "receipt_closed_at", "number")
+    )
+
+
+def shipment_list(
+    *, actor, return_org: str | None = None, status: str | None = None
+) -> QuerySet[Shipment]:
+    require(actor, "returns.view")
+    qs = Shipment.objects.visible_to(actor).select_related("return_org")
+    if return_org:
+        qs = qs.filter(return_org__code=return_org)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.annotate(unit_count=Count("units"))
+
+
+def shipment_get(*, actor, number: str) -> Shipment:
+    require(actor, "returns.view")
+    return get_visible(
+        Shipment.objects.select_related("return_org", "created_by", "shipped_by"),
+        actor,
+        error_code="returns.shipment_not_found",
+        number=(number or "").strip().upper(),
+    )
+
+
+def shipment_units(shipment: Shipment) -> QuerySet[ReturnedUnit]:
+    return shipment.units.select_related("batch", "line", "model", "replacement_model").order_by(
+        "batch__number", "seq"
+    )
+
+
+def shipment_batches(shipment: Shipment) -> QuerySet[ReturnBatch]:
+    return ReturnBatch.objects.filter(units__shipment=shipment).distinct().order_by("number")
+
+
+def units_to_ship(*, actor, return_org: str) -> QuerySet[ReturnedUnit]:
+    """What may go back to a return unit now: units dealt with, in no shipment, of
+    its batches ready to go back; delayed units among them go with an order (IV.6)."""
+    require(actor, "returns.receive")
+    return (
+        ReturnedUnit.objects.visible_to(actor)
+        .filter(
+            batch__return_org__code=return_org,
+            batch__status__in=[BatchStatus.READY, BatchStatus.DELAYED],
+            shipment__isnull=True,
+        )
+        .exclude(disposition="")
+        .select_related("batch", "model", "replacement_model", "line")
+        .order_by("batch__due_on", "batch__number", "seq")
+    )
+
+
+def return_orgs_to_ship(*, actor) -> list[tuple[str, int]]:
+    """(code, units waiting) of the return units with units ready to go back."""
+    require(actor, "returns.receive")
+    rows = (
+        ReturnedUnit.objects.visible_to(actor)
+        .filter(
+            batch__status__in=[BatchStatus.READY, BatchStatus.DELAYED],
+            shipment__isnull=True,
+        )
+        .exclude(disposition="")
+        .values("batch__return_org__code")
+        .annotate(n=Count("id"))
+        .order_by("batch__return_org__code")
+    )
+    return [(r["batch__return_org__code"], r["n"]) for r in rows]
+
+
+def delayed_units(batch: ReturnBatch) -> QuerySet[ReturnedUnit]:
+    """IV.6: the units of a batch marked delayed, with the shipment they went in."""
+    return (
+        batch.units.exclude(delay_reason="")
+        .select_related("model", "line", "shipment")
+        .order_by("seq")
     )

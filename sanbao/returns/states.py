@@ -1,6 +1,8 @@
 """A return batch's life (IV): draft → submitted (in transit) → being received →
-received (ready for testing) | on hold (open anomaly) → received once resolved;
-refused when it arrives cash on delivery or otherwise cannot be accepted."""
+received | on hold (open anomaly) → received once resolved → testing → ready →
+shipped → closed. Refused when it arrives cash on delivery or otherwise cannot be
+accepted; delayed when the units not delayed have gone back and the delayed ones
+(IV.6) are still to follow with a later order."""
 
 from __future__ import annotations
 
@@ -17,6 +19,11 @@ class Move:
     permission: str
 
 
+# Received and not yet sent back: the IV.5 clock is running.
+AWAITING_RETURN = (S.RECEIVED, S.TESTING, S.READY)
+# A batch whose units are being dealt with: tested, disposed of, delayed.
+WORKSHOP = frozenset({S.TESTING, S.READY, S.DELAYED})
+
 MOVES: dict[str, Move] = {
     "edit": Move(frozenset({S.DRAFT}), None, "returns.create"),
     "submit": Move(frozenset({S.DRAFT}), S.SUBMITTED, "returns.create"),
@@ -26,6 +33,12 @@ MOVES: dict[str, Move] = {
     "close_receipt": Move(frozenset({S.RECEIVING}), None, "returns.receive"),
     "resolve_anomaly": Move(frozenset({S.ON_HOLD}), None, "returns.receive"),
     "contact": Move(frozenset({S.ON_HOLD, S.RECEIVED}), None, "returns.receive"),
+    "start_testing": Move(frozenset({S.RECEIVED}), S.TESTING, "returns.receive"),
+    "test": Move(WORKSHOP, None, "returns.receive"),
+    "dispose": Move(WORKSHOP, None, "returns.receive"),
+    "delay": Move(WORKSHOP, None, "returns.receive"),
+    "ship": Move(frozenset({S.READY, S.DELAYED}), None, "returns.receive"),
+    "close": Move(frozenset({S.SHIPPED}), S.CLOSED, "returns.receive"),
 }
 
 

@@ -33,6 +33,7 @@ from sanbao.returns.models import (
     ReturnBatch,
     ScanKind,
 )
+from sanbao.returns.services.turnaround import clock_start
 from sanbao.returns.states import MOVES
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -669,13 +670,18 @@ def receipt_close(*, batch: ReturnBatch, actor, received_boxes: int) -> ReturnBa
             lines_by_no[x["line_no"]].received_quantity = x["counted"]
         BatchLine.objects.bulk_update(lines_by_no.values(), ["received_quantity"], batch_size=200)
         status = BatchStatus.ON_HOLD if diffs else BatchStatus.RECEIVED
+        closed_at = timezone.now()
+        # IV.5: a batch that meets the specifications is due back counted from the
+        # day of receipt; one on hold gets its clock when its anomalies are resolved.
+        clock = {} if diffs else clock_start(batch, timezone.localdate(closed_at))
         _move(
             batch,
             BatchStatus.RECEIVING,
             status=status,
             received_units=total,
             received_boxes=boxes,
-            receipt_closed_at=timezone.now(),
+            receipt_closed_at=closed_at,
+            **clock,
         )
         ReceiptAnomaly.objects.bulk_create(
             [
@@ -704,6 +710,7 @@ def receipt_close(*, batch: ReturnBatch, actor, received_boxes: int) -> ReturnBa
             action="return_batch.receipt_closed",
             target=batch,
             data={
+                "due_on": clock["due_on"].isoformat() if clock else None,
                 "declared_units": batch.declared_units,
                 "received_units": total,
                 "declared_boxes": batch.declared_boxes,
@@ -747,8 +754,8 @@ def anomaly_notice_text(batch: ReturnBatch) -> str:
 
 def anomaly_resolve(*, anomaly: ReceiptAnomaly, actor, note: str) -> ReceiptAnomaly:
     """Resolve one anomaly with what was agreed. When the last open anomaly of a
-    batch on hold is resolved, the batch is received as of that day (the IV.5 clock
-    starts from the resolution)."""
+    batch on hold is resolved, the batch is received as of that day: the IV.5
+    clock starts from the resolution."""
     batch = anomaly.batch
     _check_move(batch, actor, "resolve_anomaly")
     note = (note or "").strip()
@@ -780,8 +787,14 @@ def anomaly_resolve(*, anomaly: ReceiptAnomaly, actor, note: str) -> ReceiptAnom
             data={"batch": batch.number, "kind": anomaly.kind},
         )
         if not batch.anomalies.filter(resolved_at__isnull=True).exists():
-            _move(batch, BatchStatus.ON_HOLD, status=BatchStatus.RECEIVED)
-            audit.record(actor=actor, action="return_batch.anomalies_resolved", target=batch)
+            clock = clock_start(batch, timezone.localdate(now))
+            _move(batch, BatchStatus.ON_HOLD, status=BatchStatus.RECEIVED, **clock)
+            audit.record(
+                actor=actor,
+                action="return_batch.anomalies_resolved",
+                target=batch,
+                data={"due_on": clock["due_on"].isoformat()},
+            )
     return anomaly
 
 

@@ -6,6 +6,10 @@ Further along the life of a batch, always through the services: ``submitted``
 (sent by its return unit), ``receiving`` (submitted and opened for receipt by
 platform staff), ``labels(batch)`` (every label code of the batch, line by line),
 ``scan(batch, staff, codes)``, ``on_hold`` (received with a unit missing).
+``received`` (every label scanned, receipt closed without anomalies: the IV.5
+clock runs), ``under_test`` (received and put to testing), ``settle_all(batch, staff,
+result=..., disposition=...)`` (every unit tested and dealt with), ``shipped(batch,
+staff, units=None, order_no="")`` (prepared and dispatched).
 ``events(record)`` lists a record's audit actions oldest first; ``reload`` reads
 a batch again. ``cables`` / ``cb1m`` add a data-cable category that must be
 bundled (IV.P4).
@@ -87,6 +91,47 @@ def on_hold(actor, staff, lines, **header) -> ReturnBatch:
     return services.receipt_close(batch=batch, actor=staff, received_boxes=batch.declared_boxes)
 
 
+def received(actor, staff, lines, **header) -> ReturnBatch:
+    """A batch whose every label was scanned and whose receipt closed cleanly."""
+    batch = receiving(actor, staff, lines, **header)
+    scan(batch, staff, labels(batch))
+    return services.receipt_close(batch=batch, actor=staff, received_boxes=batch.declared_boxes)
+
+
+def under_test(actor, staff, lines, **header) -> ReturnBatch:
+    """A received batch put to testing: its returned units exist."""
+    batch = received(actor, staff, lines, **header)
+    return services.testing_start(batch=batch, actor=staff)
+
+
+def settle_all(batch, staff, *, result="no_fault_found", disposition="returned_as_is", units=None):
+    """Test and deal with ``units`` (default: every unit not yet dealt with)."""
+    units = units if units is not None else list(batch.units.filter(disposition="").order_by("seq"))
+    for unit in units:
+        services.unit_test(unit=unit, actor=staff, result=result, evidence="Bench test")
+        services.unit_dispose(unit=unit, actor=staff, disposition=disposition)
+    return reload(batch)
+
+
+def shipped(batch, staff, *, units=None, order_no="", waybill="SF9000000001"):
+    """Prepare and dispatch a shipment of ``units`` (default: all ready to go)."""
+    from sanbao.returns import selectors
+
+    units = (
+        units
+        if units is not None
+        else list(selectors.units_to_ship(actor=staff, return_org=batch.return_org.code))
+    )
+    shipment = services.shipment_create(
+        actor=staff,
+        return_org_code=batch.return_org.code,
+        unit_ids=[u.pk for u in units],
+        carrier="SF Express",
+        order_no=order_no,
+    )
+    return services.shipment_dispatch(shipment=shipment, actor=staff, waybill_no=waybill)
+
+
 def reload(batch: ReturnBatch) -> ReturnBatch:
     return ReturnBatch.objects.select_related("return_org").get(pk=batch.pk)
 
@@ -95,6 +140,27 @@ def events(record) -> list[str]:
     """The audit actions written about ``record``, oldest first."""
     timeline = AuditEvent.objects.for_target(record).order_by("at", "id")
     return list(timeline.values_list("action", flat=True))
+
+
+class Clock:
+    """The time services see (``django.utils.timezone.now``), set by a test."""
+
+    def __init__(self, monkeypatch):
+        self._now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self._now)
+
+    def set(self, when: str) -> None:
+        """``when``: local (Asia/Shanghai) ISO date or date-time, e.g. "2026-09-30 10:00"."""
+        value = dt.datetime.fromisoformat(when if " " in when or "T" in when else f"{when} 10:00")
+        self._now = timezone.make_aware(value)
+
+    def today(self) -> dt.date:
+        return timezone.localdate(self._now)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    return Clock(monkeypatch)
 
 
 @pytest.fixture

@@ -13,7 +13,14 @@ from sanbao.core.errors import Conflict, NotFound, PermissionDenied
 from sanbao.core.models import AuditEvent
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import services
-from sanbao.returns.models import BatchLine, BatchStatus, ReceiptAnomaly, ReceiptScan, ReturnBatch
+from sanbao.returns.models import (
+    BatchLine,
+    BatchStatus,
+    ReceiptAnomaly,
+    ReceiptScan,
+    ReturnBatch,
+    ReturnedUnit,
+)
 from sanbao.returns.states import MOVES, allowed_actions
 from sanbao.returns.tests.conftest import (
     draft,
@@ -24,7 +31,10 @@ from sanbao.returns.tests.conftest import (
     receiving,
     reload,
     scan,
+    settle_all,
+    shipped,
     submitted,
+    under_test,
 )
 
 
@@ -45,8 +55,18 @@ def first_anomaly(batch):
     return anomaly
 
 
+def unit_of(batch):
+    """The batch's first returned unit; an unsaved one where testing has not started
+    (the services refuse the batch's state before they touch the unit)."""
+    unit = ReturnedUnit.objects.filter(batch=batch).order_by("seq").first()
+    unit = unit or ReturnedUnit(batch=batch, seq=1, code="NONE")
+    unit.batch = batch
+    return unit
+
+
 # One valid call of each service, given a batch in a state its move accepts. The
-# receipt's three ways of counting are guarded by the same "scan" move.
+# receipt's three ways of counting are guarded by the same "scan" move, a unit's
+# delay and the whole batch's by the same "delay" move.
 CALLS = {
     "edit": lambda b, cast: services.batch_update(
         batch=b, actor=cast.agent_a_clerk, lines=pb_lines(2), **header(pb_lines(2))
@@ -71,8 +91,25 @@ CALLS = {
     "resolve_anomaly": lambda b, cast: services.anomaly_resolve(
         anomaly=first_anomaly(b), actor=cast.platform_staff, note="Agreed by telephone."
     ),
+    "start_testing": lambda b, cast: services.testing_start(batch=b, actor=cast.platform_staff),
+    "test": lambda b, cast: services.unit_test(
+        unit=unit_of(b), actor=cast.platform_staff, result="fault_confirmed"
+    ),
+    "dispose": lambda b, cast: services.unit_dispose(
+        unit=unit_of(b), actor=cast.platform_staff, disposition="returned_as_is"
+    ),
+    "delay": lambda b, cast: services.unit_delay(
+        unit=unit_of(b), actor=cast.platform_staff, reason="parts_shortage"
+    ),
+    "delay_batch": lambda b, cast: services.batch_delay(
+        batch=b, actor=cast.platform_staff, reason="force_majeure"
+    ),
+    "close": lambda b, cast: services.batch_close(batch=b, actor=cast.platform_staff),
 }
-MOVE_OF = {name: name if name in MOVES else "scan" for name in CALLS}
+MOVE_OF = {
+    name: name if name in MOVES else ("delay" if name == "delay_batch" else "scan")
+    for name in CALLS
+}
 
 
 def batch_in(cast, status: str) -> ReturnBatch:
@@ -93,6 +130,25 @@ def batch_in(cast, status: str) -> ReturnBatch:
         return services.receipt_close(batch=batch, actor=staff, received_boxes=1)
     if status == BatchStatus.REFUSED:
         return services.batch_refuse(batch=submitted(agent, lines), actor=staff, reason="COD")
+    if status == BatchStatus.TESTING:
+        # The first unit tested (so it may be dealt with), not yet dealt with.
+        batch = under_test(agent, staff, lines)
+        services.unit_test(unit=unit_of(batch), actor=staff, result="no_fault_found", evidence="OK")
+        return reload(batch)
+    if status == BatchStatus.READY:
+        return settle_all(under_test(agent, staff, lines), staff)
+    if status == BatchStatus.DELAYED:
+        batch = under_test(agent, staff, lines)
+        first, second = batch.units.order_by("seq")
+        services.unit_delay(unit=second, actor=staff, reason="parts_shortage")
+        shipped(settle_all(batch, staff, units=[first]), staff)
+        return reload(batch)
+    if status == BatchStatus.SHIPPED:
+        batch = settle_all(under_test(agent, staff, lines), staff)
+        shipped(batch, staff)
+        return reload(batch)
+    if status == BatchStatus.CLOSED:
+        return services.batch_close(batch=batch_in(cast, BatchStatus.SHIPPED), actor=staff)
     raise AssertionError(status)
 
 
@@ -113,6 +169,7 @@ def snapshot(batch: ReturnBatch) -> dict:
         "lines": list(BatchLine.objects.filter(batch=batch).order_by("line_no").values()),
         "scans": list(ReceiptScan.objects.filter(batch=batch).order_by("id").values()),
         "anomalies": list(ReceiptAnomaly.objects.filter(batch=batch).order_by("id").values()),
+        "units": list(ReturnedUnit.objects.filter(batch=batch).order_by("seq").values()),
         "tasks": list(ContactTask.objects.order_by("id").values("id", "status")),
         "events": AuditEvent.objects.count(),
     }
@@ -121,13 +178,16 @@ def snapshot(batch: ReturnBatch) -> dict:
 # The table ------------------------------------------------------------------------------
 
 
-def test_every_state_but_draft_is_the_target_of_a_move_and_refused_is_the_end():
+def test_every_state_but_draft_is_the_target_of_a_move_and_refused_and_closed_are_the_ends():
     targets = {m.target for m in MOVES.values() if m.target}
-    # receipt_close decides between received and on hold from the count
-    assert targets | {BatchStatus.DRAFT, BatchStatus.RECEIVED, BatchStatus.ON_HOLD} == set(
-        BatchStatus.values
-    )
-    assert not [name for name, m in MOVES.items() if BatchStatus.REFUSED in m.sources]
+    # receipt_close decides between received and on hold from the count; the last
+    # unit dealt with makes a batch ready; a shipment leaving makes it shipped or,
+    # with delayed units still to follow, delayed.
+    decided = {BatchStatus.RECEIVED, BatchStatus.ON_HOLD, BatchStatus.READY}
+    decided |= {BatchStatus.SHIPPED, BatchStatus.DELAYED}
+    assert targets | {BatchStatus.DRAFT} | decided == set(BatchStatus.values)
+    for end in (BatchStatus.REFUSED, BatchStatus.CLOSED):
+        assert not [name for name, m in MOVES.items() if end in m.sources]
 
 
 @pytest.mark.parametrize(
@@ -137,8 +197,13 @@ def test_every_state_but_draft_is_the_target_of_a_move_and_refused_is_the_end():
         ("submitted", [], ["refuse", "open_receipt"]),
         ("receiving", [], ["scan", "close_receipt"]),
         ("on_hold", [], ["resolve_anomaly", "contact"]),
-        ("received", [], ["contact"]),
+        ("received", [], ["contact", "start_testing"]),
         ("refused", [], []),
+        ("testing", [], ["test", "dispose", "delay"]),
+        ("ready", [], ["test", "dispose", "delay", "ship"]),
+        ("delayed", [], ["test", "dispose", "delay", "ship"]),
+        ("shipped", [], ["close"]),
+        ("closed", [], []),
     ],
 )
 def test_allowed_actions_follow_the_state_and_the_role(
@@ -195,6 +260,12 @@ RACES = {
     "set_count": (BatchStatus.RECEIVING, BatchStatus.ON_HOLD),
     "close_receipt": (BatchStatus.RECEIVING, BatchStatus.RECEIVED),
     "resolve_anomaly": (BatchStatus.ON_HOLD, BatchStatus.RECEIVED),
+    "start_testing": (BatchStatus.RECEIVED, BatchStatus.TESTING),
+    "test": (BatchStatus.TESTING, BatchStatus.CLOSED),
+    "dispose": (BatchStatus.TESTING, BatchStatus.CLOSED),
+    "delay": (BatchStatus.TESTING, BatchStatus.CLOSED),
+    "delay_batch": (BatchStatus.TESTING, BatchStatus.CLOSED),
+    "close": (BatchStatus.SHIPPED, BatchStatus.CLOSED),
 }
 
 

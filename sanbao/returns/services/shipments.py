@@ -1,0 +1,263 @@
+"""Shipments: good products sent back to their return unit, every batch of them
+with a delivery list (IV.7).
+
+A shipment gathers units of one return unit that have been tested and dealt with,
+from one or several of its batches that are ready (or whose delayed units are
+still to follow). Delayed units (IV.6) are a backorder: they are released into a
+later shipment that travels with the return unit's order, whose number the
+shipment must reference. When a shipment leaves, each batch it completes is
+compared with its due date (IV.5): on time, or late by so many working days."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sanbao.accounts.models import Organisation
+from sanbao.accounts.roles import OrgKind, require
+from sanbao.core import audit
+from sanbao.core.errors import Conflict, NotFound, ValidationFailed
+from sanbao.returns import policy
+from sanbao.returns.errors import MESSAGES, SHIPMENT_ACTION_LABELS, message
+from sanbao.returns.models import (
+    BatchStatus,
+    ReturnBatch,
+    ReturnedUnit,
+    Shipment,
+    ShipmentStatus,
+)
+from sanbao.returns.services.batches import NUMBER_ALPHABET
+from sanbao.returns.services.workshop import batch_unit_states
+from sanbao.workdays import services as workdays
+
+__all__ = ["shipment_cancel", "shipment_create", "shipment_dispatch"]
+
+SHIPPABLE = (BatchStatus.READY, BatchStatus.DELAYED)
+
+
+def _new_number() -> str:
+    tail = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
+    return f"S{timezone.localdate():%y%m}-{tail}"
+
+
+def _text(data: dict, name: str, limit: int, errors: dict) -> str:
+    value = (data.get(name) or "").strip()
+    if len(value) > limit:
+        errors.setdefault(name, []).append(message("returns.value_too_long", limit=limit))
+    return value[:limit]
+
+
+def shipment_create(
+    *,
+    actor,
+    return_org_code: str,
+    unit_ids: list[int],
+    carrier: str = "",
+    waybill_no: str = "",
+    order_no: str = "",
+    note: str = "",
+) -> Shipment:
+    """Prepare a shipment (its delivery list can be printed and packed against).
+
+    Every unit must belong to ``return_org_code``, be dealt with, belong to a batch
+    that is ready to go back, and be in no other shipment. A delayed unit goes
+    only with an order of the return unit: ``order_no`` is then required (IV.6)."""
+    require(actor, "returns.receive")
+    errors: dict[str, list[str]] = {}
+    org = Organisation.objects.filter(
+        code=(return_org_code or "").strip(),
+        kind__in=[OrgKind.AGENT, OrgKind.ENTERPRISE],
+    ).first()
+    if org is None:
+        errors.setdefault("return_org_code", []).append(message("returns.return_org_invalid"))
+    data = {"carrier": carrier, "waybill_no": waybill_no, "order_no": order_no, "note": note}
+    clean = {
+        name: _text(data, name, limit, errors)
+        for name, limit in (("carrier", 60), ("waybill_no", 60), ("order_no", 60), ("note", 500))
+    }
+    ids = sorted({int(i) for i in unit_ids or [] if str(i).isdigit()})
+    if not ids:
+        errors.setdefault("unit_ids", []).append(message("returns.shipment_no_units"))
+    units = list(
+        ReturnedUnit.objects.select_related("batch", "shipment")
+        .filter(pk__in=ids)
+        .order_by("batch__number", "seq")
+    )
+    if len(units) != len(ids):
+        raise NotFound(code="returns.unit_not_found")
+    for unit in units:
+        problem = _unavailable(unit, org)
+        if problem:
+            errors.setdefault("unit_ids", []).append(message(problem[0], **problem[1]))
+    if any(u.delay_reason for u in units) and not clean["order_no"]:
+        errors.setdefault("order_no", []).append(message("returns.order_required"))
+    if errors:
+        raise ValidationFailed(
+            MESSAGES["returns.shipment_invalid"], code="returns.shipment_invalid", fields=errors
+        )
+    with transaction.atomic():
+        shipment = Shipment(return_org=org, created_by=actor, **clean)
+        for _attempt in range(5):
+            shipment.number = _new_number()
+            try:
+                with transaction.atomic():
+                    shipment.save()
+                break
+            except IntegrityError:
+                if not Shipment.objects.filter(number=shipment.number).exists():
+                    raise
+        # The units are taken only if no other shipment took them meanwhile.
+        taken = ReturnedUnit.objects.filter(
+            pk__in=ids, shipment__isnull=True, batch__status__in=SHIPPABLE
+        ).update(shipment=shipment)
+        if taken != len(ids):
+            raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.changed_meanwhile")
+        audit.record(
+            actor=actor,
+            action="shipment.prepared",
+            target=shipment,
+            data={
+                "units": len(ids),
+                "batches": sorted({u.batch.number for u in units}),
+                "backorder": [u.code for u in units if u.delay_reason],
+                "order_no": clean["order_no"] or None,
+            },
+        )
+    return shipment
+
+
+def _unavailable(unit: ReturnedUnit, org) -> tuple[str, dict] | None:
+    if org is not None and unit.batch.return_org_id != org.pk:
+        return "returns.unit_of_other_return_unit", {"code": unit.code}
+    if unit.batch.status not in SHIPPABLE:
+        return "returns.batch_not_ready", {
+            "batch": unit.batch.number,
+            "status": unit.batch.get_status_display(),
+        }
+    if not unit.disposition:
+        return "returns.unit_not_ready", {"code": unit.code}
+    if unit.shipment_id is not None and unit.shipment.status != ShipmentStatus.CANCELLED:
+        return "returns.unit_in_other_shipment", {
+            "code": unit.code,
+            "shipment": unit.shipment.number,
+        }
+    return None
+
+
+def _check_shipment(shipment: Shipment, actor, action: str) -> None:
+    require(actor, "returns.receive")
+    if not Shipment.objects.visible_to(actor).filter(pk=shipment.pk).exists():
+        raise NotFound(code="returns.shipment_not_found")
+    if shipment.status != ShipmentStatus.PREPARED:
+        raise Conflict(
+            MESSAGES["returns.shipment_move_not_allowed"],
+            code="returns.shipment_move_not_allowed",
+            params={
+                "status": shipment.get_status_display(),
+                "action": SHIPMENT_ACTION_LABELS[action],
+            },
+        )
+
+
+def _shipment_move(shipment: Shipment, **values) -> None:
+    if not Shipment.objects.filter(pk=shipment.pk, status=ShipmentStatus.PREPARED).update(**values):
+        raise Conflict(
+            MESSAGES["returns.shipment_changed_meanwhile"],
+            code="returns.shipment_changed_meanwhile",
+        )
+    for name, value in values.items():
+        setattr(shipment, name, value)
+
+
+def shipment_dispatch(
+    *, shipment: Shipment, actor, waybill_no: str = "", carrier: str = ""
+) -> Shipment:
+    """The shipment leaves with its waybill. Each batch it completes is recorded:
+    when its units not delayed have all gone back it is shipped on time (by its due
+    date) or late by so many working days (IV.5); delayed units do not make a batch
+    late (IV.6). A batch with nothing left to send is shipped; one with only
+    delayed units left waits for them (delayed)."""
+    _check_shipment(shipment, actor, "dispatch")
+    waybill = (waybill_no or shipment.waybill_no or "").strip()
+    if not waybill:
+        raise ValidationFailed(
+            MESSAGES["returns.waybill_required"],
+            code="returns.waybill_required",
+            fields={"waybill_no": [message("returns.waybill_required")]},
+        )
+    if len(waybill) > 60 or len((carrier or "").strip()) > 60:
+        raise ValidationFailed(
+            MESSAGES["returns.value_too_long"],
+            code="returns.value_too_long",
+            fields={"waybill_no": [message("returns.value_too_long", limit=60)]},
+            params={"limit": 60},
+        )
+    now = timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        _shipment_move(
+            shipment,
+            status=ShipmentStatus.SHIPPED,
+            waybill_no=waybill,
+            carrier=(carrier or "").strip() or shipment.carrier,
+            shipped_at=now,
+            shipped_by=actor,
+        )
+        cal = workdays.calendar()
+        batch_ids = shipment.units.values_list("batch_id", flat=True).distinct()
+        for batch in ReturnBatch.objects.filter(pk__in=list(batch_ids)).order_by("number"):
+            _after_shipment(batch, actor, shipment, now, today, cal)
+        audit.record(
+            actor=actor,
+            action="shipment.shipped",
+            target=shipment,
+            data={"waybill_no": waybill, "units": shipment.units.count()},
+        )
+    return shipment
+
+
+def _after_shipment(batch: ReturnBatch, actor, shipment, now, today, cal) -> None:
+    states = batch_unit_states(batch)
+    values: dict = {}
+    if batch.shipped_at is None:
+        not_delayed = [u for u in states if not u.delayed]
+        if not_delayed and all(u.shipped for u in not_delayed):
+            values["shipped_at"] = now
+            if batch.due_on is not None:
+                values["working_days_late"] = policy.working_days_late(
+                    batch.due_on, today, cal.working_days_between
+                )
+        elif not not_delayed and all(u.shipped for u in states):
+            # A batch delayed as a whole (IV.6): gone back, late for a cause.
+            values["shipped_at"] = now
+    target = policy.batch_after_shipment(states)
+    if target is not None and target != batch.status:
+        values["status"] = target
+    if not values:
+        return
+    ReturnBatch.objects.filter(pk=batch.pk).update(updated_at=now, **values)
+    audit.record(
+        actor=actor,
+        action="return_batch.shipped" if target == "shipped" else "return_batch.shipped_in_part",
+        target=batch,
+        data={
+            "shipment": shipment.number,
+            "order_no": shipment.order_no or None,
+            "due_on": batch.due_on.isoformat() if batch.due_on else None,
+            "working_days_late": values.get("working_days_late"),
+        },
+    )
+
+
+def shipment_cancel(*, shipment: Shipment, actor) -> Shipment:
+    """A prepared shipment is called off: its units are free for another."""
+    _check_shipment(shipment, actor, "cancel")
+    with transaction.atomic():
+        _shipment_move(shipment, status=ShipmentStatus.CANCELLED)
+        freed = ReturnedUnit.objects.filter(shipment=shipment).update(shipment=None)
+        audit.record(
+            actor=actor, action="shipment.cancelled", target=shipment, data={"units": freed}
+        )
+    return shipment

@@ -1,0 +1,342 @@
+"""Testing each unit received and dealing with it: one returned unit per unit that
+physically arrived (IV.1); a test result with the exclusion rule, evidence and
+photo; a confirmed fault repaired or replaced by a model not lower (II.3) with
+what was taken in kept in the retained-parts ledger (II.4); a unit that does not
+meet the requirements returned as is or charged with an amount and a reason
+(IV.P2); the batch ready once every unit is dealt with or delayed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from sanbao.catalog.models import Unit
+from sanbao.claims.models import RetainedPart
+from sanbao.core.errors import Conflict, NotFound, PermissionDenied, PolicyRefused, ValidationFailed
+from sanbao.returns import services
+from sanbao.returns.models import BatchStatus, ScanKind
+from sanbao.returns.services import LineIn
+from sanbao.returns.tests.conftest import (
+    events,
+    labels,
+    pb_lines,
+    receiving,
+    reload,
+    scan,
+    under_test,
+)
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def photo():
+    return SimpleUploadedFile("swollen.png", PNG, content_type="image/png")
+
+
+def units(batch):
+    return list(batch.units.order_by("seq"))
+
+
+def test_testing_makes_one_unit_for_every_unit_that_physically_arrived(
+    agent_a_clerk, platform_staff, pb10k, pb20k
+):
+    lines = [
+        LineIn(
+            model_code="PB10K", quantity=3, fault="No output", box_no=1, accessories=["data cable"]
+        ),  # noqa: E501
+        LineIn(
+            model_code="PB10K", quantity=2, fault="Swollen", box_no=1, accessories=["data cable"]
+        ),  # noqa: E501
+    ]
+    batch = receiving(agent_a_clerk, platform_staff, lines)
+    codes = labels(batch)
+    scan(batch, platform_staff, codes[:2])  # two of line 1 scanned ...
+    services.receipt_set_count(batch=batch, actor=platform_staff, line_no=1, counted=3)  # ... 3
+    services.receipt_set_count(batch=batch, actor=platform_staff, line_no=2, counted=1)
+    services.receipt_record_unit(
+        batch=batch, actor=platform_staff, kind=ScanKind.UNLISTED, box_no=1, model_code="PB20K"
+    )
+    batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
+    for anomaly in batch.anomalies.all():
+        services.anomaly_resolve(anomaly=anomaly, actor=platform_staff, note="Agreed by phone")
+    batch = services.testing_start(batch=reload(batch), actor=platform_staff)
+
+    made = units(batch)
+    assert reload(batch).status == BatchStatus.TESTING
+    assert len(made) == reload(batch).received_units == 5
+    assert [(u.seq, u.line.line_no if u.line else None) for u in made] == [
+        (1, 1), (2, 1), (3, 1), (4, 2), (5, None),
+    ]  # fmt: skip
+    # The label not scanned on line 1 is the one the hand-counted unit carries.
+    assert [u.code for u in made[:3]] == codes[:3]
+    assert made[4].model.code == "PB20K"
+    assert "return_batch.testing_started" in events(batch)
+
+
+def test_only_a_received_batch_goes_to_testing_and_only_once(agent_a_clerk, platform_staff, pb10k):
+    batch = under_test(agent_a_clerk, platform_staff, pb_lines(2))
+    with pytest.raises(Conflict):
+        services.testing_start(batch=batch, actor=platform_staff)
+    assert batch.units.count() == 2
+
+
+def test_a_return_unit_cannot_test_its_own_units_and_another_cannot_see_them(
+    agent_a_clerk, agent_b_clerk, platform_staff, pb10k
+):
+    unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
+    with pytest.raises(PermissionDenied):
+        services.unit_test(unit=unit, actor=agent_a_clerk, result="fault_confirmed")
+    with pytest.raises(NotFound):
+        from sanbao.returns import selectors
+
+        selectors.returned_unit_get(actor=agent_b_clerk, pk=unit.pk)
+
+
+@pytest.mark.clause("IV.P2")
+def test_an_exclusion_names_its_rule_of_section_iii_and_the_evidence(
+    agent_a_clerk, platform_staff, pb10k
+):
+    unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
+    with pytest.raises(ValidationFailed) as refused:
+        services.unit_test(unit=unit, actor=platform_staff, result="excluded", excluded_rule="I.1")
+    assert set(refused.value.fields) == {"excluded_rule", "evidence"}
+    services.unit_test(
+        unit=unit,
+        actor=platform_staff,
+        result="excluded",
+        excluded_rule="III.9",
+        evidence="Sold 2023-01-05: the 12-month warranty ended.",
+    )
+    unit.refresh_from_db()
+    assert (unit.result, unit.excluded_rule, unit.tested_by) == (
+        "excluded",
+        "III.9",
+        platform_staff,
+    )
+
+
+@pytest.mark.clause("IV.P2")
+def test_an_exclusion_the_unit_shows_is_proved_by_a_photo(agent_a_clerk, platform_staff, pb10k):
+    unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
+    kwargs = {"result": "excluded", "excluded_rule": "III.6", "evidence": "Liquid marks inside"}
+    with pytest.raises(ValidationFailed) as refused:
+        services.unit_test(unit=unit, actor=platform_staff, **kwargs)
+    assert refused.value.code == "returns.unit_test_invalid"
+    assert list(refused.value.fields) == ["photo"]
+    bad = SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")
+    with pytest.raises(ValidationFailed) as refused:
+        services.unit_test(unit=unit, actor=platform_staff, photo=bad, **kwargs)
+    assert list(refused.value.fields) == ["photo"]
+    services.unit_test(unit=unit, actor=platform_staff, photo=photo(), **kwargs)
+    unit.refresh_from_db()
+    assert unit.photo.name.startswith("returns/tests/") and "swollen" not in unit.photo.name
+
+
+@pytest.mark.clause("IV.P2")
+def test_a_unit_without_a_fault_is_returned_or_charged_never_repaired(
+    agent_a_clerk, platform_staff, pb10k
+):
+    unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
+    with pytest.raises(PolicyRefused) as refused:
+        services.unit_dispose(unit=unit, actor=platform_staff, disposition="returned_as_is")
+    assert refused.value.code == "returns.unit_not_tested"
+    services.unit_test(
+        unit=unit, actor=platform_staff, result="no_fault_found", evidence="Charges and discharges"
+    )
+    with pytest.raises(PolicyRefused) as refused:
+        services.unit_dispose(unit=unit, actor=platform_staff, disposition="repaired")
+    assert refused.value.code == "returns.disposition_not_open"
+    assert list(refused.value.fields) == ["disposition"]
+
+
+@pytest.mark.clause("IV.P2")
+def test_a_unit_sent_back_untested_that_meets_no_requirement_is_charged_with_amount_and_reason(
+    agent_a_clerk, platform_staff, pb10k
+):
+    batch = under_test(agent_a_clerk, platform_staff, pb_lines(1))
+    unit = units(batch)[0]
+    services.unit_test(
+        unit=unit, actor=platform_staff, result="no_fault_found", evidence="Works on the bench"
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        services.unit_dispose(unit=unit, actor=platform_staff, disposition="charged")
+    assert list(refused.value.fields) == ["charge_amount"]
+    with pytest.raises(ValidationFailed) as refused:
+        services.unit_dispose(
+            unit=unit, actor=platform_staff, disposition="charged", charge_amount="15"
+        )
+    assert list(refused.value.fields) == ["charge_reason"]
+    services.unit_dispose(
+        unit=unit,
+        actor=platform_staff,
+        disposition="charged",
+        charge_amount="15.5",
+        charge_reason="Test fee: no fault found (IV.P2)",
+    )
+    unit.refresh_from_db()
+    assert (unit.disposition, unit.charge_amount) == ("charged", Decimal("15.50"))
+    assert unit.serial_out == unit.serial_in
+    assert reload(batch).status == BatchStatus.READY
+    with pytest.raises(Conflict):
+        services.unit_dispose(unit=unit, actor=platform_staff, disposition="returned_as_is")
+
+
+@pytest.mark.clause("IV.P2")
+def test_a_charge_must_be_a_positive_amount_in_yuan(agent_a_clerk, platform_staff, pb10k):
+    unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
+    services.unit_test(unit=unit, actor=platform_staff, result="no_fault_found", evidence="OK")
+    for amount in ("0", "-3", "abc", "100000", None):
+        with pytest.raises(ValidationFailed):
+            services.unit_dispose(
+                unit=unit,
+                actor=platform_staff,
+                disposition="charged",
+                charge_amount=amount,
+                charge_reason="Test fee",
+            )
+
+
+@pytest.mark.clause("II.4")
+def test_a_repair_keeps_the_faulty_parts_replaced_in_the_retained_parts_ledger(
+    agent_a_clerk, platform_staff, pb10k
+):
+    unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
+    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
+    with pytest.raises(PolicyRefused) as refused:
+        services.unit_dispose(
+            unit=unit, actor=platform_staff, disposition="repaired", parts_used=["USB-C port"]
+        )
+    assert list(refused.value.fields) == ["retained_location"]
+    services.unit_dispose(
+        unit=unit,
+        actor=platform_staff,
+        disposition="repaired",
+        parts_used=["USB-C port", "Charge controller"],
+        retained_location="Shelf B-3",
+    )
+    kept = RetainedPart.objects.filter(source_id=str(unit.pk)).order_by("id")
+    assert [(p.kind, p.description, p.location) for p in kept] == [
+        ("part", "USB-C port", "Shelf B-3"),
+        ("part", "Charge controller", "Shelf B-3"),
+    ]
+    assert all(p.claim is None and unit.code in p.source_repr for p in kept)
+    assert "retained_part.taken_in" in events(kept[0])
+
+
+@pytest.mark.clause("II.4")
+def test_a_replacement_registers_the_new_serial_and_keeps_the_old_unit(
+    agent_a_clerk, platform_staff, pb10k, unit_of_agent_a
+):
+    lines = [LineIn(model_code="PB10K", quantity=1, fault="Dead", box_no=1,
+                    serial=unit_of_agent_a.serial, accessories=["data cable"])]  # fmt: skip
+    unit = units(under_test(agent_a_clerk, platform_staff, lines))[0]
+    assert unit.serial_in == unit_of_agent_a.serial
+    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
+    services.unit_dispose(
+        unit=unit,
+        actor=platform_staff,
+        disposition="replaced",
+        replacement_serial="SBR900001",
+        retained_location="Cage 1",
+    )
+    unit.refresh_from_db()
+    assert (unit.serial_out, unit.replacement_model.code) == ("SBR900001", "PB10K")
+    new = Unit.objects.get(serial="SBR900001")
+    assert (new.replaces, new.model.code, new.channel_org) == (
+        unit_of_agent_a,
+        "PB10K",
+        unit_of_agent_a.channel_org,
+    )  # noqa: E501
+    kept = RetainedPart.objects.get(source_id=str(unit.pk))
+    assert (kept.kind, kept.serial, kept.location) == ("unit", unit_of_agent_a.serial, "Cage 1")
+
+
+@pytest.mark.clause("II.4")
+def test_a_replacement_is_the_same_model_or_one_not_lower(
+    agent_a_clerk, platform_staff, pb10k, pb5k, pb20k, ad65
+):
+    unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
+    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
+    for code, error in (("PB5K", "returns.replacement_lower"),
+                        ("AD65", "returns.replacement_other_category")):  # fmt: skip
+        with pytest.raises(PolicyRefused) as refused:
+            services.unit_dispose(
+                unit=unit,
+                actor=platform_staff,
+                disposition="replaced",
+                replacement_model_code=code,
+                replacement_serial="SBR900002",
+                retained_location="Cage 1",
+            )
+        assert refused.value.code == error
+        assert list(refused.value.fields) == ["replacement_model_code"]
+    assert not Unit.objects.filter(serial="SBR900002").exists()
+    services.unit_dispose(
+        unit=unit,
+        actor=platform_staff,
+        disposition="replaced",
+        replacement_model_code="PB20K",
+        replacement_serial="SBR900002",
+        retained_location="Cage 1",
+    )
+    assert Unit.objects.get(serial="SBR900002").model == pb20k
+
+
+def test_a_replacement_serial_already_registered_is_refused_and_nothing_is_written(
+    agent_a_clerk, platform_staff, pb10k, unit_of_agent_b
+):
+    unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
+    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
+    with pytest.raises(ValidationFailed) as refused:
+        services.unit_dispose(
+            unit=unit,
+            actor=platform_staff,
+            disposition="replaced",
+            replacement_serial=unit_of_agent_b.serial,
+            retained_location="Cage 1",
+        )
+    assert refused.value.code == "catalog.serial_taken"
+    unit.refresh_from_db()
+    assert unit.disposition == ""
+    assert not RetainedPart.objects.exists()
+
+
+def test_the_test_of_a_unit_may_be_corrected_until_it_is_dealt_with(
+    agent_a_clerk, platform_staff, pb10k
+):
+    unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
+    services.unit_test(unit=unit, actor=platform_staff, result="no_fault_found", evidence="OK")
+    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
+    services.unit_dispose(unit=unit, actor=platform_staff, disposition="repaired")
+    with pytest.raises(Conflict):
+        services.unit_test(unit=unit, actor=platform_staff, result="no_fault_found", evidence="x")
+
+
+def test_a_unit_not_on_the_list_is_tested_once_its_model_is_known(
+    agent_a_clerk, platform_staff, pb10k, pb20k
+):
+    batch = receiving(agent_a_clerk, platform_staff, pb_lines(1))
+    scan(batch, platform_staff, labels(batch))
+    services.receipt_record_unit(batch=batch, actor=platform_staff, kind=ScanKind.UNLISTED)
+    batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
+    services.anomaly_resolve(anomaly=batch.anomalies.get(), actor=platform_staff, note="Kept")
+    stranger = units(services.testing_start(batch=reload(batch), actor=platform_staff))[1]
+    assert stranger.model is None
+    with pytest.raises(ValidationFailed) as refused:
+        services.unit_test(unit=stranger, actor=platform_staff, result="fault_confirmed")
+    assert list(refused.value.fields) == ["model_code"]
+    services.unit_test(
+        unit=stranger,
+        actor=platform_staff,
+        result="fault_confirmed",
+        model_code="pb20k",
+        serial_in="SBU777",
+    )
+    stranger.refresh_from_db()
+    assert (stranger.model, stranger.serial_in) == (pb20k, "SBU777")
