@@ -1,9 +1,11 @@
 """Downloads of a return batch's papers: the packing list, the repair list, the
 fault labels and the anomaly notice (PDF), the packing list as a workbook, and
-the template for importing batch lines (XLSX).
+the template for importing batch lines (XLSX); and a shipment's delivery list
+(PDF and XLSX, IV.7).
 
-Thin views: ``selectors.batch_get`` checks the role and the tenancy (another
-organisation's batch is a 404, as if it did not exist) and DomainErrorMiddleware
+Thin views: ``selectors.batch_get`` (``selectors.shipment_get``) checks the role
+and the tenancy (another organisation's batch or shipment is a 404, as if it did
+not exist) and DomainErrorMiddleware
 turns refusals into error pages. The papers name people and telephone numbers:
 never cached.
 """
@@ -76,6 +78,33 @@ def packing_list_xlsx(request, number: str):
         documents.packing_list_xlsx(batch),
         XLSX,
         f"packing-list-{batch.number}.xlsx",
+        attachment=True,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def delivery_list_pdf(request, number: str):
+    """The delivery list of a shipment (IV.7), by the shipment's number."""
+    shipment = selectors.shipment_get(actor=request.user, number=number)
+    return download(
+        documents.delivery_list_pdf(shipment),
+        PDF,
+        f"delivery-list-{shipment.number}.pdf",
+        attachment=False,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def delivery_list_xlsx(request, number: str):
+    shipment = selectors.shipment_get(actor=request.user, number=number)
+    return download(
+        documents.delivery_list_xlsx(shipment),
+        XLSX,
+        f"delivery-list-{shipment.number}.xlsx",
         attachment=True,
     )
 

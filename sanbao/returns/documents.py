@@ -1,22 +1,33 @@
 """A return batch's papers (SPEC IV): the packing list and the repair list that
 travel with the parcel (IV.1, IV.2), the fault labels stuck on each unit (IV.3),
 the notice faxed to the return unit when what arrived differs (IV.4), and the
-packing list as a workbook.
+packing list as a workbook; the delays marked on the reprinted packing list
+(IV.6); and the delivery list that goes back with each shipment of good products
+(IV.7), with its charges (IV.P2), released backorders and the units still to
+follow (IV.6), as a PDF and a workbook.
 
 The PDFs are printed in Chinese and English whatever the reader's language, in
 the embedded Noto Sans SC (see ``sanbao.documents.pdf``). The repair list prints
 exactly ``policy.REPAIR_LIST_LINES_PER_PAGE`` lines a page in rows that never grow,
 so the page count the packing list states is always the repair list's real one.
-The batch passed in is already visible to the reader (``selectors.batch_get``).
+The batch or shipment passed in is already visible to the reader
+(``selectors.batch_get``, ``selectors.shipment_get``).
 """
 
 from __future__ import annotations
 
+import io
+from copy import copy
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
 
+import openpyxl
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -31,6 +42,7 @@ from sanbao.documents.pdf import (
     FONT,
     FONT_BOLD,
     HALF_WIDTH,
+    HIGHLIGHT,
     MARGIN_BOTTOM,
     MARGIN_TOP,
     MUTED,
@@ -62,9 +74,21 @@ from sanbao.documents.pdf import (
     style,
     table_style,
 )
-from sanbao.documents.xlsx import xlsx_form_bytes
+from sanbao.documents.xlsx import xlsx_bytes, xlsx_form_bytes
 from sanbao.returns import policy
-from sanbao.returns.models import AnomalyKind, BatchLine, BatchStatus, Freight, ReturnBatch
+from sanbao.returns.models import (
+    AnomalyKind,
+    BatchLine,
+    BatchStatus,
+    DelayReason,
+    Disposition,
+    Freight,
+    ReturnBatch,
+    ReturnedUnit,
+    Shipment,
+    ShipmentStatus,
+    TestResult,
+)
 
 PACKING_LIST_TITLE = _("Packing list")
 REPAIR_LIST_TITLE = _("Repair list")
@@ -146,6 +170,103 @@ NOTICE_SIGNED = _("For the after-sales department")
 NO_ANOMALY = _("Batch %(number)s has no receipt anomaly: there is nothing to notify.")
 
 LAYOUT_INVALID = _("Choose a label layout: %(layouts)s.")
+
+# Delays (IV.6), marked on the packing list and on the delivery list.
+LABEL_CODE = _("Label code")
+DELAYS = _("Delays (IV.6)")
+DELAY_INK = colors.HexColor("#b42318")
+DELAY_COLUMN = _("Delay (IV.6)")
+DELAYED_UNLISTED = _("Delayed units not on the packing list")
+DELAY_REASON = _("Reason and note")
+DELAYED_ON = _("Marked delayed on")
+WENT_BACK_WITH = _("Went back with")
+STILL_WAITING = _("Not sent yet")
+SHIPPED_ON = _("shipped %(date)s")
+NOT_LEFT_YET = _("prepared, not shipped yet")
+WITH_ORDER = _("order %(order)s")
+WHOLE_BATCH_DELAYED = _("The whole batch is delayed (IV.6).")
+WHOLE_BATCH_DELAYED_FOR = _("The whole batch is delayed (IV.6): %(reason)s.")
+DELAY_WIDTHS = [0.19, 0.16, 0.14, 0.22, 0.1, 0.19]
+DELAY_HEADERS = [LABEL_CODE, MODEL, SERIAL, DELAY_REASON, DELAYED_ON, WENT_BACK_WITH]
+
+DELIVERY_LIST_TITLE = _("Delivery list")
+DELIVERY_LIST_NUMBER = _("Delivery list number")
+SHIPMENT = _("Shipment (IV.7)")
+RETURN_UNIT_CODE = _("Return unit code")
+ORDER_NO = _("Order number (IV.6)")
+PREPARED_AT = _("Prepared")
+SHIPPED_AT = _("Shipped")
+UNITS_TOTAL = _("Units")
+CHARGES_TOTAL = _("Charges (yuan)")
+BATCHES_CARRIED = _("Batches in this shipment")
+RECEIVED_ON = _("Received on")
+DUE_ON = _("Due back by (IV.5)")
+PROVISIONAL = _("provisional")
+UNITS_HERE = _("Units here / in the batch")
+TURNAROUND = _("Turnaround (IV.5)")
+NOT_SHIPPED_YET = _("Not shipped back yet")
+ON_TIME = _("On time")
+DELAYED_MARK = _("Delayed (IV.6)")
+DELAYED_UNITS = _("delayed units (IV.6): %(count)s")
+BATCH_DUE = _("Batch %(number)s: due back by, turnaround")
+BATCH_HEADERS = [BATCH_NUMBER, RECEIVED_ON, DUE_ON, UNITS_HERE, TURNAROUND]
+UNITS = _("Units sent back (IV.7)")
+NO_UNITS = _("This shipment has no units.")
+SERIAL_IN = _("Serial in")
+SERIAL_OUT = _("Serial out")
+TEST_RESULT = _("Test result")
+DISPOSITION = _("Disposition")
+CHARGE = _("Charge (yuan) and reason (IV.P2)")
+UNIT_COLUMNS = (  # (header, width in mm): 178 mm in all
+    (pgettext_lazy("sequence number", "No."), 6),
+    (LABEL_CODE, 31),
+    (MODEL, 22),
+    (SERIAL_IN, 19),
+    (SERIAL_OUT, 19),
+    (TEST_RESULT, 21),
+    (DISPOSITION, 18),
+    (CHARGE, 21),
+    (DELAY_COLUMN, 21),
+)
+BACKORDER = _("Backorder: %(reason)s — released")
+BACKORDER_RELEASED = _("Backorder: %(reason)s — released with order %(order)s")
+STILL_TO_FOLLOW = _("Still to follow (IV.6)")
+TO_FOLLOW_INTRO = _(
+    "Units of these batches held back for a shortage or force majeure and not in this "
+    "shipment. They go back later, with an order of the return unit."
+)
+FOLLOW_HEADERS = [LABEL_CODE, MODEL, SERIAL, DELAY_REASON, DELAYED_ON, _("Sent since")]
+SIGN_SENDER = _("Sent by (after-sales)")
+SIGN_RETURN_UNIT = _("Received by (return unit)")
+XLSX_UNIT_HEADERS = [
+    BATCH_NUMBER,
+    LABEL_CODE,
+    MODEL,
+    _("Model name"),
+    SERIAL_IN,
+    SERIAL_OUT,
+    TEST_RESULT,
+    _("Exclusion rule"),
+    DISPOSITION,
+    _("Replacement model"),
+    _("Parts used"),
+    _("Charge (yuan)"),
+    _("Reason for the charge"),
+    DELAY_COLUMN,
+    _("Delay note"),
+    ORDER_NO,
+]
+XLSX_FOLLOW_HEADERS = [
+    BATCH_NUMBER,
+    LABEL_CODE,
+    MODEL,
+    SERIAL,
+    DELAY_COLUMN,
+    _("Delay note"),
+    DELAYED_ON,
+    _("Sent since"),
+    ORDER_NO,
+]
 
 # The packing list as a workbook: the paper's header block, then its lines.
 XLSX_LINE_HEADERS = [
@@ -381,12 +502,17 @@ def packing_list_pdf(batch: ReturnBatch) -> bytes:
     the declared total of faulty units, the number of boxes, the number of pages of
     the repair list, the products summarised by model and category with quantities
     and boxes, the shipping terms (IV.P5, IV.P6); after receipt the received
-    figures beside the declared ones (IV.1). Delay marks (IV.6) come with issue 5."""
+    figures beside the declared ones (IV.1); once units are delayed, the delay marks
+    (IV.6): a box under the batch number, and a section listing each delayed unit
+    with its reason, note, the day it was marked and the shipment and order it
+    went back with."""
     lines = _lines(batch)
+    delayed, unit_count = _delays(batch)
     half = {"width": HALF_WIDTH, "label_width": 34 * mm}
-    story: list[Flowable] = [
-        _number_block(batch),
-        Spacer(1, 2 * mm),
+    story: list[Flowable] = [_number_block(batch), Spacer(1, 2 * mm)]
+    if delayed:
+        story += [_delay_banner(_delay_summary(delayed, unit_count)), Spacer(1, 2 * mm)]
+    story += [
         columns(
             [section(RETURN_UNIT), field_table(_return_unit_rows(batch), **half)],
             [section(PACKING), field_table(_packing_rows(batch, len(lines)), **half)],
@@ -396,6 +522,8 @@ def packing_list_pdf(batch: ReturnBatch) -> bytes:
     ]
     if _receipt_closed(batch):
         story += block(RECEIPT, *_receipt(batch))
+    if delayed:
+        story += _delay_section(delayed, unit_count)
     if batch.note:
         story += block(NOTE, para(esc(batch.note)))
     story.append(signature_lines([SIGN_PACKER, SIGN_RECEIVER]))
@@ -977,6 +1105,17 @@ def packing_list_xlsx(batch: ReturnBatch) -> bytes:
             (_received(BOXES), batch.received_boxes),
             (RECEIVED_AT, batch.receipt_closed_at),
         ]
+    delayed, unit_count = _delays(batch)
+    headers = list(XLSX_LINE_HEADERS)
+    marks: dict[int | None, list[str]] = {}
+    for unit in delayed:
+        marks.setdefault(unit.line_id, []).append(f"{unit.code}: {_delay_mark(unit)}")
+    if delayed:
+        # IV.6: the delay marks, in the header block and beside each line.
+        fields.append((DELAYS, bilingual(_delay_summary(delayed, unit_count))))
+        if None in marks:  # units not on the packing list
+            fields.append((DELAYED_UNLISTED, "\n".join(marks[None])))
+        headers.append(DELAY_COLUMN)
     rows = [
         [
             line.line_no,
@@ -990,12 +1129,25 @@ def packing_list_xlsx(batch: ReturnBatch) -> bytes:
             line.bundled,
             line.box_no,
             line.received_quantity,
+            *(["\n".join(marks.get(line.pk, []))] if delayed else []),
         ]
         for line in lines
     ]
     return xlsx_form_bytes(
-        fields, XLSX_LINE_HEADERS, rows, title=PACKING_LIST_TITLE, sheet_title=PACKING_LIST_TITLE
+        fields, headers, rows, title=PACKING_LIST_TITLE, sheet_title=PACKING_LIST_TITLE
     )
+
+
+def _delay_mark(unit: ReturnedUnit) -> str:
+    """``缺少零配件 Shortage of parts (cells) 2026-12-03 → S2612-ABCDEF, order PO-1``."""
+    text = bilingual(_delay_reason(unit))
+    if unit.delay_note:
+        text += f" ({unit.delay_note})"
+    if unit.delayed_at:
+        text += f" {fmt_date(_local_date(unit.delayed_at))}"
+    if unit.shipment_id:
+        text += f" → {bilingual(_shipment_ref(unit.shipment))}"
+    return text
 
 
 RECEIVED_FIGURE = _("%(figure)s received")
@@ -1003,3 +1155,589 @@ RECEIVED_FIGURE = _("%(figure)s received")
 
 def _received(figure):
     return lambda: str(RECEIVED_FIGURE) % {"figure": figure}
+
+
+# --- Delays (IV.6) -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _dense() -> dict[str, ParagraphStyle]:
+    """Smaller cells for the tables with many columns (delivery list, delays).
+    Lines break between words ("Fault confirmed" stays whole); a word or a run of
+    Chinese wider than the column is split anywhere."""
+    cell = style("cell")
+    common = {"parent": cell, "wordWrap": None, "splitLongWords": 1}
+    return {
+        "cell": ParagraphStyle("dense_cell", fontSize=7.5, leading=9.5, **common),
+        "muted": ParagraphStyle(
+            "dense_muted", fontSize=6.5, leading=8.5, textColor=MUTED, **common
+        ),
+    }
+
+
+def _dense_markup(text, *, bold: bool = False) -> str:
+    """``text`` (translatable, or a callable) in Chinese over English, the English
+    smaller and grey; once while it is not translated."""
+    zh, en = in_both(text)
+    s = _dense()["muted"]
+    first = f"<b>{esc(zh)}</b>" if bold else esc(zh)
+    if zh == en:
+        return first
+    return f'{first}<br/><font size="{s.fontSize}" color="{s.textColor.hexval()}">{esc(en)}</font>'
+
+
+def _dense_para(markup: str, style_name: str = "cell") -> Paragraph:
+    return Paragraph(markup or "—", _dense()[style_name])
+
+
+def _muted(text: str) -> str:
+    s = _dense()["muted"]
+    return f'<font size="{s.fontSize}" color="{s.textColor.hexval()}">{esc(text)}</font>'
+
+
+def _delay_reason(unit: ReturnedUnit):
+    labels = dict(DelayReason.choices)
+    return labels.get(unit.delay_reason, unit.delay_reason)
+
+
+def _model_text(model) -> str:
+    return f"{model.code} {model.name_zh or model.name_en}" if model is not None else ""
+
+
+def _shipment_ref(shipment: Shipment):
+    """``S2612-ABCDEF, order PO-1, shipped 2026-12-09`` (or prepared, not yet left)."""
+
+    def text() -> str:
+        if shipment.status == ShipmentStatus.SHIPPED:
+            when = str(SHIPPED_ON) % {"date": fmt_date(timezone.localdate(shipment.shipped_at))}
+        else:
+            when = str(NOT_LEFT_YET)
+        parts = [shipment.number]
+        if shipment.order_no:
+            parts.append(str(WITH_ORDER) % {"order": shipment.order_no})
+        parts.append(when)
+        return ", ".join(parts)
+
+    return text
+
+
+def _delay_rows(units: list[ReturnedUnit]) -> list[list]:
+    rows = []
+    for unit in units:
+        reason = _dense_markup(_delay_reason(unit), bold=True)
+        if unit.delay_note:
+            reason += f"<br/>{esc(unit.delay_note)}"
+        went = _dense_markup(_shipment_ref(unit.shipment)) if unit.shipment_id else ""
+        rows.append(
+            [
+                _dense_para(esc(unit.code)),
+                _dense_para(esc(_model_text(unit.model))),
+                _dense_para(esc(unit.serial_in) or "—"),
+                _dense_para(reason),
+                _dense_para(esc(fmt_date(_local_date(unit.delayed_at)))),
+                _dense_para(went or _dense_markup(STILL_WAITING, bold=True)),
+            ]
+        )
+    return rows
+
+
+def _local_date(value):
+    return timezone.localdate(value) if value is not None else None
+
+
+def _delays(batch: ReturnBatch) -> tuple[list[ReturnedUnit], int]:
+    """The delayed units of the batch (IV.6) and how many units it has in all."""
+    from sanbao.returns.selectors import delayed_units
+
+    return list(delayed_units(batch)), batch.units.count()
+
+
+def _delay_summary(delayed: list[ReturnedUnit], total: int):
+    """One sentence: the whole batch is delayed (with its reason when it is one
+    reason), or so many of its units are."""
+    reasons = {(u.delay_reason, u.delay_note) for u in delayed}
+
+    def text() -> str:
+        if len(delayed) == total:
+            if len(reasons) == 1:
+                reason, note = next(iter(reasons))
+                cause = str(dict(DelayReason.choices).get(reason, reason))
+                return str(WHOLE_BATCH_DELAYED_FOR) % {
+                    "reason": f"{cause} ({note})" if note else cause
+                }
+            return str(WHOLE_BATCH_DELAYED)
+        return units_delayed(len(delayed), total)
+
+    return text
+
+
+def units_delayed(count: int, units: int) -> str:
+    """IV.6: ``1 of the 3 units received is delayed; …`` in the active language."""
+    return ngettext(
+        "%(count)s of the %(units)s units received is delayed (IV.6); it goes back "
+        "later, with an order of the return unit.",
+        "%(count)s of the %(units)s units received are delayed (IV.6); they go back "
+        "later, with an order of the return unit.",
+        count,
+    ) % {"count": count, "units": units}
+
+
+def _delay_banner(text) -> Table:
+    """A tinted, ruled box: the delay mark near the top of the packing list."""
+    table = Table([[Paragraph(bi_markup(text), style("cell_bold"))]], colWidths=[CONTENT_WIDTH])
+    table.hAlign = "LEFT"
+    table.setStyle(
+        table_style(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), HIGHLIGHT),
+                ("BOX", (0, 0), (-1, -1), 1, DELAY_INK),
+                ("LINEBEFORE", (0, 0), (0, -1), 4, DELAY_INK),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return table
+
+
+def _delay_section(delayed: list[ReturnedUnit], total: int) -> list[Flowable]:
+    """IV.6: the delay marks printed on the packing list: a sentence, then each
+    delayed unit with its reason, note, the day it was marked and the shipment and
+    order it went back with (or that it is still to follow)."""
+    table = data_table(
+        DELAY_HEADERS,
+        _delay_rows(delayed),
+        DELAY_WIDTHS,
+    )
+    table.setStyle(table_style([("LINEBEFORE", (0, 0), (0, -1), 2, DELAY_INK)]))
+    return block(
+        DELAYS,
+        Paragraph(bi_markup(_delay_summary(delayed, total)), style("cell_bold")),
+        Spacer(1, 1.5 * mm),
+        table,
+    )
+
+
+# --- The delivery list (IV.7) -------------------------------------------------------------
+
+
+def _shipment_number_block(shipment: Shipment) -> Table:
+    code = barcode(shipment.number)
+    left = [
+        label_para(DELIVERY_LIST_NUMBER),
+        Paragraph(esc(shipment.number), style("big")),
+        Spacer(1, 1.5 * mm),
+        label_para(STATUS),
+        para(esc(_choice(ShipmentStatus.choices, shipment.status))),
+    ]
+    right_width = max(code.width + 4 * mm, 60 * mm)
+    table = Table([[left, code]], colWidths=[CONTENT_WIDTH - right_width, right_width])
+    table.hAlign = "LEFT"
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+def _yuan(amount: Decimal | None) -> str:
+    return f"¥{amount:,.2f}" if amount is not None else ""
+
+
+def _who_when(at, user) -> str:
+    if at is None:
+        return "—"
+    who = user.display_name if user is not None else ""
+    return f"{fmt_datetime(at)} {who}".strip()
+
+
+@dataclass
+class _Delivery:
+    """What a delivery list says, read once for the PDF and the workbook."""
+
+    shipment: Shipment
+    units: list[ReturnedUnit]
+    batches: list[ReturnBatch]
+    in_batch: dict[int, int]  # units of each batch, all told
+    delayed: dict[int, list[ReturnedUnit]]  # the delayed units of each batch
+    to_follow: list[ReturnedUnit]  # delayed units of these batches not gone back yet
+
+    @property
+    def charges(self) -> Decimal:
+        return sum((u.charge_amount or Decimal("0") for u in self.units), Decimal("0"))
+
+
+def _went_before(other: Shipment, shipment: Shipment) -> bool:
+    """Whether ``other`` left before ``shipment`` (which may not have left yet)."""
+    if other.status != ShipmentStatus.SHIPPED or other.shipped_at is None:
+        return False
+    return shipment.shipped_at is None or other.shipped_at < shipment.shipped_at
+
+
+def _delivery(shipment: Shipment) -> _Delivery:
+    from sanbao.returns.selectors import delayed_units, shipment_batches, shipment_units
+
+    units = list(shipment_units(shipment))
+    batches = list(shipment_batches(shipment).select_related("return_org"))
+    counts = dict(
+        ReturnedUnit.objects.filter(batch__in=batches)
+        .values("batch")
+        .annotate(n=Count("id"))
+        .values_list("batch", "n")
+    )
+    delayed = {b.pk: list(delayed_units(b)) for b in batches}
+    to_follow = [
+        unit
+        for batch in batches
+        for unit in delayed[batch.pk]
+        if unit.shipment_id != shipment.pk
+        and not (unit.shipment_id and _went_before(unit.shipment, shipment))
+    ]
+    return _Delivery(shipment, units, batches, counts, delayed, to_follow)
+
+
+def _turnaround(batch: ReturnBatch, delayed: int):
+    """IV.5 / IV.6: on time or so many working days late once the units not
+    delayed have gone back; delayed when the whole batch was; how many units of it
+    were delayed."""
+
+    def text() -> str:
+        if batch.shipped_at is None:
+            parts = [str(NOT_SHIPPED_YET)]
+        elif batch.working_days_late == 0:
+            parts = [str(ON_TIME)]
+        elif batch.working_days_late:
+            n = batch.working_days_late
+            parts = [
+                ngettext("%(days)s working day late", "%(days)s working days late", n) % {"days": n}
+            ]
+        else:
+            parts = [str(DELAYED_MARK)]
+        if delayed and not (batch.shipped_at and batch.working_days_late is None):
+            parts.append(str(DELAYED_UNITS) % {"count": delayed})
+        return "; ".join(parts)
+
+    return text
+
+
+def _due(batch: ReturnBatch) -> str:
+    if batch.due_on is None:
+        return "—"
+    return (
+        f"{fmt_date(batch.due_on)} ({bilingual(PROVISIONAL)})"
+        if batch.due_provisional
+        else (fmt_date(batch.due_on))
+    )
+
+
+def _batch_rows(d: _Delivery) -> list[list]:
+    here: dict[int, int] = {}
+    for unit in d.units:
+        here[unit.batch_id] = here.get(unit.batch_id, 0) + 1
+    return [
+        [
+            _dense_para(f"<b>{esc(b.number)}</b>"),
+            _dense_para(esc(fmt_date(_local_date(b.receipt_closed_at)))),
+            _dense_para(esc(_due(b))),
+            _dense_para(f"{here.get(b.pk, 0)} / {d.in_batch.get(b.pk, 0)}"),
+            _dense_para(_dense_markup(_turnaround(b, len(d.delayed[b.pk])))),
+        ]
+        for b in d.batches
+    ]
+
+
+def _result_markup(unit: ReturnedUnit) -> str:
+    if not unit.result:
+        return "—"
+    label = dict(TestResult.choices).get(unit.result, unit.result)
+    if unit.result == TestResult.EXCLUDED and unit.excluded_rule:
+        return _dense_markup(lambda: f"{label} ({unit.excluded_rule})")
+    return _dense_markup(label)
+
+
+def _disposition_markup(unit: ReturnedUnit) -> str:
+    if not unit.disposition:
+        return "—"
+    markup = _dense_markup(dict(Disposition.choices).get(unit.disposition, unit.disposition))
+    if unit.disposition == Disposition.REPLACED and unit.replacement_model_id:
+        markup += f"<br/>→ {esc(unit.replacement_model.code)}"
+    if unit.parts_used:
+        markup += "<br/>" + _muted(", ".join(unit.parts_used))
+    return markup
+
+
+def _charge_markup(unit: ReturnedUnit) -> str:
+    """IV.P2: the amount charged and why."""
+    if unit.charge_amount is None:
+        return "—"
+    markup = f"<b>{esc(_yuan(unit.charge_amount))}</b>"
+    if unit.charge_reason:
+        markup += f"<br/>{esc(unit.charge_reason)}"
+    return markup
+
+
+def _backorder(unit: ReturnedUnit, shipment: Shipment):
+    """IV.6: a delayed unit released in this shipment, with the order it goes with."""
+    reason = _delay_reason(unit)
+
+    def text() -> str:
+        if shipment.order_no:
+            return str(BACKORDER_RELEASED) % {"reason": reason, "order": shipment.order_no}
+        return str(BACKORDER) % {"reason": reason}
+
+    return text
+
+
+def _backorder_markup(unit: ReturnedUnit, shipment: Shipment) -> str:
+    if not unit.delay_reason:
+        return ""
+    markup = _dense_markup(_backorder(unit, shipment), bold=True)
+    if unit.delay_note:
+        markup += "<br/>" + _muted(f"({unit.delay_note})")
+    return markup
+
+
+def _unit_row(i: int, unit: ReturnedUnit, shipment: Shipment) -> list[Paragraph]:
+    serial_out = unit.serial_out or unit.serial_in
+    out = esc(serial_out) or "—"
+    if unit.disposition == Disposition.REPLACED:
+        out = f"<b>{out}</b>"
+    return [
+        _dense_para(str(i)),
+        _dense_para(esc(unit.code)),
+        _dense_para(esc(_model_text(unit.model))),
+        _dense_para(esc(unit.serial_in) or "—"),
+        _dense_para(out),
+        _dense_para(_result_markup(unit)),
+        _dense_para(_disposition_markup(unit)),
+        _dense_para(_charge_markup(unit)),
+        _dense_para(_backorder_markup(unit, shipment)),
+    ]
+
+
+def _units_table(d: _Delivery) -> Flowable:
+    """Every unit of the shipment, grouped by batch under a row naming it."""
+    if not d.units:
+        return para(bi_markup(NO_UNITS))
+    rows: list[list] = []
+    batch_rows: list[int] = []
+    backorder_rows: list[int] = []
+    current = None
+    for i, unit in enumerate(d.units, start=1):
+        if unit.batch_id != current:
+            current = unit.batch_id
+            batch_rows.append(len(rows))
+            heading = f"{esc(bilingual(BATCH_NUMBER))} <b>{esc(unit.batch.number)}</b>"
+            rows.append([_dense_para(heading), *[""] * (len(UNIT_COLUMNS) - 1)])
+        if unit.delay_reason:
+            backorder_rows.append(len(rows))
+        rows.append(_unit_row(i, unit, d.shipment))
+    total = _dense_para(
+        f"<b>{esc(bilingual(TOTAL))}</b>: "
+        f"{esc(bilingual(UNITS_TOTAL))} {len(d.units)} · "
+        f"{esc(bilingual(CHARGES_TOTAL))} {esc(_yuan(d.charges))}"
+    )
+    rows.append([total, *[""] * (len(UNIT_COLUMNS) - 1)])
+    table = data_table(
+        [h for h, _w in UNIT_COLUMNS],
+        rows,
+        [w * mm for _h, w in UNIT_COLUMNS],
+        highlight_rows=backorder_rows,
+    )
+    commands = []
+    for r in batch_rows:
+        commands += [
+            ("SPAN", (0, r + 1), (-1, r + 1)),
+            ("BACKGROUND", (0, r + 1), (-1, r + 1), SHADE),
+            ("LINEABOVE", (0, r + 1), (-1, r + 1), 0.6, MUTED),
+        ]
+    commands += [
+        ("SPAN", (0, -1), (-1, -1)),
+        ("LINEABOVE", (0, -1), (-1, -1), 0.6, MUTED),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    table.setStyle(table_style(commands))
+    return table
+
+
+def _to_follow_section(d: _Delivery) -> list[Flowable]:
+    """IV.6: the delayed units of these batches that are not in this shipment,
+    each with its reason and note and, once it has left in a later shipment, that
+    shipment and its order."""
+    table = data_table(FOLLOW_HEADERS, _delay_rows(d.to_follow), DELAY_WIDTHS)
+    table.setStyle(table_style([("LINEBEFORE", (0, 0), (0, -1), 2, DELAY_INK)]))
+    return block(
+        STILL_TO_FOLLOW,
+        Paragraph(bi_markup(TO_FOLLOW_INTRO), style("small")),
+        Spacer(1, 1.5 * mm),
+        table,
+    )
+
+
+def _return_unit_fields(org) -> list[tuple]:
+    return [
+        (RETURN_UNIT, _org(org)),
+        (RETURN_UNIT_CODE, org.code),
+        (ADDRESS, org.address),
+        (CONTACT_PERSON, org.contact_person),
+        (TELEPHONE, org.phone),
+    ]
+
+
+def _shipment_fields(d: _Delivery) -> list[tuple]:
+    s = d.shipment
+    rows = [(CARRIER, s.carrier), (WAYBILL, s.waybill_no)]
+    if s.order_no:
+        rows.append((ORDER_NO, s.order_no))
+    rows += [
+        (PREPARED_AT, _who_when(s.created_at, s.created_by)),
+        (SHIPPED_AT, _who_when(s.shipped_at, s.shipped_by)),
+        (UNITS_TOTAL, str(len(d.units))),
+        (CHARGES_TOTAL, _yuan(d.charges)),
+    ]
+    return rows
+
+
+def delivery_list_pdf(shipment: Shipment) -> bytes:
+    """IV.7: the delivery list that goes with every shipment of good products back
+    to a return unit: its number with a Code 128 barcode, the return unit, the
+    batches it carries (received, due back by, on time or so many working days
+    late, IV.5), the carrier, waybill and the return unit's order it travels with
+    (IV.6), the totals; every unit with its serial in and out, test result,
+    disposition and charge with its reason (IV.P2), a released backorder marked
+    with its order (IV.6); the delayed units of these batches still to follow
+    (IV.6); lines to sign for the sender and the receiver."""
+    d = _delivery(shipment)
+    half = {"width": HALF_WIDTH, "label_width": 34 * mm}
+    story: list[Flowable] = [
+        _shipment_number_block(shipment),
+        Spacer(1, 2 * mm),
+        columns(
+            [section(RETURN_UNIT), field_table(_return_unit_fields(shipment.return_org), **half)],
+            [section(SHIPMENT), field_table(_shipment_fields(d), **half)],
+        ),
+    ]
+    if d.batches:
+        story += block(
+            BATCHES_CARRIED,
+            data_table(BATCH_HEADERS, _batch_rows(d), [0.2, 0.13, 0.2, 0.14, 0.33]),
+        )
+    story += block(UNITS, _units_table(d), keep=45 * mm)
+    if d.to_follow:
+        story += _to_follow_section(d)
+    if shipment.note:
+        story += block(NOTE, para(esc(shipment.note)))
+    story.append(signature_lines([SIGN_SENDER, SIGN_RETURN_UNIT]))
+    return build_pdf(
+        story, title=DELIVERY_LIST_TITLE, reference=shipment.number, subject=shipment.number
+    )
+
+
+# --- The delivery list as a workbook -------------------------------------------------------
+
+
+def _unit_values(unit: ReturnedUnit, shipment: Shipment) -> list:
+    model = unit.model
+    return [
+        unit.batch.number,
+        unit.code,
+        model.code if model else "",
+        _names(model.name_zh, model.name_en) if model else "",
+        unit.serial_in,
+        unit.serial_out or unit.serial_in,
+        bilingual(dict(TestResult.choices)[unit.result]) if unit.result else "",
+        unit.excluded_rule,
+        bilingual(dict(Disposition.choices)[unit.disposition]) if unit.disposition else "",
+        unit.replacement_model.code if unit.replacement_model_id else "",
+        ", ".join(unit.parts_used),
+        unit.charge_amount,
+        unit.charge_reason,
+        bilingual(_delay_reason(unit)) if unit.delay_reason else "",
+        unit.delay_note,
+        shipment.order_no if unit.delay_reason else "",
+    ]
+
+
+def delivery_list_xlsx(shipment: Shipment) -> bytes:
+    """The delivery list as a workbook: its header block (return unit, carrier,
+    waybill, order, dates, the batches with their turnaround, totals), then one
+    typed row per unit (charges as numbers, IV.P2); a second sheet lists the
+    delayed units still to follow (IV.6)."""
+    d = _delivery(shipment)
+    org = shipment.return_org
+    fields = [
+        (DELIVERY_LIST_NUMBER, shipment.number),
+        (STATUS, bilingual(shipment.get_status_display)),
+        *_return_unit_fields(org),
+        (CARRIER, shipment.carrier),
+        (WAYBILL, shipment.waybill_no),
+        (ORDER_NO, shipment.order_no),
+        (PREPARED_AT, shipment.created_at),
+        (SHIPPED_AT, shipment.shipped_at),
+        (UNITS_TOTAL, len(d.units)),
+        (CHARGES_TOTAL, d.charges),
+    ]
+    for b in d.batches:
+        turnaround = bilingual(_turnaround(b, len(d.delayed[b.pk])))
+        fields.append(
+            (
+                _batch_label(b.number),
+                f"{_due(b)} · {turnaround}",
+            )
+        )
+    rows = [_unit_values(unit, shipment) for unit in d.units]
+    data = xlsx_form_bytes(
+        fields, XLSX_UNIT_HEADERS, rows, title=DELIVERY_LIST_TITLE, sheet_title=DELIVERY_LIST_TITLE
+    )
+    if not d.to_follow:
+        return data
+    follow = [
+        [
+            unit.batch.number,
+            unit.code,
+            unit.model.code if unit.model else "",
+            unit.serial_in,
+            bilingual(_delay_reason(unit)),
+            unit.delay_note,
+            _local_date(unit.delayed_at),
+            unit.shipment.number if unit.shipment_id else "",
+            unit.shipment.order_no if unit.shipment_id else "",
+        ]
+        for unit in d.to_follow
+    ]
+    return _with_sheet(data, STILL_TO_FOLLOW, XLSX_FOLLOW_HEADERS, follow)
+
+
+def _batch_label(number: str):
+    return lambda: str(BATCH_DUE) % {"number": number}
+
+
+def _with_sheet(data: bytes, title, headers, rows) -> bytes:
+    """``data`` (a workbook) with one more sheet of ``headers`` over ``rows``."""
+    extra = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(headers, rows, sheet_title=title)))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    source = extra.active
+    sheet = book.create_sheet(source.title)
+    for row in source.iter_rows():
+        for cell in row:
+            target = sheet.cell(row=cell.row, column=cell.column, value=cell.value)
+            if cell.has_style:
+                target.font = copy(cell.font)
+                target.fill = copy(cell.fill)
+                target.number_format = cell.number_format
+                target.alignment = copy(cell.alignment)
+    for key, dim in source.column_dimensions.items():
+        sheet.column_dimensions[key].width = dim.width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = source.auto_filter.ref
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
