@@ -131,6 +131,12 @@ class ProductModel(models.Model):
     def name(self) -> str:
         return _bilingual(self.name_en, self.name_zh)
 
+    @classmethod
+    def spec_labels(cls, names) -> str:
+        """The specifications ``names`` (a "not lower" verdict's shortfalls, II.3) as
+        their labels in the active language, comma-separated."""
+        return ", ".join(str(cls._meta.get_field(name).verbose_name) for name in names)
+
 
 class Region(models.TextChoices):
     MAINLAND = "mainland", _("Mainland China")

@@ -547,18 +547,12 @@ def _check_replacement(original: ProductModel, candidate: ProductModel | None) -
             candidate=candidate.code,
             original=original.code,
         )
-    labels = {
-        "capacity_mah": ProductModel._meta.get_field("capacity_mah").verbose_name,
-        "rated_output_w": ProductModel._meta.get_field("rated_output_w").verbose_name,
-        "port_count": ProductModel._meta.get_field("port_count").verbose_name,
-        "battery_life_h": ProductModel._meta.get_field("battery_life_h").verbose_name,
-    }
     raise _refuse(
         "claims.replacement_lower",
         "replacement_model",
         candidate=candidate.code,
         original=original.code,
-        shortfalls=", ".join(str(labels[s]) for s in verdict.shortfalls),
+        shortfalls=ProductModel.spec_labels(verdict.shortfalls),
     )
 
 

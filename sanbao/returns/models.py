@@ -36,9 +36,11 @@ class Freight(models.TextChoices):
     COD = "cod", _("Cash on delivery")
 
 
-class BatchQuerySet(TenantQuerySet):
+class ReturnUnitQuerySet(TenantQuerySet):
+    """Records of one return unit (``return_org``): batches and shipments."""
+
     def visible_to(self, actor):
-        """Platform users see every batch; an agent or enterprise its own."""
+        """Platform users see every record; an agent or enterprise its own."""
         if not getattr(actor, "is_authenticated", False):
             return self.none()
         if actor.role in PLATFORM_ROLES:
@@ -120,7 +122,7 @@ class ReturnBatch(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = BatchQuerySet.as_manager()
+    objects = ReturnUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("return batch")
@@ -503,18 +505,6 @@ class ShipmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class ShipmentQuerySet(TenantQuerySet):
-    def visible_to(self, actor):
-        """Platform users see every shipment; an agent or enterprise those sent to it."""
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        if actor.role in RETURN_UNIT_ROLES:
-            return self.filter(return_org_id=actor.organisation_id)
-        return self.none()
-
-
 class Shipment(models.Model):
     """IV.7: good products sent back to one return unit, from one or several of its
     batches, with a delivery list. Delayed units released from a backorder travel
@@ -559,7 +549,7 @@ class Shipment(models.Model):
     )
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
 
-    objects = ShipmentQuerySet.as_manager()
+    objects = ReturnUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("shipment")

@@ -247,13 +247,12 @@ def _check_replacement(unit: ReturnedUnit, code: str) -> ProductModel:
             candidate=candidate.code,
             original=original.code,
         )
-    labels = {name: ProductModel._meta.get_field(name).verbose_name for name in verdict.shortfalls}
     raise _refused(
         "returns.replacement_lower",
         "replacement_model_code",
         candidate=candidate.code,
         original=original.code,
-        shortfalls=", ".join(str(labels[s]) for s in verdict.shortfalls),
+        shortfalls=ProductModel.spec_labels(verdict.shortfalls),
     )
 
 
