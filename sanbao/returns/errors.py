@@ -51,6 +51,7 @@ MESSAGES = {
     "returns.anomaly_resolved_already": _("This anomaly is already resolved."),
     "returns.note_required": _("Write what was agreed with the return unit."),
     # Testing and dispositions (IV.P2, II.3, II.4)
+    "returns.unit_test_invalid": _("The test cannot be recorded: check the fields marked."),
     "returns.result_invalid": _("Choose the test result."),
     "returns.rule_invalid": _("Choose the rule of section III that excludes the unit."),
     "returns.evidence_required": _("Describe what the test found: it is the evidence."),

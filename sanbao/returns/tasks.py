@@ -22,20 +22,20 @@ REMINDED_ROLES = (Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER)
 
 def turnaround_reminders(today: dt.date | None = None) -> int:
     """IV.5: once a day, remind after-sales staff and managers of the batches due
-    back by the end of the next working day and of those overdue: one message a
-    person a day (run twice, it sends nothing new). Returns the messages written."""
+    back today or by the end of the next working day, and of those overdue: one
+    message a person a day (run twice, it sends nothing new). Returns the messages
+    written."""
     today = today or timezone.localdate()
     cal = workdays.calendar()
     tomorrow = cal.add_working_days(today, 1)
     batches = list(
         ReturnBatch.objects.filter(status__in=AWAITING_RETURN, due_on__isnull=False)
         .filter(due_on__lte=tomorrow)
-        .exclude(due_on=today)
         .select_related("return_org")
         .order_by("due_on", "number")
     )
     overdue = [b for b in batches if b.due_on < today]
-    due_next = [b for b in batches if b.due_on > today]
+    due_next = [b for b in batches if b.due_on >= today]
     if not batches:
         return 0
     written = 0
@@ -76,7 +76,7 @@ def _reminder_body(overdue, due_next, today, cal) -> str:
             )
         lines.append("")
     if due_next:
-        lines.append(_("Due by the end of the next working day:"))
+        lines.append(_("Due today or by the end of the next working day:"))
         for batch in due_next:
             lines.append(
                 "- "

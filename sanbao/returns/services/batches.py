@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,6 +76,18 @@ def _hold(batch: ReturnBatch, status: str) -> None:
     each other: no scan slips in after the receipt is closed, no two resolvers both
     miss the last open anomaly. Zero rows means it moved meanwhile."""
     if not ReturnBatch.objects.filter(pk=batch.pk, status=status).update(status=status):
+        raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.changed_meanwhile")
+
+
+def _hold_in(batch: ReturnBatch, action: str) -> None:
+    """Like ``_hold``, for actions allowed from several states (the workshop's):
+    lock the batch's row while it is still in one of the move's source states, as
+    it is in the database, whatever the caller's copy says."""
+    sources = MOVES[action].sources
+    held = ReturnBatch.objects.filter(pk=batch.pk, status__in=sources).update(
+        updated_at=F("updated_at")
+    )
+    if not held:
         raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.changed_meanwhile")
 
 

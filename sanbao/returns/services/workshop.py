@@ -30,7 +30,7 @@ from sanbao.returns.models import (
     ShipmentStatus,
     TestResult,
 )
-from sanbao.returns.services.batches import _check_move, _hold, _move
+from sanbao.returns.services.batches import _check_move, _hold, _hold_in, _move
 
 __all__ = [
     "batch_close",
@@ -64,6 +64,20 @@ def _check_unit(unit: ReturnedUnit, actor, action: str) -> ReturnBatch:
     batch = unit.batch
     _check_move(batch, actor, action)
     return batch
+
+
+def _check_not_dealt_with(unit: ReturnedUnit) -> None:
+    """A unit dealt with (or on its way back) keeps its test and disposition: 409."""
+    if unit.shipment_id is not None:
+        raise Conflict(
+            MESSAGES["returns.unit_shipped_already"],
+            code="returns.unit_shipped_already",
+            params={"code": unit.code},
+        )
+    if unit.disposition:
+        raise Conflict(
+            MESSAGES["returns.unit_disposed_already"], code="returns.unit_disposed_already"
+        )
 
 
 def _lock_unit(unit: ReturnedUnit, **state) -> None:
@@ -162,6 +176,7 @@ def unit_test(
     the packing list, its model may be given here. A unit already dealt with keeps
     its test."""
     batch = _check_unit(unit, actor, "test")
+    _check_not_dealt_with(unit)
     errors: dict[str, list[str]] = {}
     if result not in TestResult.values:
         errors.setdefault("result", []).append(message("returns.result_invalid"))
@@ -195,11 +210,11 @@ def unit_test(
         errors.setdefault("photo", []).append(message("returns.photo_required", rule=rule))
     if errors:
         raise ValidationFailed(
-            MESSAGES["returns.batch_invalid"], code="returns.unit_test_invalid", fields=errors
+            MESSAGES["returns.unit_test_invalid"], code="returns.unit_test_invalid", fields=errors
         )
     now = timezone.now()
     with transaction.atomic():
-        _hold(batch, batch.status)
+        _hold_in(batch, "test")
         _lock_unit(unit, disposition="", shipment__isnull=True)
         unit.result, unit.excluded_rule, unit.evidence = result, rule, evidence
         unit.serial_in, unit.model_id = serial, model_id
@@ -281,10 +296,7 @@ def unit_dispose(
 
     Once every unit of the batch is dealt with or delayed, the batch is ready."""
     batch = _check_unit(unit, actor, "dispose")
-    if unit.disposition:
-        raise Conflict(
-            MESSAGES["returns.unit_disposed_already"], code="returns.unit_disposed_already"
-        )
+    _check_not_dealt_with(unit)
     if not unit.result:
         raise _refused("returns.unit_not_tested", "disposition")
     if disposition not in Disposition.values:
@@ -323,7 +335,7 @@ def unit_dispose(
         raise _refused("returns.location_required", "retained_location")
     now = timezone.now()
     with transaction.atomic():
-        _hold(batch, batch.status)
+        _hold_in(batch, "dispose")
         _lock_unit(unit, disposition="", shipment__isnull=True)
         if replacement is not None:
             original = catalog_selectors.unit_find(serial=unit.serial_in)
@@ -399,7 +411,7 @@ def unit_delay(*, unit: ReturnedUnit, actor, reason: str, note: str = "") -> Ret
     batch = _check_unit(unit, actor, "delay")
     values = _delay_values(reason, note)
     with transaction.atomic():
-        _hold(batch, batch.status)
+        _hold_in(batch, "delay")
         if not ReturnedUnit.objects.filter(pk=unit.pk, shipment__isnull=True).update(**values):
             raise Conflict(
                 MESSAGES["returns.unit_shipped_already"],
@@ -423,7 +435,7 @@ def batch_delay(*, batch: ReturnBatch, actor, reason: str, note: str = "") -> Re
     _check_move(batch, actor, "delay")
     values = _delay_values(reason, note)
     with transaction.atomic():
-        _hold(batch, batch.status)
+        _hold_in(batch, "delay")
         count = batch.units.filter(shipment__isnull=True).update(**values)
         audit.record(
             actor=actor,

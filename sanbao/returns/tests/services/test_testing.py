@@ -49,10 +49,10 @@ def test_testing_makes_one_unit_for_every_unit_that_physically_arrived(
     lines = [
         LineIn(
             model_code="PB10K", quantity=3, fault="No output", box_no=1, accessories=["data cable"]
-        ),  # noqa: E501
+        ),
         LineIn(
             model_code="PB10K", quantity=2, fault="Swollen", box_no=1, accessories=["data cable"]
-        ),  # noqa: E501
+        ),
     ]
     batch = receiving(agent_a_clerk, platform_staff, lines)
     codes = labels(batch)
@@ -252,7 +252,7 @@ def test_a_replacement_registers_the_new_serial_and_keeps_the_old_unit(
         unit_of_agent_a,
         "PB10K",
         unit_of_agent_a.channel_org,
-    )  # noqa: E501
+    )
     kept = RetainedPart.objects.get(source_id=str(unit.pk))
     assert (kept.kind, kept.serial, kept.location) == ("unit", unit_of_agent_a.serial, "Cage 1")
 
@@ -314,8 +314,26 @@ def test_the_test_of_a_unit_may_be_corrected_until_it_is_dealt_with(
     services.unit_test(unit=unit, actor=platform_staff, result="no_fault_found", evidence="OK")
     services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
     services.unit_dispose(unit=unit, actor=platform_staff, disposition="repaired")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         services.unit_test(unit=unit, actor=platform_staff, result="no_fault_found", evidence="x")
+    assert refused.value.code == "returns.unit_disposed_already"
+
+
+def test_a_unit_loaded_with_its_batch_before_the_batch_became_ready_is_still_dealt_with(
+    agent_a_clerk, platform_staff, pb10k
+):
+    batch = under_test(agent_a_clerk, platform_staff, pb_lines(2))
+    first, second = units(batch)
+    assert first.batch.status == BatchStatus.TESTING  # its copy of the batch, loaded now
+    services.unit_test(unit=second, actor=platform_staff, result="no_fault_found", evidence="OK")
+    services.unit_delay(unit=first, actor=platform_staff, reason="parts_shortage")
+    services.unit_dispose(unit=second, actor=platform_staff, disposition="returned_as_is")
+    assert reload(batch).status == BatchStatus.READY
+    # The first unit's copy of its batch still says "testing": the database decides.
+    services.unit_test(unit=first, actor=platform_staff, result="fault_confirmed")
+    services.unit_dispose(unit=first, actor=platform_staff, disposition="repaired")
+    assert reload(batch).status == BatchStatus.READY
+    assert first.disposition == "repaired"
 
 
 def test_a_unit_not_on_the_list_is_tested_once_its_model_is_known(
