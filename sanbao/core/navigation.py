@@ -5,11 +5,19 @@ group is (label, [entries]) and shows as a dropdown of the entries the user may 
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 NAVIGATION = [
     ("home", _("Home"), None),
     ("claims:claim_list", _("Warranty claims"), "claims.view"),
-    ("returns:batch_list", _("Return batches"), "returns.view"),
+    (
+        pgettext_lazy("menu", "Returns"),
+        [
+            ("returns:batch_list", _("Return batches"), "returns.view"),
+            ("returns:queue", _("Turnaround queue"), "returns.receive"),
+            ("returns:shipment_list", _("Shipments"), "returns.view"),
+        ],
+    ),
     ("claims:retained_part_list", _("Retained parts"), "retained_parts.view"),
     (
         _("Catalog"),
@@ -18,6 +26,7 @@ NAVIGATION = [
             ("catalog:model_list", _("Product models"), "catalog.view"),
             ("catalog:unit_list", _("Units"), "units.view"),
             ("catalog:unit_import", _("Import units"), "units.import"),
+            ("workdays:calendar", _("Working-day calendar"), "calendar.view"),
         ],
     ),
     ("accounts:organisation_list", _("Organisations"), "organisations.view"),

@@ -10,8 +10,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sanbao.claims.reasons import RULE_TITLES
 from sanbao.notifications.models import Channel, Outcome
-from sanbao.returns.models import BatchStatus, Freight, ScanKind
+from sanbao.returns import policy
+from sanbao.returns.models import (
+    BatchStatus,
+    DelayReason,
+    Disposition,
+    Freight,
+    ScanKind,
+    ShipmentStatus,
+    TestResult,
+)
 from sanbao.returns.services import MAX_LINES, LineIn
 
 ANY = ("", _("Any"))
@@ -395,3 +405,221 @@ class ContactAttemptForm(ReturnsForm):
         254, _("Number called or faxed"), css="form-control form-control-sm num"
     )
     note = _text(500, _("Note"), css="form-control form-control-sm")
+
+
+# --- Testing, dispositions and delays (IV.5, IV.6, IV.P2) ---------------------------------
+
+
+def _textarea(label, *, rows: int = 2, max_length: int = 2000, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": rows}),
+    )
+
+
+class UnitTestForm(ReturnsForm):
+    """The test of one returned unit: the result, the rule of section III for an
+    exclusion with its evidence and photo, the serial read off the unit and, for a
+    unit not on the packing list, its model."""
+
+    result = forms.ChoiceField(
+        label=_("Test result"),
+        required=False,
+        choices=TestResult.choices,
+        widget=forms.RadioSelect,
+    )
+    excluded_rule = forms.ChoiceField(
+        label=_("Rule of section III"),
+        required=False,
+        widget=_select(),
+        help_text=_("Only for a unit excluded from the three guarantees."),
+    )
+    evidence = _textarea(
+        _("Test notes and evidence"),
+        rows=3,
+        help_text=_("Required when no fault is found or the unit is excluded."),
+    )
+    serial_in = _text(40, _("Serial number read off the unit"), css="form-control mono")
+    model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("What the unit shows: required for III.4–III.8 and III.10. JPEG, PNG or PDF."),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": "image/jpeg,image/png,application/pdf"}
+        ),
+    )
+
+    def __init__(self, *args, models=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["excluded_rule"].choices = [
+            ("", _("Choose a rule…")),
+            *((rule, f"{rule} · {RULE_TITLES[rule]}") for rule in policy.EXCLUSION_RULES),
+        ]
+        self.fields["model_code"].widget = _select(
+            [("", _("Choose a model…")), *((m.code, f"{m.code} · {m.name}") for m in models)]
+        )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "result": data.get("result") or "",
+            "excluded_rule": data.get("excluded_rule") or "",
+            "evidence": data.get("evidence") or "",
+            "serial_in": data.get("serial_in") or "",
+            "model_code": (data.get("model_code") or "").strip(),
+            "photo": data.get("photo") or None,
+        }
+
+
+class UnitDisposeForm(ReturnsForm):
+    """What is done with a tested unit: only the dispositions open after its test
+    (II.3, IV.P2) are offered."""
+
+    disposition = forms.ChoiceField(
+        label=_("Disposition"), required=False, choices=(), widget=forms.RadioSelect
+    )
+    parts_used = _textarea(
+        _("Parts used"), rows=2, max_length=2000, help_text=_("One part a line.")
+    )
+    replacement_model_code = forms.CharField(
+        label=_("Replacement model"),
+        required=False,
+        max_length=40,
+        help_text=_("The same model, or one whose specifications are not lower (II.3)."),
+    )
+    replacement_serial = _text(40, _("Serial number of the replacement"), css="form-control mono")
+    charge_amount = forms.CharField(
+        label=_("Charge (yuan)"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"class": "form-control num", "inputmode": "decimal", "autocomplete": "off"}
+        ),
+    )
+    charge_reason = _text(
+        300,
+        _("Reason for the charge"),
+        help_text=_("Printed on the delivery list (IV.P2)."),
+    )
+    retained_location = _text(
+        100,
+        _("Where the replaced unit or parts are kept"),
+        help_text=_("For a replacement or parts used (II.4)."),
+        placeholder=_("e.g. shelf B-3"),
+    )
+    note = _text(300, _("Note"))
+
+    def __init__(self, *args, open_dispositions=(), models=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["disposition"].choices = [(d, Disposition(d).label) for d in open_dispositions]
+        self.fields["replacement_model_code"].widget = _select(
+            [("", _("The same model")), *((m.code, f"{m.code} · {m.name}") for m in models)]
+        )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "disposition": data.get("disposition") or "",
+            "parts_used": split_lines(data.get("parts_used") or ""),
+            "replacement_model_code": (data.get("replacement_model_code") or "").strip(),
+            "replacement_serial": (data.get("replacement_serial") or "").strip(),
+            "charge_amount": (data.get("charge_amount") or "").strip() or None,
+            "charge_reason": data.get("charge_reason") or "",
+            "retained_location": data.get("retained_location") or "",
+            "note": data.get("note") or "",
+        }
+
+
+def split_lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class DelayForm(ReturnsForm):
+    """IV.6: a unit (or a whole batch) held back for shortage or force majeure."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason for the delay"),
+        required=False,
+        choices=[("", _("Choose…")), *DelayReason.choices],
+        widget=_select(),
+    )
+    note = _text(
+        300,
+        _("Note"),
+        help_text=_("Marked on the printed packing list (IV.6)."),
+        placeholder=_("e.g. battery cells on order"),
+    )
+
+
+# --- Shipments (IV.7) -----------------------------------------------------------------
+
+
+class ShipmentFilterForm(ReturnsForm):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[ANY, *ShipmentStatus.choices]
+    )
+    return_org = forms.ChoiceField(label=_("Return unit"), required=False)
+
+    def __init__(self, *args, return_orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if return_orgs is None:
+            del self.fields["return_org"]
+        else:
+            self.fields["return_org"].choices = [
+                ANY,
+                *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
+            ]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class ShipmentForm(ReturnsForm):
+    """A shipment being prepared: the units chosen (``unit_ids``, checkboxes of the
+    page), the carrier and waybill if known, the return unit's order for delayed
+    units (IV.6) and a note."""
+
+    return_org_code = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    # The checkboxes of the page; which units may go is the service's to say.
+    unit_ids = forms.Field(label=_("Units"), required=False, widget=forms.MultipleHiddenInput)
+    carrier = _text(60, _("Carrier"))
+    waybill_no = _text(
+        60,
+        _("Waybill number"),
+        css="form-control mono",
+        help_text=_("May be entered when the shipment leaves."),
+    )
+    order_no = _text(
+        60,
+        _("Order number of the return unit"),
+        css="form-control mono",
+        help_text=_("Required when delayed units go: they travel with this order (IV.6)."),
+    )
+    note = _text(500, _("Note"))
+
+    def chosen(self) -> set[int]:
+        if self.is_bound:
+            raw = self.data.getlist("unit_ids") if hasattr(self.data, "getlist") else []
+            return {int(v) for v in raw if str(v).isdigit()}
+        return set(self.initial.get("unit_ids") or [])
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "return_org_code": (data.get("return_org_code") or "").strip(),
+            "unit_ids": sorted(self.chosen()),
+            "carrier": data.get("carrier") or "",
+            "waybill_no": data.get("waybill_no") or "",
+            "order_no": data.get("order_no") or "",
+            "note": data.get("note") or "",
+        }
+
+
+class DispatchForm(ReturnsForm):
+    waybill_no = _text(60, _("Waybill number"), css="form-control mono")
+    carrier = _text(60, _("Carrier"))

@@ -1,7 +1,10 @@
 """Return-batch pages: the list, the packing list (create and edit, with lines,
 an XLSX import and the packing check), the batch page with its actions,
 anomalies and contact tasks, the receipt page where staff count by scanning, and
-the list of receipt anomalies.
+the list of receipt anomalies. Then the workshop and the way back: the batch's
+turnaround (IV.5) and returned units, the page of one unit where it is tested and
+dealt with or delayed (IV.P2, IV.6), the turnaround queue, and the shipments with
+their delivery lists (IV.7).
 
 Views stay thin: selectors and services check the actor's role, tenancy, the
 batch's state and the policy, and raise domain errors. An action view maps a 400
@@ -27,14 +30,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanbao.accounts import selectors as account_selectors
 from sanbao.accounts.roles import OrgKind, can, require
 from sanbao.catalog import selectors as catalog_selectors
+from sanbao.claims.reasons import RULE_TITLES
 from sanbao.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from sanbao.core.forms import apply_domain_error
 from sanbao.core.models import AuditEvent
+from sanbao.core.uploads import inline_file
 from sanbao.core.web import is_htmx, render_page
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import ContactTask, Outcome
@@ -45,6 +51,8 @@ from sanbao.returns.forms import (
     BatchHeaderForm,
     CloseReceiptForm,
     ContactAttemptForm,
+    DelayForm,
+    DispatchForm,
     LineForm,
     LineFormSet,
     LinesImportForm,
@@ -53,13 +61,30 @@ from sanbao.returns.forms import (
     ResolveAnomalyForm,
     ScanForm,
     SetCountForm,
+    ShipmentFilterForm,
+    ShipmentForm,
+    UnitDisposeForm,
+    UnitTestForm,
 )
 from sanbao.returns.importing import lines_from_xlsx
-from sanbao.returns.models import BatchStatus, ReceiptAnomaly, ReturnBatch, ScanKind
+from sanbao.returns.models import (
+    BatchStatus,
+    ReceiptAnomaly,
+    ReturnBatch,
+    ReturnedUnit,
+    ScanKind,
+    Shipment,
+    ShipmentStatus,
+)
+from sanbao.returns.policy import EXCLUSION_RULES, dispositions_open, photo_required
+from sanbao.returns.services.turnaround import turnaround
 from sanbao.returns.states import MOVES, allowed_actions
+from sanbao.workdays import services as workdays
 
 BATCHES_PER_PAGE = 50
 ANOMALIES_PER_PAGE = 50
+QUEUE_PER_PAGE = 100
+SHIPMENTS_PER_PAGE = 50
 NEW_BATCH_ROWS = 3
 LINES_PREFIX = "lines"
 
@@ -70,6 +95,9 @@ DONE_MESSAGES = {
     "resolve_anomaly": _("The anomaly was resolved."),
     "contact": _("The contact attempt was recorded."),
     "email": _("The notice was e-mailed."),
+    "start_testing": _("Testing started: test each unit received and deal with it."),
+    "delay": _("Every unit not yet shipped is marked delayed (IV.6)."),
+    "close": _("The batch was closed."),
 }
 
 EVENT_LABELS = {
@@ -80,7 +108,25 @@ EVENT_LABELS = {
     "return_batch.receipt_opened": _("Receipt opened"),
     "return_batch.receipt_closed": _("Receipt closed"),
     "return_batch.anomalies_resolved": _("Every anomaly resolved"),
+    "return_batch.line_counted": _("Line counted by hand"),
+    "return_batch.testing_started": _("Testing started"),
+    "return_batch.delayed": _("Every unit left delayed (IV.6)"),
+    "return_batch.ready": _("Every unit dealt with: ready to ship"),
+    "return_batch.shipped_in_part": _("Shipped in part, delayed units to follow"),
+    "return_batch.shipped": _("Shipped back"),
+    "return_batch.closed": _("Closed"),
 }
+
+# A batch that has returned units: testing started.
+WITH_UNITS = frozenset(
+    {
+        BatchStatus.TESTING,
+        BatchStatus.READY,
+        BatchStatus.DELAYED,
+        BatchStatus.SHIPPED,
+        BatchStatus.CLOSED,
+    }
+)
 
 
 def _return_orgs(user):
@@ -425,6 +471,67 @@ def _timeline(batch: ReturnBatch) -> list[dict]:
     ]
 
 
+def _turnaround_panel(batch: ReturnBatch, *, from_resolution: bool, cal=None) -> dict | None:
+    """IV.5: where a received batch stands against its due date: the day the clock
+    started (receipt, or the resolution of the last anomaly), the due day, whether
+    it is provisional (a year's official schedule unknown) and the working days
+    left or overdue; once shipped, on time or late."""
+    if batch.status == BatchStatus.ON_HOLD:
+        return {"on_hold": True}
+    if batch.due_on is None:
+        return None
+    cal = cal or workdays.calendar()
+    standing = turnaround(batch, cal=cal)
+    unknown: list[int] = []
+    if standing.provisional:
+        start = batch.clock_started_on or batch.due_on
+        unknown = cal.unknown_years(start.year, batch.due_on.year)
+    return {
+        "on_hold": False,
+        "t": standing,
+        "started_on": batch.clock_started_on,
+        "from_resolution": from_resolution,
+        "unknown_years": ", ".join(str(year) for year in unknown),
+        "due_today": standing.working_days_left == 0,
+    }
+
+
+def _batch_shipments(user, batch: ReturnBatch, units: list[ReturnedUnit]) -> list[dict]:
+    """The shipments that carried (or are to carry) units of the batch, with how
+    many of its units each holds."""
+    if not units:
+        return []
+    per_shipment: dict[int, int] = defaultdict(int)
+    for unit in units:
+        if unit.shipment_id:
+            per_shipment[unit.shipment_id] += 1
+    if not per_shipment:
+        return []
+    shipments = (
+        selectors.shipment_list(actor=user).filter(pk__in=per_shipment).order_by("created_at", "id")
+    )
+    return [{"shipment": s, "units_of_batch": per_shipment[s.pk]} for s in shipments]
+
+
+def _workshop_context(user, batch: ReturnBatch, bound: dict, anomalies: list) -> dict:
+    """The batch page's part after receipt: the turnaround, the returned units with
+    their counts, the shipments, and the delay form (IV.5–IV.7)."""
+    units = (
+        list(selectors.returned_unit_list(actor=user, batch=batch))
+        if batch.status in WITH_UNITS
+        else []
+    )
+    counts = selectors.unit_counts(batch) if units else None
+    return {
+        "turnaround": _turnaround_panel(batch, from_resolution=bool(anomalies)),
+        "units": units,
+        "unit_counts": counts,
+        "next_unit": next((u for u in units if not u.disposition and not u.delay_reason), None),
+        "batch_shipments": _batch_shipments(user, batch, units),
+        "delay_form": bound.get("delay") or DelayForm(auto_id="batch_delay_%s"),
+    }
+
+
 def _detail_context(request, batch: ReturnBatch, *, bound=None, error=None, failed=None):
     user = request.user
     actions = allowed_actions(batch, user)
@@ -493,6 +600,7 @@ def _detail_context(request, batch: ReturnBatch, *, bound=None, error=None, fail
         "timeline": _timeline(batch),
         "show_people": user.is_platform,
         "is_htmx": is_htmx(request),
+        **_workshop_context(user, batch, bound, anomalies),
     }
 
 
@@ -936,3 +1044,491 @@ def anomaly_list(request):
         "show_return_org": user.is_platform,
     }
     return render(request, "returns/anomaly_list.html", context)
+
+
+# --- The workshop: testing, dispositions and delays (IV.5, IV.6, IV.P2) --------------------
+
+
+@login_required
+@require_POST
+def testing_start(request, number: str):
+    """A received batch goes to testing: one returned unit per unit that arrived."""
+    return _act(
+        request,
+        number,
+        "start_testing",
+        lambda user, batch, form: services.testing_start(batch=batch, actor=user),
+    )
+
+
+@login_required
+@require_POST
+def batch_delay(request, number: str):
+    """IV.6: every unit of the batch not yet shipped is delayed."""
+    return _act(
+        request,
+        number,
+        "delay",
+        lambda user, batch, form: services.batch_delay(
+            batch=batch,
+            actor=user,
+            reason=form.cleaned_data.get("reason") or "",
+            note=form.cleaned_data.get("note") or "",
+        ),
+        make_form=lambda batch: DelayForm(request.POST, auto_id="batch_delay_%s"),
+        bound_key=lambda batch, form: {"delay": form},
+    )
+
+
+@login_required
+@require_POST
+def batch_close(request, number: str):
+    return _act(
+        request,
+        number,
+        "close",
+        lambda user, batch, form: services.batch_close(batch=batch, actor=user),
+    )
+
+
+# --- The page of one returned unit --------------------------------------------------------
+
+
+def _unit_url(batch: ReturnBatch, seq: int) -> str:
+    return reverse("returns:unit_detail", args=[batch.number, seq])
+
+
+def _neighbours(batch: ReturnBatch, unit: ReturnedUnit) -> dict:
+    """The previous and next unit of the batch, and the next one (after this one,
+    else from the start) still to be dealt with, to work through a batch."""
+    units = batch.units.order_by("seq")
+    previous = units.filter(seq__lt=unit.seq).order_by("-seq").values_list("seq", flat=True)
+    following = units.filter(seq__gt=unit.seq).values_list("seq", flat=True)
+    waiting = units.filter(disposition="", delay_reason="").exclude(pk=unit.pk)
+    todo = (
+        waiting.filter(seq__gt=unit.seq).values_list("seq", flat=True).first()
+        or waiting.values_list("seq", flat=True).first()
+    )
+    return {
+        "previous_seq": previous.first(),
+        "next_seq": following.first(),
+        "todo_seq": todo,
+        "unit_total": units.count(),
+    }
+
+
+def _unit_forms(user, unit: ReturnedUnit, bound: dict) -> dict:
+    """The forms the user may use on the unit now, by what the batch's state, the
+    role and the unit allow (the service checks them again)."""
+    actions = allowed_actions(unit.batch, user)
+    free = unit.shipment_id is None
+    can_test = "test" in actions and not unit.disposition and free
+    can_dispose = "dispose" in actions and bool(unit.result) and not unit.disposition and free
+    can_delay = "delay" in actions and free
+    models = (
+        list(catalog_selectors.product_model_list(actor=user)) if can_test or can_dispose else []
+    )
+    forms: dict = {}
+    if can_test:
+        forms["test"] = bound.get("test") or UnitTestForm(
+            models=models,
+            auto_id="test_%s",
+            initial={
+                "result": unit.result,
+                "excluded_rule": unit.excluded_rule,
+                "evidence": unit.evidence,
+                "serial_in": unit.serial_in,
+                "model_code": unit.model.code if unit.model else "",
+            },
+        )
+    if can_dispose:
+        forms["dispose"] = bound.get("dispose") or UnitDisposeForm(
+            open_dispositions=dispositions_open(unit.result),
+            models=models,
+            auto_id="dispose_%s",
+            initial={"replacement_model_code": unit.model.code if unit.model else ""},
+        )
+    if can_delay:
+        forms["delay"] = bound.get("delay") or DelayForm(
+            auto_id="delay_%s",
+            initial={"reason": unit.delay_reason, "note": unit.delay_note},
+        )
+    return forms
+
+
+def _unit_context(request, batch: ReturnBatch, unit: ReturnedUnit, **extra) -> dict:
+    user = request.user
+    unit.batch = batch
+    bound = extra.pop("bound", None) or {}
+    photo_name = unit.photo.name.lower() if unit.photo else ""
+    context = {
+        "batch": batch,
+        "unit": unit,
+        "forms": _unit_forms(user, unit, bound),
+        "unlisted": unit.line_id is None,
+        "photo_is_image": photo_name.endswith((".png", ".jpg", ".jpeg")),
+        "rule_title": RULE_TITLES.get(unit.excluded_rule, ""),
+        # The exclusions the unit itself shows are proved by a photo.
+        "photo_rules": [rule for rule in EXCLUSION_RULES if photo_required("excluded", rule)],
+        "show_people": user.is_platform,
+        "error": None,
+        "failed_action": None,
+        "is_htmx": is_htmx(request),
+    }
+    context.update(_neighbours(batch, unit))
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def unit_detail(request, number: str, seq: int):
+    """One returned unit: what is known of it, its test, what was done with it, a
+    delay, the shipment that took it back; the forms for whoever tests and deals
+    with units (a return unit reads it)."""
+    user = request.user
+    batch = selectors.batch_get(actor=user, number=number)
+    unit = selectors.returned_unit_of(actor=user, batch=batch, seq=seq)
+    return render_page(
+        request, "returns/unit_detail.html", "unit-body", _unit_context(request, batch, unit)
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def unit_photo(request, number: str, seq: int):
+    """The photo taken at a unit's test, to whoever may see the batch (never a
+    public URL)."""
+    batch = selectors.batch_get(actor=request.user, number=number)
+    unit = selectors.returned_unit_of(actor=request.user, batch=batch, seq=seq)
+    if not unit.photo:
+        raise NotFound(code="returns.photo_not_found")
+    return inline_file(unit.photo)
+
+
+UNIT_DONE = {
+    "test": _("Unit %(seq)s (%(code)s): the test was recorded."),
+    "dispose": _("Unit %(seq)s (%(code)s) was dealt with: %(disposition)s."),
+    "delay": _("Unit %(seq)s (%(code)s) is marked delayed (IV.6)."),
+}
+
+
+def _unit_act(request, number: str, seq: int, action: str, form_for: Callable, call: Callable):
+    """An action on one unit: the role (403), the batch and the unit (404), the form
+    and the service. A refusal (400) or a conflict (409) answers the unit page with
+    the message by its field; success redirects (PRG): after a test, back to the
+    unit for its disposition; after a disposition, on to the next unit still to be
+    dealt with (the batch page once there is none)."""
+    user = request.user
+    require(user, MOVES[action].permission)
+    batch = selectors.batch_get(actor=user, number=number)
+    unit = selectors.returned_unit_of(actor=user, batch=batch, seq=seq)
+    unit.batch = batch
+    form = form_for(user, unit)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed()
+        unit = call(user, unit, form)
+    except DomainError as exc:
+        if exc.status not in (400, 409):
+            raise
+        apply_domain_error(form, exc)
+        batch = selectors.batch_get(actor=user, number=number)
+        unit = selectors.returned_unit_of(actor=user, batch=batch, seq=seq)
+        context = _unit_context(
+            request, batch, unit, bound={action: form}, error=exc, failed_action=action
+        )
+        return render_page(
+            request, "returns/unit_detail.html", "unit-body", context, status=exc.status
+        )
+    params = {"seq": unit.seq, "code": unit.code}
+    if action == "dispose":
+        params["disposition"] = unit.get_disposition_display()
+    messages.success(request, UNIT_DONE[action] % params)
+    target = _unit_url(batch, unit.seq)
+    if action == "dispose":
+        todo = _neighbours(batch, unit)["todo_seq"]
+        if todo is not None:
+            target = _unit_url(batch, todo)
+        else:
+            target = reverse("returns:batch_detail", args=[batch.number])
+    if is_htmx(request):
+        response = HttpResponse("")
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def unit_test(request, number: str, seq: int):
+    """The test of a unit (IV.P2): the result, the rule and evidence of an
+    exclusion with its photo (multipart), the serial read off the unit."""
+
+    def form_for(user, unit):
+        models = catalog_selectors.product_model_list(actor=user)
+        return UnitTestForm(request.POST, request.FILES, models=models, auto_id="test_%s")
+
+    return _unit_act(
+        request,
+        number,
+        seq,
+        "test",
+        form_for,
+        lambda user, unit, form: services.unit_test(unit=unit, actor=user, **form.service_kwargs()),
+    )
+
+
+@login_required
+@require_POST
+def unit_dispose(request, number: str, seq: int):
+    """What is done with a tested unit: repaired or replaced (II.3, II.4), returned
+    as is or charged (IV.P2)."""
+
+    def form_for(user, unit):
+        return UnitDisposeForm(
+            request.POST,
+            open_dispositions=dispositions_open(unit.result),
+            models=catalog_selectors.product_model_list(actor=user),
+            auto_id="dispose_%s",
+        )
+
+    return _unit_act(
+        request,
+        number,
+        seq,
+        "dispose",
+        form_for,
+        lambda user, unit, form: services.unit_dispose(
+            unit=unit, actor=user, **form.service_kwargs()
+        ),
+    )
+
+
+@login_required
+@require_POST
+def unit_delay(request, number: str, seq: int):
+    """IV.6: the unit goes back later, with the return unit's next order."""
+    return _unit_act(
+        request,
+        number,
+        seq,
+        "delay",
+        lambda user, unit: DelayForm(request.POST, auto_id="delay_%s"),
+        lambda user, unit, form: services.unit_delay(
+            unit=unit,
+            actor=user,
+            reason=form.cleaned_data.get("reason") or "",
+            note=form.cleaned_data.get("note") or "",
+        ),
+    )
+
+
+# --- The turnaround queue (IV.5) ----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def queue(request):
+    """IV.5: the batches received and not yet sent back, soonest due first, with the
+    working days left or overdue; batches on hold (no due date until their
+    anomalies are resolved) last."""
+    user = request.user
+    require(user, "returns.receive")
+    page = Paginator(selectors.turnaround_queue(actor=user), QUEUE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    cal = workdays.calendar()
+    today = timezone.localdate()
+    rows = [
+        {"batch": batch, "t": turnaround(batch, today, cal) if batch.due_on else None}
+        for batch in page.object_list
+    ]
+    context = {
+        "page": page,
+        "rows": rows,
+        "today": today,
+        "overdue": sum(1 for r in rows if r["t"] and r["t"].overdue),
+        "due_today": sum(1 for r in rows if r["t"] and r["t"].working_days_left == 0),
+    }
+    return render_page(request, "returns/queue.html", "queue-results", context)
+
+
+# --- Shipments and their delivery lists (IV.7, IV.6) --------------------------------------
+
+
+@login_required
+@require_GET
+def shipment_list(request):
+    """Shipments: every one for the platform, a return unit's own for it."""
+    user = request.user
+    require(user, "returns.view")
+    form = ShipmentFilterForm(
+        request.GET, return_orgs=_return_orgs(user) if user.is_platform else None
+    )
+    shipments = selectors.shipment_list(actor=user, **form.filters()).order_by("-created_at", "-id")
+    page = Paginator(shipments, SHIPMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "show_return_org": user.is_platform,
+        "can_create": can(user, "returns.receive"),
+    }
+    return render_page(request, "returns/shipment_list.html", "shipment-results", context)
+
+
+def _create_context(request, return_org: str, form: ShipmentForm, **extra) -> dict:
+    """The return units with units waiting, and those of the chosen one grouped by
+    batch; delayed units (a backorder) are not ticked unless chosen (IV.6)."""
+    user = request.user
+    waiting = selectors.return_orgs_to_ship(actor=user)
+    codes = [code for code, _count in waiting]
+    names = {
+        o.code: o.display_name
+        for o in account_selectors.organisation_list(actor=user).filter(code__in=codes)
+    }
+    groups: list[dict] = []
+    if return_org:
+        chosen = form.chosen()
+        for unit in selectors.units_to_ship(actor=user, return_org=return_org):
+            if not groups or groups[-1]["batch"].pk != unit.batch_id:
+                groups.append({"batch": unit.batch, "rows": []})
+            checked = unit.pk in chosen if form.is_bound else not unit.delay_reason
+            groups[-1]["rows"].append({"unit": unit, "checked": checked})
+    context = {
+        "orgs": [{"code": c, "name": names.get(c, ""), "count": n} for c, n in waiting],
+        "return_org": return_org,
+        "return_org_name": names.get(return_org, ""),
+        "groups": groups,
+        "has_backorder": any(r["unit"].delay_reason for g in groups for r in g["rows"]),
+        "form": form,
+        "error": None,
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shipment_create(request):
+    """Prepare a shipment: choose the return unit, tick the units to send back (a
+    delayed unit goes with the return unit's order, IV.6), then the carrier; the
+    delivery list is printed from the shipment's page (IV.7)."""
+    user = request.user
+    require(user, "returns.receive")
+    if request.method == "GET":
+        return_org = (request.GET.get("return_org") or "").strip()
+        form = ShipmentForm(initial={"return_org_code": return_org})
+        return render(
+            request, "returns/shipment_create.html", _create_context(request, return_org, form)
+        )
+    form = ShipmentForm(request.POST)
+    return_org = (request.POST.get("return_org_code") or "").strip()
+    try:
+        if not form.is_valid():
+            raise ValidationFailed()
+        shipment = services.shipment_create(actor=user, **form.service_kwargs())
+    except DomainError as exc:
+        if exc.status not in (400, 409):
+            raise
+        apply_domain_error(form, exc)
+        context = _create_context(request, return_org, form, error=exc)
+        return render(request, "returns/shipment_create.html", context, status=exc.status)
+    messages.success(
+        request,
+        _("Shipment %(number)s was prepared: print its delivery list and pack against it.")
+        % {"number": shipment.number},
+    )
+    return redirect("returns:shipment_detail", number=shipment.number)
+
+
+def _shipment_context(request, shipment: Shipment, **extra) -> dict:
+    user = request.user
+    units = list(selectors.shipment_units(shipment))
+    batches = list(selectors.shipment_batches(shipment))
+    per_batch: dict[int, int] = defaultdict(int)
+    for unit in units:
+        per_batch[unit.batch_id] += 1
+    manage = can(user, "returns.receive") and shipment.status == ShipmentStatus.PREPARED
+    context = {
+        "shipment": shipment,
+        "units": units,
+        "batches": [{"batch": b, "units": per_batch[b.pk]} for b in batches],
+        "backorder": sum(1 for u in units if u.delay_reason),
+        "charged_total": sum((u.charge_amount or 0) for u in units),
+        "can_manage": manage,
+        "dispatch_form": DispatchForm(
+            initial={"waybill_no": shipment.waybill_no, "carrier": shipment.carrier}
+        ),
+        "show_people": user.is_platform,
+        "error": None,
+        "failed_action": None,
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def shipment_detail(request, number: str):
+    shipment = selectors.shipment_get(actor=request.user, number=number)
+    return render(request, "returns/shipment_detail.html", _shipment_context(request, shipment))
+
+
+def _shipment_act(request, number: str, action: str, call: Callable, form=None):
+    """dispatch / cancel: the role (403), the shipment (404), the service; a refusal
+    or conflict answers the shipment page with it; success redirects to it."""
+    user = request.user
+    require(user, "returns.receive")
+    shipment = selectors.shipment_get(actor=user, number=number)
+    try:
+        if form is not None and not form.is_valid():
+            raise ValidationFailed()
+        text = call(user, shipment, form)
+    except DomainError as exc:
+        if exc.status not in (400, 409):
+            raise
+        if form is not None:
+            apply_domain_error(form, exc)
+        shipment = selectors.shipment_get(actor=user, number=number)
+        extra = {"error": exc, "failed_action": action}
+        if form is not None:
+            extra["dispatch_form"] = form
+        context = _shipment_context(request, shipment, **extra)
+        return render(request, "returns/shipment_detail.html", context, status=exc.status)
+    messages.success(request, text)
+    return redirect("returns:shipment_detail", number=shipment.number)
+
+
+@login_required
+@require_POST
+def shipment_dispatch(request, number: str):
+    """The shipment leaves with its waybill; each batch it completes is shipped on
+    time or so many working days late (IV.5)."""
+
+    def call(user, shipment, form):
+        shipment = services.shipment_dispatch(
+            shipment=shipment,
+            actor=user,
+            waybill_no=form.cleaned_data.get("waybill_no") or "",
+            carrier=form.cleaned_data.get("carrier") or "",
+        )
+        return _("Shipment %(number)s left with waybill %(waybill)s.") % {
+            "number": shipment.number,
+            "waybill": shipment.waybill_no,
+        }
+
+    return _shipment_act(request, number, "dispatch", call, DispatchForm(request.POST))
+
+
+@login_required
+@require_POST
+def shipment_cancel(request, number: str):
+    def call(user, shipment, form):
+        services.shipment_cancel(shipment=shipment, actor=user)
+        return _("Shipment %(number)s was cancelled: its units may go in another.") % {
+            "number": shipment.number
+        }
+
+    return _shipment_act(request, number, "cancel", call)
