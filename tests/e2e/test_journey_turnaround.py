@@ -33,7 +33,7 @@ from sanbao.returns.models import ReturnBatch, Shipment
 from sanbao.returns.services import LineIn
 from sanbao.workdays import services as workdays
 
-pytestmark = [pytest.mark.browser, pytest.mark.clause("IV.7")]
+pytestmark = pytest.mark.browser
 
 PASSWORD = "journey-password-1"
 PNG = (
@@ -196,6 +196,10 @@ def prepare_and_dispatch(page, base: str, *, order_no: str = "", waybill: str) -
     return Shipment.objects.get(waybill_no=waybill)
 
 
+@pytest.mark.clause("IV.5")
+@pytest.mark.clause("IV.6")
+@pytest.mark.clause("IV.7")
+@pytest.mark.clause("IV.P2")
 def test_three_units_are_received_tested_dealt_with_and_sent_back_with_their_delivery_lists(
     live_server, page, people, batch_in_transit, screenshot, tmp_path
 ):
@@ -267,7 +271,9 @@ def test_three_units_are_received_tested_dealt_with_and_sent_back_with_their_del
     screenshot(page, "first-shipment-zh-hans")
     batch.refresh_from_db()
     assert (batch.status, batch.on_time) == ("delayed", True)
-    listing = page.context.request.get(base + f"/returns/shipments/{first.number}/delivery-list.pdf")
+    listing = page.context.request.get(
+        base + f"/returns/shipments/{first.number}/delivery-list.pdf"
+    )
     assert listing.ok and listing.headers["content-type"] == "application/pdf"
     text = pdf_text(listing.body(), tmp_path, "first")
     assert policy.label_code(batch.number, 1, 1) in text

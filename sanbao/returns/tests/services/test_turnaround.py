@@ -30,14 +30,13 @@ from sanbao.returns.tests.conftest import (
 )
 from sanbao.workdays import services as workdays
 
-pytestmark = pytest.mark.clause("IV.5")
-
 
 def _received_on(day: str, clock, agent, staff, count: int = 2):
     clock.set(day)
     return received(agent, staff, pb_lines(count))
 
 
+@pytest.mark.clause("IV.5")
 def test_a_batch_received_on_30_september_2026_is_due_on_the_make_up_saturday_10_october(
     clock, agent_a_clerk, platform_staff, pb10k
 ):
@@ -48,6 +47,7 @@ def test_a_batch_received_on_30_september_2026_is_due_on_the_make_up_saturday_10
     assert (batch.due_on, batch.due_provisional) == (dt.date(2026, 10, 10), False)
 
 
+@pytest.mark.clause("IV.5")
 def test_the_day_of_receipt_never_counts_and_weekends_are_skipped(
     clock, agent_a_clerk, platform_staff, pb10k
 ):
@@ -55,6 +55,7 @@ def test_the_day_of_receipt_never_counts_and_weekends_are_skipped(
     assert batch.due_on == dt.date(2026, 12, 2)  # Mon 30, Tue 1, Wed 2
 
 
+@pytest.mark.clause("IV.5")
 def test_a_receipt_closed_late_in_the_evening_counts_from_that_shanghai_day(
     clock, agent_a_clerk, platform_staff, pb10k
 ):
@@ -65,6 +66,7 @@ def test_a_receipt_closed_late_in_the_evening_counts_from_that_shanghai_day(
     assert batch.due_on == dt.date(2026, 12, 4)
 
 
+@pytest.mark.clause("IV.5")
 def test_a_batch_received_on_30_december_2026_is_due_provisionally_in_2027_until_the_schedule_is_entered(  # noqa: E501
     clock, agent_a_clerk, platform_staff, administrator, pb10k, django_capture_on_commit_callbacks
 ):
@@ -89,6 +91,7 @@ def test_a_batch_received_on_30_december_2026_is_due_provisionally_in_2027_until
     assert (batch.due_on, batch.due_provisional) == (dt.date(2027, 1, 4), False)
 
 
+@pytest.mark.clause("IV.5")
 def test_a_batch_on_hold_has_no_due_date_until_its_anomalies_are_resolved_and_then_counts_from_that_day(  # noqa: E501
     clock, agent_a_clerk, platform_staff, pb10k
 ):
@@ -108,6 +111,7 @@ def test_a_batch_on_hold_has_no_due_date_until_its_anomalies_are_resolved_and_th
     assert batch.due_on == dt.date(2026, 10, 13)  # Sat 10 (make-up), Mon 12, Tue 13
 
 
+@pytest.mark.clause("IV.5")
 def test_time_left_and_overdue_are_counted_in_working_days(
     clock, agent_a_clerk, platform_staff, pb10k
 ):
@@ -123,6 +127,7 @@ def test_time_left_and_overdue_are_counted_in_working_days(
     assert (later.overdue, later.working_days_overdue) == (True, 3)  # Mon 12, Tue 13, Wed 14
 
 
+@pytest.mark.clause("IV.5")
 def test_a_batch_shipped_by_its_due_day_is_on_time(clock, agent_a_clerk, platform_staff, pb10k):
     batch = _received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
     services.testing_start(batch=batch, actor=platform_staff)
@@ -136,6 +141,7 @@ def test_a_batch_shipped_by_its_due_day_is_on_time(clock, agent_a_clerk, platfor
     assert "return_batch.shipped" in events(batch)
 
 
+@pytest.mark.clause("IV.5")
 def test_a_batch_shipped_after_its_due_day_is_late_by_the_working_days_in_between(
     clock, agent_a_clerk, platform_staff, pb10k
 ):
@@ -148,6 +154,7 @@ def test_a_batch_shipped_after_its_due_day_is_late_by_the_working_days_in_betwee
     assert (batch.working_days_late, batch.on_time) == (2, False)
 
 
+@pytest.mark.clause("IV.5")
 def test_shipping_on_a_rest_day_after_the_due_day_is_late_by_one_working_day(
     clock, agent_a_clerk, platform_staff, pb10k
 ):
@@ -159,6 +166,7 @@ def test_shipping_on_a_rest_day_after_the_due_day_is_late_by_one_working_day(
     assert reload(batch).working_days_late == 1
 
 
+@pytest.mark.clause("IV.5")
 def test_the_queue_lists_batches_awaiting_return_soonest_due_first_and_those_on_hold_last(
     clock, agent_a_clerk, agent_b_clerk, platform_staff, pb10k
 ):
@@ -173,11 +181,13 @@ def test_the_queue_lists_batches_awaiting_return_soonest_due_first_and_those_on_
     assert [b.number for b in queue] == [sooner.number, later.number, held.number]
 
 
+@pytest.mark.clause("IV.5")
 def test_agents_have_no_turnaround_queue(agent_a_clerk):
     with pytest.raises(PermissionDenied):
         selectors.turnaround_queue(actor=agent_a_clerk)
 
 
+@pytest.mark.clause("IV.5")
 def test_the_daily_reminder_tells_staff_of_batches_due_by_the_next_working_day_and_overdue_once_a_day(  # noqa: E501
     clock,
     agent_a_clerk,
@@ -204,10 +214,12 @@ def test_the_daily_reminder_tells_staff_of_batches_due_by_the_next_working_day_a
     assert Message.objects.count() == 2
 
 
+@pytest.mark.clause("IV.5")
 def test_no_reminder_is_written_when_nothing_is_due(clock, platform_staff):
     assert turnaround_reminders(today=dt.date(2026, 12, 1)) == 0
 
 
+@pytest.mark.clause("IV.5")
 def test_shipped_batches_and_those_on_hold_are_never_reminded(
     clock, agent_a_clerk, platform_staff, pb10k
 ):
@@ -219,6 +231,7 @@ def test_shipped_batches_and_those_on_hold_are_never_reminded(
     assert turnaround_reminders(today=dt.date(2026, 12, 1)) == 0
 
 
+@pytest.mark.clause("IV.5")
 def test_a_batch_scanned_in_part_and_counted_by_hand_is_received_with_its_clock(
     clock, agent_a_clerk, platform_staff, pb10k
 ):
