@@ -211,10 +211,16 @@ class TurnaroundOut(Schema):
     working_days_late: int | None
 
 
-def _turnaround(batch) -> dict:
+def _turnaround(batch, context) -> dict:
+    """The batch's turnaround; the calendar is built once per request, not per row."""
     from sanbao.returns.services.turnaround import turnaround
+    from sanbao.workdays import services as workdays
 
-    t = turnaround(batch)
+    request = context["request"]
+    cal = getattr(request, "_sanbao_calendar", None)
+    if cal is None:
+        cal = request._sanbao_calendar = workdays.calendar()
+    t = turnaround(batch, cal=cal)
     return {
         "clock_started_on": batch.clock_started_on,
         "due_on": t.due_on,
@@ -270,8 +276,8 @@ class QueueEntryOut(Schema):
     turnaround: TurnaroundOut
 
     @staticmethod
-    def resolve_turnaround(obj) -> dict:
-        return _turnaround(obj)
+    def resolve_turnaround(obj, context) -> dict:
+        return _turnaround(obj, context)
 
 
 class BatchOut(Schema):
@@ -313,8 +319,8 @@ class BatchOut(Schema):
     closed_at: dt.datetime | None
 
     @staticmethod
-    def resolve_turnaround(obj) -> dict:
-        return _turnaround(obj)
+    def resolve_turnaround(obj, context) -> dict:
+        return _turnaround(obj, context)
 
     @staticmethod
     def resolve_units(obj) -> dict:

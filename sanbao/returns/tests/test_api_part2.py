@@ -287,3 +287,17 @@ def test_the_batch_page_of_the_api_counts_units_tested_dealt_with_delayed_and_sh
     assert body["status"] == "ready"
     assert body["allowed_actions"] == []  # the return unit follows; staff act
     assert dt.date.fromisoformat(body["turnaround"]["due_on"])
+
+
+def test_the_turnaround_queue_answers_in_the_same_number_of_queries_however_long(
+    agent_a_clerk, platform_staff, pb10k
+):
+    from sanbao.core.testing import assert_list_queries_flat
+
+    client = api_client_for(platform_staff)
+    assert_list_queries_flat(
+        lambda: client.get("/api/v1/turnaround-queue"),
+        lambda n: [received(agent_a_clerk, platform_staff, pb_lines(1)) for _ in range(n)],
+        ceiling=12,
+        more=5,
+    )
