@@ -527,6 +527,8 @@ def _workshop_context(user, batch: ReturnBatch, bound: dict, anomalies: list) ->
         "units": units,
         "unit_counts": counts,
         "next_unit": next((u for u in units if not u.disposition and not u.delay_reason), None),
+        # "Prepare a shipment" only when a unit of this batch can go now.
+        "can_ship": any(u.disposition and not u.shipment_id for u in units),
         "batch_shipments": _batch_shipments(user, batch, units),
         "delay_form": bound.get("delay") or DelayForm(auto_id="batch_delay_%s"),
     }

@@ -855,3 +855,19 @@ def test_another_return_units_unit_page_and_photo_are_404(
     client = login_client_for(agent_b_clerk)
     assert client.get(unit_url("unit_detail", batch, 1)).status_code == 404
     assert client.get(unit_url("unit_photo", batch, 1)).status_code == 404
+
+
+def test_a_shipment_is_offered_only_when_a_unit_of_the_batch_can_go_now(
+    agent_a_clerk, platform_staff, pb10k
+):
+    from sanbao.returns.tests.conftest import pb_lines, settle_all, under_test
+
+    batch = under_test(agent_a_clerk, platform_staff, pb_lines(2))
+    services.batch_delay(batch=batch, actor=platform_staff, reason="force_majeure")
+    client = login_client_for(platform_staff)
+    page = client.get(reverse("returns:batch_detail", args=[batch.number])).content.decode()
+    assert 'data-status="delayed"' in page
+    assert 'data-testid="prepare-shipment"' not in page  # nothing dealt with yet
+    settle_all(batch, platform_staff)
+    page = client.get(reverse("returns:batch_detail", args=[batch.number])).content.decode()
+    assert 'data-testid="prepare-shipment"' in page
