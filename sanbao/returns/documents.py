@@ -228,14 +228,14 @@ UNIT_COLUMNS = (  # (header, width in mm): 178 mm in all
     (CHARGE, 21),
     (DELAY_COLUMN, 21),
 )
-BACKORDER = _("Backorder: %(reason)s — released")
+BACKORDER = _("Backorder: %(reason)s — released in this shipment")
 BACKORDER_RELEASED = _("Backorder: %(reason)s — released with order %(order)s")
 STILL_TO_FOLLOW = _("Still to follow (IV.6)")
 TO_FOLLOW_INTRO = _(
     "Units of these batches held back for a shortage or force majeure and not in this "
     "shipment. They go back later, with an order of the return unit."
 )
-FOLLOW_HEADERS = [LABEL_CODE, MODEL, SERIAL, DELAY_REASON, DELAYED_ON, _("Sent since")]
+FOLLOW_HEADERS = [LABEL_CODE, MODEL, SERIAL, DELAY_REASON, DELAYED_ON, _("Sent back later in")]
 SIGN_SENDER = _("Sent by (after-sales)")
 SIGN_RETURN_UNIT = _("Received by (return unit)")
 XLSX_UNIT_HEADERS = [
@@ -264,7 +264,7 @@ XLSX_FOLLOW_HEADERS = [
     DELAY_COLUMN,
     _("Delay note"),
     DELAYED_ON,
-    _("Sent since"),
+    _("Sent back later in"),
     ORDER_NO,
 ]
 

@@ -62,7 +62,7 @@ MESSAGES = {
     "returns.unit_not_tested": _("Test the unit before deciding what to do with it."),
     "returns.disposition_invalid": _("Choose what is done with the unit."),
     "returns.disposition_not_open": _(
-        "A unit tested “%(result)s” is not %(disposition)s: it may be %(open)s (IV.P2)."
+        "After the test result “%(result)s”, a unit is dealt with only as: %(open)s (IV.P2)."
     ),
     "returns.replacement_lower": _(
         "%(candidate)s is lower than %(original)s in %(shortfalls)s: a replacement is the "

@@ -483,7 +483,7 @@ class UnitDisposeForm(ReturnsForm):
         label=_("Disposition"), required=False, choices=(), widget=forms.RadioSelect
     )
     parts_used = _textarea(
-        _("Parts used"), rows=2, max_length=2000, help_text=_("One part a line.")
+        _("Parts used"), rows=2, max_length=2000, help_text=_("One part on each line.")
     )
     replacement_model_code = forms.CharField(
         label=_("Replacement model"),

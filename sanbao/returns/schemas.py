@@ -218,7 +218,7 @@ def _turnaround(batch, context) -> dict:
 
     request = context["request"]
     cal = getattr(request, "_sanbao_calendar", None)
-    if cal is None:
+    if cal is None and batch.due_on is not None and batch.shipped_at is None:
         cal = request._sanbao_calendar = workdays.calendar()
     t = turnaround(batch, cal=cal)
     return {
@@ -325,7 +325,10 @@ class BatchOut(Schema):
     @staticmethod
     def resolve_units(obj) -> dict:
         from sanbao.returns.selectors import unit_counts
+        from sanbao.returns.states import WITH_UNITS
 
+        if obj.status not in WITH_UNITS:
+            return dict.fromkeys(("total", "tested", "settled", "delayed", "shipped"), 0)
         return vars(unit_counts(obj))
 
     @staticmethod

@@ -21,6 +21,8 @@ class Move:
 
 # Received and not yet sent back: the IV.5 clock is running.
 AWAITING_RETURN = (S.RECEIVED, S.TESTING, S.READY)
+# A batch that has returned units: testing started.
+WITH_UNITS = frozenset({S.TESTING, S.READY, S.DELAYED, S.SHIPPED, S.CLOSED})
 # A batch whose units are being dealt with: tested, disposed of, delayed.
 WORKSHOP = frozenset({S.TESTING, S.READY, S.DELAYED})
 

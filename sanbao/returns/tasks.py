@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sanbao.accounts.models import User
 from sanbao.accounts.roles import Role
@@ -66,7 +67,11 @@ def _reminder_body(overdue, due_next, today, cal) -> str:
             late = max(1, cal.working_days_between(batch.due_on, today))
             lines.append(
                 "- "
-                + _("%(number)s of %(org)s, due %(due)s, %(late)s working day(s) overdue")
+                + ngettext(
+                    "%(number)s of %(org)s, due %(due)s, %(late)s working day overdue",
+                    "%(number)s of %(org)s, due %(due)s, %(late)s working days overdue",
+                    late,
+                )
                 % {
                     "number": batch.number,
                     "org": batch.return_org.display_name,

@@ -78,7 +78,7 @@ from sanbao.returns.models import (
 )
 from sanbao.returns.policy import EXCLUSION_RULES, dispositions_open, photo_required
 from sanbao.returns.services.turnaround import turnaround
-from sanbao.returns.states import MOVES, allowed_actions
+from sanbao.returns.states import MOVES, WITH_UNITS, allowed_actions
 from sanbao.workdays import services as workdays
 
 BATCHES_PER_PAGE = 50
@@ -110,23 +110,12 @@ EVENT_LABELS = {
     "return_batch.anomalies_resolved": _("Every anomaly resolved"),
     "return_batch.line_counted": _("Line counted by hand"),
     "return_batch.testing_started": _("Testing started"),
-    "return_batch.delayed": _("Every unit left delayed (IV.6)"),
+    "return_batch.delayed": _("Every remaining unit delayed (IV.6)"),
     "return_batch.ready": _("Every unit dealt with: ready to ship"),
     "return_batch.shipped_in_part": _("Shipped in part, delayed units to follow"),
     "return_batch.shipped": _("Shipped back"),
     "return_batch.closed": _("Closed"),
 }
-
-# A batch that has returned units: testing started.
-WITH_UNITS = frozenset(
-    {
-        BatchStatus.TESTING,
-        BatchStatus.READY,
-        BatchStatus.DELAYED,
-        BatchStatus.SHIPPED,
-        BatchStatus.CLOSED,
-    }
-)
 
 
 def _return_orgs(user):

@@ -301,3 +301,16 @@ def test_the_turnaround_queue_answers_in_the_same_number_of_queries_however_long
         ceiling=12,
         more=5,
     )
+
+
+def test_getting_a_batch_under_test_takes_a_fixed_number_of_queries_however_many_units(
+    agent_a_clerk, platform_staff, pb10k, django_assert_max_num_queries
+):
+    client = api_client_for(platform_staff)
+    small = under_test(agent_a_clerk, platform_staff, pb_lines(1))
+    large = under_test(agent_a_clerk, platform_staff, pb_lines(30))
+    client.get(f"/api/v1/batches/{small.number}")
+    # as a draft's (6), plus the calendar (2) and the unit counts (1)
+    for batch in (small, large):
+        with django_assert_max_num_queries(9):
+            assert client.get(f"/api/v1/batches/{batch.number}").status_code == 200
