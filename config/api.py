@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -55,6 +56,19 @@ def on_validation_error(request, exc: NinjaValidationError):
         fields.setdefault(".".join(loc) or "request", []).append(err.get("msg", ""))
     return _envelope(
         request, 422, "core.request_invalid", _("The request is not well formed."), fields
+    )
+
+
+@api.exception_handler(RawPostDataException)
+def on_unreadable_body(request, exc):
+    """A form-encoded or multipart request to an operation that takes JSON: Django
+    has read the body as a form already, so it is not JSON to anyone."""
+    return _envelope(
+        request,
+        422,
+        "core.request_invalid",
+        _("The request is not well formed."),
+        {"request": [_("Send this request's body as JSON (Content-Type: application/json).")]},
     )
 
 

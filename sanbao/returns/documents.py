@@ -1729,6 +1729,8 @@ def _with_sheet(data: bytes, title, headers, rows) -> bytes:
     for row in source.iter_rows():
         for cell in row:
             target = sheet.cell(row=cell.row, column=cell.column, value=cell.value)
+            if cell.data_type == "s":
+                target.data_type = "s"  # text stays text: "=…" is never a formula
             if cell.has_style:
                 target.font = copy(cell.font)
                 target.fill = copy(cell.fill)

@@ -82,6 +82,7 @@ MESSAGES = {
     # Shipments (IV.7)
     "returns.shipment_invalid": _("The shipment cannot be prepared: check the fields marked."),
     "returns.shipment_no_units": _("Choose at least one unit to send back."),
+    "returns.unit_id_invalid": _("“%(value)s” is not the number of a returned unit."),
     "returns.unit_not_ready": _("Unit %(code)s has not been tested and dealt with yet."),
     "returns.batch_not_ready": _("Batch %(batch)s is not ready to go back (%(status)s)."),
     "returns.unit_of_other_return_unit": _(

@@ -602,17 +602,22 @@ class ShipmentForm(ReturnsForm):
     )
     note = _text(500, _("Note"))
 
+    def _raw_ids(self) -> list[str]:
+        return self.data.getlist("unit_ids") if hasattr(self.data, "getlist") else []
+
     def chosen(self) -> set[int]:
+        """The boxes to show ticked again: the ids that read as numbers."""
         if self.is_bound:
-            raw = self.data.getlist("unit_ids") if hasattr(self.data, "getlist") else []
-            return {int(v) for v in raw if str(v).isdigit()}
+            raw = (str(v) for v in self._raw_ids())
+            return {int(v) for v in raw if v.isascii() and v.isdecimal() and len(v) <= 19}
         return set(self.initial.get("unit_ids") or [])
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
             "return_org_code": (data.get("return_org_code") or "").strip(),
-            "unit_ids": sorted(self.chosen()),
+            # As sent: the service says which of them is not a unit's number.
+            "unit_ids": self._raw_ids(),
             "carrier": data.get("carrier") or "",
             "waybill_no": data.get("waybill_no") or "",
             "order_no": data.get("order_no") or "",

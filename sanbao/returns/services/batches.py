@@ -684,8 +684,11 @@ def receipt_close(*, batch: ReturnBatch, actor, received_boxes: int) -> ReturnBa
         status = BatchStatus.ON_HOLD if diffs else BatchStatus.RECEIVED
         closed_at = timezone.now()
         # IV.5: a batch that meets the specifications is due back counted from the
-        # day of receipt; one on hold gets its clock when its anomalies are resolved.
-        clock = {} if diffs else clock_start(batch, timezone.localdate(closed_at))
+        # day of receipt (the parcel arrived when its receipt was opened, however
+        # long the counting took); one on hold gets its clock when its anomalies
+        # are resolved.
+        received_on = timezone.localdate(batch.receipt_opened_at or closed_at)
+        clock = {} if diffs else clock_start(batch, received_on)
         _move(
             batch,
             BatchStatus.RECEIVING,

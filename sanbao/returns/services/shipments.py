@@ -77,9 +77,7 @@ def shipment_create(
         name: _text(data, name, limit, errors)
         for name, limit in (("carrier", 60), ("waybill_no", 60), ("order_no", 60), ("note", 500))
     }
-    ids = sorted({int(i) for i in unit_ids or [] if str(i).isdigit()})
-    if not ids:
-        errors.setdefault("unit_ids", []).append(message("returns.shipment_no_units"))
+    ids = _unit_ids(unit_ids, errors)
     units = list(
         ReturnedUnit.objects.select_related("batch", "shipment")
         .filter(pk__in=ids)
@@ -108,10 +106,14 @@ def shipment_create(
             except IntegrityError:
                 if not Shipment.objects.filter(number=shipment.number).exists():
                     raise
-        # The units are taken only if no other shipment took them meanwhile.
-        taken = ReturnedUnit.objects.filter(
+        # The units are taken only if no other shipment took them meanwhile, and,
+        # without an order, only if none was delayed meanwhile (IV.6).
+        free = ReturnedUnit.objects.filter(
             pk__in=ids, shipment__isnull=True, batch__status__in=SHIPPABLE
-        ).update(shipment=shipment)
+        ).exclude(disposition="")
+        if not clean["order_no"]:
+            free = free.filter(delay_reason="")
+        taken = free.update(shipment=shipment)
         if taken != len(ids):
             raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.changed_meanwhile")
         audit.record(
@@ -126,6 +128,28 @@ def shipment_create(
             },
         )
     return shipment
+
+
+# A database id: a positive 64-bit integer.
+MAX_ID = 2**63 - 1
+
+
+def _unit_ids(values, errors: dict) -> list[int]:
+    """The ids of the units chosen, each a whole number from 1; anything else is an
+    error on ``unit_ids`` (never silently dropped)."""
+    ids: set[int] = set()
+    for value in values or []:
+        text = str(value).strip()
+        number = int(text) if text.isascii() and text.isdecimal() and len(text) <= 19 else 0
+        if not 1 <= number <= MAX_ID:
+            errors.setdefault("unit_ids", []).append(
+                message("returns.unit_id_invalid", value=text[:20])
+            )
+            continue
+        ids.add(number)
+    if not ids and "unit_ids" not in errors:
+        errors.setdefault("unit_ids", []).append(message("returns.shipment_no_units"))
+    return sorted(ids)
 
 
 def _unavailable(unit: ReturnedUnit, org) -> tuple[str, dict] | None:
@@ -206,8 +230,11 @@ def shipment_dispatch(
             shipped_by=actor,
         )
         cal = workdays.calendar()
-        batch_ids = shipment.units.values_list("batch_id", flat=True).distinct()
-        for batch in ReturnBatch.objects.filter(pk__in=list(batch_ids)).order_by("number"):
+        batch_ids = list(shipment.units.values_list("batch_id", flat=True).distinct())
+        # Two shipments of one batch leaving at once: each batch is settled by one at
+        # a time (its row locked, in one order), so the second sees the first's units.
+        batches = ReturnBatch.objects.filter(pk__in=batch_ids).order_by("pk")
+        for batch in batches.select_for_update():
             _after_shipment(batch, actor, shipment, now, today, cal)
         audit.record(
             actor=actor,

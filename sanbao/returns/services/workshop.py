@@ -139,12 +139,18 @@ def _units_of(batch: ReturnBatch) -> list[ReturnedUnit]:
 
 def testing_start(*, batch: ReturnBatch, actor) -> ReturnBatch:
     """A received batch goes to testing: one returned unit per unit that physically
-    arrived (IV.1), each to be tested and dealt with."""
+    arrived (IV.1), each to be tested and dealt with. A batch of which nothing
+    arrived (the physical count prevails) has nothing to test or send back: it is
+    closed."""
     _check_move(batch, actor, "start_testing")
     with transaction.atomic():
         _hold(batch, BatchStatus.RECEIVED)
         batch.refresh_from_db()
         units = _units_of(batch)
+        if not units:
+            _move(batch, BatchStatus.RECEIVED, status=BatchStatus.CLOSED, closed_at=timezone.now())
+            audit.record(actor=actor, action="return_batch.closed", target=batch, data={"units": 0})
+            return batch
         _move(batch, BatchStatus.RECEIVED, status=BatchStatus.TESTING)
         ReturnedUnit.objects.bulk_create(units, batch_size=500)
         audit.record(
@@ -213,23 +219,36 @@ def unit_test(
             MESSAGES["returns.unit_test_invalid"], code="returns.unit_test_invalid", fields=errors
         )
     now = timezone.now()
-    with transaction.atomic():
-        _hold_in(batch, "test")
-        _lock_unit(unit, disposition="", shipment__isnull=True)
-        unit.result, unit.excluded_rule, unit.evidence = result, rule, evidence
-        unit.serial_in, unit.model_id = serial, model_id
-        unit.tested_by, unit.tested_at = actor, now
-        names = ["result", "excluded_rule", "evidence", "serial_in", "model", "tested_by"]
-        if photo is not None:
-            unit.photo.save(photo.name, photo, save=False)
-            names.append("photo")
-        unit.save(update_fields=[*names, "tested_at"])
-        audit.record(
-            actor=actor,
-            action="returned_unit.tested",
-            target=unit,
-            data={"batch": batch.number, "result": result, "rule": rule or None},
-        )
+    old_photo = unit.photo.name if photo is not None and unit.photo else ""
+    new_photo = ""
+    try:
+        with transaction.atomic():
+            _hold_in(batch, "test")
+            _lock_unit(unit, disposition="", shipment__isnull=True)
+            unit.result, unit.excluded_rule, unit.evidence = result, rule, evidence
+            unit.serial_in, unit.model_id = serial, model_id
+            unit.tested_by, unit.tested_at = actor, now
+            names = ["result", "excluded_rule", "evidence", "serial_in", "model", "tested_by"]
+            if photo is not None:
+                unit.photo.save(photo.name, photo, save=False)
+                new_photo = unit.photo.name
+                names.append("photo")
+            unit.save(update_fields=[*names, "tested_at"])
+            audit.record(
+                actor=actor,
+                action="returned_unit.tested",
+                target=unit,
+                data={"batch": batch.number, "result": result, "rule": rule or None},
+            )
+            if old_photo:
+                # The photo a new one replaces goes once the new test is committed.
+                storage = unit.photo.storage
+                transaction.on_commit(lambda: storage.delete(old_photo))
+    except Exception:
+        # Nothing of a refused test stays behind, not even its photo's file.
+        if new_photo:
+            unit.photo.storage.delete(new_photo)
+        raise
     return unit
 
 
@@ -240,6 +259,8 @@ def _charge(value) -> Decimal | None:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError, TypeError):
+        return None
+    if not amount.is_finite():  # NaN, Infinity
         return None
     return amount if Decimal("0") < amount <= Decimal("99999") else None
 
@@ -336,7 +357,15 @@ def unit_dispose(
     now = timezone.now()
     with transaction.atomic():
         _hold_in(batch, "dispose")
-        _lock_unit(unit, disposition="", shipment__isnull=True)
+        # As tested when checked above: a test corrected meanwhile is a 409 (IV.P2).
+        _lock_unit(
+            unit,
+            disposition="",
+            shipment__isnull=True,
+            result=unit.result,
+            serial_in=unit.serial_in,
+            model_id=unit.model_id,
+        )
         if replacement is not None:
             original = catalog_selectors.unit_find(serial=unit.serial_in)
             if original is not None and original.model_id != unit.model_id:
