@@ -323,15 +323,16 @@ def _receipt_closed(batch: ReturnBatch) -> bool:
 # --- The packing list ------------------------------------------------------------------
 
 
-def _number_block(batch: ReturnBatch) -> Table:
-    """The batch number, large, with its Code 128 barcode (scanned at receipt)."""
-    code = barcode(batch.number)
+def _number_block(label, number: str, status: str) -> Table:
+    """A document's number, large, with its status and Code 128 barcode (scanned
+    at receipt): a batch's on the packing list, a shipment's on the delivery list."""
+    code = barcode(number)
     left = [
-        label_para(BATCH_NUMBER),
-        Paragraph(esc(batch.number), style("big")),
+        label_para(label),
+        Paragraph(esc(number), style("big")),
         Spacer(1, 1.5 * mm),
         label_para(STATUS),
-        para(esc(_choice(BatchStatus.choices, batch.status))),
+        para(esc(status)),
     ]
     right_width = max(code.width + 4 * mm, 60 * mm)
     table = Table([[left, code]], colWidths=[CONTENT_WIDTH - right_width, right_width])
@@ -509,7 +510,10 @@ def packing_list_pdf(batch: ReturnBatch) -> bytes:
     lines = _lines(batch)
     delayed, unit_count = _delays(batch)
     half = {"width": HALF_WIDTH, "label_width": 34 * mm}
-    story: list[Flowable] = [_number_block(batch), Spacer(1, 2 * mm)]
+    story: list[Flowable] = [
+        _number_block(BATCH_NUMBER, batch.number, _choice(BatchStatus.choices, batch.status)),
+        Spacer(1, 2 * mm),
+    ]
     if delayed:
         story += [_delay_banner(_delay_summary(delayed, unit_count)), Spacer(1, 2 * mm)]
     story += [
@@ -1322,31 +1326,6 @@ def _delay_section(delayed: list[ReturnedUnit], total: int) -> list[Flowable]:
 # --- The delivery list (IV.7) -------------------------------------------------------------
 
 
-def _shipment_number_block(shipment: Shipment) -> Table:
-    code = barcode(shipment.number)
-    left = [
-        label_para(DELIVERY_LIST_NUMBER),
-        Paragraph(esc(shipment.number), style("big")),
-        Spacer(1, 1.5 * mm),
-        label_para(STATUS),
-        para(esc(_choice(ShipmentStatus.choices, shipment.status))),
-    ]
-    right_width = max(code.width + 4 * mm, 60 * mm)
-    table = Table([[left, code]], colWidths=[CONTENT_WIDTH - right_width, right_width])
-    table.hAlign = "LEFT"
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
-
-
 def _yuan(amount: Decimal | None) -> str:
     return f"¥{amount:,.2f}" if amount is not None else ""
 
@@ -1618,7 +1597,11 @@ def delivery_list_pdf(shipment: Shipment) -> bytes:
     d = _delivery(shipment)
     half = {"width": HALF_WIDTH, "label_width": 34 * mm}
     story: list[Flowable] = [
-        _shipment_number_block(shipment),
+        _number_block(
+            DELIVERY_LIST_NUMBER,
+            shipment.number,
+            _choice(ShipmentStatus.choices, shipment.status),
+        ),
         Spacer(1, 2 * mm),
         columns(
             [section(RETURN_UNIT), field_table(_return_unit_fields(shipment.return_org), **half)],

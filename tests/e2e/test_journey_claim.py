@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from sanbao.accounts.models import Organisation, User
+from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import OrgKind
 from sanbao.accounts.services import user_create
 from sanbao.catalog.models import Category, ProductModel, Unit
@@ -24,10 +24,10 @@ from sanbao.claims.models import Claim
 from sanbao.claims.policy import CHECKLIST_RULES
 from sanbao.claims.reasons import reason_text
 from sanbao.core.models import AuditEvent
+from tests.e2e.people import PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "journey-password-1"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -74,14 +74,6 @@ def counter(transactional_db) -> dict:
         language="en",
     )
     return {"technician": technician, "mainland": mainland, "hong_kong": hong_kong, "sold": sold}
-
-
-def log_in(page, base_url: str, user: User) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page.get_by_test_id("user-menu")).to_be_visible()
 
 
 def switch_language(page, code: str) -> None:

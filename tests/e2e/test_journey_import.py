@@ -17,10 +17,10 @@ from sanbao.accounts.models import Organisation, User
 from sanbao.accounts.roles import OrgKind
 from sanbao.accounts.services import user_create
 from sanbao.catalog.models import Category, ProductModel, Unit
+from tests.e2e.people import PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "journey-password-1"
 
 CSV_WITH_ONE_BAD_ROW = (
     b"serial,model_code,sale_date,region,authorised_channel,channel_org_code,warranty_card_no\n"
@@ -65,14 +65,6 @@ def platform_staff(transactional_db) -> User:
         role="aftersales_staff",
         language="en",
     )
-
-
-def log_in(page, base_url: str, user: User) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page.get_by_test_id("user-menu")).to_be_visible()
 
 
 def log_out_and_forget_the_browser(page) -> None:

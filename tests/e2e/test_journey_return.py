@@ -19,17 +19,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from sanbao.accounts.models import Organisation, User
+from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import OrgKind
 from sanbao.accounts.services import user_create
 from sanbao.catalog.models import Category, ProductModel
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import policy
 from sanbao.returns.models import ReturnBatch
+from tests.e2e.people import PASSWORD, log_in, log_out
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "journey-password-1"
 LINES = 3
 UNITS_PER_LINE = 10
 
@@ -83,20 +83,6 @@ def people(transactional_db) -> dict:
         language="zh-hans",
     )
     return {"clerk": clerk, "receiver": receiver}
-
-
-def log_in(page, base_url: str, user: User) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page.get_by_test_id("user-menu")).to_be_visible()
-
-
-def log_out(page) -> None:
-    page.get_by_test_id("user-menu").click()
-    page.get_by_test_id("logout").click()
-    expect(page.get_by_test_id("user-menu")).to_have_count(0)
 
 
 def decode_barcodes(pdf: bytes, folder: Path) -> list[str]:

@@ -23,7 +23,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from sanbao.accounts.models import Organisation, User
+from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import OrgKind
 from sanbao.accounts.services import user_create
 from sanbao.catalog.models import Category, ProductModel
@@ -32,10 +32,10 @@ from sanbao.returns import policy, services
 from sanbao.returns.models import ReturnBatch, Shipment
 from sanbao.returns.services import LineIn
 from sanbao.workdays import services as workdays
+from tests.e2e.people import PASSWORD, log_in, log_out
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "journey-password-1"
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
@@ -121,20 +121,6 @@ def batch_in_transit(people) -> ReturnBatch:
     )
     services.batch_submit(batch=batch, actor=people["clerk"])
     return services.receipt_open(batch=batch, actor=people["staff"])
-
-
-def log_in(page, base_url: str, user: User) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page.get_by_test_id("user-menu")).to_be_visible()
-
-
-def log_out(page) -> None:
-    page.get_by_test_id("user-menu").click()
-    page.get_by_test_id("logout").click()
-    expect(page.get_by_test_id("user-menu")).to_have_count(0)
 
 
 def pdf_text(pdf: bytes, tmp_path, name: str) -> str:
