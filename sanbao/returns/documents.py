@@ -1194,6 +1194,14 @@ def _dense_para(markup: str, style_name: str = "cell") -> Paragraph:
     return Paragraph(markup or "—", _dense()[style_name])
 
 
+def _code_para(code: str, width: float) -> Paragraph:
+    """A label code on one line of a cell ``width`` points wide (its paddings
+    taken off), smaller when its letters are wide: a code broken over two lines
+    is misread when a unit is looked up by it."""
+    cell = _dense()["cell"]
+    return fit_para(code, width, cell.leading, style_obj=cell, min_size=5.0)
+
+
 def _muted(text: str) -> str:
     s = _dense()["muted"]
     return f'<font size="{s.fontSize}" color="{s.textColor.hexval()}">{esc(text)}</font>'
@@ -1234,7 +1242,7 @@ def _delay_rows(units: list[ReturnedUnit]) -> list[list]:
         went = _dense_markup(_shipment_ref(unit.shipment)) if unit.shipment_id else ""
         rows.append(
             [
-                _dense_para(esc(unit.code)),
+                _code_para(unit.code, DELAY_WIDTHS[0] * CONTENT_WIDTH - 6),
                 _dense_para(esc(_model_text(unit.model))),
                 _dense_para(esc(unit.serial_in) or "—"),
                 _dense_para(reason),
@@ -1490,7 +1498,7 @@ def _unit_row(i: int, unit: ReturnedUnit, shipment: Shipment) -> list[Paragraph]
         out = f"<b>{out}</b>"
     return [
         _dense_para(str(i)),
-        _dense_para(esc(unit.code)),
+        _code_para(unit.code, UNIT_COLUMNS[1][1] * mm - 4),
         _dense_para(esc(_model_text(unit.model))),
         _dense_para(esc(unit.serial_in) or "—"),
         _dense_para(out),

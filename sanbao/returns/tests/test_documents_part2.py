@@ -436,3 +436,27 @@ def test_the_delivery_list_asks_an_anonymous_visitor_to_log_in(dealt_with):
     for view in (document_views.delivery_list_pdf, document_views.delivery_list_xlsx):
         response = view_get(view, AnonymousUser(), shipment.number)
         assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.parametrize("letters", ["WWWWWW", "MMMMMM", "QWMWQM", "ABCDEF"])
+def test_a_label_code_stays_on_one_line_of_the_delivery_list_however_wide_its_letters(
+    agent_a_clerk, platform_staff, pb10k, letters
+):
+    """The batch number is random: wide letters must not break a code in two."""
+    from sanbao.returns.models import ReturnBatch
+
+    batch = under_test(agent_a_clerk, platform_staff, pb_lines(2))
+    first, second = batch.units.order_by("seq")
+    number = f"R2612-{letters}"
+    ReturnBatch.objects.filter(pk=batch.pk).update(number=number)
+    for unit in (first, second):
+        unit.code = unit.code.replace(batch.number, number)
+        unit.save(update_fields=["code"])
+    services.unit_delay(unit=second, actor=platform_staff, reason="parts_shortage")
+    batch.refresh_from_db()
+    settle_all(batch, platform_staff, units=[first])
+    shipment = shipped(batch, platform_staff, units=[first])
+    pdf = pypdf.PdfReader(io.BytesIO(documents.delivery_list_pdf(shipment)))
+    lines = [line for page in pdf.pages for line in page.extract_text().splitlines()]
+    for code in (f"{number}-001-001", f"{number}-002-001"):  # in the units, to follow
+        assert any(code in line for line in lines), (code, [x for x in lines if letters in x])
