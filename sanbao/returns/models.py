@@ -493,11 +493,6 @@ class ReturnedUnit(models.Model):
     def is_delayed(self) -> bool:
         return bool(self.delay_reason)
 
-    @property
-    def is_settled(self) -> bool:
-        """Tested and dealt with: it may go back."""
-        return bool(self.disposition)
-
 
 class ShipmentStatus(models.TextChoices):
     PREPARED = "prepared", _("Prepared")

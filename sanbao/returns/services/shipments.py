@@ -162,7 +162,8 @@ def _unavailable(unit: ReturnedUnit, org) -> tuple[str, dict] | None:
         }
     if not unit.disposition:
         return "returns.unit_not_ready", {"code": unit.code}
-    if unit.shipment_id is not None and unit.shipment.status != ShipmentStatus.CANCELLED:
+    # A cancelled shipment lets its units go (shipment_cancel): any shipment holds it.
+    if unit.shipment_id is not None:
         return "returns.unit_in_other_shipment", {
             "code": unit.code,
             "shipment": unit.shipment.number,
