@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sanbao.core.errors import ErrorCatalog
+
 MESSAGES = {
     "claims.intake_invalid": _("The claim cannot be taken in: check the fields marked."),
     "claims.value_required": _("This value is required."),
@@ -44,7 +46,12 @@ MESSAGES = {
     "claims.disposal_invalid": _(
         "Choose how the part is disposed of; it is never returned to the user (II.4)."
     ),
+    "claims.claim_not_found": _("No such claim."),
+    "claims.document_not_found": _("No such document."),
+    "claims.retained_part_not_found": _("No such retained part."),
 }
+
+ERRORS = ErrorCatalog("claims", MESSAGES)
 
 ACTION_LABELS = {
     "start_judgement": _("taken into judgement"),

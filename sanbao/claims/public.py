@@ -37,7 +37,7 @@ from sanbao.claims import policy, selectors
 from sanbao.claims.errors import MESSAGES
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, Outcome, Remedy
 from sanbao.claims.reasons import RULE_TITLES, VERDICTS
-from sanbao.claims.services import PHONE_RE, normalise_phone
+from sanbao.core.phones import PHONE_RE, normalise_phone
 
 TEMPLATE = "claims/public_status.html"
 WINDOW_SECONDS = 3600  # the limit is per hour (SANBAO_STATUS_LOOKUPS_PER_HOUR)

@@ -76,7 +76,7 @@ PUBLIC_STATES = [s.value for s in ClaimStatus]
 def claim_public_status(*, number: str, phone: str) -> Claim | None:
     """The claim whose number AND consumer telephone both match, or None. The
     caller answers a miss the same way whichever of the two was wrong."""
-    from sanbao.claims.services import normalise_phone
+    from sanbao.core.phones import normalise_phone
 
     number = (number or "").strip().upper()
     phone = normalise_phone(phone)

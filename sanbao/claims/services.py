@@ -5,14 +5,11 @@ claim's state and the policy, writes one audit event and raises a DomainError.""
 from __future__ import annotations
 
 import datetime as dt
-import re
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from sanbao.accounts.models import Organisation
@@ -20,9 +17,9 @@ from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, OrgKind, Ro
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog import services as catalog_services
 from sanbao.catalog.models import ProductModel, Unit
-from sanbao.catalog.policy import ModelSpecs, is_not_lower
+from sanbao.catalog.replacements import replacement_check
 from sanbao.claims import policy
-from sanbao.claims.errors import ACTION_LABELS, MESSAGES
+from sanbao.claims.errors import ERRORS
 from sanbao.claims.models import (
     Claim,
     ClaimantKind,
@@ -36,53 +33,16 @@ from sanbao.claims.models import (
     RetainedPartKind,
     calendar_days,
 )
-from sanbao.claims.states import MOVES
+from sanbao.claims.states import CLAIM
 from sanbao.core import audit
-from sanbao.core.errors import Conflict, NotFound, PolicyRefused, ValidationFailed, field_error
+from sanbao.core.numbers import save_numbered
+from sanbao.core.phones import PHONE_RE, normalise_phone
 from sanbao.core.uploads import upload_acceptable
 
-NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
-PHONE_RE = re.compile(r"^\+?[0-9]{7,20}$")
 
-
-def normalise_phone(raw: str) -> str:
-    """Digits (and a leading + for foreign numbers) only, so that '138-0013 8000',
-    '13800138000', '+86 138 0013 8000' and '0086 13800138000' are one phone: the
-    mainland country code is dropped, other country codes are kept with their +."""
-    raw = (raw or "").strip()
-    digits = re.sub(r"\D", "", raw)
-    international = raw.startswith("+") or digits.startswith("00")
-    digits = digits.removeprefix("00")
-    if international and digits.startswith("86") and len(digits) > 2:
-        return digits[2:]
-    return ("+" if international else "") + digits
-
-
-def _error(code: str, field: str | None = None, **params) -> ValidationFailed:
-    message = MESSAGES[code]
-    fields = {field: [message]} if field else {}
-    return ValidationFailed(message, code=code, fields=fields, params=params)
-
-
-def _refuse(code: str, field: str | None = None, **params) -> PolicyRefused:
-    message = MESSAGES[code]
-    fields = {field: [message]} if field else {}
-    return PolicyRefused(message, code=code, fields=fields, params=params)
-
-
-def _new_number() -> str:
-    now = timezone.localdate()
-    tail = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
-    return f"C{now:%y%m}-{tail}"
-
-
-def _check_scan(upload, field: str, errors: dict) -> None:
-    if upload is None:
-        return
-    if not upload_acceptable(upload):
-        errors.setdefault(field, []).append(
-            str(MESSAGES["claims.file_invalid"]) % {"limit_mb": settings.SANBAO_UPLOAD_MAX_MB}
-        )
+def _check_scan(upload, field: str, errors) -> None:
+    if upload is not None and not upload_acceptable(upload):
+        errors.add(field, "claims.file_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
 
 
 def _terms(category, *, warranty_start, days_in_repair_before, registry_sale_date) -> dict:
@@ -195,11 +155,8 @@ def claim_create(
         # SPEC III: the person judging the unit records the inspection checklist; a
         # claimant (agent or enterprise) cannot declare its own unit free of them.
         require(actor, "claims.judge")
-    errors: dict[str, list] = {}
-
-    def err(field: str, code: str, **params):
-        text = str(MESSAGES[code]) % params if params else str(MESSAGES[code])
-        errors.setdefault(field, []).append(text)
+    errors = ERRORS.collect()
+    err = errors.add
 
     claimant_org = None
     phone = normalise_phone(consumer_phone)
@@ -276,10 +233,7 @@ def claim_create(
         if finding.rule not in policy.FINDING_RULES:
             err("findings", "claims.finding_rule_invalid", value=finding.rule)
 
-    if errors:
-        raise ValidationFailed(
-            MESSAGES["claims.intake_invalid"], code="claims.intake_invalid", fields=errors
-        )
+    errors.raise_if_any("claims.intake_invalid")
 
     category = model.category
     before = _days_in_repair_before(unit)
@@ -309,28 +263,19 @@ def claim_create(
         warranty_end=policy.warranty_end(start, category.warranty_months, before),
         created_by=actor,
     )
+
+    def save() -> None:
+        if proof_of_purchase_scan is not None:
+            claim.proof_of_purchase_scan.save(
+                proof_of_purchase_scan.name, proof_of_purchase_scan, save=False
+            )
+        if warranty_card_scan is not None:
+            claim.warranty_card_scan.save(warranty_card_scan.name, warranty_card_scan, save=False)
+        _apply_verdict(claim, policy.evaluate(_facts(claim, {})))
+        claim.save()
+
     with transaction.atomic():
-        for _attempt in range(5):
-            claim.number = _new_number()
-            try:
-                with transaction.atomic():
-                    if proof_of_purchase_scan is not None:
-                        claim.proof_of_purchase_scan.save(
-                            proof_of_purchase_scan.name, proof_of_purchase_scan, save=False
-                        )
-                    if warranty_card_scan is not None:
-                        claim.warranty_card_scan.save(
-                            warranty_card_scan.name, warranty_card_scan, save=False
-                        )
-                    _apply_verdict(claim, policy.evaluate(_facts(claim, {})))
-                    claim.save()
-                break
-            except IntegrityError:
-                if Claim.objects.filter(number=claim.number).exists():
-                    continue  # a number drawn twice: draw again
-                raise
-        else:  # pragma: no cover - five collisions in 32**6 numbers
-            raise IntegrityError("no free claim number after five draws")
+        save_numbered(claim, "C", save=save)
         if findings:
             _save_findings(claim, actor, findings)
             _apply_verdict(claim, _evaluate(claim))
@@ -381,60 +326,28 @@ def _save_findings(claim: Claim, actor, findings: list[FindingIn]) -> None:
 
 
 def _check_visible(queryset, obj, actor, error_code: str) -> None:
-    """The actor acts only on what it may see: another outlet's claim (or part) is
-    missing to it (404), even when a caller hands the row over directly."""
+    """The actor acts only on what it may see: another outlet's part is missing to
+    it (404), even when a caller hands the row over directly."""
     if not queryset.visible_to(actor).filter(pk=obj.pk).exists():
-        raise NotFound(code=error_code)
-
-
-def _check_move(claim: Claim, actor, action: str) -> None:
-    move = MOVES[action]
-    require(actor, move.permission)
-    _check_visible(Claim.objects, claim, actor, "claims.claim_not_found")
-    if claim.status not in move.sources:
-        raise Conflict(
-            MESSAGES["claims.move_not_allowed"],
-            code="claims.move_not_allowed",
-            params={"status": claim.get_status_display(), "action": ACTION_LABELS[action]},
-        )
-
-
-def _move(claim: Claim, from_status: str, *, from_verdict: str | None = None, **values) -> None:
-    """Conditional update: zero rows means someone else moved the claim first (or,
-    with ``from_verdict``, changed the verdict the caller decided on)."""
-    rows = Claim.objects.filter(pk=claim.pk, status=from_status)
-    if from_verdict is not None:
-        rows = rows.filter(verdict=from_verdict)
-    updated = rows.update(updated_at=timezone.now(), **values)
-    if not updated:
-        raise Conflict(MESSAGES["claims.changed_meanwhile"], code="claims.changed_meanwhile")
-    for name, value in values.items():
-        if not isinstance(value, F):
-            setattr(claim, name, value)
+        raise ERRORS.not_found(error_code)
 
 
 def claim_record_findings(*, claim: Claim, actor, findings: list[FindingIn]) -> Claim:
     """Record inspection checklist answers (III.4–III.8, III.10, and III.1/III.3
     when the registry cannot decide) and evaluate the claim again."""
-    _check_move(claim, actor, "record_findings")
+    CLAIM.check(claim, actor, "record_findings")
     for f in findings:
         if f.rule not in policy.FINDING_RULES:
-            raise field_error(
-                "findings",
-                MESSAGES["claims.finding_rule_invalid"],
-                code="claims.finding_rule_invalid",
-                value=f.rule,
-            )
+            raise ERRORS.invalid("claims.finding_rule_invalid", "findings", value=f.rule)
     with transaction.atomic():
         # Lock the claim so that two inspections at once cannot leave a verdict that
-        # does not match the stored findings (PostgreSQL; SQLite serialises writers).
-        Claim.objects.select_for_update().filter(pk=claim.pk).first()
-        status = claim.status
+        # does not match the stored findings.
+        CLAIM.hold(claim, "record_findings")
         _save_findings(claim, actor, findings)
         verdict = _evaluate(claim)
-        _move(
+        CLAIM.move(
             claim,
-            status,
+            "record_findings",
             verdict=verdict.status,
             verdict_results=[r.as_dict() for r in verdict.results],
         )
@@ -455,18 +368,14 @@ def claim_attach_scans(
 ) -> Claim:
     """Attach (or replace) the scans of the proof of purchase and the warranty card
     (II.2) before judgement, and evaluate the claim again."""
-    _check_move(claim, actor, "record_findings")
-    errors: dict[str, list] = {}
+    CLAIM.check(claim, actor, "record_findings")
+    errors = ERRORS.collect()
     _check_scan(proof_of_purchase_scan, "proof_of_purchase_scan", errors)
     _check_scan(warranty_card_scan, "warranty_card_scan", errors)
     if proof_of_purchase_scan is None and warranty_card_scan is None:
-        errors["proof_of_purchase_scan"] = [str(MESSAGES["claims.value_required"])]
-    if errors:
-        raise ValidationFailed(
-            MESSAGES["claims.intake_invalid"], code="claims.intake_invalid", fields=errors
-        )
+        errors.add("proof_of_purchase_scan", "claims.value_required")
+    errors.raise_if_any("claims.intake_invalid")
     with transaction.atomic():
-        status = claim.status
         values: dict[str, Any] = {}
         if proof_of_purchase_scan is not None:
             claim.proof_of_purchase_scan.save(
@@ -480,7 +389,7 @@ def claim_attach_scans(
         values.update(
             verdict=verdict.status, verdict_results=[r.as_dict() for r in verdict.results]
         )
-        _move(claim, status, **values)
+        CLAIM.move(claim, "record_findings", **values)
         audit.record(
             actor=actor,
             action="claim.scans_attached",
@@ -494,9 +403,9 @@ def claim_attach_scans(
 
 
 def claim_start_judgement(*, claim: Claim, actor) -> Claim:
-    _check_move(claim, actor, "start_judgement")
+    CLAIM.check(claim, actor, "start_judgement")
     with transaction.atomic():
-        _move(claim, claim.status, status=ClaimStatus.UNDER_JUDGEMENT)
+        CLAIM.move(claim, "start_judgement")
         audit.record(actor=actor, action="claim.judgement_started", target=claim)
     return claim
 
@@ -536,24 +445,8 @@ def remedy_window(
 def _check_replacement(original: ProductModel, candidate: ProductModel | None) -> None:
     """II.3: the same model or one whose specifications are not lower."""
     if candidate is None:
-        raise _refuse("claims.replacement_model_required", "replacement_model")
-    verdict = is_not_lower(ModelSpecs.of(original), ModelSpecs.of(candidate))
-    if verdict.ok:
-        return
-    if verdict.reason == "other_category":
-        raise _refuse(
-            "claims.replacement_other_category",
-            "replacement_model",
-            candidate=candidate.code,
-            original=original.code,
-        )
-    raise _refuse(
-        "claims.replacement_lower",
-        "replacement_model",
-        candidate=candidate.code,
-        original=original.code,
-        shortfalls=ProductModel.spec_labels(verdict.shortfalls),
-    )
+        raise ERRORS.refused("claims.replacement_model_required", "replacement_model")
+    replacement_check(original, candidate, errors=ERRORS, field="replacement_model")
 
 
 def claim_judge(
@@ -574,11 +467,11 @@ def claim_judge(
     be the same model or a model whose specifications are not lower. A claim that
     still needs judgement cannot be judged until its missing facts are recorded.
     """
-    _check_move(claim, actor, "judge")
+    CLAIM.check(claim, actor, "judge")
     note = (note or "").strip()
     if claim.verdict == policy.NEEDS_JUDGEMENT:
         missing = [r["rule"] for r in claim.verdict_results if r["outcome"] == policy.UNKNOWN]
-        raise _refuse("claims.verdict_needs_judgement", "findings", rules=", ".join(missing))
+        raise ERRORS.refused("claims.verdict_needs_judgement", "findings", rules=", ".join(missing))
     today = timezone.localdate()
     approve = claim.verdict == policy.COVERED and failure_confirmed
     values: dict[str, Any] = {
@@ -589,13 +482,13 @@ def claim_judge(
         "repair_impossible": bool(repair_impossible),
     }
     if not failure_confirmed and not note:
-        raise _refuse("claims.note_required", "note")
+        raise ERRORS.refused("claims.note_required", "note")
     if approve:
         open_ = policy.open_remedies(
             remedy_window(claim, today, repair_impossible=bool(repair_impossible))
         )
         if remedy not in open_:
-            raise _refuse(
+            raise ERRORS.refused(
                 "claims.remedy_not_open",
                 "remedy",
                 remedy=str(Remedy(remedy).label) if remedy in Remedy.values else remedy or "—",
@@ -608,7 +501,7 @@ def claim_judge(
     else:
         values.update(status=ClaimStatus.REJECTED, remedy="")
     with transaction.atomic():
-        _move(claim, claim.status, from_verdict=claim.verdict, **values)
+        CLAIM.move(claim, "judge", where={"verdict": claim.verdict}, **values)
         audit.record(
             actor=actor,
             action="claim.approved" if approve else "claim.rejected",
@@ -625,9 +518,9 @@ def claim_judge(
 
 def claim_start_service(*, claim: Claim, actor) -> Claim:
     """The unit goes into repair or replacement; time in repair starts counting."""
-    _check_move(claim, actor, "start_service")
+    CLAIM.check(claim, actor, "start_service")
     with transaction.atomic():
-        _move(claim, claim.status, status=ClaimStatus.IN_SERVICE, in_service_at=timezone.now())
+        CLAIM.move(claim, "start_service", in_service_at=timezone.now())
         audit.record(actor=actor, action="claim.service_started", target=claim)
     return claim
 
@@ -658,13 +551,13 @@ def claim_resolve(
     so); the replaced or refunded unit, and any part taken out in a repair, go
     into the retained-parts ledger and are never returned to the user (II.4).
     """
-    _check_move(claim, actor, "resolve")
+    CLAIM.check(claim, actor, "resolve")
     allowed = {OUTCOME_OF_REMEDY[Remedy(claim.remedy)]} if claim.remedy else set()
     limit = claim.terms["category"]["repair_days_limit"]
     if claim.remedy == Remedy.REPAIR and (claim.days_in_service or 0) > limit:
         allowed |= {Outcome.REPLACED, Outcome.REFUNDED}
     if outcome not in allowed:
-        raise _refuse(
+        raise ERRORS.refused(
             "claims.outcome_not_allowed",
             "outcome",
             outcome=str(Outcome(outcome).label) if outcome in Outcome.values else outcome or "—",
@@ -674,14 +567,14 @@ def claim_resolve(
     parts = [p for p in (retained_parts or []) if (p.get("description") or "").strip()]
     takes_unit = outcome in (Outcome.REPLACED, Outcome.REFUNDED)
     if (takes_unit or parts) and not retained_location:
-        raise _refuse("claims.location_required", "retained_location")
+        raise ERRORS.refused("claims.location_required", "retained_location")
     model = None
     if outcome == Outcome.REPLACED:
         model = claim.replacement_model if claim.remedy == Remedy.REPLACEMENT else replacement_model
         if claim.remedy != Remedy.REPLACEMENT:
             _check_replacement(claim.model, model)
         if not (replacement_serial or "").strip():
-            raise _refuse("claims.replacement_serial_required", "replacement_serial")
+            raise ERRORS.refused("claims.replacement_serial_required", "replacement_serial")
     now = timezone.now()
     with transaction.atomic():
         values: dict[str, Any] = {
@@ -694,7 +587,7 @@ def claim_resolve(
             values["replacement_model"] = model
         # The claim moves first: a second submission of the same resolution is a 409
         # here, before anything is registered.
-        _move(claim, claim.status, **values)
+        CLAIM.move(claim, "resolve", **values)
         if outcome == Outcome.REPLACED:
             # I.2: a replacement starts a new warranty period (a category setting);
             # otherwise it continues the warranty this claim was judged under, which
@@ -749,9 +642,9 @@ def _warranty_start_of(claim: Claim) -> dt.date:
 
 
 def claim_close(*, claim: Claim, actor) -> Claim:
-    _check_move(claim, actor, "close")
+    CLAIM.check(claim, actor, "close")
     with transaction.atomic():
-        _move(claim, claim.status, status=ClaimStatus.CLOSED, closed_at=timezone.now())
+        CLAIM.move(claim, "close", closed_at=timezone.now())
         audit.record(actor=actor, action="claim.closed", target=claim)
     return claim
 
@@ -771,10 +664,10 @@ def retained_part_take_in(
     checked its own rules and the actor's right; this writes the row and its audit
     event inside the caller's transaction."""
     if kind not in RetainedPartKind.values:
-        raise _refuse("claims.retained_kind_invalid", "kind")
+        raise ERRORS.refused("claims.retained_kind_invalid", "kind")
     location = (location or "").strip()
     if not location:
-        raise _refuse("claims.location_required", "retained_location")
+        raise ERRORS.refused("claims.location_required", "retained_location")
     part = RetainedPart.objects.create(
         source_type=source._meta.label_lower,
         source_id=str(source.pk),
@@ -802,14 +695,14 @@ def retained_part_dispose(
     require(actor, "retained_parts.manage")
     _check_visible(RetainedPart.objects, part, actor, "claims.retained_part_not_found")
     if disposal not in Disposal.values:
-        raise _refuse("claims.disposal_invalid", "disposal")
+        raise ERRORS.refused("claims.disposal_invalid", "disposal")
     now = timezone.now()
     with transaction.atomic():
         updated = RetainedPart.objects.filter(pk=part.pk, disposal="").update(
             disposal=disposal, disposed_at=now, disposal_note=(note or "").strip()[:300]
         )
         if not updated:
-            raise Conflict(MESSAGES["claims.already_disposed"], code="claims.already_disposed")
+            raise ERRORS.conflict("claims.already_disposed")
         part.disposal, part.disposed_at = disposal, now
         part.disposal_note = (note or "").strip()[:300]
         audit.record(

@@ -7,18 +7,13 @@ A refund needs no service: an approved return is resolved directly. The UI reads
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sanbao.accounts.roles import can
+from sanbao.accounts.roles import can, require
+from sanbao.claims.errors import ACTION_LABELS, ERRORS
+from sanbao.claims.models import Claim
 from sanbao.claims.models import ClaimStatus as S
+from sanbao.core.transitions import Codes, Machine, Move
 
-
-@dataclass(frozen=True)
-class Move:
-    sources: frozenset[str]
-    target: str | None  # None: decided by the service (judge) or unchanged (inspect)
-    permission: str
-
+# target None: decided by the service (judge) or unchanged (inspect)
 
 MOVES: dict[str, Move] = {
     "start_judgement": Move(frozenset({S.SUBMITTED}), S.UNDER_JUDGEMENT, "claims.judge"),
@@ -29,11 +24,18 @@ MOVES: dict[str, Move] = {
     "close": Move(frozenset({S.RESOLVED, S.REJECTED}), S.CLOSED, "claims.judge"),
 }
 
+CLAIM = Machine(
+    Claim,
+    MOVES,
+    labels=ACTION_LABELS,
+    errors=ERRORS,
+    codes=Codes(
+        not_found="claims.claim_not_found",
+        not_allowed="claims.move_not_allowed",
+        changed="claims.changed_meanwhile",
+    ),
+    can=can,
+    require=require,
+)
 
-def allowed_actions(claim, actor) -> list[str]:
-    """The actions ``actor`` can take on ``claim`` now (the claim is visible to them)."""
-    return [
-        name
-        for name, move in MOVES.items()
-        if claim.status in move.sources and can(actor, move.permission)
-    ]
+allowed_actions = CLAIM.allowed_actions

@@ -103,3 +103,114 @@ class NotAuthenticated(DomainError):
 def field_error(field: str, message: Any, *, code: str, **params: Any) -> ValidationFailed:
     """A validation error about one field, with the message also as the top-level one."""
     return ValidationFailed(message, code=code, fields={field: [message]}, params=params)
+
+
+class ErrorCatalog:
+    """An app's error codes with their translated messages, in one place.
+
+    Every refusal a service makes is built here, so each code raised has a
+    message (``sanbao/core/tests/test_errors.py`` checks that each code written in
+    the source is in its app's catalogue, in both languages). ``app`` is the codes'
+    prefix (``claims`` for ``claims.note_required``); codes are always written in
+    full so that they can be found with grep.
+    """
+
+    registry: dict[str, ErrorCatalog] = {}
+
+    def __init__(self, app: str, messages: dict[str, Any]) -> None:
+        for code in messages:
+            if not code.startswith(f"{app}."):
+                raise ValueError(f"error code {code!r} is not of the {app!r} app")
+        self.app = app
+        self.messages = messages
+        ErrorCatalog.registry[app] = self
+
+    def code(self, name: str) -> str:
+        """The full code of ``name`` in this app: ``claims.note_required`` for ``note_required``."""
+        return f"{self.app}.{name}"
+
+    def message(self, code: str, /, **params: Any) -> str:
+        """The message of ``code`` in the active language, filled in. (The code is
+        positional-only: several messages have a ``code`` placeholder.)"""
+        text = str(self.messages[code])
+        return text % params if params else text
+
+    def _build(
+        self, cls: type[DomainError], code: str, field: str | None, params: dict, fields=None
+    ):
+        text = self.messages[code]
+        if field:
+            fields = {field: [text]}
+        return cls(text, code=code, fields=fields, params=params)
+
+    def invalid(
+        self, code: str, /, field: str | None = None, *, fields=None, **params: Any
+    ) -> ValidationFailed:
+        """400: a value is not valid (about ``field``, or the messages ``fields``)."""
+        return self._build(ValidationFailed, code, field, params, fields)
+
+    def refused(
+        self, code: str, /, field: str | None = None, *, fields=None, **params: Any
+    ) -> PolicyRefused:
+        """400: the after-sales policy does not allow it (about ``field``, or the
+        messages ``fields``)."""
+        return self._build(PolicyRefused, code, field, params, fields)
+
+    def conflict(self, code: str, /, **params: Any) -> Conflict:
+        """409: not in a state that allows it, or changed by someone meanwhile."""
+        return self._build(Conflict, code, None, params)
+
+    def not_found(self, code: str, /, **params: Any) -> NotFound:
+        """404: missing, or outside the actor's organisation."""
+        return self._build(NotFound, code, None, params)
+
+    def collect(self) -> FieldErrors:
+        """A collector of field errors, for services that report every bad field at once."""
+        return FieldErrors(self)
+
+
+class FieldErrors:
+    """Field errors gathered while checking a whole form, raised together.
+
+    ``errors.add("phone", "returns.phone_invalid")`` files a message under a field;
+    ``errors.raise_if_any("returns.batch_invalid")`` raises one ValidationFailed
+    whose message is the summary code's and whose fields are all those filed."""
+
+    def __init__(self, catalog: ErrorCatalog) -> None:
+        self.catalog = catalog
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, code: str, /, **params: Any) -> None:
+        self.fields.setdefault(field, []).append(self.catalog.message(code, **params))
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.fields
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def raise_if_any(self, code: str, /, **params: Any) -> None:
+        if self.fields:
+            raise self.catalog.invalid(code, fields=self.fields, **params)
+
+
+ERRORS = ErrorCatalog(
+    "core",
+    {
+        cls.default_code: cls.default_message
+        for cls in (
+            DomainError,
+            ValidationFailed,
+            PolicyRefused,
+            PermissionDenied,
+            NotFound,
+            Conflict,
+            NotAuthenticated,
+        )
+    }
+    | {
+        "core.request_invalid": _(
+            "The request contains a NUL character, which is not allowed in text."
+        ),
+    },
+)

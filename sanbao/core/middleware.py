@@ -7,9 +7,8 @@ envelope. A page that wants to show the error inside a form catches it itself.
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
-from sanbao.core.errors import DomainError, NotAuthenticated
+from sanbao.core.errors import ERRORS, DomainError, NotAuthenticated
 
 
 class DomainErrorMiddleware:
@@ -64,7 +63,7 @@ class RejectNulMiddleware:
 
     @staticmethod
     def _refuse(request):
-        message = _("The request contains a NUL character, which is not allowed in text.")
+        message = ERRORS.message("core.request_invalid")
         if request.path.startswith("/api/"):
             return JsonResponse(
                 {"code": "core.request_invalid", "message": message, "fields": {}, "params": {}},

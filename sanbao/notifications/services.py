@@ -7,11 +7,10 @@ from __future__ import annotations
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.roles import require
 from sanbao.core import audit
-from sanbao.core.errors import Conflict, ValidationFailed
+from sanbao.notifications.errors import ERRORS
 from sanbao.notifications.models import (
     Channel,
     ContactAttempt,
@@ -28,11 +27,6 @@ OUTCOMES_BY_CHANNEL = {
     Channel.TELEPHONE: {Outcome.REACHED, Outcome.NO_ANSWER, Outcome.WRONG_NUMBER},
     Channel.FAX: {Outcome.FAX_SENT, Outcome.FAX_FAILED, Outcome.WRONG_NUMBER},
     Channel.EMAIL: {Outcome.EMAIL_SENT, Outcome.EMAIL_FAILED},
-}
-MESSAGES = {
-    "notifications.outcome_invalid": _("This outcome does not fit the channel."),
-    "notifications.task_closed": _("This contact task is already done."),
-    "notifications.no_email": _("The organisation has no e-mail address."),
 }
 
 
@@ -79,7 +73,7 @@ def attempt_record(
         if not ContactTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
             status=TaskStatus.OPEN
         ):
-            raise Conflict(MESSAGES["notifications.task_closed"], code="notifications.task_closed")
+            raise ERRORS.conflict("notifications.task_closed")
         return _write_attempt(
             task=task,
             actor=actor,
@@ -94,12 +88,8 @@ def attempt_record(
 
 def _check_outcome(channel: str, outcome: str) -> None:
     if channel not in OUTCOMES_BY_CHANNEL or outcome not in OUTCOMES_BY_CHANNEL[channel]:
-        message = MESSAGES["notifications.outcome_invalid"]
-        raise ValidationFailed(
-            message,
-            code="notifications.outcome_invalid",
-            fields={"outcome": [message]},
-            params={"channel": channel, "outcome": outcome},
+        raise ERRORS.invalid(
+            "notifications.outcome_invalid", "outcome", channel=channel, outcome=outcome
         )
 
 
@@ -143,12 +133,9 @@ def task_send_email(
     require(actor, "contacts.manage")
     address = task.recipient.email
     if not address:
-        message = MESSAGES["notifications.no_email"]
-        raise ValidationFailed(
-            message, code="notifications.no_email", fields={"channel": [message]}
-        )
+        raise ERRORS.invalid("notifications.no_email", "channel")
     if task.status != TaskStatus.OPEN:
-        raise Conflict(MESSAGES["notifications.task_closed"], code="notifications.task_closed")
+        raise ERRORS.conflict("notifications.task_closed")
     attachments = list(attachments)
 
     def send():

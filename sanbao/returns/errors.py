@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sanbao.core.errors import ErrorCatalog
+
 MESSAGES = {
     "returns.batch_invalid": _("The batch cannot be saved: check the fields marked."),
     "returns.value_required": _("This value is required."),
@@ -97,7 +99,34 @@ MESSAGES = {
     "returns.shipment_changed_meanwhile": _(
         "Someone changed this shipment meanwhile; reload it and try again."
     ),
+    # Importing a packing list's lines from XLSX (per row and column)
+    "returns.import_unreadable": _("The file could not be read as an XLSX workbook."),
+    "returns.import_no_header": _(
+        "No header row was found: the first sheet needs the columns %(columns)s."
+    ),
+    "returns.import_column_missing": _("The column “%(column)s” is missing."),
+    "returns.import_column_repeated": _("The column “%(column)s” appears twice."),
+    "returns.import_empty": _("The sheet has no lines under its header."),
+    "returns.import_too_many_rows": _("A batch has at most %(limit)s lines; this file has more."),
+    "returns.import_bundled_invalid": _(
+        "“%(value)s” is not a yes or no (yes, no, 是, 否) for bundled."
+    ),
+    "returns.import_too_many_accessories": _("At most %(limit)s accessories a line."),
+    "returns.import_no_file": _("Choose an XLSX file to import."),
+    "returns.lines_import_rejected": _("The file cannot be imported; nothing was imported."),
+    # Documents
+    "returns.label_layout_invalid": _("Choose a label layout: %(layouts)s."),
+    "returns.no_anomaly": _("Batch %(number)s has no receipt anomaly: there is nothing to notify."),
+    # Not found (404): missing, or not the actor's
+    "returns.batch_not_found": _("No such return batch."),
+    "returns.anomaly_not_found": _("No such receipt anomaly."),
+    "returns.contact_task_not_found": _("No such contact task."),
+    "returns.photo_not_found": _("No such photo."),
+    "returns.shipment_not_found": _("No such shipment."),
+    "returns.unit_not_found": _("No such returned unit."),
 }
+
+ERRORS = ErrorCatalog("returns", MESSAGES)
 
 # Completing "A batch that is <status> cannot be <action>.": a context of their own,
 # since "submitted" and "received" are also names of fields.
@@ -124,8 +153,4 @@ SHIPMENT_ACTION_LABELS = {
 }
 
 
-def message(message_code: str, /, **params) -> str:
-    """The message of ``message_code`` in the active language, filled in. (The code
-    is positional-only: several messages have a ``code`` placeholder.)"""
-    text = str(MESSAGES[message_code])
-    return text % params if params else text
+message = ERRORS.message

@@ -31,6 +31,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sanbao.catalog.models import ProductModel
 from sanbao.documents.pdf import bilingual
+from sanbao.returns import policy
+from sanbao.returns.errors import message
 from sanbao.returns.services import MAX_LINES, LineIn
 
 COLUMNS = ("model_code", "serial", "quantity", "fault", "accessories", "bundled", "box_no")
@@ -64,36 +66,10 @@ ACCESSORY_SEPARATORS = re.compile(r"[,，、;；/\n]+")
 
 MAX_MODEL_CODE, MAX_SERIAL, MAX_FAULT, MAX_ACCESSORY, MAX_ACCESSORIES = 40, 40, 120, 60, 20
 
-MESSAGES = {
-    "returns.import_unreadable": _("The file could not be read as an XLSX workbook."),
-    "returns.import_no_header": _(
-        "No header row was found: the first sheet needs the columns %(columns)s."
-    ),
-    "returns.import_column_missing": _("The column “%(column)s” is missing."),
-    "returns.import_column_repeated": _("The column “%(column)s” appears twice."),
-    "returns.import_empty": _("The sheet has no lines under its header."),
-    "returns.import_too_many_rows": _("A batch has at most %(limit)s lines; this file has more."),
-    "returns.value_required": _("This value is required."),
-    "returns.value_too_long": _("At most %(limit)s characters."),
-    "returns.number_out_of_range": _("Enter a whole number from %(low)s to %(high)s."),
-    "returns.model_unknown": _("No product model has the code “%(value)s”."),
-    "returns.serial_means_one_unit": _("A line with a serial number is one unit."),
-    "returns.serial_repeated": _("Serial “%(value)s” is also on row %(other_row)s."),
-    "returns.import_bundled_invalid": _(
-        "“%(value)s” is not a yes or no (yes, no, 是, 否) for bundled."
-    ),
-    "returns.import_too_many_accessories": _("At most %(limit)s accessories a line."),
-}
 
 
 def _error(row: int | None, column: str, code: str, /, **params) -> dict[str, Any]:
-    message = str(MESSAGES[code])
-    return {
-        "row": row,
-        "column": column,
-        "code": code,
-        "message": message % params if params else message,
-    }
+    return {"row": row, "column": column, "code": code, "message": message(code, **params)}
 
 
 def _text(value: Any) -> str:
@@ -255,11 +231,11 @@ def _parse_row(
         bad("model_code", "returns.model_unknown", value=code[:60])
 
     raw_quantity = _cell(row, index, "quantity")
-    quantity = _whole(raw_quantity, 1, 999)
+    quantity = _whole(raw_quantity, 1, policy.LINE_QUANTITY_MAX)
     if not _text(raw_quantity):
         bad("quantity", "returns.value_required")
     elif quantity is None:
-        bad("quantity", "returns.number_out_of_range", low=1, high=999)
+        bad("quantity", "returns.number_out_of_range", low=1, high=policy.LINE_QUANTITY_MAX)
 
     serial = _text(_cell(row, index, "serial"))
     if len(serial) > MAX_SERIAL:
@@ -269,7 +245,7 @@ def _parse_row(
             bad("serial", "returns.serial_means_one_unit")
         key = serial.upper()
         if key in serials:
-            bad("serial", "returns.serial_repeated", value=serial, other_row=serials[key])
+            bad("serial", "returns.serial_repeated", serial=serial[:40])
         else:
             serials[key] = number
 
@@ -373,7 +349,7 @@ def lines_template_xlsx() -> bytes:
     choice = DataValidation(type="list", formula1='"是,否,yes,no"', allow_blank=True)
     ws.add_data_validation(choice)
     choice.add(f"{bundled_col}2:{bundled_col}{TEMPLATE_ROWS + 1}")
-    for name, limits in (("quantity", (1, 999)), ("box_no", (1, 1000))):
+    for name, limits in (("quantity", (1, policy.LINE_QUANTITY_MAX)), ("box_no", (1, 1000))):
         letter = ws.cell(row=1, column=COLUMNS.index(name) + 1).column_letter
         number = DataValidation(
             type="whole", operator="between", formula1=str(limits[0]), formula2=str(limits[1])

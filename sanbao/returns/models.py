@@ -15,6 +15,7 @@ from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES
 from sanbao.catalog.models import ProductModel
 from sanbao.core.tenancy import TenantQuerySet
 from sanbao.core.uploads import private_name
+from sanbao.returns.policy import LINE_QUANTITY_MAX
 
 
 class BatchStatus(models.TextChoices):
@@ -168,7 +169,7 @@ class BatchLine(models.Model):
     )
     serial = models.CharField(_("serial number"), max_length=40, blank=True)
     quantity = models.PositiveIntegerField(
-        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(999)]
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(LINE_QUANTITY_MAX)]
     )
     fault = models.CharField(_("fault (as on the label)"), max_length=120)
     accessories = models.JSONField(_("accessories included"), default=list, blank=True)

@@ -151,6 +151,10 @@ def received_total(counts: Sequence[LineCount], *, unlisted: int = 0, unplaced: 
     return sum(c.counted for c in counts) + unlisted + unplaced
 
 
+# A line of the packing list holds at most this many units: a label numbers each
+# unit of its line with three digits (IV.3).
+LINE_QUANTITY_MAX = 999
+
 # A label's code: the batch number, the line and the unit's sequence on the line,
 # three ASCII digits each (a batch has at most 500 lines of at most 999 units).
 LABEL_CODE_RE = re.compile(r"([A-Z0-9]+(?:-[A-Z0-9]+)*)-([0-9]{3})-([0-9]{3})", re.ASCII)
@@ -158,8 +162,9 @@ LABEL_CODE_RE = re.compile(r"([A-Z0-9]+(?:-[A-Z0-9]+)*)-([0-9]{3})-([0-9]{3})", 
 
 def label_code(batch_number: str, line_no: int, seq: int) -> str:
     """IV.3: the code printed on the fault label of one unit (Code 128 / QR)."""
-    if not (1 <= line_no <= 999 and 1 <= seq <= 999):
-        raise ValueError(f"line {line_no} / unit {seq} out of the label's range 1-999")
+    top = LINE_QUANTITY_MAX
+    if not (1 <= line_no <= top and 1 <= seq <= top):
+        raise ValueError(f"line {line_no} / unit {seq} out of the label's range 1-{top}")
     return f"{batch_number}-{line_no:03d}-{seq:03d}"
 
 

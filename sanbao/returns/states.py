@@ -6,18 +6,11 @@ accepted; delayed when the units not delayed have gone back and the delayed ones
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sanbao.accounts.roles import can
+from sanbao.accounts.roles import can, require
+from sanbao.core.transitions import Codes, Machine, Move
+from sanbao.returns.errors import ACTION_LABELS, ERRORS, SHIPMENT_ACTION_LABELS
 from sanbao.returns.models import BatchStatus as S
-
-
-@dataclass(frozen=True)
-class Move:
-    sources: frozenset[str]
-    target: str | None
-    permission: str
-
+from sanbao.returns.models import ReturnBatch, Shipment, ShipmentStatus
 
 # Received and not yet sent back: the IV.5 clock is running.
 AWAITING_RETURN = (S.RECEIVED, S.TESTING, S.READY)
@@ -43,10 +36,43 @@ MOVES: dict[str, Move] = {
     "close": Move(frozenset({S.SHIPPED}), S.CLOSED, "returns.receive"),
 }
 
+BATCH = Machine(
+    ReturnBatch,
+    MOVES,
+    labels=ACTION_LABELS,
+    errors=ERRORS,
+    codes=Codes(
+        not_found="returns.batch_not_found",
+        not_allowed="returns.move_not_allowed",
+        changed="returns.changed_meanwhile",
+    ),
+    can=can,
+    require=require,
+)
 
-def allowed_actions(batch, actor) -> list[str]:
-    return [
-        name
-        for name, move in MOVES.items()
-        if batch.status in move.sources and can(actor, move.permission)
-    ]
+allowed_actions = BATCH.allowed_actions
+
+# A shipment (IV.7) is prepared, then leaves with its waybill or is cancelled.
+SHIPMENT_MOVES: dict[str, Move] = {
+    "dispatch": Move(
+        frozenset({ShipmentStatus.PREPARED}), ShipmentStatus.SHIPPED, "returns.receive"
+    ),
+    "cancel": Move(
+        frozenset({ShipmentStatus.PREPARED}), ShipmentStatus.CANCELLED, "returns.receive"
+    ),
+}
+
+SHIPMENT = Machine(
+    Shipment,
+    SHIPMENT_MOVES,
+    labels=SHIPMENT_ACTION_LABELS,
+    errors=ERRORS,
+    codes=Codes(
+        not_found="returns.shipment_not_found",
+        not_allowed="returns.shipment_move_not_allowed",
+        changed="returns.shipment_changed_meanwhile",
+    ),
+    can=can,
+    require=require,
+    stamp=None,
+)

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from sanbao.core.errors import ErrorCatalog
+
 MESSAGES = {
     "workdays.day_invalid": _("The calendar day cannot be saved: check the fields marked."),
     "workdays.value_required": _("This value is required."),
@@ -27,8 +29,5 @@ MESSAGES = {
     ),
 }
 
-
-def message(message_code: str, /, **params) -> str:
-    """The message of ``message_code`` in the active language, filled in."""
-    text = str(MESSAGES[message_code])
-    return text % params if params else text
+ERRORS = ErrorCatalog("workdays", MESSAGES)
+message = ERRORS.message

@@ -27,9 +27,8 @@ from holidays.countries.china import ChinaStaticHolidays
 
 from sanbao.accounts.roles import require
 from sanbao.core import audit
-from sanbao.core.errors import Conflict, NotFound, PolicyRefused, ValidationFailed, field_error
 from sanbao.workdays import policy
-from sanbao.workdays.errors import MESSAGES, message
+from sanbao.workdays.errors import ERRORS
 from sanbao.workdays.models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -146,20 +145,15 @@ def due_date(start: dt.date, working_days: int) -> policy.Due:
     never counts) and whether it is provisional (a year in between has no known
     official schedule)."""
     if not MIN_YEAR <= start.year <= MAX_YEAR:
-        raise field_error(
+        raise ERRORS.invalid(
+            "workdays.date_out_of_range",
             "start",
-            MESSAGES["workdays.date_out_of_range"],
-            code="workdays.date_out_of_range",
             low=dt.date(MIN_YEAR, 1, 1).isoformat(),
             high=dt.date(MAX_YEAR, 12, 31).isoformat(),
         )
     if not 1 <= working_days <= MAX_WORKING_DAYS:
-        raise field_error(
-            "working_days",
-            MESSAGES["workdays.working_days_invalid"],
-            code="workdays.working_days_invalid",
-            low=1,
-            high=MAX_WORKING_DAYS,
+        raise ERRORS.invalid(
+            "workdays.working_days_invalid", "working_days", low=1, high=MAX_WORKING_DAYS
         )
     return calendar().due(start, working_days)
 
@@ -195,17 +189,11 @@ def clean_year(year, *, field: str = "year") -> int:
     except (TypeError, ValueError):
         number = None
     if number is None or not MIN_YEAR <= number <= MAX_YEAR:
-        raise field_error(
-            field,
-            MESSAGES["workdays.year_out_of_range"],
-            code="workdays.year_out_of_range",
-            low=MIN_YEAR,
-            high=MAX_YEAR,
-        )
+        raise ERRORS.invalid("workdays.year_out_of_range", field, low=MIN_YEAR, high=MAX_YEAR)
     return number
 
 
-def _clean_day(day, errors: dict) -> dt.date | None:
+def _clean_day(day, errors) -> dt.date | None:
     if isinstance(day, dt.datetime):
         day = day.date()
     if isinstance(day, str):
@@ -214,25 +202,17 @@ def _clean_day(day, errors: dict) -> dt.date | None:
         except ValueError:
             day = None
     if not isinstance(day, dt.date):
-        errors.setdefault("day", []).append(message("workdays.date_invalid"))
+        errors.add("day", "workdays.date_invalid")
         return None
     if not MIN_YEAR <= day.year <= MAX_YEAR:
-        errors.setdefault("day", []).append(
-            message(
-                "workdays.date_out_of_range",
-                low=dt.date(MIN_YEAR, 1, 1).isoformat(),
-                high=dt.date(MAX_YEAR, 12, 31).isoformat(),
-            )
+        errors.add(
+            "day",
+            "workdays.date_out_of_range",
+            low=dt.date(MIN_YEAR, 1, 1).isoformat(),
+            high=dt.date(MAX_YEAR, 12, 31).isoformat(),
         )
         return None
     return day
-
-
-def _raise_if(errors: dict) -> None:
-    if errors:
-        raise ValidationFailed(
-            MESSAGES["workdays.day_invalid"], code="workdays.day_invalid", fields=errors
-        )
 
 
 # --- Writes -----------------------------------------------------------------------------
@@ -242,16 +222,14 @@ def day_set(*, actor, day: dt.date, kind: str, name: str = "") -> CalendarDay:
     """IV.5: make ``day`` a holiday or a make-up working day, whatever the package
     says of it; an override already on that day is changed. Only the administrator."""
     require(actor, "calendar.manage")
-    errors: dict[str, list[str]] = {}
+    errors = ERRORS.collect()
     day = _clean_day(day, errors)
     if kind not in DayKind.values:
-        errors.setdefault("kind", []).append(message("workdays.kind_invalid"))
+        errors.add("kind", "workdays.kind_invalid")
     name = (name or "").strip()
     if len(name) > NAME_MAX_LENGTH:
-        errors.setdefault("name", []).append(
-            message("workdays.value_too_long", limit=NAME_MAX_LENGTH)
-        )
-    _raise_if(errors)
+        errors.add("name", "workdays.value_too_long", limit=NAME_MAX_LENGTH)
+    errors.raise_if_any("workdays.day_invalid")
     with transaction.atomic():
         row = CalendarDay.objects.filter(day=day).first()
         previous = None
@@ -310,28 +288,15 @@ def year_mark_entered(*, actor, year: int, note: str = "") -> CalendarYear:
     year = clean_year(year)
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise field_error(
-            "note",
-            MESSAGES["workdays.value_too_long"],
-            code="workdays.value_too_long",
-            limit=NOTE_MAX_LENGTH,
-        )
+        raise ERRORS.invalid("workdays.value_too_long", "note", limit=NOTE_MAX_LENGTH)
     if year in LIBRARY_YEARS:
-        raise PolicyRefused(
-            MESSAGES["workdays.year_known_to_library"],
-            code="workdays.year_known_to_library",
-            params={"year": year},
-        )
+        raise ERRORS.refused("workdays.year_known_to_library", year=year)
     with transaction.atomic():
         try:
             with transaction.atomic():
                 row = CalendarYear.objects.create(year=year, entered_by=actor, note=note)
         except IntegrityError:
-            raise Conflict(
-                MESSAGES["workdays.year_entered_already"],
-                code="workdays.year_entered_already",
-                params={"year": year},
-            ) from None
+            raise ERRORS.conflict("workdays.year_entered_already", year=year) from None
         audit.record(actor=actor, action="calendar_year.entered", target=row, data={"note": note})
         _changed()
     return row
@@ -353,19 +318,13 @@ def year_unmark(*, actor, year: int) -> None:
         _changed()
 
 
-def _changed_meanwhile() -> Conflict:
-    return Conflict(MESSAGES["workdays.changed_meanwhile"], code="workdays.changed_meanwhile")
+def _changed_meanwhile():
+    return ERRORS.conflict("workdays.changed_meanwhile")
 
 
-def _day_not_found(day) -> NotFound:
-    return NotFound(
-        MESSAGES["workdays.day_not_found"], code="workdays.day_not_found", params={"day": day}
-    )
+def _day_not_found(day):
+    return ERRORS.not_found("workdays.day_not_found", day=day)
 
 
-def _year_not_entered(year: int) -> NotFound:
-    return NotFound(
-        MESSAGES["workdays.year_entry_not_found"],
-        code="workdays.year_entry_not_found",
-        params={"year": year},
-    )
+def _year_not_entered(year: int):
+    return ERRORS.not_found("workdays.year_entry_not_found", year=year)

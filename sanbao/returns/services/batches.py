@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,10 +19,11 @@ from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import RETURN_UNIT_ROLES, OrgKind, require
 from sanbao.catalog.models import ProductModel
 from sanbao.core import audit
-from sanbao.core.errors import Conflict, NotFound, PolicyRefused, ValidationFailed
+from sanbao.core.numbers import save_numbered
+from sanbao.core.phones import PHONE_RE
 from sanbao.notifications import services as notifications
 from sanbao.returns import policy
-from sanbao.returns.errors import ACTION_LABELS, MESSAGES, message
+from sanbao.returns.errors import ERRORS, message
 from sanbao.returns.models import (
     BatchLine,
     BatchStatus,
@@ -34,10 +34,8 @@ from sanbao.returns.models import (
     ScanKind,
 )
 from sanbao.returns.services.turnaround import clock_start
-from sanbao.returns.states import MOVES
+from sanbao.returns.states import BATCH
 
-NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-PHONE_RE = re.compile(r"^\+?[0-9]{7,20}$")
 MAX_LINES = 500
 
 
@@ -52,56 +50,6 @@ class LineIn:
     bundled: bool = False
 
 
-def _new_number() -> str:
-    tail = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
-    return f"R{timezone.localdate():%y%m}-{tail}"
-
-
-def _check_move(batch: ReturnBatch, actor, action: str) -> None:
-    move = MOVES[action]
-    require(actor, move.permission)
-    if not ReturnBatch.objects.visible_to(actor).filter(pk=batch.pk).exists():
-        raise NotFound(code="returns.batch_not_found")
-    if batch.status not in move.sources:
-        raise Conflict(
-            MESSAGES["returns.move_not_allowed"],
-            code="returns.move_not_allowed",
-            params={"status": batch.get_status_display(), "action": ACTION_LABELS[action]},
-        )
-
-
-def _hold(batch: ReturnBatch, status: str) -> None:
-    """Inside a transaction: lock the batch's row while it is still in ``status``
-    (an update that changes nothing), so that the writes on one batch queue behind
-    each other: no scan slips in after the receipt is closed, no two resolvers both
-    miss the last open anomaly. Zero rows means it moved meanwhile."""
-    if not ReturnBatch.objects.filter(pk=batch.pk, status=status).update(status=status):
-        raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.changed_meanwhile")
-
-
-def _hold_in(batch: ReturnBatch, action: str) -> None:
-    """Like ``_hold``, for actions allowed from several states (the workshop's):
-    lock the batch's row while it is still in one of the move's source states, as
-    it is in the database, whatever the caller's copy says."""
-    sources = MOVES[action].sources
-    held = ReturnBatch.objects.filter(pk=batch.pk, status__in=sources).update(
-        updated_at=F("updated_at")
-    )
-    if not held:
-        raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.changed_meanwhile")
-
-
-def _move(batch: ReturnBatch, from_status: str, **values) -> None:
-    """Conditional update: zero rows means someone else moved the batch first."""
-    updated = ReturnBatch.objects.filter(pk=batch.pk, status=from_status).update(
-        updated_at=timezone.now(), **values
-    )
-    if not updated:
-        raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.changed_meanwhile")
-    for name, value in values.items():
-        setattr(batch, name, value)
-
-
 def _int_in(value, low: int, high: int) -> int | None:
     try:
         number = int(value)
@@ -110,10 +58,8 @@ def _int_in(value, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def _validate_header(actor, data: dict, errors: dict) -> dict:
-    def err(name, code, **params):
-        errors.setdefault(name, []).append(message(code, **params))
-
+def _validate_header(actor, data: dict, errors) -> dict:
+    err = errors.add
     clean: dict[str, Any] = {}
     if actor.role in RETURN_UNIT_ROLES:
         clean["return_org"] = actor.organisation
@@ -163,9 +109,9 @@ def _validate_header(actor, data: dict, errors: dict) -> dict:
     return clean
 
 
-def _validate_lines(lines: list[LineIn], errors: dict) -> list[BatchLine]:
+def _validate_lines(lines: list[LineIn], errors) -> list[BatchLine]:
     if len(lines) > MAX_LINES:
-        errors.setdefault("lines", []).append(message("returns.too_many_lines", limit=MAX_LINES))
+        errors.add("lines", "returns.too_many_lines", limit=MAX_LINES)
         return []
     codes = {(ln.model_code or "").strip().upper() for ln in lines}
     models = {m.code.upper(): m for m in ProductModel.objects.filter(code__in=codes)}
@@ -175,15 +121,15 @@ def _validate_lines(lines: list[LineIn], errors: dict) -> list[BatchLine]:
         prefix = f"lines.{index}"
 
         def err(name, code, prefix=prefix, **params):
-            errors.setdefault(f"{prefix}.{name}", []).append(message(code, **params))
+            errors.add(f"{prefix}.{name}", code, **params)
 
         code = (line.model_code or "").strip()
         model = models.get(code.upper()) or ProductModel.objects.filter(code__iexact=code).first()
         if model is None:
             err("model_code", "returns.model_unknown", value=code)
-        quantity = _int_in(line.quantity, 1, 999)
+        quantity = _int_in(line.quantity, 1, policy.LINE_QUANTITY_MAX)
         if quantity is None:
-            err("quantity", "returns.number_out_of_range", low=1, high=999)
+            err("quantity", "returns.number_out_of_range", low=1, high=policy.LINE_QUANTITY_MAX)
         serial = (line.serial or "").strip()
         if serial and quantity not in (None, 1):
             err("serial", "returns.serial_means_one_unit")
@@ -224,35 +170,18 @@ def _accessory_list(value) -> list[str]:
     return [str(a).strip()[:60] for a in (value or []) if a and str(a).strip()][:20]
 
 
-def _raise_if(errors: dict) -> None:
-    if errors:
-        raise ValidationFailed(
-            MESSAGES["returns.batch_invalid"], code="returns.batch_invalid", fields=errors
-        )
-
-
 def batch_create(*, actor, lines: list[LineIn], **header) -> ReturnBatch:
     """Write a draft batch with its packing list (IV.2) and lines. An agent or
     enterprise returns its own units; after-sales staff may enter a batch for one.
     Nothing is checked against the packing rules yet: that happens at submission."""
     require(actor, "returns.create")
-    errors: dict[str, list] = {}
+    errors = ERRORS.collect()
     clean = _validate_header(actor, header, errors)
     rows = _validate_lines(lines, errors)
-    _raise_if(errors)
+    errors.raise_if_any("returns.batch_invalid")
     with transaction.atomic():
         batch = ReturnBatch(created_by=actor, **clean)
-        for _attempt in range(5):
-            batch.number = _new_number()
-            try:
-                with transaction.atomic():
-                    batch.save()
-                break
-            except IntegrityError:
-                if not ReturnBatch.objects.filter(number=batch.number).exists():
-                    raise
-        else:  # pragma: no cover - 32^6 numbers a month
-            raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.number_exhausted")
+        save_numbered(batch, "R")
         for row in rows:
             row.batch = batch
         BatchLine.objects.bulk_create(rows)
@@ -267,13 +196,13 @@ def batch_create(*, actor, lines: list[LineIn], **header) -> ReturnBatch:
 
 def batch_update(*, batch: ReturnBatch, actor, lines: list[LineIn], **header) -> ReturnBatch:
     """Replace a draft's packing list and lines."""
-    _check_move(batch, actor, "edit")
-    errors: dict[str, list] = {}
+    BATCH.check(batch, actor, "edit")
+    errors = ERRORS.collect()
     clean = _validate_header(actor, {"return_org_code": batch.return_org.code, **header}, errors)
     rows = _validate_lines(lines, errors)
-    _raise_if(errors)
+    errors.raise_if_any("returns.batch_invalid")
     with transaction.atomic():
-        _move(batch, BatchStatus.DRAFT, **clean)
+        BATCH.move(batch, "edit", **clean)
         batch.lines.all().delete()
         for row in rows:
             row.batch = batch
@@ -367,9 +296,9 @@ def batch_submit(*, batch: ReturnBatch, actor) -> ReturnBatch:
     shipper's (IV.P6). The packing list's page count of the repair list is fixed
     here (IV.2). The batch is checked as it is in the database, under its lock,
     so an edit made meanwhile is either checked or refused."""
-    _check_move(batch, actor, "submit")
+    BATCH.check(batch, actor, "submit")
     with transaction.atomic():
-        _hold(batch, BatchStatus.DRAFT)
+        BATCH.hold(batch, "submit")
         batch.refresh_from_db()
         problems = batch_check(batch)
         blocking = [p for p in problems if p.blocking]
@@ -380,16 +309,14 @@ def batch_submit(*, batch: ReturnBatch, actor) -> ReturnBatch:
                 if cod and len(blocking) == 1
                 else "returns.packing_refused"
             )
-            raise PolicyRefused(
-                MESSAGES[code],
-                code=code,
+            raise ERRORS.refused(
+                code,
                 fields=problem_fields(batch, blocking),
-                params={"clauses": ", ".join(sorted({p.clause for p in blocking}))},
+                clauses=", ".join(sorted({p.clause for p in blocking})),
             )
-        _move(
+        BATCH.move(
             batch,
-            BatchStatus.DRAFT,
-            status=BatchStatus.SUBMITTED,
+            "submit",
             submitted_at=timezone.now(),
             extra_cost_to_shipper=not batch.home_delivery,
             repair_list_pages=policy.repair_list_pages(batch.lines.count()),
@@ -406,16 +333,12 @@ def batch_submit(*, batch: ReturnBatch, actor) -> ReturnBatch:
 def batch_refuse(*, batch: ReturnBatch, actor, reason: str) -> ReturnBatch:
     """Refuse a parcel at the door, e.g. when the carrier asks for cash on delivery
     (IV.P5). The reason is recorded and shown to the return unit."""
-    _check_move(batch, actor, "refuse")
+    BATCH.check(batch, actor, "refuse")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(
-            MESSAGES["returns.value_required"],
-            code="returns.value_required",
-            fields={"reason": [message("returns.value_required")]},
-        )
+        raise ERRORS.invalid("returns.value_required", "reason")
     with transaction.atomic():
-        _move(batch, BatchStatus.SUBMITTED, status=BatchStatus.REFUSED, refusal_reason=reason[:300])
+        BATCH.move(batch, "refuse", refusal_reason=reason[:300])
         audit.record(
             actor=actor, action="return_batch.refused", target=batch, data={"reason": reason[:300]}
         )
@@ -424,12 +347,11 @@ def batch_refuse(*, batch: ReturnBatch, actor, reason: str) -> ReturnBatch:
 
 def receipt_open(*, batch: ReturnBatch, actor) -> ReturnBatch:
     """The parcel is at the platform: counting starts."""
-    _check_move(batch, actor, "open_receipt")
+    BATCH.check(batch, actor, "open_receipt")
     with transaction.atomic():
-        _move(
+        BATCH.move(
             batch,
-            BatchStatus.SUBMITTED,
-            status=BatchStatus.RECEIVING,
+            "open_receipt",
             receipt_opened_at=timezone.now(),
             received_by=actor,
         )
@@ -447,35 +369,20 @@ def receipt_scan(*, batch: ReturnBatch, actor, code: str, box_no: int | None = N
     """IV.3, IV.1: count one labelled unit by its label's code. A label counts once,
     however many times and from however many scanners it arrives: the unique
     (batch, code) row decides, so concurrent scans of one label cannot double it."""
-    _check_move(batch, actor, "scan")
+    BATCH.check(batch, actor, "scan")
     code = (code or "").strip().upper()
     parsed = policy.parse_label_code(code)
     if parsed is None:
-        raise ValidationFailed(
-            MESSAGES["returns.label_unknown"],
-            code="returns.label_unknown",
-            fields={"code": [message("returns.label_unknown", code=code[:60])]},
-            params={"code": code[:60]},
-        )
+        raise ERRORS.invalid("returns.label_unknown", "code", code=code[:60])
     number, line_no, seq = parsed
     if number != batch.number:
-        raise ValidationFailed(
-            MESSAGES["returns.label_of_other_batch"],
-            code="returns.label_of_other_batch",
-            fields={"code": [message("returns.label_of_other_batch", code=code, batch=number)]},
-            params={"code": code, "batch": number},
-        )
+        raise ERRORS.invalid("returns.label_of_other_batch", "code", code=code, batch=number)
     line = batch.lines.filter(line_no=line_no).first()
     if line is None or not 1 <= seq <= line.quantity:
-        raise ValidationFailed(
-            MESSAGES["returns.label_unknown"],
-            code="returns.label_unknown",
-            fields={"code": [message("returns.label_unknown", code=code)]},
-            params={"code": code},
-        )
+        raise ERRORS.invalid("returns.label_unknown", "code", code=code)
     _check_box(batch, box_no)
     with transaction.atomic():
-        _hold(batch, BatchStatus.RECEIVING)
+        BATCH.hold(batch, "scan")
         seen = ReceiptScan.objects.filter(batch=batch, code=code).first()
         if seen is not None:
             return ScanResult(False, seen)
@@ -500,12 +407,7 @@ def _check_box(batch: ReturnBatch, box_no: int | None) -> None:
         return
     limit = max(batch.declared_boxes, batch.received_boxes or 0) + 20
     if not 1 <= box_no <= limit:
-        raise ValidationFailed(
-            MESSAGES["returns.box_out_of_range"],
-            code="returns.box_out_of_range",
-            fields={"box_no": [message("returns.box_out_of_range", box=box_no, boxes=limit)]},
-            params={"box": box_no, "boxes": limit},
-        )
+        raise ERRORS.invalid("returns.box_out_of_range", "box_no", box=box_no, boxes=limit)
 
 
 def receipt_record_unit(
@@ -520,35 +422,21 @@ def receipt_record_unit(
 ) -> ReceiptScan:
     """IV.4: count a unit that arrived without a label (of a listed line, if known)
     or one that is not on the packing list at all."""
-    _check_move(batch, actor, "scan")
+    BATCH.check(batch, actor, "scan")
     if kind not in (ScanKind.UNLABELLED, ScanKind.UNLISTED):
-        raise ValidationFailed(
-            MESSAGES["returns.value_required"],
-            code="returns.value_required",
-            fields={"kind": [message("returns.value_required")]},
-        )
+        raise ERRORS.invalid("returns.value_required", "kind")
     _check_box(batch, box_no)
     line = None
     if line_no is not None:
         line = batch.lines.filter(line_no=line_no).first()
         if line is None:
-            raise ValidationFailed(
-                MESSAGES["returns.line_unknown"],
-                code="returns.line_unknown",
-                fields={"line_no": [message("returns.line_unknown", line=line_no)]},
-                params={"line": line_no},
-            )
+            raise ERRORS.invalid("returns.line_unknown", "line_no", line=line_no)
     model = ProductModel.objects.filter(code__iexact=model_code).first() if model_code else None
     if model_code and model is None:
-        raise ValidationFailed(
-            MESSAGES["returns.model_unknown"],
-            code="returns.model_unknown",
-            fields={"model_code": [message("returns.model_unknown", value=model_code)]},
-            params={"value": model_code},
-        )
+        raise ERRORS.invalid("returns.model_unknown", "model_code", value=model_code)
     prefix = "U" if kind == ScanKind.UNLABELLED else "X"
     with transaction.atomic():
-        _hold(batch, BatchStatus.RECEIVING)
+        BATCH.hold(batch, "scan")
         return ReceiptScan.objects.create(
             batch=batch,
             code=f"{prefix}-{uuid.uuid4().hex[:12].upper()}",
@@ -570,27 +458,17 @@ def receipt_set_count(
     accessories_missing: list[str] | None = None,
 ) -> BatchLine:
     """Count a line by hand (instead of scanning) and note missing accessories."""
-    _check_move(batch, actor, "scan")
+    BATCH.check(batch, actor, "scan")
     line = batch.lines.filter(line_no=line_no).first()
     if line is None:
-        raise ValidationFailed(
-            MESSAGES["returns.line_unknown"],
-            code="returns.line_unknown",
-            fields={"line_no": [message("returns.line_unknown", line=line_no)]},
-            params={"line": line_no},
-        )
+        raise ERRORS.invalid("returns.line_unknown", "line_no", line=line_no)
     if counted is not None:
         counted = _int_in(counted, 0, 100_000)
         if counted is None:
-            raise ValidationFailed(
-                MESSAGES["returns.number_out_of_range"],
-                code="returns.number_out_of_range",
-                fields={"counted": [message("returns.number_out_of_range", low=0, high=100_000)]},
-                params={"low": 0, "high": 100_000},
-            )
+            raise ERRORS.invalid("returns.number_out_of_range", "counted", low=0, high=100_000)
     missing = _accessory_list(accessories_missing)
     with transaction.atomic():
-        _hold(batch, BatchStatus.RECEIVING)
+        BATCH.hold(batch, "scan")
         BatchLine.objects.filter(pk=line.pk).update(counted=counted, accessories_missing=missing)
         # A typed count decides the line's received quantity (IV.1): who typed it is kept.
         audit.record(
@@ -646,19 +524,14 @@ def receipt_close(*, batch: ReturnBatch, actor, received_boxes: int) -> ReturnBa
     count too; the declared figures stay for comparison. Any difference opens a
     receipt anomaly, puts the batch on hold and opens a contact task with the
     notice to the return unit by telephone or fax (IV.4)."""
-    _check_move(batch, actor, "close_receipt")
+    BATCH.check(batch, actor, "close_receipt")
     boxes = _int_in(received_boxes, 0, 1_000)
     if boxes is None:
-        raise ValidationFailed(
-            MESSAGES["returns.number_out_of_range"],
-            code="returns.number_out_of_range",
-            fields={"received_boxes": [message("returns.number_out_of_range", low=0, high=1000)]},
-            params={"low": 0, "high": 1000},
-        )
+        raise ERRORS.invalid("returns.number_out_of_range", "received_boxes", low=0, high=1000)
     with transaction.atomic():
         # Counted under the batch's lock: a scan arriving meanwhile is either in
         # these counts or refused, never left outside the received figures.
-        _hold(batch, BatchStatus.RECEIVING)
+        BATCH.hold(batch, "close_receipt")
         batch.refresh_from_db()
         counts = receipt_counts(batch)
         line_counts = [
@@ -689,9 +562,9 @@ def receipt_close(*, batch: ReturnBatch, actor, received_boxes: int) -> ReturnBa
         # are resolved.
         received_on = timezone.localdate(batch.receipt_opened_at or closed_at)
         clock = {} if diffs else clock_start(batch, received_on)
-        _move(
+        BATCH.move(
             batch,
-            BatchStatus.RECEIVING,
+            "close_receipt",
             status=status,
             received_units=total,
             received_boxes=boxes,
@@ -772,27 +645,20 @@ def anomaly_resolve(*, anomaly: ReceiptAnomaly, actor, note: str) -> ReceiptAnom
     batch on hold is resolved, the batch is received as of that day: the IV.5
     clock starts from the resolution."""
     batch = anomaly.batch
-    _check_move(batch, actor, "resolve_anomaly")
+    BATCH.check(batch, actor, "resolve_anomaly")
     note = (note or "").strip()
     if not note:
-        raise ValidationFailed(
-            MESSAGES["returns.note_required"],
-            code="returns.note_required",
-            fields={"note": [message("returns.note_required")]},
-        )
+        raise ERRORS.invalid("returns.note_required", "note")
     now = timezone.now()
     with transaction.atomic():
         # Resolvers of one batch queue on its row, so the one resolving the last
         # open anomaly sees the others' resolutions and releases the batch.
-        _hold(batch, BatchStatus.ON_HOLD)
+        BATCH.hold(batch, "resolve_anomaly")
         updated = ReceiptAnomaly.objects.filter(pk=anomaly.pk, resolved_at__isnull=True).update(
             resolved_at=now, resolved_by=actor, resolution_note=note[:2000]
         )
         if not updated:
-            raise Conflict(
-                MESSAGES["returns.anomaly_resolved_already"],
-                code="returns.anomaly_resolved_already",
-            )
+            raise ERRORS.conflict("returns.anomaly_resolved_already")
         anomaly.resolved_at, anomaly.resolved_by = now, actor
         anomaly.resolution_note = note[:2000]
         audit.record(
@@ -803,7 +669,7 @@ def anomaly_resolve(*, anomaly: ReceiptAnomaly, actor, note: str) -> ReceiptAnom
         )
         if not batch.anomalies.filter(resolved_at__isnull=True).exists():
             clock = clock_start(batch, timezone.localdate(now))
-            _move(batch, BatchStatus.ON_HOLD, status=BatchStatus.RECEIVED, **clock)
+            BATCH.move(batch, "resolve_anomaly", status=BatchStatus.RECEIVED, **clock)
             audit.record(
                 actor=actor,
                 action="return_batch.anomalies_resolved",

@@ -10,26 +10,23 @@ compared with its due date (IV.5): on time, or late by so many working days."""
 
 from __future__ import annotations
 
-import secrets
-
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import OrgKind, require
 from sanbao.core import audit
-from sanbao.core.errors import Conflict, NotFound, ValidationFailed
+from sanbao.core.numbers import save_numbered
 from sanbao.returns import policy
-from sanbao.returns.errors import MESSAGES, SHIPMENT_ACTION_LABELS, message
+from sanbao.returns.errors import ERRORS
 from sanbao.returns.models import (
     BatchStatus,
     ReturnBatch,
     ReturnedUnit,
     Shipment,
-    ShipmentStatus,
 )
-from sanbao.returns.services.batches import NUMBER_ALPHABET
 from sanbao.returns.services.workshop import batch_unit_states
+from sanbao.returns.states import BATCH, SHIPMENT
 from sanbao.workdays import services as workdays
 
 __all__ = ["shipment_cancel", "shipment_create", "shipment_dispatch"]
@@ -37,15 +34,10 @@ __all__ = ["shipment_cancel", "shipment_create", "shipment_dispatch"]
 SHIPPABLE = (BatchStatus.READY, BatchStatus.DELAYED)
 
 
-def _new_number() -> str:
-    tail = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
-    return f"S{timezone.localdate():%y%m}-{tail}"
-
-
-def _text(data: dict, name: str, limit: int, errors: dict) -> str:
+def _text(data: dict, name: str, limit: int, errors) -> str:
     value = (data.get(name) or "").strip()
     if len(value) > limit:
-        errors.setdefault(name, []).append(message("returns.value_too_long", limit=limit))
+        errors.add(name, "returns.value_too_long", limit=limit)
     return value[:limit]
 
 
@@ -65,13 +57,13 @@ def shipment_create(
     that is ready to go back, and be in no other shipment. A delayed unit goes
     only with an order of the return unit: ``order_no`` is then required (IV.6)."""
     require(actor, "returns.receive")
-    errors: dict[str, list[str]] = {}
+    errors = ERRORS.collect()
     org = Organisation.objects.filter(
         code=(return_org_code or "").strip(),
         kind__in=[OrgKind.AGENT, OrgKind.ENTERPRISE],
     ).first()
     if org is None:
-        errors.setdefault("return_org_code", []).append(message("returns.return_org_invalid"))
+        errors.add("return_org_code", "returns.return_org_invalid")
     data = {"carrier": carrier, "waybill_no": waybill_no, "order_no": order_no, "note": note}
     clean = {
         name: _text(data, name, limit, errors)
@@ -84,28 +76,17 @@ def shipment_create(
         .order_by("batch__number", "seq")
     )
     if len(units) != len(ids):
-        raise NotFound(code="returns.unit_not_found")
+        raise ERRORS.not_found("returns.unit_not_found")
     for unit in units:
         problem = _unavailable(unit, org)
         if problem:
-            errors.setdefault("unit_ids", []).append(message(problem[0], **problem[1]))
+            errors.add("unit_ids", problem[0], **problem[1])
     if any(u.delay_reason for u in units) and not clean["order_no"]:
-        errors.setdefault("order_no", []).append(message("returns.order_required"))
-    if errors:
-        raise ValidationFailed(
-            MESSAGES["returns.shipment_invalid"], code="returns.shipment_invalid", fields=errors
-        )
+        errors.add("order_no", "returns.order_required")
+    errors.raise_if_any("returns.shipment_invalid")
     with transaction.atomic():
         shipment = Shipment(return_org=org, created_by=actor, **clean)
-        for _attempt in range(5):
-            shipment.number = _new_number()
-            try:
-                with transaction.atomic():
-                    shipment.save()
-                break
-            except IntegrityError:
-                if not Shipment.objects.filter(number=shipment.number).exists():
-                    raise
+        save_numbered(shipment, "S")
         # The units are taken only if no other shipment took them meanwhile, and,
         # without an order, only if none was delayed meanwhile (IV.6).
         free = ReturnedUnit.objects.filter(
@@ -115,7 +96,7 @@ def shipment_create(
             free = free.filter(delay_reason="")
         taken = free.update(shipment=shipment)
         if taken != len(ids):
-            raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.changed_meanwhile")
+            raise ERRORS.conflict("returns.changed_meanwhile")
         audit.record(
             actor=actor,
             action="shipment.prepared",
@@ -134,7 +115,7 @@ def shipment_create(
 MAX_ID = 2**63 - 1
 
 
-def _unit_ids(values, errors: dict) -> list[int]:
+def _unit_ids(values, errors) -> list[int]:
     """The ids of the units chosen, each a whole number from 1; anything else is an
     error on ``unit_ids`` (never silently dropped)."""
     ids: set[int] = set()
@@ -142,13 +123,11 @@ def _unit_ids(values, errors: dict) -> list[int]:
         text = str(value).strip()
         number = int(text) if text.isascii() and text.isdecimal() and len(text) <= 19 else 0
         if not 1 <= number <= MAX_ID:
-            errors.setdefault("unit_ids", []).append(
-                message("returns.unit_id_invalid", value=text[:20])
-            )
+            errors.add("unit_ids", "returns.unit_id_invalid", value=text[:20])
             continue
         ids.add(number)
     if not ids and "unit_ids" not in errors:
-        errors.setdefault("unit_ids", []).append(message("returns.shipment_no_units"))
+        errors.add("unit_ids", "returns.shipment_no_units")
     return sorted(ids)
 
 
@@ -171,31 +150,6 @@ def _unavailable(unit: ReturnedUnit, org) -> tuple[str, dict] | None:
     return None
 
 
-def _check_shipment(shipment: Shipment, actor, action: str) -> None:
-    require(actor, "returns.receive")
-    if not Shipment.objects.visible_to(actor).filter(pk=shipment.pk).exists():
-        raise NotFound(code="returns.shipment_not_found")
-    if shipment.status != ShipmentStatus.PREPARED:
-        raise Conflict(
-            MESSAGES["returns.shipment_move_not_allowed"],
-            code="returns.shipment_move_not_allowed",
-            params={
-                "status": shipment.get_status_display(),
-                "action": SHIPMENT_ACTION_LABELS[action],
-            },
-        )
-
-
-def _shipment_move(shipment: Shipment, **values) -> None:
-    if not Shipment.objects.filter(pk=shipment.pk, status=ShipmentStatus.PREPARED).update(**values):
-        raise Conflict(
-            MESSAGES["returns.shipment_changed_meanwhile"],
-            code="returns.shipment_changed_meanwhile",
-        )
-    for name, value in values.items():
-        setattr(shipment, name, value)
-
-
 def shipment_dispatch(
     *, shipment: Shipment, actor, waybill_no: str = "", carrier: str = ""
 ) -> Shipment:
@@ -204,27 +158,18 @@ def shipment_dispatch(
     date) or late by so many working days (IV.5); delayed units do not make a batch
     late (IV.6). A batch with nothing left to send is shipped; one with only
     delayed units left waits for them (delayed)."""
-    _check_shipment(shipment, actor, "dispatch")
+    SHIPMENT.check(shipment, actor, "dispatch")
     waybill = (waybill_no or shipment.waybill_no or "").strip()
     if not waybill:
-        raise ValidationFailed(
-            MESSAGES["returns.waybill_required"],
-            code="returns.waybill_required",
-            fields={"waybill_no": [message("returns.waybill_required")]},
-        )
+        raise ERRORS.invalid("returns.waybill_required", "waybill_no")
     if len(waybill) > 60 or len((carrier or "").strip()) > 60:
-        raise ValidationFailed(
-            MESSAGES["returns.value_too_long"],
-            code="returns.value_too_long",
-            fields={"waybill_no": [message("returns.value_too_long", limit=60)]},
-            params={"limit": 60},
-        )
+        raise ERRORS.invalid("returns.value_too_long", "waybill_no", limit=60)
     now = timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
-        _shipment_move(
+        SHIPMENT.move(
             shipment,
-            status=ShipmentStatus.SHIPPED,
+            "dispatch",
             waybill_no=waybill,
             carrier=(carrier or "").strip() or shipment.carrier,
             shipped_at=now,
@@ -234,8 +179,9 @@ def shipment_dispatch(
         batch_ids = list(shipment.units.values_list("batch_id", flat=True).distinct())
         # Two shipments of one batch leaving at once: each batch is settled by one at
         # a time (its row locked, in one order), so the second sees the first's units.
-        batches = ReturnBatch.objects.filter(pk__in=batch_ids).order_by("pk")
-        for batch in batches.select_for_update():
+        for batch in ReturnBatch.objects.filter(pk__in=batch_ids).order_by("pk"):
+            BATCH.hold(batch, "ship")
+            batch.refresh_from_db()
             _after_shipment(batch, actor, shipment, now, today, cal)
         audit.record(
             actor=actor,
@@ -265,7 +211,7 @@ def _after_shipment(batch: ReturnBatch, actor, shipment, now, today, cal) -> Non
         values["status"] = target
     if not values:
         return
-    ReturnBatch.objects.filter(pk=batch.pk).update(updated_at=now, **values)
+    BATCH.move(batch, "ship", updated_at=now, **values)
     audit.record(
         actor=actor,
         action="return_batch.shipped" if target == "shipped" else "return_batch.shipped_in_part",
@@ -281,9 +227,9 @@ def _after_shipment(batch: ReturnBatch, actor, shipment, now, today, cal) -> Non
 
 def shipment_cancel(*, shipment: Shipment, actor) -> Shipment:
     """A prepared shipment is called off: its units are free for another."""
-    _check_shipment(shipment, actor, "cancel")
+    SHIPMENT.check(shipment, actor, "cancel")
     with transaction.atomic():
-        _shipment_move(shipment, status=ShipmentStatus.CANCELLED)
+        SHIPMENT.move(shipment, "cancel")
         freed = ReturnedUnit.objects.filter(shipment=shipment).update(shipment=None)
         audit.record(
             actor=actor, action="shipment.cancelled", target=shipment, data={"units": freed}

@@ -13,13 +13,12 @@ from django.utils import timezone
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog import services as catalog_services
 from sanbao.catalog.models import ProductModel
-from sanbao.catalog.policy import ModelSpecs, is_not_lower
+from sanbao.catalog.replacements import replacement_check
 from sanbao.claims import services as claims_services
 from sanbao.core import audit
-from sanbao.core.errors import Conflict, PolicyRefused, ValidationFailed
 from sanbao.core.uploads import upload_acceptable
 from sanbao.returns import policy
-from sanbao.returns.errors import MESSAGES, message
+from sanbao.returns.errors import ERRORS
 from sanbao.returns.models import (
     BatchStatus,
     DelayReason,
@@ -30,7 +29,7 @@ from sanbao.returns.models import (
     ShipmentStatus,
     TestResult,
 )
-from sanbao.returns.services.batches import _check_move, _hold, _hold_in, _move
+from sanbao.returns.states import BATCH
 
 __all__ = [
     "batch_close",
@@ -42,49 +41,28 @@ __all__ = [
     "unit_test",
 ]
 
-# While units are dealt with, the batch moves between these states only.
-WORKSHOP_STATES = (BatchStatus.TESTING, BatchStatus.READY, BatchStatus.DELAYED)
-
-
-def _invalid(code: str, field: str, **params) -> ValidationFailed:
-    return ValidationFailed(
-        MESSAGES[code], code=code, fields={field: [message(code, **params)]}, params=params
-    )
-
-
-def _refused(code: str, field: str, **params) -> PolicyRefused:
-    return PolicyRefused(
-        MESSAGES[code], code=code, fields={field: [message(code, **params)]}, params=params
-    )
-
 
 def _check_unit(unit: ReturnedUnit, actor, action: str) -> ReturnBatch:
     """The unit's batch, checked for ``action``: 403 for the role, 404 outside the
     actor's scope, 409 for the batch's state."""
     batch = unit.batch
-    _check_move(batch, actor, action)
+    BATCH.check(batch, actor, action)
     return batch
 
 
 def _check_not_dealt_with(unit: ReturnedUnit) -> None:
     """A unit dealt with (or on its way back) keeps its test and disposition: 409."""
     if unit.shipment_id is not None:
-        raise Conflict(
-            MESSAGES["returns.unit_shipped_already"],
-            code="returns.unit_shipped_already",
-            params={"code": unit.code},
-        )
+        raise ERRORS.conflict("returns.unit_shipped_already", code=unit.code)
     if unit.disposition:
-        raise Conflict(
-            MESSAGES["returns.unit_disposed_already"], code="returns.unit_disposed_already"
-        )
+        raise ERRORS.conflict("returns.unit_disposed_already")
 
 
 def _lock_unit(unit: ReturnedUnit, **state) -> None:
     """Inside a transaction: hold the unit's row while it is still as ``state`` says
     (an update that changes nothing); zero rows means someone changed it meanwhile."""
     if not ReturnedUnit.objects.filter(pk=unit.pk, **state).update(seq=unit.seq):
-        raise Conflict(MESSAGES["returns.changed_meanwhile"], code="returns.changed_meanwhile")
+        raise ERRORS.conflict("returns.changed_meanwhile")
 
 
 # --- Start testing -------------------------------------------------------------------
@@ -142,16 +120,16 @@ def testing_start(*, batch: ReturnBatch, actor) -> ReturnBatch:
     arrived (IV.1), each to be tested and dealt with. A batch of which nothing
     arrived (the physical count prevails) has nothing to test or send back: it is
     closed."""
-    _check_move(batch, actor, "start_testing")
+    BATCH.check(batch, actor, "start_testing")
     with transaction.atomic():
-        _hold(batch, BatchStatus.RECEIVED)
+        BATCH.hold(batch, "start_testing")
         batch.refresh_from_db()
         units = _units_of(batch)
         if not units:
-            _move(batch, BatchStatus.RECEIVED, status=BatchStatus.CLOSED, closed_at=timezone.now())
+            BATCH.move(batch, "start_testing", status=BatchStatus.CLOSED, closed_at=timezone.now())
             audit.record(actor=actor, action="return_batch.closed", target=batch, data={"units": 0})
             return batch
-        _move(batch, BatchStatus.RECEIVED, status=BatchStatus.TESTING)
+        BATCH.move(batch, "start_testing")
         ReturnedUnit.objects.bulk_create(units, batch_size=500)
         audit.record(
             actor=actor,
@@ -183,47 +161,40 @@ def unit_test(
     its test."""
     batch = _check_unit(unit, actor, "test")
     _check_not_dealt_with(unit)
-    errors: dict[str, list[str]] = {}
+    errors = ERRORS.collect()
     if result not in TestResult.values:
-        errors.setdefault("result", []).append(message("returns.result_invalid"))
+        errors.add("result", "returns.result_invalid")
     rule = (excluded_rule or "").strip() if result == TestResult.EXCLUDED else ""
     if result == TestResult.EXCLUDED and rule not in policy.EXCLUSION_RULES:
-        errors.setdefault("excluded_rule", []).append(message("returns.rule_invalid"))
+        errors.add("excluded_rule", "returns.rule_invalid")
     evidence = (evidence or "").strip()
     if result in (TestResult.EXCLUDED, TestResult.NO_FAULT_FOUND) and not evidence:
-        errors.setdefault("evidence", []).append(message("returns.evidence_required"))
+        errors.add("evidence", "returns.evidence_required")
     if len(evidence) > 2000:
-        errors.setdefault("evidence", []).append(message("returns.value_too_long", limit=2000))
+        errors.add("evidence", "returns.value_too_long", limit=2000)
     serial = unit.serial_in if serial_in is None else (serial_in or "").strip()
     if len(serial) > 40:
-        errors.setdefault("serial_in", []).append(message("returns.value_too_long", limit=40))
+        errors.add("serial_in", "returns.value_too_long", limit=40)
     model_id = unit.model_id
     if (model_code or "").strip():
         model = ProductModel.objects.filter(code__iexact=model_code.strip()).first()
         if model is None:
-            errors.setdefault("model_code", []).append(
-                message("returns.model_unknown", value=model_code.strip()[:40])
-            )
+            errors.add("model_code", "returns.model_unknown", value=model_code.strip()[:40])
         else:
             model_id = model.pk
     elif model_id is None:
-        errors.setdefault("model_code", []).append(message("returns.model_required"))
+        errors.add("model_code", "returns.model_required")
     if photo is not None and not upload_acceptable(photo):
-        errors.setdefault("photo", []).append(
-            message("returns.photo_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
-        )
+        errors.add("photo", "returns.photo_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
     elif photo is None and not unit.photo and policy.photo_required(result, rule):
-        errors.setdefault("photo", []).append(message("returns.photo_required", rule=rule))
-    if errors:
-        raise ValidationFailed(
-            MESSAGES["returns.unit_test_invalid"], code="returns.unit_test_invalid", fields=errors
-        )
+        errors.add("photo", "returns.photo_required", rule=rule)
+    errors.raise_if_any("returns.unit_test_invalid")
     now = timezone.now()
     old_photo = unit.photo.name if photo is not None and unit.photo else ""
     new_photo = ""
     try:
         with transaction.atomic():
-            _hold_in(batch, "test")
+            BATCH.hold(batch, "test")
             _lock_unit(unit, disposition="", shipment__isnull=True)
             unit.result, unit.excluded_rule, unit.evidence = result, rule, evidence
             unit.serial_in, unit.model_id = serial, model_id
@@ -272,24 +243,11 @@ def _check_replacement(unit: ReturnedUnit, code: str) -> ProductModel:
         ProductModel.objects.filter(code__iexact=code.strip()).first() if code.strip() else original
     )
     if candidate is None:
-        raise _invalid("returns.model_unknown", "replacement_model_code", value=code.strip()[:40])
-    verdict = is_not_lower(ModelSpecs.of(original), ModelSpecs.of(candidate))
-    if verdict.ok:
-        return candidate
-    if verdict.reason == "other_category":
-        raise _refused(
-            "returns.replacement_other_category",
-            "replacement_model_code",
-            candidate=candidate.code,
-            original=original.code,
+        raise ERRORS.invalid(
+            "returns.model_unknown", "replacement_model_code", value=code.strip()[:40]
         )
-    raise _refused(
-        "returns.replacement_lower",
-        "replacement_model_code",
-        candidate=candidate.code,
-        original=original.code,
-        shortfalls=ProductModel.spec_labels(verdict.shortfalls),
-    )
+    replacement_check(original, candidate, errors=ERRORS, field="replacement_model_code")
+    return candidate
 
 
 def unit_dispose(
@@ -319,12 +277,12 @@ def unit_dispose(
     batch = _check_unit(unit, actor, "dispose")
     _check_not_dealt_with(unit)
     if not unit.result:
-        raise _refused("returns.unit_not_tested", "disposition")
+        raise ERRORS.refused("returns.unit_not_tested", "disposition")
     if disposition not in Disposition.values:
-        raise _invalid("returns.disposition_invalid", "disposition")
+        raise ERRORS.invalid("returns.disposition_invalid", "disposition")
     open_ = policy.dispositions_open(unit.result)
     if disposition not in open_:
-        raise _refused(
+        raise ERRORS.refused(
             "returns.disposition_not_open",
             "disposition",
             result=TestResult(unit.result).label,
@@ -346,17 +304,17 @@ def unit_dispose(
     if disposition == Disposition.CHARGED:
         amount = _charge(charge_amount)
         if amount is None:
-            raise _invalid("returns.charge_invalid", "charge_amount")
+            raise ERRORS.invalid("returns.charge_invalid", "charge_amount")
         reason = (charge_reason or "").strip()
         if not reason:
-            raise _invalid("returns.charge_reason_required", "charge_reason")
+            raise ERRORS.invalid("returns.charge_reason_required", "charge_reason")
         values["charge_amount"], values["charge_reason"] = amount, reason[:300]
     takes_in = disposition == Disposition.REPLACED or bool(values["parts_used"])
     if takes_in and not location:
-        raise _refused("returns.location_required", "retained_location")
+        raise ERRORS.refused("returns.location_required", "retained_location")
     now = timezone.now()
     with transaction.atomic():
-        _hold_in(batch, "dispose")
+        BATCH.hold(batch, "dispose")
         # As tested when checked above: a test corrected meanwhile is a 409 (IV.P2).
         _lock_unit(
             unit,
@@ -417,7 +375,7 @@ def unit_dispose(
                 "charge": str(unit.charge_amount) if unit.charge_amount else None,
             },
         )
-        _settle(batch, actor)
+        _settle(batch, actor, "dispose")
     return unit
 
 
@@ -426,10 +384,10 @@ def unit_dispose(
 
 def _delay_values(reason: str, note: str) -> dict:
     if reason not in DelayReason.values:
-        raise _invalid("returns.delay_reason_invalid", "reason")
+        raise ERRORS.invalid("returns.delay_reason_invalid", "reason")
     note = (note or "").strip()
     if len(note) > 300:
-        raise _invalid("returns.value_too_long", "note", limit=300)
+        raise ERRORS.invalid("returns.value_too_long", "note", limit=300)
     return {"delay_reason": reason, "delay_note": note, "delayed_at": timezone.now()}
 
 
@@ -440,13 +398,9 @@ def unit_delay(*, unit: ReturnedUnit, actor, reason: str, note: str = "") -> Ret
     batch = _check_unit(unit, actor, "delay")
     values = _delay_values(reason, note)
     with transaction.atomic():
-        _hold_in(batch, "delay")
+        BATCH.hold(batch, "delay")
         if not ReturnedUnit.objects.filter(pk=unit.pk, shipment__isnull=True).update(**values):
-            raise Conflict(
-                MESSAGES["returns.unit_shipped_already"],
-                code="returns.unit_shipped_already",
-                params={"code": unit.code},
-            )
+            raise ERRORS.conflict("returns.unit_shipped_already", code=unit.code)
         for name, value in values.items():
             setattr(unit, name, value)
         audit.record(
@@ -455,16 +409,16 @@ def unit_delay(*, unit: ReturnedUnit, actor, reason: str, note: str = "") -> Ret
             target=unit,
             data={"batch": batch.number, "reason": reason, "note": values["delay_note"]},
         )
-        _settle(batch, actor)
+        _settle(batch, actor, "delay")
     return unit
 
 
 def batch_delay(*, batch: ReturnBatch, actor, reason: str, note: str = "") -> ReturnBatch:
     """IV.6 for a whole batch: every unit not yet shipped is delayed."""
-    _check_move(batch, actor, "delay")
+    BATCH.check(batch, actor, "delay")
     values = _delay_values(reason, note)
     with transaction.atomic():
-        _hold_in(batch, "delay")
+        BATCH.hold(batch, "delay")
         count = batch.units.filter(shipment__isnull=True).update(**values)
         audit.record(
             actor=actor,
@@ -472,7 +426,7 @@ def batch_delay(*, batch: ReturnBatch, actor, reason: str, note: str = "") -> Re
             target=batch,
             data={"reason": reason, "note": values["delay_note"], "units": count},
         )
-        _settle(batch, actor)
+        _settle(batch, actor, "delay")
     return batch
 
 
@@ -491,17 +445,17 @@ def batch_unit_states(batch: ReturnBatch) -> list[policy.UnitState]:
     ]
 
 
-def _settle(batch: ReturnBatch, actor) -> None:
-    """Inside the caller's transaction: a batch under test whose units are all dealt
-    with or delayed is ready to go back (IV.5); one whose units are all delayed
-    waits for them (IV.6)."""
+def _settle(batch: ReturnBatch, actor, action: str) -> None:
+    """Inside the caller's transaction (``action``: the unit's dispose or delay): a
+    batch under test whose units are all dealt with or delayed is ready to go back
+    (IV.5); one whose units are all delayed waits for them (IV.6)."""
     batch.refresh_from_db(fields=["status"])
     if batch.status not in (BatchStatus.TESTING, BatchStatus.READY):
         return
     target = policy.batch_after_testing(batch_unit_states(batch))
     if target is None or target == batch.status:
         return
-    _move(batch, batch.status, status=target)
+    BATCH.move(batch, action, status=target)
     audit.record(
         actor=actor,
         action="return_batch.ready" if target == "ready" else "return_batch.delayed_whole",
@@ -511,8 +465,8 @@ def _settle(batch: ReturnBatch, actor) -> None:
 
 def batch_close(*, batch: ReturnBatch, actor) -> ReturnBatch:
     """A batch whose units have all gone back is closed."""
-    _check_move(batch, actor, "close")
+    BATCH.check(batch, actor, "close")
     with transaction.atomic():
-        _move(batch, BatchStatus.SHIPPED, status=BatchStatus.CLOSED, closed_at=timezone.now())
+        BATCH.move(batch, "close", closed_at=timezone.now())
         audit.record(actor=actor, action="return_batch.closed", target=batch)
     return batch

@@ -14,12 +14,12 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from sanbao.core import numbers
 from sanbao.core.errors import Conflict, ValidationFailed
 from sanbao.core.testing import api_client_for, login_client_for
 from sanbao.returns import services
 from sanbao.returns.documents import delivery_list_xlsx
 from sanbao.returns.models import BatchStatus, ReturnedUnit
-from sanbao.returns.services import shipments as shipments_module
 from sanbao.returns.services import workshop as workshop_module
 from sanbao.returns.tests.conftest import (
     labels,
@@ -72,18 +72,20 @@ def test_a_unit_delayed_while_a_shipment_without_an_order_is_prepared_stays_behi
 ):
     batch = settle_all(under_test(agent_a_clerk, platform_staff, pb_lines(2)), platform_staff)
     first, second = batch.units.order_by("seq")
-    numbering = shipments_module._new_number
+    numbering = numbers.new_number
 
-    def delayed_meanwhile():
+    def delayed_meanwhile(prefix):
         if not ReturnedUnit.objects.get(pk=second.pk).delay_reason:
             services.unit_delay(
                 unit=ReturnedUnit.objects.get(pk=second.pk),
                 actor=platform_staff,
                 reason="parts_shortage",
             )
-        return numbering()
+        return numbering(prefix)
 
-    monkeypatch.setattr(shipments_module, "_new_number", delayed_meanwhile)
+    # The delay lands between the shipment's checks and its write (while its
+    # number is drawn), as a concurrent request's would.
+    monkeypatch.setattr(numbers, "new_number", delayed_meanwhile)
     with pytest.raises(Conflict):
         services.shipment_create(
             actor=platform_staff, return_org_code="AG-A", unit_ids=[first.pk, second.pk]

@@ -1,0 +1,44 @@
+"""Record numbers people read aloud and type: ``C2612-7KQ4MZ``.
+
+A prefix letter per kind of record, the year and month, and six characters from
+an alphabet without 0/O and 1/I (read over the phone). 32⁶ numbers a month are
+drawn at random, so numbers do not reveal volumes; a collision draws again.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+DRAWS = 5
+
+
+def new_number(prefix: str, *, length: int = 6) -> str:
+    tail = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(length))
+    return f"{prefix}{timezone.localdate():%y%m}-{tail}"
+
+
+def save_numbered(record, prefix: str, *, field: str = "number", save=None) -> None:
+    """Insert ``record`` under a fresh unique number in ``field``.
+
+    ``save`` (default ``record.save``) runs inside a savepoint for each draw; a
+    unique-number collision rolls it back and draws again. Any other integrity
+    error is the caller's and propagates. Five collisions in a row (not expected
+    before the heat death of the month) raise ``IntegrityError`` rather than carry
+    on with an unsaved record.
+    """
+    manager = type(record)._default_manager
+    save = save or record.save
+    for _draw in range(DRAWS):
+        setattr(record, field, new_number(prefix))
+        try:
+            with transaction.atomic():
+                save()
+            return
+        except IntegrityError:
+            if not manager.filter(**{field: getattr(record, field)}).exists():
+                raise
+    raise IntegrityError(f"no free {type(record).__name__} number after {DRAWS} draws")
