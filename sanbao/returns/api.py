@@ -62,14 +62,16 @@ BATCH_TARGET = ReturnBatch._meta.label_lower
 
 
 def _batch(request, number: str) -> ReturnBatch:
-    return selectors.batch_get(actor=request.auth, number=number)
+    """The batch ``number`` as the API shows it, with its turnaround (IV.5)."""
+    batch = selectors.batch_get(actor=request.auth, number=number)
+    return selectors.with_turnaround([batch])[0]
 
 
 def _batch_for(request, number: str, action: str) -> ReturnBatch:
     """The batch ``number`` for one of its moves: 403 for a role that may never make
     the move, then 404 outside the caller's scope."""
     require(request.auth, MOVES[action].permission)
-    return _batch(request, number)
+    return selectors.batch_get(actor=request.auth, number=number)
 
 
 def _lines(payload: BatchIn) -> list[services.LineIn]:
@@ -665,8 +667,9 @@ def close_batch(request, number: str):
 def list_turnaround_queue(request, page: int = 1, page_size: int | None = None):
     """IV.5: batches received and not yet sent back, soonest due first, each with
     its due date, working days left or overdue; batches on hold last."""
-    qs = selectors.turnaround_queue(actor=request.auth)
-    return paginate(qs, page=page, page_size=page_size)
+    found = paginate(selectors.turnaround_queue(actor=request.auth), page=page, page_size=page_size)
+    selectors.with_turnaround(found["items"])
+    return found
 
 
 # Shipments and delivery lists (IV.7) ---------------------------------------------------

@@ -67,7 +67,6 @@ ACCESSORY_SEPARATORS = re.compile(r"[,，、;；/\n]+")
 MAX_MODEL_CODE, MAX_SERIAL, MAX_FAULT, MAX_ACCESSORY, MAX_ACCESSORIES = 40, 40, 120, 60, 20
 
 
-
 def _error(row: int | None, column: str, code: str, /, **params) -> dict[str, Any]:
     return {"row": row, "column": column, "code": code, "message": message(code, **params)}
 

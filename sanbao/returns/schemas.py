@@ -17,7 +17,7 @@ from ninja import Field, Schema
 
 from sanbao.accounts.roles import PLATFORM_ROLES
 from sanbao.notifications.models import Channel, Outcome, TaskStatus
-from sanbao.returns import services
+from sanbao.returns import selectors, services
 from sanbao.returns.errors import message
 from sanbao.returns.models import (
     AnomalyKind,
@@ -29,7 +29,7 @@ from sanbao.returns.models import (
     ShipmentStatus,
     TestResult,
 )
-from sanbao.returns.states import allowed_actions
+from sanbao.returns.states import WITH_UNITS, allowed_actions
 
 # Input -----------------------------------------------------------------------------
 
@@ -186,7 +186,7 @@ class AnomalyOut(Schema):
 
     @staticmethod
     def resolve_sentence(obj) -> str:
-        return services.anomaly_line(obj)
+        return selectors.anomaly_line(obj)
 
 
 class TurnaroundOut(Schema):
@@ -211,16 +211,9 @@ class TurnaroundOut(Schema):
     working_days_late: int | None
 
 
-def _turnaround(batch, context) -> dict:
-    """The batch's turnaround; the calendar is built once per request, not per row."""
-    from sanbao.returns.services.turnaround import turnaround
-    from sanbao.workdays import services as workdays
-
-    request = context["request"]
-    cal = getattr(request, "_sanbao_calendar", None)
-    if cal is None and batch.due_on is not None and batch.shipped_at is None:
-        cal = request._sanbao_calendar = workdays.calendar()
-    t = turnaround(batch, cal=cal)
+def _turnaround(batch) -> dict:
+    """The batch's turnaround, as the selector worked it out (``with_turnaround``)."""
+    t = batch.turnaround_now
     return {
         "clock_started_on": batch.clock_started_on,
         "due_on": t.due_on,
@@ -276,8 +269,8 @@ class QueueEntryOut(Schema):
     turnaround: TurnaroundOut
 
     @staticmethod
-    def resolve_turnaround(obj, context) -> dict:
-        return _turnaround(obj, context)
+    def resolve_turnaround(obj) -> dict:
+        return _turnaround(obj)
 
 
 class BatchOut(Schema):
@@ -319,17 +312,15 @@ class BatchOut(Schema):
     closed_at: dt.datetime | None
 
     @staticmethod
-    def resolve_turnaround(obj, context) -> dict:
-        return _turnaround(obj, context)
+    def resolve_turnaround(obj) -> dict:
+        return _turnaround(obj)
 
     @staticmethod
     def resolve_units(obj) -> dict:
-        from sanbao.returns.selectors import unit_counts
-        from sanbao.returns.states import WITH_UNITS
 
         if obj.status not in WITH_UNITS:
             return dict.fromkeys(("total", "tested", "settled", "delayed", "shipped"), 0)
-        return vars(unit_counts(obj))
+        return vars(selectors.unit_counts(obj))
 
     @staticmethod
     def resolve_lines(obj) -> list:
@@ -343,11 +334,11 @@ class BatchOut(Schema):
     def resolve_packing_problems(obj) -> list[dict]:
         if obj.status != BatchStatus.DRAFT:
             return []
-        return [_problem(p) for p in services.batch_check(obj)]
+        return [_problem(p) for p in selectors.batch_check(obj)]
 
     @staticmethod
     def resolve_open_anomalies(obj) -> list:
-        return list(services.open_anomalies(obj).select_related("batch"))
+        return list(selectors.open_anomalies(obj).select_related("batch"))
 
 
 class ScanOut(Schema):
@@ -559,12 +550,10 @@ class ShipmentOut(Schema):
 
     @staticmethod
     def resolve_batches(obj) -> list[str]:
-        from sanbao.returns.selectors import shipment_batches
 
-        return [b.number for b in shipment_batches(obj)]
+        return [b.number for b in selectors.shipment_batches(obj)]
 
     @staticmethod
     def resolve_units(obj) -> list:
-        from sanbao.returns.selectors import shipment_units
 
-        return list(shipment_units(obj))
+        return list(selectors.shipment_units(obj))

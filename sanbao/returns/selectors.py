@@ -1,14 +1,18 @@
-"""Tenant-scoped reads of return batches and their anomalies."""
+"""Reads of return batches and their anomalies, units and shipments: tenant-scoped
+lists and look-ups, and what the pages and the API show of a batch."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from sanbao.accounts.roles import require
 from sanbao.core.tenancy import get_visible
 from sanbao.notifications.models import ContactTask
+from sanbao.returns import policy
 from sanbao.returns.models import (
     BatchStatus,
     ReceiptAnomaly,
@@ -17,7 +21,9 @@ from sanbao.returns.models import (
     Shipment,
     ShipmentStatus,
 )
+from sanbao.returns.reasons import ANOMALY_SENTENCES
 from sanbao.returns.states import AWAITING_RETURN
+from sanbao.workdays import services as workdays
 
 
 def batch_list(
@@ -144,6 +150,62 @@ def unit_counts(batch: ReturnBatch) -> UnitCounts:
     return UnitCounts(**figures)
 
 
+@dataclass(frozen=True)
+class Turnaround:
+    """How a batch stands against its due date (IV.5), as of ``today``."""
+
+    due_on: dt.date | None
+    provisional: bool
+    working_days_left: int | None  # by the end of the due day; None when overdue
+    working_days_overdue: int | None  # None when not overdue
+    shipped: bool
+    working_days_late: int | None  # once shipped
+    delayed: bool  # IV.6: only delayed units are left to send; no clock runs on them
+
+    @property
+    def overdue(self) -> bool:
+        return self.working_days_overdue is not None
+
+    @property
+    def on_time(self) -> bool | None:
+        return None if self.working_days_late is None else self.working_days_late == 0
+
+
+def turnaround(batch: ReturnBatch, today: dt.date | None = None, cal=None) -> Turnaround:
+    """Time left or overdue, counted while the batch awaits its return (received,
+    testing, ready); a batch delayed for its remaining units (IV.6) is not overdue.
+    ``cal``: the calendar to count on, when a list asks for many batches."""
+    today = today or timezone.localdate()
+    shipped = batch.shipped_at is not None
+    left = overdue = None
+    if batch.due_on is not None and not shipped and batch.status in AWAITING_RETURN:
+        if today <= batch.due_on:
+            cal = cal or workdays.calendar()
+            left = cal.working_days_between(today, batch.due_on)
+        else:
+            cal = cal or workdays.calendar()
+            overdue = max(1, cal.working_days_between(batch.due_on, today))
+    return Turnaround(
+        due_on=batch.due_on,
+        provisional=batch.due_provisional,
+        working_days_left=left,
+        working_days_overdue=overdue,
+        shipped=shipped,
+        working_days_late=batch.working_days_late,
+        delayed=batch.status == BatchStatus.DELAYED,
+    )
+
+
+def with_turnaround(batches: list[ReturnBatch]) -> list[ReturnBatch]:
+    """IV.5: set each batch's ``turnaround_now`` (time left, overdue, late), counted
+    on one calendar for them all, read only if one of them needs it."""
+    needs = any(b.due_on is not None and b.shipped_at is None for b in batches)
+    cal = workdays.calendar() if needs else None
+    for batch in batches:
+        batch.turnaround_now = turnaround(batch, cal=cal)
+    return batches
+
+
 def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
     """IV.5: the platform's work queue: batches received and not yet sent back,
     soonest due first; batches on hold (no due date until their anomalies are
@@ -234,3 +296,65 @@ def delayed_units(batch: ReturnBatch) -> QuerySet[ReturnedUnit]:
         .select_related("model", "line", "shipment")
         .order_by("seq")
     )
+
+
+# --- Reads the services and the API share ------------------------------------------
+
+
+def line_facts(batch: ReturnBatch) -> list[policy.LineFacts]:
+    return [
+        policy.LineFacts(
+            line_no=line.line_no,
+            category=line.model.category.code,
+            quantity=line.quantity,
+            box_no=line.box_no,
+            accessories=frozenset(line.accessories),
+            required_accessories=frozenset(line.model.category.required_accessories),
+            must_be_bundled=line.model.category.must_be_bundled,
+            bundled=line.bundled,
+        )
+        for line in batch.lines.select_related("model__category").order_by("line_no")
+    ]
+
+
+def batch_check(batch: ReturnBatch) -> list[policy.Problem]:
+    """The packing problems of a batch, and the packing list's own consistency."""
+    facts = line_facts(batch)
+    problems = policy.packing_problems(
+        facts, freight=batch.freight, home_delivery=batch.home_delivery
+    )
+    total = sum(f.quantity for f in facts)
+    if facts and total != batch.declared_units:
+        problems.append(
+            policy.Problem(
+                "IV.2",
+                "returns.declared_total_mismatch",
+                None,
+                {"declared": batch.declared_units, "lines": total},
+            )
+        )
+    top_box = max((f.box_no for f in facts), default=0)
+    if top_box > batch.declared_boxes:
+        problems.append(
+            policy.Problem(
+                "IV.2",
+                "returns.declared_boxes_too_few",
+                None,
+                {"box": top_box, "declared": batch.declared_boxes},
+            )
+        )
+    return problems
+
+
+def anomaly_line(anomaly: ReceiptAnomaly) -> str:
+    """One anomaly as a sentence in the active language (notice, task, pages)."""
+    return str(ANOMALY_SENTENCES[anomaly.kind]) % {
+        "line": anomaly.line.line_no if anomaly.line_id else "—",
+        "expected": anomaly.expected,
+        "found": anomaly.found,
+        "detail": anomaly.detail,
+    }
+
+
+def open_anomalies(batch: ReturnBatch):
+    return batch.anomalies.filter(Q(resolved_at__isnull=True)).select_related("line")

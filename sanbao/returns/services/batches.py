@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from sanbao.returns.models import (
     ReturnBatch,
     ScanKind,
 )
+from sanbao.returns.selectors import anomaly_line, batch_check
 from sanbao.returns.services.turnaround import clock_start
 from sanbao.returns.states import BATCH
 
@@ -211,51 +212,6 @@ def batch_update(*, batch: ReturnBatch, actor, lines: list[LineIn], **header) ->
             actor=actor, action="return_batch.edited", target=batch, data={"lines": len(rows)}
         )
     return batch
-
-
-def line_facts(batch: ReturnBatch) -> list[policy.LineFacts]:
-    return [
-        policy.LineFacts(
-            line_no=line.line_no,
-            category=line.model.category.code,
-            quantity=line.quantity,
-            box_no=line.box_no,
-            accessories=frozenset(line.accessories),
-            required_accessories=frozenset(line.model.category.required_accessories),
-            must_be_bundled=line.model.category.must_be_bundled,
-            bundled=line.bundled,
-        )
-        for line in batch.lines.select_related("model__category").order_by("line_no")
-    ]
-
-
-def batch_check(batch: ReturnBatch) -> list[policy.Problem]:
-    """The packing problems of a batch, and the packing list's own consistency."""
-    facts = line_facts(batch)
-    problems = policy.packing_problems(
-        facts, freight=batch.freight, home_delivery=batch.home_delivery
-    )
-    total = sum(f.quantity for f in facts)
-    if facts and total != batch.declared_units:
-        problems.append(
-            policy.Problem(
-                "IV.2",
-                "returns.declared_total_mismatch",
-                None,
-                {"declared": batch.declared_units, "lines": total},
-            )
-        )
-    top_box = max((f.box_no for f in facts), default=0)
-    if top_box > batch.declared_boxes:
-        problems.append(
-            policy.Problem(
-                "IV.2",
-                "returns.declared_boxes_too_few",
-                None,
-                {"box": top_box, "declared": batch.declared_boxes},
-            )
-        )
-    return problems
 
 
 # Where a batch-level packing problem is shown: the header field it is about.
@@ -609,18 +565,6 @@ def receipt_close(*, batch: ReturnBatch, actor, received_boxes: int) -> ReturnBa
     return batch
 
 
-def anomaly_line(anomaly: ReceiptAnomaly) -> str:
-    """One anomaly as a sentence in the active language (notice, task, pages)."""
-    from sanbao.returns.reasons import ANOMALY_SENTENCES
-
-    return str(ANOMALY_SENTENCES[anomaly.kind]) % {
-        "line": anomaly.line.line_no if anomaly.line_id else "—",
-        "expected": anomaly.expected,
-        "found": anomaly.found,
-        "detail": anomaly.detail,
-    }
-
-
 def anomaly_notice_text(batch: ReturnBatch) -> str:
     """The text of the notice to the return unit (IV.4), in the active language."""
     anomalies = list(batch.anomalies.select_related("line").order_by("id"))
@@ -677,7 +621,3 @@ def anomaly_resolve(*, anomaly: ReceiptAnomaly, actor, note: str) -> ReceiptAnom
                 data={"due_on": clock["due_on"].isoformat()},
             )
     return anomaly
-
-
-def open_anomalies(batch: ReturnBatch):
-    return batch.anomalies.filter(Q(resolved_at__isnull=True)).select_related("line")

@@ -11,13 +11,11 @@ administrator enters that schedule (``due_dates_refresh``)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
 
-from sanbao.returns.models import BatchStatus, ReturnBatch
-from sanbao.returns.states import AWAITING_RETURN
+from sanbao.returns.models import ReturnBatch
+from sanbao.returns.selectors import Turnaround, turnaround  # noqa: F401 (the services' face)
 from sanbao.workdays import services as workdays
 
 
@@ -44,49 +42,3 @@ def due_dates_refresh() -> int:
             changed.append(batch)
     ReturnBatch.objects.bulk_update(changed, ["due_on", "due_provisional"], batch_size=500)
     return len(changed)
-
-
-@dataclass(frozen=True)
-class Turnaround:
-    """How a batch stands against its due date (IV.5), as of ``today``."""
-
-    due_on: dt.date | None
-    provisional: bool
-    working_days_left: int | None  # by the end of the due day; None when overdue
-    working_days_overdue: int | None  # None when not overdue
-    shipped: bool
-    working_days_late: int | None  # once shipped
-    delayed: bool  # IV.6: only delayed units are left to send; no clock runs on them
-
-    @property
-    def overdue(self) -> bool:
-        return self.working_days_overdue is not None
-
-    @property
-    def on_time(self) -> bool | None:
-        return None if self.working_days_late is None else self.working_days_late == 0
-
-
-def turnaround(batch: ReturnBatch, today: dt.date | None = None, cal=None) -> Turnaround:
-    """Time left or overdue, counted while the batch awaits its return (received,
-    testing, ready); a batch delayed for its remaining units (IV.6) is not overdue.
-    ``cal``: the calendar to count on, when a list asks for many batches."""
-    today = today or timezone.localdate()
-    shipped = batch.shipped_at is not None
-    left = overdue = None
-    if batch.due_on is not None and not shipped and batch.status in AWAITING_RETURN:
-        if today <= batch.due_on:
-            cal = cal or workdays.calendar()
-            left = cal.working_days_between(today, batch.due_on)
-        else:
-            cal = cal or workdays.calendar()
-            overdue = max(1, cal.working_days_between(batch.due_on, today))
-    return Turnaround(
-        due_on=batch.due_on,
-        provisional=batch.due_provisional,
-        working_days_left=left,
-        working_days_overdue=overdue,
-        shipped=shipped,
-        working_days_late=batch.working_days_late,
-        delayed=batch.status == BatchStatus.DELAYED,
-    )

@@ -17,7 +17,7 @@ from sanbao.core.errors import Conflict, PermissionDenied, ValidationFailed
 from sanbao.core.models import AuditEvent
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import ContactAttempt, ContactTask
-from sanbao.returns import services
+from sanbao.returns import selectors, services
 from sanbao.returns.models import BatchStatus, ReceiptAnomaly
 from sanbao.returns.tests.conftest import events, labels, on_hold, pb_lines, receiving, reload
 
@@ -239,7 +239,7 @@ def test_resolving_the_last_anomaly_releases_the_batch_to_testing(batch, platfor
         anomaly=missing, actor=platform_staff, note="Agent confirms one unit stays behind."
     )
     assert reload(batch).status == BatchStatus.ON_HOLD
-    assert list(services.open_anomalies(batch)) == [boxes]
+    assert list(selectors.open_anomalies(batch)) == [boxes]
     services.anomaly_resolve(anomaly=boxes, actor=platform_staff, note="Two boxes, repacked.")
     assert reload(batch).status == BatchStatus.RECEIVED
     boxes.refresh_from_db()
