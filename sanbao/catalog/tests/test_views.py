@@ -21,13 +21,9 @@ from sanbao.catalog.tests.factories import ProductModelFactory, UnitFactory
 from sanbao.catalog.tests.roles import BAD_ROW, EVERYONE, IMPORTERS, SEE_ANY_UNIT, VALID_ROW
 from sanbao.catalog.tests.test_importing import csv_bytes
 from sanbao.core.models import AuditEvent
-from sanbao.core.testing import (
-    Case,
-    assert_list_queries_flat,
-    check,
-    login_client_for,
-    matrix,
-)
+from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.matrix import Case, check, matrix
+from sanbao.testkit.queries import assert_list_queries_flat
 
 OTHER_VALID_ROW = ["SBN000003", "PB20K", "2025-03-02", "hong_kong", "no", "", ""]
 

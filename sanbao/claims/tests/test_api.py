@@ -17,15 +17,15 @@ from sanbao.claims import services
 from sanbao.claims.models import Claim, RetainedPart
 from sanbao.claims.reasons import RULE_TITLES, reason_text
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, scan
-from sanbao.core.testing import (
+from sanbao.testkit.cast import api_client_for
+from sanbao.testkit.matrix import (
     Case,
-    api_client_for,
     assert_envelope,
     assert_every_operation_has_a_case,
-    assert_list_queries_flat,
     check,
     matrix,
 )
+from sanbao.testkit.queries import assert_list_queries_flat
 
 VIEW = PERMISSIONS["claims.view"]
 CREATE = PERMISSIONS["claims.create"]

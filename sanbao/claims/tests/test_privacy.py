@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from sanbao.claims.tests.conftest import intake, scan
 from sanbao.core.errors import ValidationFailed
-from sanbao.core.testing import anonymous_client, login_client_for
+from sanbao.testkit.cast import anonymous_client, login_client_for
 
 
 def test_staff_filing_for_agent_a_with_agent_bs_serial_links_no_registry_unit(

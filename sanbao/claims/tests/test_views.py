@@ -22,7 +22,9 @@ from sanbao.claims.policy import ALL_RULES, CHECKLIST_RULES
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, scan
 from sanbao.core.models import AuditEvent
-from sanbao.core.testing import Case, assert_list_queries_flat, check, login_client_for, matrix
+from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.matrix import Case, check, matrix
+from sanbao.testkit.queries import assert_list_queries_flat
 
 EVERYONE = set(Role.values)
 VIEWERS = set(PERMISSIONS["claims.view"])

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from sanbao.accounts.roles import Role
-from sanbao.core.testing import Case, check, login_client_for, matrix
+from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.matrix import Case, check, matrix
 
 CASES = [Case("home", "GET", "/", allowed_roles=set(Role.values))]
 
