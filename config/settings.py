@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "sanbao.notifications",
     "sanbao.returns",
     "sanbao.documents",
+    "sanbao.home",
 ]
 
 MIDDLEWARE = [
@@ -73,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sanbao.core.context_processors.navigation",
+                "sanbao.home.context_processors.navigation",
             ],
         },
     }

@@ -1,4 +1,4 @@
-"""Pages of the core app: the permission matrix and what the home page shows."""
+"""The home page: who may open it (the permission matrix) and what it shows."""
 
 from __future__ import annotations
 
