@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sanbao.returns",
     "sanbao.documents",
     "sanbao.home",
+    "sanbao.demo",
 ]
 
 MIDDLEWARE = [

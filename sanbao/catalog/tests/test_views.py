@@ -730,18 +730,6 @@ def test_the_csv_template_imports_once_its_models_and_agent_exist(platform_staff
     assert Unit.objects.count() == 2
 
 
-def test_the_csv_template_names_models_and_organisations_of_the_demo_catalogue():
-    from sanbao.catalog.views import IMPORT_TEMPLATE_ROWS
-    from sanbao.core import demo
-
-    models = {m["code"] for m in demo.PRODUCT_MODELS}
-    organisations = {o["code"] for o in demo.ORGANISATIONS}
-    for row in IMPORT_TEMPLATE_ROWS:
-        named = dict(zip(COLUMNS, row, strict=True))
-        assert named["model_code"] in models
-        assert not named["channel_org_code"] or named["channel_org_code"] in organisations
-
-
 def test_the_import_form_posts_with_the_csrf_token_of_the_page(platform_staff, pb10k, agent_a):
     client = Client(enforce_csrf_checks=True)
     client.force_login(platform_staff)
