@@ -18,6 +18,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
+from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Region
 from sanbao.claims.models import (
     Claim,
@@ -29,7 +30,7 @@ from sanbao.claims.models import (
     Remedy,
     RetainedPartKind,
 )
-from sanbao.claims.reasons import REMEDY_LABELS, RULE_TITLES, VERDICTS, reason_text
+from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.selectors import claim_timeline
 from sanbao.documents.pdf import (
     CONTENT_WIDTH,

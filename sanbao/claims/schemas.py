@@ -13,6 +13,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from sanbao.accounts.roles import PLATFORM_ROLES, can
+from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Region
 from sanbao.claims import policy
 from sanbao.claims.models import (
@@ -24,7 +25,7 @@ from sanbao.claims.models import (
     Remedy,
     Verdict,
 )
-from sanbao.claims.reasons import RULE_TITLES, reason_text
+from sanbao.claims.reasons import reason_text
 from sanbao.claims.states import allowed_actions
 
 # Input -----------------------------------------------------------------------------

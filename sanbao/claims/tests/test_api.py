@@ -12,10 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from sanbao.accounts.roles import PERMISSIONS
+from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Unit
 from sanbao.claims import services
 from sanbao.claims.models import Claim, RetainedPart
-from sanbao.claims.reasons import RULE_TITLES, reason_text
+from sanbao.claims.reasons import reason_text
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, scan
 from sanbao.testkit.cast import api_client_for
 from sanbao.testkit.matrix import (

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from sanbao.accounts.roles import Role
+from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.tests.factories import UnitFactory
 from sanbao.claims import document_views, documents, services
-from sanbao.claims.reasons import RULE_TITLES, reason_text
+from sanbao.claims.reasons import reason_text
 from sanbao.claims.selectors import claim_get, claim_list
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake
 from sanbao.documents.pdf import bilingual, in_both
