@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
-from sanbao.claims.models import Claim, RetainedPart
+from sanbao.catalog.models import RetainedPart
+from sanbao.claims.models import Claim
 from sanbao.demo.claims import DEMO_CLAIMS, status_example
 from sanbao.demo.loading import load
 
@@ -35,7 +36,7 @@ def test_loading_twice_creates_the_demo_claims_once(loaded):
     again = load()
     assert again.claims_created == [] and again.claims_skipped == []
     assert Claim.objects.count() == 8
-    assert RetainedPart.objects.filter(claim__isnull=False).count() == 1
+    assert RetainedPart.objects.filter(source_type="claims.claim").count() == 1
 
 
 def test_the_demo_claims_have_the_promised_states_and_verdicts(loaded):
@@ -55,7 +56,7 @@ def test_the_demo_claims_have_the_promised_states_and_verdicts(loaded):
     assert claims["repair_in_service"].remedy == "repair"
     replaced = claims["replaced"]
     assert replaced.outcome == "replaced" and replaced.replacement_unit is not None
-    assert RetainedPart.objects.get(claim__isnull=False).claim == replaced
+    assert RetainedPart.objects.get(source_type="claims.claim").source_id == str(replaced.pk)
 
 
 def test_the_demo_claims_are_taken_in_by_staff_the_outlet_and_agents(loaded):
