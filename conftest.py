@@ -1,4 +1,4 @@
-"""The named cast every app's tests share (see ``sanbao/core/testing.py``).
+"""The named cast every app's tests share (see ``sanbao/testkit/``).
 
 Organisations: ``platform_org``, ``agent_a``, ``agent_b``, ``enterprise_c``,
 ``outlet_d``. Users, one per role: ``platform_staff``, ``platform_manager``,
@@ -19,7 +19,7 @@ import pytest
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
-from sanbao.core.testing import Cast, make_cast_org, make_cast_user
+from sanbao.testkit.cast import Cast, make_cast_org, make_cast_user
 
 # Property tests: no per-example deadline (no wall-clock assertions; PostgreSQL
 # and a busy machine are slower) and no example database written into the checkout.

@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from sanbao.core.api import SessionAuth, TokenAuth
+from sanbao.accounts.auth import SessionAuth, TokenAuth
 from sanbao.core.errors import DomainError
 
 api = NinjaAPI(

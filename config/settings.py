@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "sanbao.notifications",
     "sanbao.returns",
     "sanbao.documents",
+    "sanbao.home",
+    "sanbao.demo",
 ]
 
 MIDDLEWARE = [
@@ -73,7 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sanbao.core.context_processors.navigation",
+                "sanbao.home.context_processors.navigation",
             ],
         },
     }

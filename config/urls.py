@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
-from sanbao.core import views as core_views
+from sanbao.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/", include("sanbao.accounts.urls")),
     path("catalog/", include("sanbao.catalog.urls")),
     path("calendar/", include("sanbao.workdays.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sanbao.catalog.models import Category, ProductModel, Unit
+from sanbao.catalog.models import Category, ProductModel, RetainedPart, Unit
 
 
 @admin.register(Category)
@@ -56,6 +56,38 @@ class UnitAdmin(admin.ModelAdmin):
     # Units enter the registry by import or as a claim's replacement, both audited;
     # the admin corrects a unit (its history records the change), never adds one.
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetainedPart)
+class RetainedPartAdmin(admin.ModelAdmin):
+    """Read-only: a part leaves the ledger only by a disposal, which the service
+    records with its audit event (II.4)."""
+
+    list_display = (
+        "taken_in_at",
+        "source_repr",
+        "kind",
+        "description",
+        "serial",
+        "held_by",
+        "location",
+        "disposal",
+        "disposed_at",
+    )
+    list_filter = ("kind", "disposal", "held_by", "source_type")
+    list_select_related = ("held_by",)
+    search_fields = ("serial", "description", "source_repr", "location")
+    date_hierarchy = "taken_in_at"
+    readonly_fields = [f.name for f in RetainedPart._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

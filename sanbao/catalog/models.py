@@ -1,4 +1,5 @@
-"""Categories (with their policy settings), product models and sold units."""
+"""Categories (with their policy settings), product models, sold units, and the
+ledger of units and parts the brand keeps (II.4)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES
+from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, Role
 from sanbao.core.tenancy import TenantQuerySet
 
 
@@ -228,3 +229,81 @@ class Unit(models.Model):
     def in_scope(self) -> bool:
         """I.1: only units sold in mainland China are in scope."""
         return self.region == Region.MAINLAND
+
+
+# --- The retained-parts ledger (II.4) ----------------------------------------------
+
+
+class Disposal(models.TextChoices):
+    """What finally happens to a retained part. Returning it to the user is not a
+    choice: II.4 says parts and products replaced under warranty are not returned."""
+
+    SCRAPPED = "scrapped", _("Scrapped")
+    RECYCLED = "recycled", _("Recycled")
+    RETURNED_TO_SUPPLIER = "returned_to_supplier", _("Returned to the supplier")
+    REFURBISHED = "refurbished", _("Refurbished as a spare")
+
+
+class RetainedPartKind(models.TextChoices):
+    UNIT = "unit", _("Whole unit")
+    PART = "part", _("Part")
+
+
+class RetainedPartQuerySet(TenantQuerySet):
+    def visible_to(self, actor):
+        if not getattr(actor, "is_authenticated", False):
+            return self.none()
+        if actor.role in PLATFORM_ROLES:
+            return self.all()
+        if actor.role == Role.OUTLET_TECHNICIAN:
+            return self.filter(held_by_id=actor.organisation_id)
+        return self.none()
+
+
+class RetainedPart(models.Model):
+    """II.4: a part or product taken in under warranty and kept by the brand.
+
+    ``source_*`` name the record it was taken from (a claim, a unit of a return
+    batch) by its model label and key, and as it read then: the ledger sits below
+    the workflows, so it points at their records without a foreign key."""
+
+    source_type = models.CharField(_("from record type"), max_length=80, blank=True)
+    source_id = models.CharField(_("from record id"), max_length=64, blank=True)
+    source_repr = models.CharField(_("taken from"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=RetainedPartKind.choices)
+    description = models.CharField(_("what"), max_length=200)
+    serial = models.CharField(_("serial number"), max_length=40, blank=True)
+    held_by = models.ForeignKey(
+        Organisation, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
+    )
+    location = models.CharField(_("where kept"), max_length=100)
+    taken_in_at = models.DateTimeField(_("stored since"), auto_now_add=True)
+    disposal = models.CharField(_("disposal"), max_length=24, choices=Disposal.choices, blank=True)
+    disposed_at = models.DateTimeField(_("disposed of"), null=True, blank=True)
+    disposal_note = models.CharField(_("disposal note"), max_length=300, blank=True)
+
+    objects = RetainedPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("retained part")
+        verbose_name_plural = _("retained parts")
+        ordering = ["-taken_in_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disposal="") | Q(disposal__in=Disposal.values),
+                name="retained_part_disposal_never_to_user",
+            ),
+            models.CheckConstraint(
+                condition=(Q(disposal="") & Q(disposed_at__isnull=True))
+                | (~Q(disposal="") & Q(disposed_at__isnull=False)),
+                name="retained_part_disposal_dated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source_type=""),
+                name="retained_part_has_origin",
+            ),
+        ]
+        indexes = [models.Index(fields=["source_type", "source_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.description} {self.serial}".strip()

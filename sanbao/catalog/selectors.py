@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from sanbao.accounts.roles import Role, require
-from sanbao.catalog.models import Category, ProductModel, Unit
+from sanbao.catalog.models import Category, ProductModel, RetainedPart, Unit
 from sanbao.core.errors import NotFound
 from sanbao.core.tenancy import get_visible
 
@@ -113,4 +113,38 @@ def unit_find(*, serial: str) -> Unit | None:
         Unit.objects.select_related("model", "model__category", "channel_org")
         .filter(serial=serial)
         .first()
+    )
+
+
+# --- The retained-parts ledger (II.4) ----------------------------------------------
+
+
+def retained_part_list(
+    *, actor, open_only: bool = False, model: type[RetainedPart] = RetainedPart
+) -> QuerySet[RetainedPart]:
+    """The ledger as ``actor`` may see it, newest first. ``model`` is RetainedPart
+    or a proxy of it through which a workflow's pages show a row."""
+    require(actor, "retained_parts.view")
+    qs = model.objects.visible_to(actor).select_related("held_by")
+    if open_only:
+        qs = qs.filter(disposal="")
+    return qs
+
+
+def retained_part_get(*, actor, pk: int, model: type[RetainedPart] = RetainedPart) -> RetainedPart:
+    require(actor, "retained_parts.view")
+    return get_visible(
+        model.objects.select_related("held_by"),
+        actor,
+        # The code the ledger had when it was part of claims: codes are a contract.
+        error_code="claims.retained_part_not_found",
+        pk=pk,
+    )
+
+
+def retained_part_list_for(*, source) -> QuerySet[RetainedPart]:
+    """What was kept of ``source`` (a claim, a returned unit), newest first. No
+    actor: the caller shows the source, so it has checked who may see it."""
+    return RetainedPart.objects.filter(
+        source_type=source._meta.label_lower, source_id=str(source.pk)
     )

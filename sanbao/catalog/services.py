@@ -1,4 +1,4 @@
-"""Writes on the catalog and the unit registry."""
+"""Writes on the catalog, the unit registry and the retained-parts ledger."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from sanbao.catalog.importing import (
     read_table,
     validate_rows,
 )
-from sanbao.catalog.models import ProductModel, Unit
+from sanbao.catalog.models import Disposal, ProductModel, RetainedPart, RetainedPartKind, Unit
 from sanbao.core import audit
-from sanbao.core.errors import Conflict
+from sanbao.core.errors import Conflict, NotFound, PolicyRefused
 
 IMPORT_CONFLICT = _(
     "Another import registered some of these serial numbers at the same time; "
@@ -308,3 +308,111 @@ def unit_register_replacement(
         },
     )
     return unit
+
+
+# --- The retained-parts ledger (II.4) ----------------------------------------------
+
+# The ledger's refusals keep the codes they had when it was part of claims: API
+# clients know them, so a move between apps does not rename them.
+LEDGER_MESSAGES = {
+    "claims.location_required": _("Say where the retained unit or parts are kept (II.4)."),
+    "claims.retained_kind_invalid": _("A retained item is a whole unit or a part."),
+    "claims.already_disposed": _("This part has already been disposed of."),
+    "claims.disposal_invalid": _(
+        "Choose how the part is disposed of; it is never returned to the user (II.4)."
+    ),
+}
+
+
+def _ledger_refusal(code: str, field: str) -> PolicyRefused:
+    message = LEDGER_MESSAGES[code]
+    return PolicyRefused(message, code=code, fields={field: [message]})
+
+
+def retained_part_record(
+    *,
+    source,
+    kind: str,
+    description: str,
+    held_by: Organisation,
+    location: str,
+    serial: str = "",
+) -> RetainedPart:
+    """II.4: the part or unit replaced under warranty goes into the ledger, never
+    back to the user. ``source`` is the record it was taken from (a claim, a
+    returned unit). The caller has checked its own rules and the actor's right,
+    and records the audit event that names what it kept (a claim's resolution
+    counts its parts); this writes the row inside the caller's transaction."""
+    if kind not in RetainedPartKind.values:
+        raise _ledger_refusal("claims.retained_kind_invalid", "kind")
+    location = (location or "").strip()
+    if not location:
+        raise _ledger_refusal("claims.location_required", "retained_location")
+    return RetainedPart.objects.create(
+        source_type=source._meta.label_lower,
+        source_id=str(source.pk),
+        source_repr=str(source)[:200],
+        kind=kind,
+        description=(description or "").strip()[:200],
+        serial=(serial or "").strip()[:40],
+        held_by=held_by,
+        location=location[:100],
+    )
+
+
+def retained_part_take_in(
+    *,
+    actor,
+    source,
+    kind: str,
+    description: str,
+    held_by: Organisation,
+    location: str,
+    serial: str = "",
+) -> RetainedPart:
+    """``retained_part_record`` with an audit event of the part's own, for a caller
+    whose event does not name it (a unit tested in the return workshop)."""
+    part = retained_part_record(
+        source=source,
+        kind=kind,
+        description=description,
+        held_by=held_by,
+        location=location,
+        serial=serial,
+    )
+    audit.record(
+        actor=actor,
+        action="retained_part.taken_in",
+        target=part,
+        data={"from": part.source_repr, "kind": kind},
+    )
+    return part
+
+
+def retained_part_dispose(
+    *, part: RetainedPart, actor, disposal: str, note: str = ""
+) -> RetainedPart:
+    """Record what finally happened to a retained part. There is no way to mark it
+    returned to the user (II.4). Zero rows updated means it was disposed of
+    meanwhile: a 409."""
+    require(actor, "retained_parts.manage")
+    # Another outlet's part is missing to the actor, even when handed over directly.
+    if not RetainedPart.objects.visible_to(actor).filter(pk=part.pk).exists():
+        raise NotFound(code="claims.retained_part_not_found")
+    if disposal not in Disposal.values:
+        raise _ledger_refusal("claims.disposal_invalid", "disposal")
+    now = timezone.now()
+    note = (note or "").strip()[:300]
+    with transaction.atomic():
+        updated = RetainedPart.objects.filter(pk=part.pk, disposal="").update(
+            disposal=disposal, disposed_at=now, disposal_note=note
+        )
+        if not updated:
+            raise Conflict(
+                LEDGER_MESSAGES["claims.already_disposed"], code="claims.already_disposed"
+            )
+        part.disposal, part.disposed_at, part.disposal_note = disposal, now, note
+        audit.record(
+            actor=actor, action="retained_part.disposed", target=part, data={"disposal": disposal}
+        )
+    return part

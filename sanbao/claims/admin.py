@@ -1,11 +1,14 @@
-"""The Django admin shows claims and the retained-parts ledger read-only: every
+"""The Django admin shows claims read-only (the retained-parts ledger is in
+catalog's admin): every
 change to a claim goes through a service that checks the move and writes its
 audit event (CONVENTIONS), which an admin form would bypass."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from sanbao.claims.models import Claim, InspectionFinding, RetainedPart
+from sanbao.claims.models import Claim, InspectionFinding
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -34,20 +37,6 @@ class InspectionFindingInline(admin.TabularInline):
         return False
 
 
-class RetainedPartInline(admin.TabularInline):
-    model = RetainedPart
-    fields = ("kind", "description", "serial", "held_by", "location", "disposal", "disposed_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Claim)
 class ClaimAdmin(ReadOnlyAdmin):
     list_display = (
@@ -66,7 +55,7 @@ class ClaimAdmin(ReadOnlyAdmin):
     list_select_related = ("model", "model__category", "handling_org")
     search_fields = ("number", "serial_reported", "consumer_phone", "warranty_card_no")
     date_hierarchy = "created_at"
-    inlines = (InspectionFindingInline, RetainedPartInline)
+    inlines = (InspectionFindingInline,)
     fieldsets = (
         (None, {"fields": ("number", "status", "handling_org", "created_by", "created_at")}),
         (
@@ -126,6 +115,7 @@ class ClaimAdmin(ReadOnlyAdmin):
                     "outcome",
                     "replacement_unit",
                     "resolution_note",
+                    "kept_parts",
                     "resolved_at",
                     "closed_at",
                     "updated_at",
@@ -133,24 +123,14 @@ class ClaimAdmin(ReadOnlyAdmin):
             },
         ),
     )
-    readonly_fields = [f.name for f in Claim._meta.fields]
+    readonly_fields = [*(f.name for f in Claim._meta.fields), "kept_parts"]
 
-
-@admin.register(RetainedPart)
-class RetainedPartAdmin(ReadOnlyAdmin):
-    list_display = (
-        "taken_in_at",
-        "claim",
-        "kind",
-        "description",
-        "serial",
-        "held_by",
-        "location",
-        "disposal",
-        "disposed_at",
-    )
-    list_filter = ("kind", "disposal", "held_by")
-    list_select_related = ("claim", "held_by")
-    search_fields = ("serial", "description", "claim__number", "location")
-    date_hierarchy = "taken_in_at"
-    readonly_fields = [f.name for f in RetainedPart._meta.fields]
+    @admin.display(description=_("retained parts"))
+    def kept_parts(self, obj):
+        """The ledger is catalog's and points at the claim by its key, so the parts
+        are listed here rather than as an inline."""
+        rows = [
+            (p.get_kind_display(), p.description, p.serial, p.location, p.get_disposal_display())
+            for p in obj.retained_parts
+        ]
+        return format_html_join(mark_safe("<br>"), "{} · {} {} · {} {}", rows) or "—"

@@ -18,18 +18,10 @@ from django.utils.translation import ngettext, pgettext_lazy
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
-from sanbao.catalog.models import Region
-from sanbao.claims.models import (
-    Claim,
-    ClaimantKind,
-    ClaimStatus,
-    Disposal,
-    FaultKind,
-    Outcome,
-    Remedy,
-    RetainedPartKind,
-)
-from sanbao.claims.reasons import REMEDY_LABELS, RULE_TITLES, VERDICTS, reason_text
+from sanbao.catalog.exclusions import RULE_TITLES
+from sanbao.catalog.models import Disposal, Region, RetainedPartKind
+from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy
+from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.selectors import claim_timeline
 from sanbao.documents.pdf import (
     CONTENT_WIDTH,

@@ -39,16 +39,16 @@ MESSAGES = {
     ),
     "claims.replacement_serial_required": _("Enter the serial number of the replacement unit."),
     "claims.location_required": _("Say where the retained unit or parts are kept (II.4)."),
-    "claims.retained_kind_invalid": _("A retained item is a whole unit or a part."),
     "claims.move_not_allowed": _("A claim that is %(status)s cannot be %(action)s."),
     "claims.changed_meanwhile": _("Someone changed this claim meanwhile; reload it and try again."),
+    "claims.claim_not_found": _("No such claim."),
+    "claims.document_not_found": _("No such document."),
+    # The retained-parts ledger (catalog) answers claims' pages and API with these.
+    "claims.retained_part_not_found": _("No such retained part."),
     "claims.already_disposed": _("This part has already been disposed of."),
     "claims.disposal_invalid": _(
         "Choose how the part is disposed of; it is never returned to the user (II.4)."
     ),
-    "claims.claim_not_found": _("No such claim."),
-    "claims.document_not_found": _("No such document."),
-    "claims.retained_part_not_found": _("No such retained part."),
 }
 
 ERRORS = ErrorCatalog("claims", MESSAGES)

@@ -8,18 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sanbao.catalog.models import Region
-from sanbao.claims.models import (
-    ClaimantKind,
-    ClaimStatus,
-    Disposal,
-    FaultKind,
-    Outcome,
-    Remedy,
-    Verdict,
-)
+from sanbao.catalog.exclusions import RULE_TITLES
+from sanbao.catalog.models import Disposal, Region
+from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
-from sanbao.claims.reasons import CHECKLIST_QUESTIONS, RULE_TITLES
+from sanbao.claims.reasons import CHECKLIST_QUESTIONS
 from sanbao.claims.services import FindingIn
 
 ANY = ("", _("Any"))

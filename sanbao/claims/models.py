@@ -1,17 +1,21 @@
-"""Warranty claims, their inspection findings, and the retained-parts ledger."""
+"""Warranty claims, their inspection findings, and how the claims pages show the
+retained-parts ledger (which is catalog's)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, Role
-from sanbao.catalog.models import ProductModel, Region, Unit
+from sanbao.catalog.models import ProductModel, Region, RetainedPart, Unit
+from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims.policy import FINDING_RULES
 from sanbao.core.tenancy import TenantQuerySet
 from sanbao.core.uploads import private_name
@@ -248,6 +252,12 @@ class Claim(models.Model):
             return None
         return calendar_days(self.in_service_at, self.resolved_at or timezone.now())
 
+    @property
+    def retained_parts(self) -> QuerySet[RetainedPart]:
+        """What the brand kept of this claim (II.4), from the ledger in catalog. The
+        caller has shown the claim, so its parts need no further check."""
+        return retained_part_list_for(source=self)
+
 
 class InspectionFinding(models.Model):
     """One answer of the inspection checklist (III.4–III.8, III.10; III.1 and III.3
@@ -281,81 +291,30 @@ class InspectionFinding(models.Model):
         return f"{self.claim_id} {self.rule}"
 
 
-class Disposal(models.TextChoices):
-    """What finally happens to a retained part. Returning it to the user is not a
-    choice: II.4 says parts and products replaced under warranty are not returned."""
+@dataclass(frozen=True)
+class ClaimRef:
+    """The claim a ledger row came from, as far as the row itself tells it."""
 
-    SCRAPPED = "scrapped", _("Scrapped")
-    RECYCLED = "recycled", _("Recycled")
-    RETURNED_TO_SUPPLIER = "returned_to_supplier", _("Returned to the supplier")
-    REFURBISHED = "refurbished", _("Refurbished as a spare")
+    number: str
 
 
-class RetainedPartKind(models.TextChoices):
-    UNIT = "unit", _("Whole unit")
-    PART = "part", _("Part")
-
-
-class RetainedPartQuerySet(TenantQuerySet):
-    def visible_to(self, actor):
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        if actor.role == Role.OUTLET_TECHNICIAN:
-            return self.filter(held_by_id=actor.organisation_id)
-        return self.none()
-
-
-class RetainedPart(models.Model):
-    """II.4: a part or product taken in under warranty and kept by the brand, from
-    a claim or from another record (a unit of a return batch: ``source_*``)."""
-
-    claim = models.ForeignKey(
-        Claim,
-        verbose_name=_("claim"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="retained_parts",
-    )
-    source_type = models.CharField(_("from record type"), max_length=80, blank=True)
-    source_id = models.CharField(_("from record id"), max_length=64, blank=True)
-    source_repr = models.CharField(_("taken from"), max_length=200, blank=True)
-    kind = models.CharField(_("kind"), max_length=8, choices=RetainedPartKind.choices)
-    description = models.CharField(_("what"), max_length=200)
-    serial = models.CharField(_("serial number"), max_length=40, blank=True)
-    held_by = models.ForeignKey(
-        Organisation, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
-    )
-    location = models.CharField(_("where kept"), max_length=100)
-    taken_in_at = models.DateTimeField(_("stored since"), auto_now_add=True)
-    disposal = models.CharField(_("disposal"), max_length=24, choices=Disposal.choices, blank=True)
-    disposed_at = models.DateTimeField(_("disposed of"), null=True, blank=True)
-    disposal_note = models.CharField(_("disposal note"), max_length=300, blank=True)
-
-    objects = RetainedPartQuerySet.as_manager()
+class LedgerPart(RetainedPart):
+    """A row of the retained-parts ledger as the claims pages and API show it: a
+    row taken from a claim names that claim (its number is the row's
+    ``source_repr``), any other row says what it was taken from. No query: the
+    row carries both."""
 
     class Meta:
+        proxy = True
         verbose_name = _("retained part")
         verbose_name_plural = _("retained parts")
-        ordering = ["-taken_in_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(disposal="") | Q(disposal__in=Disposal.values),
-                name="retained_part_disposal_never_to_user",
-            ),
-            models.CheckConstraint(
-                condition=(Q(disposal="") & Q(disposed_at__isnull=True))
-                | (~Q(disposal="") & Q(disposed_at__isnull=False)),
-                name="retained_part_disposal_dated",
-            ),
-            models.CheckConstraint(
-                condition=Q(claim__isnull=False) | ~Q(source_type=""),
-                name="retained_part_has_origin",
-            ),
-        ]
-        indexes = [models.Index(fields=["source_type", "source_id"])]
 
-    def __str__(self) -> str:
-        return f"{self.description} {self.serial}".strip()
+    @property
+    def claim(self) -> ClaimRef | None:
+        if self.source_type != Claim._meta.label_lower:
+            return None
+        return ClaimRef(self.source_repr)
+
+    @property
+    def taken_from(self) -> str:
+        return "" if self.claim else self.source_repr

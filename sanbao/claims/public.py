@@ -33,10 +33,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.claims import policy, selectors
 from sanbao.claims.errors import MESSAGES
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, Outcome, Remedy
-from sanbao.claims.reasons import RULE_TITLES, VERDICTS
+from sanbao.claims.reasons import VERDICTS
 from sanbao.core.phones import PHONE_RE, normalise_phone
 
 TEMPLATE = "claims/public_status.html"

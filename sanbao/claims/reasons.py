@@ -1,4 +1,5 @@
-"""Readable texts for the rules and the reason codes of ``policy.evaluate``.
+"""Readable texts for the reason codes of ``policy.evaluate`` and the checklist
+(the rules' titles are in ``catalog.exclusions``, shared with returns).
 
 Stored on a claim as codes with their evidence; rendered in the reader's
 language when shown, so the same claim reads well in English and Chinese.
@@ -8,21 +9,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-
-RULE_TITLES = {
-    "I.1": _("Sold in mainland China"),
-    "II.2": _("Warranty card and proof of purchase presented together"),
-    "III.1": _("Sold through the brand's legal channels"),
-    "III.2": _("Valid proof of purchase and warranty card"),
-    "III.3": _("Warranty card matches the unit"),
-    "III.4": _("Natural consumption, wear or ageing of consumables"),
-    "III.5": _("Lightning or other electrical-system damage"),
-    "III.6": _("Handling, crushing, dropping, moisture, liquid or foreign matter"),
-    "III.7": _("Force majeure: accident, disaster, war"),
-    "III.8": _("Modified, dismantled or repaired by a non-designated third party"),
-    "III.9": _("Within the warranty period"),
-    "III.10": _("Use, maintenance or storage against the instructions"),
-}
 
 # Questions of the inspection checklist: "found" means the exclusion applies.
 CHECKLIST_QUESTIONS = {

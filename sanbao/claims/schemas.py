@@ -13,18 +13,11 @@ from typing import Any
 from ninja import Field, Schema
 
 from sanbao.accounts.roles import PLATFORM_ROLES, can
-from sanbao.catalog.models import Region
+from sanbao.catalog.exclusions import RULE_TITLES
+from sanbao.catalog.models import Disposal, Region
 from sanbao.claims import policy
-from sanbao.claims.models import (
-    ClaimantKind,
-    ClaimStatus,
-    Disposal,
-    FaultKind,
-    Outcome,
-    Remedy,
-    Verdict,
-)
-from sanbao.claims.reasons import RULE_TITLES, reason_text
+from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
+from sanbao.claims.reasons import reason_text
 from sanbao.claims.states import allowed_actions
 
 # Input -----------------------------------------------------------------------------
@@ -293,7 +286,7 @@ class RetainedPartOut(Schema):
     id: int
     claim: str | None = Field(None, alias="claim.number")
     taken_from: str = Field(
-        "", alias="source_repr", description="The record it came from, when not a claim"
+        "", alias="taken_from", description="The record it came from, when not a claim"
     )
     kind: str
     description: str

@@ -1,4 +1,5 @@
-"""Tenant-scoped reads of claims and retained parts, and the public status look-up."""
+"""Tenant-scoped reads of claims, the retained-parts ledger as the claims pages
+show it, and the public status look-up."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from sanbao.accounts.roles import require
-from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, RetainedPart
+from sanbao.catalog import selectors as catalog_selectors
+from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, LedgerPart
 from sanbao.core.models import AuditEvent
 from sanbao.core.tenancy import get_visible
 
@@ -57,7 +59,7 @@ def claim_get(*, actor, number: str) -> Claim:
             "replacement_unit",
             "judged_by",
             "created_by",
-        ).prefetch_related("findings", "retained_parts"),
+        ).prefetch_related("findings"),
         actor,
         error_code="claims.claim_not_found",
         number=(number or "").strip().upper(),
@@ -89,19 +91,11 @@ def claim_public_status(*, number: str, phone: str) -> Claim | None:
     )
 
 
-def retained_part_list(*, actor, open_only: bool = False) -> QuerySet[RetainedPart]:
-    require(actor, "retained_parts.view")
-    qs = RetainedPart.objects.visible_to(actor).select_related("claim", "held_by")
-    if open_only:
-        qs = qs.filter(disposal="")
-    return qs
+def retained_part_list(*, actor, open_only: bool = False) -> QuerySet[LedgerPart]:
+    """The whole ledger (the claims app serves it at /retained-parts), each row
+    able to name the claim it came from."""
+    return catalog_selectors.retained_part_list(actor=actor, open_only=open_only, model=LedgerPart)
 
 
-def retained_part_get(*, actor, pk: int) -> RetainedPart:
-    require(actor, "retained_parts.view")
-    return get_visible(
-        RetainedPart.objects.select_related("claim", "held_by"),
-        actor,
-        error_code="claims.retained_part_not_found",
-        pk=pk,
-    )
+def retained_part_get(*, actor, pk: int) -> LedgerPart:
+    return catalog_selectors.retained_part_get(actor=actor, pk=pk, model=LedgerPart)

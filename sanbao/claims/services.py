@@ -16,21 +16,21 @@ from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, OrgKind, Role, require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog import services as catalog_services
-from sanbao.catalog.models import ProductModel, Unit
+from sanbao.catalog.models import ProductModel, RetainedPartKind, Unit
 from sanbao.catalog.replacements import replacement_check
+
+# The ledger is catalog's; the claims pages and API dispose of its parts through this name.
+from sanbao.catalog.services import retained_part_dispose as retained_part_dispose
 from sanbao.claims import policy
 from sanbao.claims.errors import ERRORS
 from sanbao.claims.models import (
     Claim,
     ClaimantKind,
     ClaimStatus,
-    Disposal,
     FaultKind,
     InspectionFinding,
     Outcome,
     Remedy,
-    RetainedPart,
-    RetainedPartKind,
     calendar_days,
 )
 from sanbao.claims.states import CLAIM
@@ -325,13 +325,6 @@ def _save_findings(claim: Claim, actor, findings: list[FindingIn]) -> None:
             finding.photo.save(f.photo.name, f.photo, save=True)
 
 
-def _check_visible(queryset, obj, actor, error_code: str) -> None:
-    """The actor acts only on what it may see: another outlet's part is missing to
-    it (404), even when a caller hands the row over directly."""
-    if not queryset.visible_to(actor).filter(pk=obj.pk).exists():
-        raise ERRORS.not_found(error_code)
-
-
 def claim_record_findings(*, claim: Claim, actor, findings: list[FindingIn]) -> Claim:
     """Record inspection checklist answers (III.4–III.8, III.10, and III.1/III.3
     when the registry cannot decide) and evaluate the claim again."""
@@ -606,8 +599,8 @@ def claim_resolve(
             )
             Claim.objects.filter(pk=claim.pk).update(replacement_unit=claim.replacement_unit)
         if takes_unit:
-            RetainedPart.objects.create(
-                claim=claim,
+            catalog_services.retained_part_record(
+                source=claim,
                 kind=RetainedPartKind.UNIT,
                 description=str(claim.model),
                 serial=claim.serial,
@@ -615,8 +608,8 @@ def claim_resolve(
                 location=retained_location[:100],
             )
         for part in parts:
-            RetainedPart.objects.create(
-                claim=claim,
+            catalog_services.retained_part_record(
+                source=claim,
                 kind=RetainedPartKind.PART,
                 description=part["description"].strip()[:200],
                 serial=(part.get("serial") or "").strip()[:40],
@@ -647,65 +640,3 @@ def claim_close(*, claim: Claim, actor) -> Claim:
         CLAIM.move(claim, "close", closed_at=timezone.now())
         audit.record(actor=actor, action="claim.closed", target=claim)
     return claim
-
-
-def retained_part_take_in(
-    *,
-    actor,
-    source,
-    kind: str,
-    description: str,
-    held_by: Organisation,
-    location: str,
-    serial: str = "",
-) -> RetainedPart:
-    """II.4 for records other than claims (a unit of a return batch): the part or
-    unit replaced is kept in the ledger, never returned to the user. The caller has
-    checked its own rules and the actor's right; this writes the row and its audit
-    event inside the caller's transaction."""
-    if kind not in RetainedPartKind.values:
-        raise ERRORS.refused("claims.retained_kind_invalid", "kind")
-    location = (location or "").strip()
-    if not location:
-        raise ERRORS.refused("claims.location_required", "retained_location")
-    part = RetainedPart.objects.create(
-        source_type=source._meta.label_lower,
-        source_id=str(source.pk),
-        source_repr=str(source)[:200],
-        kind=kind,
-        description=(description or "").strip()[:200],
-        serial=(serial or "").strip()[:40],
-        held_by=held_by,
-        location=location[:100],
-    )
-    audit.record(
-        actor=actor,
-        action="retained_part.taken_in",
-        target=part,
-        data={"from": part.source_repr, "kind": kind},
-    )
-    return part
-
-
-def retained_part_dispose(
-    *, part: RetainedPart, actor, disposal: str, note: str = ""
-) -> RetainedPart:
-    """Record what finally happened to a retained part. There is no way to mark it
-    returned to the user (II.4)."""
-    require(actor, "retained_parts.manage")
-    _check_visible(RetainedPart.objects, part, actor, "claims.retained_part_not_found")
-    if disposal not in Disposal.values:
-        raise ERRORS.refused("claims.disposal_invalid", "disposal")
-    now = timezone.now()
-    with transaction.atomic():
-        updated = RetainedPart.objects.filter(pk=part.pk, disposal="").update(
-            disposal=disposal, disposed_at=now, disposal_note=(note or "").strip()[:300]
-        )
-        if not updated:
-            raise ERRORS.conflict("claims.already_disposed")
-        part.disposal, part.disposed_at = disposal, now
-        part.disposal_note = (note or "").strip()[:300]
-        audit.record(
-            actor=actor, action="retained_part.disposed", target=part, data={"disposal": disposal}
-        )
-    return part

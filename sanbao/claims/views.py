@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanbao.accounts import selectors as account_selectors
 from sanbao.accounts.roles import RETURN_UNIT_ROLES, OrgKind, can, require
 from sanbao.catalog import selectors as catalog_selectors
+from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import ProductModel
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
 from sanbao.claims import policy, selectors, services
@@ -42,7 +43,7 @@ from sanbao.claims.forms import (
     SerialHintForm,
 )
 from sanbao.claims.models import Claim, Outcome, Remedy
-from sanbao.claims.reasons import REMEDY_LABELS, RULE_TITLES, VERDICTS, reason_text
+from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.states import MOVES, allowed_actions
 from sanbao.core.errors import DomainError, NotFound, ValidationFailed
 from sanbao.core.forms import apply_domain_error

@@ -1,13 +1,12 @@
-"""Shared API pieces: the error envelope schema, auth, pagination."""
+"""Shared API pieces: the error envelope schema, pagination, binary answers. (The
+authentication classes know users, so they live in ``accounts.auth``.)"""
 
 from __future__ import annotations
 
 from typing import Generic, TypeVar
 
 from django.conf import settings
-from django.utils import translation
 from ninja import Schema
-from ninja.security import APIKeyCookie, HttpBearer
 
 T = TypeVar("T")
 
@@ -22,39 +21,6 @@ class ErrorOut(Schema):
 # Every operation declares these so the OpenAPI document is honest.
 COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS = {400: ErrorOut, 409: ErrorOut, **COMMON_ERRORS}
-
-
-def _activate_user_language(request, user) -> None:
-    # An explicit Accept-Language from an integration wins over the saved preference.
-    if "HTTP_ACCEPT_LANGUAGE" not in request.META and user.language:
-        translation.activate(user.language)
-        request.LANGUAGE_CODE = user.language
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer sbk_…`` with a token the user created in the UI."""
-
-    def authenticate(self, request, token):
-        from sanbao.accounts.services import token_authenticate
-
-        user = token_authenticate(token)
-        if user is None:
-            return None
-        request.user = user
-        _activate_user_language(request, user)
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The browser session (CSRF-checked on writes), as used by htmx pages."""
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def authenticate(self, request, key):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
 
 
 class Page(Schema, Generic[T]):

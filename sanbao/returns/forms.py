@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sanbao.claims.reasons import RULE_TITLES
+from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.notifications.models import Channel, Outcome
 from sanbao.returns import policy
 from sanbao.returns.models import (

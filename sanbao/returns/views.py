@@ -36,7 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanbao.accounts import selectors as account_selectors
 from sanbao.accounts.roles import OrgKind, can, require
 from sanbao.catalog import selectors as catalog_selectors
-from sanbao.claims.reasons import RULE_TITLES
+from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from sanbao.core.forms import apply_domain_error
 from sanbao.core.models import AuditEvent

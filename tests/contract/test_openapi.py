@@ -151,7 +151,8 @@ def _claims_and_batches(staff) -> dict[str, list[int]]:
     task, all written through the services, under fixed numbers."""
     from django.utils import timezone
 
-    from sanbao.claims.models import Claim, RetainedPart
+    from sanbao.catalog.models import RetainedPart
+    from sanbao.claims.models import Claim
     from sanbao.claims.services import claim_create
     from sanbao.notifications.models import ContactTask
     from sanbao.returns import policy as returns_policy
@@ -171,7 +172,9 @@ def _claims_and_batches(staff) -> dict[str, list[int]]:
     )
     Claim.objects.filter(pk=claim.pk).update(number="C2611-CONTRA")
     part = RetainedPart.objects.create(
-        claim=claim,
+        source_type="claims.claim",
+        source_id=str(claim.pk),
+        source_repr="C2611-CONTRA",
         kind="unit",
         description="PB10K",
         serial="SBPB10K000001",

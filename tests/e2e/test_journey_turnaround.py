@@ -26,8 +26,7 @@ from playwright.sync_api import expect
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import OrgKind
 from sanbao.accounts.services import user_create
-from sanbao.catalog.models import Category, ProductModel
-from sanbao.claims.models import RetainedPart
+from sanbao.catalog.models import Category, ProductModel, RetainedPart
 from sanbao.returns import policy, services
 from sanbao.returns.models import ReturnBatch, Shipment
 from sanbao.returns.services import LineIn

@@ -7,13 +7,12 @@ import pytest
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import Role
 from sanbao.core.models import AuditEvent
-from sanbao.core.testing import (
+from sanbao.testkit.cast import api_client_for, login_client_for
+from sanbao.testkit.matrix import (
     Case,
-    api_client_for,
     assert_envelope,
     assert_every_operation_has_a_case,
     check,
-    login_client_for,
     matrix,
 )
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from sanbao.accounts.models import ApiToken, User
 from sanbao.accounts.roles import Role
 from sanbao.accounts.services import token_create
-from sanbao.core.testing import Case, anonymous_client, check, login_client_for, matrix
+from sanbao.testkit.cast import anonymous_client, login_client_for
+from sanbao.testkit.matrix import Case, check, matrix
 
 EVERYONE = set(Role.values)
 PLATFORM = {

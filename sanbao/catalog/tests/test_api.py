@@ -12,15 +12,15 @@ from sanbao.catalog.tests.factories import ProductModelFactory, UnitFactory
 from sanbao.catalog.tests.roles import BAD_ROW, EVERYONE, IMPORTERS, SEE_ANY_UNIT, VALID_ROW
 from sanbao.catalog.tests.test_importing import csv_bytes
 from sanbao.core.models import AuditEvent
-from sanbao.core.testing import (
+from sanbao.testkit.cast import api_client_for
+from sanbao.testkit.matrix import (
     Case,
-    api_client_for,
     assert_envelope,
     assert_every_operation_has_a_case,
-    assert_list_queries_flat,
     check,
     matrix,
 )
+from sanbao.testkit.queries import assert_list_queries_flat
 
 
 def upload(rows, name="units.csv"):

@@ -21,13 +21,9 @@ from sanbao.catalog.tests.factories import ProductModelFactory, UnitFactory
 from sanbao.catalog.tests.roles import BAD_ROW, EVERYONE, IMPORTERS, SEE_ANY_UNIT, VALID_ROW
 from sanbao.catalog.tests.test_importing import csv_bytes
 from sanbao.core.models import AuditEvent
-from sanbao.core.testing import (
-    Case,
-    assert_list_queries_flat,
-    check,
-    login_client_for,
-    matrix,
-)
+from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.matrix import Case, check, matrix
+from sanbao.testkit.queries import assert_list_queries_flat
 
 OTHER_VALID_ROW = ["SBN000003", "PB20K", "2025-03-02", "hong_kong", "no", "", ""]
 
@@ -732,18 +728,6 @@ def test_the_csv_template_imports_once_its_models_and_agent_exist(platform_staff
     assert response.status_code == 200
     assert 'data-created="2"' in html(response)
     assert Unit.objects.count() == 2
-
-
-def test_the_csv_template_names_models_and_organisations_of_the_demo_catalogue():
-    from sanbao.catalog.views import IMPORT_TEMPLATE_ROWS
-    from sanbao.core import demo
-
-    models = {m["code"] for m in demo.PRODUCT_MODELS}
-    organisations = {o["code"] for o in demo.ORGANISATIONS}
-    for row in IMPORT_TEMPLATE_ROWS:
-        named = dict(zip(COLUMNS, row, strict=True))
-        assert named["model_code"] in models
-        assert not named["channel_org_code"] or named["channel_org_code"] in organisations
 
 
 def test_the_import_form_posts_with_the_csrf_token_of_the_page(platform_staff, pb10k, agent_a):

@@ -12,20 +12,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from sanbao.accounts.roles import PERMISSIONS
+from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Unit
+from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims import services
-from sanbao.claims.models import Claim, RetainedPart
-from sanbao.claims.reasons import RULE_TITLES, reason_text
+from sanbao.claims.models import Claim
+from sanbao.claims.reasons import reason_text
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, scan
-from sanbao.core.testing import (
+from sanbao.testkit.cast import api_client_for
+from sanbao.testkit.matrix import (
     Case,
-    api_client_for,
     assert_envelope,
     assert_every_operation_has_a_case,
-    assert_list_queries_flat,
     check,
     matrix,
 )
+from sanbao.testkit.queries import assert_list_queries_flat
 
 VIEW = PERMISSIONS["claims.view"]
 CREATE = PERMISSIONS["claims.create"]
@@ -76,13 +78,13 @@ def _refund(claim, actor):
 def part_held_by_platform(platform_staff, unit_of_agent_a):
     """The refunded unit of a claim handled by the platform, in the ledger (II.4)."""
     claim = _refund(intake(platform_staff, unit_of_agent_a), platform_staff)
-    return RetainedPart.objects.get(claim=claim)
+    return retained_part_list_for(source=claim).get()
 
 
 @pytest.fixture
 def part_held_by_outlet_d(outlet_tech, unit_of_agent_b):
     claim = _refund(intake(outlet_tech, unit_of_agent_b), outlet_tech)
-    return RetainedPart.objects.get(claim=claim)
+    return retained_part_list_for(source=claim).get()
 
 
 # The permission matrix ----------------------------------------------------------------

@@ -17,20 +17,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from sanbao.accounts.roles import Role
+from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.tests.factories import UnitFactory
 from sanbao.claims import document_views, documents, services
-from sanbao.claims.reasons import RULE_TITLES, reason_text
+from sanbao.claims.reasons import reason_text
 from sanbao.claims.selectors import claim_get, claim_list
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake
-from sanbao.core.testing import (
-    Case,
-    anonymous_client,
-    check,
-    is_login_redirect,
-    login_client_for,
-    matrix,
-)
 from sanbao.documents.pdf import bilingual, in_both
+from sanbao.testkit.cast import anonymous_client, login_client_for
+from sanbao.testkit.matrix import Case, check, is_login_redirect, matrix
 
 EVERYONE = set(Role.values)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from sanbao.claims.tests.conftest import intake, scan
 from sanbao.core.errors import ValidationFailed
-from sanbao.core.testing import anonymous_client, login_client_for
+from sanbao.testkit.cast import anonymous_client, login_client_for
 
 
 def test_staff_filing_for_agent_a_with_agent_bs_serial_links_no_registry_unit(
@@ -61,11 +61,13 @@ def test_uploaded_scans_get_unguessable_names_and_no_public_url(platform_staff, 
 def test_the_claimant_sees_its_unit_was_kept_but_not_where(
     agent_a_clerk, platform_org, platform_staff, unit_of_agent_a
 ):
-    from sanbao.claims.models import RetainedPart
+    from sanbao.catalog.models import RetainedPart
 
     claim = intake(agent_a_clerk, unit_of_agent_a, consumer_name="", consumer_phone="")
     RetainedPart.objects.create(
-        claim=claim,
+        source_type="claims.claim",
+        source_id=str(claim.pk),
+        source_repr=claim.number,
         kind="unit",
         description="PB10K",
         serial=unit_of_agent_a.serial,

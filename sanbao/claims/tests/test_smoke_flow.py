@@ -3,8 +3,9 @@
 import pytest
 
 from sanbao.catalog.models import Unit
+from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims import services
-from sanbao.claims.models import ClaimStatus, RetainedPart
+from sanbao.claims.models import ClaimStatus
 from sanbao.core.models import AuditEvent
 
 
@@ -35,7 +36,7 @@ def test_a_covered_claim_is_judged_replaced_resolved_and_closed_with_the_old_uni
     assert claim.status == ClaimStatus.CLOSED
     new = Unit.objects.get(serial="SBNEW0001")
     assert new.replaces == claim.unit and new.model == pb20k
-    part = RetainedPart.objects.get(claim=claim)
+    part = retained_part_list_for(source=claim).get()
     assert part.serial == claim.unit.serial and part.disposal == ""
     events = AuditEvent.objects.for_target(claim).order_by("at", "id")
     actions = list(events.values_list("action", flat=True))

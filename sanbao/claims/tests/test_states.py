@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from sanbao.catalog.models import Unit
+from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims import services
-from sanbao.claims.models import Claim, ClaimStatus, InspectionFinding, RetainedPart
+from sanbao.claims.models import Claim, ClaimStatus, InspectionFinding
 from sanbao.claims.states import MOVES, allowed_actions
 from sanbao.claims.tests.conftest import all_clear, scan
 from sanbao.claims.tests.factories import SHELF, actions_of, in_service, judged, reload
@@ -69,7 +70,7 @@ def snapshot(claim: Claim) -> dict:
             if f.attname != "updated_at"
         },
         "findings": list(InspectionFinding.objects.filter(claim=claim).values()),
-        "parts": RetainedPart.objects.filter(claim=claim).count(),
+        "parts": retained_part_list_for(source=claim).count(),
         "units": Unit.objects.count(),
         "events": actions_of(claim),
     }

@@ -14,15 +14,18 @@ from django.utils import timezone, translation
 
 from sanbao.accounts.roles import PERMISSIONS, Role
 from sanbao.accounts.services import user_set_language
-from sanbao.catalog.models import Unit
+from sanbao.catalog.models import RetainedPart, Unit
+from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.catalog.tests.factories import ProductModelFactory, UnitFactory
 from sanbao.claims import services
-from sanbao.claims.models import Claim, ClaimStatus, InspectionFinding, RetainedPart
+from sanbao.claims.models import Claim, ClaimStatus, InspectionFinding
 from sanbao.claims.policy import ALL_RULES, CHECKLIST_RULES
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, scan
 from sanbao.core.models import AuditEvent
-from sanbao.core.testing import Case, assert_list_queries_flat, check, login_client_for, matrix
+from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.matrix import Case, check, matrix
+from sanbao.testkit.queries import assert_list_queries_flat
 
 EVERYONE = set(Role.values)
 VIEWERS = set(PERMISSIONS["claims.view"])
@@ -137,7 +140,7 @@ def retained_part(platform_staff, unit_of_agent_b, pb20k):
         replacement_serial="SBNEW0001",
         retained_location="Shelf A3",
     )
-    return RetainedPart.objects.get(claim=claim)
+    return retained_part_list_for(source=claim).get()
 
 
 # The permission matrix -----------------------------------------------------------------------
@@ -975,7 +978,7 @@ def test_resolving_a_replacement_registers_the_new_unit_and_keeps_the_old_one(
     data["replacement_serial"] = "SBNEW0002"
     assert post(platform_staff, covered_claim, "resolve", data).status_code == 302
     assert Unit.objects.get(serial="SBNEW0002").model == pb20k
-    assert RetainedPart.objects.get(claim=covered_claim).serial == covered_claim.unit.serial
+    assert retained_part_list_for(source=covered_claim).get().serial == covered_claim.unit.serial
 
 
 def test_closing_a_resolved_claim(platform_staff, resolved_claim):
@@ -1257,7 +1260,9 @@ def test_the_ledger_runs_a_fixed_number_of_queries_however_many_parts(
     def add(count):
         RetainedPart.objects.bulk_create(
             RetainedPart(
-                claim=covered_claim,
+                source_type="claims.claim",
+                source_id=str(covered_claim.pk),
+                source_repr=covered_claim.number,
                 kind="part",
                 description=f"Part {i}",
                 held_by=platform_org,

@@ -12,7 +12,8 @@ from sanbao.accounts.services import token_revoke, user_set_language
 from sanbao.catalog.tests.factories import UnitFactory
 from sanbao.core.api import paginate
 from sanbao.core.errors import Conflict
-from sanbao.core.testing import anonymous_client, api_client_for, assert_envelope
+from sanbao.testkit.cast import anonymous_client, api_client_for
+from sanbao.testkit.matrix import assert_envelope
 
 
 def translated(message: str, language: str = "zh-hans") -> str:
@@ -191,7 +192,7 @@ def test_paginate_clamps_page_and_size_to_at_least_one(twelve_units):
 
 
 def test_a_form_posted_to_an_operation_that_takes_json_is_a_422_not_a_500(platform_staff):
-    from sanbao.core.testing import api_client_for
+    from sanbao.testkit.cast import api_client_for
 
     # The test client sends an empty multipart form when given no content type.
     response = api_client_for(platform_staff).post("/api/v1/shipments")

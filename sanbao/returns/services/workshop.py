@@ -14,7 +14,6 @@ from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog import services as catalog_services
 from sanbao.catalog.models import ProductModel
 from sanbao.catalog.replacements import replacement_check
-from sanbao.claims import services as claims_services
 from sanbao.core import audit
 from sanbao.core.uploads import upload_acceptable
 from sanbao.returns import policy
@@ -346,7 +345,7 @@ def unit_dispose(
         unit.disposed_by, unit.disposed_at = actor, now
         unit.save(update_fields=[*values, "disposed_by", "disposed_at"])
         if disposition == Disposition.REPLACED:
-            claims_services.retained_part_take_in(
+            catalog_services.retained_part_take_in(
                 actor=actor,
                 source=unit,
                 kind="unit",
@@ -356,7 +355,7 @@ def unit_dispose(
                 location=location,
             )
         for part in values["parts_used"]:
-            claims_services.retained_part_take_in(
+            catalog_services.retained_part_take_in(
                 actor=actor,
                 source=unit,
                 kind="part",

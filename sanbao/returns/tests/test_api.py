@@ -15,18 +15,13 @@ from django.utils import timezone
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import PERMISSIONS
-from sanbao.core.testing import (
-    Case,
-    api_client_for,
-    assert_envelope,
-    assert_list_queries_flat,
-    check,
-    matrix,
-)
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import policy, services
 from sanbao.returns.models import BatchStatus, ReturnBatch
 from sanbao.returns.tests.conftest import draft, pb_lines
+from sanbao.testkit.cast import api_client_for
+from sanbao.testkit.matrix import Case, assert_envelope, check, matrix
+from sanbao.testkit.queries import assert_list_queries_flat
 
 VIEW = PERMISSIONS["returns.view"]
 CREATE = PERMISSIONS["returns.create"]

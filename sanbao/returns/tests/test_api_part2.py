@@ -11,14 +11,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sanbao.accounts.roles import PERMISSIONS
-from sanbao.core.testing import (
-    Case,
-    api_client_for,
-    assert_envelope,
-    assert_every_operation_has_a_case,
-    check,
-    matrix,
-)
 from sanbao.returns import services
 from sanbao.returns.tests.conftest import pb_lines, received, settle_all, shipped, under_test
 from sanbao.returns.tests.services.test_testing import PNG
@@ -30,6 +22,14 @@ from sanbao.returns.tests.test_api import (  # noqa: F401 - fixtures the part 1 
     receiving_of_agent_a,
     submitted_of_agent_a,
     task_of_agent_a,
+)
+from sanbao.testkit.cast import api_client_for
+from sanbao.testkit.matrix import (
+    Case,
+    assert_envelope,
+    assert_every_operation_has_a_case,
+    check,
+    matrix,
 )
 
 VIEW = PERMISSIONS["returns.view"]
@@ -292,7 +292,7 @@ def test_the_batch_page_of_the_api_counts_units_tested_dealt_with_delayed_and_sh
 def test_the_turnaround_queue_answers_in_the_same_number_of_queries_however_long(
     agent_a_clerk, platform_staff, pb10k
 ):
-    from sanbao.core.testing import assert_list_queries_flat
+    from sanbao.testkit.queries import assert_list_queries_flat
 
     client = api_client_for(platform_staff)
     assert_list_queries_flat(

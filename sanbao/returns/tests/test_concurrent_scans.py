@@ -82,7 +82,7 @@ def test_threads_share_the_test_database(agent_a_clerk, platform_staff, pb10k):
 def test_eight_clients_scanning_every_label_twice_count_each_label_once(
     batch_being_received, platform_staff
 ):
-    from sanbao.core.testing import api_client_for
+    from sanbao.testkit.cast import api_client_for
 
     batch = batch_being_received
     codes = [

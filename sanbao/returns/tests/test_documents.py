@@ -18,19 +18,13 @@ from django.utils import translation
 
 from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES
 from sanbao.core.errors import Conflict, ValidationFailed
-from sanbao.core.testing import (
-    Case,
-    anonymous_client,
-    check,
-    is_login_redirect,
-    login_client_for,
-    matrix,
-)
 from sanbao.documents.pdf import bilingual, in_both
 from sanbao.returns import documents, policy, services
 from sanbao.returns.selectors import batch_get
 from sanbao.returns.services import LineIn, anomaly_line
 from sanbao.returns.tests.conftest import draft, pb_lines, submitted
+from sanbao.testkit.cast import anonymous_client, login_client_for
+from sanbao.testkit.matrix import Case, check, is_login_redirect, matrix
 
 LONG_FAULT = "充电时外壳严重发烫，指示灯闪烁后自动断电，无法再次开机；" * 4  # > 120 chars
 LONG_ACCESSORIES = ["data cable", "USB-C to Lightning cable", "pouch", "manual 说明书"]

@@ -11,10 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from sanbao.core.testing import login_client_for
 from sanbao.returns import importing, services
 from sanbao.returns.services import LineIn
 from sanbao.returns.tests.conftest import draft
+from sanbao.testkit.cast import login_client_for
 
 ERROR_KEYS = {"row", "column", "code", "message"}
 

@@ -19,20 +19,15 @@ from django.utils import timezone, translation
 from sanbao.accounts.roles import PERMISSIONS
 from sanbao.accounts.services import user_set_language
 from sanbao.core.models import AuditEvent
-from sanbao.core.testing import (
-    Case,
-    assert_list_queries_flat,
-    check,
-    count_queries,
-    login_client_for,
-    matrix,
-)
 from sanbao.notifications.models import ContactAttempt, ContactTask
 from sanbao.returns import policy, services
 from sanbao.returns.errors import MESSAGES
 from sanbao.returns.models import BatchLine, BatchStatus, ReceiptScan, ReturnBatch
 from sanbao.returns.services import LineIn
 from sanbao.returns.tests.conftest import draft, pb_lines
+from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.matrix import Case, check, matrix
+from sanbao.testkit.queries import assert_list_queries_flat, count_queries
 
 VIEW = set(PERMISSIONS["returns.view"])
 CREATE = set(PERMISSIONS["returns.create"])

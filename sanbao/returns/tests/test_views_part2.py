@@ -13,13 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sanbao.accounts.roles import PERMISSIONS
-from sanbao.core.testing import (
-    Case,
-    assert_list_queries_flat,
-    check,
-    login_client_for,
-    matrix,
-)
 from sanbao.returns import selectors, services
 from sanbao.returns.models import BatchStatus, Shipment, ShipmentStatus
 from sanbao.returns.tests.conftest import (
@@ -31,6 +24,9 @@ from sanbao.returns.tests.conftest import (
     shipped,
     under_test,
 )
+from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.matrix import Case, check, matrix
+from sanbao.testkit.queries import assert_list_queries_flat
 
 VIEW = set(PERMISSIONS["returns.view"])
 RECEIVE = set(PERMISSIONS["returns.receive"])

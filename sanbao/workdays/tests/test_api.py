@@ -10,9 +10,9 @@ import pytest
 
 from sanbao.accounts.roles import PERMISSIONS
 from sanbao.core.models import AuditEvent
-from sanbao.core.testing import (
+from sanbao.testkit.cast import api_client_for
+from sanbao.testkit.matrix import (
     Case,
-    api_client_for,
     assert_envelope,
     assert_every_operation_has_a_case,
     check,

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from sanbao.accounts.roles import PERMISSIONS
 from sanbao.core.models import AuditEvent
-from sanbao.core.testing import Case, check, login_client_for, matrix
+from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.matrix import Case, check, matrix
 from sanbao.workdays import services
 from sanbao.workdays.models import CalendarDay, CalendarYear
 

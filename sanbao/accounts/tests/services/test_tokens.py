@@ -18,7 +18,7 @@ from sanbao.accounts.services import (
 )
 from sanbao.core.errors import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
 from sanbao.core.models import AuditEvent
-from sanbao.core.testing import count_queries
+from sanbao.testkit.queries import count_queries
 
 # token_create -------------------------------------------------------------------
 

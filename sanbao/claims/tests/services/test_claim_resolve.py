@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from sanbao.catalog.models import Unit
+from sanbao.catalog.models import RetainedPart, Unit
 from sanbao.catalog.policy import warranty_last_day
+from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims import services
-from sanbao.claims.models import Claim, RetainedPart
+from sanbao.claims.models import Claim
 from sanbao.claims.tests.conftest import intake
 from sanbao.claims.tests.factories import (
     SHELF,
@@ -43,7 +44,7 @@ def assert_nothing_resolved(claim, status="in_service"):
         None,
         None,
     )
-    assert not RetainedPart.objects.filter(claim=claim).exists()
+    assert not retained_part_list_for(source=claim).exists()
     assert "claim.resolved" not in actions_of(claim)
 
 
@@ -66,7 +67,7 @@ def test_a_repair_puts_the_parts_taken_out_into_the_ledger(covered_claim, platfo
     )
     claim = reload(covered_claim)
     assert (claim.status, claim.outcome) == ("resolved", "repaired")
-    parts = RetainedPart.objects.filter(claim=claim).order_by("id")
+    parts = retained_part_list_for(source=claim).order_by("id")
     assert [(p.kind, p.description, p.serial, p.location) for p in parts] == [
         ("part", "Battery cell 3.7 V", "CELL-77", SHELF),
         ("part", "Charging board", "", SHELF),
@@ -126,7 +127,7 @@ def test_a_repair_taking_more_than_thirty_days_may_end_in_a_refund(covered_claim
     resolve(claim, platform_staff, "refunded", retained_location=SHELF)
     claim = reload(claim)
     assert (claim.status, claim.outcome) == ("resolved", "refunded")
-    part = RetainedPart.objects.get(claim=claim)
+    part = retained_part_list_for(source=claim).get()
     assert (part.kind, part.serial) == ("unit", claim.unit.serial)
 
 
@@ -201,7 +202,7 @@ def test_a_replacement_is_registered_as_a_unit_and_the_old_unit_retained(
         claim.unit.region,
         claim.unit.channel_org,
     )
-    part = RetainedPart.objects.get(claim=claim)
+    part = retained_part_list_for(source=claim).get()
     assert (part.kind, part.serial, part.location, part.disposal) == (
         "unit",
         claim.unit.serial,
@@ -345,7 +346,7 @@ def test_an_approved_return_is_refunded_at_once_and_the_unit_retained(
     resolve(covered_claim, platform_staff, "refunded", retained_location=SHELF)
     claim = reload(covered_claim)
     assert (claim.status, claim.outcome, claim.in_service_at) == ("resolved", "refunded", None)
-    assert RetainedPart.objects.get(claim=claim).kind == "unit"
+    assert retained_part_list_for(source=claim).get().kind == "unit"
     assert actions_of(claim) == [
         "claim.submitted",
         "claim.judgement_started",
@@ -358,7 +359,7 @@ def test_an_approved_return_is_refunded_at_once_and_the_unit_retained(
 def test_an_outlets_retained_unit_is_held_by_the_outlet(outlet_claim, outlet_tech, outlet_d):
     judged(outlet_claim, outlet_tech, "return")
     resolve(outlet_claim, outlet_tech, "refunded", retained_location="Back room, bin 2")
-    assert RetainedPart.objects.get(claim=outlet_claim).held_by == outlet_d
+    assert retained_part_list_for(source=outlet_claim).get().held_by == outlet_d
 
 
 def test_an_unregistered_unit_replaced_gets_its_replacement_registered(platform_staff, pb10k):
@@ -377,4 +378,4 @@ def test_an_unregistered_unit_replaced_gets_its_replacement_registered(platform_
     )
     new = Unit.objects.get(serial="SBNEW0005")
     assert (new.replaces, new.sale_date, new.region) == (None, claim.delivered_on, "mainland")
-    assert RetainedPart.objects.get(claim=claim).serial == "UNREAD01"
+    assert retained_part_list_for(source=claim).get().serial == "UNREAD01"

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Region
 from sanbao.catalog.tests.factories import UnitFactory
 from sanbao.claims.policy import CHECKLIST_RULES
-from sanbao.claims.reasons import RULE_TITLES, VERDICTS, reason_text
+from sanbao.claims.reasons import VERDICTS, reason_text
 from sanbao.claims.services import FindingIn
 from sanbao.claims.tests.conftest import intake
 from sanbao.claims.tests.factories import days_ago

@@ -8,8 +8,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sanbao.catalog.models import Disposal, RetainedPart
+from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims import selectors, services
-from sanbao.claims.models import Disposal, RetainedPart
 from sanbao.claims.tests.factories import SHELF, actions_of, judged
 from sanbao.core.errors import Conflict, NotFound, PermissionDenied, PolicyRefused
 
@@ -21,7 +22,7 @@ def retained_unit(covered_claim, platform_staff):
     services.claim_resolve(
         claim=covered_claim, actor=platform_staff, outcome="refunded", retained_location=SHELF
     )
-    return RetainedPart.objects.get(claim=covered_claim)
+    return retained_part_list_for(source=covered_claim).get()
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def outlet_part(outlet_claim, outlet_tech):
     services.claim_resolve(
         claim=outlet_claim, actor=outlet_tech, outcome="refunded", retained_location="Bin 2"
     )
-    return RetainedPart.objects.get(claim=outlet_claim)
+    return retained_part_list_for(source=outlet_claim).get()
 
 
 def dispose(part, actor, disposal, note=""):
@@ -41,11 +42,9 @@ def dispose(part, actor, disposal, note=""):
 def test_the_ledger_says_what_was_taken_from_which_claim_and_where_it_is_kept(
     retained_unit, covered_claim, platform_org
 ):
-    assert (retained_unit.claim, retained_unit.kind, retained_unit.serial) == (
-        covered_claim,
-        "unit",
-        "SBA000001",
-    )
+    source = (retained_unit.source_type, retained_unit.source_id, retained_unit.source_repr)
+    assert source == ("claims.claim", str(covered_claim.pk), covered_claim.number)
+    assert (retained_unit.kind, retained_unit.serial) == ("unit", "SBA000001")
     assert (retained_unit.held_by, retained_unit.location) == (platform_org, SHELF)
     assert retained_unit.description
     assert (retained_unit.disposal, retained_unit.disposed_at) == ("", None)

@@ -16,7 +16,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sanbao.core import numbers
 from sanbao.core.errors import Conflict, ValidationFailed
-from sanbao.core.testing import api_client_for, login_client_for
 from sanbao.returns import services
 from sanbao.returns.documents import delivery_list_xlsx
 from sanbao.returns.models import BatchStatus, ReturnedUnit
@@ -32,6 +31,7 @@ from sanbao.returns.tests.conftest import (
     under_test,
 )
 from sanbao.returns.tests.services.test_testing import PNG
+from sanbao.testkit.cast import api_client_for, login_client_for
 
 
 def photo(name="marks.png"):

@@ -12,8 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sanbao.catalog.models import Unit
-from sanbao.claims.models import RetainedPart
+from sanbao.catalog.models import RetainedPart, Unit
 from sanbao.core.errors import Conflict, NotFound, PermissionDenied, PolicyRefused, ValidationFailed
 from sanbao.returns import services
 from sanbao.returns.models import BatchStatus, ScanKind
@@ -225,7 +224,7 @@ def test_a_repair_keeps_the_faulty_parts_replaced_in_the_retained_parts_ledger(
         ("part", "USB-C port", "Shelf B-3"),
         ("part", "Charge controller", "Shelf B-3"),
     ]
-    assert all(p.claim is None and unit.code in p.source_repr for p in kept)
+    assert all(p.source_type == "returns.returnedunit" and unit.code in p.source_repr for p in kept)
     assert "retained_part.taken_in" in events(kept[0])
 
 

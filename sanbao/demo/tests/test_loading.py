@@ -10,17 +10,19 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
-from sanbao.claims.models import Claim, RetainedPart
-from sanbao.core import demo
+from sanbao.catalog.models import RetainedPart
+from sanbao.claims.models import Claim
+from sanbao.demo.claims import DEMO_CLAIMS, status_example
+from sanbao.demo.loading import load
 
 
 @pytest.fixture
 def loaded(db):
-    return demo.load()
+    return load()
 
 
 def _claims() -> dict[str, Claim]:
-    by_text = {spec.fault_description: spec.name for spec in demo.DEMO_CLAIMS}
+    by_text = {spec.fault_description: spec.name for spec in DEMO_CLAIMS}
     return {by_text[c.fault_description]: c for c in Claim.objects.select_related("created_by")}
 
 
@@ -29,12 +31,12 @@ def _failed(claim: Claim) -> list[str]:
 
 
 def test_loading_twice_creates_the_demo_claims_once(loaded):
-    assert len(loaded.claims_created) == len(demo.DEMO_CLAIMS) == 8
+    assert len(loaded.claims_created) == len(DEMO_CLAIMS) == 8
     assert loaded.claims_skipped == []
-    again = demo.load()
+    again = load()
     assert again.claims_created == [] and again.claims_skipped == []
     assert Claim.objects.count() == 8
-    assert RetainedPart.objects.filter(claim__isnull=False).count() == 1
+    assert RetainedPart.objects.filter(source_type="claims.claim").count() == 1
 
 
 def test_the_demo_claims_have_the_promised_states_and_verdicts(loaded):
@@ -54,7 +56,7 @@ def test_the_demo_claims_have_the_promised_states_and_verdicts(loaded):
     assert claims["repair_in_service"].remedy == "repair"
     replaced = claims["replaced"]
     assert replaced.outcome == "replaced" and replaced.replacement_unit is not None
-    assert RetainedPart.objects.get(claim__isnull=False).claim == replaced
+    assert RetainedPart.objects.get(source_type="claims.claim").source_id == str(replaced.pk)
 
 
 def test_the_demo_claims_are_taken_in_by_staff_the_outlet_and_agents(loaded):
@@ -67,7 +69,7 @@ def test_the_demo_claims_are_taken_in_by_staff_the_outlet_and_agents(loaded):
 def test_print_demo_logins_names_a_claim_that_the_status_page_shows(loaded):
     out = io.StringIO()
     call_command("print_demo_logins", stdout=out)
-    example = demo.status_example()
+    example = status_example()
     assert example is not None
     cache.clear()  # the status page counts look-ups
     assert f"claim number {example.number}, telephone {example.phone}" in out.getvalue()
@@ -78,7 +80,7 @@ def test_print_demo_logins_names_a_claim_that_the_status_page_shows(loaded):
 
 @pytest.mark.django_db
 def test_there_is_no_status_example_before_the_demo_is_loaded():
-    assert demo.status_example() is None
+    assert status_example() is None
 
 
 def test_the_demo_return_batches_show_every_state_once(loaded):
@@ -99,7 +101,7 @@ def test_the_demo_return_batches_show_every_state_once(loaded):
     on_hold = ReturnBatch.objects.get(note="demo-on-hold")
     assert (on_hold.declared_units, on_hold.received_units) == (6, 5)
     assert list(on_hold.anomalies.values_list("kind", flat=True)) == ["missing_units"]
-    assert demo.load().batches_created == []
+    assert load().batches_created == []
     assert ReturnBatch.objects.count() == 9
     delayed = ReturnBatch.objects.get(note="demo-delayed")
     assert delayed.units.exclude(delay_reason="").count() == 1

@@ -1,7 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 
 from sanbao.accounts.roles import can
-from sanbao.core.navigation import NAVIGATION
+from sanbao.home.navigation import NAVIGATION
 
 
 def _entry(user, current: str, name: str, label, perm) -> dict | None:

@@ -1,18 +1,19 @@
 """``manage.py load_demo``: create the demo organisations, users, catalog and
-units that are missing (idempotent; see ``sanbao.core.demo``)."""
+units that are missing (idempotent; see ``sanbao.demo.loading``)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from sanbao.core import demo
+from sanbao.demo.catalog import UNIT_COUNT
+from sanbao.demo.loading import load
 
 
 class Command(BaseCommand):
     help = "Load the demo data (idempotent: only what is missing is created)."
 
     def handle(self, *args, **options):
-        result = demo.load()
+        result = load()
         created = ", ".join(result.organisations_created) or "none"
         self.stdout.write(f"Demo organisations created: {created}")
         self.stdout.write(f"Demo users created: {', '.join(result.users_created) or 'none'}")
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Units created: {result.units_created} "
-            f"(already present: {result.units_present} of {demo.UNIT_COUNT})"
+            f"(already present: {result.units_present} of {UNIT_COUNT})"
         )
         self.stdout.write(f"Demo claims created: {', '.join(result.claims_created) or 'none'}")
         self.stdout.write(

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from sanbao.accounts.roles import PLATFORM_ROLES, Role, can
+from sanbao.catalog.selectors import home_figures
 
 
 @login_required
@@ -23,7 +24,5 @@ def home(request):
         "can_view_units": can(user, "units.view"),
         "can_view_orgs": can(user, "organisations.view"),
     }
-    from sanbao.catalog.selectors import home_figures
-
     context.update(home_figures(actor=user))
-    return render(request, "core/home.html", context)
+    return render(request, "home/home.html", context)

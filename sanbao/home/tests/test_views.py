@@ -1,4 +1,4 @@
-"""Pages of the core app: the permission matrix and what the home page shows."""
+"""The home page: who may open it (the permission matrix) and what it shows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from sanbao.accounts.roles import Role
-from sanbao.core.testing import Case, check, login_client_for, matrix
+from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.matrix import Case, check, matrix
 
 CASES = [Case("home", "GET", "/", allowed_roles=set(Role.values))]
 

@@ -1,26 +1,5 @@
-"""The test cast and the helpers every app's tests reuse.
+"""The permission matrix, and the error envelope every refusal comes in.
 
-The cast
---------
-The root ``conftest.py`` turns the tables below into named pytest fixtures:
-organisations ``platform_org``, ``agent_a``, ``agent_b``, ``enterprise_c``,
-``outlet_d`` and one user per role (``platform_staff``, ``platform_manager``,
-``administrator``, ``commercial_commissioner``, ``cs_commissioner``,
-``agent_a_clerk``, ``agent_b_clerk``, ``enterprise_clerk``, ``outlet_tech``). Users
-are created through ``sanbao.accounts.services.user_create`` so a cast member is a
-user the application itself could have made. The ``cast`` fixture gives attribute
-access to any fixture by name (``cast.agent_a_clerk``, ``cast.unit_of_agent_a``),
-created on first use.
-
-Clients
--------
-``api_client_for(user)`` is a ``django.test.Client`` that authenticates every
-request with a real API token (``Authorization: Bearer sbk_…``);
-``login_client_for(user)`` is one with a logged-in browser session. Both take
-``language="zh-hans"`` to send an ``Accept-Language`` header.
-
-The permission matrix
----------------------
 Declare each endpoint once as a :class:`Case` and let :func:`matrix` generate one
 test per endpoint × {anonymous, each cast member}. The expected answer of each
 member follows from the declaration:
@@ -35,7 +14,7 @@ member follows from the declaration:
 
 Usage, in ``sanbao/<app>/tests/test_api.py``::
 
-    from sanbao.core.testing import Case, check, matrix
+    from sanbao.testkit.matrix import Case, check, matrix
 
     CASES = [
         Case("list_units", "GET", "/api/v1/units", allowed_roles=UNITS_VIEW),
@@ -64,157 +43,24 @@ UI pages are declared the same way with their URL (``lambda cast:
 reverse("claims:detail", args=[cast.claim_of_agent_a.pk])``); they are requested
 with a session client and form-encoded bodies. ``assert_every_operation_has_a_case``
 makes an app's test fail when an API operation is added without a case.
-
-Query counts
-------------
-:func:`assert_list_queries_flat` proves a list endpoint's query count does not
-grow with its rows. For an absolute ceiling, warm the client up once (the first
-token request records ``last_used_at``) and then use pytest-django's fixture::
-
-    client.get(url)
-    with django_assert_max_num_queries(4):
-        client.get(url)
 """
 
 from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.shortcuts import resolve_url
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from sanbao.accounts.roles import PLATFORM_ROLES, OrgKind, Role
-
-CAST_PASSWORD = "cast-password-2026"
-
-# fixture name -> fields of the organisation
-CAST_ORGS: dict[str, dict[str, str]] = {
-    "platform_org": {
-        "code": "SB-PLATFORM",
-        "kind": OrgKind.PLATFORM,
-        "name_en": "Sanbao After-Sales Service Centre",
-        "name_zh": "三宝售后服务中心",
-    },
-    "agent_a": {
-        "code": "AG-A",
-        "kind": OrgKind.AGENT,
-        "name_en": "Agent A Digital Trading",
-        "name_zh": "甲数码贸易",
-    },
-    "agent_b": {
-        "code": "AG-B",
-        "kind": OrgKind.AGENT,
-        "name_en": "Agent B Electronics",
-        "name_zh": "乙电子",
-    },
-    "enterprise_c": {
-        "code": "EN-C",
-        "kind": OrgKind.ENTERPRISE,
-        "name_en": "Enterprise C Logistics",
-        "name_zh": "丙物流",
-    },
-    "outlet_d": {
-        "code": "SO-D",
-        "kind": OrgKind.SERVICE_OUTLET,
-        "name_en": "Service Outlet D",
-        "name_zh": "丁维修网点",
-    },
-}
-
-
-@dataclass(frozen=True)
-class CastUser:
-    org: str  # fixture name of the organisation
-    role: str
-
-
-# fixture name (also the username) -> organisation and role
-CAST_USERS: dict[str, CastUser] = {
-    "platform_staff": CastUser("platform_org", Role.AFTERSALES_STAFF),
-    "platform_manager": CastUser("platform_org", Role.AFTERSALES_MANAGER),
-    "administrator": CastUser("platform_org", Role.ADMINISTRATOR),
-    "commercial_commissioner": CastUser("platform_org", Role.COMMERCIAL_COMMISSIONER),
-    "cs_commissioner": CastUser("platform_org", Role.CS_COMMISSIONER),
-    "agent_a_clerk": CastUser("agent_a", Role.AGENT_CLERK),
-    "agent_b_clerk": CastUser("agent_b", Role.AGENT_CLERK),
-    "enterprise_clerk": CastUser("enterprise_c", Role.ENTERPRISE_CLERK),
-    "outlet_tech": CastUser("outlet_d", Role.OUTLET_TECHNICIAN),
-}
-
-
-def make_cast_org(name: str):
-    from sanbao.accounts.tests.factories import OrganisationFactory
-
-    return OrganisationFactory(**CAST_ORGS[name])
-
-
-def make_cast_user(name: str, organisation):
-    from sanbao.accounts.services import user_create
-
-    member = CAST_USERS[name]
-    return user_create(
-        actor=None,
-        organisation=organisation,
-        username=name,
-        password=CAST_PASSWORD,
-        role=member.role,
-        first_name=name.replace("_", " ").title(),
-        email=f"{name}@sanbao.test",
-    )
-
-
-class Cast:
-    """Attribute access to fixtures by name, created on first use: ``cast.agent_a``."""
-
-    def __init__(self, request: pytest.FixtureRequest) -> None:
-        self._request = request
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return self._request.getfixturevalue(name)
-
-
-# ---------------------------------------------------------------------------
-# Clients
-
-
-def _headers(language: str | None) -> dict[str, str]:
-    return {"Accept-Language": language} if language else {}
-
-
-def api_client_for(user, *, language: str | None = None) -> Client:
-    """A client sending ``Authorization: Bearer <token>`` with a fresh real API
-    token of ``user`` (made by ``accounts.services.token_create``). The token row
-    is ``client.api_token``."""
-    from sanbao.accounts.services import token_create
-
-    token, raw = token_create(actor=user, name=f"test-{uuid.uuid4().hex[:12]}")
-    client = Client(headers={"Authorization": f"Bearer {raw}", **_headers(language)})
-    client.api_token = token
-    client.raw_token = raw
-    return client
-
-
-def login_client_for(user, *, language: str | None = None) -> Client:
-    """A client with a logged-in session (``force_login``), as a browser has."""
-    client = Client(headers=_headers(language))
-    client.force_login(user)
-    return client
-
-
-def anonymous_client(*, language: str | None = None) -> Client:
-    return Client(headers=_headers(language))
-
+from config.api import api
+from sanbao.accounts.roles import PLATFORM_ROLES
+from sanbao.testkit.cast import CAST_USERS, Cast, anonymous_client, api_client_for, login_client_for
 
 # ---------------------------------------------------------------------------
 # Error envelope
@@ -387,8 +233,6 @@ def _template_regex(path: str) -> re.Pattern:
 
 def uncovered_operations(cases: Iterable[Case], cast: Cast, *, tags: Iterable[str]) -> list[str]:
     """API operations carrying one of ``tags`` that no case requests."""
-    from config.api import api
-
     requested = {(c.method.upper(), c.resolve_url(cast).split("?")[0]) for c in cases}
     wanted = set(tags)
     missing = []
@@ -405,37 +249,3 @@ def uncovered_operations(cases: Iterable[Case], cast: Cast, *, tags: Iterable[st
 def assert_every_operation_has_a_case(cases: Iterable[Case], cast: Cast, *, tags) -> None:
     missing = uncovered_operations(list(cases), cast, tags=tags)
     assert not missing, f"API operations without a permission-matrix case: {missing}"
-
-
-# ---------------------------------------------------------------------------
-# Query counts
-
-
-def count_queries(fn: Callable[[], Any]) -> tuple[int, Any]:
-    """How many SQL queries ``fn()`` runs, and its result."""
-    with CaptureQueriesContext(connection) as ctx:
-        result = fn()
-    return len(ctx.captured_queries), result
-
-
-def assert_list_queries_flat(
-    fetch: Callable[[], Any],
-    add_rows: Callable[[int], Any],
-    *,
-    ceiling: int,
-    more: int = 25,
-) -> int:
-    """``fetch()`` (a list request) runs the same number of queries, at most
-    ``ceiling``, with one row more than it started with and after a further
-    ``add_rows(more)``. Returns that number. (One row first: an empty page skips
-    the query for the items, which would hide an N+1 behind a constant.)"""
-    add_rows(1)
-    first = fetch()  # warm-up: token last-used stamp, caches
-    assert getattr(first, "status_code", 200) == 200
-    before, response = count_queries(fetch)
-    add_rows(more)
-    after, response = count_queries(fetch)
-    assert getattr(response, "status_code", 200) == 200
-    assert after == before, f"queries grew with rows: {before} -> {after}"
-    assert after <= ceiling, f"{after} queries, ceiling {ceiling}"
-    return after

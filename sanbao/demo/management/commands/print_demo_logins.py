@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from sanbao.core import demo
+from sanbao.demo.claims import status_example
+from sanbao.demo.people import DEMO_URL, logins
 
 COLUMNS = ("username", "password", "role", "organisation", "language")
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     help = "Print the demo logins (username, password, role, organisation, language)."
 
     def handle(self, *args, **options):
-        logins = demo.logins()
+        demo_logins = logins()
         rows = [
             (
                 login.username,
@@ -23,7 +24,7 @@ class Command(BaseCommand):
                 login.organisation,
                 login.language,
             )
-            for login in logins
+            for login in demo_logins
         ]
         widths = [max(len(str(v)) for v in column) for column in zip(COLUMNS, *rows, strict=True)]
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write(line(row))
         self.stdout.write("")
-        missing = [login.username for login in logins if not login.present]
+        missing = [login.username for login in demo_logins if not login.present]
         if missing:
             self.stdout.write(
                 self.style.WARNING(
@@ -44,12 +45,11 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(
-            f"Open {demo.DEMO_URL} and log in; the Django admin is at "
-            f"{demo.DEMO_URL}/admin/ (user admin)."
+            f"Open {DEMO_URL} and log in; the Django admin is at {DEMO_URL}/admin/ (user admin)."
         )
-        example = demo.status_example()
+        example = status_example()
         if example is not None:
             self.stdout.write(
-                f"A consumer follows a claim without logging in at {demo.DEMO_URL}/status/: "
+                f"A consumer follows a claim without logging in at {DEMO_URL}/status/: "
                 f"claim number {example.number}, telephone {example.phone} ({example.status})."
             )

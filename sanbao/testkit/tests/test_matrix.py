@@ -6,7 +6,8 @@ import pytest
 
 from sanbao.accounts.roles import ROLES_BY_KIND, Role
 from sanbao.core.models import AuditEvent
-from sanbao.core.testing import CAST_ORGS, CAST_USERS, Case, Row, matrix
+from sanbao.testkit.cast import CAST_ORGS, CAST_USERS
+from sanbao.testkit.matrix import Case, Row, matrix
 
 
 @pytest.mark.parametrize("name", list(CAST_USERS))
@@ -86,7 +87,7 @@ def test_matrix_refuses_a_case_no_role_may_use():
 def test_the_query_count_helper_catches_a_query_per_row(pb10k):
     from sanbao.catalog.models import Unit
     from sanbao.catalog.tests.factories import UnitFactory
-    from sanbao.core.testing import assert_list_queries_flat
+    from sanbao.testkit.queries import assert_list_queries_flat
 
     def one_query_per_row():
         return [unit.model.category.code for unit in Unit.objects.all()]
@@ -98,7 +99,7 @@ def test_the_query_count_helper_catches_a_query_per_row(pb10k):
 def test_the_query_count_helper_enforces_its_ceiling(pb10k):
     from sanbao.catalog.models import Unit
     from sanbao.catalog.tests.factories import UnitFactory
-    from sanbao.core.testing import assert_list_queries_flat
+    from sanbao.testkit.queries import assert_list_queries_flat
 
     def two_queries():
         return Unit.objects.count(), list(Unit.objects.select_related("model__category"))

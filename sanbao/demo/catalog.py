@@ -1,0 +1,290 @@
+"""The demo catalog: four categories with their policy numbers, twenty product
+models, and 2,000 units sold through the demo agents and enterprise.
+
+Categories and models are written directly (the catalog has no create service
+yet); the units go through ``unit_import``, the same bulk path as a real file."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+from decimal import Decimal
+
+from sanbao.catalog.models import Category, ProductModel
+from sanbao.catalog.selectors import unit_list
+from sanbao.catalog.services import ImportMode, unit_import
+from sanbao.demo.result import DemoResult
+
+UNIT_COUNT = 2_000
+SALES_SPAN_DAYS = 548  # about 18 months back from today
+SEED = 2026
+
+# Return window ≤ exchange window is a database constraint (I.2).
+CATEGORIES = [
+    {
+        "code": "power-bank",
+        "name_en": "Power banks",
+        "name_zh": "移动电源",
+        "warranty_months": 12,
+        "return_window_days": 7,
+        "exchange_window_days": 15,
+        "repair_attempts_limit": 2,
+        "repair_days_limit": 30,
+        "new_warranty_on_replacement": True,
+        "required_accessories": ["data cable"],
+        "must_be_bundled": False,
+    },
+    {
+        "code": "adapter",
+        "name_en": "Chargers and adapters",
+        "name_zh": "充电器/适配器",
+        "warranty_months": 12,
+        "return_window_days": 7,
+        "exchange_window_days": 15,
+        "repair_attempts_limit": 2,
+        "repair_days_limit": 30,
+        "new_warranty_on_replacement": True,
+        "required_accessories": [],
+        "must_be_bundled": True,
+    },
+    {
+        "code": "data-cable",
+        "name_en": "Data cables",
+        "name_zh": "数据线",
+        "warranty_months": 6,
+        "return_window_days": 7,
+        "exchange_window_days": 15,
+        "repair_attempts_limit": 1,
+        "repair_days_limit": 15,
+        "new_warranty_on_replacement": False,
+        "required_accessories": [],
+        "must_be_bundled": True,
+    },
+    {
+        "code": "headphones",
+        "name_en": "Headphones",
+        "name_zh": "耳机",
+        "warranty_months": 12,
+        "return_window_days": 7,
+        "exchange_window_days": 15,
+        "repair_attempts_limit": 2,
+        "repair_days_limit": 30,
+        "new_warranty_on_replacement": True,
+        "required_accessories": [],
+        "must_be_bundled": False,
+    },
+]
+
+
+def _model(code, category, name_en, name_zh, mah=None, watts=None, ports=None, hours=None):
+    return {
+        "code": code,
+        "category": category,
+        "name_en": name_en,
+        "name_zh": name_zh,
+        "capacity_mah": mah,
+        "rated_output_w": Decimal(str(watts)) if watts is not None else None,
+        "port_count": ports,
+        "battery_life_h": Decimal(str(hours)) if hours is not None else None,
+    }
+
+
+PRODUCT_MODELS = [
+    _model(
+        "PB05K",
+        "power-bank",
+        "Mini Power Bank 5000 mAh 12 W",
+        "迷你充电宝 5000毫安 12W",
+        5000,
+        12,
+        1,
+    ),
+    _model(
+        "PB10K",
+        "power-bank",
+        "Power Bank 10000 mAh 22.5 W",
+        "充电宝 10000毫安 22.5W",
+        10000,
+        22.5,
+        2,
+    ),
+    _model(
+        "PB10KM",
+        "power-bank",
+        "Magnetic Wireless Power Bank 10000 mAh 15 W",
+        "磁吸无线充电宝 10000毫安 15W",
+        10000,
+        15,
+        1,
+    ),
+    _model(
+        "PB20K",
+        "power-bank",
+        "Power Bank 20000 mAh 22.5 W",
+        "充电宝 20000毫安 22.5W",
+        20000,
+        22.5,
+        3,
+    ),
+    _model(
+        "PB20KPD",
+        "power-bank",
+        "Power Bank 20000 mAh 65 W PD",
+        "充电宝 20000毫安 65W PD快充",
+        20000,
+        65,
+        3,
+    ),
+    _model(
+        "PB30K",
+        "power-bank",
+        "Power Bank 30000 mAh 22.5 W",
+        "充电宝 30000毫安 22.5W",
+        30000,
+        22.5,
+        3,
+    ),
+    _model(
+        "PB30KPD",
+        "power-bank",
+        "Power Bank 30000 mAh 65 W PD",
+        "充电宝 30000毫安 65W PD快充",
+        30000,
+        65,
+        4,
+    ),
+    _model("AD18", "adapter", "USB-A Quick Charger 18 W", "USB-A 快充充电器 18W", None, 18, 1),
+    _model("AD20C", "adapter", "USB-C PD Charger 20 W", "USB-C PD 充电器 20W", None, 20, 1),
+    _model("AD33G", "adapter", "GaN Charger 33 W, 2 ports", "氮化镓充电器 33W 双口", None, 33, 2),
+    _model("AD65G", "adapter", "GaN Charger 65 W, 3 ports", "氮化镓充电器 65W 三口", None, 65, 3),
+    _model(
+        "AD100G", "adapter", "GaN Charger 100 W, 4 ports", "氮化镓充电器 100W 四口", None, 100, 4
+    ),
+    _model(
+        "CBAC18",
+        "data-cable",
+        "USB-A to USB-C Cable 1 m, 18 W",
+        "USB-A 转 Type-C 数据线 1米 18W",
+        None,
+        18,
+        None,
+    ),
+    _model(
+        "CBCC60",
+        "data-cable",
+        "USB-C to USB-C Cable 1 m, 60 W",
+        "Type-C 转 Type-C 数据线 1米 60W",
+        None,
+        60,
+        None,
+    ),
+    _model(
+        "CBCC100",
+        "data-cable",
+        "USB-C to USB-C Cable 2 m, 100 W",
+        "Type-C 转 Type-C 数据线 2米 100W",
+        None,
+        100,
+        None,
+    ),
+    _model(
+        "CBCL27",
+        "data-cable",
+        "USB-C to Lightning Cable 1 m, 27 W",
+        "Type-C 转 Lightning 数据线 1米 27W",
+        None,
+        27,
+        None,
+    ),
+    _model("HPT1", "headphones", "True Wireless Earbuds T1", "真无线耳机 T1", hours=6),
+    _model("HPT2ANC", "headphones", "Noise-Cancelling Earbuds T2", "主动降噪耳机 T2", hours=8),
+    _model("HPN1", "headphones", "Neckband Sports Headphones N1", "颈挂式运动耳机 N1", hours=20),
+    _model("HPH1", "headphones", "Over-Ear Wireless Headphones H1", "头戴式无线耳机 H1", hours=40),
+]
+
+# Where the demo units were sold (weights): mostly through the two agents.
+CHANNELS = [("AG-SZ01", 50), ("AG-CD01", 35), ("EN-HZ01", 15)]
+REGIONS = [("mainland", 930), ("hong_kong", 30), ("macau", 15), ("taiwan", 20), ("overseas", 5)]
+UNAUTHORISED_SHARE = 0.02
+
+
+def unit_serial(model_code: str, number: int) -> str:
+    """The demo serial of a model's ``number``-th unit: SB + model code + 6 digits."""
+    return f"SB{model_code}{number:06d}"
+
+
+def demo_unit_rows(today: dt.date, count: int = UNIT_COUNT) -> list[dict[str, str]]:
+    """The demo units as import rows. Serials are the same on every run (a fixed
+    seed); sale dates are counted back from ``today``."""
+    rng = random.Random(SEED)
+    codes = [m["code"] for m in PRODUCT_MODELS]
+    numbers = dict.fromkeys(codes, 0)
+    channel_codes, channel_weights = zip(*CHANNELS, strict=True)
+    region_codes, region_weights = zip(*REGIONS, strict=True)
+    rows = []
+    for _ in range(count):
+        code = rng.choice(codes)
+        numbers[code] += 1
+        authorised = rng.random() >= UNAUTHORISED_SHARE
+        rows.append(
+            {
+                "serial": unit_serial(code, numbers[code]),
+                "model_code": code,
+                "sale_date": (
+                    today - dt.timedelta(days=rng.randrange(SALES_SPAN_DAYS))
+                ).isoformat(),
+                "region": rng.choices(region_codes, region_weights)[0],
+                "authorised_channel": "yes" if authorised else "no",
+                # A unit sold outside the authorised channels has no known dealer.
+                "channel_org_code": rng.choices(channel_codes, channel_weights)[0]
+                if authorised
+                else "",
+                "warranty_card_no": f"WC{rng.randrange(10**9):09d}" if authorised else "",
+            }
+        )
+    return rows
+
+
+def _units_csv(rows: list[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def ensure_catalog(result: DemoResult, admin, today: dt.date) -> None:
+    """The demo categories, models and units that are missing."""
+    categories = {}
+    for spec in CATEGORIES:
+        category, created = Category.objects.get_or_create(code=spec["code"], defaults=spec)
+        categories[category.code] = category
+        result.categories_created += created
+    for spec in PRODUCT_MODELS:
+        defaults = {**spec, "category": categories[spec["category"]]}
+        _model_row, created = ProductModel.objects.get_or_create(
+            code=spec["code"], defaults=defaults
+        )
+        result.models_created += created
+
+    rows = demo_unit_rows(today)
+    present = set(
+        unit_list(actor=admin, serial="SB")
+        .filter(serial__in=[r["serial"] for r in rows])
+        .values_list("serial", flat=True)
+    )
+    missing = [r for r in rows if r["serial"] not in present]
+    result.units_present = len(present)
+    if missing:
+        report = unit_import(
+            actor=None,
+            data=_units_csv(missing),
+            filename="demo-units.csv",
+            mode=ImportMode.ALL_OR_NOTHING,
+        )
+        if report.errors:  # pragma: no cover - the demo rows are valid by construction
+            first = report.errors[0]
+            raise RuntimeError(f"demo units rejected: row {first.row}: {first.message}")
+        result.units_created = report.created
