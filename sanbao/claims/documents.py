@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from reportlab.lib.units import mm
@@ -31,6 +32,7 @@ from sanbao.claims.models import (
 )
 from sanbao.claims.reasons import REMEDY_LABELS, RULE_TITLES, VERDICTS, reason_text
 from sanbao.claims.selectors import claim_timeline
+from sanbao.core.web import PDF, XLSX
 from sanbao.documents.pdf import (
     CONTENT_WIDTH,
     HALF_WIDTH,
@@ -54,6 +56,7 @@ from sanbao.documents.pdf import (
     style,
     table_style,
 )
+from sanbao.documents.registry import register
 from sanbao.documents.xlsx import xlsx_bytes
 
 STATUS_PATH = "/status/"
@@ -595,3 +598,28 @@ def claims_xlsx(claims: Iterable[Claim]) -> bytes:
             ]
         )
     return xlsx_bytes(XLSX_HEADERS, rows, sheet_title=LIST_TITLE)
+
+
+# --- The registry: one file name for the pages and the API ---------------------------------
+
+
+def _export_name(claims) -> str:
+    """The list as exported now: the minute in the name keeps successive exports apart."""
+    return f"sanbao-claims-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+
+
+CLAIM_RECEIPT = register(
+    "claims.claim_receipt_pdf",
+    render=claim_receipt_pdf,
+    filename=lambda claim: f"claim-receipt-{claim.number}.pdf",
+    media_type=PDF,
+)
+SERVICE_REPORT = register(
+    "claims.claim_service_report_pdf",
+    render=claim_service_report_pdf,
+    filename=lambda claim: f"claim-service-report-{claim.number}.pdf",
+    media_type=PDF,
+)
+CLAIMS_XLSX = register(
+    "claims.claims_xlsx", render=claims_xlsx, filename=_export_name, media_type=XLSX
+)
