@@ -16,6 +16,7 @@ from sanbao.core.errors import NotFound
 from sanbao.core.testing import (
     Case,
     anonymous_client,
+    api_client_for,
     check,
     is_login_redirect,
     login_client_for,
@@ -175,3 +176,39 @@ def test_the_delivery_list_asks_an_anonymous_visitor_to_log_in(dealt_with):
     for view in (document_views.delivery_list_pdf, document_views.delivery_list_xlsx):
         response = view_get(view, AnonymousUser(), shipment.number)
         assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("name", "tail", "query"),
+    [
+        ("packing_list_pdf", "/packing-list.pdf", {}),
+        ("packing_list_xlsx", "/packing-list.xlsx", {}),
+        ("repair_list_pdf", "/repair-list.pdf", {}),
+        ("labels_pdf", "/labels.pdf", {"layout": "a4"}),
+        ("anomaly_notice_pdf", "/anomaly-notice.pdf", {}),
+    ],
+)
+def test_the_page_and_the_api_name_a_batch_paper_the_same_way(
+    batch_of_agent_a_held, agent_a_clerk, name, tail, query
+):
+    number = batch_of_agent_a_held.number
+    page = get(name, agent_a_clerk, number, **query)
+    api = api_client_for(agent_a_clerk).get(f"/api/v1/batches/{number}{tail}", query)
+    assert (page.status_code, api.status_code) == (200, 200)
+    filename = page["Content-Disposition"].split("; ", 1)[1]
+    assert api["Content-Disposition"] == f"attachment; {filename}"
+    assert api["Content-Type"] == page["Content-Type"]
+
+
+@pytest.mark.parametrize("extension", ["pdf", "xlsx"])
+def test_the_page_and_the_api_name_a_delivery_list_the_same_way(
+    dealt_with, agent_a_clerk, extension
+):
+    _batch, shipment = dealt_with
+    tail = f"/shipments/{shipment.number}/delivery-list.{extension}"
+    page = login_client_for(agent_a_clerk).get(f"/returns{tail}")
+    api = api_client_for(agent_a_clerk).get(f"/api/v1{tail}")
+    assert (page.status_code, api.status_code) == (200, 200)
+    filename = f'filename="delivery-list-{shipment.number}.{extension}"'
+    assert page["Content-Disposition"].endswith(filename)
+    assert api["Content-Disposition"] == f"attachment; {filename}"
