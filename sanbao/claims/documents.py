@@ -56,7 +56,7 @@ from sanbao.documents.pdf import (
     style,
     table_style,
 )
-from sanbao.documents.registry import register
+from sanbao.documents.registry import numbered, register
 from sanbao.documents.xlsx import xlsx_bytes
 
 STATUS_PATH = "/status/"
@@ -608,18 +608,14 @@ def _export_name(claims) -> str:
     return f"sanbao-claims-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
 
 
-CLAIM_RECEIPT = register(
-    "claims.claim_receipt_pdf",
-    render=claim_receipt_pdf,
-    filename=lambda claim: f"claim-receipt-{claim.number}.pdf",
-    media_type=PDF,
-)
-SERVICE_REPORT = register(
-    "claims.claim_service_report_pdf",
-    render=claim_service_report_pdf,
-    filename=lambda claim: f"claim-service-report-{claim.number}.pdf",
-    media_type=PDF,
-)
-CLAIMS_XLSX = register(
-    "claims.claims_xlsx", render=claims_xlsx, filename=_export_name, media_type=XLSX
-)
+for name, render, media_type, filename in (
+    ("claim_receipt_pdf", claim_receipt_pdf, PDF, numbered("claim-receipt.pdf")),
+    (
+        "claim_service_report_pdf",
+        claim_service_report_pdf,
+        PDF,
+        numbered("claim-service-report.pdf"),
+    ),
+    ("claims_xlsx", claims_xlsx, XLSX, _export_name),
+):
+    register(f"claims.{name}", render=render, filename=filename, media_type=media_type)

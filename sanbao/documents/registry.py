@@ -70,6 +70,13 @@ def register(
     return document
 
 
+def numbered(name: str) -> Callable[[Any], str]:
+    """The file-name function of the scheme: ``numbered("packing-list.pdf")`` names a
+    record's file ``packing-list-<its number>.pdf``."""
+    stem, dot, extension = name.rpartition(".")
+    return lambda record: f"{stem}-{record.number}{dot}{extension}"
+
+
 def _discover() -> None:
     global _discovered
     if _discovered:

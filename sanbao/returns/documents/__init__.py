@@ -18,7 +18,7 @@ Each paper is registered here in the document registry, with its one file name
 from __future__ import annotations
 
 from sanbao.core.web import PDF, XLSX
-from sanbao.documents.registry import register
+from sanbao.documents.registry import numbered, register
 from sanbao.returns.documents.anomaly_notice import anomaly_notice_pdf
 from sanbao.returns.documents.delivery_list import delivery_list_pdf
 from sanbao.returns.documents.delivery_list_xlsx import delivery_list_xlsx
@@ -29,15 +29,7 @@ from sanbao.returns.documents.repair_list import repair_list_pdf
 from sanbao.returns.importing import lines_template_xlsx
 
 __all__ = [
-    "ANOMALY_NOTICE",
-    "DELIVERY_LIST_PDF",
-    "DELIVERY_LIST_XLSX",
-    "FAULT_LABELS",
     "LABEL_LAYOUTS",
-    "LINES_TEMPLATE",
-    "PACKING_LIST_PDF",
-    "PACKING_LIST_XLSX",
-    "REPAIR_LIST",
     "anomaly_notice_pdf",
     "delivery_list_pdf",
     "delivery_list_xlsx",
@@ -48,52 +40,22 @@ __all__ = [
     "repair_list_pdf",
 ]
 
-PACKING_LIST_PDF = register(
-    "returns.packing_list_pdf",
-    render=packing_list_pdf,
-    filename=lambda batch: f"packing-list-{batch.number}.pdf",
-    media_type=PDF,
-)
-PACKING_LIST_XLSX = register(
-    "returns.packing_list_xlsx",
-    render=packing_list_xlsx,
-    filename=lambda batch: f"packing-list-{batch.number}.xlsx",
-    media_type=XLSX,
-)
-REPAIR_LIST = register(
-    "returns.repair_list_pdf",
-    render=repair_list_pdf,
-    filename=lambda batch: f"repair-list-{batch.number}.pdf",
-    media_type=PDF,
-)
-FAULT_LABELS = register(
-    "returns.labels_pdf",
-    render=labels_pdf,
-    filename=lambda batch, layout="60x40": f"fault-labels-{batch.number}-{layout}.pdf",
-    media_type=PDF,
-)
-ANOMALY_NOTICE = register(
-    "returns.anomaly_notice_pdf",
-    render=anomaly_notice_pdf,
-    filename=lambda batch: f"anomaly-notice-{batch.number}.pdf",
-    media_type=PDF,
-)
-DELIVERY_LIST_PDF = register(
-    "returns.delivery_list_pdf",
-    render=delivery_list_pdf,
-    filename=lambda shipment: f"delivery-list-{shipment.number}.pdf",
-    media_type=PDF,
-)
-DELIVERY_LIST_XLSX = register(
-    "returns.delivery_list_xlsx",
-    render=delivery_list_xlsx,
-    filename=lambda shipment: f"delivery-list-{shipment.number}.xlsx",
-    media_type=XLSX,
-)
-# The workbook an agent fills in with batch lines: no record, one name.
-LINES_TEMPLATE = register(
-    "returns.lines_template_xlsx",
-    render=lines_template_xlsx,
-    filename=lambda: "return-batch-lines.xlsx",
-    media_type=XLSX,
-)
+# name, renderer, media type, file name (the batch's or shipment's number in it)
+for name, render, media_type, filename in (
+    ("packing_list_pdf", packing_list_pdf, PDF, numbered("packing-list.pdf")),
+    ("packing_list_xlsx", packing_list_xlsx, XLSX, numbered("packing-list.xlsx")),
+    ("repair_list_pdf", repair_list_pdf, PDF, numbered("repair-list.pdf")),
+    ("anomaly_notice_pdf", anomaly_notice_pdf, PDF, numbered("anomaly-notice.pdf")),
+    ("delivery_list_pdf", delivery_list_pdf, PDF, numbered("delivery-list.pdf")),
+    ("delivery_list_xlsx", delivery_list_xlsx, XLSX, numbered("delivery-list.xlsx")),
+    # One file a layout: a sheet of labels and a roll of them are different prints.
+    (
+        "labels_pdf",
+        labels_pdf,
+        PDF,
+        lambda batch, layout="60x40": f"fault-labels-{batch.number}-{layout}.pdf",
+    ),
+    # The workbook an agent fills in with batch lines: no record, one name.
+    ("lines_template_xlsx", lines_template_xlsx, XLSX, lambda: "return-batch-lines.xlsx"),
+):
+    register(f"returns.{name}", render=render, filename=filename, media_type=media_type)

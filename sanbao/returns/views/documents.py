@@ -23,25 +23,19 @@ from sanbao.core.web import download, download_view
 from sanbao.documents import registry
 from sanbao.returns import selectors
 
-packing_list_pdf = download_view(
-    selectors.batch_get, partial(registry.file, "returns.packing_list_pdf")
-)
-repair_list_pdf = download_view(
-    selectors.batch_get, partial(registry.file, "returns.repair_list_pdf")
-)
-anomaly_notice_pdf = download_view(
-    selectors.batch_get, partial(registry.file, "returns.anomaly_notice_pdf")
-)
-packing_list_xlsx = download_view(
-    selectors.batch_get, partial(registry.file, "returns.packing_list_xlsx")
-)
+
+def _paper(fetch, name: str):
+    """The page that downloads the registered paper ``returns.<name>``."""
+    return download_view(fetch, partial(registry.file, f"returns.{name}"))
+
+
+packing_list_pdf = _paper(selectors.batch_get, "packing_list_pdf")
+repair_list_pdf = _paper(selectors.batch_get, "repair_list_pdf")
+anomaly_notice_pdf = _paper(selectors.batch_get, "anomaly_notice_pdf")
+packing_list_xlsx = _paper(selectors.batch_get, "packing_list_xlsx")
 # The delivery list of a shipment (IV.7), by the shipment's number.
-delivery_list_pdf = download_view(
-    selectors.shipment_get, partial(registry.file, "returns.delivery_list_pdf")
-)
-delivery_list_xlsx = download_view(
-    selectors.shipment_get, partial(registry.file, "returns.delivery_list_xlsx")
-)
+delivery_list_pdf = _paper(selectors.shipment_get, "delivery_list_pdf")
+delivery_list_xlsx = _paper(selectors.shipment_get, "delivery_list_xlsx")
 
 
 @never_cache
