@@ -36,9 +36,8 @@ from sanbao.catalog.policy import (
     region_in_scope,
     warranty_last_day,
 )
-from sanbao.core.errors import DomainError, NotFound
-from sanbao.core.forms import apply_domain_error
-from sanbao.core.web import is_htmx, render_page
+from sanbao.core.errors import NotFound
+from sanbao.core.web import attempt, is_htmx, render_page
 
 UNITS_PER_PAGE = 50
 IMPORT_ERRORS_SHOWN = 500  # a 200 000-row file can have as many errors; the page shows the first
@@ -232,17 +231,17 @@ def unit_import(request):
         form = UnitImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            try:
-                report = services.unit_import(
+            # An import only refuses (400): an unreadable file, or bad rows under all-or-nothing.
+            report = attempt(
+                lambda: services.unit_import(
                     actor=request.user,
                     data=upload.read(),
                     filename=upload.name or "upload",
                     mode=form.cleaned_data["mode"],
-                )
-            except DomainError as exc:
-                if exc.status != 400:
-                    raise
-                apply_domain_error(form, exc)
+                ),
+                form=form,
+                refusals=(400,),
+            ).result
     else:
         form = UnitImportForm()
     rejected = report is not None and bool(report.errors) and not report.written

@@ -33,6 +33,7 @@ from sanbao.claims.states import MOVES
 from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, binary_response, paginate
 from sanbao.core.errors import NotFound, field_error
 from sanbao.core.web import PDF, XLSX, download
+from sanbao.documents import registry
 
 router = Router(tags=["claims"])
 
@@ -125,9 +126,7 @@ def list_claims(request, filters: Query[ClaimFilters]):
 )
 def export_claims(request, filters: Query[ExportFilters]):
     qs = selectors.claim_list(actor=request.auth, **filters.dict())
-    from sanbao.claims.documents import claims_xlsx
-
-    return download(claims_xlsx(qs), XLSX, "claims.xlsx", attachment=True)
+    return download(registry.file("claims.claims_xlsx", qs), attachment=True)
 
 
 @router.get("/claims/{number}", response={200: ClaimOut, **COMMON_ERRORS}, operation_id="get_claim")
@@ -154,9 +153,7 @@ def get_claim_timeline(request, number: str):
 )
 def get_claim_receipt(request, number: str):
     claim = _claim(request, number)
-    from sanbao.claims.documents import claim_receipt_pdf
-
-    return download(claim_receipt_pdf(claim), PDF, f"{claim.number}-receipt.pdf", attachment=True)
+    return download(registry.file("claims.claim_receipt_pdf", claim), attachment=True)
 
 
 @router.get(
@@ -167,11 +164,7 @@ def get_claim_receipt(request, number: str):
 )
 def get_claim_service_report(request, number: str):
     claim = _claim(request, number)
-    from sanbao.claims.documents import claim_service_report_pdf
-
-    return download(
-        claim_service_report_pdf(claim), PDF, f"{claim.number}-report.pdf", attachment=True
-    )
+    return download(registry.file("claims.claim_service_report_pdf", claim), attachment=True)
 
 
 # Actions ----------------------------------------------------------------------------

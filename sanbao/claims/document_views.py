@@ -1,24 +1,28 @@
 """Downloads of a claim's papers: the receipt and the service report (PDF), and
 the claim list as a workbook (XLSX).
 
-Thin views: the selectors check the role and the tenancy (another organisation's
-claim is a 404, as if it did not exist) and DomainErrorMiddleware turns their
-refusals into error pages. The papers hold personal data: never cached.
+Each answers a document of the registry (``sanbao.documents.registry``): the same
+bytes and file name as the API's. The selectors check the role and the tenancy
+(another organisation's claim is a 404, as if it did not exist) and
+DomainErrorMiddleware turns their refusals into error pages. The papers hold
+personal data: never cached.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sanbao.accounts import selectors as account_selectors
 from sanbao.accounts.roles import OrgKind
 from sanbao.catalog import selectors as catalog_selectors
-from sanbao.claims import documents, selectors
+from sanbao.claims import selectors
 from sanbao.claims.forms import ClaimFilterForm
-from sanbao.core.web import PDF, XLSX, download
+from sanbao.core.web import download, download_view
+from sanbao.documents import registry
 
 
 def _filter_form(request) -> ClaimFilterForm:
@@ -34,30 +38,12 @@ def _filter_form(request) -> ClaimFilterForm:
     )
 
 
-@never_cache
-@login_required
-@require_GET
-def claim_receipt_pdf(request, number: str):
-    claim = selectors.claim_get(actor=request.user, number=number)
-    return download(
-        documents.claim_receipt_pdf(claim),
-        PDF,
-        f"claim-receipt-{claim.number}.pdf",
-        attachment=False,
-    )
-
-
-@never_cache
-@login_required
-@require_GET
-def claim_report_pdf(request, number: str):
-    claim = selectors.claim_get(actor=request.user, number=number)
-    return download(
-        documents.claim_service_report_pdf(claim),
-        PDF,
-        f"claim-service-report-{claim.number}.pdf",
-        attachment=False,
-    )
+claim_receipt_pdf = download_view(
+    selectors.claim_get, partial(registry.file, "claims.claim_receipt_pdf")
+)
+claim_report_pdf = download_view(
+    selectors.claim_get, partial(registry.file, "claims.claim_service_report_pdf")
+)
 
 
 @never_cache
@@ -66,10 +52,4 @@ def claim_report_pdf(request, number: str):
 def claim_list_xlsx(request):
     filters = _filter_form(request).filters()
     claims = selectors.claim_list(actor=request.user, **filters)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return download(
-        documents.claims_xlsx(claims),
-        XLSX,
-        f"sanbao-claims-{stamp}.xlsx",
-        attachment=True,
-    )
+    return download(registry.file("claims.claims_xlsx", claims))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from reportlab.lib.units import mm
@@ -23,6 +24,7 @@ from sanbao.catalog.models import Disposal, Region, RetainedPartKind
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy
 from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.selectors import claim_timeline
+from sanbao.core.web import PDF, XLSX
 from sanbao.documents.pdf import (
     CONTENT_WIDTH,
     HALF_WIDTH,
@@ -46,6 +48,7 @@ from sanbao.documents.pdf import (
     style,
     table_style,
 )
+from sanbao.documents.registry import numbered, register
 from sanbao.documents.xlsx import xlsx_bytes
 
 STATUS_PATH = "/status/"
@@ -587,3 +590,24 @@ def claims_xlsx(claims: Iterable[Claim]) -> bytes:
             ]
         )
     return xlsx_bytes(XLSX_HEADERS, rows, sheet_title=LIST_TITLE)
+
+
+# --- The registry: one file name for the pages and the API ---------------------------------
+
+
+def _export_name(claims) -> str:
+    """The list as exported now: the minute in the name keeps successive exports apart."""
+    return f"sanbao-claims-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+
+
+for name, render, media_type, filename in (
+    ("claim_receipt_pdf", claim_receipt_pdf, PDF, numbered("claim-receipt.pdf")),
+    (
+        "claim_service_report_pdf",
+        claim_service_report_pdf,
+        PDF,
+        numbered("claim-service-report.pdf"),
+    ),
+    ("claims_xlsx", claims_xlsx, XLSX, _export_name),
+):
+    register(f"claims.{name}", render=render, filename=filename, media_type=media_type)

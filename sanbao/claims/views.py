@@ -45,10 +45,9 @@ from sanbao.claims.forms import (
 from sanbao.claims.models import Claim, Outcome, Remedy
 from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.states import MOVES, allowed_actions
-from sanbao.core.errors import DomainError, NotFound, ValidationFailed
-from sanbao.core.forms import apply_domain_error
+from sanbao.core.errors import NotFound, ValidationFailed
 from sanbao.core.uploads import inline_file
-from sanbao.core.web import is_htmx, render_page
+from sanbao.core.web import attempt, is_htmx, render_page
 
 CLAIMS_PER_PAGE = 50
 PARTS_PER_PAGE = 50
@@ -161,19 +160,19 @@ def claim_create(request):
     if request.method == "POST":
         form = _intake_form(user, request.POST, request.FILES)
         if form.is_valid():
-            try:
-                claim = services.claim_create(actor=user, **form.service_kwargs())
-            except DomainError as exc:
-                if exc.status != 400:
-                    raise
-                apply_domain_error(form, exc)
-                error = exc
-            else:
+            # Intake only refuses (400); a conflict cannot arise for a claim not yet written.
+            done = attempt(
+                lambda: services.claim_create(actor=user, **form.service_kwargs()),
+                form=form,
+                refusals=(400,),
+            )
+            if done.ok:
                 messages.success(
                     request,
-                    _("Claim %(number)s was taken in.") % {"number": claim.number},
+                    _("Claim %(number)s was taken in.") % {"number": done.result.number},
                 )
-                return redirect("claims:claim_detail", number=claim.number)
+                return redirect("claims:claim_detail", number=done.result.number)
+            error = done.error
         else:
             error = ValidationFailed()
     else:
@@ -415,22 +414,15 @@ def _act(
     require(user, permission or MOVES[action].permission)
     claim = selectors.claim_get(actor=user, number=number)
     form = make_form(user, claim) if make_form else None
-    try:
-        if form is not None and not form.is_valid():
-            raise ValidationFailed()
-        call(user, claim, form)
-    except DomainError as exc:
-        if exc.status not in (400, 409):
-            raise
-        if form is not None:
-            apply_domain_error(form, exc)
+    done = attempt(lambda: call(user, claim, form), form=form)
+    if not done.ok:
         claim = selectors.claim_get(actor=user, number=number)  # as it is now
         context = _detail_context(
-            request, claim, bound={action: form} if form is not None else None, error=exc
+            request, claim, bound={action: form} if form is not None else None, error=done.error
         )
         context["failed_action"] = action
         return render_page(
-            request, "claims/claim_detail.html", "claim-body", context, status=exc.status
+            request, "claims/claim_detail.html", "claim-body", context, status=done.status
         )
     if is_htmx(request):
         claim = selectors.claim_get(actor=user, number=number)
@@ -615,19 +607,17 @@ def retained_part_dispose(request, pk: int):
     require(user, "retained_parts.manage")
     part = selectors.retained_part_get(actor=user, pk=pk)
     form = DisposeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationFailed()
-        services.retained_part_dispose(
+    done = attempt(
+        lambda: services.retained_part_dispose(
             part=part,
             actor=user,
             disposal=form.cleaned_data.get("disposal") or "",
             note=form.cleaned_data.get("note") or "",
-        )
-    except DomainError as exc:
-        if exc.status not in (400, 409):
-            raise
-        apply_domain_error(form, exc)
+        ),
+        form=form,
+    )
+    if not done.ok:
+        exc = done.error
         part = selectors.retained_part_get(actor=user, pk=pk)
         if is_htmx(request):
             context = {

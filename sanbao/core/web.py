@@ -1,14 +1,30 @@
-"""Small helpers every app's page views share."""
+"""Small helpers every app's page views share: the page or its htmx fragment, an
+action run with its domain error mapped onto the form and the page, and a
+document answered as a download."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from sanbao.core.errors import DomainError, ValidationFailed
+from sanbao.core.forms import apply_domain_error
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The refusals a page answers itself, by the form: a policy or validation refusal
+# and a conflict. 401, 403 and 404 go to DomainErrorMiddleware's error pages.
+PAGE_REFUSALS = (400, 409)
 
 
 def is_htmx(request) -> bool:
@@ -28,8 +44,88 @@ def render_page(request, template: str, partial: str | None, context: dict, *, s
     return response
 
 
-def download(content: bytes, content_type: str, filename: str, *, attachment: bool) -> HttpResponse:
-    """A document answer: shown in the browser (``attachment=False``, PDFs) or saved."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+@dataclasses.dataclass(frozen=True)
+class Attempt:
+    """What an action came to: the service's ``result``, or the ``error`` that
+    refused it (already on the form). ``status`` is the page's answer: 200, or the
+    refusal's own status."""
+
+    result: Any = None
+    error: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> int:
+        return self.error.status if self.error is not None else 200
+
+
+def attempt(
+    call: Callable[[], Any],
+    *,
+    form=None,
+    refusals: tuple[int, ...] = PAGE_REFUSALS,
+    apply: Callable[[Any, DomainError], Any] | None = apply_domain_error,
+) -> Attempt:
+    """Run one action from a page: the form must be valid first (else a
+    ``ValidationFailed``), then ``call`` runs the service. A domain error whose
+    status is one of ``refusals`` is mapped onto the form (each message by its
+    field, ``apply``) and returned, so the view answers the page again with the
+    message and the error's status; any other error (403, 404) propagates to
+    DomainErrorMiddleware. Forms only parse; the service decides."""
+    try:
+        if form is not None and not form.is_valid():
+            raise ValidationFailed()
+        return Attempt(result=call())
+    except DomainError as exc:
+        if exc.status not in refusals:
+            raise
+        if form is not None and apply is not None:
+            apply(form, exc)
+        return Attempt(error=exc)
+
+
+class File(Protocol):
+    """A rendered document (``sanbao.documents.registry.File``)."""
+
+    content: bytes
+    filename: str
+    media_type: str
+
+
+def download(file: File, *, attachment: bool | None = None) -> HttpResponse:
+    """A document answer: saved (``attachment``) or shown in the browser. By
+    default a PDF is shown (the browser prints it) and anything else is saved;
+    the API always saves."""
+    if attachment is None:
+        attachment = file.media_type != PDF
+    response = HttpResponse(file.content, content_type=file.media_type)
+    response["Content-Disposition"] = content_disposition_header(attachment, file.filename)
     return response
+
+
+def download_view(fetch: Callable[..., Any], file_of: Callable[[Any], File]):
+    """The page that downloads one paper of a record: ``fetch(actor=, number=)``
+    finds the record the user may see (a 404 otherwise, as if it did not exist),
+    ``file_of(record)`` renders it (``sanbao.documents.registry``). Papers name
+    people and telephone numbers: never cached."""
+
+    @never_cache
+    @login_required
+    @require_GET
+    def view(request, number: str):
+        return download(file_of(fetch(actor=request.user, number=number)))
+
+    return view
+
+
+def redirect_after(request, url: str) -> HttpResponse:
+    """After a successful action (PRG): a redirect, or for htmx an ``HX-Redirect``
+    so the whole page is loaded rather than swapped into the fragment."""
+    if is_htmx(request):
+        response = HttpResponse("")
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)

@@ -21,6 +21,7 @@ from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, binary_
 from sanbao.core.errors import NotFound
 from sanbao.core.uploads import inline_file
 from sanbao.core.web import PDF, XLSX, download
+from sanbao.documents import registry
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import selectors, services
@@ -150,9 +151,7 @@ def get_lines_template(request):
     """The spreadsheet ``POST /batches/{number}/lines/import`` reads, with bilingual
     headers and a note on each column."""
     require(request.auth, "returns.create")
-    from sanbao.returns.importing import lines_template_xlsx
-
-    return download(lines_template_xlsx(), XLSX, "return-batch-lines.xlsx", attachment=True)
+    return download(registry.file("returns.lines_template_xlsx"), attachment=True)
 
 
 @router.post("/batches", response={201: BatchOut, **WRITE_ERRORS}, operation_id="create_batch")
@@ -447,10 +446,10 @@ def email_contact_task(request, task_id: int):
     require(request.auth, "contacts.manage")
     task = _task(request, task_id)
     batch = _task_batch(request, task)
-    from sanbao.returns.documents import anomaly_notice_pdf
-
-    attachment = (f"{batch.number}-anomaly-notice.pdf", anomaly_notice_pdf(batch), PDF)
-    notifications.task_send_email(task=task, actor=request.auth, attachments=[attachment])
+    notice = registry.file("returns.anomaly_notice_pdf", batch)
+    notifications.task_send_email(
+        task=task, actor=request.auth, attachments=[notice.as_attachment()]
+    )
     return _task(request, task_id)
 
 
@@ -465,11 +464,7 @@ def email_contact_task(request, task_id: int):
 )
 def get_packing_list(request, number: str):
     batch = _batch(request, number)
-    from sanbao.returns.documents import packing_list_pdf
-
-    return download(
-        packing_list_pdf(batch), PDF, f"{batch.number}-packing-list.pdf", attachment=True
-    )
+    return download(registry.file("returns.packing_list_pdf", batch), attachment=True)
 
 
 @router.get(
@@ -480,11 +475,7 @@ def get_packing_list(request, number: str):
 )
 def export_packing_list(request, number: str):
     batch = _batch(request, number)
-    from sanbao.returns.documents import packing_list_xlsx
-
-    return download(
-        packing_list_xlsx(batch), XLSX, f"{batch.number}-packing-list.xlsx", attachment=True
-    )
+    return download(registry.file("returns.packing_list_xlsx", batch), attachment=True)
 
 
 @router.get(
@@ -495,9 +486,7 @@ def export_packing_list(request, number: str):
 )
 def get_repair_list(request, number: str):
     batch = _batch(request, number)
-    from sanbao.returns.documents import repair_list_pdf
-
-    return download(repair_list_pdf(batch), PDF, f"{batch.number}-repair-list.pdf", attachment=True)
+    return download(registry.file("returns.repair_list_pdf", batch), attachment=True)
 
 
 @router.get(
@@ -509,14 +498,7 @@ def get_repair_list(request, number: str):
 def get_fault_labels(request, number: str, layout: Literal["60x40", "a4"] = "60x40"):
     """Fault labels, one a unit: ``60x40`` for a label printer, ``a4`` for sheets."""
     batch = _batch(request, number)
-    from sanbao.returns.documents import labels_pdf
-
-    return download(
-        labels_pdf(batch, layout=layout),
-        PDF,
-        f"{batch.number}-labels-{layout}.pdf",
-        attachment=True,
-    )
+    return download(registry.file("returns.labels_pdf", batch, layout), attachment=True)
 
 
 @router.get(
@@ -529,11 +511,7 @@ def get_fault_labels(request, number: str, layout: Literal["60x40", "a4"] = "60x
 )
 def get_anomaly_notice(request, number: str):
     batch = _batch(request, number)
-    from sanbao.returns.documents import anomaly_notice_pdf
-
-    return download(
-        anomaly_notice_pdf(batch), PDF, f"{batch.number}-anomaly-notice.pdf", attachment=True
-    )
+    return download(registry.file("returns.anomaly_notice_pdf", batch), attachment=True)
 
 
 # Testing, dispositions, delays (IV.P2, IV.6, II.3, II.4) ------------------------------
@@ -757,11 +735,7 @@ def cancel_shipment(request, number: str):
 )
 def get_delivery_list(request, number: str):
     shipment = _shipment(request, number)
-    from sanbao.returns.documents import delivery_list_pdf
-
-    return download(
-        delivery_list_pdf(shipment), PDF, f"{shipment.number}-delivery-list.pdf", attachment=True
-    )
+    return download(registry.file("returns.delivery_list_pdf", shipment), attachment=True)
 
 
 @router.get(
@@ -772,11 +746,7 @@ def get_delivery_list(request, number: str):
 )
 def export_delivery_list(request, number: str):
     shipment = _shipment(request, number)
-    from sanbao.returns.documents import delivery_list_xlsx
-
-    return download(
-        delivery_list_xlsx(shipment), XLSX, f"{shipment.number}-delivery-list.xlsx", attachment=True
-    )
+    return download(registry.file("returns.delivery_list_xlsx", shipment), attachment=True)
 
 
 __all__ = ["ErrorOut", "router"]

@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sanbao.accounts.roles import can, require
-from sanbao.core.errors import DomainError, NotFound, ValidationFailed
+from sanbao.core.errors import DomainError, NotFound
 from sanbao.core.forms import apply_domain_error
-from sanbao.core.web import is_htmx, render_page
+from sanbao.core.web import attempt, is_htmx, render_page
 from sanbao.workdays import selectors, services
 from sanbao.workdays.errors import MESSAGES
 from sanbao.workdays.forms import DayForm, DueForm, YearEnteredForm
@@ -57,11 +57,12 @@ def _due(request) -> tuple[DueForm, object | None, DomainError | None]:
     if start is None:
         form.add_error("start", MESSAGES["workdays.date_invalid"])
         return form, None, None
-    try:
-        due = services.due_date(start, n)
-    except ValidationFailed as exc:
-        apply_domain_error(form, exc)
-        return form, None, exc
+    # Counting refuses only with a 400 (a count past the calendar's years).
+    done = attempt(lambda: services.due_date(start, n), refusals=(400,))
+    if not done.ok:
+        apply_domain_error(form, done.error)
+        return form, None, done.error
+    due = done.result
     return form, {"start": start, "n": n, "day": due.day, "provisional": due.provisional}, None
 
 
@@ -125,20 +126,13 @@ def _act(
     message by its field; success goes to the year changed (``year_after``)."""
     user = request.user
     require(user, "calendar.manage")
-    try:
-        if form is not None and not form.is_valid():
-            raise ValidationFailed()
-        result = call(user)
-    except DomainError as exc:
-        if exc.status not in (400, 409):
-            raise
-        if form is not None:
-            apply_domain_error(form, exc)
+    done = attempt(lambda: call(user), form=form)
+    if not done.ok:
         shown = year if MIN_YEAR <= year <= MAX_YEAR else timezone.localdate().year
         bound = {f"{action}_form": form} if form is not None else {}
-        context = _context(request, shown, error=exc, failed_action=action, **bound)
-        return render_page(request, TEMPLATE, "calendar-body", context, status=exc.status)
-    target = year_after(result) if year_after else year
+        context = _context(request, shown, error=done.error, failed_action=action, **bound)
+        return render_page(request, TEMPLATE, "calendar-body", context, status=done.status)
+    target = year_after(done.result) if year_after else year
     if is_htmx(request):
         context = _context(request, target, done=DONE_MESSAGES[action])
         response = render_page(request, TEMPLATE, "calendar-body", context)

@@ -1,0 +1,314 @@
+"""What the tests of a return batch's papers share: reading a PDF's text and
+barcodes, batches and shipments at the stages their papers are printed."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import openpyxl
+import pypdf
+import pytest
+
+from sanbao.documents.pdf import bilingual, in_both
+from sanbao.returns import documents, policy, services
+from sanbao.returns.documents import text as words
+from sanbao.returns.models import ReturnedUnit
+from sanbao.returns.selectors import batch_get, shipment_get
+from sanbao.returns.services import LineIn
+from sanbao.returns.tests.conftest import (
+    pb_lines,
+    reload,
+    settle_all,
+    shipped,
+    submitted,
+    under_test,
+)
+
+LONG_FAULT = "充电时外壳严重发烫，指示灯闪烁后自动断电，无法再次开机；" * 4  # > 120 chars
+
+
+LONG_ACCESSORIES = ["data cable", "USB-C to Lightning cable", "pouch", "manual 说明书"]
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: where a line wraps is not content."""
+    return re.sub(r"\s+", "", text)
+
+
+def pages_of(data: bytes) -> list[str]:
+    return [squash(p.extract_text()) for p in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def pdf_text(data: bytes) -> str:
+    return "".join(pages_of(data))
+
+
+def both(text) -> list[str]:
+    """``text`` in Chinese and in English, squashed (once when not yet translated)."""
+    return [squash(t) for t in dict.fromkeys(in_both(text))]
+
+
+def render_pngs(data: bytes, tmp_path, *, dpi: int = 300) -> list:
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:  # pragma: no cover - poppler-utils is part of the dev setup
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    source = tmp_path / "doc.pdf"
+    source.write_bytes(data)
+    subprocess.run(
+        [pdftoppm, "-r", str(dpi), "-png", source, tmp_path / "p"], check=True, timeout=300
+    )
+    return sorted(tmp_path.glob("p-*.png"))
+
+
+def decoded(png) -> list:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    return zxingcpp.read_barcodes(Image.open(png))
+
+
+def mixed_lines(count: int) -> list[LineIn]:
+    """``count`` lines: power banks with their serial and cable in box 1, every
+    third line two bundled adapters in box 2; long faults and accessories on
+    every fifth line (they must not grow a row)."""
+    lines = []
+    for i in range(1, count + 1):
+        long = i % 5 == 0
+        if i % 3 == 0:
+            lines.append(
+                LineIn(
+                    model_code="AD65",
+                    quantity=2,
+                    fault=LONG_FAULT[:120] if long else "不充电 No charge",
+                    box_no=2,
+                    accessories=LONG_ACCESSORIES if long else [],
+                    bundled=True,
+                )
+            )
+        else:
+            lines.append(
+                LineIn(
+                    model_code="PB10K",
+                    quantity=1,
+                    fault=LONG_FAULT[:120] if long else "无输出 No output",
+                    box_no=1,
+                    serial=f"SBL{i:05d}",
+                    accessories=LONG_ACCESSORIES if long else ["data cable"],
+                )
+            )
+    return lines
+
+
+def fresh(batch, actor):
+    """The batch as the views see it (through the tenant-scoped selector)."""
+    return batch_get(actor=actor, number=batch.number)
+
+
+@pytest.fixture
+def agent_a_with_contacts(agent_a):
+    agent_a.address = "深圳市南山区科技园南区 8 栋 Building 8, Science Park, Shenzhen"
+    agent_a.fax = "0755-8888 0001"
+    agent_a.phone = "0755-8888 0000"
+    agent_a.save()
+    return agent_a
+
+
+@pytest.fixture
+def platform_with_contacts(platform_org):
+    platform_org.phone = "400-800-1234"
+    platform_org.fax = "0755-2600 9999"
+    platform_org.save()
+    return platform_org
+
+
+@pytest.fixture
+def received_with_anomalies(
+    agent_a_clerk, agent_a_with_contacts, platform_staff, platform_with_contacts, pb10k
+):
+    """The issue's example: 20 declared in 3 boxes, 19 listed units and 1 unlisted
+    one arrive in 3 boxes."""
+    lines = pb_lines(7, box=1) + pb_lines(7, box=2) + pb_lines(6, box=3)
+    batch = submitted(agent_a_clerk, lines)
+    services.receipt_open(batch=batch, actor=platform_staff)
+    for line in batch.lines.order_by("line_no")[:19]:
+        code = policy.label_code(batch.number, line.line_no, 1)
+        services.receipt_scan(batch=batch, actor=platform_staff, code=code)
+    services.receipt_record_unit(
+        batch=batch, actor=platform_staff, kind="unlisted", box_no=3, model_code="PB10K"
+    )
+    services.receipt_close(batch=batch, actor=platform_staff, received_boxes=3)
+    return fresh(batch, platform_staff)
+
+
+@pytest.fixture
+def batch_45(agent_a_clerk, agent_a_with_contacts, pb10k, ad65):
+    """45 lines (60 units) in 2 boxes, not sent by home delivery, submitted."""
+    return fresh(submitted(agent_a_clerk, mixed_lines(45), home_delivery=False), agent_a_clerk)
+
+
+def repair_pages_stated(packing_text: str) -> int:
+    """The page count of the repair list as the packing list states it."""
+    label = both(words.REPAIR_LIST_PAGES)[-1]
+    match = re.search(re.escape(label) + r"(\d+)", packing_text)
+    assert match, "the packing list does not state the pages of the repair list"
+    return int(match[1])
+
+
+@pytest.fixture
+def labelled(agent_a_clerk, pb10k, ad65):
+    """25 units: 16 power banks with serials, 3 lines of 3 bundled adapters."""
+    lines = pb_lines(16, fault="无输出 No output") + [
+        LineIn("AD65", 3, "插头松动 Loose plug", 2, bundled=True) for _ in range(3)
+    ]
+    return fresh(submitted(agent_a_clerk, lines), agent_a_clerk)
+
+
+def expected_codes(batch) -> list[str]:
+    return [
+        policy.label_code(batch.number, line.line_no, seq)
+        for line in batch.lines.order_by("line_no")
+        for seq in range(1, line.quantity + 1)
+    ]
+
+
+def colours_used(data: bytes) -> set[tuple[str, ...]]:
+    """Every colour set in the pages' content streams."""
+    ops = re.compile(rb"((?:[\d.]+\s+){1,4})(rg|RG|g|G|k|K|sc|SC|scn|SCN)\b")
+    found = set()
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        for operands, op in ops.findall(page.get_contents().get_data()):
+            found.add((op.decode(), *(f"{float(v):g}" for v in operands.split())))
+    return found
+
+
+@pytest.fixture
+def chinese_everywhere(monkeypatch):
+    """Every string not yet translated printed as if its Chinese were as long as
+    its English: the layout of a fully translated document."""
+    from sanbao.documents import pdf
+
+    real = pdf._render
+
+    def render(text, language):
+        value = real(text, language)
+        if language == pdf.ZH and value and not re.search(r"[\u4e00-\u9fff]", value):
+            return "中文" * max(1, len(value) // 4)
+        return value
+
+    monkeypatch.setattr(pdf, "_render", render)
+
+
+ORDER = "PO-2026-123"
+
+
+def has(text: str, label) -> bool:
+    return all(version in text for version in both(label))
+
+
+def reload_unit(unit) -> ReturnedUnit:
+    return ReturnedUnit.objects.get(pk=unit.pk)
+
+
+def units_of(batch) -> list[ReturnedUnit]:
+    return list(batch.units.select_related("model").order_by("seq"))
+
+
+def delivery_list(shipment, actor) -> bytes:
+    return documents.delivery_list_pdf(shipment_get(actor=actor, number=shipment.number))
+
+
+def workbook(shipment, actor):
+    data = documents.delivery_list_xlsx(shipment_get(actor=actor, number=shipment.number))
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def fields_and_rows(ws, headers) -> tuple[dict, list[tuple]]:
+    """The header block (label → value) and the rows under the table's header."""
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows.index(tuple(bilingual(h) for h in headers))
+    fields = {
+        row[0]: next((v for v in row[1:] if v is not None), None)
+        for row in rows[1:header]
+        if row[0]
+    }
+    return fields, rows[header + 1 :]
+
+
+@pytest.fixture
+def agent_a_with_contact_person(agent_a):
+    agent_a.address = "深圳市南山区科技园南区 8 栋"
+    agent_a.phone = "0755-8888 0000"
+    agent_a.contact_person = "李娜"
+    agent_a.save()
+    return agent_a
+
+
+@pytest.fixture
+def dealt_with(agent_a_clerk, agent_a_with_contact_person, platform_staff, pb10k, pb20k):
+    """Four units tested and dealt with four ways, shipped back: repaired, replaced
+    by a PB20K, returned as is, and charged (excluded under III.9)."""
+    batch = under_test(agent_a_clerk, platform_staff, pb_lines(4))
+    repaired, replaced, as_is, charged = units_of(batch)
+    staff = platform_staff
+    services.unit_test(unit=repaired, actor=staff, result="fault_confirmed")
+    services.unit_dispose(
+        unit=repaired,
+        actor=staff,
+        disposition="repaired",
+        parts_used=["电芯 cell"],
+        retained_location="Shelf A",
+    )
+    services.unit_test(unit=replaced, actor=staff, result="fault_confirmed")
+    services.unit_dispose(
+        unit=replaced,
+        actor=staff,
+        disposition="replaced",
+        replacement_model_code="PB20K",
+        replacement_serial="SBR000777",
+        retained_location="Shelf A",
+    )
+    services.unit_test(unit=as_is, actor=staff, result="no_fault_found", evidence="Bench test")
+    services.unit_test(
+        unit=charged,
+        actor=staff,
+        result="excluded",
+        excluded_rule="III.9",
+        evidence="Warranty card dated 2023",
+    )
+    services.unit_dispose(unit=as_is, actor=staff, disposition="returned_as_is")
+    services.unit_dispose(
+        unit=charged,
+        actor=staff,
+        disposition="charged",
+        charge_amount="35.50",
+        charge_reason="保修期已过 Out of warranty: cell replaced at cost",
+    )
+    shipment = shipped(reload(batch), staff)
+    return reload(batch), shipment
+
+
+@pytest.fixture
+def backorder(agent_a_clerk, agent_a_with_contact_person, platform_staff, pb10k):
+    """Three units; the first is delayed for a shortage of parts, the other two
+    go back; later the first is repaired and released with the agent's order."""
+    batch = under_test(agent_a_clerk, platform_staff, pb_lines(3))
+    late, *rest = units_of(batch)
+    services.unit_delay(
+        unit=late, actor=platform_staff, reason="parts_shortage", note="电芯缺货 cells next week"
+    )
+    batch = settle_all(batch, platform_staff, units=rest)
+    first = shipped(batch, platform_staff)
+    return reload(batch), late, first
+
+
+def release(batch, unit, staff):
+    """The delayed unit is repaired and goes back with the agent's order."""
+    unit.refresh_from_db()
+    services.unit_test(unit=unit, actor=staff, result="fault_confirmed")
+    services.unit_dispose(
+        unit=unit, actor=staff, disposition="repaired", parts_used=["cell"], retained_location="B"
+    )
+    return shipped(reload(batch), staff, order_no=ORDER, waybill="SF9000000002")

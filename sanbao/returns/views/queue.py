@@ -1,0 +1,45 @@
+"""The turnaround queue (IV.5): received batches not yet sent back, soonest due
+first."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from sanbao.accounts.roles import require
+from sanbao.core.web import render_page
+from sanbao.returns import selectors
+from sanbao.returns.services.turnaround import turnaround
+from sanbao.workdays import services as workdays
+
+QUEUE_PER_PAGE = 100
+# --- The turnaround queue (IV.5) ----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def queue(request):
+    """IV.5: the batches received and not yet sent back, soonest due first, with the
+    working days left or overdue; batches on hold (no due date until their
+    anomalies are resolved) last."""
+    user = request.user
+    require(user, "returns.receive")
+    page = Paginator(selectors.turnaround_queue(actor=user), QUEUE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    cal = workdays.calendar()
+    today = timezone.localdate()
+    rows = [
+        {"batch": batch, "t": turnaround(batch, today, cal) if batch.due_on else None}
+        for batch in page.object_list
+    ]
+    context = {
+        "page": page,
+        "rows": rows,
+        "today": today,
+        "overdue": sum(1 for r in rows if r["t"] and r["t"].overdue),
+        "due_today": sum(1 for r in rows if r["t"] and r["t"].working_days_left == 0),
+    }
+    return render_page(request, "returns/queue.html", "queue-results", context)
