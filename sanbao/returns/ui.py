@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
+from sanbao.core.ui import Tones
 from sanbao.notifications.models import TaskStatus
-from sanbao.returns.models import BatchStatus, ShipmentStatus
+from sanbao.returns.models import BatchStatus as B
+from sanbao.returns.models import ShipmentStatus
 
-# Waiting on someone: info; being worked on: primary; done with this step: success;
-# stuck: warning; refused: danger (the default: a state not listed stands out).
-BATCH_TONES = {
-    BatchStatus.DRAFT: "secondary",
-    BatchStatus.SUBMITTED: "info",
-    BatchStatus.RECEIVING: "primary",
-    BatchStatus.TESTING: "primary",
-    BatchStatus.RECEIVED: "success",
-    BatchStatus.READY: "success",
-    BatchStatus.ON_HOLD: "warning",
-    BatchStatus.DELAYED: "warning",
-    BatchStatus.SHIPPED: "dark",
-    BatchStatus.CLOSED: "light",
-    BatchStatus.REFUSED: "danger",
-}
-BATCH_DEFAULT = "danger"
+# Waiting on someone: info; being worked on: primary; done with a step: success;
+# stuck: warning; refused, or a state not listed: danger, so that it stands out.
+BATCH = Tones(
+    "batch",
+    default="danger",
+    secondary=[B.DRAFT],
+    info=[B.SUBMITTED],
+    primary=[B.RECEIVING, B.TESTING],
+    success=[B.RECEIVED, B.READY],
+    warning=[B.ON_HOLD, B.DELAYED],
+    dark=[B.SHIPPED],
+    light=[B.CLOSED],
+    danger=[B.REFUSED],
+)
 
-SHIPMENT_TONES = {
-    ShipmentStatus.PREPARED: "info",
-    ShipmentStatus.SHIPPED: "success",
-    ShipmentStatus.CANCELLED: "secondary",
-}
-SHIPMENT_DEFAULT = "secondary"
+SHIPMENT = Tones(
+    "shipment",
+    default="secondary",
+    info=[ShipmentStatus.PREPARED],
+    success=[ShipmentStatus.SHIPPED],
+    secondary=[ShipmentStatus.CANCELLED],
+)
 
 # A contact task still open needs someone to call or fax.
-TASK_TONES = {TaskStatus.OPEN: "warning", TaskStatus.DONE: "success"}
-TASK_DEFAULT = "secondary"
+TASK = Tones(default="secondary", warning=[TaskStatus.OPEN], success=[TaskStatus.DONE])

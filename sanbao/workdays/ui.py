@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from sanbao.core.ui import Tones
 from sanbao.workdays.selectors import YearStatus
 
-YEAR_TONES = {YearStatus.LIBRARY: "success", YearStatus.ENTERED: "primary"}
-YEAR_DEFAULT = "warning"
+YEAR = Tones(
+    default="warning",
+    testid="year-status",
+    success=[YearStatus.LIBRARY],
+    primary=[YearStatus.ENTERED],
+)
 YEAR_LABELS = {
     YearStatus.LIBRARY: _("Official schedule known from the library"),
     YearStatus.ENTERED: _("Official schedule entered by the administrator"),

@@ -19,10 +19,9 @@ from playwright.sync_api import expect
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import OrgKind
-from sanbao.accounts.services import user_create
 from sanbao.catalog.models import Category, ProductModel
 from sanbao.returns.models import ReturnBatch
-from tests.e2e.people import PASSWORD, log_in
+from tests.e2e.people import log_in, person
 
 pytestmark = pytest.mark.browser
 
@@ -30,44 +29,28 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def clerk(transactional_db):
     """An agent's clerk; power banks require their data cable, chargers their plug
-    adapter."""
+    adapter (IV.P1)."""
     agent = Organisation.objects.create(
         code="AG-SZ01", kind=OrgKind.AGENT, name_en="Shenzhen Digital", name_zh="深圳数码"
     )
-    power_banks = Category.objects.create(
-        code="power-bank",
-        name_en="Power banks",
-        name_zh="移动电源",
-        required_accessories=["data cable"],
-    )
-    chargers = Category.objects.create(
-        code="charger", name_en="Chargers", name_zh="充电器", required_accessories=["plug adapter"]
-    )
-    ProductModel.objects.create(
-        code="PB-10K",
-        name_en="Power bank 10 000 mAh",
-        name_zh="移动电源 10000毫安",
-        category=power_banks,
-        capacity_mah=10_000,
-        rated_output_w=Decimal("22.5"),
-        port_count=2,
-    )
-    ProductModel.objects.create(
-        code="CH-65W",
-        name_en="Charger 65 W",
-        name_zh="充电器 65瓦",
-        category=chargers,
-        rated_output_w=Decimal("65"),
-        port_count=2,
-    )
-    return user_create(
-        actor=None,
-        organisation=agent,
-        username="agent_clerk",
-        password=PASSWORD,
-        role="agent_clerk",
+    for category, accessory, model, watts in [
+        ("power-bank", "data cable", "PB-10K", "22.5"),
+        ("charger", "plug adapter", "CH-65W", "65"),
+    ]:
+        ProductModel.objects.create(
+            code=model,
+            name_en=model,
+            name_zh=model,
+            category=Category.objects.create(
+                code=category, name_en=category, name_zh=category, required_accessories=[accessory]
+            ),
+            rated_output_w=Decimal(watts),
+        )
+    return person(
+        agent,
+        "agent_clerk",
+        "agent_clerk",
         first_name="Fang",
-        last_name="Wang",
         phone="0755 8321 5566",
         language="en",
     )

@@ -12,9 +12,9 @@ from sanbao.claims.models import ClaimStatus, Verdict
 
 
 def test_every_claim_state_and_verdict_has_a_tone():
-    assert set(ui.CLAIM_TONES) == set(ClaimStatus.values)
-    assert set(ui.PUBLIC_STATUS_TONES) <= set(ClaimStatus.values)
-    assert set(ui.VERDICT_TONES) <= set(Verdict.values)
+    assert ui.CLAIM.states() == set(ClaimStatus.values)
+    assert ui.PUBLIC_STATUS.states() <= set(ClaimStatus.values)
+    assert ui.VERDICT.states() <= set(Verdict.values)
 
 
 def test_a_resolved_claim_badge_names_its_outcome():

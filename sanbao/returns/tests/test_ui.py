@@ -13,9 +13,9 @@ from sanbao.returns.models import BatchStatus, ShipmentStatus
 
 
 def test_every_batch_shipment_and_task_state_has_a_tone():
-    assert set(ui.BATCH_TONES) == set(BatchStatus.values)
-    assert set(ui.SHIPMENT_TONES) == set(ShipmentStatus.values)
-    assert set(ui.TASK_TONES) <= set(TaskStatus.values)
+    assert ui.BATCH.states() == set(BatchStatus.values)
+    assert ui.SHIPMENT.states() == set(ShipmentStatus.values)
+    assert ui.TASK.states() <= set(TaskStatus.values)
 
 
 def test_a_batch_badge_shows_the_state_its_tone_and_its_label():
