@@ -84,7 +84,9 @@ class BatchFilterForm(ReturnsForm):
         label=_("Batch number starts with"),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "class": "mono", "spellcheck": "false"}
+        ),
     )
 
     def __init__(self, *args, return_orgs=None, **kwargs):

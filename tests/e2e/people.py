@@ -19,3 +19,17 @@ def log_out(page) -> None:
     page.get_by_test_id("user-menu").click()
     page.get_by_test_id("logout").click()
     expect(page.get_by_test_id("user-menu")).to_have_count(0)
+
+
+def person(organisation, username: str, role: str, **fields):
+    """A user of ``organisation`` who logs in with the journeys' password."""
+    from sanbao.accounts.services import user_create
+
+    return user_create(
+        actor=None,
+        organisation=organisation,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        **fields,
+    )
