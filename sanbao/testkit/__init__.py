@@ -1,0 +1,1 @@
+"""Test support shared by every app's tests: the cast, the permission matrix, response helpers."""
