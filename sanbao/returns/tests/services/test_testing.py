@@ -22,21 +22,12 @@ from sanbao.returns.tests.conftest import (
     events,
     labels,
     pb_lines,
+    photo,
     receiving,
     reload,
     scan,
     under_test,
 )
-
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
-
-
-def photo():
-    return SimpleUploadedFile("swollen.png", PNG, content_type="image/png")
 
 
 def units(batch):
