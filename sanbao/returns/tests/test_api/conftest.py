@@ -16,14 +16,7 @@ from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import PERMISSIONS
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import policy, services
-from sanbao.returns.tests.conftest import (
-    PNG,
-    pb_lines,
-    received,
-    settle_all,
-    shipped,
-    under_test,
-)
+from sanbao.returns.tests.conftest import PNG, pb_lines, received, settle_all, shipped, under_test
 
 VIEW = PERMISSIONS["returns.view"]
 CREATE = PERMISSIONS["returns.create"]

@@ -11,17 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from sanbao.core.testing import (
-    api_client_for,
-    assert_envelope,
-    assert_list_queries_flat,
-)
+from sanbao.core.testing import api_client_for, assert_envelope, assert_list_queries_flat
 from sanbao.returns import services
 from sanbao.returns.models import BatchStatus, ReturnBatch
-from sanbao.returns.tests.conftest import (
-    draft,
-    pb_lines,
-)
+from sanbao.returns.tests.conftest import draft, pb_lines
 from sanbao.returns.tests.test_api.conftest import (
     PDF,
     XLSX,

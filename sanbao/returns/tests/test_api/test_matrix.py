@@ -6,12 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from sanbao.core.testing import (
-    Case,
-    assert_every_operation_has_a_case,
-    check,
-    matrix,
-)
+from sanbao.core.testing import Case, assert_every_operation_has_a_case, check, matrix
 from sanbao.returns import policy
 from sanbao.returns.models import ReturnBatch
 from sanbao.returns.tests.test_api.conftest import (

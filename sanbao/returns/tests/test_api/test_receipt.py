@@ -7,10 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from sanbao.core.testing import (
-    api_client_for,
-    assert_envelope,
-)
+from sanbao.core.testing import api_client_for, assert_envelope
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import policy
 from sanbao.returns.tests.test_api.conftest import (

@@ -5,19 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from sanbao.core.testing import (
-    api_client_for,
-    assert_envelope,
-    assert_list_queries_flat,
-)
-from sanbao.returns.tests.conftest import (
-    pb_lines,
-    received,
-    settle_all,
-)
-from sanbao.returns.tests.test_api.conftest import (
-    post,
-)
+from sanbao.core.testing import api_client_for, assert_envelope, assert_list_queries_flat
+from sanbao.returns.tests.conftest import pb_lines, received, settle_all, under_test
+from sanbao.returns.tests.test_api.conftest import post
 
 
 @pytest.mark.clause("IV.5")
@@ -103,3 +93,14 @@ def test_the_turnaround_queue_answers_in_the_same_number_of_queries_however_long
         ceiling=12,
         more=5,
     )
+
+
+def test_an_odd_unit_id_answers_400_naming_its_field(agent_a_clerk, platform_staff, pb10k):
+    settle_all(under_test(agent_a_clerk, platform_staff, pb_lines(1)), platform_staff)
+    response = api_client_for(platform_staff).post(
+        "/api/v1/shipments",
+        data={"return_org_code": "AG-A", "unit_ids": [10**30]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["unit_ids"]

@@ -8,18 +8,9 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sanbao.core.testing import (
-    api_client_for,
-    assert_envelope,
-)
-from sanbao.returns.tests.conftest import (
-    PNG,
-    pb_lines,
-    under_test,
-)
-from sanbao.returns.tests.test_api.conftest import (
-    post,
-)
+from sanbao.core.testing import api_client_for, assert_envelope
+from sanbao.returns.tests.conftest import PNG, pb_lines, under_test
+from sanbao.returns.tests.test_api.conftest import post
 
 
 @pytest.mark.clause("IV.P2")
