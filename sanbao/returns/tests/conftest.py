@@ -11,8 +11,7 @@ clock runs), ``under_test`` (received and put to testing), ``settle_all(batch, s
 result=..., disposition=...)`` (every unit tested and dealt with), ``shipped(batch,
 staff, units=None, order_no="")`` (prepared and dispatched).
 ``events(record)`` lists a record's audit actions oldest first; ``reload`` reads
-a batch again. ``cables`` / ``cb1m`` add a data-cable category that must be
-bundled (IV.P4).
+a batch again.
 """
 
 from __future__ import annotations
@@ -179,27 +178,3 @@ def clock(monkeypatch) -> Clock:
 @pytest.fixture
 def batch_of_agent_a(agent_a_clerk, pb10k, ad65):
     return draft(agent_a_clerk, pb_lines(3))
-
-
-@pytest.fixture
-def cables(db):
-    from sanbao.catalog.tests.factories import CategoryFactory
-
-    return CategoryFactory(
-        code="cable", name_en="Data cables", name_zh="数据线", must_be_bundled=True
-    )
-
-
-@pytest.fixture
-def cb1m(cables):
-    from sanbao.catalog.tests.factories import ProductModelFactory
-
-    return ProductModelFactory(
-        code="CB1M",
-        name_en="USB-C cable 1 m",
-        name_zh="USB-C 数据线 1米",
-        category=cables,
-        capacity_mah=None,
-        rated_output_w=None,
-        port_count=None,
-    )
