@@ -34,3 +34,27 @@ def field_errors(response) -> set[str]:
 def shown_testids(response) -> set[str]:
     """Every ``data-testid`` a page shows."""
     return set(re.findall(r'data-testid="([^"]+)"', html(response)))
+
+
+# Checks for a permission-matrix case's ``on_ok`` (called with the response and the
+# cast after the declared success).
+
+
+def has_status(status: str):
+    """The record answered has moved to ``status``."""
+
+    def on_ok(response, cast):
+        assert response.json()["status"] == status
+
+    return on_ok
+
+
+def is_download(content_type: str):
+    """A non-empty file of ``content_type``, sent as an attachment."""
+
+    def on_ok(response, cast):
+        assert response["Content-Type"] == content_type
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response.content
+
+    return on_ok

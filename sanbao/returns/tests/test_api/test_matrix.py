@@ -22,6 +22,7 @@ from sanbao.returns.tests.test_api.conftest import (
     line,
     lines_file,
 )
+from sanbao.testkit.responses import has_status, is_download
 
 
 def _new_batch(cast):
@@ -49,22 +50,6 @@ def _scan(cast):
     return {"code": policy.label_code(cast.receiving_of_agent_a.number, 1, 1)}
 
 
-def _is_batch(status: str):
-    def on_ok(response, cast):
-        assert response.json()["status"] == status
-
-    return on_ok
-
-
-def _is_file(content_type: str):
-    def on_ok(response, cast):
-        assert response["Content-Type"] == content_type
-        assert response["Content-Disposition"].startswith("attachment;")
-        assert response.content
-
-    return on_ok
-
-
 def _created(response, cast):
     body = response.json()
     assert ReturnBatch.objects.filter(number=body["number"], return_org__code=body["return_org"])
@@ -76,19 +61,19 @@ BATCH_CASES = [
          on_ok=_created),
     Case("list_batches", "GET", "/api/v1/batches", VIEW),
     Case("get_lines_template", "GET", "/api/v1/batches/lines-template.xlsx", CREATE,
-         on_ok=_is_file(XLSX)),
+         on_ok=is_download(XLSX)),
     Case("get_batch", "GET", _url("draft_of_agent_a"), VIEW, owner_org="agent_a"),
     Case("update_batch", "PUT", _url("draft_of_agent_a"), CREATE, owner_org="agent_a",
-         body=_new_batch, on_ok=_is_batch("draft")),
+         body=_new_batch, on_ok=has_status("draft")),
     Case("import_batch_lines", "POST", _url("draft_of_agent_a", "/lines/import"), CREATE,
          owner_org="agent_a", body=lines_file, body_format="multipart"),
     Case("submit_batch", "POST", _url("draft_of_agent_a", "/submit"), CREATE,
-         owner_org="agent_a", on_ok=_is_batch("submitted")),
+         owner_org="agent_a", on_ok=has_status("submitted")),
     Case("refuse_batch", "POST", _url("submitted_of_agent_a", "/refuse"), RECEIVE,
          owner_org="agent_a", body={"reason": "The carrier asked for cash on delivery."},
-         on_ok=_is_batch("refused")),
+         on_ok=has_status("refused")),
     Case("open_receipt", "POST", _url("submitted_of_agent_a", "/receipt"), RECEIVE,
-         owner_org="agent_a", on_ok=_is_batch("receiving")),
+         owner_org="agent_a", on_ok=has_status("receiving")),
     Case("receive_scan", "POST", _url("receiving_of_agent_a", "/scans"), RECEIVE,
          owner_org="agent_a", expect_ok=201, body=_scan),
     Case("receive_unit", "POST", _url("receiving_of_agent_a", "/units"), RECEIVE,
@@ -99,7 +84,7 @@ BATCH_CASES = [
     Case("get_receipt_counts", "GET", _url("receiving_of_agent_a", "/counts"), RECEIVE,
          owner_org="agent_a"),
     Case("close_receipt", "POST", _url("receiving_of_agent_a", "/receipt/close"), RECEIVE,
-         owner_org="agent_a", body={"received_boxes": 1}, on_ok=_is_batch("on_hold")),
+         owner_org="agent_a", body={"received_boxes": 1}, on_ok=has_status("on_hold")),
     Case("list_batch_anomalies", "GET", _url("on_hold_of_agent_a", "/anomalies"), VIEW,
          owner_org="agent_a"),
     Case("resolve_anomaly", "POST",
@@ -112,15 +97,15 @@ BATCH_CASES = [
     Case("email_contact_task", "POST", _task_url("/email", email=True), CONTACTS,
          owner_org="agent_a"),
     Case("get_packing_list", "GET", _url("draft_of_agent_a", "/packing-list.pdf"), VIEW,
-         owner_org="agent_a", on_ok=_is_file(PDF)),
+         owner_org="agent_a", on_ok=is_download(PDF)),
     Case("export_packing_list", "GET", _url("draft_of_agent_a", "/packing-list.xlsx"), VIEW,
-         owner_org="agent_a", on_ok=_is_file(XLSX)),
+         owner_org="agent_a", on_ok=is_download(XLSX)),
     Case("get_repair_list", "GET", _url("submitted_of_agent_a", "/repair-list.pdf"), VIEW,
-         owner_org="agent_a", on_ok=_is_file(PDF)),
+         owner_org="agent_a", on_ok=is_download(PDF)),
     Case("get_fault_labels", "GET", _url("draft_of_agent_a", "/labels.pdf?layout=a4"), VIEW,
-         owner_org="agent_a", on_ok=_is_file(PDF)),
+         owner_org="agent_a", on_ok=is_download(PDF)),
     Case("get_anomaly_notice", "GET", _url("on_hold_of_agent_a", "/anomaly-notice.pdf"), VIEW,
-         owner_org="agent_a", on_ok=_is_file(PDF)),
+         owner_org="agent_a", on_ok=is_download(PDF)),
 ]  # fmt: skip
 
 
@@ -172,9 +157,9 @@ TESTING_AND_SHIPMENT_CASES = [
          body={"waybill_no": "SF5550001"}),
     Case("cancel_shipment", "POST", _shipment("/cancel"), RECEIVE, owner_org="agent_a"),
     Case("get_delivery_list", "GET", _shipment("/delivery-list.pdf"), VIEW, owner_org="agent_a",
-         on_ok=_is_file(PDF)),
+         on_ok=is_download(PDF)),
     Case("export_delivery_list", "GET", _shipment("/delivery-list.xlsx"), VIEW,
-         owner_org="agent_a", on_ok=_is_file(XLSX)),
+         owner_org="agent_a", on_ok=is_download(XLSX)),
 ]  # fmt: skip
 
 
