@@ -39,9 +39,12 @@ run: demo
 	$(BIN)/python manage.py print_demo_logins
 	$(BIN)/python manage.py runserver $(HOST)
 
+# The suite runs on one pytest-xdist worker per core (docs/decisions.md);
+# PYTEST_WORKERS=0 runs it in one process, e.g. to debug with pdb.
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
 	$(BIN)/python manage.py check --fail-level WARNING --settings=config.settings_test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -22,7 +22,9 @@ STORAGES = {
 # Shared-cache connections take table locks that fail at once instead of waiting, so
 # tests with concurrent threads (scanning, SANBAO issue 4) would see errors that a
 # real SQLite file, waiting on its busy timeout, never gives.
+# The file has a stable name inside this checkout's own var/ folder, so `pytest
+# --reuse-db` can keep it between runs and two checkouts testing at the same time
+# never share one. Under pytest-xdist, pytest-django appends each worker's id
+# (test.sqlite3_gw0, test.sqlite3_gw1 ...), so workers never share one either.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(tempfile.gettempdir(), f"sanbao-test-{os.getpid()}.sqlite3")
-    }
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405

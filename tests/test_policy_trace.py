@@ -9,6 +9,7 @@ named in its clause's row, so the trace never falls behind the tests.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -42,8 +43,12 @@ def _clause_marks(decorators) -> list[str]:
     return found
 
 
+@functools.cache
 def marked_tests() -> dict[str, set[str]]:
-    """clause id -> {"path::test_name", ...} for every clause-marked test function."""
+    """clause id -> {"path::test_name", ...} for every clause-marked test function.
+
+    Parsed once per run: every clause's test reads the same marks, and parsing the
+    whole suite for each of them cost most of a minute."""
     marks: dict[str, set[str]] = {}
     for path in list((ROOT / "sanbao").rglob("test_*.py")) + list(
         (ROOT / "tests").rglob("test_*.py")

@@ -114,7 +114,13 @@ def write_batch(page) -> None:
     page.fill("#id_waybill_no", "SF1234567890")
     for i in range(LINES):
         row = page.locator(f"#line-row-{i}")
+        row.get_by_test_id("line-accessories").evaluate("cell => cell.dataset.stale = 'yes'")
         row.get_by_test_id("line-model").select_option("PB-10K")
+        # Tick the cable only once htmx has swapped in the row's accessories: the
+        # swap carries the form as it was when the model changed, so a box ticked
+        # before it arrives (a busy machine) comes back unticked.
+        fresh = row.locator("[data-testid=line-accessories]:not([data-stale])")
+        expect(fresh).to_be_attached()
         # The row now offers the accessories the category requires (IV.P1).
         cable = row.locator("[data-testid=line-accessory][value='data cable']")
         expect(cable).to_be_visible()

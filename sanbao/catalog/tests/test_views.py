@@ -24,6 +24,7 @@ from sanbao.core.models import AuditEvent
 from sanbao.testkit.cast import login_client_for
 from sanbao.testkit.matrix import Case, check, matrix
 from sanbao.testkit.queries import assert_list_queries_flat
+from sanbao.testkit.responses import HTMX, error_code, html
 
 OTHER_VALID_ROW = ["SBN000003", "PB20K", "2025-03-02", "hong_kong", "no", "", ""]
 
@@ -34,18 +35,9 @@ def upload(rows, name="units.csv"):
     return SimpleUploadedFile(name, csv_bytes(rows), content_type="text/csv")
 
 
-def html(response) -> str:
-    return response.content.decode()
-
-
 def row_serials(response) -> list[str]:
     """Serials of the unit rows (``data-testid="unit-row"``) in the page, in order."""
     return re.findall(r'data-testid="unit-row" data-serial="([^"]*)"', html(response))
-
-
-def error_code(response) -> str | None:
-    found = re.search(r'data-error-code="([^"]*)"', html(response))
-    return found.group(1) if found else None
 
 
 # The permission matrix ---------------------------------------------------------------
@@ -382,8 +374,6 @@ def test_the_model_list_page_runs_a_fixed_number_of_queries_however_many_rows(ag
 
 
 # htmx fragments ---------------------------------------------------------------------
-
-HTMX = {"HX-Request": "true"}
 
 
 def test_an_htmx_request_of_the_unit_list_gets_the_results_fragment_only(platform_staff, units):

@@ -28,6 +28,7 @@ from sanbao.testkit.matrix import (
     matrix,
 )
 from sanbao.testkit.queries import assert_list_queries_flat
+from sanbao.testkit.responses import has_status, is_download
 
 VIEW = PERMISSIONS["claims.view"]
 CREATE = PERMISSIONS["claims.create"]
@@ -122,21 +123,6 @@ def _url(fixture: str, tail: str = ""):
     return url
 
 
-def _is_claim(status: str):
-    def on_ok(response, cast):
-        assert response.json()["status"] == status
-
-    return on_ok
-
-
-def _is_file(content_type: str):
-    def on_ok(response, cast):
-        assert response["Content-Type"] == content_type
-        assert response["Content-Disposition"].startswith("attachment;")
-
-    return on_ok
-
-
 def _created(response, cast):
     body = response.json()
     assert Claim.objects.filter(number=body["number"]).exists()
@@ -149,7 +135,7 @@ CASES = [
     Case("create_claim", "POST", "/api/v1/claims", CREATE, expect_ok=201, body=claim_body,
          on_ok=_created),
     Case("list_claims", "GET", "/api/v1/claims", VIEW),
-    Case("export_claims", "GET", "/api/v1/claims/export.xlsx", VIEW, on_ok=_is_file(XLSX)),
+    Case("export_claims", "GET", "/api/v1/claims/export.xlsx", VIEW, on_ok=is_download(XLSX)),
     Case("get_claim_of_agent_a", "GET", _url("agent_claim"), VIEW, owner_org="agent_a"),
     Case("get_consumer_claim_handled_by_platform", "GET", _url("covered_claim"), VIEW,
          owner_org="platform_org"),
@@ -157,27 +143,27 @@ CASES = [
     Case("get_claim_timeline", "GET", _url("agent_claim", "/timeline"), VIEW,
          owner_org="agent_a"),
     Case("get_claim_receipt", "GET", _url("agent_claim", "/receipt.pdf"), VIEW,
-         owner_org="agent_a", on_ok=_is_file(PDF)),
+         owner_org="agent_a", on_ok=is_download(PDF)),
     Case("get_claim_service_report", "GET", _url("outlet_claim", "/report.pdf"), VIEW,
-         owner_org="outlet_d", on_ok=_is_file(PDF)),
+         owner_org="outlet_d", on_ok=is_download(PDF)),
     Case("attach_claim_scans", "POST", _url("covered_claim", "/scans"), JUDGE,
          owner_org="platform_org", body=_scans, body_format="multipart"),
     Case("start_claim_judgement", "POST", _url("covered_claim", "/start-judgement"), JUDGE,
-         owner_org="platform_org", on_ok=_is_claim("under_judgement")),
+         owner_org="platform_org", on_ok=has_status("under_judgement")),
     Case("record_claim_findings", "POST", _url("covered_claim", "/findings"), JUDGE,
          owner_org="platform_org", body=FINDINGS),
     Case("judge_claim_handled_by_platform", "POST", _url("covered_claim", "/judge"), JUDGE,
          owner_org="platform_org", body={"failure_confirmed": True, "remedy": "return"},
-         on_ok=_is_claim("approved")),
+         on_ok=has_status("approved")),
     Case("judge_claim_handled_by_outlet_d", "POST", _url("outlet_claim", "/judge"), JUDGE,
          owner_org="outlet_d", body={"failure_confirmed": True, "remedy": "repair"},
-         on_ok=_is_claim("approved")),
+         on_ok=has_status("approved")),
     Case("start_claim_service", "POST", _url("approved_claim", "/start-service"), JUDGE,
-         owner_org="platform_org", on_ok=_is_claim("in_service")),
+         owner_org="platform_org", on_ok=has_status("in_service")),
     Case("resolve_claim", "POST", _url("approved_claim", "/resolve"), JUDGE,
-         owner_org="platform_org", body={"outcome": "repaired"}, on_ok=_is_claim("resolved")),
+         owner_org="platform_org", body={"outcome": "repaired"}, on_ok=has_status("resolved")),
     Case("close_claim", "POST", _url("rejected_claim", "/close"), JUDGE,
-         owner_org="platform_org", on_ok=_is_claim("closed")),
+         owner_org="platform_org", on_ok=has_status("closed")),
     Case("list_retained_parts", "GET", "/api/v1/retained-parts", PARTS_VIEW),
     Case("dispose_part_held_by_platform", "POST",
          lambda c: f"/api/v1/retained-parts/{c.part_held_by_platform.pk}/dispose", PARTS_MANAGE,

@@ -16,6 +16,7 @@ from sanbao.catalog.tests.factories import UnitFactory
 from sanbao.claims import public, services
 from sanbao.claims.services import FindingIn
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, all_clear, intake
+from sanbao.testkit.responses import html
 
 URL = "/status/"
 # 1 800 000 000 is the start of an hour; the tests' clock starts a minute into it.
@@ -45,10 +46,6 @@ def clock(monkeypatch):
 def look_up(number, phone, *, client=None, ip="203.0.113.7", **headers):
     client = client or Client()
     return client.post(URL, {"number": number, "phone": phone}, REMOTE_ADDR=ip, **headers)
-
-
-def html(response) -> str:
-    return response.content.decode()
 
 
 def shown_status(response) -> str | None:

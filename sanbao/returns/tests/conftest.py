@@ -11,8 +11,7 @@ clock runs), ``under_test`` (received and put to testing), ``settle_all(batch, s
 result=..., disposition=...)`` (every unit tested and dealt with), ``shipped(batch,
 staff, units=None, order_no="")`` (prepared and dispatched).
 ``events(record)`` lists a record's audit actions oldest first; ``reload`` reads
-a batch again. ``cables`` / ``cb1m`` add a data-cable category that must be
-bundled (IV.P4).
+a batch again.
 """
 
 from __future__ import annotations
@@ -20,12 +19,25 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from sanbao.core.models import AuditEvent
 from sanbao.returns import policy, services
 from sanbao.returns.models import ReturnBatch
 from sanbao.returns.services import LineIn
+
+# A one-pixel PNG: the smallest upload that is an image by its content.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def photo(name="swollen.png"):
+    """A photo upload (``PNG``) as a test result's evidence."""
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
 
 
 def pb_lines(count: int, *, box: int = 1, model: str = "PB10K", fault: str = "No output"):
@@ -166,27 +178,3 @@ def clock(monkeypatch) -> Clock:
 @pytest.fixture
 def batch_of_agent_a(agent_a_clerk, pb10k, ad65):
     return draft(agent_a_clerk, pb_lines(3))
-
-
-@pytest.fixture
-def cables(db):
-    from sanbao.catalog.tests.factories import CategoryFactory
-
-    return CategoryFactory(
-        code="cable", name_en="Data cables", name_zh="数据线", must_be_bundled=True
-    )
-
-
-@pytest.fixture
-def cb1m(cables):
-    from sanbao.catalog.tests.factories import ProductModelFactory
-
-    return ProductModelFactory(
-        code="CB1M",
-        name_en="USB-C cable 1 m",
-        name_zh="USB-C 数据线 1米",
-        category=cables,
-        capacity_mah=None,
-        rated_output_w=None,
-        port_count=None,
-    )

@@ -15,26 +15,13 @@ from sanbao.accounts.roles import PERMISSIONS
 from sanbao.core.models import AuditEvent
 from sanbao.testkit.cast import login_client_for
 from sanbao.testkit.matrix import Case, check, matrix
+from sanbao.testkit.responses import HTMX, error_code, field_errors, html
 from sanbao.workdays import services
 from sanbao.workdays.models import CalendarDay, CalendarYear
 
 VIEW = set(PERMISSIONS["calendar.view"])
 MANAGE = set(PERMISSIONS["calendar.manage"])
-HTMX = {"HX-Request": "true"}
 D = dt.date
-
-
-def html(response) -> str:
-    return response if isinstance(response, str) else response.content.decode()
-
-
-def field_errors(response) -> set[str]:
-    return set(re.findall(r'data-field-error="([^"]*)"', html(response)))
-
-
-def error_code(response) -> str | None:
-    found = re.search(r'data-error-code="([^"]*)"', html(response))
-    return found.group(1) if found else None
 
 
 def rows(response) -> dict[str, tuple[str, str]]:

@@ -207,18 +207,40 @@ def test_the_report_as_dict_carries_counts_and_row_errors(platform_staff, regist
 
 
 def test_a_serial_registered_by_a_concurrent_import_is_a_409_and_writes_nothing(
-    platform_staff, registry, monkeypatch
+    platform_staff, registry
 ):
     """Between the existence check and the insert another import registers one of the
-    serials; the insert fails on the unique serial and the whole import rolls back."""
-    from sanbao.catalog import services
+    serials; the insert fails on the unique serial and the whole import rolls back.
+
+    The other import really runs, on the real database, at the one moment that makes
+    the race: right after this import's existence check has read the unit table and
+    before its next statement (Django's query hook ``execute_wrapper`` marks that
+    moment; nothing stands in for the database)."""
+    from django.db import connection
+
     from sanbao.core.errors import Conflict
 
-    run(platform_staff, [GOOD_ROWS[1]])
-    # The check runs before the other import commits: it sees none of the serials.
-    monkeypatch.setattr(services, "_existing", lambda serials: {})
-    with pytest.raises(Conflict) as caught:
+    table = connection.ops.quote_name(Unit._meta.db_table)
+    race = {"checked": False, "run": False}
+
+    def other_import_right_after_the_check(execute, sql, params, many, context):
+        if race["checked"] and not race["run"]:
+            race["run"] = True
+            run(platform_staff, [GOOD_ROWS[1]])
+        result = execute(sql, params, many, context)
+        if (
+            sql.startswith("SELECT")
+            and f"{table}.{connection.ops.quote_name('serial')} IN (" in sql
+        ):
+            race["checked"] = True
+        return result
+
+    with (
+        connection.execute_wrapper(other_import_right_after_the_check),
+        pytest.raises(Conflict) as caught,
+    ):
         run(platform_staff, GOOD_ROWS)
+    assert race["run"], "the other import ran between the check and the insert"
     assert caught.value.code == "catalog.import_conflict"
     assert list(Unit.objects.values_list("serial", flat=True)) == ["SB0000002"]
     assert imports().count() == 1

@@ -10,9 +10,10 @@ import datetime as dt
 
 import pytest
 
+from sanbao.core import numbers
 from sanbao.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sanbao.returns import selectors, services
-from sanbao.returns.models import BatchStatus, ShipmentStatus
+from sanbao.returns.models import BatchStatus, ReturnedUnit, ShipmentStatus
 from sanbao.returns.services.turnaround import turnaround
 from sanbao.returns.tests.conftest import (
     events,
@@ -214,3 +215,44 @@ def test_a_batch_waits_for_testing_before_anything_ships(agent_a_clerk, platform
     batch = received(agent_a_clerk, platform_staff, pb_lines(1))
     assert list(selectors.units_to_ship(actor=platform_staff, return_org="AG-A")) == []
     assert batch.due_on > dt.date(2000, 1, 1)
+
+
+@pytest.mark.clause("IV.6")
+def test_a_unit_delayed_while_a_shipment_without_an_order_is_prepared_stays_behind(
+    agent_a_clerk, platform_staff, pb10k, monkeypatch
+):
+    batch = settle_all(under_test(agent_a_clerk, platform_staff, pb_lines(2)), platform_staff)
+    first, second = batch.units.order_by("seq")
+    numbering = numbers.new_number
+
+    def delayed_meanwhile(prefix):
+        if not ReturnedUnit.objects.get(pk=second.pk).delay_reason:
+            services.unit_delay(
+                unit=ReturnedUnit.objects.get(pk=second.pk),
+                actor=platform_staff,
+                reason="parts_shortage",
+            )
+        return numbering(prefix)
+
+    # The delay lands between the shipment's checks and its write (while its
+    # number is drawn), as a concurrent request's would.
+    monkeypatch.setattr(numbers, "new_number", delayed_meanwhile)
+    with pytest.raises(Conflict):
+        services.shipment_create(
+            actor=platform_staff, return_org_code="AG-A", unit_ids=[first.pk, second.pk]
+        )
+    assert not ReturnedUnit.objects.filter(shipment__isnull=False).exists()
+
+
+@pytest.mark.parametrize("value", [10**30, -5, 0, "²", "12a", ""])
+def test_a_unit_id_that_is_no_unit_number_is_refused_by_its_field(
+    agent_a_clerk, platform_staff, pb10k, value
+):
+    batch = settle_all(under_test(agent_a_clerk, platform_staff, pb_lines(1)), platform_staff)
+    unit = batch.units.get()
+    with pytest.raises(ValidationFailed) as refused:
+        services.shipment_create(
+            actor=platform_staff, return_org_code="AG-A", unit_ids=[unit.pk, value]
+        )
+    assert list(refused.value.fields) == ["unit_ids"]
+    assert not ReturnedUnit.objects.filter(shipment__isnull=False).exists()

@@ -10,32 +10,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sanbao.catalog.models import RetainedPart, Unit
 from sanbao.core.errors import Conflict, NotFound, PermissionDenied, PolicyRefused, ValidationFailed
 from sanbao.returns import services
-from sanbao.returns.models import BatchStatus, ScanKind
+from sanbao.returns.models import BatchStatus, ReturnedUnit, ScanKind
 from sanbao.returns.services import LineIn
+from sanbao.returns.services import workshop as workshop_module
 from sanbao.returns.tests.conftest import (
     events,
     labels,
     pb_lines,
+    photo,
     receiving,
     reload,
     scan,
     under_test,
 )
-
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
-
-
-def photo():
-    return SimpleUploadedFile("swollen.png", PNG, content_type="image/png")
 
 
 def units(batch):
@@ -357,3 +350,89 @@ def test_a_unit_not_on_the_list_is_tested_once_its_model_is_known(
     )
     stranger.refresh_from_db()
     assert (stranger.model, stranger.serial_in) == (pb20k, "SBU777")
+
+
+def excluded(unit, staff, picture=None):
+    services.unit_test(
+        unit=unit,
+        actor=staff,
+        result="excluded",
+        excluded_rule="III.6",
+        evidence="Liquid marks",
+        photo=picture or photo(),
+    )
+    return ReturnedUnit.objects.get(pk=unit.pk)
+
+
+@pytest.mark.clause("IV.P2")
+def test_a_disposition_chosen_for_a_test_corrected_meanwhile_is_a_conflict(
+    agent_a_clerk, platform_staff, pb10k
+):
+    unit = under_test(agent_a_clerk, platform_staff, pb_lines(1)).units.get()
+    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
+    seen_by_a = ReturnedUnit.objects.get(pk=unit.pk)  # fault confirmed: repair is open
+    corrected_by_b = ReturnedUnit.objects.get(pk=unit.pk)
+    services.unit_test(
+        unit=corrected_by_b, actor=platform_staff, result="no_fault_found", evidence="Works"
+    )
+    with pytest.raises(Conflict):
+        services.unit_dispose(unit=seen_by_a, actor=platform_staff, disposition="repaired")
+    assert ReturnedUnit.objects.get(pk=unit.pk).disposition == ""
+
+
+def test_a_batch_of_which_nothing_arrived_is_closed_when_testing_would_start(
+    agent_a_clerk, platform_staff, pb10k
+):
+    batch = receiving(agent_a_clerk, platform_staff, pb_lines(1))
+    batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=0)
+    for anomaly in batch.anomalies.all():
+        services.anomaly_resolve(anomaly=anomaly, actor=platform_staff, note="Lost in transit")
+    batch = services.testing_start(batch=reload(batch), actor=platform_staff)
+    batch = reload(batch)
+    assert (batch.status, batch.received_units, batch.units.count()) == (BatchStatus.CLOSED, 0, 0)
+
+
+def test_the_photo_of_a_refused_test_leaves_no_file(
+    agent_a_clerk, platform_staff, pb10k, monkeypatch
+):
+    unit = under_test(agent_a_clerk, platform_staff, pb_lines(1)).units.get()
+    saved = []
+    real_save = unit.photo.storage.save
+
+    def spy(name, content, **kwargs):
+        saved.append(real_save(name, content, **kwargs))
+        return saved[-1]
+
+    monkeypatch.setattr(unit.photo.storage, "save", spy)
+
+    def failing_audit(**kwargs):
+        raise RuntimeError("the audit trail is down")
+
+    monkeypatch.setattr(workshop_module.audit, "record", failing_audit)
+    with pytest.raises(RuntimeError):
+        excluded(unit, platform_staff)
+    assert saved and not default_storage.exists(saved[0])
+    assert not ReturnedUnit.objects.get(pk=unit.pk).photo
+
+
+def test_a_photo_replaced_by_a_new_test_is_removed_once_it_commits(
+    agent_a_clerk, platform_staff, pb10k, django_capture_on_commit_callbacks
+):
+    unit = under_test(agent_a_clerk, platform_staff, pb_lines(1)).units.get()
+    first = excluded(unit, platform_staff, photo("first.png")).photo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        second = excluded(
+            ReturnedUnit.objects.get(pk=unit.pk), platform_staff, photo("second.png")
+        ).photo.name
+    assert default_storage.exists(second)
+    assert not default_storage.exists(first)
+
+
+def test_a_file_that_is_not_an_image_or_pdf_is_refused_whatever_its_name_says(
+    agent_a_clerk, platform_staff, pb10k
+):
+    unit = under_test(agent_a_clerk, platform_staff, pb_lines(1)).units.get()
+    fake = SimpleUploadedFile("x.png", b"<html><script>alert(1)</script>", content_type="image/png")
+    with pytest.raises(ValidationFailed) as refused:
+        excluded(unit, platform_staff, fake)
+    assert list(refused.value.fields) == ["photo"]

@@ -241,3 +241,15 @@ def test_a_batch_scanned_in_part_and_counted_by_hand_is_received_with_its_clock(
     services.receipt_set_count(batch=batch, actor=platform_staff, line_no=2, counted=1)
     batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
     assert (batch.status, batch.due_on) == (BatchStatus.RECEIVED, dt.date(2026, 10, 10))
+
+
+@pytest.mark.clause("IV.5")
+def test_the_clock_counts_from_the_day_the_parcel_arrived_not_the_day_counting_ended(
+    clock, agent_a_clerk, platform_staff, pb10k
+):
+    clock.set("2026-03-06 09:00")  # Friday: the parcel arrives, receipt opened
+    batch = receiving(agent_a_clerk, platform_staff, pb_lines(2))
+    scan(batch, platform_staff, labels(batch))
+    clock.set("2026-03-09 17:00")  # Monday: counting finished
+    batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
+    assert (batch.clock_started_on, batch.due_on) == (dt.date(2026, 3, 6), dt.date(2026, 3, 11))

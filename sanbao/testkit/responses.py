@@ -1,0 +1,60 @@
+"""Reading a page the way the tests assert on it: its text, the error code and the
+fields a form marked as wrong, and the ``data-testid`` hooks it shows.
+
+Pages mark what a test needs with attributes rather than wording (tests assert on
+codes, never on translated text): ``data-error-code`` on the error envelope,
+``data-field-error`` on each field a form refused, ``data-testid`` on the parts a
+journey looks for.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The header htmx sends, so a view answers with its fragment rather than the page.
+HTMX = {"HX-Request": "true"}
+
+
+def html(response) -> str:
+    """The body of ``response`` as text (a string is taken as the body itself)."""
+    return response if isinstance(response, str) else response.content.decode()
+
+
+def error_code(response) -> str | None:
+    """The error code a page shows (``data-error-code``), None if it shows none."""
+    found = re.search(r'data-error-code="([^"]*)"', html(response))
+    return found.group(1) if found else None
+
+
+def field_errors(response) -> set[str]:
+    """The names of the form fields a page marks as refused (``data-field-error``)."""
+    return set(re.findall(r'data-field-error="([^"]*)"', html(response)))
+
+
+def shown_testids(response) -> set[str]:
+    """Every ``data-testid`` a page shows."""
+    return set(re.findall(r'data-testid="([^"]+)"', html(response)))
+
+
+# Checks for a permission-matrix case's ``on_ok`` (called with the response and the
+# cast after the declared success).
+
+
+def has_status(status: str):
+    """The record answered has moved to ``status``."""
+
+    def on_ok(response, cast):
+        assert response.json()["status"] == status
+
+    return on_ok
+
+
+def is_download(content_type: str):
+    """A non-empty file of ``content_type``, sent as an attachment."""
+
+    def on_ok(response, cast):
+        assert response["Content-Type"] == content_type
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response.content
+
+    return on_ok
