@@ -42,10 +42,11 @@ def in_service(claim: Claim, actor, remedy: str = "repair", **kwargs) -> Claim:
 
 
 def set_days_in_service(claim: Claim, days: int) -> Claim:
-    """The claim went into service ``days`` days ago (history, set as test setup)."""
-    Claim.objects.filter(pk=claim.pk).update(
-        in_service_at=timezone.now() - dt.timedelta(days=days, hours=1)
-    )
+    """The claim went into service ``days`` days ago (history, set as test setup):
+    the same clock time ``days`` Shanghai calendar days back, whatever the hour, so
+    the days in repair are exactly ``days`` (an extra hour made them one more just
+    after midnight in Shanghai, and the test of the 30-day limit failed then)."""
+    Claim.objects.filter(pk=claim.pk).update(in_service_at=timezone.now() - dt.timedelta(days=days))
     return reload(claim)
 
 

@@ -466,3 +466,22 @@ def test_a_phone_number_is_stored_as_its_digits(platform_staff, unit_of_agent_a)
     claim = intake(platform_staff, unit_of_agent_a, consumer_phone="138-0013 8000")
     assert claim.consumer_phone == "13800138000"
     assert services.normalise_phone("+86 138 0013 8000") == "13800138000"
+
+
+def test_an_agent_cannot_record_the_inspection_checklist_at_intake(
+    agent_a_clerk, platform_org, unit_of_agent_a
+):
+    with pytest.raises(PermissionDenied):
+        intake(
+            agent_a_clerk,
+            unit_of_agent_a,
+            consumer_name="",
+            consumer_phone="",
+            findings=all_clear(),
+        )
+    assert not Claim.objects.exists()
+
+
+def test_an_agents_claim_waits_for_the_inspection(agent_a_clerk, platform_org, unit_of_agent_a):
+    claim = intake(agent_a_clerk, unit_of_agent_a, consumer_name="", consumer_phone="")
+    assert claim.verdict == "needs_judgement"

@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 
 from sanbao.claims import selectors, services
-from sanbao.claims.models import Claim
+from sanbao.claims.models import Claim, ClaimStatus
 from sanbao.claims.policy import warranty_end
 from sanbao.claims.tests.conftest import intake
 from sanbao.claims.tests.factories import days_ago, judged, reload, repaired_in_the_past
-from sanbao.core.errors import NotFound, PermissionDenied, PolicyRefused
+from sanbao.core.errors import Conflict, NotFound, PermissionDenied, PolicyRefused
 from sanbao.core.models import AuditEvent
 
 
@@ -348,3 +348,19 @@ def test_a_refused_judgement_leaves_the_claim_in_memory_as_it_was(covered_claim,
     )
     assert covered_claim.repair_impossible is False
     assert covered_claim.status == "submitted"
+
+
+def test_a_judgement_made_on_a_verdict_changed_meanwhile_is_refused(covered_claim, platform_staff):
+    stale = Claim.objects.get(pk=covered_claim.pk)  # read while covered
+    services.claim_record_findings(
+        claim=covered_claim,
+        actor=platform_staff,
+        findings=[services.FindingIn(rule="III.6", found=True, note="Liquid inside")],
+    )
+    with pytest.raises(Conflict) as caught:
+        services.claim_judge(
+            claim=stale, actor=platform_staff, failure_confirmed=True, remedy="repair"
+        )
+    assert caught.value.code == "claims.changed_meanwhile"
+    covered_claim.refresh_from_db()
+    assert (covered_claim.status, covered_claim.verdict) == (ClaimStatus.SUBMITTED, "not_covered")

@@ -4,14 +4,17 @@ into the retained-parts ledger (II.4); a refusal writes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from sanbao.catalog.models import RetainedPart, Unit
 from sanbao.catalog.policy import warranty_last_day
 from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims import services
-from sanbao.claims.models import Claim
-from sanbao.claims.tests.conftest import intake
+from sanbao.claims.models import Claim, calendar_days
+from sanbao.claims.tests.conftest import all_clear, intake
 from sanbao.claims.tests.factories import (
     SHELF,
     actions_of,
@@ -22,7 +25,9 @@ from sanbao.claims.tests.factories import (
     repaired_in_the_past,
     set_days_in_service,
 )
-from sanbao.core.errors import PolicyRefused, ValidationFailed
+from sanbao.core.errors import Conflict, PolicyRefused, ValidationFailed
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def resolve(claim, actor, outcome, **kwargs):
@@ -364,7 +369,6 @@ def test_an_outlets_retained_unit_is_held_by_the_outlet(outlet_claim, outlet_tec
 
 def test_an_unregistered_unit_replaced_gets_its_replacement_registered(platform_staff, pb10k):
     from sanbao.claims.services import FindingIn
-    from sanbao.claims.tests.conftest import all_clear
 
     claim = intake(
         platform_staff,
@@ -379,3 +383,49 @@ def test_an_unregistered_unit_replaced_gets_its_replacement_registered(platform_
     new = Unit.objects.get(serial="SBNEW0005")
     assert (new.replaces, new.sale_date, new.region) == (None, claim.delivered_on, "mainland")
     assert retained_part_list_for(source=claim).get().serial == "UNREAD01"
+
+
+@pytest.mark.clause("I.2")
+def test_days_in_repair_are_counted_as_shanghai_calendar_days():
+    start = dt.datetime(2026, 3, 1, 17, 0, tzinfo=SHANGHAI)
+    end = dt.datetime(2026, 4, 1, 9, 0, tzinfo=SHANGHAI)
+    assert calendar_days(start, end) == 31
+    late = dt.datetime(2026, 3, 1, 23, 30, tzinfo=SHANGHAI)  # 15:30 UTC, same local day
+    assert calendar_days(late, dt.datetime(2026, 3, 2, 0, 30, tzinfo=SHANGHAI)) == 1
+
+
+def test_resolving_a_claim_twice_is_a_409_and_registers_one_replacement(
+    covered_claim, platform_staff, pb20k
+):
+    from sanbao.catalog.models import Unit
+
+    services.claim_judge(
+        claim=covered_claim,
+        actor=platform_staff,
+        failure_confirmed=True,
+        remedy="replacement",
+        replacement_model=pb20k,
+    )
+    services.claim_start_service(claim=covered_claim, actor=platform_staff)
+    first = Claim.objects.get(pk=covered_claim.pk)
+    second = Claim.objects.get(pk=covered_claim.pk)
+    services.claim_resolve(
+        claim=first,
+        actor=platform_staff,
+        outcome="replaced",
+        replacement_serial="SBREPL0001",
+        retained_location="Shelf A",
+    )
+    with pytest.raises(Conflict):
+        services.claim_resolve(
+            claim=second,
+            actor=platform_staff,
+            outcome="replaced",
+            replacement_serial="SBREPL0002",
+            retained_location="Shelf A",
+        )
+    assert list(
+        Unit.objects.filter(serial__startswith="SBREPL").values_list("serial", flat=True)
+    ) == ["SBREPL0001"]
+    first.refresh_from_db()
+    assert first.replacement_unit.serial == "SBREPL0001"
