@@ -45,6 +45,7 @@ MESSAGES = {
     "claims.document_not_found": _("No such document."),
     # The retained-parts ledger (catalog) answers claims' pages and API with these.
     "claims.retained_part_not_found": _("No such retained part."),
+    "claims.retained_kind_invalid": _("A retained item is a whole unit or a part."),
     "claims.already_disposed": _("This part has already been disposed of."),
     "claims.disposal_invalid": _(
         "Choose how the part is disposed of; it is never returned to the user (II.4)."

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from sanbao.accounts.roles import PERMISSIONS
 from sanbao.core.errors import ErrorCatalog
+from sanbao.documents import registry
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CATALOGUE_MODULES = [
@@ -20,7 +21,8 @@ CATALOGUE_MODULES = [
     for path in sorted(ROOT.glob("*/errors.py"))
 ]
 CODE = re.compile(r"^(?P<app>[a-z]+)\.[a-z][a-z0-9_]*$")
-# Strings shaped like codes that are not: file names.
+# Strings shaped like codes that are not: file names (papers' names are excluded
+# from the registry itself).
 NOT_CODES = re.compile(r"\.(pdf|xlsx|csv|html|txt)$")
 
 
@@ -34,6 +36,7 @@ def codes_in_source() -> dict[str, set[str]]:
     """Every string constant shaped ``<app>.<name>`` in the application's modules
     (tests and migrations aside), but for permission names: code -> files."""
     apps = set(catalogues())
+    papers = set(registry.names())
     found: dict[str, set[str]] = {}
     for path in ROOT.rglob("*.py"):
         parts = path.relative_to(ROOT).parts
@@ -47,6 +50,7 @@ def codes_in_source() -> dict[str, set[str]]:
                 match
                 and match["app"] in apps
                 and node.value not in PERMISSIONS
+                and node.value not in papers
                 and not NOT_CODES.search(node.value)
             ):
                 found.setdefault(node.value, set()).add(str(path.relative_to(ROOT.parent)))
