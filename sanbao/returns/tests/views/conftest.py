@@ -28,6 +28,7 @@ from sanbao.returns.tests.conftest import (
     under_test,
 )
 from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.responses import HTMX, error_code, field_errors, html  # noqa: F401
 
 VIEW = set(PERMISSIONS["returns.view"])
 
@@ -41,21 +42,28 @@ RECEIVE = set(PERMISSIONS["returns.receive"])
 CONTACTS = set(PERMISSIONS["contacts.manage"])
 
 
-HTMX = {"HX-Request": "true"}
+def matrix_url(name, fixture=None, *, query="", extra=None):
+    """A permission-matrix case's URL: the page ``name`` of the batch the cast's
+    ``fixture`` makes (if any), then ``extra`` (a value, or a function of the cast)."""
+
+    def build(cast):
+        args = [getattr(cast, fixture).number] if fixture else []
+        if extra is not None:
+            args.append(extra(cast) if callable(extra) else extra)
+        return reverse(f"returns:{name}", args=args) + query
+
+    return build
 
 
-def html(response) -> str:
-    return response.content.decode()
+def needs(*fixtures, then):
+    """Build the cast's ``fixtures`` first (rows the case needs), then ``then(cast)``."""
 
+    def build(cast):
+        for fixture in fixtures:
+            getattr(cast, fixture)
+        return then(cast)
 
-def error_code(response) -> str | None:
-    found = re.search(r'data-error-code="([^"]*)"', html(response))
-    return found.group(1) if found else None
-
-
-def field_errors(response) -> set[str]:
-    """Names of the fields that show an error message beside them."""
-    return set(re.findall(r'data-field-error="([^"]*)"', html(response)))
+    return build
 
 
 def line_problems(response) -> set[tuple[str, str, str]]:

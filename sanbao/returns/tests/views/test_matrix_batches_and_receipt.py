@@ -4,7 +4,6 @@ and receipt: every page and action against the cast."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from sanbao.returns.models import BatchStatus, ReturnBatch
 from sanbao.returns.tests.views.conftest import (
@@ -15,6 +14,8 @@ from sanbao.returns.tests.views.conftest import (
     batch_form,
     html,
     label,
+    matrix_url,
+    needs,
     row_numbers,
     status_of,
     url,
@@ -22,25 +23,6 @@ from sanbao.returns.tests.views.conftest import (
 from sanbao.testkit.matrix import Case, check, matrix
 
 # The permission matrix ----------------------------------------------------------------------
-
-
-def _url(name, fixture=None, *, query="", extra=None):
-    def build(cast):
-        args = [getattr(cast, fixture).number] if fixture else []
-        if extra:
-            args.append(extra(cast))
-        return reverse(f"returns:{name}", args=args) + query
-
-    return build
-
-
-def _needs(*fixtures, then):
-    def build(cast):
-        for fixture in fixtures:
-            getattr(cast, fixture)
-        return then(cast)
-
-    return build
 
 
 def _visible_batches_listed(response, cast):
@@ -87,25 +69,25 @@ CASES = [
     Case(
         "batch_list",
         "GET",
-        _needs("draft_of_agent_a", "draft_of_agent_b", then=_url("batch_list")),
+        needs("draft_of_agent_a", "draft_of_agent_b", then=matrix_url("batch_list")),
         VIEW,
         on_ok=_visible_batches_listed,
     ),
-    Case("batch_create_page", "GET", _url("batch_create"), CREATE),
+    Case("batch_create_page", "GET", matrix_url("batch_create"), CREATE),
     Case(
         "batch_create_post",
         "POST",
-        _needs("pb10k", "agent_a", then=_url("batch_create")),
+        needs("pb10k", "agent_a", then=matrix_url("batch_create")),
         CREATE,
         expect_ok=302,
         body=lambda cast: batch_form(return_org_code="AG-A", contact_person="Matrix"),
         on_ok=_created,
     ),
-    Case("anomaly_list", "GET", _needs("on_hold_of_agent_a", then=_url("anomaly_list")), VIEW),
+    Case("anomaly_list", "GET", needs("on_hold_of_agent_a", then=matrix_url("anomaly_list")), VIEW),
     Case(
         "batch_detail",
         "GET",
-        _url("batch_detail", "on_hold_of_agent_a"),
+        matrix_url("batch_detail", "on_hold_of_agent_a"),
         VIEW,
         owner_org="agent_a",
         on_ok=_batch_shown("on_hold_of_agent_a"),
@@ -113,14 +95,14 @@ CASES = [
     Case(
         "batch_edit_page",
         "GET",
-        _url("batch_edit", "draft_of_agent_a"),
+        matrix_url("batch_edit", "draft_of_agent_a"),
         CREATE,
         owner_org="agent_a",
     ),
     Case(
         "batch_edit_post",
         "POST",
-        _url("batch_edit", "draft_of_agent_a"),
+        matrix_url("batch_edit", "draft_of_agent_a"),
         CREATE,
         owner_org="agent_a",
         expect_ok=302,
@@ -129,7 +111,7 @@ CASES = [
     Case(
         "batch_submit",
         "POST",
-        _url("batch_submit", "draft_of_agent_a"),
+        matrix_url("batch_submit", "draft_of_agent_a"),
         CREATE,
         owner_org="agent_a",
         expect_ok=302,
@@ -138,7 +120,7 @@ CASES = [
     Case(
         "batch_refuse",
         "POST",
-        _url("batch_refuse", "submitted_of_agent_a"),
+        matrix_url("batch_refuse", "submitted_of_agent_a"),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -148,7 +130,7 @@ CASES = [
     Case(
         "receipt_open",
         "POST",
-        _url("receipt_open", "submitted_of_agent_a"),
+        matrix_url("receipt_open", "submitted_of_agent_a"),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -157,14 +139,14 @@ CASES = [
     Case(
         "receipt",
         "GET",
-        _url("receipt", "receiving_of_agent_a"),
+        matrix_url("receipt", "receiving_of_agent_a"),
         RECEIVE,
         owner_org="agent_a",
     ),
     Case(
         "receipt_scan",
         "POST",
-        _url("receipt_scan", "receiving_of_agent_a"),
+        matrix_url("receipt_scan", "receiving_of_agent_a"),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -173,7 +155,7 @@ CASES = [
     Case(
         "receipt_record_unit",
         "POST",
-        _url("receipt_record_unit", "receiving_of_agent_a"),
+        matrix_url("receipt_record_unit", "receiving_of_agent_a"),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -182,7 +164,7 @@ CASES = [
     Case(
         "receipt_set_count",
         "POST",
-        _url("receipt_set_count", "receiving_of_agent_a"),
+        matrix_url("receipt_set_count", "receiving_of_agent_a"),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -191,7 +173,7 @@ CASES = [
     Case(
         "receipt_close",
         "POST",
-        _url("receipt_close", "receiving_of_agent_a"),
+        matrix_url("receipt_close", "receiving_of_agent_a"),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -201,7 +183,7 @@ CASES = [
     Case(
         "anomaly_resolve",
         "POST",
-        _url("anomaly_resolve", "on_hold_of_agent_a", extra=_anomaly_pk),
+        matrix_url("anomaly_resolve", "on_hold_of_agent_a", extra=_anomaly_pk),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -211,7 +193,7 @@ CASES = [
     Case(
         "contact_attempt",
         "POST",
-        _url("contact_attempt", "on_hold_of_agent_a", extra=_task_pk),
+        matrix_url("contact_attempt", "on_hold_of_agent_a", extra=_task_pk),
         CONTACTS,
         owner_org="agent_a",
         expect_ok=302,
@@ -224,7 +206,7 @@ CASES = [
     Case(
         "contact_email",
         "POST",
-        _url("contact_email", "on_hold_of_agent_a", extra=_task_pk),
+        matrix_url("contact_email", "on_hold_of_agent_a", extra=_task_pk),
         CONTACTS,
         owner_org="agent_a",
         expect_ok=302,

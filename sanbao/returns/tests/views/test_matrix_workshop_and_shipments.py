@@ -11,29 +11,17 @@ from sanbao.returns.models import (
     Shipment,
     ShipmentStatus,
 )
-from sanbao.returns.tests.views.conftest import RECEIVE, VIEW, rows, status_now
+from sanbao.returns.tests.views.conftest import (
+    RECEIVE,
+    VIEW,
+    matrix_url,
+    needs,
+    rows,
+    status_now,
+)
 from sanbao.testkit.matrix import Case, check, matrix
 
 # The permission matrix ----------------------------------------------------------------------
-
-
-def _url(name, fixture=None, *, seq=None, query=""):
-    def build(cast):
-        args = [getattr(cast, fixture).number] if fixture else []
-        if seq is not None:
-            args.append(seq)
-        return reverse(f"returns:{name}", args=args) + query
-
-    return build
-
-
-def _needs(*fixtures, then):
-    def build(cast):
-        for fixture in fixtures:
-            getattr(cast, fixture)
-        return then(cast)
-
-    return build
 
 
 def _batch_now(fixture, status):
@@ -81,21 +69,23 @@ CASES = [
     Case(
         "queue",
         "GET",
-        _needs("received_of_agent_a", then=_url("queue")),
+        needs("received_of_agent_a", then=matrix_url("queue")),
         RECEIVE,
         on_ok=_queued("received_of_agent_a"),
     ),
-    Case("shipment_list", "GET", _needs("prepared_of_agent_a", then=_url("shipment_list")), VIEW),
+    Case(
+        "shipment_list", "GET", needs("prepared_of_agent_a", then=matrix_url("shipment_list")), VIEW
+    ),
     Case(
         "shipment_create_page",
         "GET",
-        _needs("ready_of_agent_a", then=_url("shipment_create", query="?return_org=AG-A")),
+        needs("ready_of_agent_a", then=matrix_url("shipment_create", query="?return_org=AG-A")),
         RECEIVE,
     ),
     Case(
         "shipment_create_post",
         "POST",
-        _url("shipment_create"),
+        matrix_url("shipment_create"),
         RECEIVE,
         expect_ok=302,
         body=_ready_units,
@@ -130,7 +120,7 @@ CASES = [
     Case(
         "testing_start",
         "POST",
-        _url("testing_start", "received_of_agent_a"),
+        matrix_url("testing_start", "received_of_agent_a"),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -139,7 +129,7 @@ CASES = [
     Case(
         "batch_delay",
         "POST",
-        _url("batch_delay", "testing_of_agent_a"),
+        matrix_url("batch_delay", "testing_of_agent_a"),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -149,7 +139,7 @@ CASES = [
     Case(
         "batch_close",
         "POST",
-        _url("batch_close", "shipped_of_agent_a"),
+        matrix_url("batch_close", "shipped_of_agent_a"),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -158,15 +148,16 @@ CASES = [
     Case(
         "unit_detail",
         "GET",
-        _url("unit_detail", "testing_of_agent_a", seq=1),
+        matrix_url("unit_detail", "testing_of_agent_a", extra=1),
         VIEW,
         owner_org="agent_a",
     ),
     Case(
         "unit_photo",
         "GET",
-        _needs(
-            "photographed_unit_of_agent_a", then=_url("unit_photo", "testing_of_agent_a", seq=1)
+        needs(
+            "photographed_unit_of_agent_a",
+            then=matrix_url("unit_photo", "testing_of_agent_a", extra=1),
         ),
         VIEW,
         owner_org="agent_a",
@@ -174,7 +165,7 @@ CASES = [
     Case(
         "unit_test",
         "POST",
-        _url("unit_test", "testing_of_agent_a", seq=1),
+        matrix_url("unit_test", "testing_of_agent_a", extra=1),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -183,7 +174,9 @@ CASES = [
     Case(
         "unit_dispose",
         "POST",
-        _needs("tested_unit_of_agent_a", then=_url("unit_dispose", "testing_of_agent_a", seq=1)),
+        needs(
+            "tested_unit_of_agent_a", then=matrix_url("unit_dispose", "testing_of_agent_a", extra=1)
+        ),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
@@ -192,7 +185,7 @@ CASES = [
     Case(
         "unit_delay",
         "POST",
-        _url("unit_delay", "testing_of_agent_a", seq=1),
+        matrix_url("unit_delay", "testing_of_agent_a", extra=1),
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
