@@ -14,6 +14,7 @@ from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, 
 from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
 from sanbao.claims.reasons import CHECKLIST_QUESTIONS
 from sanbao.claims.services import FindingIn
+from sanbao.core.forms import BootstrapForm
 
 ANY = ("", _("Any"))
 RETAINED_PART_ROWS = 3  # rows for parts taken out in a repair; no JavaScript needed to add one
@@ -27,20 +28,8 @@ FINDING_CHOICES = [
 FINDING_VALUE = {FOUND: True, NOT_FOUND: False, NOT_CHECKED: None}
 
 
-class _BoundField(forms.BoundField):
-    """Marks a widget with errors ``is-invalid`` (Bootstrap) besides ``aria-invalid``."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.form.is_bound and self.errors:
-            widget = widget or self.field.widget
-            base = attrs.get("class") or widget.attrs.get("class", "")
-            attrs["class"] = f"{base} is-invalid".strip()
-        return attrs
-
-
-class ClaimsForm(forms.Form):
-    bound_field_class = _BoundField
+class ClaimsForm(BootstrapForm):
+    """The base of the claim pages' forms."""
 
 
 def _text(max_length: int, label, *, css: str = "form-control", **attrs) -> forms.CharField:

@@ -1,6 +1,27 @@
-"""Mapping a domain error onto a Django form, so the page shows it by the field."""
+"""The base of the apps' forms, and mapping a domain error onto a Django form, so
+the page shows it by the field."""
+
+from django import forms
 
 from sanbao.core.errors import DomainError
+
+
+class InvalidMarkingBoundField(forms.BoundField):
+    """Marks a widget with errors ``is-invalid`` (Bootstrap) besides ``aria-invalid``."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.form.is_bound and self.errors:
+            widget = widget or self.field.widget
+            base = attrs.get("class") or widget.attrs.get("class", "")
+            attrs["class"] = f"{base} is-invalid".strip()
+        return attrs
+
+
+class BootstrapForm(forms.Form):
+    """A form whose fields with errors are marked for Bootstrap."""
+
+    bound_field_class = InvalidMarkingBoundField
 
 
 def apply_domain_error(form, exc: DomainError) -> None:

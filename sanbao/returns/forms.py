@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sanbao.catalog.exclusions import RULE_TITLES
+from sanbao.core.forms import BootstrapForm
 from sanbao.notifications.models import Channel, Outcome
 from sanbao.returns import policy
 from sanbao.returns.models import (
@@ -33,20 +34,8 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in LIST_SEPARATORS.split(text or "") if part.strip()]
 
 
-class _BoundField(forms.BoundField):
-    """Marks a widget with errors ``is-invalid`` (Bootstrap) besides ``aria-invalid``."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.form.is_bound and self.errors:
-            widget = widget or self.field.widget
-            base = attrs.get("class") or widget.attrs.get("class", "")
-            attrs["class"] = f"{base} is-invalid".strip()
-        return attrs
-
-
-class ReturnsForm(forms.Form):
-    bound_field_class = _BoundField
+class ReturnsForm(BootstrapForm):
+    """The base of the return pages' forms."""
 
 
 def _text(max_length: int, label, *, css: str = "form-control", help_text="", **attrs):

@@ -8,24 +8,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from sanbao.core.forms import BootstrapForm
 from sanbao.workdays.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, DayKind
 from sanbao.workdays.services import MAX_WORKING_DAYS
 
 
-class _BoundField(forms.BoundField):
-    """Marks a widget with errors ``is-invalid`` (Bootstrap) besides ``aria-invalid``."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.form.is_bound and self.errors:
-            widget = widget or self.field.widget
-            base = attrs.get("class") or widget.attrs.get("class", "")
-            attrs["class"] = f"{base} is-invalid".strip()
-        return attrs
-
-
-class CalendarForm(forms.Form):
-    bound_field_class = _BoundField
+class CalendarForm(BootstrapForm):
+    """The base of the calendar page's forms."""
 
 
 def _date(label, **attrs) -> forms.DateField:
