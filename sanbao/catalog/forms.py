@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanbao.catalog.models import Region
 from sanbao.catalog.services import ImportMode
+from sanbao.core.forms import FiltersMixin
 
 ANY = ("", _("Any"))
 
@@ -48,7 +49,7 @@ class UnitLookupForm(forms.Form):
     )
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(FiltersMixin, forms.Form):
     serial = forms.CharField(
         label=_("Serial starts with"),
         required=False,
@@ -86,11 +87,6 @@ class UnitFilterForm(forms.Form):
         self.fields["model"].choices = code_choices(models)
         if not channel_filter:  # an agent or enterprise only sees its own units
             del self.fields["channel_org"]
-
-    def filters(self) -> dict:
-        """The filters that parsed; a field with an error is left out (and shown)."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
 
 
 class UnitImportForm(forms.Form):

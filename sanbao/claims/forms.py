@@ -14,7 +14,7 @@ from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, 
 from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
 from sanbao.claims.reasons import CHECKLIST_QUESTIONS
 from sanbao.claims.services import FindingIn
-from sanbao.core.forms import BootstrapForm
+from sanbao.core.forms import BootstrapForm, FiltersMixin
 
 ANY = ("", _("Any"))
 RETAINED_PART_ROWS = 3  # rows for parts taken out in a repair; no JavaScript needed to add one
@@ -117,7 +117,7 @@ class ChecklistMixin:
 # --- The claim list ---------------------------------------------------------------------
 
 
-class ClaimFilterForm(ClaimsForm):
+class ClaimFilterForm(FiltersMixin, ClaimsForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[ANY, *ClaimStatus.choices]
     )
@@ -151,11 +151,6 @@ class ClaimFilterForm(ClaimsForm):
                 ANY,
                 *((o.code, f"{o.code} · {o.display_name}") for o in outlets),
             ]
-
-    def filters(self) -> dict:
-        """The filters that parsed; a field with an error is left out (and shown)."""
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
 # --- Intake ---------------------------------------------------------------------------

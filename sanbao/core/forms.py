@@ -24,6 +24,15 @@ class BootstrapForm(forms.Form):
     bound_field_class = InvalidMarkingBoundField
 
 
+class FiltersMixin:
+    """A list page's filter form: ``filters()`` gives what the selector takes."""
+
+    def filters(self) -> dict:
+        """The filters that parsed; a field with an error is left out (and shown)."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
 def apply_domain_error(form, exc: DomainError) -> None:
     """Each field message by its field; a message about a field the form does not
     have (``findings``, ``lines.3``, …) above the form; an error about no field at

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sanbao.catalog.exclusions import RULE_TITLES
-from sanbao.core.forms import BootstrapForm
+from sanbao.core.forms import BootstrapForm, FiltersMixin
 from sanbao.notifications.models import Channel, Outcome
 from sanbao.returns import policy
 from sanbao.returns.models import (
@@ -64,7 +64,7 @@ def _select(choices=(), css: str = "form-select") -> forms.Select:
 # --- The batch list ---------------------------------------------------------------------
 
 
-class BatchFilterForm(ReturnsForm):
+class BatchFilterForm(FiltersMixin, ReturnsForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[ANY, *BatchStatus.choices]
     )
@@ -87,11 +87,6 @@ class BatchFilterForm(ReturnsForm):
                 ANY,
                 *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
             ]
-
-    def filters(self) -> dict:
-        """The filters that parsed; a field with an error is left out (and shown)."""
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
 # --- The packing list ---------------------------------------------------------------------
@@ -549,7 +544,7 @@ class DelayForm(ReturnsForm):
 # --- Shipments (IV.7) -----------------------------------------------------------------
 
 
-class ShipmentFilterForm(ReturnsForm):
+class ShipmentFilterForm(FiltersMixin, ReturnsForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[ANY, *ShipmentStatus.choices]
     )
@@ -564,10 +559,6 @@ class ShipmentFilterForm(ReturnsForm):
                 ANY,
                 *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
             ]
-
-    def filters(self) -> dict:
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
 class ShipmentForm(ReturnsForm):

@@ -523,25 +523,24 @@ class ShipmentFilters(Schema):
     page_size: int | None = Field(None, ge=1, le=500)
 
 
-class ShipmentSummaryOut(Schema):
+class _ShipmentHeader(Schema):
+    """The fields a shipment shows in a list and on its own alike."""
+
     number: str
     status: ShipmentStatus
     return_org: str = Field(..., alias="return_org.code")
     carrier: str
     waybill_no: str
     order_no: str
+
+
+class ShipmentSummaryOut(_ShipmentHeader):
     unit_count: int
     created_at: dt.datetime
     shipped_at: dt.datetime | None
 
 
-class ShipmentOut(Schema):
-    number: str
-    status: ShipmentStatus
-    return_org: str = Field(..., alias="return_org.code")
-    carrier: str
-    waybill_no: str
-    order_no: str
+class ShipmentOut(_ShipmentHeader):
     note: str
     created_at: dt.datetime
     shipped_at: dt.datetime | None

@@ -28,6 +28,16 @@ def _date(label, **attrs) -> forms.DateField:
     )
 
 
+def _text(label, max_length: int, help_text) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+
+
 class DayForm(CalendarForm):
     """An override: a date made a holiday or a make-up working day."""
 
@@ -38,22 +48,14 @@ class DayForm(CalendarForm):
         choices=DayKind.choices,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    name = forms.CharField(
-        label=_("Name"),
-        required=False,
-        max_length=NAME_MAX_LENGTH,
-        help_text=_("For example 国庆节 / National Day."),
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
-    )
+    name = _text(_("Name"), NAME_MAX_LENGTH, _("For example 国庆节 / National Day."))
 
 
 class YearEnteredForm(CalendarForm):
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=NOTE_MAX_LENGTH,
-        help_text=_("For example the State Council notice the schedule comes from."),
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    note = _text(
+        _("Note"),
+        NOTE_MAX_LENGTH,
+        _("For example the State Council notice the schedule comes from."),
     )
 
 
