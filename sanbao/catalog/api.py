@@ -17,7 +17,7 @@ from sanbao.catalog.schemas import (
     UnitFilters,
     UnitOut,
 )
-from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, paginate
+from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, paginate_filtered
 
 router = Router(tags=["catalog"])
 
@@ -77,9 +77,7 @@ def check_not_lower(request, code: str, candidate: str):
 
 @router.get("/units", response={200: Page[UnitOut], **COMMON_ERRORS}, operation_id="list_units")
 def list_units(request, filters: Query[UnitFilters]):
-    data = filters.dict(exclude={"page", "page_size"})
-    qs = selectors.unit_list(actor=request.auth, **data)
-    return paginate(qs, page=filters.page, page_size=filters.page_size)
+    return paginate_filtered(selectors.unit_list, request, filters)
 
 
 @router.post(

@@ -30,7 +30,14 @@ from sanbao.claims.schemas import (
     TimelineEventOut,
 )
 from sanbao.claims.states import MOVES
-from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, binary_response, paginate
+from sanbao.core.api import (
+    COMMON_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    Page,
+    binary_response,
+    paginate_filtered,
+)
 from sanbao.core.errors import NotFound, field_error
 from sanbao.core.web import PDF, XLSX, download
 from sanbao.documents import registry
@@ -113,9 +120,7 @@ def attach_claim_scans(
     "/claims", response={200: Page[ClaimSummaryOut], **COMMON_ERRORS}, operation_id="list_claims"
 )
 def list_claims(request, filters: Query[ClaimFilters]):
-    data = filters.dict(exclude={"page", "page_size"})
-    qs = selectors.claim_list(actor=request.auth, **data)
-    return paginate(qs, page=filters.page, page_size=filters.page_size)
+    return paginate_filtered(selectors.claim_list, request, filters)
 
 
 @router.get(
@@ -270,8 +275,7 @@ def close_claim(request, number: str):
     operation_id="list_retained_parts",
 )
 def list_retained_parts(request, filters: Query[RetainedPartFilters]):
-    qs = selectors.retained_part_list(actor=request.auth, open_only=filters.open_only)
-    return paginate(qs, page=filters.page, page_size=filters.page_size)
+    return paginate_filtered(selectors.retained_part_list, request, filters)
 
 
 @router.post(

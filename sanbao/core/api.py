@@ -41,6 +41,14 @@ def paginate(queryset, *, page: int, page_size: int | None) -> dict:
     return {"count": count, "page": page, "page_size": size, "items": items}
 
 
+def paginate_filtered(select, request, filters) -> dict:
+    """One page of what ``select`` finds for the caller with ``filters`` (a query
+    schema whose ``page`` and ``page_size`` choose the page)."""
+    data = filters.dict(exclude={"page", "page_size"})
+    qs = select(actor=request.auth, **data)
+    return paginate(qs, page=filters.page, page_size=filters.page_size)
+
+
 def binary_response(content_type: str, description: str) -> dict:
     """``openapi_extra`` declaring a binary 200 answer (a PDF, an XLSX); errors stay JSON."""
     return {

@@ -17,7 +17,15 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from sanbao.accounts.roles import require
-from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, binary_response, paginate
+from sanbao.core.api import (
+    COMMON_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    Page,
+    binary_response,
+    paginate,
+    paginate_filtered,
+)
 from sanbao.core.errors import NotFound
 from sanbao.core.uploads import inline_file
 from sanbao.core.web import PDF, XLSX, download
@@ -242,9 +250,7 @@ def _row_error(error) -> dict:
 def list_batches(request, filters: Query[BatchFilters]):
     """The batches the caller may see, newest first: platform users see all, an
     agent or enterprise its own."""
-    data = filters.dict(exclude={"page", "page_size"})
-    qs = selectors.batch_list(actor=request.auth, **data)
-    return paginate(qs, page=filters.page, page_size=filters.page_size)
+    return paginate_filtered(selectors.batch_list, request, filters)
 
 
 @router.get(
@@ -675,10 +681,7 @@ def list_units_to_ship(request, return_org: str):
 )
 def list_shipments(request, filters: Query[ShipmentFilters]):
     """Shipments, newest first: platform users see all, a return unit those to it."""
-    qs = selectors.shipment_list(
-        actor=request.auth, return_org=filters.return_org, status=filters.status
-    )
-    return paginate(qs, page=filters.page, page_size=filters.page_size)
+    return paginate_filtered(selectors.shipment_list, request, filters)
 
 
 @router.post(
