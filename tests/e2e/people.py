@@ -1,6 +1,9 @@
-"""What every journey does with its people: one password, logging in and out."""
+"""What every journey does with its people: one password, logging in and out, and the
+platform, agent and power banks most journeys start from."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from playwright.sync_api import expect
 
@@ -33,3 +36,58 @@ def person(organisation, username: str, role: str, **fields):
         role=role,
         **fields,
     )
+
+
+def platform():
+    """The after-sales centre."""
+    from sanbao.accounts.models import Organisation
+    from sanbao.accounts.roles import OrgKind
+
+    return Organisation.objects.create(
+        code="SANBAO", kind=OrgKind.PLATFORM, name_en="Sanbao", name_zh="三包"
+    )
+
+
+def shenzhen_agent(**fields):
+    """The agent whose clerk sends return batches."""
+    from sanbao.accounts.models import Organisation
+    from sanbao.accounts.roles import OrgKind
+
+    return Organisation.objects.create(
+        code="AG-SZ01",
+        kind=OrgKind.AGENT,
+        name_en="Shenzhen Digital Trading",
+        name_zh="深圳数码贸易",
+        **fields,
+    )
+
+
+def power_banks(**fields):
+    """The power bank category."""
+    from sanbao.catalog.models import Category
+
+    return Category.objects.create(
+        code="power-bank", name_en="Power banks", name_zh="移动电源", **fields
+    )
+
+
+def power_bank(category, capacity: int = 10_000, ports: int = 2):
+    """A power bank model ``PB-10K`` (or ``PB-20K`` for 20,000 mAh) of ``category``."""
+    from sanbao.catalog.models import ProductModel
+
+    thousands = capacity // 1000
+    return ProductModel.objects.create(
+        code=f"PB-{thousands}K",
+        name_en=f"Power bank {thousands} 000 mAh",
+        name_zh=f"移动电源 {capacity}毫安",
+        category=category,
+        capacity_mah=capacity,
+        rated_output_w=Decimal("22.5"),
+        port_count=ports,
+    )
+
+
+def agent_with_power_banks(**fields):
+    """The Shenzhen agent, and a PB-10K whose category requires its data cable."""
+    power_bank(power_banks(required_accessories=["data cable"]))
+    return shenzhen_agent(**fields)

@@ -10,7 +10,6 @@ reads "not covered" with the I.1 reason, is judged (rejected) and closed.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
@@ -18,13 +17,12 @@ from playwright.sync_api import expect
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import OrgKind
-from sanbao.accounts.services import user_create
-from sanbao.catalog.models import Category, ProductModel, Unit
+from sanbao.catalog.models import Unit
 from sanbao.claims.models import Claim
 from sanbao.claims.policy import CHECKLIST_RULES
 from sanbao.claims.reasons import reason_text
 from sanbao.core.models import AuditEvent
-from tests.e2e.people import PASSWORD, log_in
+from tests.e2e.people import log_in, person, platform, power_bank, power_banks
 
 pytestmark = pytest.mark.browser
 
@@ -39,22 +37,11 @@ PNG = bytes.fromhex(
 def counter(transactional_db) -> dict:
     """An authorised outlet with its technician, and two power banks sold three
     days ago: one in mainland China, one in Hong Kong."""
-    Organisation.objects.create(
-        code="SANBAO", kind=OrgKind.PLATFORM, name_en="Sanbao", name_zh="三包"
-    )
+    platform()
     outlet = Organisation.objects.create(
         code="SO-GZ", kind=OrgKind.SERVICE_OUTLET, name_en="Outlet Guangzhou", name_zh="广州网点"
     )
-    category = Category.objects.create(code="power-bank", name_en="Power banks", name_zh="移动电源")
-    model = ProductModel.objects.create(
-        code="PB-10K",
-        name_en="Power bank 10 000 mAh",
-        name_zh="移动电源 10000毫安",
-        category=category,
-        capacity_mah=10_000,
-        rated_output_w=Decimal("22.5"),
-        port_count=2,
-    )
+    model = power_bank(power_banks())
     sold = timezone.localdate() - dt.timedelta(days=3)
     mainland, hong_kong = (
         Unit.objects.create(
@@ -65,14 +52,7 @@ def counter(transactional_db) -> dict:
             ("JRN-HK-0001", "hong_kong", "WC-2"),
         )
     )
-    technician = user_create(
-        actor=None,
-        organisation=outlet,
-        username="outlet_tech",
-        password=PASSWORD,
-        role="outlet_technician",
-        language="en",
-    )
+    technician = person(outlet, "outlet_tech", "outlet_technician", language="en")
     return {"technician": technician, "mainland": mainland, "hong_kong": hong_kong, "sold": sold}
 
 

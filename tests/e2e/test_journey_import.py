@@ -8,16 +8,12 @@ only the valid rows.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from playwright.sync_api import expect
 
-from sanbao.accounts.models import Organisation, User
-from sanbao.accounts.roles import OrgKind
-from sanbao.accounts.services import user_create
-from sanbao.catalog.models import Category, ProductModel, Unit
-from tests.e2e.people import PASSWORD, log_in
+from sanbao.accounts.models import User
+from sanbao.catalog.models import Unit
+from tests.e2e.people import log_in, person, platform, power_bank, power_banks
 
 pytestmark = pytest.mark.browser
 
@@ -35,36 +31,10 @@ BAD_ROW = "4"  # the header is row 1
 
 @pytest.fixture
 def platform_staff(transactional_db) -> User:
-    platform = Organisation.objects.create(
-        code="SANBAO", kind=OrgKind.PLATFORM, name_en="Sanbao", name_zh="三包"
-    )
-    category = Category.objects.create(code="power-bank", name_en="Power banks", name_zh="移动电源")
-    ProductModel.objects.create(
-        code="PB-10K",
-        name_en="Power bank 10 000 mAh",
-        name_zh="移动电源 10000毫安",
-        category=category,
-        capacity_mah=10_000,
-        rated_output_w=Decimal("22.5"),
-        port_count=2,
-    )
-    ProductModel.objects.create(
-        code="PB-20K",
-        name_en="Power bank 20 000 mAh",
-        name_zh="移动电源 20000毫安",
-        category=category,
-        capacity_mah=20_000,
-        rated_output_w=Decimal("22.5"),
-        port_count=3,
-    )
-    return user_create(
-        actor=None,
-        organisation=platform,
-        username="platform_staff",
-        password=PASSWORD,
-        role="aftersales_staff",
-        language="en",
-    )
+    category = power_banks()
+    power_bank(category)
+    power_bank(category, 20_000, ports=3)
+    return person(platform(), "platform_staff", "aftersales_staff", language="en")
 
 
 def log_out_and_forget_the_browser(page) -> None:

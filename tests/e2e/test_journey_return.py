@@ -13,20 +13,15 @@ figures. The agent then finds the anomaly and its notice on its own batch.
 from __future__ import annotations
 
 import subprocess
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import OrgKind
-from sanbao.accounts.services import user_create
-from sanbao.catalog.models import Category, ProductModel
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import policy
 from sanbao.returns.models import ReturnBatch
-from tests.e2e.people import PASSWORD, log_in, log_out
+from tests.e2e.people import agent_with_power_banks, log_in, log_out, person, platform
 
 pytestmark = pytest.mark.browser
 
@@ -38,50 +33,17 @@ UNITS_PER_LINE = 10
 def people(transactional_db) -> dict:
     """The after-sales centre and its clerk (who works in Chinese), an agent and
     its clerk (in English), and a power bank whose category requires its cable."""
-    platform = Organisation.objects.create(
-        code="SANBAO", kind=OrgKind.PLATFORM, name_en="Sanbao", name_zh="三包"
-    )
-    agent = Organisation.objects.create(
-        code="AG-SZ01",
-        kind=OrgKind.AGENT,
-        name_en="Shenzhen Digital Trading",
-        name_zh="深圳数码贸易",
-        fax="0755-8321 5567",
-    )
-    category = Category.objects.create(
-        code="power-bank",
-        name_en="Power banks",
-        name_zh="移动电源",
-        required_accessories=["data cable"],
-    )
-    ProductModel.objects.create(
-        code="PB-10K",
-        name_en="Power bank 10 000 mAh",
-        name_zh="移动电源 10000毫安",
-        category=category,
-        capacity_mah=10_000,
-        rated_output_w=Decimal("22.5"),
-        port_count=2,
-    )
-    clerk = user_create(
-        actor=None,
-        organisation=agent,
-        username="agent_clerk",
-        password=PASSWORD,
-        role="agent_clerk",
+    agent = agent_with_power_banks(fax="0755-8321 5567")
+    clerk = person(
+        agent,
+        "agent_clerk",
+        "agent_clerk",
         first_name="Fang",
         last_name="Wang",
         phone="0755 8321 5566",
         language="en",
     )
-    receiver = user_create(
-        actor=None,
-        organisation=platform,
-        username="receiving_clerk",
-        password=PASSWORD,
-        role="aftersales_staff",
-        language="zh-hans",
-    )
+    receiver = person(platform(), "receiving_clerk", "aftersales_staff", language="zh-hans")
     return {"clerk": clerk, "receiver": receiver}
 
 

@@ -17,21 +17,17 @@ downloads both delivery lists.
 from __future__ import annotations
 
 import subprocess
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import OrgKind
-from sanbao.accounts.services import user_create
-from sanbao.catalog.models import Category, ProductModel, RetainedPart
+from sanbao.catalog.models import RetainedPart
 from sanbao.returns import policy, services
 from sanbao.returns.models import ReturnBatch, Shipment
 from sanbao.returns.services import LineIn
 from sanbao.workdays import services as workdays
-from tests.e2e.people import PASSWORD, log_in, log_out
+from tests.e2e.people import agent_with_power_banks, log_in, log_out, person, platform
 
 pytestmark = pytest.mark.browser
 
@@ -44,47 +40,14 @@ PNG = (
 
 @pytest.fixture
 def people(transactional_db) -> dict:
-    platform = Organisation.objects.create(
-        code="SANBAO", kind=OrgKind.PLATFORM, name_en="Sanbao", name_zh="三包"
+    agent = agent_with_power_banks(address="Futian District, Shenzhen")
+    clerk = person(
+        agent, "agent_clerk", "agent_clerk", first_name="Fang", last_name="Wang", language="en"
     )
-    agent = Organisation.objects.create(
-        code="AG-SZ01",
-        kind=OrgKind.AGENT,
-        name_en="Shenzhen Digital Trading",
-        name_zh="深圳数码贸易",
-        address="Futian District, Shenzhen",
-    )
-    category = Category.objects.create(
-        code="power-bank",
-        name_en="Power banks",
-        name_zh="移动电源",
-        required_accessories=["data cable"],
-    )
-    ProductModel.objects.create(
-        code="PB-10K",
-        name_en="Power bank 10 000 mAh",
-        name_zh="移动电源 10000毫安",
-        category=category,
-        capacity_mah=10_000,
-        rated_output_w=Decimal("22.5"),
-        port_count=2,
-    )
-    clerk = user_create(
-        actor=None,
-        organisation=agent,
-        username="agent_clerk",
-        password=PASSWORD,
-        role="agent_clerk",
-        first_name="Fang",
-        last_name="Wang",
-        language="en",
-    )
-    staff = user_create(
-        actor=None,
-        organisation=platform,
-        username="workshop_clerk",
-        password=PASSWORD,
-        role="aftersales_staff",
+    staff = person(
+        platform(),
+        "workshop_clerk",
+        "aftersales_staff",
         first_name="Min",
         last_name="Zhao",
         language="zh-hans",

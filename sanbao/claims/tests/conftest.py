@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from sanbao.accounts.roles import can
 from sanbao.claims.policy import CHECKLIST_RULES
-from sanbao.claims.services import FindingIn, claim_create
+from sanbao.claims.services import FindingIn, claim_create, claim_judge, claim_resolve
 
 CONSUMER_PHONE = "13800138000"
 
@@ -55,6 +55,30 @@ def intake(actor, unit=None, **overrides):
     }
     data.update(overrides)
     return claim_create(actor=actor, **data)
+
+
+def approve_replacement(claim, actor, model, **extra):
+    """Judge the failure confirmed, to be remedied by a replacement of ``model``."""
+    claim_judge(
+        claim=claim,
+        actor=actor,
+        failure_confirmed=True,
+        remedy="replacement",
+        replacement_model=model,
+        **extra,
+    )
+
+
+def resolve_replaced(claim, actor, serial, location, **extra):
+    """Resolve the claim by a replacement unit ``serial``, the old unit kept at ``location``."""
+    claim_resolve(
+        claim=claim,
+        actor=actor,
+        outcome="replaced",
+        replacement_serial=serial,
+        retained_location=location,
+        **extra,
+    )
 
 
 @pytest.fixture

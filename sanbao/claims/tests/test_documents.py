@@ -22,7 +22,12 @@ from sanbao.catalog.tests.factories import UnitFactory
 from sanbao.claims import document_views, documents, services
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.selectors import claim_get, claim_list
-from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake
+from sanbao.claims.tests.conftest import (
+    CONSUMER_PHONE,
+    approve_replacement,
+    intake,
+    resolve_replaced,
+)
 from sanbao.documents.pdf import bilingual, in_both
 from sanbao.testkit.cast import anonymous_client, login_client_for
 from sanbao.testkit.matrix import Case, check, is_login_redirect, matrix
@@ -77,21 +82,13 @@ def hong_kong_claim(platform_staff, pb10k, agent_a):
 def replaced_claim(covered_claim, platform_staff, pb20k):
     """The covered claim judged, replaced by a PB20K and resolved."""
     claim = covered_claim
-    services.claim_judge(
-        claim=claim,
-        actor=platform_staff,
-        failure_confirmed=True,
-        remedy="replacement",
-        replacement_model=pb20k,
-        note="Cell does not hold a charge.",
-    )
+    approve_replacement(claim, platform_staff, pb20k, note="Cell does not hold a charge.")
     services.claim_start_service(claim=claim, actor=platform_staff)
-    services.claim_resolve(
-        claim=claim,
-        actor=platform_staff,
-        outcome="replaced",
-        replacement_serial="SBNEW0042",
-        retained_location="Shenzhen returns shelf A3",
+    resolve_replaced(
+        claim,
+        platform_staff,
+        "SBNEW0042",
+        "Shenzhen returns shelf A3",
         retained_parts=[{"description": "Battery cell", "serial": "CELL-77"}],
     )
     return claim

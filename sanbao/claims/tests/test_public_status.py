@@ -15,7 +15,13 @@ from django.urls import reverse
 from sanbao.catalog.tests.factories import UnitFactory
 from sanbao.claims import public, services
 from sanbao.claims.services import FindingIn
-from sanbao.claims.tests.conftest import CONSUMER_PHONE, all_clear, intake
+from sanbao.claims.tests.conftest import (
+    CONSUMER_PHONE,
+    all_clear,
+    approve_replacement,
+    intake,
+    resolve_replaced,
+)
 from sanbao.testkit.responses import html
 
 URL = "/status/"
@@ -301,20 +307,8 @@ def test_a_replacement_mentions_the_new_warranty_when_the_category_gives_one(
     covered_claim, platform_staff, pb20k
 ):
     claim = covered_claim
-    services.claim_judge(
-        claim=claim,
-        actor=platform_staff,
-        failure_confirmed=True,
-        remedy="replacement",
-        replacement_model=pb20k,
-    )
-    services.claim_resolve(
-        claim=claim,
-        actor=platform_staff,
-        outcome="replaced",
-        replacement_serial="SBNEWPUB01",
-        retained_location="Shelf A1",
-    )
+    approve_replacement(claim, platform_staff, pb20k)
+    resolve_replaced(claim, platform_staff, "SBNEWPUB01", "Shelf A1")
     response = look_up(claim.number, CONSUMER_PHONE)
     assert shown_status(response) == "resolved"
     page = html(response)

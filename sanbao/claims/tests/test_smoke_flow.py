@@ -6,6 +6,7 @@ from sanbao.catalog.models import Unit
 from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims import services
 from sanbao.claims.models import ClaimStatus
+from sanbao.claims.tests.conftest import approve_replacement, resolve_replaced
 from sanbao.core.models import AuditEvent
 
 
@@ -16,21 +17,9 @@ def test_a_covered_claim_is_judged_replaced_resolved_and_closed_with_the_old_uni
     claim = covered_claim
     assert claim.verdict == "covered", claim.verdict_results
     services.claim_start_judgement(claim=claim, actor=platform_staff)
-    services.claim_judge(
-        claim=claim,
-        actor=platform_staff,
-        failure_confirmed=True,
-        remedy="replacement",
-        replacement_model=pb20k,
-    )
+    approve_replacement(claim, platform_staff, pb20k)
     services.claim_start_service(claim=claim, actor=platform_staff)
-    services.claim_resolve(
-        claim=claim,
-        actor=platform_staff,
-        outcome="replaced",
-        replacement_serial="SBNEW0001",
-        retained_location="Shenzhen returns shelf A3",
-    )
+    resolve_replaced(claim, platform_staff, "SBNEW0001", "Shenzhen returns shelf A3")
     services.claim_close(claim=claim, actor=platform_staff)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.CLOSED

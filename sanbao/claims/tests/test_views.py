@@ -21,7 +21,13 @@ from sanbao.claims import services
 from sanbao.claims.models import Claim, ClaimStatus, InspectionFinding
 from sanbao.claims.policy import ALL_RULES, CHECKLIST_RULES
 from sanbao.claims.reasons import reason_text
-from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, scan
+from sanbao.claims.tests.conftest import (
+    CONSUMER_PHONE,
+    approve_replacement,
+    intake,
+    resolve_replaced,
+    scan,
+)
 from sanbao.core.models import AuditEvent
 from sanbao.testkit.cast import login_client_for
 from sanbao.testkit.matrix import Case, check, matrix
@@ -126,20 +132,8 @@ def resolved_claim(in_service_claim, platform_staff):
 def retained_part(platform_staff, unit_of_agent_b, pb20k):
     """The old unit of a claim resolved by a replacement, kept by the platform."""
     claim = intake(platform_staff, unit_of_agent_b)
-    services.claim_judge(
-        claim=claim,
-        actor=platform_staff,
-        failure_confirmed=True,
-        remedy="replacement",
-        replacement_model=pb20k,
-    )
-    services.claim_resolve(
-        claim=claim,
-        actor=platform_staff,
-        outcome="replaced",
-        replacement_serial="SBNEW0001",
-        retained_location="Shelf A3",
-    )
+    approve_replacement(claim, platform_staff, pb20k)
+    resolve_replaced(claim, platform_staff, "SBNEW0001", "Shelf A3")
     return retained_part_list_for(source=claim).get()
 
 
@@ -964,13 +958,7 @@ def test_a_repair_that_takes_parts_out_keeps_them_in_the_ledger(platform_staff, 
 def test_resolving_a_replacement_registers_the_new_unit_and_keeps_the_old_one(
     platform_staff, covered_claim, pb20k
 ):
-    services.claim_judge(
-        claim=covered_claim,
-        actor=platform_staff,
-        failure_confirmed=True,
-        remedy="replacement",
-        replacement_model=pb20k,
-    )
+    approve_replacement(covered_claim, platform_staff, pb20k)
     data = {"outcome": "replaced", "retained_location": "Shelf A3"}
     response = post(platform_staff, covered_claim, "resolve", data)
     assert response.status_code == 400

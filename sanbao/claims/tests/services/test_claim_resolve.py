@@ -14,7 +14,12 @@ from sanbao.catalog.policy import warranty_last_day
 from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims import services
 from sanbao.claims.models import Claim, calendar_days
-from sanbao.claims.tests.conftest import all_clear, intake
+from sanbao.claims.tests.conftest import (
+    all_clear,
+    approve_replacement,
+    intake,
+    resolve_replaced,
+)
 from sanbao.claims.tests.factories import (
     SHELF,
     actions_of,
@@ -399,31 +404,13 @@ def test_resolving_a_claim_twice_is_a_409_and_registers_one_replacement(
 ):
     from sanbao.catalog.models import Unit
 
-    services.claim_judge(
-        claim=covered_claim,
-        actor=platform_staff,
-        failure_confirmed=True,
-        remedy="replacement",
-        replacement_model=pb20k,
-    )
+    approve_replacement(covered_claim, platform_staff, pb20k)
     services.claim_start_service(claim=covered_claim, actor=platform_staff)
     first = Claim.objects.get(pk=covered_claim.pk)
     second = Claim.objects.get(pk=covered_claim.pk)
-    services.claim_resolve(
-        claim=first,
-        actor=platform_staff,
-        outcome="replaced",
-        replacement_serial="SBREPL0001",
-        retained_location="Shelf A",
-    )
+    resolve_replaced(first, platform_staff, "SBREPL0001", "Shelf A")
     with pytest.raises(Conflict):
-        services.claim_resolve(
-            claim=second,
-            actor=platform_staff,
-            outcome="replaced",
-            replacement_serial="SBREPL0002",
-            retained_location="Shelf A",
-        )
+        resolve_replaced(second, platform_staff, "SBREPL0002", "Shelf A")
     assert list(
         Unit.objects.filter(serial__startswith="SBREPL").values_list("serial", flat=True)
     ) == ["SBREPL0001"]
