@@ -1,21 +1,22 @@
+"""Stable codes and messages of the accounts app's refusals."""
+
 from django.utils.translation import gettext_lazy as _
 
-from sanbao.core.errors import Conflict, ValidationFailed
+from sanbao.core.errors import ErrorCatalog, NotFound, ValidationFailed
 
-TOKEN_NAME_REQUIRED = ("accounts.token_name_required", _("Give the token a name."))
-TOKEN_NAME_TAKEN = (
-    "accounts.token_name_taken",
-    _("You already have an active token named “%(name)s”."),
-)
-LANGUAGE_UNKNOWN = ("accounts.language_unknown", _("“%(language)s” is not a supported language."))
-ORG_CODE_TAKEN = (
-    "accounts.organisation_code_taken",
-    _("The code “%(code_value)s” is already used."),
-)
-ROLE_NOT_FOR_KIND = (
-    "accounts.role_not_for_kind",
-    _("The role “%(role)s” cannot belong to an organisation of kind “%(kind)s”."),
-)
-TOKEN_ALREADY_REVOKED = ("accounts.token_already_revoked", _("This token is already revoked."))
+MESSAGES = {
+    "accounts.token_name_required": _("Give the token a name."),
+    "accounts.token_name_too_long": ValidationFailed.default_message,
+    "accounts.token_name_taken": _("You already have an active token named “%(name)s”."),
+    "accounts.token_already_revoked": _("This token is already revoked."),
+    "accounts.token_not_found": NotFound.default_message,
+    "accounts.language_unknown": _("“%(language)s” is not a supported language."),
+    "accounts.organisation_code_taken": _("The code “%(code_value)s” is already used."),
+    "accounts.organisation_invalid": ValidationFailed.default_message,
+    "accounts.organisation_not_found": NotFound.default_message,
+    "accounts.role_not_for_kind": _(
+        "The role “%(role)s” cannot belong to an organisation of kind “%(kind)s”."
+    ),
+}
 
-__all__ = ["Conflict", "ValidationFailed"]
+ERRORS = ErrorCatalog("accounts", MESSAGES)

@@ -10,11 +10,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sanbao.accounts import errors
+from sanbao.accounts.errors import ERRORS
 from sanbao.accounts.models import ApiToken, Organisation, User
 from sanbao.accounts.roles import ROLES_BY_KIND, require
 from sanbao.core import audit
-from sanbao.core.errors import Conflict, ValidationFailed, field_error
 
 TOKEN_PREFIX = "sbk_"
 
@@ -29,11 +28,9 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     require(actor, "tokens.manage")
     name = (name or "").strip()
     if not name:
-        raise field_error("name", errors.TOKEN_NAME_REQUIRED[1], code=errors.TOKEN_NAME_REQUIRED[0])
+        raise ERRORS.invalid("accounts.token_name_required", "name")
     if len(name) > 80:
-        raise field_error(
-            "name", ValidationFailed.default_message, code="accounts.token_name_too_long"
-        )
+        raise ERRORS.invalid("accounts.token_name_too_long", "name")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
@@ -42,9 +39,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
             )
             audit.record(actor=actor, action="api_token.created", target=token, data={"name": name})
     except IntegrityError:
-        raise field_error(
-            "name", errors.TOKEN_NAME_TAKEN[1], code=errors.TOKEN_NAME_TAKEN[0], name=name
-        ) from None
+        raise ERRORS.invalid("accounts.token_name_taken", "name", name=name) from None
     return token, raw
 
 
@@ -57,7 +52,7 @@ def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
             revoked_at=now
         )
         if not updated:
-            raise Conflict(errors.TOKEN_ALREADY_REVOKED[1], code=errors.TOKEN_ALREADY_REVOKED[0])
+            raise ERRORS.conflict("accounts.token_already_revoked")
         token.revoked_at = now
         audit.record(actor=actor, action="api_token.revoked", target=token)
     return token
@@ -86,12 +81,7 @@ def user_set_language(*, user: User, language: str) -> User:
     """Remember the user's interface language (used at every later login)."""
     codes = {code for code, _name in settings.LANGUAGES}
     if language not in codes:
-        raise field_error(
-            "language",
-            errors.LANGUAGE_UNKNOWN[1],
-            code=errors.LANGUAGE_UNKNOWN[0],
-            language=language,
-        )
+        raise ERRORS.invalid("accounts.language_unknown", "language", language=language)
     if getattr(user, "pk", None) and user.language != language:
         User.objects.filter(pk=user.pk).update(language=language)
         user.language = language
@@ -102,18 +92,14 @@ def organisation_create(*, actor: User, **fields) -> Organisation:
     """Create an organisation (administrator only)."""
     require(actor, "organisations.manage")
     code = fields.get("code", "")
-    taken = field_error(
-        "code", errors.ORG_CODE_TAKEN[1], code=errors.ORG_CODE_TAKEN[0], code_value=code
-    )
+    taken = ERRORS.invalid("accounts.organisation_code_taken", "code", code_value=code)
     if code and Organisation.objects.filter(code=code).exists():
         raise taken
     org = Organisation(**fields)
     try:
         org.full_clean()
     except DjangoValidationError as exc:
-        raise ValidationFailed(
-            fields=exc.message_dict, code="accounts.organisation_invalid"
-        ) from None
+        raise ERRORS.invalid("accounts.organisation_invalid", fields=exc.message_dict) from None
     try:
         with transaction.atomic():
             org.save()
@@ -137,12 +123,8 @@ def user_create(
     if actor is not None:
         require(actor, "organisations.manage")
     if role not in ROLES_BY_KIND[organisation.kind]:
-        raise field_error(
-            "role",
-            errors.ROLE_NOT_FOR_KIND[1],
-            code=errors.ROLE_NOT_FOR_KIND[0],
-            role=role,
-            kind=organisation.kind,
+        raise ERRORS.invalid(
+            "accounts.role_not_for_kind", "role", role=role, kind=organisation.kind
         )
     with transaction.atomic():
         user = User.objects.create_user(

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from sanbao.catalog.errors import ERRORS, IMPORT_MESSAGES
 from sanbao.core.errors import ValidationFailed
 
 COLUMNS = (
@@ -77,29 +77,8 @@ FALSE_WORDS = {"no", "n", "false", "0", "否", "非授权"}
 
 SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{2,39}$")
 
-MESSAGES = {
-    "catalog.file_unreadable": _("The file could not be read as CSV or XLSX."),
-    "catalog.file_empty": _("The file has no rows."),
-    "catalog.file_too_large": _("The file has more than %(limit)s rows; split it."),
-    "catalog.columns_missing": _("Required columns are missing: %(columns)s."),
-    "catalog.value_required": _("This value is required."),
-    "catalog.serial_invalid": _(
-        "“%(value)s” is not a valid serial number (3–40 letters, digits, - _ / .)."
-    ),
-    "catalog.serial_repeated": _("Serial “%(value)s” is also on row %(other_row)s of this file."),
-    "catalog.serial_registered_differently": _(
-        "Serial “%(value)s” is already registered with different data (%(columns)s)."
-    ),
-    "catalog.model_unknown": _("No product model has the code “%(value)s”."),
-    "catalog.date_invalid": _("“%(value)s” is not a date (use YYYY-MM-DD)."),
-    "catalog.date_in_future": _("The sale date %(value)s is in the future."),
-    "catalog.region_unknown": _(
-        "“%(value)s” is not a region (mainland, hong_kong, macau, taiwan, overseas)."
-    ),
-    "catalog.boolean_invalid": _("“%(value)s” is not yes or no."),
-    "catalog.organisation_unknown": _("No agent or enterprise has the code “%(value)s”."),
-    "catalog.value_too_long": _("The value is longer than %(limit)s characters."),
-}
+# The import file's messages (its codes and only those).
+MESSAGES = IMPORT_MESSAGES
 
 
 @dataclass(frozen=True)
@@ -111,7 +90,7 @@ class RowError:
 
     @property
     def message(self) -> str:
-        return str(MESSAGES[self.code]) % self.params if self.params else str(MESSAGES[self.code])
+        return ERRORS.message(self.code, **self.params)
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
@@ -150,8 +129,7 @@ VALUE_FIELDS = (
 
 
 def file_error(code: str, **params) -> ValidationFailed:
-    message = MESSAGES[code]
-    return ValidationFailed(message, code=code, fields={"file": [message]}, params=params)
+    return ERRORS.invalid(code, "file", **params)
 
 
 def _norm_header(name: Any) -> str:

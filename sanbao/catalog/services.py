@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import OrgKind, require
+from sanbao.catalog.errors import ERRORS, LEDGER_MESSAGES
 from sanbao.catalog.importing import (
     COLUMNS,
     VALUE_FIELDS,
@@ -23,11 +23,6 @@ from sanbao.catalog.importing import (
 from sanbao.catalog.models import Disposal, ProductModel, RetainedPart, RetainedPartKind, Unit
 from sanbao.core import audit
 from sanbao.core.errors import Conflict, NotFound, PolicyRefused
-
-IMPORT_CONFLICT = _(
-    "Another import registered some of these serial numbers at the same time; "
-    "nothing was written. Import the file again."
-)
 
 
 class ImportMode:
@@ -230,12 +225,8 @@ def unit_import(
     except IntegrityError:
         # Another import registered some of these serials since they were checked;
         # nothing of this one was written (the transaction rolled back).
-        raise Conflict(IMPORT_CONFLICT, code="catalog.import_conflict") from None
+        raise ERRORS.conflict("catalog.import_conflict") from None
     return report
-
-
-SERIAL_TAKEN = _("The serial number “%(serial)s” is already registered.")
-SERIAL_INVALID = _("“%(serial)s” is not a valid serial number (3–40 letters, digits, - _ / .).")
 
 
 def _create_replacement(
@@ -274,17 +265,12 @@ def unit_register_replacement(
     This checks the serial and writes the unit with its audit event.
     """
     from sanbao.catalog.importing import SERIAL_RE
-    from sanbao.core.errors import field_error
 
     serial = (serial or "").strip()
     if not SERIAL_RE.match(serial):
-        raise field_error(
-            "replacement_serial", SERIAL_INVALID, code="catalog.serial_invalid", serial=serial
-        )
+        raise ERRORS.invalid("catalog.serial_invalid", "replacement_serial", value=serial)
     if Unit.objects.filter(serial=serial).exists():
-        raise field_error(
-            "replacement_serial", SERIAL_TAKEN, code="catalog.serial_taken", serial=serial
-        )
+        raise ERRORS.invalid("catalog.serial_taken", "replacement_serial", serial=serial)
     if original is not None:
         region, sale_date = original.region, original.sale_date
         warranty_card_no = original.warranty_card_no
@@ -294,9 +280,7 @@ def unit_register_replacement(
                 serial, model, warranty_start, original, region, sale_date, warranty_card_no
             )
     except IntegrityError:  # registered by someone else since the check above
-        raise field_error(
-            "replacement_serial", SERIAL_TAKEN, code="catalog.serial_taken", serial=serial
-        ) from None
+        raise ERRORS.invalid("catalog.serial_taken", "replacement_serial", serial=serial) from None
     audit.record(
         actor=actor,
         action="unit.registered_as_replacement",
@@ -313,15 +297,8 @@ def unit_register_replacement(
 # --- The retained-parts ledger (II.4) ----------------------------------------------
 
 # The ledger's refusals keep the codes they had when it was part of claims: API
-# clients know them, so a move between apps does not rename them.
-LEDGER_MESSAGES = {
-    "claims.location_required": _("Say where the retained unit or parts are kept (II.4)."),
-    "claims.retained_kind_invalid": _("A retained item is a whole unit or a part."),
-    "claims.already_disposed": _("This part has already been disposed of."),
-    "claims.disposal_invalid": _(
-        "Choose how the part is disposed of; it is never returned to the user (II.4)."
-    ),
-}
+# clients know them, so a move between apps does not rename them. Their messages
+# are in sanbao/catalog/errors.py LEDGER_MESSAGES (claims' catalogue takes them).
 
 
 def _ledger_refusal(code: str, field: str) -> PolicyRefused:

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sanbao.catalog.errors import LEDGER_MESSAGES
 from sanbao.core.errors import ErrorCatalog
 
 MESSAGES = {
@@ -38,18 +39,12 @@ MESSAGES = {
         "The outcome %(outcome)s does not follow from the remedy %(remedy)s."
     ),
     "claims.replacement_serial_required": _("Enter the serial number of the replacement unit."),
-    "claims.location_required": _("Say where the retained unit or parts are kept (II.4)."),
     "claims.move_not_allowed": _("A claim that is %(status)s cannot be %(action)s."),
     "claims.changed_meanwhile": _("Someone changed this claim meanwhile; reload it and try again."),
     "claims.claim_not_found": _("No such claim."),
     "claims.document_not_found": _("No such document."),
     # The retained-parts ledger (catalog) answers claims' pages and API with these.
-    "claims.retained_part_not_found": _("No such retained part."),
-    "claims.retained_kind_invalid": _("A retained item is a whole unit or a part."),
-    "claims.already_disposed": _("This part has already been disposed of."),
-    "claims.disposal_invalid": _(
-        "Choose how the part is disposed of; it is never returned to the user (II.4)."
-    ),
+    **LEDGER_MESSAGES,
 }
 
 ERRORS = ErrorCatalog("claims", MESSAGES)
