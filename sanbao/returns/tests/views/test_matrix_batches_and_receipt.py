@@ -20,9 +20,24 @@ from sanbao.returns.tests.views.conftest import (
     status_of,
     url,
 )
+from sanbao.testkit.cast import CAST_USERS
 from sanbao.testkit.matrix import Case, check, matrix
 
 # The permission matrix ----------------------------------------------------------------------
+
+
+class BatchFirst(Case):
+    """A page that looks up the batch before the role: another organisation's
+    batch is not found (404) whatever the role; a role that may see the batch
+    but not act on it is refused (403)."""
+
+    def expected(self, who):
+        if who is None:
+            return None
+        member = CAST_USERS[who]
+        if member.org != self.owner_org and member.role not in set(self.cross_org_roles):
+            return 404 if member.role in VIEW else 403
+        return super().expected(who)
 
 
 def _visible_batches_listed(response, cast):
@@ -136,7 +151,7 @@ CASES = [
         expect_ok=302,
         on_ok=_status_is("submitted_of_agent_a", BatchStatus.RECEIVING, where="receipt"),
     ),
-    Case(
+    BatchFirst(
         "receipt",
         "GET",
         matrix_url("receipt", "receiving_of_agent_a"),

@@ -55,6 +55,17 @@ def test_a_scan_is_idempotent_and_answers_its_feedback_and_the_counts_out_of_ban
     )
 
 
+def test_the_receipt_page_of_another_organisations_batch_is_not_found(
+    agent_b_clerk, agent_a_clerk, receiving_of_agent_a
+):
+    """Issue 10 item 16: like every other page, a batch the user may not see is
+    not found (404), whatever the user's role; its own dealer, who may see it but
+    not receive it, is refused (403)."""
+    path = url("receipt", receiving_of_agent_a)
+    assert login_client_for(agent_b_clerk).get(path).status_code == 404
+    assert login_client_for(agent_a_clerk).get(path).status_code == 403
+
+
 def test_a_code_that_is_no_label_of_the_batch_is_refused_in_red_and_counts_nothing(
     platform_staff, receiving_of_agent_a, draft_of_agent_b
 ):
