@@ -52,6 +52,10 @@ MESSAGES = {
     ),
     "returns.anomaly_resolved_already": _("This anomaly is already resolved."),
     "returns.note_required": _("Write what was agreed with the return unit."),
+    "returns.contact_required": _(
+        "Call or fax the return unit first and record the outcome: an e-mail alone "
+        "does not count (IV.4)."
+    ),
     # Testing and dispositions (IV.P2, II.3, II.4)
     "returns.unit_test_invalid": _("The test cannot be recorded: check the fields marked."),
     "returns.result_invalid": _("Choose the test result."),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sanbao.returns.models import BatchStatus, ReturnBatch
+from sanbao.returns.tests.conftest import called
 from sanbao.returns.tests.views.conftest import (
     CONTACTS,
     CREATE,
@@ -202,7 +203,10 @@ CASES = [
         RECEIVE,
         owner_org="agent_a",
         expect_ok=302,
-        body=lambda cast: {f"a{cast.anomaly_of_agent_a.pk}-note": "Agent confirmed: 2 sent."},
+        body=lambda cast: (
+            called(cast.on_hold_of_agent_a, cast.platform_staff),
+            {f"a{cast.anomaly_of_agent_a.pk}-note": "Agent confirmed: 2 sent."},
+        )[1],
         on_ok=_status_is("on_hold_of_agent_a", BatchStatus.RECEIVED),
     ),
     Case(

@@ -12,6 +12,7 @@ from django.core import mail
 from sanbao.notifications.models import ContactAttempt
 from sanbao.returns import services
 from sanbao.returns.models import BatchStatus, ReceiptScan
+from sanbao.returns.tests.conftest import called
 from sanbao.returns.tests.views.conftest import (
     HTMX,
     counts_panel,
@@ -238,6 +239,10 @@ def test_resolving_an_anomaly_needs_a_note_and_then_receives_the_batch(
 ):
     path = url("anomaly_resolve", on_hold_of_agent_a, anomaly_of_agent_a.pk)
     field = f"a{anomaly_of_agent_a.pk}-note"
+    refused = post(platform_staff, path, {field: "Agreed."})
+    assert refused.status_code == 400
+    assert error_code(refused) == "returns.contact_required"
+    called(on_hold_of_agent_a, platform_staff)
     refused = post(platform_staff, path, {field: ""})
     assert refused.status_code == 400
     assert error_code(refused) == "returns.note_required"
@@ -334,6 +339,7 @@ def test_a_return_unit_sees_its_own_anomalies_and_notices_and_nothing_of_another
     assert url("anomaly_notice_pdf", on_hold_of_agent_a) in body
     assert rows(agent_b_clerk)[0] == []
     assert rows(platform_staff)[0] == [on_hold_of_agent_a.number]
+    called(on_hold_of_agent_a, platform_staff)
     services.anomaly_resolve(
         anomaly=on_hold_of_agent_a.anomalies.get(), actor=platform_staff, note="Agreed."
     )
