@@ -21,8 +21,11 @@ from sanbao.notifications.models import (
     TaskStatus,
 )
 
-# Outcomes that mean the message reached the organisation: the task is done.
-REACHING = {Outcome.REACHED, Outcome.FAX_SENT, Outcome.EMAIL_SENT}
+# Outcomes that mean the message reached the organisation: the task is done. An
+# e-mail is logged but does not replace the call or the fax (IV.4): it closes nothing.
+REACHING = {Outcome.REACHED, Outcome.FAX_SENT}
+# The channels that count as contacting an organisation (IV.4).
+CALL_OR_FAX = (Channel.TELEPHONE, Channel.FAX)
 OUTCOMES_BY_CHANNEL = {
     Channel.TELEPHONE: {Outcome.REACHED, Outcome.NO_ANSWER, Outcome.WRONG_NUMBER},
     Channel.FAX: {Outcome.FAX_SENT, Outcome.FAX_FAILED, Outcome.WRONG_NUMBER},
@@ -84,6 +87,16 @@ def attempt_record(
             at=at,
             note=note,
         )
+
+
+def attempted(*, target, channels=CALL_OR_FAX) -> bool:
+    """Whether at least one attempt by one of ``channels`` is recorded, with its
+    outcome, on a task about ``target``."""
+    return ContactAttempt.objects.filter(
+        task__target_type=target._meta.label_lower,
+        task__target_id=str(target.pk),
+        channel__in=channels,
+    ).exists()
 
 
 def _check_outcome(channel: str, outcome: str) -> None:

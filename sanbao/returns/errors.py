@@ -52,6 +52,10 @@ MESSAGES = {
     ),
     "returns.anomaly_resolved_already": _("This anomaly is already resolved."),
     "returns.note_required": _("Write what was agreed with the return unit."),
+    "returns.contact_required": _(
+        "Call or fax the return unit first and record the outcome: an e-mail alone "
+        "does not count (IV.4)."
+    ),
     # Testing and dispositions (IV.P2, II.3, II.4)
     "returns.unit_test_invalid": _("The test cannot be recorded: check the fields marked."),
     "returns.result_invalid": _("Choose the test result."),
@@ -74,7 +78,9 @@ MESSAGES = {
         "%(candidate)s is not of the same category as %(original)s (II.3)."
     ),
     "returns.location_required": _("Say where the replaced unit or parts are kept (II.4)."),
-    "returns.charge_invalid": _("Enter the charge in yuan, more than 0 and at most 99999."),
+    "returns.charge_invalid": _(
+        "Enter the charge in yuan with at most two decimals, more than 0 and at most 99999."
+    ),
     "returns.charge_reason_required": _(
         "Say why the unit is charged: the reason is printed on the delivery list (IV.P2)."
     ),

@@ -598,6 +598,10 @@ def anomaly_resolve(*, anomaly: ReceiptAnomaly, actor, note: str) -> ReceiptAnom
         # Resolvers of one batch queue on its row, so the one resolving the last
         # open anomaly sees the others' resolutions and releases the batch.
         BATCH.hold(batch, "resolve_anomaly")
+        # IV.4: the return unit must have been called or faxed first (an attempt
+        # recorded with its outcome); an e-mail alone does not count.
+        if not notifications.attempted(target=batch, channels=notifications.CALL_OR_FAX):
+            raise ERRORS.refused("returns.contact_required")
         updated = ReceiptAnomaly.objects.filter(pk=anomaly.pk, resolved_at__isnull=True).update(
             resolved_at=now, resolved_by=actor, resolution_note=note[:2000]
         )

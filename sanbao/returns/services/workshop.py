@@ -226,11 +226,16 @@ def unit_test(
 
 
 def _charge(value) -> Decimal | None:
+    """IV.P2: yuan with at most two decimals, exactly as given: 12.345 is refused,
+    never rounded to 12.34."""
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        given = Decimal(str(value).strip())
+        if not given.is_finite():  # NaN, Infinity
+            return None
+        amount = given.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError, TypeError):
         return None
-    if not amount.is_finite():  # NaN, Infinity
+    if amount != given:
         return None
     return amount if Decimal("0") < amount <= Decimal("99999") else None
 

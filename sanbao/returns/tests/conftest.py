@@ -178,3 +178,15 @@ def clock(monkeypatch) -> Clock:
 @pytest.fixture
 def batch_of_agent_a(agent_a_clerk, pb10k, ad65):
     return draft(agent_a_clerk, pb_lines(3))
+
+
+def called(batch, staff, *, outcome="reached"):
+    """IV.4: record a telephone call to the return unit about ``batch`` (a batch
+    on hold has its contact task); anomalies are resolved only after one."""
+    from sanbao.notifications import services as notifications
+    from sanbao.notifications.models import ContactTask
+
+    task = ContactTask.objects.filter(target_id=str(batch.pk)).order_by("id").first()
+    return notifications.attempt_record(
+        task=task, actor=staff, channel="telephone", outcome=outcome
+    )

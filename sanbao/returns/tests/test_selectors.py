@@ -9,7 +9,7 @@ import pytest
 from sanbao.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from sanbao.notifications import services as notifications
 from sanbao.returns import selectors, services
-from sanbao.returns.tests.conftest import draft, on_hold, pb_lines, submitted
+from sanbao.returns.tests.conftest import called, draft, on_hold, pb_lines, submitted
 
 
 @pytest.fixture
@@ -116,6 +116,7 @@ def test_a_return_unit_sees_its_own_anomalies_and_staff_see_all(cast, held):
 def test_anomalies_are_listed_per_batch_and_open_or_all(platform_staff, held):
     batch = held["agent_a"]
     (anomaly,) = selectors.anomaly_list(actor=platform_staff, batch=batch)
+    called(batch, platform_staff)
     services.anomaly_resolve(anomaly=anomaly, actor=platform_staff, note="Agreed.")
     assert list(selectors.anomaly_list(actor=platform_staff, batch=batch, open_only=True)) == []
     assert list(selectors.anomaly_list(actor=platform_staff, batch=batch)) == [anomaly]

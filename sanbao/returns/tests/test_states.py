@@ -23,6 +23,7 @@ from sanbao.returns.models import (
 )
 from sanbao.returns.states import MOVES, allowed_actions
 from sanbao.returns.tests.conftest import (
+    called,
     draft,
     events,
     labels,
@@ -123,7 +124,9 @@ def batch_in(cast, status: str) -> ReturnBatch:
     if status == BatchStatus.RECEIVING:
         return receiving(agent, staff, lines)
     if status == BatchStatus.ON_HOLD:
-        return on_hold(agent, staff, lines)
+        batch = on_hold(agent, staff, lines)
+        called(batch, staff, outcome="no_answer")  # IV.4: a call before any resolution
+        return batch
     if status == BatchStatus.RECEIVED:
         batch = receiving(agent, staff, lines)
         scan(batch, staff, labels(batch))
@@ -356,6 +359,7 @@ def test_each_move_writes_one_audit_event_in_order(cast, pb10k):
     staff = cast.platform_staff
     batch = on_hold(cast.agent_a_clerk, staff, pb_lines(2))
     anomaly = first_anomaly(batch)
+    called(batch, staff)
     services.anomaly_resolve(anomaly=anomaly, actor=staff, note="One unit stays with the agent.")
     assert events(batch) == [
         "return_batch.created",
@@ -366,6 +370,6 @@ def test_each_move_writes_one_audit_event_in_order(cast, pb10k):
     ]
     assert events(anomaly) == ["receipt_anomaly.resolved"]
     (task,) = ContactTask.objects.all()
-    assert events(task) == ["contact_task.opened"]
+    assert events(task) == ["contact_task.opened", "contact_task.attempted"]
     first = AuditEvent.objects.for_target(batch).order_by("at", "id").first()
     assert first.actor == cast.agent_a_clerk and first.organisation_id_snapshot == (cast.agent_a.pk)

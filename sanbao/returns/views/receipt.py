@@ -200,8 +200,10 @@ def receipt(request, number: str):
     running counts, units without a label or not on the list, counts by hand and
     missing accessories, and closing the receipt (IV.1, IV.3, IV.4)."""
     user = request.user
-    require(user, "returns.receive")
+    # The batch first: another organisation's batch is not found (404), like
+    # every other page; then the role (403) for those who may only see it.
     batch = selectors.batch_get(actor=user, number=number)
+    require(user, "returns.receive")
     return render(request, "returns/receipt.html", _receipt_context(request, batch))
 
 

@@ -13,13 +13,21 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from sanbao.core.errors import Conflict, PermissionDenied, ValidationFailed
+from sanbao.core.errors import Conflict, PermissionDenied, PolicyRefused, ValidationFailed
 from sanbao.core.models import AuditEvent
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import ContactAttempt, ContactTask
 from sanbao.returns import selectors, services
 from sanbao.returns.models import BatchStatus, ReceiptAnomaly
-from sanbao.returns.tests.conftest import events, labels, on_hold, pb_lines, receiving, reload
+from sanbao.returns.tests.conftest import (
+    called,
+    events,
+    labels,
+    on_hold,
+    pb_lines,
+    receiving,
+    reload,
+)
 
 
 class RefusingBackend:
@@ -169,7 +177,7 @@ def test_the_notice_is_e_mailed_through_the_mail_backend_once_the_transaction_co
         platform_staff,
     )
     task.refresh_from_db()
-    assert task.status == "done"
+    assert task.status == "open"  # an e-mail is logged; it does not replace the call (IV.4)
 
 
 @pytest.mark.clause("IV.4")
@@ -231,7 +239,37 @@ def test_an_anomaly_is_resolved_only_with_a_note(batch, platform_staff, note):
 
 
 @pytest.mark.clause("IV.4")
+def test_an_anomaly_is_not_resolved_before_the_return_unit_is_called_or_faxed(
+    batch, task, agent_a, platform_staff, django_capture_on_commit_callbacks
+):
+    """Issue 10 item 10: no resolution, and no clock, until at least one telephone
+    call or fax is recorded with its outcome; an e-mail is logged but replaces
+    neither, and does not close the call task."""
+    missing, boxes = ReceiptAnomaly.objects.filter(batch=batch).order_by("id")
+    with pytest.raises(PolicyRefused) as caught:
+        services.anomaly_resolve(anomaly=missing, actor=platform_staff, note="Agreed.")
+    assert caught.value.code == "returns.contact_required"
+    agent_a.email = "returns@agent-a.example"
+    agent_a.save(update_fields=["email"])
+    task = ContactTask.objects.select_related("recipient").get(pk=task.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.task_send_email(task=task, actor=platform_staff)
+    assert ContactAttempt.objects.get().outcome == "email_sent"
+    assert ContactTask.objects.get(pk=task.pk).status == "open"
+    with pytest.raises(PolicyRefused):
+        services.anomaly_resolve(anomaly=missing, actor=platform_staff, note="Agreed.")
+    missing.refresh_from_db()
+    assert missing.is_open and reload(batch).status == BatchStatus.ON_HOLD
+    assert reload(batch).due_on is None
+    attempt(task, platform_staff, outcome="no_answer")
+    services.anomaly_resolve(anomaly=missing, actor=platform_staff, note="Agreed.")
+    services.anomaly_resolve(anomaly=boxes, actor=platform_staff, note="Repacked.")
+    assert reload(batch).status == BatchStatus.RECEIVED
+
+
+@pytest.mark.clause("IV.4")
 def test_resolving_the_last_anomaly_releases_the_batch_to_testing(batch, platform_staff):
+    called(batch, platform_staff)
     assert batch.status == BatchStatus.ON_HOLD
     missing, boxes = ReceiptAnomaly.objects.filter(batch=batch).order_by("id")
     assert (missing.kind, boxes.kind) == ("missing_units", "boxes")
@@ -251,6 +289,7 @@ def test_resolving_the_last_anomaly_releases_the_batch_to_testing(batch, platfor
 
 @pytest.mark.clause("IV.4")
 def test_an_anomaly_is_resolved_once(batch, platform_staff):
+    called(batch, platform_staff)
     anomaly = ReceiptAnomaly.objects.filter(batch=batch).first()
     services.anomaly_resolve(anomaly=anomaly, actor=platform_staff, note="Agreed.")
     stale = ReceiptAnomaly.objects.get(pk=anomaly.pk)

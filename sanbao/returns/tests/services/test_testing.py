@@ -20,6 +20,7 @@ from sanbao.returns.models import BatchStatus, ReturnedUnit, ScanKind
 from sanbao.returns.services import LineIn
 from sanbao.returns.services import workshop as workshop_module
 from sanbao.returns.tests.conftest import (
+    called,
     events,
     labels,
     pb_lines,
@@ -55,6 +56,7 @@ def test_testing_makes_one_unit_for_every_unit_that_physically_arrived(
         batch=batch, actor=platform_staff, kind=ScanKind.UNLISTED, box_no=1, model_code="PB20K"
     )
     batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
+    called(batch, platform_staff)
     for anomaly in batch.anomalies.all():
         services.anomaly_resolve(anomaly=anomaly, actor=platform_staff, note="Agreed by phone")
     batch = services.testing_start(batch=reload(batch), actor=platform_staff)
@@ -335,6 +337,7 @@ def test_a_unit_not_on_the_list_is_tested_once_its_model_is_known(
     scan(batch, platform_staff, labels(batch))
     services.receipt_record_unit(batch=batch, actor=platform_staff, kind=ScanKind.UNLISTED)
     batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
+    called(batch, platform_staff)
     services.anomaly_resolve(anomaly=batch.anomalies.get(), actor=platform_staff, note="Kept")
     stranger = units(services.testing_start(batch=reload(batch), actor=platform_staff))[1]
     assert stranger.model is None
@@ -385,6 +388,7 @@ def test_a_batch_of_which_nothing_arrived_is_closed_when_testing_would_start(
 ):
     batch = receiving(agent_a_clerk, platform_staff, pb_lines(1))
     batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=0)
+    called(batch, platform_staff)
     for anomaly in batch.anomalies.all():
         services.anomaly_resolve(anomaly=anomaly, actor=platform_staff, note="Lost in transit")
     batch = services.testing_start(batch=reload(batch), actor=platform_staff)

@@ -17,6 +17,7 @@ from sanbao.returns.models import BatchStatus
 from sanbao.returns.services.turnaround import turnaround
 from sanbao.returns.tasks import turnaround_reminders
 from sanbao.returns.tests.conftest import (
+    called,
     events,
     labels,
     on_hold,
@@ -102,6 +103,7 @@ def test_a_batch_on_hold_has_no_due_date_until_its_anomalies_are_resolved_and_th
     assert turnaround(batch).due_on is None
 
     clock.set("2026-10-09 11:00")
+    called(batch, platform_staff)
     services.anomaly_resolve(
         anomaly=batch.anomalies.get(), actor=platform_staff, note="The unit follows."
     )

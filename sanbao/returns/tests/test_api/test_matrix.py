@@ -8,6 +8,7 @@ import pytest
 
 from sanbao.returns import policy
 from sanbao.returns.models import ReturnBatch
+from sanbao.returns.tests.conftest import called
 from sanbao.returns.tests.test_api.conftest import (
     ATTEMPT,
     CONTACTS,
@@ -89,7 +90,9 @@ BATCH_CASES = [
          owner_org="agent_a"),
     Case("resolve_anomaly", "POST",
          lambda c: f"/api/v1/anomalies/{c.anomaly_of_agent_a.pk}/resolve", RECEIVE,
-         owner_org="agent_a", body={"note": "Agreed: the unit follows in the next parcel."}),
+         owner_org="agent_a", body=lambda c: (
+             called(c.on_hold_of_agent_a, c.platform_staff),
+             {"note": "Agreed: the unit follows in the next parcel."})[1]),
     Case("list_batch_contact_tasks", "GET", _url("on_hold_of_agent_a", "/contact-tasks"), VIEW,
          owner_org="agent_a"),
     Case("record_contact_attempt", "POST", _task_url("/attempts"), CONTACTS,

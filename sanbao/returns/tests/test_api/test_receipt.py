@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import policy
+from sanbao.returns.tests.conftest import called
 from sanbao.returns.tests.test_api.conftest import (
     ATTEMPT,
     PDF,
@@ -223,6 +224,9 @@ def test_an_anomaly_is_resolved_once_and_needs_a_note(platform_staff, anomaly_of
     url = f"/api/v1/anomalies/{anomaly_of_agent_a.pk}/resolve"
     body = assert_envelope(post(client, url, {"note": " "}), 400, "returns.note_required")
     assert list(body["fields"]) == ["note"]
+    # IV.4: not before the return unit was called or faxed (issue 10 item 10)
+    assert_envelope(post(client, url, {"note": "Agreed."}), 400, "returns.contact_required")
+    called(anomaly_of_agent_a.batch, platform_staff)
     ok = post(client, url, {"note": "The unit was lost by the carrier; claim filed."})
     assert ok.status_code == 200
     assert ok.json()["resolution_note"] == "The unit was lost by the carrier; claim filed."
@@ -286,6 +290,6 @@ def test_the_notice_is_emailed_with_its_pdf_and_the_attempt_recorded(
     assert (kind, content[:4]) == (PDF, b"%PDF")
     assert task_of_agent_a.target_repr in name
     task_of_agent_a.refresh_from_db()
-    assert task_of_agent_a.status == "done"
+    assert task_of_agent_a.status == "open"  # an e-mail does not replace the call (IV.4)
     attempt = task_of_agent_a.attempts.get()
     assert (attempt.channel, attempt.outcome) == ("email", "email_sent")

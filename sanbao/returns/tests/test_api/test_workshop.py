@@ -27,6 +27,24 @@ def test_a_charge_without_its_reason_is_refused_in_the_users_language(
 
 
 @pytest.mark.clause("IV.P2")
+def test_a_charge_of_a_fraction_of_a_fen_is_refused_not_rounded(
+    platform_staff, tested_unit_of_batch_a
+):
+    """Issue 10 item 14: money is exact; 12.345 yuan is refused, not stored as 12.34."""
+    url = f"/api/v1/returned-units/{tested_unit_of_batch_a.pk}/disposition"
+    body = {"disposition": "charged", "charge_amount": "12.345", "charge_reason": "Test fee"}
+    response = post(api_client_for(platform_staff, language="zh-hans"), url, body)
+    assert_envelope(response, 400, "returns.charge_invalid")
+    assert "两位小数" in response.json()["fields"]["charge_amount"][0]
+    tested_unit_of_batch_a.refresh_from_db()
+    assert (tested_unit_of_batch_a.disposition, tested_unit_of_batch_a.charge_amount) == ("", None)
+    body["charge_amount"] = "12.30"
+    assert post(api_client_for(platform_staff), url, body).status_code == 200
+    tested_unit_of_batch_a.refresh_from_db()
+    assert str(tested_unit_of_batch_a.charge_amount) == "12.30"
+
+
+@pytest.mark.clause("IV.P2")
 def test_an_exclusion_for_water_damage_without_a_photo_is_refused_naming_the_photo(
     platform_staff, unit_of_batch_a
 ):

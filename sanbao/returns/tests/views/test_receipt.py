@@ -12,6 +12,7 @@ from django.core import mail
 from sanbao.notifications.models import ContactAttempt
 from sanbao.returns import services
 from sanbao.returns.models import BatchStatus, ReceiptScan
+from sanbao.returns.tests.conftest import called
 from sanbao.returns.tests.views.conftest import (
     HTMX,
     counts_panel,
@@ -53,6 +54,17 @@ def test_a_scan_is_idempotent_and_answers_its_feedback_and_the_counts_out_of_ban
         r'data-scanned="1" data-counted="1"',
         html(again),
     )
+
+
+def test_the_receipt_page_of_another_organisations_batch_is_not_found(
+    agent_b_clerk, agent_a_clerk, receiving_of_agent_a
+):
+    """Issue 10 item 16: like every other page, a batch the user may not see is
+    not found (404), whatever the user's role; its own dealer, who may see it but
+    not receive it, is refused (403)."""
+    path = url("receipt", receiving_of_agent_a)
+    assert login_client_for(agent_b_clerk).get(path).status_code == 404
+    assert login_client_for(agent_a_clerk).get(path).status_code == 403
 
 
 def test_a_code_that_is_no_label_of_the_batch_is_refused_in_red_and_counts_nothing(
@@ -227,6 +239,10 @@ def test_resolving_an_anomaly_needs_a_note_and_then_receives_the_batch(
 ):
     path = url("anomaly_resolve", on_hold_of_agent_a, anomaly_of_agent_a.pk)
     field = f"a{anomaly_of_agent_a.pk}-note"
+    refused = post(platform_staff, path, {field: "Agreed."})
+    assert refused.status_code == 400
+    assert error_code(refused) == "returns.contact_required"
+    called(on_hold_of_agent_a, platform_staff)
     refused = post(platform_staff, path, {field: ""})
     assert refused.status_code == 400
     assert error_code(refused) == "returns.note_required"
@@ -323,6 +339,7 @@ def test_a_return_unit_sees_its_own_anomalies_and_notices_and_nothing_of_another
     assert url("anomaly_notice_pdf", on_hold_of_agent_a) in body
     assert rows(agent_b_clerk)[0] == []
     assert rows(platform_staff)[0] == [on_hold_of_agent_a.number]
+    called(on_hold_of_agent_a, platform_staff)
     services.anomaly_resolve(
         anomaly=on_hold_of_agent_a.anomalies.get(), actor=platform_staff, note="Agreed."
     )
