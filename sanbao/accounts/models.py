@@ -60,6 +60,10 @@ class Organisation(models.Model):
         return self.name_zh if lang.startswith("zh") and self.name_zh else self.name_en
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
 class User(AbstractUser):
     """A person who logs in. Belongs to exactly one organisation with one role."""
 
@@ -94,6 +98,15 @@ class User(AbstractUser):
     @property
     def is_platform(self) -> bool:
         return self.role in PLATFORM_ROLES
+
+    def get_full_name(self) -> str:
+        """The person's name as every page, notice and paper shows it: a Chinese
+        name family name first and without a space (张伟), any other name given
+        name first (Wei Zhang)."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if _has_cjk(first) or _has_cjk(last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
 
     @property
     def display_name(self) -> str:

@@ -520,9 +520,9 @@ def _timeline(claim: Claim) -> Flowable:
         [
             fmt_datetime(event.at),
             bilingual(EVENT_LABELS[event.action]) if event.action in EVENT_LABELS else event.action,
-            event.actor_label,
+            event.actor.display_name if event.actor_id and event.actor else event.actor_label,
         ]
-        for event in claim_timeline(claim=claim)
+        for event in claim_timeline(claim=claim).select_related("actor")
     ]
     return data_table([TIME, EVENT, BY], rows, [0.22, 0.48, 0.30])
 

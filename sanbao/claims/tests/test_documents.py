@@ -439,3 +439,16 @@ CASES = [
 @pytest.mark.parametrize("row", matrix(CASES))
 def test_each_document_answers_each_member_of_the_cast_as_declared(cast, row):
     check(cast, row)
+
+
+def test_the_service_report_timeline_names_people_family_name_first_not_by_username(
+    replaced_claim, platform_staff
+):
+    platform_staff.first_name, platform_staff.last_name = "伟", "张"
+    platform_staff.save(update_fields=["first_name", "last_name"])
+    claim = fresh(replaced_claim, platform_staff)
+    with translation.override("zh-hans"):
+        text = pdf_text(documents.claim_service_report_pdf(claim))
+    assert "张伟" in text
+    assert "伟张" not in text
+    assert platform_staff.username not in text

@@ -256,3 +256,11 @@ def test_importing_without_a_file_says_so(agent_a_clerk, pb10k):
     response = post(agent_a_clerk, CREATE_URL, {**batch_form(), "import_lines": "1"})
     assert response.status_code == 400
     assert 'data-testid="lines-import-error"' in html(response)
+
+
+def test_a_new_packing_list_offers_the_clerk_as_contact_family_name_first(agent_a_clerk, pb10k):
+    agent_a_clerk.first_name, agent_a_clerk.last_name = "伟", "张"
+    agent_a_clerk.save(update_fields=["first_name", "last_name"])
+    page = html(login_client_for(agent_a_clerk, language="zh-hans").get(CREATE_URL))
+    assert 'value="张伟"' in page
+    assert "伟 张" not in page
