@@ -185,6 +185,8 @@ def claim_create(
 
     serial = (serial or "").strip()
     unit = catalog_selectors.unit_find(serial=serial) if serial else None
+    # I.1: the region of sale of a registered unit is the registry's, whoever claims it.
+    registry_region = unit.region if unit is not None else ""
     if unit is not None and claimant_org is not None and unit.channel_org_id != claimant_org.pk:
         # An agent or enterprise claims only for units sold through it: another
         # channel's unit is treated as unregistered, so its registry data (model,
@@ -212,8 +214,8 @@ def claim_create(
     from sanbao.catalog.models import Region
 
     region = (region or "").strip()
-    if unit is not None:
-        region = unit.region
+    if registry_region:
+        region = registry_region
     elif region not in Region.values:
         err("region", "claims.value_required")
 

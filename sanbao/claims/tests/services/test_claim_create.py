@@ -127,6 +127,25 @@ def test_an_unregistered_unit_claimed_as_sold_outside_the_mainland_is_not_covere
 
 
 @pytest.mark.clause("I.1")
+def test_another_dealers_hong_kong_unit_keeps_its_registry_region_whatever_is_typed(
+    agent_a_clerk, agent_b, pb10k, platform_org
+):
+    unit = UnitFactory(serial="SBHK00002", model=pb10k, region="hong_kong", channel_org=agent_b)
+    claim = intake(
+        agent_a_clerk,
+        None,
+        serial=unit.serial,
+        region="mainland",
+        consumer_name="",
+        consumer_phone="",
+    )
+    assert claim.region == "hong_kong"  # the registry wins; a typed region does not count
+    assert claim.verdict == "not_covered"
+    assert "I.1" in failed(claim)
+    assert result_of(claim, "I.1")["reason"] == "sold_outside_mainland"
+
+
+@pytest.mark.clause("I.1")
 def test_a_mainland_unit_passes_the_scope_rule(covered_claim):
     assert result_of(covered_claim, "I.1")["outcome"] == "pass"
 
