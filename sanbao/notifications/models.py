@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.models import Organisation
@@ -56,6 +57,10 @@ class ContactTask(models.Model):
         related_name="contact_tasks",
     )
     subject = models.CharField(_("subject"), max_length=200)
+    # The subject's English message and its values, so each reader sees it in
+    # their own language (issue 10, item 18); ``subject`` keeps the text as written.
+    subject_msgid = models.CharField(_("subject message"), max_length=200, blank=True)
+    subject_params = models.JSONField(_("subject values"), default=dict, blank=True)
     body = models.TextField(_("message"), max_length=5000)
     channel = models.CharField(
         _("first channel"), max_length=10, choices=Channel.choices, default=Channel.TELEPHONE
@@ -83,7 +88,17 @@ class ContactTask(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The subject in the reader's language where it was opened from a message."""
+        if not self.subject_msgid:
+            return self.subject
+        try:
+            return gettext(self.subject_msgid) % self.subject_params
+        except (KeyError, TypeError, ValueError):
+            return self.subject
 
 
 class ContactAttempt(models.Model):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sanbao.accounts.roles import require
 from sanbao.core import audit
@@ -34,12 +35,25 @@ OUTCOMES_BY_CHANNEL = {
 
 
 def task_open(
-    *, recipient, subject: str, body: str, target, channel: str = Channel.TELEPHONE, actor=None
+    *,
+    recipient,
+    subject: str,
+    body: str,
+    target,
+    channel: str = Channel.TELEPHONE,
+    actor=None,
+    subject_params: dict | None = None,
 ) -> ContactTask:
-    """Open a task to tell ``recipient`` about ``target`` (called inside a service)."""
+    """Open a task to tell ``recipient`` about ``target`` (called inside a service).
+
+    With ``subject_params``, ``subject`` is a message (``gettext_noop``) with
+    ``%(name)s`` places: each reader sees it in their own language."""
+    params = {k: str(v) for k, v in (subject_params or {}).items()}
     task = ContactTask.objects.create(
         recipient=recipient,
-        subject=str(subject)[:200],
+        subject=(gettext(subject) % params if subject_params is not None else str(subject))[:200],
+        subject_msgid=str(subject)[:200] if subject_params is not None else "",
+        subject_params=params,
         body=str(body)[:5000],
         channel=channel,
         target_type=target._meta.label_lower,

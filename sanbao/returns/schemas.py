@@ -400,7 +400,7 @@ class AttemptOut(Schema):
 class ContactTaskOut(Schema):
     id: int
     recipient: str = Field(..., alias="recipient.code")
-    subject: str
+    subject: str = Field(..., alias="title")
     body: str
     channel: Channel
     status: TaskStatus

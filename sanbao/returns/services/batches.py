@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import RETURN_UNIT_ROLES, OrgKind, require
@@ -543,7 +544,8 @@ def receipt_close(*, batch: ReturnBatch, actor, received_boxes: int) -> ReturnBa
         if diffs:
             notifications.task_open(
                 recipient=batch.return_org,
-                subject=_("Receipt anomaly on return batch %(number)s") % {"number": batch.number},
+                subject=gettext_noop("Receipt anomaly on return batch %(number)s"),
+                subject_params={"number": batch.number},
                 body=anomaly_notice_text(batch),
                 target=batch,
                 channel="fax" if batch.return_org.fax else "telephone",
