@@ -28,7 +28,7 @@ from sanbao.accounts import selectors as account_selectors
 from sanbao.accounts.roles import RETURN_UNIT_ROLES, OrgKind, can, require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog.exclusions import RULE_TITLES
-from sanbao.catalog.models import ProductModel
+from sanbao.catalog.models import Category, ProductModel
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
 from sanbao.claims import policy, selectors, services
 from sanbao.claims.forms import (
@@ -259,6 +259,15 @@ def _allowed_outcomes(claim: Claim) -> list[str]:
     return [str(o) for o in allowed]
 
 
+def _category_name(code: str | None) -> str:
+    """The category whose terms were applied, named in the reader's language; the
+    code recorded in the terms is kept when the category no longer exists."""
+    if not code:
+        return ""
+    category = Category.objects.filter(code=code).first()
+    return category.name if category else code
+
+
 def _verdict_rows(claim: Claim, findings: dict) -> list[dict]:
     return [
         {
@@ -351,6 +360,7 @@ def _detail_context(
         ],
         "terms": terms,
         "category_terms": terms.get("category", {}),
+        "category_terms_name": _category_name(terms.get("category", {}).get("code")),
         "remedy_options": remedy_options,
         "allowed_outcomes": _allowed_outcomes(claim) if "resolve" in actions else [],
         "open_remedy_labels": [REMEDY_LABELS.get(r, r) for r in claim.open_remedies or []],
