@@ -272,6 +272,16 @@ class RetainedPart(models.Model):
     source_repr = models.CharField(_("taken from"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=8, choices=RetainedPartKind.choices)
     description = models.CharField(_("what"), max_length=200)
+    # A whole unit names its model, so each reader sees the model's name in their
+    # own language; ``description`` keeps the text as it read when taken in.
+    model = models.ForeignKey(
+        "ProductModel",
+        verbose_name=_("model"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     serial = models.CharField(_("serial number"), max_length=40, blank=True)
     held_by = models.ForeignKey(
         Organisation, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
@@ -306,4 +316,9 @@ class RetainedPart(models.Model):
         indexes = [models.Index(fields=["source_type", "source_id"])]
 
     def __str__(self) -> str:
-        return f"{self.description} {self.serial}".strip()
+        return f"{self.label} {self.serial}".strip()
+
+    @property
+    def label(self) -> str:
+        """What was kept, in the reader's language where it is a model."""
+        return self.model.name if self.model_id else self.description

@@ -125,7 +125,7 @@ def retained_part_list(
     """The ledger as ``actor`` may see it, newest first. ``model`` is RetainedPart
     or a proxy of it through which a workflow's pages show a row."""
     require(actor, "retained_parts.view")
-    qs = model.objects.visible_to(actor).select_related("held_by")
+    qs = model.objects.visible_to(actor).select_related("held_by", "model")
     if open_only:
         qs = qs.filter(disposal="")
     return qs
@@ -134,7 +134,7 @@ def retained_part_list(
 def retained_part_get(*, actor, pk: int, model: type[RetainedPart] = RetainedPart) -> RetainedPart:
     require(actor, "retained_parts.view")
     return get_visible(
-        model.objects.select_related("held_by"),
+        model.objects.select_related("held_by", "model"),
         actor,
         # The code the ledger had when it was part of claims: codes are a contract.
         error_code="claims.retained_part_not_found",
@@ -147,4 +147,4 @@ def retained_part_list_for(*, source) -> QuerySet[RetainedPart]:
     actor: the caller shows the source, so it has checked who may see it."""
     return RetainedPart.objects.filter(
         source_type=source._meta.label_lower, source_id=str(source.pk)
-    )
+    ).select_related("model")

@@ -314,6 +314,7 @@ def retained_part_record(
     held_by: Organisation,
     location: str,
     serial: str = "",
+    model: ProductModel | None = None,
 ) -> RetainedPart:
     """II.4: the part or unit replaced under warranty goes into the ledger, never
     back to the user. ``source`` is the record it was taken from (a claim, a
@@ -330,7 +331,8 @@ def retained_part_record(
         source_id=str(source.pk),
         source_repr=str(source)[:200],
         kind=kind,
-        description=(description or "").strip()[:200],
+        description=((description or "").strip() or str(model or ""))[:200],
+        model=model,
         serial=(serial or "").strip()[:40],
         held_by=held_by,
         location=location[:100],
@@ -346,6 +348,7 @@ def retained_part_take_in(
     held_by: Organisation,
     location: str,
     serial: str = "",
+    model: ProductModel | None = None,
 ) -> RetainedPart:
     """``retained_part_record`` with an audit event of the part's own, for a caller
     whose event does not name it (a unit tested in the return workshop)."""
@@ -356,6 +359,7 @@ def retained_part_take_in(
         held_by=held_by,
         location=location,
         serial=serial,
+        model=model,
     )
     audit.record(
         actor=actor,

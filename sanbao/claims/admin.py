@@ -130,7 +130,7 @@ class ClaimAdmin(ReadOnlyAdmin):
         """The ledger is catalog's and points at the claim by its key, so the parts
         are listed here rather than as an inline."""
         rows = [
-            (p.get_kind_display(), p.description, p.serial, p.location, p.get_disposal_display())
+            (p.get_kind_display(), p.label, p.serial, p.location, p.get_disposal_display())
             for p in obj.retained_parts
         ]
         return format_html_join(mark_safe("<br>"), "{} · {} {} · {} {}", rows) or "—"

@@ -500,7 +500,7 @@ def _retained(claim: Claim) -> list[Flowable]:
         rows.append(
             [
                 _label(RetainedPartKind.choices, part.kind),
-                part.description,
+                part.label,
                 part.serial,
                 f"{_org(part.held_by)} · {part.location}",
                 disposal,

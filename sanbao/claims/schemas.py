@@ -289,7 +289,7 @@ class RetainedPartOut(Schema):
         "", alias="taken_from", description="The record it came from, when not a claim"
     )
     kind: str
-    description: str
+    description: str = Field(..., alias="label")
     serial: str
     held_by: str = Field(..., alias="held_by.code")
     location: str

@@ -605,6 +605,7 @@ def claim_resolve(
                 source=claim,
                 kind=RetainedPartKind.UNIT,
                 description=str(claim.model),
+                model=claim.model,
                 serial=claim.serial,
                 held_by=claim.handling_org,
                 location=retained_location[:100],

@@ -355,6 +355,7 @@ def unit_dispose(
                 source=unit,
                 kind="unit",
                 description=str(unit.model),
+                model=unit.model,
                 serial=unit.serial_in,
                 held_by=actor.organisation,
                 location=location,
