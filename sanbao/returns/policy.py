@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from sanbao.catalog import accessories
+
 COD, PREPAID = "cod", "prepaid"
 
 # The repair list prints a fixed number of lines a page, so the packing list can
@@ -46,8 +48,9 @@ class Problem:
 
 
 def _norm(items: Iterable[str]) -> frozenset[str]:
-    """Accessory names compared without regard to case or spacing (IV.P1)."""
-    return frozenset(" ".join(i.split()).casefold() for i in items if i and i.strip())
+    """Accessory names compared without regard to case or spacing, a known one in
+    English or Chinese alike ("数据线" is the data cable, IV.P1)."""
+    return frozenset(accessories.canonical(i).casefold() for i in items if i and i.strip())
 
 
 def packing_problems(
