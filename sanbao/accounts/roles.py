@@ -65,6 +65,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.OUTLET_TECHNICIAN}
     ),
     "claims.assign": frozenset({Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER}),
+    # II.3: a different model for an original with no specifications recorded.
+    "replacements.decide": frozenset({Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
     "returns.view": frozenset(PLATFORM_ROLES | RETURN_UNIT_ROLES),
     "returns.create": frozenset(
         {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER} | RETURN_UNIT_ROLES

@@ -34,7 +34,8 @@ class ModelSpecs:
 @dataclass(frozen=True)
 class NotLowerVerdict:
     ok: bool
-    reason: str = ""  # "same_model", "not_lower", "other_category", "lower_spec"
+    # "same_model", "not_lower", "other_category", "lower_spec", "no_specs"
+    reason: str = ""
     shortfalls: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -44,12 +45,16 @@ def is_not_lower(original: ModelSpecs, candidate: ModelSpecs) -> NotLowerVerdict
 
     Not lower means: the same category, and for every specification the original
     states, the candidate states it too with a value at least as high. A
-    specification the original does not state is not compared.
+    specification the original does not state is not compared. An original that
+    states none cannot be compared at all: only the same model is not lower
+    (``no_specs``; a manager may still decide otherwise, with a reason).
     """
     if candidate.code == original.code:
         return NotLowerVerdict(True, "same_model")
     if candidate.category != original.category:
         return NotLowerVerdict(False, "other_category")
+    if all(getattr(original, name) is None for name in SPEC_FIELDS):
+        return NotLowerVerdict(False, "no_specs")
     shortfalls = []
     for name in SPEC_FIELDS:
         want = getattr(original, name)

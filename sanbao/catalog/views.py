@@ -47,6 +47,10 @@ VERDICT_MESSAGES = {
     "not_lower": _("Yes: every specification this model states is matched or exceeded."),
     "other_category": _("No: the replacement must be of the same category."),
     "lower_spec": _("No: some specifications are lower than this model's."),
+    "no_specs": _(
+        "Not without a manager's decision: this model has no specifications recorded, "
+        "so only the same model is not lower."
+    ),
 }
 
 IMPORT_TEMPLATE_ROWS = (

@@ -35,6 +35,10 @@ MESSAGES = {
     "claims.replacement_other_category": _(
         "%(candidate)s cannot replace %(original)s: it is of another category (II.3)."
     ),
+    "claims.replacement_unspecified": _(
+        "%(original)s has no performance specifications recorded, so only the same model "
+        "replaces it, unless an after-sales manager decides otherwise and says why (II.3)."
+    ),
     "claims.outcome_not_allowed": _(
         "The outcome %(outcome)s does not follow from the remedy %(remedy)s."
     ),

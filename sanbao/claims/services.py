@@ -437,11 +437,21 @@ def remedy_window(
     )
 
 
-def _check_replacement(original: ProductModel, candidate: ProductModel | None) -> None:
-    """II.3: the same model or one whose specifications are not lower."""
+def _check_replacement(
+    original: ProductModel, candidate: ProductModel | None, actor, decision: str
+) -> str:
+    """II.3: the same model or one whose specifications are not lower; for an
+    original with no specifications, a manager's decision (its reason returned)."""
     if candidate is None:
         raise ERRORS.refused("claims.replacement_model_required", "replacement_model")
-    replacement_check(original, candidate, errors=ERRORS, field="replacement_model")
+    return replacement_check(
+        original,
+        candidate,
+        errors=ERRORS,
+        field="replacement_model",
+        actor=actor,
+        decision_reason=decision,
+    )
 
 
 def claim_judge(
@@ -453,6 +463,7 @@ def claim_judge(
     replacement_model: ProductModel | None = None,
     repair_impossible: bool = False,
     note: str = "",
+    replacement_decision: str = "",
 ) -> Claim:
     """II.3: the after-sales department or the authorised outlet judges the claim.
 
@@ -478,6 +489,7 @@ def claim_judge(
     }
     if not failure_confirmed and not note:
         raise ERRORS.refused("claims.note_required", "note")
+    decided = ""  # a manager's reason for a model not shown to be not lower (II.3)
     if approve:
         open_ = policy.open_remedies(
             remedy_window(claim, today, repair_impossible=bool(repair_impossible))
@@ -490,7 +502,9 @@ def claim_judge(
                 open=", ".join(str(Remedy(r).label) for r in open_) or "—",
             )
         if remedy == Remedy.REPLACEMENT:
-            _check_replacement(claim.model, replacement_model)
+            decided = _check_replacement(
+                claim.model, replacement_model, actor, replacement_decision
+            )
             values["replacement_model"] = replacement_model
         values.update(status=ClaimStatus.APPROVED, remedy=remedy, open_remedies=list(open_))
     else:
@@ -506,6 +520,7 @@ def claim_judge(
                 "remedy": values.get("remedy", ""),
                 "replacement_model": replacement_model.code if replacement_model else None,
                 "verdict": claim.verdict,
+                **({"replacement_decision": decided} if decided else {}),
             },
         )
     return claim
@@ -537,6 +552,7 @@ def claim_resolve(
     replacement_model: ProductModel | None = None,
     retained_parts: list[dict] | None = None,
     note: str = "",
+    replacement_decision: str = "",
 ) -> Claim:
     """Resolve an approved claim: repaired, replaced or refunded, as its remedy says.
 
@@ -564,10 +580,11 @@ def claim_resolve(
     if (takes_unit or parts) and not retained_location:
         raise ERRORS.refused("claims.location_required", "retained_location")
     model = None
+    decided = ""
     if outcome == Outcome.REPLACED:
         model = claim.replacement_model if claim.remedy == Remedy.REPLACEMENT else replacement_model
         if claim.remedy != Remedy.REPLACEMENT:
-            _check_replacement(claim.model, model)
+            decided = _check_replacement(claim.model, model, actor, replacement_decision)
         if not (replacement_serial or "").strip():
             raise ERRORS.refused("claims.replacement_serial_required", "replacement_serial")
     now = timezone.now()
@@ -627,6 +644,7 @@ def claim_resolve(
                 "outcome": outcome,
                 "replacement_serial": replacement_serial or None,
                 "retained": (1 if takes_unit else 0) + len(parts),
+                **({"replacement_decision": decided} if decided else {}),
             },
         )
     return claim

@@ -77,6 +77,10 @@ MESSAGES = {
     "returns.replacement_other_category": _(
         "%(candidate)s is not of the same category as %(original)s (II.3)."
     ),
+    "returns.replacement_unspecified": _(
+        "%(original)s has no performance specifications recorded, so only the same model "
+        "replaces it, unless an after-sales manager decides otherwise and says why (II.3)."
+    ),
     "returns.location_required": _("Say where the replaced unit or parts are kept (II.4)."),
     "returns.charge_invalid": _(
         "Enter the charge in yuan with at most two decimals, more than 0 and at most 99999."

@@ -114,6 +114,7 @@ def test_me_lists_an_administrators_permissions(administrator):
         "claims.view",
         "organisations.manage",
         "organisations.view",
+        "replacements.decide",
         "retained_parts.view",
         "returns.view",
         "tokens.manage",

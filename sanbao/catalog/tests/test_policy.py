@@ -63,6 +63,7 @@ def test_the_same_model_is_always_an_acceptable_replacement(original):
 @pytest.mark.clause("II.3")
 @given(models(code="ORIG"), st.data())
 def test_a_model_with_every_spec_at_least_as_high_is_not_lower(original, data):
+    assume(states_a_spec(original))
     candidate = raised(original, "CAND", data)
     verdict = is_not_lower(original, candidate)
     assert (verdict.ok, verdict.reason) == (True, "not_lower")
@@ -71,6 +72,7 @@ def test_a_model_with_every_spec_at_least_as_high_is_not_lower(original, data):
 @pytest.mark.clause("II.3")
 @given(models(code="A"), st.data())
 def test_not_lower_is_transitive(a, data):
+    assume(states_a_spec(a))
     b = raised(a, "B", data)
     c = raised(b, "C", data)
     assert is_not_lower(a, b).ok and is_not_lower(b, c).ok
@@ -82,6 +84,20 @@ def test_not_lower_is_transitive(a, data):
 def test_not_lower_is_transitive_over_any_three_models(a, b, c):
     if is_not_lower(a, b).ok and is_not_lower(b, c).ok:
         assert is_not_lower(a, c).ok
+
+
+def states_a_spec(model) -> bool:
+    return any(getattr(model, name) is not None for name in SPEC_FIELDS)
+
+
+@pytest.mark.clause("II.3")
+@given(models(code="ORIG"), models(code="CAND"))
+def test_no_other_model_is_not_lower_than_one_stating_no_specs(original, candidate):
+    """Issue 10, item 6: with nothing to compare, only the same model will do."""
+    original = replace(original, **dict.fromkeys(SPEC_FIELDS))
+    candidate = replace(candidate, category=original.category)
+    verdict = is_not_lower(original, candidate)
+    assert (verdict.ok, verdict.reason) == (False, "no_specs")
 
 
 @pytest.mark.clause("II.3")

@@ -240,8 +240,11 @@ def _charge(value) -> Decimal | None:
     return amount if Decimal("0") < amount <= Decimal("99999") else None
 
 
-def _check_replacement(unit: ReturnedUnit, code: str) -> ProductModel:
-    """II.3: the same model or one whose specifications are not lower."""
+def _check_replacement(
+    unit: ReturnedUnit, code: str, actor, decision: str
+) -> tuple[ProductModel, str]:
+    """II.3: the same model or one whose specifications are not lower; for an
+    original with no specifications, a manager's decision (its reason returned)."""
     original = unit.model
     candidate = (
         ProductModel.objects.filter(code__iexact=code.strip()).first() if code.strip() else original
@@ -250,8 +253,15 @@ def _check_replacement(unit: ReturnedUnit, code: str) -> ProductModel:
         raise ERRORS.invalid(
             "returns.model_unknown", "replacement_model_code", value=code.strip()[:40]
         )
-    replacement_check(original, candidate, errors=ERRORS, field="replacement_model_code")
-    return candidate
+    decided = replacement_check(
+        original,
+        candidate,
+        errors=ERRORS,
+        field="replacement_model_code",
+        actor=actor,
+        decision_reason=decision,
+    )
+    return candidate, decided
 
 
 def unit_dispose(
@@ -266,6 +276,7 @@ def unit_dispose(
     charge_reason: str = "",
     retained_location: str = "",
     note: str = "",
+    replacement_decision: str = "",
 ) -> ReturnedUnit:
     """Deal with a tested unit.
 
@@ -301,9 +312,11 @@ def unit_dispose(
         "serial_out": unit.serial_in,
         "disposition_note": (note or "").strip()[:300],
     }
-    replacement = None
+    replacement, decided = None, ""
     if disposition == Disposition.REPLACED:
-        replacement = _check_replacement(unit, replacement_model_code or "")
+        replacement, decided = _check_replacement(
+            unit, replacement_model_code or "", actor, replacement_decision
+        )
         values["replacement_model"] = replacement
     if disposition == Disposition.CHARGED:
         amount = _charge(charge_amount)
@@ -378,6 +391,7 @@ def unit_dispose(
                 "disposition": disposition,
                 "serial_out": unit.serial_out or None,
                 "charge": str(unit.charge_amount) if unit.charge_amount else None,
+                **({"replacement_decision": decided} if decided else {}),
             },
         )
         _settle(batch, actor, "dispose")
