@@ -16,3 +16,21 @@ def xlsx_cells(content: bytes) -> set[str]:
         for value in row
         if value is not None
     }
+
+
+def listed_numbers(client, url: str) -> tuple[list[str], int]:
+    """The sorted numbers of the records a list endpoint answers ``client`` with,
+    and the count it gives."""
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    return sorted(item["number"] for item in body["items"]), body["count"]
+
+
+def assert_answered_like_a_missing_one(client, url: str, missing_url: str) -> None:
+    """``url`` (a record outside the caller's scope) is answered exactly as
+    ``missing_url`` (a number that does not exist): nothing says it is there."""
+    theirs = client.get(url)
+    missing = client.get(missing_url)
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.json() == missing.json()

@@ -20,7 +20,11 @@ from sanbao.claims.models import Claim
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, scan
 from sanbao.testkit.cast import api_client_for
-from sanbao.testkit.helpers_a import xlsx_cells
+from sanbao.testkit.helpers_a import (
+    assert_answered_like_a_missing_one,
+    listed_numbers,
+    xlsx_cells,
+)
 from sanbao.testkit.matrix import (
     Case,
     assert_envelope,
@@ -723,36 +727,35 @@ def claims_of_everyone(
 
 
 def listed(client, query=""):
-    response = client.get(f"/api/v1/claims{query}")
-    assert response.status_code == 200, response.content
-    body = response.json()
-    return sorted(c["number"] for c in body["items"]), body["count"]
+    return listed_numbers(client, f"/api/v1/claims{query}")
 
 
 def numbers(*claims):
     return sorted(c.number for c in claims)
 
 
-def test_an_agent_lists_only_its_own_claims_and_gets_404_for_any_other(
-    agent_a_clerk, claims_of_everyone
-):
+def test_an_agent_lists_only_its_own_claims(agent_a_clerk, claims_of_everyone):
     client = api_client_for(agent_a_clerk)
     assert listed(client) == (numbers(claims_of_everyone["agent_a"]), 1)
     assert listed(client, "?outlet=SO-D") == ([], 0)
-    for other in ("consumer", "outlet", "agent_b"):
-        number = claims_of_everyone[other].number
-        assert_envelope(client.get(f"/api/v1/claims/{number}"), 404, "claims.claim_not_found")
-        assert client.get(f"/api/v1/claims/{number}/timeline").status_code == 404
+
+
+@pytest.mark.parametrize("other", ["consumer", "outlet", "agent_b"])
+def test_an_agent_gets_404_for_any_claim_not_its_own(agent_a_clerk, claims_of_everyone, other):
+    client = api_client_for(agent_a_clerk)
+    number = claims_of_everyone[other].number
+    assert_envelope(client.get(f"/api/v1/claims/{number}"), 404, "claims.claim_not_found")
+    assert client.get(f"/api/v1/claims/{number}/timeline").status_code == 404
 
 
 def test_another_agents_claim_is_answered_exactly_like_a_number_that_does_not_exist(
     agent_a_clerk, claims_of_everyone
 ):
-    client = api_client_for(agent_a_clerk, language="en")
-    theirs = client.get(f"/api/v1/claims/{claims_of_everyone['agent_b'].number}")
-    missing = client.get("/api/v1/claims/C2611-ZZZZZZ")
-    assert theirs.status_code == missing.status_code == 404
-    assert theirs.json() == missing.json()
+    assert_answered_like_a_missing_one(
+        api_client_for(agent_a_clerk, language="en"),
+        f"/api/v1/claims/{claims_of_everyone['agent_b'].number}",
+        "/api/v1/claims/C2611-ZZZZZZ",
+    )
 
 
 def test_an_outlet_technician_lists_only_the_claims_their_outlet_handles(
