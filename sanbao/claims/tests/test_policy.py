@@ -337,12 +337,7 @@ def test_the_person_judging_decides_the_card_of_an_unregistered_unit(found, outc
     assert outcome_of(evaluate(facts), "III.3").outcome == outcome
 
 
-@pytest.mark.clause("III.4")
-@pytest.mark.clause("III.5")
-@pytest.mark.clause("III.6")
-@pytest.mark.clause("III.7")
-@pytest.mark.clause("III.8")
-@pytest.mark.clause("III.10")
+@pytest.mark.clause("III.4", "III.5", "III.6", "III.7", "III.8", "III.10")
 @pytest.mark.parametrize("rule", CHECKLIST_RULES)
 def test_a_checklist_item_found_fails_exactly_its_rule_and_one_not_inspected_needs_judgement(
     rule,
