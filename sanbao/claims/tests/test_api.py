@@ -137,6 +137,11 @@ def _url(fixture: str, tail: str = ""):
     return url
 
 
+def _pdf(name, fixture, tail, owner_org):
+    """A PDF of the claim ``fixture``, for those who may view it."""
+    return Case(name, "GET", _url(fixture, tail), VIEW, owner_org=owner_org, on_ok=is_download(PDF))
+
+
 def _created(response, cast):
     body = response.json()
     assert Claim.objects.filter(number=body["number"]).exists()
@@ -156,10 +161,8 @@ CASES = [
     Case("get_claim_handled_by_outlet_d", "GET", _url("outlet_claim"), VIEW, owner_org="outlet_d"),
     Case("get_claim_timeline", "GET", _url("agent_claim", "/timeline"), VIEW,
          owner_org="agent_a"),
-    Case("get_claim_receipt", "GET", _url("agent_claim", "/receipt.pdf"), VIEW,
-         owner_org="agent_a", on_ok=is_download(PDF)),
-    Case("get_claim_service_report", "GET", _url("outlet_claim", "/report.pdf"), VIEW,
-         owner_org="outlet_d", on_ok=is_download(PDF)),
+    _pdf("get_claim_receipt", "agent_claim", "/receipt.pdf", owner_org="agent_a"),
+    _pdf("get_claim_service_report", "outlet_claim", "/report.pdf", owner_org="outlet_d"),
     Case("attach_claim_scans", "POST", _url("covered_claim", "/scans"), JUDGE,
          owner_org="platform_org", body=_scans, body_format="multipart"),
     Case("start_claim_judgement", "POST", _url("covered_claim", "/start-judgement"), JUDGE,
@@ -480,6 +483,10 @@ def judge(client, claim, **body):
     return post(client, f"/api/v1/claims/{claim.number}/judge", body)
 
 
+def resolve(client, claim, **body):
+    return post(client, f"/api/v1/claims/{claim.number}/resolve", body)
+
+
 def judge_replacement(user, claim, model_code):
     """``user`` confirms the failure, to be remedied by a replacement of ``model_code``."""
     return judge(
@@ -594,10 +601,11 @@ def test_a_judged_claim_cannot_be_judged_again(platform_staff, approved_claim):
 def test_a_resolution_that_does_not_follow_from_the_remedy_is_refused(
     platform_staff, approved_claim
 ):
-    response = post(
+    response = resolve(
         api_client_for(platform_staff),
-        f"/api/v1/claims/{approved_claim.number}/resolve",
-        {"outcome": "refunded", "retained_location": "Shelf A3"},
+        approved_claim,
+        outcome="refunded",
+        retained_location="Shelf A3",
     )
     assert_envelope(response, 400, "claims.outcome_not_allowed")
 
@@ -621,15 +629,13 @@ def test_a_replacement_is_registered_and_the_old_unit_retained_never_returned_to
     judge(client, covered_claim, failure_confirmed=True, remedy="replacement",
           replacement_model_code="PB20K")  # fmt: skip
     assert post(client, f"{base}/start-service").status_code == 200
-    resolved = post(
+    resolved = resolve(
         client,
-        f"{base}/resolve",
-        {
-            "outcome": "replaced",
-            "replacement_serial": "SBNEW0001",
-            "retained_location": "Shenzhen returns shelf A3",
-            "retained_parts": [{"description": "Swollen cell", "serial": "CELL-1"}],
-        },
+        covered_claim,
+        outcome="replaced",
+        replacement_serial="SBNEW0001",
+        retained_location="Shenzhen returns shelf A3",
+        retained_parts=[{"description": "Swollen cell", "serial": "CELL-1"}],
     )
     assert resolved.status_code == 200, resolved.content
     body = resolved.json()
