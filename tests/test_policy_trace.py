@@ -2,8 +2,9 @@
 
 Every clause id of SPEC has a row. A row whose status is ``done`` or ``partial``
 names its code and at least one test; every test it names exists and carries
-``@pytest.mark.clause("<id>")``; and every clause-marked test in the suite is
-named in its clause's row, so the trace never falls behind the tests.
+``@pytest.mark.clause("<id>")`` (one mark may name several clauses a test proves
+together: ``@pytest.mark.clause("III.4", "III.5")``); and every clause-marked test
+in the suite is named in its clause's row, so the trace never falls behind the tests.
 """
 
 from __future__ import annotations
@@ -36,10 +37,8 @@ def _clause_marks(decorators) -> list[str]:
             isinstance(dec, ast.Call)
             and isinstance(dec.func, ast.Attribute)
             and dec.func.attr == "clause"
-            and dec.args
-            and isinstance(dec.args[0], ast.Constant)
         ):
-            found.append(dec.args[0].value)
+            found.extend(arg.value for arg in dec.args if isinstance(arg, ast.Constant))
     return found
 
 

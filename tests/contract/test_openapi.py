@@ -74,22 +74,17 @@ def api_token(request, db, wsgi_keeps_test_connection):
     agent = Organisation.objects.create(
         code="AG-SZ01", kind="agent", name_en="Shenzhen agent", name_zh="深圳代理"
     )
-    admin = user_create(
-        actor=None,
-        organisation=platform,
-        username="contract_admin",
-        password="contract-pass-2026",
-        role="administrator",
-        language="en",
-    )
-    staff = user_create(
-        actor=None,
-        organisation=platform,
-        username="contract_staff",
-        password="contract-pass-2026",
-        role="aftersales_staff",
-        language="en",
-    )
+    users = {
+        role: user_create(
+            actor=None,
+            organisation=platform,
+            username=f"contract_{role}",
+            password="contract-pass-2026",
+            role=role,
+            language="en",
+        )
+        for role in ("administrator", "aftersales_staff")
+    }
     banks = Category.objects.create(
         code="power-bank",
         name_en="Power banks",
@@ -99,50 +94,38 @@ def api_token(request, db, wsgi_keeps_test_connection):
     adapters = Category.objects.create(
         code="adapter", name_en="Adapters", name_zh="适配器", must_be_bundled=True
     )
-    pb10 = ProductModel.objects.create(
-        code="PB10K",
-        name_en="Power Bank 10000 mAh",
-        name_zh="充电宝 10000毫安",
-        category=banks,
-        capacity_mah=10000,
-        rated_output_w="22.5",
-        port_count=2,
-    )
-    pb20 = ProductModel.objects.create(
-        code="PB20K",
-        name_en="Power Bank 20000 mAh",
-        name_zh="充电宝 20000毫安",
-        category=banks,
-        capacity_mah=20000,
-        rated_output_w="22.5",
-        port_count=3,
-    )
-    ProductModel.objects.create(
-        code="AD65G",
-        name_en="GaN Charger 65 W",
-        name_zh="氮化镓充电器 65W",
-        category=adapters,
-        rated_output_w="65",
-        port_count=3,
-    )
+    models = {}
+    for code, name_en, name_zh, category, capacity_mah, rated_output_w, port_count in (
+        ("PB10K", "Power Bank 10000 mAh", "充电宝 10000毫安", banks, 10000, "22.5", 2),
+        ("PB20K", "Power Bank 20000 mAh", "充电宝 20000毫安", banks, 20000, "22.5", 3),
+        ("AD65G", "GaN Charger 65 W", "氮化镓充电器 65W", adapters, None, "65", 3),
+    ):
+        models[code] = ProductModel.objects.create(
+            code=code,
+            name_en=name_en,
+            name_zh=name_zh,
+            category=category,
+            capacity_mah=capacity_mah,
+            rated_output_w=rated_output_w,
+            port_count=port_count,
+        )
     Unit.objects.create(
         serial="SBPB10K000001",
-        model=pb10,
+        model=models["PB10K"],
         channel_org=agent,
         sale_date=dt.date(2025, 3, 1),
         warranty_card_no="WC000000001",
     )
     Unit.objects.create(
         serial="SBPB20K000002",
-        model=pb20,
+        model=models["PB20K"],
         channel_org=None,
         authorised_channel=False,
         sale_date=dt.date(2025, 6, 1),
         region="hong_kong",
     )
-    KNOWN.update(_claims_and_batches(staff))
-    user = admin if request.param == "administrator" else staff
-    _token, raw = token_create(actor=user, name="contract tests")
+    KNOWN.update(_claims_and_batches(users["aftersales_staff"]))
+    _token, raw = token_create(actor=users[request.param], name="contract tests")
     return raw
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import Role
+from sanbao.accounts.roles import PLATFORM_ROLES, Role
 from sanbao.core.models import AuditEvent
 from sanbao.testkit.cast import api_client_for, login_client_for
 from sanbao.testkit.matrix import (
@@ -17,13 +17,7 @@ from sanbao.testkit.matrix import (
 )
 
 EVERYONE = set(Role.values)
-PLATFORM = {
-    Role.AFTERSALES_STAFF,
-    Role.AFTERSALES_MANAGER,
-    Role.COMMERCIAL_COMMISSIONER,
-    Role.CS_COMMISSIONER,
-    Role.ADMINISTRATOR,
-}
+PLATFORM = PLATFORM_ROLES
 
 
 def _new_org(cast):
@@ -35,36 +29,31 @@ def _created(response, cast):
     assert Organisation.objects.filter(code="AG-NEW").exists()
 
 
+def _agent_a_url(cast):
+    return f"/api/v1/organisations/{cast.agent_a.code}"
+
+
+def _create_organisation(name, via=None):
+    """Only an administrator creates an organisation, by token or (``via``) session."""
+    return Case(
+        name,
+        "POST",
+        "/api/v1/organisations",
+        allowed_roles={Role.ADMINISTRATOR},
+        expect_ok=201,
+        body=_new_org,
+        via=via,
+        on_ok=_created,
+    )
+
+
 CASES = [
     Case("get_me", "GET", "/api/v1/me", allowed_roles=EVERYONE),
     Case("get_me_by_session", "GET", "/api/v1/me", allowed_roles=EVERYONE, via="session"),
     Case("list_organisations", "GET", "/api/v1/organisations", allowed_roles=PLATFORM),
-    Case(
-        "get_organisation",
-        "GET",
-        lambda cast: f"/api/v1/organisations/{cast.agent_a.code}",
-        allowed_roles=PLATFORM,
-        owner_org="agent_a",
-    ),
-    Case(
-        "create_organisation",
-        "POST",
-        "/api/v1/organisations",
-        allowed_roles={Role.ADMINISTRATOR},
-        expect_ok=201,
-        body=_new_org,
-        on_ok=_created,
-    ),
-    Case(
-        "create_organisation_by_session",
-        "POST",
-        "/api/v1/organisations",
-        allowed_roles={Role.ADMINISTRATOR},
-        expect_ok=201,
-        body=_new_org,
-        via="session",
-        on_ok=_created,
-    ),
+    Case("get_organisation", "GET", _agent_a_url, allowed_roles=PLATFORM, owner_org="agent_a"),
+    _create_organisation("create_organisation"),
+    _create_organisation("create_organisation_by_session", via="session"),
 ]
 
 

@@ -7,19 +7,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from sanbao.accounts.models import ApiToken, User
-from sanbao.accounts.roles import Role
+from sanbao.accounts.roles import PLATFORM_ROLES, Role
 from sanbao.accounts.services import token_create
 from sanbao.testkit.cast import anonymous_client, login_client_for
 from sanbao.testkit.matrix import Case, check, matrix
 
 EVERYONE = set(Role.values)
-PLATFORM = {
-    Role.AFTERSALES_STAFF,
-    Role.AFTERSALES_MANAGER,
-    Role.COMMERCIAL_COMMISSIONER,
-    Role.CS_COMMISSIONER,
-    Role.ADMINISTRATOR,
-}
+PLATFORM = PLATFORM_ROLES
 
 
 @pytest.fixture
@@ -32,21 +26,20 @@ def _revoked(response, cast):
     assert cast.token_of_agent_a_clerk.revoked_at is not None
 
 
+def _page(name, *fixtures):
+    """The URL of the accounts page ``name`` for the records the cast ``fixtures`` name."""
+    return lambda cast: reverse(f"accounts:{name}", args=[getattr(cast, f).pk for f in fixtures])
+
+
 CASES = [
-    Case("token_list", "GET", lambda cast: reverse("accounts:token_list"), EVERYONE),
-    Case(
-        "token_create",
-        "POST",
-        lambda cast: reverse("accounts:token_list"),
-        EVERYONE,
-        body={"name": "Nightly sync"},
-    ),
-    Case("organisation_list", "GET", lambda cast: reverse("accounts:organisation_list"), PLATFORM),
+    Case("token_list", "GET", _page("token_list"), EVERYONE),
+    Case("token_create", "POST", _page("token_list"), EVERYONE, body={"name": "Nightly sync"}),
+    Case("organisation_list", "GET", _page("organisation_list"), PLATFORM),
     # A token belongs to one user: everyone else, platform included, gets 404.
     Case(
         "token_revoke",
         "POST",
-        lambda cast: reverse("accounts:token_revoke", args=[cast.token_of_agent_a_clerk.pk]),
+        _page("token_revoke", "token_of_agent_a_clerk"),
         EVERYONE,
         owner_org="agent_a",
         cross_org_roles=set(),

@@ -10,17 +10,10 @@ import pytest
 from django.core.management import call_command
 
 from sanbao.accounts.models import Organisation
+from sanbao.catalog.importing import COLUMNS
 from sanbao.catalog.models import Category, ProductModel, Unit
 
-HEADER = [
-    "serial",
-    "model_code",
-    "sale_date",
-    "region",
-    "authorised_channel",
-    "channel_org_code",
-    "warranty_card_no",
-]
+HEADER = list(COLUMNS)
 REGIONS = ["mainland"] * 17 + ["hong_kong", "macau", "taiwan"]
 
 

@@ -78,6 +78,21 @@ def _the_unit_is_shown(fixture):
     return on_ok
 
 
+def _unit_detail(owner):
+    """The page of the unit sold through ``owner``: its users and the roles that see
+    any unit open it, the others get a 404."""
+    fixture = f"unit_of_{owner}"
+    return Case(
+        f"unit_detail_of_{owner}",
+        "GET",
+        _unit_url(fixture),
+        EVERYONE,
+        owner_org=owner,
+        cross_org_roles=SEE_ANY_UNIT,
+        on_ok=_the_unit_is_shown(fixture),
+    )
+
+
 def _only_the_visible_units_are_listed(response, cast):
     user = response.wsgi_request.user
     if user.role == Role.OUTLET_TECHNICIAN:
@@ -114,24 +129,8 @@ CASES = [
         EVERYONE,
         on_ok=_only_the_visible_units_are_listed,
     ),
-    Case(
-        "unit_detail_of_agent_a",
-        "GET",
-        _unit_url("unit_of_agent_a"),
-        EVERYONE,
-        owner_org="agent_a",
-        cross_org_roles=SEE_ANY_UNIT,
-        on_ok=_the_unit_is_shown("unit_of_agent_a"),
-    ),
-    Case(
-        "unit_detail_of_enterprise_c",
-        "GET",
-        _unit_url("unit_of_enterprise_c"),
-        EVERYONE,
-        owner_org="enterprise_c",
-        cross_org_roles=SEE_ANY_UNIT,
-        on_ok=_the_unit_is_shown("unit_of_enterprise_c"),
-    ),
+    _unit_detail("agent_a"),
+    _unit_detail("enterprise_c"),
     Case("unit_import_page", "GET", IMPORT_URL, IMPORTERS),
     Case(
         "unit_import_post",
@@ -291,33 +290,30 @@ def lookup(client, serial):
     return client.get(reverse("catalog:unit_list"), {"lookup": serial})
 
 
-@pytest.mark.parametrize(
-    ("who", "serial"),
-    [
-        ("agent_a_clerk", "SBA000001"),
-        ("enterprise_clerk", "SBC000001"),
-        ("platform_staff", "SBB000001"),
-        ("outlet_tech", "SBB000001"),
-        ("agent_a_clerk", "  SBA000002 "),
-    ],
-)
+# Who looks up which serial, and whether that unit is visible to them.
+LOOKUPS = [
+    ("agent_a_clerk", "SBA000001", True),
+    ("enterprise_clerk", "SBC000001", True),
+    ("platform_staff", "SBB000001", True),
+    ("outlet_tech", "SBB000001", True),
+    ("agent_a_clerk", "  SBA000002 ", True),
+    ("agent_a_clerk", "SBB000001", False),
+    ("agent_a_clerk", "SBC000001", False),
+    ("enterprise_clerk", "SBA000001", False),
+    ("agent_b_clerk", "SBA000001", False),
+    ("platform_staff", "SBZ999999", False),  # no such unit
+    ("outlet_tech", "SBA", False),  # a prefix is not a serial
+]
+
+
+@pytest.mark.parametrize(("who", "serial"), [(w, s) for w, s, visible in LOOKUPS if visible])
 def test_the_lookup_box_redirects_to_a_visible_unit(cast, units, who, serial):
     response = lookup(login_client_for(getattr(cast, who)), serial)
     assert response.status_code == 302
     assert response.url == reverse("catalog:unit_detail", args=[serial.strip()])
 
 
-@pytest.mark.parametrize(
-    ("who", "serial"),
-    [
-        ("agent_a_clerk", "SBB000001"),
-        ("agent_a_clerk", "SBC000001"),
-        ("enterprise_clerk", "SBA000001"),
-        ("agent_b_clerk", "SBA000001"),
-        ("platform_staff", "SBZ999999"),
-        ("outlet_tech", "SBA"),
-    ],
-)
+@pytest.mark.parametrize(("who", "serial"), [(w, s) for w, s, visible in LOOKUPS if not visible])
 def test_the_lookup_box_answers_404_for_a_unit_that_is_not_visible(cast, units, who, serial):
     response = lookup(login_client_for(getattr(cast, who)), serial)
     assert response.status_code == 404
@@ -526,6 +522,11 @@ def post_import(client, data, **extra):
     return client.post(IMPORT_URL, {"mode": "all_or_nothing", **extra, **data})
 
 
+def import_a_file_with_a_bad_row(user, **extra):
+    """``user`` imports a good row and a bad one (row 3: an unknown model)."""
+    return post_import(login_client_for(user), {"file": upload([VALID_ROW, BAD_ROW])}, **extra)
+
+
 def error_rows(response) -> list[tuple[int, str, str]]:
     return [
         (int(row), column, code)
@@ -562,7 +563,7 @@ def test_a_file_with_one_bad_row_is_a_400_naming_the_row_and_column_and_writes_n
     platform_staff, pb10k, agent_a
 ):
     events = audit_events()
-    response = post_import(login_client_for(platform_staff), {"file": upload([VALID_ROW, BAD_ROW])})
+    response = import_a_file_with_a_bad_row(platform_staff)
     assert response.status_code == 400
     body = html(response)
     assert 'data-testid="import-rejected"' in body
@@ -575,11 +576,7 @@ def test_a_file_with_one_bad_row_is_a_400_naming_the_row_and_column_and_writes_n
 
 def test_valid_only_writes_the_good_rows_and_reports_the_bad_one(platform_staff, pb10k, agent_a):
     events = audit_events()
-    response = post_import(
-        login_client_for(platform_staff),
-        {"file": upload([VALID_ROW, BAD_ROW])},
-        mode="valid_only",
-    )
+    response = import_a_file_with_a_bad_row(platform_staff, mode="valid_only")
     assert response.status_code == 200
     assert 'data-written="true"' in html(response)
     assert 'data-created="1"' in html(response)
@@ -591,11 +588,7 @@ def test_valid_only_writes_the_good_rows_and_reports_the_bad_one(platform_staff,
 def test_the_retry_button_under_a_rejected_report_imports_the_valid_rows(
     platform_staff, pb10k, agent_a
 ):
-    response = post_import(
-        login_client_for(platform_staff),
-        {"file": upload([VALID_ROW, BAD_ROW])},
-        retry_valid_only="1",
-    )
+    response = import_a_file_with_a_bad_row(platform_staff, retry_valid_only="1")
     assert response.status_code == 200
     assert 'data-mode="valid_only"' in html(response)
     assert list(Unit.objects.values_list("serial", flat=True)) == ["SBN000001"]

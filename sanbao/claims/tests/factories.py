@@ -19,6 +19,16 @@ from sanbao.claims.tests.conftest import intake
 
 SHELF = "Shenzhen returns shelf A3"
 
+# The audit trail of a covered claim judged, served, resolved and closed.
+WHOLE_LIFE = [
+    "claim.submitted",
+    "claim.judgement_started",
+    "claim.approved",
+    "claim.service_started",
+    "claim.resolved",
+    "claim.closed",
+]
+
 
 def days_ago(days: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=days)

@@ -20,6 +20,11 @@ from sanbao.claims.models import Claim
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, scan
 from sanbao.testkit.cast import api_client_for
+from sanbao.testkit.helpers_a import (
+    assert_answered_like_a_missing_one,
+    listed_numbers,
+    xlsx_cells,
+)
 from sanbao.testkit.matrix import (
     Case,
     assert_envelope,
@@ -47,22 +52,24 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Claims in each state, taken through the services by platform staff ----------------
 
 
+def _judged_at_intake(actor, unit, **verdict):
+    """A consumer claim ``actor`` takes in for ``unit`` and judges straight away."""
+    return services.claim_judge(claim=intake(actor, unit), actor=actor, **verdict)
+
+
 @pytest.fixture
 def approved_claim(platform_staff, unit_of_agent_a):
     """A consumer claim handled by the platform, covered, judged: repair."""
-    return services.claim_judge(
-        claim=intake(platform_staff, unit_of_agent_a),
-        actor=platform_staff,
-        failure_confirmed=True,
-        remedy="repair",
+    return _judged_at_intake(
+        platform_staff, unit_of_agent_a, failure_confirmed=True, remedy="repair"
     )
 
 
 @pytest.fixture
 def rejected_claim(platform_staff, unit_of_agent_a):
-    return services.claim_judge(
-        claim=intake(platform_staff, unit_of_agent_a),
-        actor=platform_staff,
+    return _judged_at_intake(
+        platform_staff,
+        unit_of_agent_a,
         failure_confirmed=False,
         note="Works with every charger tried.",
     )
@@ -91,23 +98,30 @@ def part_held_by_outlet_d(outlet_tech, unit_of_agent_b):
 # The permission matrix ----------------------------------------------------------------
 
 
+def _delivered(days_ago):
+    return (timezone.localdate() - dt.timedelta(days=days_ago)).isoformat()
+
+
+def intake_body(**overrides):
+    """A complete consumer claim for agent A's unit SBA000001, delivered three days ago."""
+    return {
+        "serial": "SBA000001",
+        "delivered_on": _delivered(3),
+        "consumer_name": "Li Na",
+        "consumer_phone": CONSUMER_PHONE,
+        "proof_of_purchase_no": "INV-2026-0001",
+        "warranty_card_no": "WCSBA000001",
+        "fault_kind": "not_charging",
+        "fault_description": "Does not charge any phone since yesterday.",
+        **overrides,
+    }
+
+
 def claim_body(cast):
     _exist = (cast.unit_of_agent_a, cast.platform_org)  # the unit, the default handler
     # Model and region are given: for a claimant other than agent A, agent A's serial is
     # an unregistered one (its registry data is not theirs to see).
-    return {
-        "serial": "SBA000001",
-        "model_code": "PB10K",
-        "region": "mainland",
-        "delivered_on": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
-        "claimant_kind": "consumer",
-        "consumer_name": "Li Na",
-        "consumer_phone": CONSUMER_PHONE,
-        "proof_of_purchase_no": "INV-1",
-        "warranty_card_no": "WCSBA000001",
-        "fault_kind": "not_charging",
-        "fault_description": "Does not charge.",
-    }
+    return intake_body(model_code="PB10K", region="mainland", claimant_kind="consumer")
 
 
 def _scans(cast):
@@ -121,6 +135,11 @@ def _url(fixture: str, tail: str = ""):
         return f"/api/v1/claims/{getattr(cast, fixture).number}{tail}"
 
     return url
+
+
+def _pdf(name, fixture, tail, owner_org):
+    """A PDF of the claim ``fixture``, for those who may view it."""
+    return Case(name, "GET", _url(fixture, tail), VIEW, owner_org=owner_org, on_ok=is_download(PDF))
 
 
 def _created(response, cast):
@@ -142,10 +161,8 @@ CASES = [
     Case("get_claim_handled_by_outlet_d", "GET", _url("outlet_claim"), VIEW, owner_org="outlet_d"),
     Case("get_claim_timeline", "GET", _url("agent_claim", "/timeline"), VIEW,
          owner_org="agent_a"),
-    Case("get_claim_receipt", "GET", _url("agent_claim", "/receipt.pdf"), VIEW,
-         owner_org="agent_a", on_ok=is_download(PDF)),
-    Case("get_claim_service_report", "GET", _url("outlet_claim", "/report.pdf"), VIEW,
-         owner_org="outlet_d", on_ok=is_download(PDF)),
+    _pdf("get_claim_receipt", "agent_claim", "/receipt.pdf", owner_org="agent_a"),
+    _pdf("get_claim_service_report", "outlet_claim", "/report.pdf", owner_org="outlet_d"),
     Case("attach_claim_scans", "POST", _url("covered_claim", "/scans"), JUDGE,
          owner_org="platform_org", body=_scans, body_format="multipart"),
     Case("start_claim_judgement", "POST", _url("covered_claim", "/start-judgement"), JUDGE,
@@ -205,22 +222,11 @@ def post(client, url, body=None):
 
 
 def create(client, **overrides):
-    body = {
-        "serial": "SBA000001",
-        "delivered_on": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
-        "consumer_name": "Li Na",
-        "consumer_phone": CONSUMER_PHONE,
-        "proof_of_purchase_no": "INV-2026-0001",
-        "warranty_card_no": "WCSBA000001",
-        "fault_kind": "not_charging",
-        "fault_description": "Does not charge any phone since yesterday.",
-        "findings": [
-            {"rule": r, "found": False, "note": ""}
-            for r in ("III.4", "III.5", "III.6", "III.7", "III.8", "III.10")
-        ],
-    }
-    body.update(overrides)
-    return post(client, "/api/v1/claims", body)
+    findings = [
+        {"rule": r, "found": False, "note": ""}
+        for r in ("III.4", "III.5", "III.6", "III.7", "III.8", "III.10")
+    ]
+    return post(client, "/api/v1/claims", intake_body(**{"findings": findings, **overrides}))
 
 
 def results_by_rule(body):
@@ -292,47 +298,37 @@ def _past_warranty():
         "serial": "",
         "model_code": "PB10K",
         "region": "mainland",
-        "delivered_on": (timezone.localdate() - dt.timedelta(days=800)).isoformat(),
+        "delivered_on": _delivered(800),
         "warranty_card_no": "WC-PAPER-1",
     }
+
+
+def _failing(overrides, rule, reason, id):
+    """A body that fails ``rule`` for ``reason``, marked with that clause."""
+    return pytest.param(overrides, rule, reason, marks=pytest.mark.clause(rule), id=id)
 
 
 @pytest.mark.parametrize(
     ("overrides", "rule", "reason"),
     [
-        pytest.param(
+        _failing(
             {"serial": "", "model_code": "PB10K", "region": "hong_kong"},
             "I.1",
             "sold_outside_mainland",
-            marks=pytest.mark.clause("I.1"),
             id="sold-in-hong-kong",
         ),
-        pytest.param(
-            {"warranty_card_no": ""},
-            "III.2",
-            "no_warranty_card",
-            marks=pytest.mark.clause("III.2"),
-            id="no-warranty-card",
-        ),
-        pytest.param(
+        _failing({"warranty_card_no": ""}, "III.2", "no_warranty_card", id="no-warranty-card"),
+        _failing(
             {"warranty_card_no": "WC-OTHER-UNIT"},
             "III.3",
             "card_mismatch",
-            marks=pytest.mark.clause("III.3"),
             id="card-of-another-serial",
         ),
-        pytest.param(
-            _past_warranty(),
-            "III.9",
-            "warranty_expired",
-            marks=pytest.mark.clause("III.9"),
-            id="past-its-warranty",
-        ),
-        pytest.param(
+        _failing(_past_warranty(), "III.9", "warranty_expired", id="past-its-warranty"),
+        _failing(
             {"findings": [{"rule": "III.6", "found": True, "note": "Corrosion: liquid ingress."}]},
             "III.6",
             "exclusion_found",
-            marks=pytest.mark.clause("III.6"),
             id="liquid-ingress",
         ),
     ],
@@ -357,22 +353,16 @@ def test_a_claim_failing_a_rule_is_not_covered_with_that_rule_and_its_readable_r
 def test_intake_with_field_errors_answers_400_naming_every_field_and_writes_nothing(
     platform_staff, unit_of_agent_a
 ):
-    response = create(
-        api_client_for(platform_staff),
-        serial="",
-        model_code="NOPE",
-        region="mainland",
-        consumer_phone="12",
-        delivered_on=(timezone.localdate() + dt.timedelta(days=2)).isoformat(),
-        fault_description=" ",
-    )
-    body = assert_envelope(response, 400, "claims.intake_invalid")
-    assert set(body["fields"]) == {
-        "model_code",
-        "consumer_phone",
-        "delivered_on",
-        "fault_description",
+    invalid = {
+        "model_code": "NOPE",
+        "consumer_phone": "12",
+        "delivered_on": _delivered(-2),  # in two days' time
+        "fault_description": " ",
     }
+    # No serial: the model and region given are read instead.
+    response = create(api_client_for(platform_staff), serial="", region="mainland", **invalid)
+    body = assert_envelope(response, 400, "claims.intake_invalid")
+    assert set(body["fields"]) == set(invalid)
     assert not Claim.objects.exists()
 
 
@@ -493,15 +483,24 @@ def judge(client, claim, **body):
     return post(client, f"/api/v1/claims/{claim.number}/judge", body)
 
 
-@pytest.mark.clause("II.3")
-def test_a_lower_specification_replacement_is_refused_with_400(platform_staff, covered_claim, pb5k):
-    response = judge(
-        api_client_for(platform_staff),
-        covered_claim,
+def resolve(client, claim, **body):
+    return post(client, f"/api/v1/claims/{claim.number}/resolve", body)
+
+
+def judge_replacement(user, claim, model_code):
+    """``user`` confirms the failure, to be remedied by a replacement of ``model_code``."""
+    return judge(
+        api_client_for(user),
+        claim,
         failure_confirmed=True,
         remedy="replacement",
-        replacement_model_code="PB5K",
+        replacement_model_code=model_code,
     )
+
+
+@pytest.mark.clause("II.3")
+def test_a_lower_specification_replacement_is_refused_with_400(platform_staff, covered_claim, pb5k):
+    response = judge_replacement(platform_staff, covered_claim, "PB5K")
     body = assert_envelope(response, 400, "claims.replacement_lower")
     assert "replacement_model" in body["fields"]
     assert (body["params"]["candidate"], body["params"]["original"]) == ("PB5K", "PB10K")
@@ -511,13 +510,7 @@ def test_a_lower_specification_replacement_is_refused_with_400(platform_staff, c
 
 @pytest.mark.clause("II.3")
 def test_a_replacement_of_another_category_is_refused_with_400(platform_staff, covered_claim, ad65):
-    response = judge(
-        api_client_for(platform_staff),
-        covered_claim,
-        failure_confirmed=True,
-        remedy="replacement",
-        replacement_model_code="AD65",
-    )
+    response = judge_replacement(platform_staff, covered_claim, "AD65")
     assert_envelope(response, 400, "claims.replacement_other_category")
 
 
@@ -526,13 +519,7 @@ def test_a_replacement_of_another_category_is_refused_with_400(platform_staff, c
 def test_the_same_model_or_a_better_one_is_accepted_as_replacement(
     platform_staff, covered_claim, pb20k, model
 ):
-    response = judge(
-        api_client_for(platform_staff),
-        covered_claim,
-        failure_confirmed=True,
-        remedy="replacement",
-        replacement_model_code=model.lower(),
-    )
+    response = judge_replacement(platform_staff, covered_claim, model.lower())
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["status"], body["remedy"], body["replacement_model"]) == (
@@ -546,13 +533,7 @@ def test_the_same_model_or_a_better_one_is_accepted_as_replacement(
 def test_an_unknown_replacement_model_is_a_field_error_not_a_missing_claim(
     platform_staff, covered_claim
 ):
-    response = judge(
-        api_client_for(platform_staff),
-        covered_claim,
-        failure_confirmed=True,
-        remedy="replacement",
-        replacement_model_code="PB999",
-    )
+    response = judge_replacement(platform_staff, covered_claim, "PB999")
     body = assert_envelope(response, 400, "claims.model_unknown")
     assert list(body["fields"]) == ["replacement_model"]
 
@@ -620,10 +601,11 @@ def test_a_judged_claim_cannot_be_judged_again(platform_staff, approved_claim):
 def test_a_resolution_that_does_not_follow_from_the_remedy_is_refused(
     platform_staff, approved_claim
 ):
-    response = post(
+    response = resolve(
         api_client_for(platform_staff),
-        f"/api/v1/claims/{approved_claim.number}/resolve",
-        {"outcome": "refunded", "retained_location": "Shelf A3"},
+        approved_claim,
+        outcome="refunded",
+        retained_location="Shelf A3",
     )
     assert_envelope(response, 400, "claims.outcome_not_allowed")
 
@@ -647,15 +629,13 @@ def test_a_replacement_is_registered_and_the_old_unit_retained_never_returned_to
     judge(client, covered_claim, failure_confirmed=True, remedy="replacement",
           replacement_model_code="PB20K")  # fmt: skip
     assert post(client, f"{base}/start-service").status_code == 200
-    resolved = post(
+    resolved = resolve(
         client,
-        f"{base}/resolve",
-        {
-            "outcome": "replaced",
-            "replacement_serial": "SBNEW0001",
-            "retained_location": "Shenzhen returns shelf A3",
-            "retained_parts": [{"description": "Swollen cell", "serial": "CELL-1"}],
-        },
+        covered_claim,
+        outcome="replaced",
+        replacement_serial="SBNEW0001",
+        retained_location="Shenzhen returns shelf A3",
+        retained_parts=[{"description": "Swollen cell", "serial": "CELL-1"}],
     )
     assert resolved.status_code == 200, resolved.content
     body = resolved.json()
@@ -753,36 +733,35 @@ def claims_of_everyone(
 
 
 def listed(client, query=""):
-    response = client.get(f"/api/v1/claims{query}")
-    assert response.status_code == 200, response.content
-    body = response.json()
-    return sorted(c["number"] for c in body["items"]), body["count"]
+    return listed_numbers(client, f"/api/v1/claims{query}")
 
 
 def numbers(*claims):
     return sorted(c.number for c in claims)
 
 
-def test_an_agent_lists_only_its_own_claims_and_gets_404_for_any_other(
-    agent_a_clerk, claims_of_everyone
-):
+def test_an_agent_lists_only_its_own_claims(agent_a_clerk, claims_of_everyone):
     client = api_client_for(agent_a_clerk)
     assert listed(client) == (numbers(claims_of_everyone["agent_a"]), 1)
     assert listed(client, "?outlet=SO-D") == ([], 0)
-    for other in ("consumer", "outlet", "agent_b"):
-        number = claims_of_everyone[other].number
-        assert_envelope(client.get(f"/api/v1/claims/{number}"), 404, "claims.claim_not_found")
-        assert client.get(f"/api/v1/claims/{number}/timeline").status_code == 404
+
+
+@pytest.mark.parametrize("other", ["consumer", "outlet", "agent_b"])
+def test_an_agent_gets_404_for_any_claim_not_its_own(agent_a_clerk, claims_of_everyone, other):
+    client = api_client_for(agent_a_clerk)
+    number = claims_of_everyone[other].number
+    assert_envelope(client.get(f"/api/v1/claims/{number}"), 404, "claims.claim_not_found")
+    assert client.get(f"/api/v1/claims/{number}/timeline").status_code == 404
 
 
 def test_another_agents_claim_is_answered_exactly_like_a_number_that_does_not_exist(
     agent_a_clerk, claims_of_everyone
 ):
-    client = api_client_for(agent_a_clerk, language="en")
-    theirs = client.get(f"/api/v1/claims/{claims_of_everyone['agent_b'].number}")
-    missing = client.get("/api/v1/claims/C2611-ZZZZZZ")
-    assert theirs.status_code == missing.status_code == 404
-    assert theirs.json() == missing.json()
+    assert_answered_like_a_missing_one(
+        api_client_for(agent_a_clerk, language="en"),
+        f"/api/v1/claims/{claims_of_everyone['agent_b'].number}",
+        "/api/v1/claims/C2611-ZZZZZZ",
+    )
 
 
 def test_an_outlet_technician_lists_only_the_claims_their_outlet_handles(
@@ -880,36 +859,18 @@ def test_the_receipt_and_the_service_report_are_pdf_files(platform_staff, covere
 
 @needs_documents
 def test_the_export_is_an_xlsx_of_the_filtered_claims(platform_staff, claims_of_everyone):
-    import io
-
-    from openpyxl import load_workbook
-
     response = api_client_for(platform_staff).get("/api/v1/claims/export.xlsx?outlet=SO-D")
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
-    cells = {
-        str(value)
-        for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
-        for value in row
-        if value is not None
-    }
+    cells = xlsx_cells(response.content)
     assert claims_of_everyone["outlet"].number in cells
     assert claims_of_everyone["consumer"].number not in cells
 
 
 @needs_documents
 def test_an_agent_exports_only_its_own_claims(agent_a_clerk, claims_of_everyone):
-    import io
-
-    from openpyxl import load_workbook
-
     response = api_client_for(agent_a_clerk).get("/api/v1/claims/export.xlsx")
-    text = {
-        str(value)
-        for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
-        for value in row
-        if value is not None
-    }
+    text = xlsx_cells(response.content)
     assert claims_of_everyone["agent_a"].number in text
     assert not {claims_of_everyone[k].number for k in ("agent_b", "outlet", "consumer")} & text
 

@@ -412,27 +412,20 @@ def test_the_workbook_view_applies_the_claim_list_filters(
 # --- The permission matrix -----------------------------------------------------------
 
 
+def _document(url_name, claim=None, owner_org=None):
+    """A document every role may download: of the fixture ``claim`` (owned by
+    ``owner_org``), or the claim list when None."""
+
+    def url(cast):
+        return reverse(f"claims:{url_name}", args=[getattr(cast, claim).number] if claim else [])
+
+    return Case(url_name, "GET", url, allowed_roles=EVERYONE, owner_org=owner_org)
+
+
 CASES = [
-    Case(
-        "claim_receipt_pdf",
-        "GET",
-        lambda cast: reverse("claims:claim_receipt_pdf", args=[cast.agent_claim.number]),
-        allowed_roles=EVERYONE,
-        owner_org="agent_a",
-    ),
-    Case(
-        "claim_report_pdf",
-        "GET",
-        lambda cast: reverse("claims:claim_report_pdf", args=[cast.outlet_claim.number]),
-        allowed_roles=EVERYONE,
-        owner_org="outlet_d",
-    ),
-    Case(
-        "claim_list_xlsx",
-        "GET",
-        lambda cast: reverse("claims:claim_list_xlsx"),
-        allowed_roles=EVERYONE,
-    ),
+    _document("claim_receipt_pdf", "agent_claim", owner_org="agent_a"),
+    _document("claim_report_pdf", "outlet_claim", owner_org="outlet_d"),
+    _document("claim_list_xlsx"),
 ]
 
 

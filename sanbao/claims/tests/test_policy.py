@@ -59,8 +59,34 @@ def clear_facts(**overrides) -> ClaimFacts:
     return ClaimFacts(**values)
 
 
+def unregistered_facts(*, channel_found, card_found) -> ClaimFacts:
+    """Clear facts for a unit the registry does not know: the person judging
+    answers the channel (III.1) and the card (III.3) questions."""
+    return clear_facts(
+        unit_registered=False,
+        authorised_channel=None,
+        registered_model=None,
+        registered_card_no="",
+        findings={
+            "III.1": channel_found,
+            "III.3": card_found,
+            **dict.fromkeys(CHECKLIST_RULES, False),
+        },
+    )
+
+
 def outcome_of(verdict, rule):
     return next(r for r in verdict.results if r.rule == rule)
+
+
+def evidence_of_failing_alone(facts: ClaimFacts, rule: str, reason: str) -> dict:
+    """Check that ``facts`` fail ``rule``, and only it, for ``reason``: the claim is
+    not covered. Answers the evidence the result gives."""
+    verdict = evaluate(facts)
+    result = outcome_of(verdict, rule)
+    assert (result.outcome, result.reason) == (FAIL, reason)
+    assert verdict.status == NOT_COVERED and verdict.failed == (rule,)
+    return result.evidence
 
 
 # Facts built so that each rule gives a chosen outcome. II.2 and III.2 read the
@@ -84,6 +110,11 @@ def chosen_outcomes(draw, outcomes=OUTCOMES) -> dict[str, str]:
     chosen = {rule: draw(st.sampled_from(outcomes)) for rule in ALL_RULES}
     chosen["III.2"] = chosen["II.2"]
     return chosen
+
+
+def rules_with(chosen: dict[str, str], outcome: str) -> tuple[str, ...]:
+    """The rules ``chosen`` gives ``outcome``, in the policy's order."""
+    return tuple(r for r in ALL_RULES if chosen[r] == outcome)
 
 
 def facts_for(chosen: dict[str, str]) -> ClaimFacts:
@@ -117,20 +148,18 @@ def test_each_rule_gives_the_outcome_its_facts_call_for(chosen):
 
 @given(chosen_outcomes())
 def test_any_failing_rule_makes_the_claim_not_covered_naming_exactly_the_failing_rules(chosen):
-    failing = tuple(r for r in ALL_RULES if chosen[r] == FAIL)
-    assume(failing)
+    assume(FAIL in chosen.values())
     verdict = evaluate(facts_for(chosen))
     assert verdict.status == NOT_COVERED
-    assert verdict.failed == failing
+    assert verdict.failed == rules_with(chosen, FAIL)
 
 
 @given(chosen_outcomes(outcomes=(PASS, UNKNOWN)))
 def test_no_failure_and_a_missing_fact_needs_judgement_naming_the_missing_rules(chosen):
-    missing = tuple(r for r in ALL_RULES if chosen[r] == UNKNOWN)
-    assume(missing)
+    assume(UNKNOWN in chosen.values())
     verdict = evaluate(facts_for(chosen))
     assert verdict.status == NEEDS_JUDGEMENT
-    assert verdict.missing == missing
+    assert verdict.missing == rules_with(chosen, UNKNOWN)
     assert verdict.failed == ()
 
 
@@ -213,14 +242,8 @@ def test_stored_results_are_plain_json_values(facts):
 @pytest.mark.clause("I.1")
 @pytest.mark.parametrize("region", ["hong_kong", "macau", "taiwan", "overseas"])
 def test_a_unit_sold_outside_the_mainland_fails_the_scope_rule(region):
-    verdict = evaluate(clear_facts(region=region))
-    result = outcome_of(verdict, "I.1")
-    assert (result.outcome, result.reason, result.evidence) == (
-        FAIL,
-        "sold_outside_mainland",
-        {"region": region},
-    )
-    assert verdict.status == NOT_COVERED and verdict.failed == ("I.1",)
+    evidence = evidence_of_failing_alone(clear_facts(region=region), "I.1", "sold_outside_mainland")
+    assert evidence == {"region": region}
 
 
 @pytest.mark.clause("I.1")
@@ -274,14 +297,9 @@ def test_a_unit_the_registry_shows_as_unauthorised_fails_the_channel_rule():
     ],
 )
 def test_the_person_judging_decides_the_channel_of_an_unregistered_unit(found, outcome, reason):
-    facts = clear_facts(
-        unit_registered=False,
-        authorised_channel=None,
-        registered_model=None,
-        registered_card_no="",
-        findings={"III.1": found, "III.3": False, **{r: False for r in CHECKLIST_RULES}},
+    result = outcome_of(
+        evaluate(unregistered_facts(channel_found=found, card_found=False)), "III.1"
     )
-    result = outcome_of(evaluate(facts), "III.1")
     assert (result.outcome, result.reason) == (outcome, reason)
 
 
@@ -300,71 +318,49 @@ def test_no_warranty_card_and_no_proof_is_not_covered_under_the_exclusion_too():
 
 @pytest.mark.clause("III.3")
 def test_a_unit_registered_as_another_model_fails_the_card_rule():
-    verdict = evaluate(clear_facts(claimed_model="PB20K"))
-    result = outcome_of(verdict, "III.3")
-    assert (result.outcome, result.reason) == (FAIL, "model_mismatch")
-    assert result.evidence["registered_model"] == "PB10K"
-    assert verdict.failed == ("III.3",)
+    evidence = evidence_of_failing_alone(
+        clear_facts(claimed_model="PB20K"), "III.3", "model_mismatch"
+    )
+    assert evidence["registered_model"] == "PB10K"
 
 
 @pytest.mark.clause("III.3")
 def test_a_warranty_card_registered_with_another_serial_fails_the_card_rule():
-    verdict = evaluate(clear_facts(card_no="WC2"))
-    result = outcome_of(verdict, "III.3")
-    assert (result.outcome, result.reason) == (FAIL, "card_mismatch")
-    assert (result.evidence["card_no"], result.evidence["registered_card_no"]) == ("WC2", "WC1")
+    evidence = evidence_of_failing_alone(clear_facts(card_no="WC2"), "III.3", "card_mismatch")
+    assert (evidence["card_no"], evidence["registered_card_no"]) == ("WC2", "WC1")
 
 
 @pytest.mark.clause("III.3")
 @pytest.mark.parametrize(("found", "outcome"), [(True, FAIL), (False, PASS), (None, UNKNOWN)])
 def test_the_person_judging_decides_the_card_of_an_unregistered_unit(found, outcome):
-    facts = clear_facts(
-        unit_registered=False,
-        authorised_channel=None,
-        registered_model=None,
-        registered_card_no="",
-        findings={"III.1": False, "III.3": found, **{r: False for r in CHECKLIST_RULES}},
-    )
+    facts = unregistered_facts(channel_found=False, card_found=found)
     assert outcome_of(evaluate(facts), "III.3").outcome == outcome
 
 
-@pytest.mark.clause("III.4")
-@pytest.mark.clause("III.5")
-@pytest.mark.clause("III.6")
-@pytest.mark.clause("III.7")
-@pytest.mark.clause("III.8")
-@pytest.mark.clause("III.10")
+@pytest.mark.clause("III.4", "III.5", "III.6", "III.7", "III.8", "III.10")
 @pytest.mark.parametrize("rule", CHECKLIST_RULES)
-def test_an_exclusion_found_on_inspection_fails_exactly_that_rule(rule):
-    findings = {r: False for r in CHECKLIST_RULES} | {rule: True}
-    verdict = evaluate(clear_facts(findings=findings, finding_notes={rule: "seen"}))
+def test_a_checklist_item_found_fails_exactly_its_rule_and_one_not_inspected_needs_judgement(
+    rule,
+):
+    others_clear = {r: False for r in CHECKLIST_RULES if r != rule}
+
+    found = others_clear | {rule: True}
+    verdict = evaluate(clear_facts(findings=found, finding_notes={rule: "seen"}))
     assert verdict.status == NOT_COVERED
     assert verdict.failed == (rule,)
     result = outcome_of(verdict, rule)
     assert (result.reason, result.evidence) == ("exclusion_found", {"note": "seen"})
 
-
-@pytest.mark.clause("III.4")
-@pytest.mark.clause("III.5")
-@pytest.mark.clause("III.6")
-@pytest.mark.clause("III.7")
-@pytest.mark.clause("III.8")
-@pytest.mark.clause("III.10")
-@pytest.mark.parametrize("rule", CHECKLIST_RULES)
-def test_an_item_of_the_checklist_not_yet_inspected_needs_judgement(rule):
-    findings = {r: False for r in CHECKLIST_RULES if r != rule}
-    verdict = evaluate(clear_facts(findings=findings))
-    assert verdict.status == NEEDS_JUDGEMENT and verdict.missing == (rule,)
+    not_inspected = evaluate(clear_facts(findings=others_clear))
+    assert not_inspected.status == NEEDS_JUDGEMENT and not_inspected.missing == (rule,)
 
 
 @pytest.mark.clause("III.9")
 def test_the_last_day_of_the_warranty_is_covered_and_the_day_after_is_not():
     assert outcome_of(evaluate(clear_facts(warranty_end=TODAY)), "III.9").outcome == PASS
-    verdict = evaluate(clear_facts(warranty_end=TODAY - dt.timedelta(days=1)))
-    result = outcome_of(verdict, "III.9")
-    assert (result.outcome, result.reason) == (FAIL, "warranty_expired")
-    assert result.evidence["warranty_end"] == "2026-11-23"
-    assert verdict.failed == ("III.9",)
+    day_after = clear_facts(warranty_end=TODAY - dt.timedelta(days=1))
+    evidence = evidence_of_failing_alone(day_after, "III.9", "warranty_expired")
+    assert evidence["warranty_end"] == "2026-11-23"
 
 
 @pytest.mark.clause("III.9")
@@ -379,15 +375,16 @@ DELIVERED = dt.date(2026, 3, 1)
 
 
 def window(age: int, **overrides) -> RemedyWindow:
-    values = {
-        "delivered_on": DELIVERED,
-        "on": DELIVERED + dt.timedelta(days=age),
-        "return_days": 7,
-        "exchange_days": 15,
-        "warranty_end": warranty_end(DELIVERED, 12),
-    }
-    values.update(overrides)
-    return RemedyWindow(**values)
+    """The default windows (7 and 15 days, a 12-month warranty), ``age`` days after
+    delivery."""
+    default = RemedyWindow(
+        delivered_on=DELIVERED,
+        on=DELIVERED + dt.timedelta(days=age),
+        return_days=7,
+        exchange_days=15,
+        warranty_end=warranty_end(DELIVERED, 12),
+    )
+    return replace(default, **overrides)
 
 
 @st.composite
@@ -462,18 +459,20 @@ def test_after_the_exchange_window_only_repair_is_open_unless_repair_is_impossib
 
 
 @pytest.mark.clause("I.2")
-@given(windows(), st.integers(0, 3), st.data())
-def test_repeated_repairs_of_the_same_fault_open_replacement_and_return(w, extra, data):
+@pytest.mark.parametrize(
+    ("count", "limit", "extra"),
+    [
+        # as many repairs of the same fault as the limit, or more
+        ("same_fault_repairs", "repair_attempts_limit", st.integers(0, 3)),
+        # more days in repair than the limit
+        ("days_in_repair", "repair_days_limit", st.integers(1, 30)),
+    ],
+    ids=["repeated-repairs-of-the-same-fault", "a-repair-taking-too-long"],
+)
+@given(windows(), st.data())
+def test_repairs_beyond_their_limit_open_replacement_and_return(count, limit, extra, w, data):
     w = _on_day(w, data, 0, 5000)
-    w = replace(w, same_fault_repairs=w.repair_attempts_limit + extra)
-    assert open_remedies(w) == (RETURN, REPLACEMENT, REPAIR)
-
-
-@pytest.mark.clause("I.2")
-@given(windows(), st.integers(1, 30), st.data())
-def test_a_repair_taking_longer_than_the_limit_opens_replacement_and_return(w, extra, data):
-    w = _on_day(w, data, 0, 5000)
-    w = replace(w, days_in_repair=w.repair_days_limit + extra)
+    w = replace(w, **{count: getattr(w, limit) + data.draw(extra)})
     assert open_remedies(w) == (RETURN, REPLACEMENT, REPAIR)
 
 
@@ -539,13 +538,13 @@ def test_nothing_is_open_before_the_delivery_day():
 
 # warranty_end ------------------------------------------------------------------------
 
+STARTS = st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31))
+MONTHS = st.integers(1, 120)
+DAYS = st.integers(0, 400)
+
 
 @pytest.mark.clause("I.2")
-@given(
-    st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31)),
-    st.integers(1, 120),
-    st.integers(0, 400),
-)
+@given(STARTS, MONTHS, DAYS)
 def test_days_in_repair_extend_the_warranty_day_for_day(start, months, days):
     assert warranty_end(start, months, days) == warranty_end(start, months) + dt.timedelta(
         days=days
@@ -553,24 +552,20 @@ def test_days_in_repair_extend_the_warranty_day_for_day(start, months, days):
 
 
 @pytest.mark.clause("I.2")
-@given(st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31)), st.integers(1, 120))
+@given(STARTS, MONTHS)
 def test_negative_days_in_repair_do_not_shorten_the_warranty(start, months):
     assert warranty_end(start, months, -5) == warranty_end(start, months)
 
 
 @pytest.mark.clause("I.2")
-@given(
-    st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31)),
-    st.integers(0, 400),
-    st.integers(1, 120),
-)
+@given(STARTS, DAYS, MONTHS)
 def test_a_later_start_never_ends_the_warranty_earlier(start, later_by, months):
     later = start + dt.timedelta(days=later_by)
     assert warranty_end(later, months) >= warranty_end(start, months)
 
 
 @pytest.mark.clause("I.2")
-@given(st.dates(dt.date(2000, 1, 1), dt.date(2090, 12, 31)), st.integers(1, 120))
+@given(STARTS, MONTHS)
 def test_the_warranty_lasts_the_months_within_a_few_days(start, months):
     end = warranty_end(start, months)
     assert start <= end

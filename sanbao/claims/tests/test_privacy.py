@@ -10,22 +10,32 @@ from sanbao.core.errors import ValidationFailed
 from sanbao.testkit.cast import anonymous_client, login_client_for
 
 
-def test_staff_filing_for_agent_a_with_agent_bs_serial_links_no_registry_unit(
-    platform_staff, agent_a, unit_of_agent_b
+@pytest.mark.parametrize(
+    ("filed_by", "on_behalf_of_agent_a"),
+    [
+        ("agent_a_clerk", {}),
+        ("platform_staff", {"claimant_kind": "organisation", "claimant_org_code": "AG-A"}),
+    ],
+    ids=["by-agent-a", "by-staff-for-agent-a"],
+)
+def test_agent_as_claim_with_agent_bs_serial_links_no_registry_unit_and_learns_nothing_of_it(
+    cast, platform_org, agent_a, unit_of_agent_b, filed_by, on_behalf_of_agent_a
 ):
     claim = intake(
-        platform_staff,
+        getattr(cast, filed_by),
         unit_of_agent_b,
-        claimant_kind="organisation",
-        claimant_org_code=agent_a.code,
         consumer_name="",
         consumer_phone="",
         model_code="PB10K",
         region="mainland",
         warranty_card_no="WC-TYPED",
+        **on_behalf_of_agent_a,
     )
     assert claim.unit is None
+    assert claim.serial_reported == unit_of_agent_b.serial
     assert claim.terms["registry_sale_date"] is None
+    evidence = [r["evidence"] for r in claim.verdict_results]
+    assert all("registered_model" not in e and "registered_card_no" not in e for e in evidence)
     assert unit_of_agent_b.warranty_card_no not in str(claim.verdict_results)
 
 

@@ -22,6 +22,7 @@ from sanbao.claims.tests.conftest import (
     intake,
     resolve_replaced,
 )
+from sanbao.claims.tests.factories import in_service, judged
 from sanbao.testkit.responses import html
 
 URL = "/status/"
@@ -190,15 +191,7 @@ def test_nothing_personal_appears(platform_staff, unit_of_agent_a, platform_org)
         proof_of_purchase_no="INV-PRIVATE-77",
         findings=findings,
     )
-    services.claim_start_judgement(claim=claim, actor=platform_staff)
-    services.claim_judge(
-        claim=claim,
-        actor=platform_staff,
-        failure_confirmed=True,
-        remedy="repair",
-        note="judgement-note-private",
-    )
-    services.claim_start_service(claim=claim, actor=platform_staff)
+    in_service(claim, platform_staff, "repair", note="judgement-note-private")
     services.claim_resolve(
         claim=claim, actor=platform_staff, outcome="repaired", note="resolution-note-private"
     )
@@ -228,8 +221,7 @@ def test_the_page_shows_the_remedy_the_outcome_and_every_status_change_in_order(
     covered_claim, platform_staff
 ):
     claim = covered_claim
-    services.claim_start_judgement(claim=claim, actor=platform_staff)
-    services.claim_judge(claim=claim, actor=platform_staff, failure_confirmed=True, remedy="repair")
+    judged(claim, platform_staff, "repair")
     approved = look_up(claim.number, CONSUMER_PHONE)
     assert shown_status(approved) == "approved"
     assert 'data-testid="status-remedy"' in html(approved)

@@ -7,7 +7,7 @@ from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims import services
 from sanbao.claims.models import ClaimStatus
 from sanbao.claims.tests.conftest import approve_replacement, resolve_replaced
-from sanbao.core.models import AuditEvent
+from sanbao.claims.tests.factories import WHOLE_LIFE, actions_of
 
 
 @pytest.mark.clause("II.4")
@@ -27,16 +27,7 @@ def test_a_covered_claim_is_judged_replaced_resolved_and_closed_with_the_old_uni
     assert new.replaces == claim.unit and new.model == pb20k
     part = retained_part_list_for(source=claim).get()
     assert part.serial == claim.unit.serial and part.disposal == ""
-    events = AuditEvent.objects.for_target(claim).order_by("at", "id")
-    actions = list(events.values_list("action", flat=True))
-    assert actions == [
-        "claim.submitted",
-        "claim.judgement_started",
-        "claim.approved",
-        "claim.service_started",
-        "claim.resolved",
-        "claim.closed",
-    ]
+    assert actions_of(claim) == WHOLE_LIFE
 
 
 def test_attaching_the_missing_scans_turns_a_claim_needing_judgement_into_a_covered_one(

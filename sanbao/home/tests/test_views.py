@@ -17,25 +17,25 @@ def test_each_page_answers_each_member_of_the_cast_as_declared(cast, row):
     check(cast, row)
 
 
-def test_home_counts_only_the_units_an_agent_may_see(
-    agent_a_clerk, unit_of_agent_a, unit_of_agent_b, unit_of_enterprise_c
+@pytest.mark.parametrize(
+    ("who", "unit_count", "audience", "can_import"),
+    [
+        ("agent_a_clerk", 1, "return_unit", False),  # only the units sold through agent A
+        ("platform_staff", 3, "platform", True),  # every unit
+        ("outlet_tech", 0, "outlet", False),  # an outlet counts none
+    ],
+)
+def test_home_counts_the_units_the_user_may_see_and_offers_the_import_to_platform_staff(
+    cast,
+    unit_of_agent_a,
+    unit_of_agent_b,
+    unit_of_enterprise_c,
+    who,
+    unit_count,
+    audience,
+    can_import,
 ):
-    response = login_client_for(agent_a_clerk).get(reverse("home"))
-    assert response.context["unit_count"] == 1
-    assert response.context["audience"] == "return_unit"
-    assert response.context["can_import"] is False
-
-
-def test_home_counts_every_unit_for_platform_staff(
-    platform_staff, unit_of_agent_a, unit_of_agent_b, unit_of_enterprise_c
-):
-    response = login_client_for(platform_staff).get(reverse("home"))
-    assert response.context["unit_count"] == 3
-    assert response.context["audience"] == "platform"
-    assert response.context["can_import"] is True
-
-
-def test_home_for_an_outlet_technician_counts_no_units(outlet_tech, unit_of_agent_a):
-    response = login_client_for(outlet_tech).get(reverse("home"))
-    assert response.context["audience"] == "outlet"
-    assert response.context["unit_count"] == 0
+    context = login_client_for(getattr(cast, who)).get(reverse("home")).context
+    assert context["unit_count"] == unit_count
+    assert context["audience"] == audience
+    assert context["can_import"] is can_import

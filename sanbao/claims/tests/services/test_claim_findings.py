@@ -35,12 +35,7 @@ def test_a_clear_inspection_makes_a_claim_needing_judgement_covered(uninspected,
     assert InspectionFinding.objects.filter(claim=claim, found=False).count() == 6
 
 
-@pytest.mark.clause("III.4")
-@pytest.mark.clause("III.5")
-@pytest.mark.clause("III.6")
-@pytest.mark.clause("III.7")
-@pytest.mark.clause("III.8")
-@pytest.mark.clause("III.10")
+@pytest.mark.clause("III.4", "III.5", "III.6", "III.7", "III.8", "III.10")
 @pytest.mark.parametrize("rule", CHECKLIST_RULES)
 def test_an_exclusion_found_on_inspection_makes_the_claim_not_covered_and_it_is_rejected(
     uninspected, platform_staff, rule

@@ -43,6 +43,11 @@ def refused(code, fn, *args, **kwargs) -> PolicyRefused:
     return caught.value
 
 
+def remedy_refused(claim, actor, remedy, **kwargs) -> PolicyRefused:
+    """Judging ``claim`` with ``remedy`` is refused: it is not open on the judgement date."""
+    return refused("claims.remedy_not_open", judge, claim, actor, remedy, **kwargs)
+
+
 # I.2 The windows, on the judgement date ---------------------------------------------------
 
 
@@ -70,9 +75,7 @@ def test_the_remedies_open_follow_the_windows_counted_from_delivery(
             assert (claim.status, claim.remedy) == ("approved", remedy)
             assert claim.open_remedies == open_
         else:
-            error = refused(
-                "claims.remedy_not_open", judge, claim, platform_staff, remedy, **kwargs
-            )
+            error = remedy_refused(claim, platform_staff, remedy, **kwargs)
             assert set(error.fields) == {"remedy"}
             assert_untouched(claim)
 
@@ -83,14 +86,7 @@ def test_after_the_exchange_window_the_outlet_may_replace_a_unit_it_cannot_repai
     platform_staff, unit_of_agent_a, pb10k
 ):
     claim = intake(platform_staff, unit_of_agent_a, delivered_on=days_ago(60))
-    refused(
-        "claims.remedy_not_open",
-        judge,
-        claim,
-        platform_staff,
-        "replacement",
-        replacement_model=pb10k,
-    )
+    remedy_refused(claim, platform_staff, "replacement", replacement_model=pb10k)
     judge(claim, platform_staff, "replacement", replacement_model=pb10k, repair_impossible=True)
     claim = reload(claim)
     assert (claim.status, claim.remedy, claim.repair_impossible) == (
@@ -125,15 +121,8 @@ def test_one_earlier_repair_or_repairs_of_another_fault_open_only_repair(
         platform_staff, unit_of_agent_a, delivered_on=delivered, fault_kind="overheating"
     )
     claim = intake(platform_staff, unit_of_agent_a, delivered_on=delivered)
-    refused("claims.remedy_not_open", judge, claim, platform_staff, "return")
-    refused(
-        "claims.remedy_not_open",
-        judge,
-        claim,
-        platform_staff,
-        "replacement",
-        replacement_model=claim.model,
-    )
+    remedy_refused(claim, platform_staff, "return")
+    remedy_refused(claim, platform_staff, "replacement", replacement_model=claim.model)
     judge(claim, platform_staff, "repair")
     assert reload(claim).open_remedies == ["repair"]
 
@@ -144,7 +133,7 @@ def test_repairs_of_another_unit_do_not_count(platform_staff, unit_of_agent_a, u
     for _ in range(2):
         repaired_in_the_past(platform_staff, unit_of_agent_b, delivered_on=delivered)
     claim = intake(platform_staff, unit_of_agent_a, delivered_on=delivered)
-    refused("claims.remedy_not_open", judge, claim, platform_staff, "return")
+    remedy_refused(claim, platform_staff, "return")
 
 
 @pytest.mark.clause("I.2")
@@ -338,14 +327,7 @@ def test_an_approval_writes_one_audit_event_with_the_remedy(covered_claim, platf
 
 
 def test_a_refused_judgement_leaves_the_claim_in_memory_as_it_was(covered_claim, platform_staff):
-    refused(
-        "claims.remedy_not_open",
-        judge,
-        covered_claim,
-        platform_staff,
-        "nonsense",
-        repair_impossible=True,
-    )
+    remedy_refused(covered_claim, platform_staff, "nonsense", repair_impossible=True)
     assert covered_claim.repair_impossible is False
     assert covered_claim.status == "submitted"
 

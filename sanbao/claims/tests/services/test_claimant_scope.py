@@ -8,25 +8,6 @@ from sanbao.claims import selectors, services
 from sanbao.claims.tests.conftest import intake
 
 
-def test_an_agent_claiming_another_channels_serial_learns_nothing_of_that_unit(
-    agent_a_clerk, platform_org, unit_of_agent_b
-):
-    claim = intake(
-        agent_a_clerk,
-        unit_of_agent_b,
-        consumer_name="",
-        consumer_phone="",
-        model_code="PB10K",
-        region="mainland",
-        warranty_card_no="WC-TYPED-BY-AGENT-A",
-    )
-    assert claim.unit is None
-    assert claim.serial_reported == unit_of_agent_b.serial
-    evidence = [r["evidence"] for r in claim.verdict_results]
-    assert all("registered_model" not in e and "registered_card_no" not in e for e in evidence)
-    assert unit_of_agent_b.warranty_card_no not in str(claim.verdict_results)
-
-
 def test_an_agent_claiming_its_own_serial_is_matched_with_the_registry(
     agent_a_clerk, platform_org, unit_of_agent_a
 ):
