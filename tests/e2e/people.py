@@ -91,3 +91,40 @@ def agent_with_power_banks(**fields):
     """The Shenzhen agent, and a PB-10K whose category requires its data cable."""
     power_bank(power_banks(required_accessories=["data cable"]))
     return shenzhen_agent(**fields)
+
+
+FAULTS = ("USB-C port loose", "Does not charge", "Battery swollen")
+
+
+def power_banks_in_receipt(clerk, staff, faults=FAULTS):
+    """One PB-10K a fault, with its cable, in one box: listed and submitted by
+    ``clerk``, opened for receipt by ``staff``."""
+    from django.utils import timezone
+
+    from sanbao.returns import services
+    from sanbao.returns.services import LineIn
+
+    lines = [
+        LineIn(
+            model_code="PB-10K",
+            quantity=1,
+            fault=fault,
+            box_no=1,
+            serial=f"PB10K-{n:05d}",
+            accessories=["data cable"],
+        )
+        for n, fault in enumerate(faults, 1)
+    ]
+    batch = services.batch_create(
+        actor=clerk,
+        lines=lines,
+        declared_units=len(lines),
+        declared_boxes=1,
+        packed_on=timezone.localdate(),
+        contact_person="Wang Fang",
+        contact_phone="0755 8321 5566",
+        carrier="SF Express",
+        waybill_no="SF1234567890",
+    )
+    services.batch_submit(batch=batch, actor=clerk)
+    return services.receipt_open(batch=batch, actor=staff)

@@ -11,13 +11,17 @@ and in Chinese.
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from sanbao.returns import policy, services
 from sanbao.returns.models import BatchStatus, ReturnBatch
-from sanbao.returns.services import LineIn
-from tests.e2e.people import agent_with_power_banks, log_in, person, platform
+from tests.e2e.people import (
+    agent_with_power_banks,
+    log_in,
+    person,
+    platform,
+    power_banks_in_receipt,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -40,30 +44,7 @@ def on_hold(transactional_db, request) -> tuple[ReturnBatch, object]:
         last_name="Zhao",
         language=language,
     )
-    lines = [
-        LineIn(
-            model_code="PB-10K",
-            quantity=1,
-            fault="Does not charge",
-            box_no=1,
-            serial=f"PB10K-{n:05d}",
-            accessories=["data cable"],
-        )
-        for n in (1, 2, 3)
-    ]
-    batch = services.batch_create(
-        actor=clerk,
-        lines=lines,
-        declared_units=3,
-        declared_boxes=1,
-        packed_on=timezone.localdate(),
-        contact_person="Wang Fang",
-        contact_phone="0755 8321 5566",
-        carrier="SF Express",
-        waybill_no="SF1234567890",
-    )
-    services.batch_submit(batch=batch, actor=clerk)
-    services.receipt_open(batch=batch, actor=staff)
+    batch = power_banks_in_receipt(clerk, staff)
     for code in [policy.label_code(batch.number, n, 1) for n in (1, 2)]:
         services.receipt_scan(batch=batch, actor=staff, code=code)
     services.receipt_close(batch=batch, actor=staff, received_boxes=1)

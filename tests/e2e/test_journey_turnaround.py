@@ -23,11 +23,17 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sanbao.catalog.models import RetainedPart
-from sanbao.returns import policy, services
+from sanbao.returns import policy
 from sanbao.returns.models import ReturnBatch, Shipment
-from sanbao.returns.services import LineIn
 from sanbao.workdays import services as workdays
-from tests.e2e.people import agent_with_power_banks, log_in, log_out, person, platform
+from tests.e2e.people import (
+    agent_with_power_banks,
+    log_in,
+    log_out,
+    person,
+    platform,
+    power_banks_in_receipt,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -59,30 +65,7 @@ def people(transactional_db) -> dict:
 def batch_in_transit(people) -> ReturnBatch:
     """Three power banks with their cables, submitted by the agent and opened for
     receipt by the platform (the journey of part 1 shows those steps)."""
-    lines = [
-        LineIn(
-            model_code="PB-10K",
-            quantity=1,
-            fault=fault,
-            box_no=1,
-            serial=f"PB10K-{n:05d}",
-            accessories=["data cable"],
-        )
-        for n, fault in enumerate(("USB-C port loose", "Does not charge", "Battery swollen"), 1)
-    ]
-    batch = services.batch_create(
-        actor=people["clerk"],
-        lines=lines,
-        declared_units=3,
-        declared_boxes=1,
-        packed_on=timezone.localdate(),
-        contact_person="Wang Fang",
-        contact_phone="0755 8321 5566",
-        carrier="SF Express",
-        waybill_no="SF1234567890",
-    )
-    services.batch_submit(batch=batch, actor=people["clerk"])
-    return services.receipt_open(batch=batch, actor=people["staff"])
+    return power_banks_in_receipt(people["clerk"], people["staff"])
 
 
 def pdf_text(pdf: bytes, tmp_path, name: str) -> str:

@@ -47,3 +47,17 @@ class UnitFactory(DjangoModelFactory):
     sale_date = dt.date(2025, 3, 1)
     region = Region.MAINLAND
     warranty_card_no = factory.LazyAttribute(lambda o: f"WC-{o.serial}")
+
+
+def model_without_specs(category, code: str = "PB-BARE"):
+    """A model entered without any performance specification (II.3)."""
+    return ProductModelFactory(
+        category=category,
+        code=code,
+        name_en="Power bank (no specs)",
+        name_zh="充电宝（无指标）",
+        capacity_mah=None,
+        rated_output_w=None,
+        port_count=None,
+        battery_life_h=None,
+    )

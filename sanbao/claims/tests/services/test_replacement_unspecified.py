@@ -11,7 +11,7 @@ import pytest
 
 from sanbao.catalog.models import ProductModel
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
-from sanbao.catalog.tests.factories import ProductModelFactory, UnitFactory
+from sanbao.catalog.tests.factories import UnitFactory, model_without_specs
 from sanbao.claims import services
 from sanbao.claims.models import ClaimStatus
 from sanbao.claims.tests.conftest import intake
@@ -23,16 +23,7 @@ from sanbao.core.models import AuditEvent
 @pytest.fixture
 def bare(pb10k) -> ProductModel:
     """A power bank entered without any specification."""
-    return ProductModelFactory(
-        category=pb10k.category,
-        code="PB-BARE",
-        name_en="Power bank (no specs)",
-        name_zh="充电宝（无指标）",
-        capacity_mah=None,
-        rated_output_w=None,
-        port_count=None,
-        battery_life_h=None,
-    )
+    return model_without_specs(pb10k.category)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from sanbao.catalog.models import Unit
-from sanbao.catalog.tests.factories import ProductModelFactory
+from sanbao.catalog.tests.factories import model_without_specs
 from sanbao.core.errors import PolicyRefused
 from sanbao.core.models import AuditEvent
 from sanbao.returns import services
@@ -16,16 +16,7 @@ from sanbao.returns.tests.conftest import pb_lines, under_test
 
 @pytest.fixture
 def tested_bare_unit(agent_a_clerk, platform_staff, pb10k):
-    ProductModelFactory(
-        category=pb10k.category,
-        code="PB-BARE",
-        name_en="Power bank (no specs)",
-        name_zh="充电宝（无指标）",
-        capacity_mah=None,
-        rated_output_w=None,
-        port_count=None,
-        battery_life_h=None,
-    )
+    model_without_specs(pb10k.category)
     batch = under_test(agent_a_clerk, platform_staff, pb_lines(1, model="PB-BARE"))
     unit = batch.units.get()
     services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
