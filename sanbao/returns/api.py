@@ -50,6 +50,7 @@ from sanbao.returns.schemas import (
     LinesImportRejectedOut,
     QueueEntryOut,
     ReceiptCloseIn,
+    ReceiptOpenIn,
     RefusalIn,
     ResolutionIn,
     ReturnedUnitOut,
@@ -302,10 +303,12 @@ def refuse_batch(request, number: str, payload: RefusalIn):
     response={200: BatchOut, **WRITE_ERRORS},
     operation_id="open_receipt",
 )
-def open_receipt(request, number: str):
-    """The parcel is at the platform: counting starts."""
+def open_receipt(request, number: str, payload: ReceiptOpenIn = None):
+    """The parcel is at the platform: counting starts. ``received_on``: the day it
+    arrived (IV.5), today when left out."""
     batch = _batch_for(request, number, "open_receipt")
-    services.receipt_open(batch=batch, actor=request.auth)
+    received_on = payload.received_on if payload is not None else None
+    services.receipt_open(batch=batch, actor=request.auth, received_on=received_on)
     return _batch(request, number)
 
 
