@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from sanbao.accounts.roles import require
@@ -171,14 +171,52 @@ class Turnaround:
         return None if self.working_days_late is None else self.working_days_late == 0
 
 
+def late_delays_pending() -> Exists:
+    """IV.5, IV.6: for a batch (the outer query's row), a unit not yet shipped back
+    whose delay was declared after the batch's due date: it excuses nothing."""
+    return Exists(
+        ReturnedUnit.objects.filter(batch=OuterRef("pk"), delayed_at__date__gt=OuterRef("due_on"))
+        .exclude(delay_reason="")
+        .filter(Q(shipment__isnull=True) | ~Q(shipment__status=ShipmentStatus.SHIPPED))
+    )
+
+
+def clock_running() -> Q:
+    """IV.5: batches whose turnaround clock runs: received and not yet sent back
+    (received, testing, ready), and those waiting for delayed units (IV.6) one of
+    which was delayed after the due date."""
+    return Q(status__in=AWAITING_RETURN) | Q(status=BatchStatus.DELAYED, late_delay=True)
+
+
+def with_late_delays(qs: QuerySet[ReturnBatch]) -> QuerySet[ReturnBatch]:
+    """``qs`` with ``late_delay`` (see ``late_delays_pending``) for ``clock_running``."""
+    return qs.annotate(late_delay=late_delays_pending())
+
+
+def _late_delay(batch: ReturnBatch) -> bool:
+    known = getattr(batch, "late_delay", None)
+    if known is not None:
+        return known
+    return (
+        with_late_delays(ReturnBatch.objects.filter(pk=batch.pk)).filter(late_delay=True).exists()
+    )
+
+
 def turnaround(batch: ReturnBatch, today: dt.date | None = None, cal=None) -> Turnaround:
     """Time left or overdue, counted while the batch awaits its return (received,
-    testing, ready); a batch delayed for its remaining units (IV.6) is not overdue.
+    testing, ready); a batch delayed for its remaining units (IV.6) is not overdue,
+    unless one of them was delayed after the due date: that delay excuses nothing.
     ``cal``: the calendar to count on, when a list asks for many batches."""
     today = today or timezone.localdate()
     shipped = batch.shipped_at is not None
     left = overdue = None
-    if batch.due_on is not None and not shipped and batch.status in AWAITING_RETURN:
+    running = batch.status in AWAITING_RETURN or (
+        batch.status == BatchStatus.DELAYED
+        and batch.due_on is not None
+        and today > batch.due_on
+        and _late_delay(batch)
+    )
+    if batch.due_on is not None and not shipped and running:
         if today <= batch.due_on:
             cal = cal or workdays.calendar()
             left = cal.working_days_between(today, batch.due_on)
@@ -212,8 +250,8 @@ def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
     resolved) last."""
     require(actor, "returns.receive")
     return (
-        ReturnBatch.objects.visible_to(actor)
-        .filter(status__in=[*AWAITING_RETURN, BatchStatus.ON_HOLD])
+        with_late_delays(ReturnBatch.objects.visible_to(actor))
+        .filter(clock_running() | Q(status=BatchStatus.ON_HOLD))
         .select_related("return_org")
         .annotate(
             units_total=Count("units", distinct=True),
