@@ -12,12 +12,15 @@ from django.utils import timezone
 from sanbao.accounts.roles import require
 from sanbao.core.tenancy import get_visible
 from sanbao.notifications.models import ContactTask
-from sanbao.returns import policy
+from sanbao.returns import policy, reasons
 from sanbao.returns.models import (
+    AnomalyKind,
     BatchStatus,
     ReceiptAnomaly,
+    ReceiptScan,
     ReturnBatch,
     ReturnedUnit,
+    ScanKind,
     Shipment,
     ShipmentStatus,
 )
@@ -384,14 +387,58 @@ def batch_check(batch: ReturnBatch) -> list[policy.Problem]:
     return problems
 
 
+# The units an anomaly names at most (the notice is one faxed page).
+UNITS_NAMED_MAX = 10
+
+# The units counted at receipt that an anomaly of each kind is about.
+ANOMALY_SCANS = {
+    AnomalyKind.UNLISTED_UNITS: ScanKind.UNLISTED,
+    AnomalyKind.UNLABELLED_UNITS: ScanKind.UNLABELLED,
+}
+
+
+def _unit_named(scan: ReceiptScan) -> str:
+    parts = [scan.model.code if scan.model_id else str(reasons.UNIT_MODEL_NOT_KNOWN)]
+    if scan.line_id:
+        parts.append(str(reasons.UNIT_LINE) % {"line": scan.line.line_no})
+    if scan.box_no:
+        parts.append(str(reasons.UNIT_BOX) % {"box": scan.box_no})
+    unit = ", ".join(parts)
+    return str(reasons.UNIT_WITH_NOTE) % {"unit": unit, "note": scan.note} if scan.note else unit
+
+
+def anomaly_units(anomaly: ReceiptAnomaly) -> str:
+    """IV.4: the units an anomaly is about, named so the return unit can tell which
+    they were (a unit not on the list or without a label: its model, line, box and
+    the note recorded at receipt); empty for the other kinds."""
+    kind = ANOMALY_SCANS.get(anomaly.kind)
+    if kind is None:
+        return ""
+    scans = list(
+        ReceiptScan.objects.filter(batch_id=anomaly.batch_id, kind=kind)
+        .select_related("model", "line")
+        .order_by("scanned_at", "id")[: UNITS_NAMED_MAX + 1]
+    )
+    if not scans:
+        return ""
+    named = [_unit_named(scan) for scan in scans[:UNITS_NAMED_MAX]]
+    if len(scans) > UNITS_NAMED_MAX:
+        total = ReceiptScan.objects.filter(batch_id=anomaly.batch_id, kind=kind).count()
+        named.append(str(reasons.UNITS_MORE) % {"count": total - UNITS_NAMED_MAX})
+    return str(reasons.UNITS_NAMED) % {"units": "; ".join(named)}
+
+
 def anomaly_line(anomaly: ReceiptAnomaly) -> str:
-    """One anomaly as a sentence in the active language (notice, task, pages)."""
-    return str(ANOMALY_SENTENCES[anomaly.kind]) % {
+    """One anomaly as a sentence in the active language (notice, task, pages),
+    naming the units it is about where the receipt recorded them (IV.4)."""
+    sentence = str(ANOMALY_SENTENCES[anomaly.kind]) % {
         "line": anomaly.line.line_no if anomaly.line_id else "—",
         "expected": anomaly.expected,
         "found": anomaly.found,
         "detail": anomaly.detail,
     }
+    units = anomaly_units(anomaly)
+    return f"{sentence} {units}" if units else sentence
 
 
 def open_anomalies(batch: ReturnBatch):
