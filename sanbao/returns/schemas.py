@@ -275,6 +275,9 @@ class QueueEntryOut(Schema):
     received_units: int | None
     units_total: int
     units_settled: int
+    units_to_follow: int = Field(
+        ..., description="Delayed units not yet shipped back (IV.6): the batch stays listed"
+    )
     receipt_closed_at: dt.datetime | None
     turnaround: TurnaroundOut
 

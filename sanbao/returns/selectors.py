@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from sanbao.accounts.roles import require
@@ -249,19 +249,51 @@ def with_turnaround(batches: list[ReturnBatch]) -> list[ReturnBatch]:
 
 def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
     """IV.5: the platform's work queue: batches received and not yet sent back,
-    soonest due first; batches on hold (no due date until their anomalies are
-    resolved) last."""
+    soonest due first; then batches on hold (no due date until their anomalies
+    are resolved); last, batches whose delayed units are still to follow (IV.6),
+    which stay listed until those units ship (``units_to_follow``: how many). A
+    batch waiting for a unit delayed after its due date is overdue: it is listed
+    with those whose clock runs."""
     require(actor, "returns.receive")
     return (
         with_late_delays(ReturnBatch.objects.visible_to(actor))
-        .filter(clock_running() | Q(status=BatchStatus.ON_HOLD))
+        .filter(status__in=[*AWAITING_RETURN, BatchStatus.ON_HOLD, BatchStatus.DELAYED])
         .select_related("return_org")
         .annotate(
             units_total=Count("units", distinct=True),
             units_settled=Count("units", filter=~Q(units__disposition=""), distinct=True),
+            units_to_follow=Count("units", filter=TO_FOLLOW_UNITS, distinct=True),
+            queue_group=Case(
+                When(clock_running(), then=Value(0)),
+                When(status=BatchStatus.ON_HOLD, then=Value(1)),
+                default=Value(2),
+            ),
         )
-        .order_by(F("due_on").asc(nulls_last=True), "receipt_closed_at", "number")
+        .order_by("queue_group", F("due_on").asc(nulls_last=True), "receipt_closed_at", "number")
     )
+
+
+# IV.6: a batch's units still to follow: delayed and not yet shipped back (in no
+# shipment, or in one prepared that has not left).
+TO_FOLLOW_UNITS = ~Q(units__delay_reason="") & (
+    Q(units__shipment__isnull=True) | Q(units__shipment__status=ShipmentStatus.PREPARED)
+)
+
+
+def units_to_follow(*, actor, return_org: str | None = None) -> QuerySet[ReturnedUnit]:
+    """IV.6: the delayed units not yet shipped back ("still to follow"), by return
+    unit and batch: every return unit's for the platform, its own for a return
+    unit; ``return_org``: one return unit's only."""
+    require(actor, "returns.view")
+    qs = (
+        ReturnedUnit.objects.visible_to(actor)
+        .exclude(delay_reason="")
+        .filter(Q(shipment__isnull=True) | Q(shipment__status=ShipmentStatus.PREPARED))
+        .select_related("batch", "batch__return_org", "model", "line", "shipment")
+    )
+    if return_org:
+        qs = qs.filter(batch__return_org__code=return_org)
+    return qs.order_by("batch__return_org__code", "batch__number", "seq")
 
 
 def shipment_list(
