@@ -33,7 +33,8 @@ def batch_list(
     *, actor, status: str | None = None, return_org: str | None = None, number: str | None = None
 ) -> QuerySet[ReturnBatch]:
     require(actor, "returns.view")
-    qs = ReturnBatch.objects.visible_to(actor).select_related("return_org")
+    # ``late_delay``: whether a batch waiting for delayed units is overdue (IV.6).
+    qs = with_late_delays(ReturnBatch.objects.visible_to(actor)).select_related("return_org")
     if status:
         qs = qs.filter(status=status)
     if return_org:

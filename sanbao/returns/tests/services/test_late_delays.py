@@ -9,9 +9,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from sanbao.notifications.models import Message
 from sanbao.returns import selectors, services
 from sanbao.returns.models import BatchStatus
 from sanbao.returns.services.turnaround import turnaround
+from sanbao.returns.tasks import turnaround_reminders
 from sanbao.returns.tests.conftest import (
     pb_lines,
     reload,
@@ -121,3 +123,32 @@ def test_a_delay_declared_by_the_due_date_keeps_the_batch_on_time(
         0,
         True,
     )
+
+
+@pytest.mark.clause("IV.6")
+def test_the_daily_reminder_names_a_batch_delayed_late_as_overdue_but_not_one_delayed_in_time(
+    clock, agent_a_clerk, platform_staff, pb10k
+):
+    late, _ = _testing(clock, agent_a_clerk, platform_staff, count=1)
+    in_time, _ = _testing(clock, agent_a_clerk, platform_staff, count=1)
+    clock.set("2026-03-04 10:00")
+    services.batch_delay(batch=in_time, actor=platform_staff, reason="parts_shortage")
+    clock.set("2026-03-09 10:00")
+    services.batch_delay(batch=late, actor=platform_staff, reason="parts_shortage")
+    assert turnaround_reminders(today=dt.date(2026, 3, 10)) == 1
+    body = Message.objects.get(recipient=platform_staff).body
+    assert late.number in body and in_time.number not in body
+
+
+@pytest.mark.clause("IV.6")
+def test_the_batch_list_shows_a_batch_delayed_late_as_overdue_without_a_query_per_batch(
+    clock, agent_a_clerk, platform_staff, pb10k, django_assert_max_num_queries
+):
+    for _n in range(3):
+        batch, _ = _testing(clock, agent_a_clerk, platform_staff, count=1)
+        clock.set("2026-03-09 10:00")
+        services.batch_delay(batch=batch, actor=platform_staff, reason="parts_shortage")
+    clock.set("2026-03-10 10:00")
+    with django_assert_max_num_queries(3):  # the batches, the calendar (2)
+        batches = selectors.with_turnaround(list(selectors.batch_list(actor=platform_staff)))
+    assert [b.turnaround_now.working_days_overdue for b in batches] == [3, 3, 3]
