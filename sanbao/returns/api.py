@@ -50,6 +50,7 @@ from sanbao.returns.schemas import (
     LinesImportRejectedOut,
     QueueEntryOut,
     ReceiptCloseIn,
+    ReceiptOpenIn,
     RefusalIn,
     ResolutionIn,
     ReturnedUnitOut,
@@ -302,10 +303,12 @@ def refuse_batch(request, number: str, payload: RefusalIn):
     response={200: BatchOut, **WRITE_ERRORS},
     operation_id="open_receipt",
 )
-def open_receipt(request, number: str):
-    """The parcel is at the platform: counting starts."""
+def open_receipt(request, number: str, payload: ReceiptOpenIn = None):
+    """The parcel is at the platform: counting starts. ``received_on``: the day it
+    arrived (IV.5), today when left out."""
     batch = _batch_for(request, number, "open_receipt")
-    services.receipt_open(batch=batch, actor=request.auth)
+    received_on = payload.received_on if payload is not None else None
+    services.receipt_open(batch=batch, actor=request.auth, received_on=received_on)
     return _batch(request, number)
 
 
@@ -650,7 +653,8 @@ def close_batch(request, number: str):
 )
 def list_turnaround_queue(request, page: int = 1, page_size: int | None = None):
     """IV.5: batches received and not yet sent back, soonest due first, each with
-    its due date, working days left or overdue; batches on hold last."""
+    its due date, working days left or overdue; then batches on hold; last, those
+    whose delayed units are still to follow (IV.6, ``units_to_follow``)."""
     found = paginate(selectors.turnaround_queue(actor=request.auth), page=page, page_size=page_size)
     selectors.with_turnaround(found["items"])
     return found
@@ -672,6 +676,19 @@ def list_units_to_ship(request, return_org: str):
     """Units of a return unit that may go back now: dealt with, in no shipment, of
     batches ready to go back. Delayed ones (``delay_reason``) need an order (IV.6)."""
     return list(selectors.units_to_ship(actor=request.auth, return_org=return_org))
+
+
+@router.get(
+    "/units-to-follow",
+    response={200: list[ReturnedUnitOut], **COMMON_ERRORS},
+    operation_id="list_units_to_follow",
+)
+def list_units_to_follow(request, return_org: str | None = None):
+    """IV.6: the delayed units not yet shipped back ("still to follow"), by return
+    unit and batch: every return unit's for the platform (``return_org`` for one),
+    a return unit its own. They stay listed until the shipment taking them leaves."""
+    org = return_org if request.auth.is_platform else None
+    return list(selectors.units_to_follow(actor=request.auth, return_org=org))
 
 
 @router.get(

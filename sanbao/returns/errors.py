@@ -11,6 +11,10 @@ MESSAGES = {
     "returns.value_too_long": _("At most %(limit)s characters."),
     "returns.number_out_of_range": _("Enter a whole number from %(low)s to %(high)s."),
     "returns.date_in_future": _("The date cannot be in the future."),
+    "returns.date_invalid": _("Enter a valid date."),
+    "returns.received_before_sent": _(
+        "The parcel cannot have arrived before the batch was sent on %(sent_on)s."
+    ),
     "returns.phone_invalid": _("Enter a telephone number of 7 to 20 digits."),
     "returns.return_org_invalid": _("Choose the agent or enterprise returning the units."),
     "returns.freight_invalid": _("Choose how the freight is paid."),

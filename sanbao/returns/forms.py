@@ -305,6 +305,17 @@ class RefuseForm(ReturnsForm):
     )
 
 
+class ReceiptOpenForm(ReturnsForm):
+    """IV.5: the day the parcel arrived (today unless the clerk says otherwise)."""
+
+    received_on = forms.DateField(
+        label=_("Date of receipt"),
+        required=False,
+        help_text=_("The day the parcel arrived: the turnaround counts from it (IV.5)."),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+
+
 class CloseReceiptForm(ReturnsForm):
     received_boxes = _number(_("Boxes received"), css="form-control num")
 

@@ -92,6 +92,8 @@ class ReturnBatch(models.Model):
     received_units = models.PositiveIntegerField(_("units received"), null=True, blank=True)
     received_boxes = models.PositiveIntegerField(_("boxes received"), null=True, blank=True)
     receipt_opened_at = models.DateTimeField(_("receipt opened"), null=True, blank=True)
+    # IV.5: the day the parcel arrived, recorded by the clerk who opens the receipt.
+    received_on = models.DateField(_("date of receipt"), null=True, blank=True)
     receipt_closed_at = models.DateTimeField(_("receipt closed"), null=True, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

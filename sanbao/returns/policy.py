@@ -227,6 +227,14 @@ class UnitState:
     settled: bool  # tested and dealt with
     delayed: bool  # IV.6
     shipped: bool  # in a shipment that left
+    late_delay: bool = False  # delayed, but declared after the due date: no excuse
+
+
+def delay_excused(delayed_on, due_on) -> bool:
+    """IV.5, IV.6: a delay declared by the end of the due day excuses the unit (it
+    follows later without making the batch late); one declared after the due day
+    does not make a late batch punctual. Without a due date nothing is late."""
+    return due_on is None or delayed_on is None or delayed_on <= due_on
 
 
 def batch_after_testing(units: Sequence[UnitState]) -> str | None:

@@ -90,6 +90,16 @@ class RefusalIn(Schema):
     reason: str = Field(..., max_length=300, description="Shown to the return unit")
 
 
+class ReceiptOpenIn(Schema):
+    received_on: dt.date | None = Field(
+        None,
+        description=(
+            "The day the parcel arrived (IV.5), today when left out: never in the future, "
+            "never before the batch was sent. The turnaround counts from it."
+        ),
+    )
+
+
 class ScanIn(Schema):
     code: str = Field(..., max_length=100, description="The code read off a fault label")
     box_no: int | None = Field(None, description="The box being counted (the line's if omitted)")
@@ -265,6 +275,9 @@ class QueueEntryOut(Schema):
     received_units: int | None
     units_total: int
     units_settled: int
+    units_to_follow: int = Field(
+        ..., description="Delayed units not yet shipped back (IV.6): the batch stays listed"
+    )
     receipt_closed_at: dt.datetime | None
     turnaround: TurnaroundOut
 
@@ -295,6 +308,7 @@ class BatchOut(Schema):
     received_units: int | None
     received_boxes: int | None
     receipt_opened_at: dt.datetime | None
+    received_on: dt.date | None = Field(..., description="The day the parcel arrived (IV.5)")
     receipt_closed_at: dt.datetime | None
     refusal_reason: str
 

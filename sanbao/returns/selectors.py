@@ -6,18 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from sanbao.accounts.roles import require
 from sanbao.core.tenancy import get_visible
 from sanbao.notifications.models import ContactTask
-from sanbao.returns import policy
+from sanbao.returns import policy, reasons
 from sanbao.returns.models import (
+    AnomalyKind,
     BatchStatus,
     ReceiptAnomaly,
+    ReceiptScan,
     ReturnBatch,
     ReturnedUnit,
+    ScanKind,
     Shipment,
     ShipmentStatus,
 )
@@ -30,7 +33,8 @@ def batch_list(
     *, actor, status: str | None = None, return_org: str | None = None, number: str | None = None
 ) -> QuerySet[ReturnBatch]:
     require(actor, "returns.view")
-    qs = ReturnBatch.objects.visible_to(actor).select_related("return_org")
+    # ``late_delay``: whether a batch waiting for delayed units is overdue (IV.6).
+    qs = with_late_delays(ReturnBatch.objects.visible_to(actor)).select_related("return_org")
     if status:
         qs = qs.filter(status=status)
     if return_org:
@@ -171,14 +175,52 @@ class Turnaround:
         return None if self.working_days_late is None else self.working_days_late == 0
 
 
+def late_delays_pending() -> Exists:
+    """IV.5, IV.6: for a batch (the outer query's row), a unit not yet shipped back
+    whose delay was declared after the batch's due date: it excuses nothing."""
+    return Exists(
+        ReturnedUnit.objects.filter(batch=OuterRef("pk"), delayed_at__date__gt=OuterRef("due_on"))
+        .exclude(delay_reason="")
+        .filter(Q(shipment__isnull=True) | ~Q(shipment__status=ShipmentStatus.SHIPPED))
+    )
+
+
+def clock_running() -> Q:
+    """IV.5: batches whose turnaround clock runs: received and not yet sent back
+    (received, testing, ready), and those waiting for delayed units (IV.6) one of
+    which was delayed after the due date."""
+    return Q(status__in=AWAITING_RETURN) | Q(status=BatchStatus.DELAYED, late_delay=True)
+
+
+def with_late_delays(qs: QuerySet[ReturnBatch]) -> QuerySet[ReturnBatch]:
+    """``qs`` with ``late_delay`` (see ``late_delays_pending``) for ``clock_running``."""
+    return qs.annotate(late_delay=late_delays_pending())
+
+
+def _late_delay(batch: ReturnBatch) -> bool:
+    known = getattr(batch, "late_delay", None)
+    if known is not None:
+        return known
+    return (
+        with_late_delays(ReturnBatch.objects.filter(pk=batch.pk)).filter(late_delay=True).exists()
+    )
+
+
 def turnaround(batch: ReturnBatch, today: dt.date | None = None, cal=None) -> Turnaround:
     """Time left or overdue, counted while the batch awaits its return (received,
-    testing, ready); a batch delayed for its remaining units (IV.6) is not overdue.
+    testing, ready); a batch delayed for its remaining units (IV.6) is not overdue,
+    unless one of them was delayed after the due date: that delay excuses nothing.
     ``cal``: the calendar to count on, when a list asks for many batches."""
     today = today or timezone.localdate()
     shipped = batch.shipped_at is not None
     left = overdue = None
-    if batch.due_on is not None and not shipped and batch.status in AWAITING_RETURN:
+    running = batch.status in AWAITING_RETURN or (
+        batch.status == BatchStatus.DELAYED
+        and batch.due_on is not None
+        and today > batch.due_on
+        and _late_delay(batch)
+    )
+    if batch.due_on is not None and not shipped and running:
         if today <= batch.due_on:
             cal = cal or workdays.calendar()
             left = cal.working_days_between(today, batch.due_on)
@@ -208,19 +250,51 @@ def with_turnaround(batches: list[ReturnBatch]) -> list[ReturnBatch]:
 
 def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
     """IV.5: the platform's work queue: batches received and not yet sent back,
-    soonest due first; batches on hold (no due date until their anomalies are
-    resolved) last."""
+    soonest due first; then batches on hold (no due date until their anomalies
+    are resolved); last, batches whose delayed units are still to follow (IV.6),
+    which stay listed until those units ship (``units_to_follow``: how many). A
+    batch waiting for a unit delayed after its due date is overdue: it is listed
+    with those whose clock runs."""
     require(actor, "returns.receive")
     return (
-        ReturnBatch.objects.visible_to(actor)
-        .filter(status__in=[*AWAITING_RETURN, BatchStatus.ON_HOLD])
+        with_late_delays(ReturnBatch.objects.visible_to(actor))
+        .filter(status__in=[*AWAITING_RETURN, BatchStatus.ON_HOLD, BatchStatus.DELAYED])
         .select_related("return_org")
         .annotate(
             units_total=Count("units", distinct=True),
             units_settled=Count("units", filter=~Q(units__disposition=""), distinct=True),
+            units_to_follow=Count("units", filter=TO_FOLLOW_UNITS, distinct=True),
+            queue_group=Case(
+                When(clock_running(), then=Value(0)),
+                When(status=BatchStatus.ON_HOLD, then=Value(1)),
+                default=Value(2),
+            ),
         )
-        .order_by(F("due_on").asc(nulls_last=True), "receipt_closed_at", "number")
+        .order_by("queue_group", F("due_on").asc(nulls_last=True), "receipt_closed_at", "number")
     )
+
+
+# IV.6: a batch's units still to follow: delayed and not yet shipped back (in no
+# shipment, or in one prepared that has not left).
+TO_FOLLOW_UNITS = ~Q(units__delay_reason="") & (
+    Q(units__shipment__isnull=True) | Q(units__shipment__status=ShipmentStatus.PREPARED)
+)
+
+
+def units_to_follow(*, actor, return_org: str | None = None) -> QuerySet[ReturnedUnit]:
+    """IV.6: the delayed units not yet shipped back ("still to follow"), by return
+    unit and batch: every return unit's for the platform, its own for a return
+    unit; ``return_org``: one return unit's only."""
+    require(actor, "returns.view")
+    qs = (
+        ReturnedUnit.objects.visible_to(actor)
+        .exclude(delay_reason="")
+        .filter(Q(shipment__isnull=True) | Q(shipment__status=ShipmentStatus.PREPARED))
+        .select_related("batch", "batch__return_org", "model", "line", "shipment")
+    )
+    if return_org:
+        qs = qs.filter(batch__return_org__code=return_org)
+    return qs.order_by("batch__return_org__code", "batch__number", "seq")
 
 
 def shipment_list(
@@ -346,14 +420,58 @@ def batch_check(batch: ReturnBatch) -> list[policy.Problem]:
     return problems
 
 
+# The units an anomaly names at most (the notice is one faxed page).
+UNITS_NAMED_MAX = 10
+
+# The units counted at receipt that an anomaly of each kind is about.
+ANOMALY_SCANS = {
+    AnomalyKind.UNLISTED_UNITS: ScanKind.UNLISTED,
+    AnomalyKind.UNLABELLED_UNITS: ScanKind.UNLABELLED,
+}
+
+
+def _unit_named(scan: ReceiptScan) -> str:
+    parts = [scan.model.code if scan.model_id else str(reasons.UNIT_MODEL_NOT_KNOWN)]
+    if scan.line_id:
+        parts.append(str(reasons.UNIT_LINE) % {"line": scan.line.line_no})
+    if scan.box_no:
+        parts.append(str(reasons.UNIT_BOX) % {"box": scan.box_no})
+    unit = ", ".join(parts)
+    return str(reasons.UNIT_WITH_NOTE) % {"unit": unit, "note": scan.note} if scan.note else unit
+
+
+def anomaly_units(anomaly: ReceiptAnomaly) -> str:
+    """IV.4: the units an anomaly is about, named so the return unit can tell which
+    they were (a unit not on the list or without a label: its model, line, box and
+    the note recorded at receipt); empty for the other kinds."""
+    kind = ANOMALY_SCANS.get(anomaly.kind)
+    if kind is None:
+        return ""
+    scans = list(
+        ReceiptScan.objects.filter(batch_id=anomaly.batch_id, kind=kind)
+        .select_related("model", "line")
+        .order_by("scanned_at", "id")[: UNITS_NAMED_MAX + 1]
+    )
+    if not scans:
+        return ""
+    named = [_unit_named(scan) for scan in scans[:UNITS_NAMED_MAX]]
+    if len(scans) > UNITS_NAMED_MAX:
+        total = ReceiptScan.objects.filter(batch_id=anomaly.batch_id, kind=kind).count()
+        named.append(str(reasons.UNITS_MORE) % {"count": total - UNITS_NAMED_MAX})
+    return str(reasons.UNITS_NAMED) % {"units": "; ".join(named)}
+
+
 def anomaly_line(anomaly: ReceiptAnomaly) -> str:
-    """One anomaly as a sentence in the active language (notice, task, pages)."""
-    return str(ANOMALY_SENTENCES[anomaly.kind]) % {
+    """One anomaly as a sentence in the active language (notice, task, pages),
+    naming the units it is about where the receipt recorded them (IV.4)."""
+    sentence = str(ANOMALY_SENTENCES[anomaly.kind]) % {
         "line": anomaly.line.line_no if anomaly.line_id else "—",
         "expected": anomaly.expected,
         "found": anomaly.found,
         "detail": anomaly.detail,
     }
+    units = anomaly_units(anomaly)
+    return f"{sentence} {units}" if units else sentence
 
 
 def open_anomalies(batch: ReturnBatch):

@@ -14,7 +14,7 @@ from sanbao.accounts.models import User
 from sanbao.accounts.roles import Role
 from sanbao.notifications import services as notifications
 from sanbao.returns.models import ReturnBatch
-from sanbao.returns.states import AWAITING_RETURN
+from sanbao.returns.selectors import clock_running, with_late_delays
 from sanbao.workdays import services as workdays
 
 # Who is reminded of batches due back: the people who test and ship them.
@@ -30,7 +30,8 @@ def turnaround_reminders(today: dt.date | None = None) -> int:
     cal = workdays.calendar()
     tomorrow = cal.add_working_days(today, 1)
     batches = list(
-        ReturnBatch.objects.filter(status__in=AWAITING_RETURN, due_on__isnull=False)
+        with_late_delays(ReturnBatch.objects.all())
+        .filter(clock_running(), due_on__isnull=False)
         .filter(due_on__lte=tomorrow)
         .select_related("return_org")
         .order_by("due_on", "number")

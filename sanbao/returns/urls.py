@@ -18,6 +18,7 @@ urlpatterns = [
     path("anomalies/", receipt.anomaly_list, name="anomaly_list"),
     path("lines-template.xlsx", documents.lines_template_xlsx, name="lines_template_xlsx"),
     path("queue/", queue.queue, name="queue"),
+    path("to-follow/", queue.to_follow, name="to_follow"),
     path("shipments/", shipments.shipment_list, name="shipment_list"),
     path("shipments/new/", shipments.shipment_create, name="shipment_create"),
     # Shipment numbers start with S (S2605-K7M2QX), batch numbers with R.

@@ -302,17 +302,52 @@ def batch_refuse(*, batch: ReturnBatch, actor, reason: str) -> ReturnBatch:
     return batch
 
 
-def receipt_open(*, batch: ReturnBatch, actor) -> ReturnBatch:
-    """The parcel is at the platform: counting starts."""
+def _received_on(batch: ReturnBatch, value, today: dt.date) -> dt.date:
+    """IV.5: the day the parcel arrived, as the clerk says (today when not said):
+    never in the future, never before the batch was sent."""
+    if value in (None, ""):
+        return today
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    elif isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ERRORS.invalid("returns.date_invalid", "received_on") from None
+    if not isinstance(value, dt.date):
+        raise ERRORS.invalid("returns.date_invalid", "received_on")
+    if value > today:
+        raise ERRORS.invalid("returns.date_in_future", "received_on")
+    sent_on = timezone.localdate(batch.submitted_at) if batch.submitted_at else batch.packed_on
+    if value < sent_on:
+        raise ERRORS.invalid(
+            "returns.received_before_sent", "received_on", sent_on=sent_on.isoformat()
+        )
+    return value
+
+
+def receipt_open(*, batch: ReturnBatch, actor, received_on=None) -> ReturnBatch:
+    """The parcel is at the platform: counting starts. ``received_on`` is the day
+    it arrived (IV.5), today unless the clerk says otherwise: it may be earlier
+    than the day the receipt is opened, never in the future, never before the
+    batch was sent. The turnaround counts from it."""
     BATCH.check(batch, actor, "open_receipt")
+    now = timezone.now()
+    day = _received_on(batch, received_on, timezone.localdate(now))
     with transaction.atomic():
         BATCH.move(
             batch,
             "open_receipt",
-            receipt_opened_at=timezone.now(),
+            receipt_opened_at=now,
+            received_on=day,
             received_by=actor,
         )
-        audit.record(actor=actor, action="return_batch.receipt_opened", target=batch)
+        audit.record(
+            actor=actor,
+            action="return_batch.receipt_opened",
+            target=batch,
+            data={"received_on": day.isoformat()},
+        )
     return batch
 
 
@@ -514,10 +549,10 @@ def receipt_close(*, batch: ReturnBatch, actor, received_boxes: int) -> ReturnBa
         status = BatchStatus.ON_HOLD if diffs else BatchStatus.RECEIVED
         closed_at = timezone.now()
         # IV.5: a batch that meets the specifications is due back counted from the
-        # day of receipt (the parcel arrived when its receipt was opened, however
-        # long the counting took); one on hold gets its clock when its anomalies
-        # are resolved.
-        received_on = timezone.localdate(batch.receipt_opened_at or closed_at)
+        # day of receipt (the day the parcel arrived, recorded when the receipt was
+        # opened, however long the counting took); one on hold gets its clock when
+        # its anomalies are resolved.
+        received_on = batch.received_on or timezone.localdate(batch.receipt_opened_at or closed_at)
         clock = {} if diffs else clock_start(batch, received_on)
         BATCH.move(
             batch,

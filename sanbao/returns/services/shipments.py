@@ -155,9 +155,10 @@ def shipment_dispatch(
 ) -> Shipment:
     """The shipment leaves with its waybill. Each batch it completes is recorded:
     when its units not delayed have all gone back it is shipped on time (by its due
-    date) or late by so many working days (IV.5); delayed units do not make a batch
-    late (IV.6). A batch with nothing left to send is shipped; one with only
-    delayed units left waits for them (delayed)."""
+    date) or late by so many working days (IV.5); units delayed by the due date do
+    not make a batch late (IV.6), units delayed after it count like the others. A
+    batch with nothing left to send is shipped; one with only delayed units left
+    waits for them (delayed)."""
     SHIPMENT.check(shipment, actor, "dispatch")
     waybill = (waybill_no or shipment.waybill_no or "").strip()
     if not waybill:
@@ -196,7 +197,9 @@ def _after_shipment(batch: ReturnBatch, actor, shipment, now, today, cal) -> Non
     states = batch_unit_states(batch)
     values: dict = {}
     if batch.shipped_at is None:
-        not_delayed = [u for u in states if not u.delayed]
+        # The units the due date holds for: all but those delayed in time (IV.6);
+        # a delay declared after the due date excuses nothing (IV.5).
+        not_delayed = [u for u in states if not u.delayed or u.late_delay]
         if not_delayed and all(u.shipped for u in not_delayed):
             values["shipped_at"] = now
             if batch.due_on is not None:

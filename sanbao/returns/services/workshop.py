@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sanbao.catalog import selectors as catalog_selectors
@@ -402,12 +404,19 @@ def unit_dispose(
 
 
 def _delay_values(reason: str, note: str) -> dict:
+    """The delay's fields. A unit delayed already keeps the moment its delay was
+    first declared: declaring it again (another reason, a new note) after the due
+    date does not make a delay declared in time a late one (IV.5)."""
     if reason not in DelayReason.values:
         raise ERRORS.invalid("returns.delay_reason_invalid", "reason")
     note = (note or "").strip()
     if len(note) > 300:
         raise ERRORS.invalid("returns.value_too_long", "note", limit=300)
-    return {"delay_reason": reason, "delay_note": note, "delayed_at": timezone.now()}
+    return {
+        "delay_reason": reason,
+        "delay_note": note,
+        "delayed_at": Coalesce(F("delayed_at"), Value(timezone.now())),
+    }
 
 
 def unit_delay(*, unit: ReturnedUnit, actor, reason: str, note: str = "") -> ReturnedUnit:
@@ -420,8 +429,7 @@ def unit_delay(*, unit: ReturnedUnit, actor, reason: str, note: str = "") -> Ret
         BATCH.hold(batch, "delay")
         if not ReturnedUnit.objects.filter(pk=unit.pk, shipment__isnull=True).update(**values):
             raise ERRORS.conflict("returns.unit_shipped_already", code=unit.code)
-        for name, value in values.items():
-            setattr(unit, name, value)
+        unit.refresh_from_db(fields=list(values))
         audit.record(
             actor=actor,
             action="returned_unit.delayed",
@@ -453,14 +461,20 @@ def batch_delay(*, batch: ReturnBatch, actor, reason: str, note: str = "") -> Re
 
 
 def batch_unit_states(batch: ReturnBatch) -> list[policy.UnitState]:
-    rows = batch.units.values_list("disposition", "delay_reason", "shipment__status")
+    """Each unit's state; a delay declared after the batch's due date is marked
+    ``late_delay`` (IV.5, IV.6: it excuses nothing)."""
+    rows = batch.units.values_list("disposition", "delay_reason", "delayed_at", "shipment__status")
     return [
         policy.UnitState(
             settled=bool(disposition),
             delayed=bool(delay),
             shipped=shipment_status == ShipmentStatus.SHIPPED,
+            late_delay=bool(delay)
+            and not policy.delay_excused(
+                timezone.localdate(delayed_at) if delayed_at else None, batch.due_on
+            ),
         )
-        for disposition, delay, shipment_status in rows
+        for disposition, delay, delayed_at, shipment_status in rows
     ]
 
 

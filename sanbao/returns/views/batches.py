@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,6 +31,7 @@ from sanbao.returns.forms import (
     BatchFilterForm,
     ContactAttemptForm,
     DelayForm,
+    ReceiptOpenForm,
     RefuseForm,
     ResolveAnomalyForm,
 )
@@ -277,6 +279,8 @@ def _detail_context(request, batch: ReturnBatch, *, bound=None, error=None, fail
         ],
         "can_contact": can(user, "contacts.manage"),
         "refuse_form": bound.get("refuse") or RefuseForm(),
+        "receipt_open_form": bound.get("open_receipt")
+        or ReceiptOpenForm(initial={"received_on": timezone.localdate()}),
         "error": error,
         "failed_action": failed,
         "timeline": _timeline(batch),

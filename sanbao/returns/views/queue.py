@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -43,3 +44,25 @@ def queue(request):
         "due_today": sum(1 for r in rows if r["t"] and r["t"].working_days_left == 0),
     }
     return render_page(request, "returns/queue.html", "queue-results", context)
+
+
+# --- Still to follow (IV.6) ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def to_follow(request):
+    """IV.6: the delayed units not yet shipped back, by return unit and batch: the
+    platform sees every return unit's (``?return_org=`` for one), a return unit its
+    own. They stay listed until the shipment that takes them leaves."""
+    user = request.user
+    require(user, "returns.view")
+    return_org = (request.GET.get("return_org") or "").strip() if user.is_platform else ""
+    groups: list[dict] = []
+    for unit in selectors.units_to_follow(actor=user, return_org=return_org or None):
+        org = unit.batch.return_org
+        if not groups or groups[-1]["org"].pk != org.pk:
+            groups.append({"org": org, "units": []})
+        groups[-1]["units"].append(unit)
+    context = {"groups": groups, "return_org": return_org, "show_people": user.is_platform}
+    return render(request, "returns/to_follow.html", context)

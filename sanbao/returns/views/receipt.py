@@ -28,6 +28,7 @@ from sanbao.returns.errors import MESSAGES
 from sanbao.returns.forms import (
     CloseReceiptForm,
     ContactAttemptForm,
+    ReceiptOpenForm,
     RecordUnitForm,
     ResolveAnomalyForm,
     ScanForm,
@@ -52,7 +53,11 @@ def receipt_open(request, number: str):
         request,
         number,
         "open_receipt",
-        lambda user, batch, form: services.receipt_open(batch=batch, actor=user),
+        lambda user, batch, form: services.receipt_open(
+            batch=batch, actor=user, received_on=form.cleaned_data.get("received_on")
+        ),
+        make_form=lambda batch: ReceiptOpenForm(request.POST),
+        bound_key=lambda batch, form: {"open_receipt": form},
         done_url=lambda batch: _receipt_url(batch),
     )
 

@@ -52,9 +52,14 @@ def shipment_list(request):
     return render_page(request, "returns/shipment_list.html", "shipment-results", context)
 
 
-def _create_context(request, return_org: str, form: ShipmentForm, **extra) -> dict:
+def _create_context(
+    request, return_org: str, form: ShipmentForm, batch_number: str = "", **extra
+) -> dict:
     """The return units with units waiting, and those of the chosen one grouped by
-    batch; delayed units (a backorder) are not ticked unless chosen (IV.6)."""
+    batch, with its delayed units still to follow (IV.6). Only the units of the
+    batch the page was opened from (``batch_number``) are ticked, never every
+    ready unit of the return unit across its batches; delayed units (a backorder)
+    are not ticked unless chosen (IV.6)."""
     user = request.user
     waiting = selectors.return_orgs_to_ship(actor=user)
     codes = [code for code, _count in waiting]
@@ -68,7 +73,11 @@ def _create_context(request, return_org: str, form: ShipmentForm, **extra) -> di
         for unit in selectors.units_to_ship(actor=user, return_org=return_org):
             if not groups or groups[-1]["batch"].pk != unit.batch_id:
                 groups.append({"batch": unit.batch, "rows": []})
-            checked = unit.pk in chosen if form.is_bound else not unit.delay_reason
+            checked = (
+                unit.pk in chosen
+                if form.is_bound
+                else not unit.delay_reason and unit.batch.number == batch_number
+            )
             groups[-1]["rows"].append({"unit": unit, "checked": checked})
     context = {
         "orgs": [{"code": c, "name": names.get(c, ""), "count": n} for c, n in waiting],
@@ -76,6 +85,9 @@ def _create_context(request, return_org: str, form: ShipmentForm, **extra) -> di
         "return_org_name": names.get(return_org, ""),
         "groups": groups,
         "has_backorder": any(r["unit"].delay_reason for g in groups for r in g["rows"]),
+        "to_follow": list(selectors.units_to_follow(actor=user, return_org=return_org))
+        if return_org
+        else [],
         "form": form,
         "error": None,
     }
@@ -93,10 +105,10 @@ def shipment_create(request):
     require(user, "returns.receive")
     if request.method == "GET":
         return_org = (request.GET.get("return_org") or "").strip()
+        batch_number = (request.GET.get("batch") or "").strip().upper()
         form = ShipmentForm(initial={"return_org_code": return_org})
-        return render(
-            request, "returns/shipment_create.html", _create_context(request, return_org, form)
-        )
+        context = _create_context(request, return_org, form, batch_number)
+        return render(request, "returns/shipment_create.html", context)
     form = ShipmentForm(request.POST)
     return_org = (request.POST.get("return_org_code") or "").strip()
     done = attempt(lambda: services.shipment_create(actor=user, **form.service_kwargs()), form=form)

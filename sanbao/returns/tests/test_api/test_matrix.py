@@ -152,6 +152,7 @@ TESTING_AND_SHIPMENT_CASES = [
     Case("list_units_to_ship", "GET",
          lambda cast: (cast.ready_of_agent_a, "/api/v1/units-to-ship?return_org=AG-A")[1],
          RECEIVE),
+    Case("list_units_to_follow", "GET", "/api/v1/units-to-follow", VIEW),
     Case("list_shipments", "GET", "/api/v1/shipments", VIEW),
     Case("create_shipment", "POST", "/api/v1/shipments", RECEIVE, expect_ok=201,
          body=_new_shipment),

@@ -73,6 +73,7 @@ CASES = [
         RECEIVE,
         on_ok=_queued("received_of_agent_a"),
     ),
+    Case("to_follow", "GET", matrix_url("to_follow"), VIEW),
     Case(
         "shipment_list", "GET", needs("prepared_of_agent_a", then=matrix_url("shipment_list")), VIEW
     ),

@@ -54,7 +54,7 @@ def test_a_shipment_is_prepared_and_dispatched_from_the_pages(platform_staff, re
     client = login_client_for(platform_staff)
     page = client.get(reverse("returns:shipment_create"))
     assert 'value="AG-A"' in html(page)
-    page = client.get(reverse("returns:shipment_create") + "?return_org=AG-A")
+    page = client.get(reverse("returns:shipment_create") + f"?return_org=AG-A&batch={batch.number}")
     assert rows(page, "ship-batch", "data-number") == [batch.number]
     ids = [int(pk) for pk in rows(page, "ship-unit", "data-unit")]
     assert html(page).count(' checked data-testid="ship-unit-check"') == 2
