@@ -80,10 +80,11 @@ def _findings(items) -> list[services.FindingIn]:
 def create_claim(request, payload: ClaimIn):
     """Take in a warranty claim; its eligibility is evaluated at once (SPEC III).
     Attach the scans of the documents with ``POST /claims/{number}/scans``."""
-    data = payload.dict(exclude={"findings", "region"})
+    data = payload.dict(exclude={"findings", "region", "remedy_requested"})
     claim = services.claim_create(
         actor=request.auth,
         region=payload.region or "",
+        remedy_requested=payload.remedy_requested or "",
         findings=_findings(payload.findings),
         **data,
     )

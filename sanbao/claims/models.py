@@ -142,6 +142,9 @@ class Claim(models.Model):
         ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="claims"
     )
     delivered_on = models.DateField(_("delivery or purchase date"))
+    # I.2: the day the consumer asked; every window is counted on it. Today for a
+    # claim filed online; an earlier day for a claim taken on paper or by phone.
+    claimed_on = models.DateField(_("claim date"))
     region = models.CharField(_("region of sale"), max_length=12, choices=Region.choices)
     proof_of_purchase_no = models.CharField(
         _("proof of purchase number"), max_length=60, blank=True
@@ -165,6 +168,11 @@ class Claim(models.Model):
     failure_confirmed = models.BooleanField(_("performance failure confirmed"), null=True)
     open_remedies = models.JSONField(_("remedies open"), default=list, blank=True)
     remedy = models.CharField(_("remedy"), max_length=20, choices=Remedy.choices, blank=True)
+    # I.2: the remedy the consumer chose at intake (within the return or exchange
+    # window); honoured at judgement. Blank: no choice made.
+    remedy_requested = models.CharField(
+        _("remedy chosen by the claimant"), max_length=20, choices=Remedy.choices, blank=True
+    )
     repair_impossible = models.BooleanField(_("repair judged impossible"), default=False)
     replacement_model = models.ForeignKey(
         ProductModel,
@@ -236,6 +244,10 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="resolved") | ~Q(outcome=""),
                 name="claim_resolved_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(claimed_on__gte=models.F("delivered_on")),
+                name="claim_claimed_after_delivery",
             ),
         ]
 

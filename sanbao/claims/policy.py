@@ -224,14 +224,18 @@ class RemedyWindow:
     days_in_repair: int = 0
     repair_days_limit: int = 30
     repair_impossible: bool = False
-    # The day the claim was made. The warranty period is judged on that day (III.9
-    # is evaluated then too): a claim made on the last day of the warranty and
-    # judged a day later still gets its repair. None: judged on ``on``.
+    # The day the claim was made. Every window (return, exchange, warranty) is
+    # counted on that day (I.2; III.9 is evaluated then too): a claim made on day 6
+    # and judged on day 9 still gets its return. None: counted on ``on``.
     claimed_on: dt.date | None = None
 
 
 def open_remedies(w: RemedyWindow) -> tuple[str, ...]:
-    """I.2 and II.3: which remedies the customer or the outlet may choose on ``on``.
+    """I.2 and II.3: which remedies the customer or the outlet may choose.
+
+    Every window is counted on the day the claim was made (``claimed_on``; when
+    None, ``on``), not on the day it is judged, so slow handling takes no right
+    away from the consumer:
 
     - within ``return_days`` of delivery: return, replacement or repair;
     - within ``exchange_days``: replacement or repair;
@@ -242,11 +246,12 @@ def open_remedies(w: RemedyWindow) -> tuple[str, ...]:
     Outside the warranty period (on the day the claim was made) nothing is open.
     Day 0 is the delivery day, so "within 7 days" includes the seventh day after it.
     """
-    if w.warranty_end is not None and (w.claimed_on or w.on) > w.warranty_end:
+    day = w.claimed_on or w.on
+    if w.warranty_end is not None and day > w.warranty_end:
         return ()
-    if w.on < w.delivered_on:
+    if day < w.delivered_on:
         return ()
-    age = (w.on - w.delivered_on).days
+    age = (day - w.delivered_on).days
     open_ = {REPAIR}
     if age <= w.exchange_days or w.repair_impossible:
         open_.add(REPLACEMENT)

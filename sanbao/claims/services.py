@@ -81,9 +81,8 @@ def _facts(
 ) -> policy.ClaimFacts:
     unit = claim.unit
     return policy.ClaimFacts(
-        on=timezone.localtime(claim.created_at).date()
-        if claim.created_at
-        else timezone.localdate(),
+        # I.2, III.9: judged on the day the claim was made, whenever it is evaluated.
+        on=claim.claimed_on,
         region=unit.region if unit else claim.region,
         unit_registered=unit is not None,
         authorised_channel=unit.authorised_channel if unit else None,
@@ -126,6 +125,8 @@ def claim_create(
     fault_kind: str,
     fault_description: str,
     delivered_on: dt.date | None,
+    claimed_on: dt.date | None = None,
+    remedy_requested: str = "",
     serial: str = "",
     model_code: str = "",
     region: str = "",
@@ -149,6 +150,13 @@ def claim_create(
     after-sales department, or by the outlet a platform user assigns. The terms it
     is judged under are stored with it (II.1). Every field error is reported at
     once; nothing is written when any is found.
+
+    I.2: ``claimed_on`` is the day the consumer asked (today when not given): an
+    outlet or the after-sales department entering a claim taken earlier on paper
+    or by telephone gives that day, never in the future nor before the delivery;
+    an agent or enterprise claiming for itself claims today. Every window is
+    counted on it. ``remedy_requested`` is the claimant's choice among the
+    remedies open on that day, honoured at judgement.
     """
     require(actor, "claims.create")
     if findings:
@@ -206,10 +214,22 @@ def claim_create(
     else:
         err("model_code", "claims.model_required")
 
+    today = timezone.localdate()
     if delivered_on is None:
         err("delivered_on", "claims.value_required")
-    elif delivered_on > timezone.localdate():
+    elif delivered_on > today:
         err("delivered_on", "claims.date_in_future")
+    if claimed_on is None:
+        claimed_on = today
+    elif claimed_on > today:
+        err("claimed_on", "claims.date_in_future")
+    elif claimed_on != today and actor.role in RETURN_UNIT_ROLES:
+        err("claimed_on", "claims.claimed_on_today_only")
+    elif delivered_on is not None and delivered_on <= today and claimed_on < delivered_on:
+        err("claimed_on", "claims.claimed_before_delivery")
+    remedy_requested = (remedy_requested or "").strip()
+    if remedy_requested and remedy_requested not in Remedy.values:
+        err("remedy_requested", "claims.remedy_invalid")
 
     from sanbao.catalog.models import Region
 
@@ -250,6 +270,8 @@ def claim_create(
         serial_reported=serial[:40],
         model=model,
         delivered_on=delivered_on,
+        claimed_on=claimed_on,
+        remedy_requested=remedy_requested,
         region=region,
         proof_of_purchase_no=(proof_of_purchase_no or "").strip()[:60],
         warranty_card_no=(warranty_card_no or "").strip()[:40],
@@ -265,6 +287,17 @@ def claim_create(
         warranty_end=policy.warranty_end(start, category.warranty_months, before),
         created_by=actor,
     )
+    if remedy_requested:
+        # I.2: the claimant chooses among the remedies open on the claim date.
+        open_ = policy.open_remedies(remedy_window(claim))
+        if remedy_requested not in open_:
+            err(
+                "remedy_requested",
+                "claims.remedy_not_open_on_claim_date",
+                remedy=str(Remedy(remedy_requested).label),
+                open=_remedy_labels(open_),
+            )
+        errors.raise_if_any("claims.intake_invalid")
 
     def save() -> None:
         if proof_of_purchase_scan is not None:
@@ -291,6 +324,8 @@ def claim_create(
             data={
                 "verdict": claim.verdict,
                 "failed": [r["rule"] for r in claim.verdict_results if r["outcome"] == policy.FAIL],
+                "claimed_on": claim.claimed_on.isoformat(),
+                "remedy_requested": claim.remedy_requested,
             },
         )
     return claim
@@ -406,10 +441,11 @@ def claim_start_judgement(*, claim: Claim, actor) -> Claim:
 
 
 def remedy_window(
-    claim: Claim, on: dt.date, *, repair_impossible: bool | None = None
+    claim: Claim, on: dt.date | None = None, *, repair_impossible: bool | None = None
 ) -> policy.RemedyWindow:
-    """I.2: the facts that decide which remedies are open on ``on``, under the terms
-    stored with the claim (II.1). The warranty period is judged on the claim date."""
+    """I.2: the facts that decide which remedies are open, under the terms stored
+    with the claim (II.1). Every window (return, exchange, warranty) is counted on
+    the day the claim was made; ``on`` (today by default) is the day looked from."""
     terms = claim.terms["category"]
     same_fault = 0
     if claim.unit_id:
@@ -422,7 +458,7 @@ def remedy_window(
         )
     return policy.RemedyWindow(
         delivered_on=claim.delivered_on,
-        on=on,
+        on=on or timezone.localdate(),
         return_days=terms["return_window_days"],
         exchange_days=terms["exchange_window_days"],
         warranty_end=claim.warranty_end,
@@ -433,8 +469,25 @@ def remedy_window(
         repair_impossible=claim.repair_impossible
         if repair_impossible is None
         else bool(repair_impossible),
-        claimed_on=timezone.localtime(claim.created_at).date() if claim.created_at else None,
+        claimed_on=claim.claimed_on,
     )
+
+
+def claim_open_remedies(claim: Claim) -> list[str]:
+    """I.2: the remedies open to ``claim``, as stable codes, before and after
+    judgement. Judged: those recorded at judgement (none for a rejected claim).
+    Not yet judged: those the windows open on the claim date, none when the claim
+    is not covered. (A replacement that whoever judges opens by finding repair
+    impossible is not counted before that finding.)"""
+    if claim.judged_at is not None:
+        return list(claim.open_remedies or [])
+    if claim.verdict == policy.NOT_COVERED:
+        return []
+    return list(policy.open_remedies(remedy_window(claim)))
+
+
+def _remedy_labels(remedies) -> str:
+    return ", ".join(str(Remedy(r).label) for r in remedies) or "—"
 
 
 def _check_replacement(original: ProductModel, candidate: ProductModel | None) -> None:
@@ -482,12 +535,24 @@ def claim_judge(
         open_ = policy.open_remedies(
             remedy_window(claim, today, repair_impossible=bool(repair_impossible))
         )
+        requested = claim.remedy_requested
+        # I.2: the claimant's choice, made at intake within its window, is honoured;
+        # a repair chosen but judged impossible gives way to what that opens (II.3).
+        if requested in open_ and not (requested == Remedy.REPAIR and repair_impossible):
+            if remedy and remedy != requested:
+                raise ERRORS.refused(
+                    "claims.remedy_not_requested",
+                    "remedy",
+                    remedy=str(Remedy(remedy).label) if remedy in Remedy.values else remedy,
+                    requested=str(Remedy(requested).label),
+                )
+            remedy = requested
         if remedy not in open_:
             raise ERRORS.refused(
                 "claims.remedy_not_open",
                 "remedy",
                 remedy=str(Remedy(remedy).label) if remedy in Remedy.values else remedy or "—",
-                open=", ".join(str(Remedy(r).label) for r in open_) or "—",
+                open=_remedy_labels(open_),
             )
         if remedy == Remedy.REPLACEMENT:
             _check_replacement(claim.model, replacement_model)

@@ -231,8 +231,9 @@ def _replacement_options(user, claim: Claim) -> list[ReplacementOption]:
 
 
 def _remedy_options(claim: Claim) -> list[dict]:
-    """I.2, for display: which remedies are open today, and which open only when
-    repair is judged impossible. The judge service computes them again."""
+    """I.2, for display: which remedies are open (every window counted on the claim
+    date), which open only when repair is judged impossible, and which the
+    claimant chose. The judge service computes them again."""
     window = services.remedy_window(claim, timezone.localdate())
     now = policy.open_remedies(window)
     if_impossible = policy.open_remedies(dataclasses.replace(window, repair_impossible=True))
@@ -242,6 +243,7 @@ def _remedy_options(claim: Claim) -> list[dict]:
             "label": REMEDY_LABELS[remedy],
             "open": remedy in now,
             "only_if_impossible": remedy in if_impossible and remedy not in now,
+            "requested": remedy == claim.remedy_requested,
         }
         for remedy in policy.REMEDIES
     ]
@@ -286,6 +288,13 @@ def _event_details(action: str, data: dict) -> list[tuple[str, str]]:
         found = [rule for rule, value in data["findings"].items() if value is True]
         if found:
             details.append((_("Found on inspection"), ", ".join(found)))
+    if data.get("claimed_on"):
+        details.append((_("Claim made on"), data["claimed_on"]))
+    if data.get("remedy_requested"):
+        requested = data["remedy_requested"]
+        details.append(
+            (_("Remedy chosen by the claimant"), str(REMEDY_LABELS.get(requested, requested)))
+        )
     if data.get("remedy"):
         details.append((_("Remedy"), str(REMEDY_LABELS.get(data["remedy"], data["remedy"]))))
     if data.get("replacement_model"):
@@ -328,7 +337,9 @@ def _detail_context(
     remedy_options: list = []
     if "judge" in actions:
         options = _replacement_options(user, claim)
-        forms["judge"] = bound.get("judge") or JudgeForm(replacement_options=options)
+        forms["judge"] = bound.get("judge") or JudgeForm(
+            replacement_options=options, initial={"remedy": claim.remedy_requested}
+        )
         if claim.verdict == policy.COVERED:
             remedy_options = _remedy_options(claim)
     if "resolve" in actions:
@@ -353,7 +364,11 @@ def _detail_context(
         "category_terms": terms.get("category", {}),
         "remedy_options": remedy_options,
         "allowed_outcomes": _allowed_outcomes(claim) if "resolve" in actions else [],
-        "open_remedy_labels": [REMEDY_LABELS.get(r, r) for r in claim.open_remedies or []],
+        # I.2: the remedies open to the claim as stable codes, before judgement too.
+        "open_remedies": [
+            {"code": r, "label": REMEDY_LABELS.get(r, r)}
+            for r in services.claim_open_remedies(claim)
+        ],
         "retained_parts": list(claim.retained_parts.all()),
         # The claimant learns its unit was kept (II.4), not where the brand stores it.
         "show_part_location": can(request.user, "retained_parts.view"),
