@@ -215,10 +215,18 @@ def claim_create(
         err("model_code", "claims.model_required")
 
     today = timezone.localdate()
+    earliest = dt.date(settings.SANBAO_EARLIEST_YEAR, 1, 1)
     if delivered_on is None:
         err("delivered_on", "claims.value_required")
     elif delivered_on > today:
         err("delivered_on", "claims.date_in_future")
+    elif delivered_on < earliest:
+        # A date that cannot be true (1900, year 1): a typing error, not a purchase.
+        err("delivered_on", "claims.date_too_early", earliest=earliest.isoformat())
+    elif unit is not None and unit.sale_date and delivered_on < unit.sale_date:
+        # The registry says when the brand's channel sold the unit: the consumer
+        # cannot have bought it earlier.
+        err("delivered_on", "claims.delivered_before_sale", sale_date=unit.sale_date.isoformat())
     if claimed_on is None:
         claimed_on = today
     elif claimed_on > today:
