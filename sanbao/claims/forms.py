@@ -398,6 +398,19 @@ class ScansForm(ClaimsForm):
     )
 
 
+class CardNumberForm(ClaimsForm):
+    """III.3: a mistyped warranty card number, corrected before judgement."""
+
+    warranty_card_no = forms.CharField(
+        label=_("Warranty card number"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm mono", "autocomplete": "off"}
+        ),
+    )
+
+
 class JudgeForm(ClaimsForm):
     failure_confirmed = forms.TypedChoiceField(
         label=_("Performance failure confirmed"),

@@ -144,7 +144,7 @@ def _card_matches(f: ClaimFacts) -> RuleResult:
         }
         if f.claimed_model and f.registered_model and f.claimed_model != f.registered_model:
             return RuleResult("III.3", FAIL, "model_mismatch", evidence)
-        if f.card_no and f.registered_card_no and f.card_no != f.registered_card_no:
+        if f.card_no and f.registered_card_no and not same_card_no(f.card_no, f.registered_card_no):
             return RuleResult("III.3", FAIL, "card_mismatch", evidence)
         return RuleResult("III.3", PASS, "card_matches", evidence)
     confirmed = f.findings.get("III.3")
@@ -153,6 +153,12 @@ def _card_matches(f: ClaimFacts) -> RuleResult:
     if confirmed is False:
         return RuleResult("III.3", PASS, "match_confirmed")
     return RuleResult("III.3", UNKNOWN, "unit_not_registered")
+
+
+def same_card_no(a: str, b: str) -> bool:
+    """III.3: two warranty card numbers are the same card whatever their case and
+    the spaces around them (" wc-001 " is WC-001)."""
+    return a.strip().casefold() == b.strip().casefold()
 
 
 def _noted(f: ClaimFacts, rule: str) -> dict[str, Any]:

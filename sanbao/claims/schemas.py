@@ -68,6 +68,10 @@ class ClaimIn(Schema):
     findings: list[FindingIn] = Field(default_factory=list, max_length=20)
 
 
+class CardNumberIn(Schema):
+    warranty_card_no: str = Field(..., max_length=100, description="III.3: the corrected number")
+
+
 class FindingsIn(Schema):
     findings: list[FindingIn] = Field(..., min_length=1, max_length=20)
 

@@ -440,6 +440,39 @@ def claim_attach_scans(
     return claim
 
 
+def claim_correct_card_no(*, claim: Claim, actor, warranty_card_no: str) -> Claim:
+    """III.3: correct a mistyped warranty card number before judgement, and evaluate
+    the claim again (a wrong number otherwise fails the card rule for good). Who
+    may inspect the claim may correct it; the old and new numbers are audited."""
+    CLAIM.check(claim, actor, "record_findings")
+    value = (warranty_card_no or "").strip()
+    if not value:
+        raise ERRORS.invalid("claims.value_required", "warranty_card_no")
+    limit = Claim._meta.get_field("warranty_card_no").max_length
+    if len(value) > limit:
+        raise ERRORS.invalid("claims.value_too_long", "warranty_card_no", limit=limit)
+    with transaction.atomic():
+        # Locked, so the verdict written matches the number stored.
+        CLAIM.hold(claim, "record_findings")
+        before = claim.warranty_card_no
+        claim.warranty_card_no = value
+        verdict = _evaluate(claim)
+        CLAIM.move(
+            claim,
+            "record_findings",
+            warranty_card_no=value,
+            verdict=verdict.status,
+            verdict_results=[r.as_dict() for r in verdict.results],
+        )
+        audit.record(
+            actor=actor,
+            action="claim.card_corrected",
+            target=claim,
+            data={"from": before, "to": value, "verdict": verdict.status},
+        )
+    return claim
+
+
 def claim_start_judgement(*, claim: Claim, actor) -> Claim:
     CLAIM.check(claim, actor, "start_judgement")
     with transaction.atomic():

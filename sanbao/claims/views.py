@@ -32,6 +32,7 @@ from sanbao.catalog.models import ProductModel
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
 from sanbao.claims import policy, selectors, services
 from sanbao.claims.forms import (
+    CardNumberForm,
     ClaimFilterForm,
     ClaimIntakeForm,
     DisposeForm,
@@ -57,6 +58,7 @@ DONE_MESSAGES = {
     "start_judgement": _("Judgement started."),
     "record_findings": _("Inspection recorded; the verdict was evaluated again."),
     "attach_scans": _("Scans attached; the verdict was evaluated again."),
+    "correct_card_no": _("Warranty card number corrected; the verdict was evaluated again."),
     "judge": _("Judgement recorded."),
     "start_service": _("Service started."),
     "resolve": _("Claim resolved."),
@@ -69,6 +71,7 @@ EVENT_LABELS = {
     "claim.judgement_started": _("Judgement started"),
     "claim.inspected": _("Inspection recorded"),
     "claim.scans_attached": _("Scans attached"),
+    "claim.card_corrected": _("Warranty card number corrected"),
     "claim.approved": pgettext_lazy("claim event", "Approved"),
     "claim.rejected": pgettext_lazy("claim event", "Rejected"),
     "claim.service_started": _("Service started"),
@@ -288,6 +291,10 @@ def _event_details(action: str, data: dict) -> list[tuple[str, str]]:
         found = [rule for rule, value in data["findings"].items() if value is True]
         if found:
             details.append((_("Found on inspection"), ", ".join(found)))
+    if action == "claim.card_corrected":
+        details.append(
+            (_("Warranty card number"), f"{data.get('from', '')} → {data.get('to', '')}")
+        )
     if data.get("claimed_on"):
         details.append((_("Claim made on"), data["claimed_on"]))
     if data.get("remedy_requested"):
@@ -334,6 +341,9 @@ def _detail_context(
     if "record_findings" in actions:
         forms["record_findings"] = bound.get("record_findings") or FindingsForm(claim=claim)
         forms["attach_scans"] = bound.get("attach_scans") or ScansForm()
+        forms["correct_card_no"] = bound.get("correct_card_no") or CardNumberForm(
+            initial={"warranty_card_no": claim.warranty_card_no}
+        )
     remedy_options: list = []
     if "judge" in actions:
         options = _replacement_options(user, claim)
@@ -490,6 +500,21 @@ def claim_attach_scans(request, number: str):
             warranty_card_scan=form.cleaned_data.get("warranty_card_scan") or None,
         ),
         make_form=lambda user, claim: ScansForm(request.POST, request.FILES),
+        permission=MOVES["record_findings"].permission,
+    )
+
+
+@login_required
+@require_POST
+def claim_correct_card_no(request, number: str):
+    return _act(
+        request,
+        number,
+        "correct_card_no",
+        lambda user, claim, form: services.claim_correct_card_no(
+            claim=claim, actor=user, warranty_card_no=form.cleaned_data.get("warranty_card_no")
+        ),
+        make_form=lambda user, claim: CardNumberForm(request.POST),
         permission=MOVES["record_findings"].permission,
     )
 

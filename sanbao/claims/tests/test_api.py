@@ -148,6 +148,8 @@ CASES = [
          owner_org="outlet_d", on_ok=is_download(PDF)),
     Case("attach_claim_scans", "POST", _url("covered_claim", "/scans"), JUDGE,
          owner_org="platform_org", body=_scans, body_format="multipart"),
+    Case("correct_claim_warranty_card_no", "POST", _url("covered_claim", "/warranty-card-no"),
+         JUDGE, owner_org="platform_org", body={"warranty_card_no": "wcsba000001"}),
     Case("start_claim_judgement", "POST", _url("covered_claim", "/start-judgement"), JUDGE,
          owner_org="platform_org", on_ok=has_status("under_judgement")),
     Case("record_claim_findings", "POST", _url("covered_claim", "/findings"), JUDGE,
