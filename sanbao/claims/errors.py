@@ -18,6 +18,9 @@ MESSAGES = {
         "The purchase cannot be earlier than the sale recorded with the serial number "
         "(%(sale_date)s)."
     ),
+    "claims.handed_in_before_claim": _(
+        "The unit cannot have been handed in before the claim date."
+    ),
     "claims.claimed_before_delivery": _(
         "The claim cannot have been made before the delivery or purchase date."
     ),

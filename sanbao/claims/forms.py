@@ -231,6 +231,14 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         ),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
+    handed_in_on = forms.DateField(
+        label=_("Unit handed in on"),
+        required=False,
+        help_text=_(
+            "If later than the claim date. The 30 days a repair may take are counted from it."
+        ),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
     remedy_requested = forms.ChoiceField(
         label=_("Remedy the customer chooses"),
         required=False,
@@ -302,6 +310,7 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
                 "consumer_phone",
                 "claimant_org_code",
                 "claimed_on",
+                "handed_in_on",
             ):
                 del self.fields[name]
         elif claimant_orgs is not None:
@@ -346,6 +355,7 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         }
         kwargs["delivered_on"] = data.get("delivered_on")
         kwargs["claimed_on"] = data.get("claimed_on")
+        kwargs["handed_in_on"] = data.get("handed_in_on")
         kwargs["proof_of_purchase_scan"] = data.get("proof_of_purchase_scan") or None
         kwargs["warranty_card_scan"] = data.get("warranty_card_scan") or None
         if self.chooses_claimant:

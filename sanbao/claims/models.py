@@ -145,6 +145,9 @@ class Claim(models.Model):
     # I.2: the day the consumer asked; every window is counted on it. Today for a
     # claim filed online; an earlier day for a claim taken on paper or by phone.
     claimed_on = models.DateField(_("claim date"))
+    # I.2: the day the unit was handed in for service (the claim date unless later);
+    # the repair-day limit counts from it, not from the start of the service.
+    handed_in_on = models.DateField(_("unit handed in on"))
     region = models.CharField(_("region of sale"), max_length=12, choices=Region.choices)
     proof_of_purchase_no = models.CharField(
         _("proof of purchase number"), max_length=60, blank=True
@@ -249,6 +252,10 @@ class Claim(models.Model):
                 condition=Q(claimed_on__gte=models.F("delivered_on")),
                 name="claim_claimed_after_delivery",
             ),
+            models.CheckConstraint(
+                condition=Q(handed_in_on__gte=models.F("claimed_on")),
+                name="claim_handed_in_after_claim",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -263,6 +270,13 @@ class Claim(models.Model):
         if self.in_service_at is None:
             return None
         return calendar_days(self.in_service_at, self.resolved_at or timezone.now())
+
+    @property
+    def days_in_repair(self) -> int:
+        """I.2: days the unit has been with the outlet for this claim, from the day
+        it was handed in to its resolution (or today), the first day not counted."""
+        end = timezone.localtime(self.resolved_at).date() if self.resolved_at else None
+        return max(0, ((end or timezone.localdate()) - self.handed_in_on).days)
 
     @property
     def retained_parts(self) -> QuerySet[RetainedPart]:

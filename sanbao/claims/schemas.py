@@ -47,6 +47,11 @@ class ClaimIn(Schema):
         description="I.2: the day the consumer asked (default today); the windows "
         "are counted on it. Never in the future nor before the delivery date.",
     )
+    handed_in_on: dt.date | None = Field(
+        None,
+        description="I.2: the day the unit was handed in (default the claim date); the "
+        "repair-day limit counts from it",
+    )
     remedy_requested: Remedy | None = Field(
         None,
         description="I.2: the claimant's choice among the remedies open on the claim "
@@ -218,6 +223,7 @@ class ClaimOut(Schema):
     region: str
     delivered_on: dt.date
     claimed_on: dt.date = Field(..., description="I.2: the day the claim was made")
+    handed_in_on: dt.date = Field(..., description="I.2: the day the unit was handed in")
     remedy_requested: str = Field(..., description="I.2: the claimant's choice; empty if none")
     claimant_kind: ClaimantKind
     claimant_org: str | None = Field(None, alias="claimant_org.code")
@@ -246,6 +252,9 @@ class ClaimOut(Schema):
     replacement_serial: str | None = Field(None, alias="replacement_unit.serial")
     resolution_note: str
     days_in_service: int | None
+    days_in_repair: int = Field(
+        ..., description="I.2: days since the unit was handed in (to its resolution)"
+    )
 
     allowed_actions: list[str]
     created_at: dt.datetime

@@ -64,15 +64,25 @@ def _terms(category, *, warranty_start, days_in_repair_before, registry_sale_dat
     }
 
 
-def _days_in_repair_before(unit: Unit | None, exclude_pk=None) -> int:
-    """I.2: days the unit already spent in warranty repair (they extend the warranty)."""
-    if unit is None:
+def _days_in_repair_before(unit: Unit | None, exclude_pk=None, _seen=()) -> int:
+    """I.2: days the unit already spent in warranty repair (they extend the warranty).
+
+    A replacement that continues the original's warranty (the category's
+    restart-on-replacement turned off) keeps the original's extension too."""
+    if unit is None or unit.pk in _seen:
         return 0
     total = 0
     done = Claim.objects.filter(unit=unit, outcome=Outcome.REPAIRED, in_service_at__isnull=False)
     for started, ended in done.exclude(pk=exclude_pk).values_list("in_service_at", "resolved_at"):
         if ended:
             total += calendar_days(started, ended)
+    replaced_by = (
+        Claim.objects.filter(replacement_unit=unit, outcome=Outcome.REPLACED)
+        .select_related("unit")
+        .first()
+    )
+    if replaced_by is not None and not replaced_by.terms["category"]["new_warranty_on_replacement"]:
+        total += _days_in_repair_before(replaced_by.unit, _seen=(*_seen, unit.pk))
     return total
 
 
@@ -126,6 +136,7 @@ def claim_create(
     fault_description: str,
     delivered_on: dt.date | None,
     claimed_on: dt.date | None = None,
+    handed_in_on: dt.date | None = None,
     remedy_requested: str = "",
     serial: str = "",
     model_code: str = "",
@@ -156,7 +167,9 @@ def claim_create(
     or by telephone gives that day, never in the future nor before the delivery;
     an agent or enterprise claiming for itself claims today. Every window is
     counted on it. ``remedy_requested`` is the claimant's choice among the
-    remedies open on that day, honoured at judgement.
+    remedies open on that day, honoured at judgement. ``handed_in_on`` is the day
+    the unit was handed in (the claim date unless later, never in the future): the
+    repair-day limit counts from it.
     """
     require(actor, "claims.create")
     if findings:
@@ -235,6 +248,12 @@ def claim_create(
         err("claimed_on", "claims.claimed_on_today_only")
     elif delivered_on is not None and delivered_on <= today and claimed_on < delivered_on:
         err("claimed_on", "claims.claimed_before_delivery")
+    if handed_in_on is None:
+        handed_in_on = claimed_on
+    elif handed_in_on > today:
+        err("handed_in_on", "claims.date_in_future")
+    elif claimed_on <= today and handed_in_on < claimed_on:
+        err("handed_in_on", "claims.handed_in_before_claim")
     remedy_requested = (remedy_requested or "").strip()
     if remedy_requested and remedy_requested not in Remedy.values:
         err("remedy_requested", "claims.remedy_invalid")
@@ -279,6 +298,7 @@ def claim_create(
         model=model,
         delivered_on=delivered_on,
         claimed_on=claimed_on,
+        handed_in_on=handed_in_on,
         remedy_requested=remedy_requested,
         region=region,
         proof_of_purchase_no=(proof_of_purchase_no or "").strip()[:60],
@@ -505,7 +525,8 @@ def remedy_window(
         warranty_end=claim.warranty_end,
         same_fault_repairs=same_fault,
         repair_attempts_limit=terms["repair_attempts_limit"],
-        days_in_repair=claim.days_in_service or 0,
+        # I.2: counted from the day the unit was handed in, not the start of service.
+        days_in_repair=claim.days_in_repair if claim.handed_in_on else 0,
         repair_days_limit=terms["repair_days_limit"],
         repair_impossible=claim.repair_impossible
         if repair_impossible is None
@@ -647,7 +668,8 @@ def claim_resolve(
     """Resolve an approved claim: repaired, replaced or refunded, as its remedy says.
 
     A repair that has taken longer than the category allows (I.2, 30 days by
-    default) may end in a replacement or a refund instead. A replacement's serial
+    default, counted from the day the unit was handed in) may end in a
+    replacement or a refund instead. A replacement's serial
     is registered as a unit (with a new warranty period when the category says
     so); the replaced or refunded unit, and any part taken out in a repair, go
     into the retained-parts ledger and are never returned to the user (II.4).
@@ -655,7 +677,7 @@ def claim_resolve(
     CLAIM.check(claim, actor, "resolve")
     allowed = {OUTCOME_OF_REMEDY[Remedy(claim.remedy)]} if claim.remedy else set()
     limit = claim.terms["category"]["repair_days_limit"]
-    if claim.remedy == Remedy.REPAIR and (claim.days_in_service or 0) > limit:
+    if claim.remedy == Remedy.REPAIR and claim.days_in_repair > limit:
         allowed |= {Outcome.REPLACED, Outcome.REFUNDED}
     if outcome not in allowed:
         raise ERRORS.refused(

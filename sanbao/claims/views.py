@@ -259,7 +259,7 @@ def _allowed_outcomes(claim: Claim) -> list[str]:
         return []
     allowed = [services.OUTCOME_OF_REMEDY[Remedy(claim.remedy)]]
     limit = claim.terms.get("category", {}).get("repair_days_limit")
-    if claim.remedy == Remedy.REPAIR and limit is not None and (claim.days_in_service or 0) > limit:
+    if claim.remedy == Remedy.REPAIR and limit is not None and claim.days_in_repair > limit:
         allowed += [Outcome.REPLACED, Outcome.REFUNDED]
     return [str(o) for o in allowed]
 
