@@ -309,3 +309,28 @@ def test_the_intake_page_takes_a_paper_claims_date_and_marks_one_before_the_deli
     assert response.status_code == 302
     claim = Claim.objects.get()
     assert (claim.claimed_on, claim.remedy_requested) == (days_ago(3), "return")
+
+
+@pytest.mark.clause("I.2")
+def test_the_receipt_gives_the_claim_date_and_the_hand_in_day_in_both_languages(
+    outlet_tech, unit_of_agent_a
+):
+    import io
+
+    import pypdf
+
+    from sanbao.claims import documents
+
+    claim = intake(
+        outlet_tech,
+        unit_of_agent_a,
+        delivered_on=days_ago(9),
+        claimed_on=days_ago(3),
+        handed_in_on=days_ago(2),
+    )
+    reader = pypdf.PdfReader(io.BytesIO(documents.claim_receipt_pdf(reload(claim))))
+    text = "".join(page.extract_text() for page in reader.pages).replace(" ", "")
+    for label in ("Claimmadeon", "提出索赔日期", "Unithandedinon", "送修日期"):
+        assert label in text.replace("\n", "")
+    assert days_ago(3).isoformat() in text
+    assert days_ago(2).isoformat() in text
