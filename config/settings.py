@@ -159,6 +159,8 @@ SANBAO_DEFAULT_EXCHANGE_WINDOW_DAYS = env_int("SANBAO_DEFAULT_EXCHANGE_WINDOW_DA
 SANBAO_TURNAROUND_WORKING_DAYS = env_int("SANBAO_TURNAROUND_WORKING_DAYS", 3)  # IV.5
 SANBAO_RETENTION_DAYS = env_int("SANBAO_RETENTION_DAYS", 183)  # IV.8, half a year
 SANBAO_UNPACKING_REPORT_HOURS = env_int("SANBAO_UNPACKING_REPORT_HOURS", 24)  # V.1
+# No purchase or delivery dated before 1 January of this year is true (issue 10 item 9).
+SANBAO_EARLIEST_YEAR = env_int("SANBAO_EARLIEST_YEAR", 2000)
 
 # --- Operational limits -------------------------------------------------------------
 SANBAO_UPLOAD_MAX_MB = env_int("SANBAO_UPLOAD_MAX_MB", 10)

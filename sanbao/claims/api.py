@@ -16,6 +16,7 @@ from sanbao.catalog import selectors as catalog_selectors
 from sanbao.claims import selectors, services
 from sanbao.claims.errors import MESSAGES
 from sanbao.claims.schemas import (
+    CardNumberIn,
     ClaimFilters,
     ClaimIn,
     ClaimOut,
@@ -80,10 +81,11 @@ def _findings(items) -> list[services.FindingIn]:
 def create_claim(request, payload: ClaimIn):
     """Take in a warranty claim; its eligibility is evaluated at once (SPEC III).
     Attach the scans of the documents with ``POST /claims/{number}/scans``."""
-    data = payload.dict(exclude={"findings", "region"})
+    data = payload.dict(exclude={"findings", "region", "remedy_requested"})
     claim = services.claim_create(
         actor=request.auth,
         region=payload.region or "",
+        remedy_requested=payload.remedy_requested or "",
         findings=_findings(payload.findings),
         **data,
     )
@@ -109,6 +111,22 @@ def attach_claim_scans(
         actor=request.auth,
         proof_of_purchase_scan=proof_of_purchase_scan,
         warranty_card_scan=warranty_card_scan,
+    )
+    return _claim(request, number)
+
+
+@router.post(
+    "/claims/{number}/warranty-card-no",
+    response={200: ClaimOut, **WRITE_ERRORS},
+    operation_id="correct_claim_warranty_card_no",
+)
+def correct_claim_warranty_card_no(request, number: str, payload: CardNumberIn):
+    """III.3: correct a mistyped warranty card number before judgement (compared
+    with the registry's whatever its case and surrounding spaces); the claim is
+    evaluated again."""
+    claim = _claim_for(request, number, "record_findings")
+    services.claim_correct_card_no(
+        claim=claim, actor=request.auth, warranty_card_no=payload.warranty_card_no
     )
     return _claim(request, number)
 

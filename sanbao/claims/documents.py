@@ -72,6 +72,8 @@ PRODUCT = _("Product")
 MODEL = _("Model")
 SERIAL = _("Serial number")
 DELIVERED_ON = _("Delivered or bought on")
+CLAIMED_ON = _("Claim made on")  # I.2: the windows are counted on it
+HANDED_IN_ON = _("Unit handed in on")  # I.2: the repair-day limit counts from it
 REGION = _("Region of sale")
 DOCUMENTS = _("Documents presented")
 PROOF = _("Proof of purchase")
@@ -151,7 +153,7 @@ REPAIR_DAYS_LIMIT = _("Days in repair before replacement or refund")
 NEW_WARRANTY = _("A replacement starts a new warranty period")
 
 FAILURE_CONFIRMED = _("Performance failure confirmed")
-REMEDIES_OPEN = _("Remedies open on the judgement date")
+REMEDIES_OPEN = _("Remedies open (counted on the claim date)")
 REMEDY = _("Remedy chosen")
 REPAIR_IMPOSSIBLE = _("Repair judged impossible")
 REPLACEMENT_MODEL = _("Replacement model")
@@ -305,6 +307,8 @@ def _product_rows(claim: Claim) -> list[tuple]:
         (MODEL, _model(claim.model)),
         (SERIAL, claim.serial),
         (DELIVERED_ON, fmt_date(claim.delivered_on)),
+        (CLAIMED_ON, fmt_date(claim.claimed_on)),
+        (HANDED_IN_ON, fmt_date(claim.handed_in_on)),
         (REGION, _label(Region.choices, claim.region)),
     ]
 

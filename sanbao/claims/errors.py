@@ -13,6 +13,28 @@ MESSAGES = {
     "claims.model_required": _("The serial number is not registered: choose the model."),
     "claims.model_unknown": _("No product model has the code “%(value)s”."),
     "claims.date_in_future": _("The date cannot be in the future."),
+    "claims.date_too_early": _("The date cannot be earlier than %(earliest)s."),
+    "claims.delivered_before_sale": _(
+        "The purchase cannot be earlier than the sale recorded with the serial number "
+        "(%(sale_date)s)."
+    ),
+    "claims.handed_in_before_claim": _(
+        "The unit cannot have been handed in before the claim date."
+    ),
+    "claims.claimed_before_delivery": _(
+        "The claim cannot have been made before the delivery or purchase date."
+    ),
+    "claims.claimed_on_today_only": _(
+        "A claim you make for yourself is made today: leave the claim date empty."
+    ),
+    "claims.remedy_invalid": _("Choose return, replacement or repair."),
+    "claims.remedy_not_open_on_claim_date": _(
+        "%(remedy)s was not open on the claim date; open then: %(open)s."
+    ),
+    "claims.remedy_not_requested": _(
+        "The claimant chose %(requested)s at intake within its window: it cannot be "
+        "changed to %(remedy)s."
+    ),
     "claims.phone_invalid": _("Enter a telephone number of 7 to 20 digits."),
     "claims.claimant_org_invalid": _("Choose an agent or enterprise as the claimant."),
     "claims.outlet_claims_for_consumers": _(

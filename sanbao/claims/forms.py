@@ -222,6 +222,33 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
+    claimed_on = forms.DateField(
+        label=_("Claim made on"),
+        required=False,
+        help_text=_(
+            "The day the customer asked, if earlier than today (a paper form or a call). "
+            "The 7- and 15-day windows are counted on it."
+        ),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    handed_in_on = forms.DateField(
+        label=_("Unit handed in on"),
+        required=False,
+        help_text=_(
+            "If later than the claim date. The 30 days a repair may take are counted from it."
+        ),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    remedy_requested = forms.ChoiceField(
+        label=_("Remedy the customer chooses"),
+        required=False,
+        choices=[("", _("No choice made")), *Remedy.choices],
+        help_text=_(
+            "Within 7 days: return, replacement or repair; within 15 days: replacement "
+            "or repair. Honoured at judgement."
+        ),
+        widget=_select(),
+    )
     proof_of_purchase_no = forms.CharField(
         label=_("Proof of purchase number"),
         required=False,
@@ -276,7 +303,15 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
             [("", _("As registered with the serial number")), *_model_choices(models)]
         )
         if not choose_claimant:
-            for name in ("claimant_kind", "consumer_name", "consumer_phone", "claimant_org_code"):
+            # An agent or enterprise claims for itself, today (I.2).
+            for name in (
+                "claimant_kind",
+                "consumer_name",
+                "consumer_phone",
+                "claimant_org_code",
+                "claimed_on",
+                "handed_in_on",
+            ):
                 del self.fields[name]
         elif claimant_orgs is not None:
             self.fields["claimant_org_code"].widget = _select(
@@ -315,9 +350,12 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
                 "warranty_card_no",
                 "fault_kind",
                 "fault_description",
+                "remedy_requested",
             )
         }
         kwargs["delivered_on"] = data.get("delivered_on")
+        kwargs["claimed_on"] = data.get("claimed_on")
+        kwargs["handed_in_on"] = data.get("handed_in_on")
         kwargs["proof_of_purchase_scan"] = data.get("proof_of_purchase_scan") or None
         kwargs["warranty_card_scan"] = data.get("warranty_card_scan") or None
         if self.chooses_claimant:
@@ -366,6 +404,19 @@ class ScansForm(ClaimsForm):
         required=False,
         widget=forms.ClearableFileInput(
             attrs={"class": "form-control form-control-sm", "accept": ".pdf,.jpg,.jpeg,.png"}
+        ),
+    )
+
+
+class CardNumberForm(ClaimsForm):
+    """III.3: a mistyped warranty card number, corrected before judgement."""
+
+    warranty_card_no = forms.CharField(
+        label=_("Warranty card number"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm mono", "autocomplete": "off"}
         ),
     )
 

@@ -142,6 +142,12 @@ class Claim(models.Model):
         ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="claims"
     )
     delivered_on = models.DateField(_("delivery or purchase date"))
+    # I.2: the day the consumer asked; every window is counted on it. Today for a
+    # claim filed online; an earlier day for a claim taken on paper or by phone.
+    claimed_on = models.DateField(_("claim date"))
+    # I.2: the day the unit was handed in for service (the claim date unless later);
+    # the repair-day limit counts from it, not from the start of the service.
+    handed_in_on = models.DateField(_("unit handed in on"))
     region = models.CharField(_("region of sale"), max_length=12, choices=Region.choices)
     proof_of_purchase_no = models.CharField(
         _("proof of purchase number"), max_length=60, blank=True
@@ -165,6 +171,11 @@ class Claim(models.Model):
     failure_confirmed = models.BooleanField(_("performance failure confirmed"), null=True)
     open_remedies = models.JSONField(_("remedies open"), default=list, blank=True)
     remedy = models.CharField(_("remedy"), max_length=20, choices=Remedy.choices, blank=True)
+    # I.2: the remedy the consumer chose at intake (within the return or exchange
+    # window); honoured at judgement. Blank: no choice made.
+    remedy_requested = models.CharField(
+        _("remedy chosen by the claimant"), max_length=20, choices=Remedy.choices, blank=True
+    )
     repair_impossible = models.BooleanField(_("repair judged impossible"), default=False)
     replacement_model = models.ForeignKey(
         ProductModel,
@@ -237,6 +248,14 @@ class Claim(models.Model):
                 condition=~Q(status="resolved") | ~Q(outcome=""),
                 name="claim_resolved_has_outcome",
             ),
+            models.CheckConstraint(
+                condition=Q(claimed_on__gte=models.F("delivered_on")),
+                name="claim_claimed_after_delivery",
+            ),
+            models.CheckConstraint(
+                condition=Q(handed_in_on__gte=models.F("claimed_on")),
+                name="claim_handed_in_after_claim",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -251,6 +270,13 @@ class Claim(models.Model):
         if self.in_service_at is None:
             return None
         return calendar_days(self.in_service_at, self.resolved_at or timezone.now())
+
+    @property
+    def days_in_repair(self) -> int:
+        """I.2: days the unit has been with the outlet for this claim, from the day
+        it was handed in to its resolution (or today), the first day not counted."""
+        end = timezone.localtime(self.resolved_at).date() if self.resolved_at else None
+        return max(0, ((end or timezone.localdate()) - self.handed_in_on).days)
 
     @property
     def retained_parts(self) -> QuerySet[RetainedPart]:

@@ -144,7 +144,7 @@ def _card_matches(f: ClaimFacts) -> RuleResult:
         }
         if f.claimed_model and f.registered_model and f.claimed_model != f.registered_model:
             return RuleResult("III.3", FAIL, "model_mismatch", evidence)
-        if f.card_no and f.registered_card_no and f.card_no != f.registered_card_no:
+        if f.card_no and f.registered_card_no and not same_card_no(f.card_no, f.registered_card_no):
             return RuleResult("III.3", FAIL, "card_mismatch", evidence)
         return RuleResult("III.3", PASS, "card_matches", evidence)
     confirmed = f.findings.get("III.3")
@@ -153,6 +153,12 @@ def _card_matches(f: ClaimFacts) -> RuleResult:
     if confirmed is False:
         return RuleResult("III.3", PASS, "match_confirmed")
     return RuleResult("III.3", UNKNOWN, "unit_not_registered")
+
+
+def same_card_no(a: str, b: str) -> bool:
+    """III.3: two warranty card numbers are the same card whatever their case and
+    the spaces around them (" wc-001 " is WC-001)."""
+    return a.strip().casefold() == b.strip().casefold()
 
 
 def _noted(f: ClaimFacts, rule: str) -> dict[str, Any]:
@@ -224,14 +230,18 @@ class RemedyWindow:
     days_in_repair: int = 0
     repair_days_limit: int = 30
     repair_impossible: bool = False
-    # The day the claim was made. The warranty period is judged on that day (III.9
-    # is evaluated then too): a claim made on the last day of the warranty and
-    # judged a day later still gets its repair. None: judged on ``on``.
+    # The day the claim was made. Every window (return, exchange, warranty) is
+    # counted on that day (I.2; III.9 is evaluated then too): a claim made on day 6
+    # and judged on day 9 still gets its return. None: counted on ``on``.
     claimed_on: dt.date | None = None
 
 
 def open_remedies(w: RemedyWindow) -> tuple[str, ...]:
-    """I.2 and II.3: which remedies the customer or the outlet may choose on ``on``.
+    """I.2 and II.3: which remedies the customer or the outlet may choose.
+
+    Every window is counted on the day the claim was made (``claimed_on``; when
+    None, ``on``), not on the day it is judged, so slow handling takes no right
+    away from the consumer:
 
     - within ``return_days`` of delivery: return, replacement or repair;
     - within ``exchange_days``: replacement or repair;
@@ -242,11 +252,12 @@ def open_remedies(w: RemedyWindow) -> tuple[str, ...]:
     Outside the warranty period (on the day the claim was made) nothing is open.
     Day 0 is the delivery day, so "within 7 days" includes the seventh day after it.
     """
-    if w.warranty_end is not None and (w.claimed_on or w.on) > w.warranty_end:
+    day = w.claimed_on or w.on
+    if w.warranty_end is not None and day > w.warranty_end:
         return ()
-    if w.on < w.delivered_on:
+    if day < w.delivered_on:
         return ()
-    age = (w.on - w.delivered_on).days
+    age = (day - w.delivered_on).days
     open_ = {REPAIR}
     if age <= w.exchange_days or w.repair_impossible:
         open_.add(REPLACEMENT)

@@ -18,6 +18,7 @@ from sanbao.catalog.models import Disposal, Region
 from sanbao.claims import policy
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.reasons import reason_text
+from sanbao.claims.services import claim_open_remedies
 from sanbao.claims.states import allowed_actions
 
 # Input -----------------------------------------------------------------------------
@@ -41,6 +42,21 @@ class ClaimIn(Schema):
         None, description="Region of sale; the registry's wins for a registered serial"
     )
     delivered_on: dt.date | None = Field(None, description="Delivery or purchase date")
+    claimed_on: dt.date | None = Field(
+        None,
+        description="I.2: the day the consumer asked (default today); the windows "
+        "are counted on it. Never in the future nor before the delivery date.",
+    )
+    handed_in_on: dt.date | None = Field(
+        None,
+        description="I.2: the day the unit was handed in (default the claim date); the "
+        "repair-day limit counts from it",
+    )
+    remedy_requested: Remedy | None = Field(
+        None,
+        description="I.2: the claimant's choice among the remedies open on the claim "
+        "date (return within 7 days, replacement within 15, repair); honoured at judgement",
+    )
     claimant_kind: ClaimantKind = ClaimantKind.CONSUMER
     claimant_org_code: str = Field(
         "", max_length=32, description="The agent or enterprise claiming (organisation claims)"
@@ -55,6 +71,10 @@ class ClaimIn(Schema):
         "", max_length=32, description="Platform users: the outlet that will judge the claim"
     )
     findings: list[FindingIn] = Field(default_factory=list, max_length=20)
+
+
+class CardNumberIn(Schema):
+    warranty_card_no: str = Field(..., max_length=100, description="III.3: the corrected number")
 
 
 class FindingsIn(Schema):
@@ -202,6 +222,9 @@ class ClaimOut(Schema):
     model: str = Field(..., alias="model.code")
     region: str
     delivered_on: dt.date
+    claimed_on: dt.date = Field(..., description="I.2: the day the claim was made")
+    handed_in_on: dt.date = Field(..., description="I.2: the day the unit was handed in")
+    remedy_requested: str = Field(..., description="I.2: the claimant's choice; empty if none")
     claimant_kind: ClaimantKind
     claimant_org: str | None = Field(None, alias="claimant_org.code")
     handling_org: str = Field(..., alias="handling_org.code")
@@ -216,7 +239,11 @@ class ClaimOut(Schema):
     findings: list[FindingOut]
 
     failure_confirmed: bool | None
-    open_remedies: list[str]
+    open_remedies: list[str] = Field(
+        ...,
+        description="I.2: return, replacement, repair: before judgement those the "
+        "windows open on the claim date (none when not covered); after, those recorded",
+    )
     remedy: str
     repair_impossible: bool
     judgement_note: str
@@ -225,6 +252,9 @@ class ClaimOut(Schema):
     replacement_serial: str | None = Field(None, alias="replacement_unit.serial")
     resolution_note: str
     days_in_service: int | None
+    days_in_repair: int = Field(
+        ..., description="I.2: days since the unit was handed in (to its resolution)"
+    )
 
     allowed_actions: list[str]
     created_at: dt.datetime
@@ -265,6 +295,10 @@ class ClaimOut(Schema):
     @staticmethod
     def resolve_findings(obj) -> list:
         return list(obj.findings.all())
+
+    @staticmethod
+    def resolve_open_remedies(obj) -> list[str]:
+        return claim_open_remedies(obj)
 
     @staticmethod
     def resolve_allowed_actions(obj, context) -> list[str]:

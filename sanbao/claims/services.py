@@ -64,15 +64,25 @@ def _terms(category, *, warranty_start, days_in_repair_before, registry_sale_dat
     }
 
 
-def _days_in_repair_before(unit: Unit | None, exclude_pk=None) -> int:
-    """I.2: days the unit already spent in warranty repair (they extend the warranty)."""
-    if unit is None:
+def _days_in_repair_before(unit: Unit | None, exclude_pk=None, _seen=()) -> int:
+    """I.2: days the unit already spent in warranty repair (they extend the warranty).
+
+    A replacement that continues the original's warranty (the category's
+    restart-on-replacement turned off) keeps the original's extension too."""
+    if unit is None or unit.pk in _seen:
         return 0
     total = 0
     done = Claim.objects.filter(unit=unit, outcome=Outcome.REPAIRED, in_service_at__isnull=False)
     for started, ended in done.exclude(pk=exclude_pk).values_list("in_service_at", "resolved_at"):
         if ended:
             total += calendar_days(started, ended)
+    replaced_by = (
+        Claim.objects.filter(replacement_unit=unit, outcome=Outcome.REPLACED)
+        .select_related("unit")
+        .first()
+    )
+    if replaced_by is not None and not replaced_by.terms["category"]["new_warranty_on_replacement"]:
+        total += _days_in_repair_before(replaced_by.unit, _seen=(*_seen, unit.pk))
     return total
 
 
@@ -81,9 +91,8 @@ def _facts(
 ) -> policy.ClaimFacts:
     unit = claim.unit
     return policy.ClaimFacts(
-        on=timezone.localtime(claim.created_at).date()
-        if claim.created_at
-        else timezone.localdate(),
+        # I.2, III.9: judged on the day the claim was made, whenever it is evaluated.
+        on=claim.claimed_on,
         region=unit.region if unit else claim.region,
         unit_registered=unit is not None,
         authorised_channel=unit.authorised_channel if unit else None,
@@ -126,6 +135,9 @@ def claim_create(
     fault_kind: str,
     fault_description: str,
     delivered_on: dt.date | None,
+    claimed_on: dt.date | None = None,
+    handed_in_on: dt.date | None = None,
+    remedy_requested: str = "",
     serial: str = "",
     model_code: str = "",
     region: str = "",
@@ -149,6 +161,15 @@ def claim_create(
     after-sales department, or by the outlet a platform user assigns. The terms it
     is judged under are stored with it (II.1). Every field error is reported at
     once; nothing is written when any is found.
+
+    I.2: ``claimed_on`` is the day the consumer asked (today when not given): an
+    outlet or the after-sales department entering a claim taken earlier on paper
+    or by telephone gives that day, never in the future nor before the delivery;
+    an agent or enterprise claiming for itself claims today. Every window is
+    counted on it. ``remedy_requested`` is the claimant's choice among the
+    remedies open on that day, honoured at judgement. ``handed_in_on`` is the day
+    the unit was handed in (the claim date unless later, never in the future): the
+    repair-day limit counts from it.
     """
     require(actor, "claims.create")
     if findings:
@@ -206,10 +227,36 @@ def claim_create(
     else:
         err("model_code", "claims.model_required")
 
+    today = timezone.localdate()
+    earliest = dt.date(settings.SANBAO_EARLIEST_YEAR, 1, 1)
     if delivered_on is None:
         err("delivered_on", "claims.value_required")
-    elif delivered_on > timezone.localdate():
+    elif delivered_on > today:
         err("delivered_on", "claims.date_in_future")
+    elif delivered_on < earliest:
+        # A date that cannot be true (1900, year 1): a typing error, not a purchase.
+        err("delivered_on", "claims.date_too_early", earliest=earliest.isoformat())
+    elif unit is not None and unit.sale_date and delivered_on < unit.sale_date:
+        # The registry says when the brand's channel sold the unit: the consumer
+        # cannot have bought it earlier.
+        err("delivered_on", "claims.delivered_before_sale", sale_date=unit.sale_date.isoformat())
+    if claimed_on is None:
+        claimed_on = today
+    elif claimed_on > today:
+        err("claimed_on", "claims.date_in_future")
+    elif claimed_on != today and actor.role in RETURN_UNIT_ROLES:
+        err("claimed_on", "claims.claimed_on_today_only")
+    elif delivered_on is not None and delivered_on <= today and claimed_on < delivered_on:
+        err("claimed_on", "claims.claimed_before_delivery")
+    if handed_in_on is None:
+        handed_in_on = claimed_on
+    elif handed_in_on > today:
+        err("handed_in_on", "claims.date_in_future")
+    elif claimed_on <= today and handed_in_on < claimed_on:
+        err("handed_in_on", "claims.handed_in_before_claim")
+    remedy_requested = (remedy_requested or "").strip()
+    if remedy_requested and remedy_requested not in Remedy.values:
+        err("remedy_requested", "claims.remedy_invalid")
 
     from sanbao.catalog.models import Region
 
@@ -250,6 +297,9 @@ def claim_create(
         serial_reported=serial[:40],
         model=model,
         delivered_on=delivered_on,
+        claimed_on=claimed_on,
+        handed_in_on=handed_in_on,
+        remedy_requested=remedy_requested,
         region=region,
         proof_of_purchase_no=(proof_of_purchase_no or "").strip()[:60],
         warranty_card_no=(warranty_card_no or "").strip()[:40],
@@ -265,6 +315,17 @@ def claim_create(
         warranty_end=policy.warranty_end(start, category.warranty_months, before),
         created_by=actor,
     )
+    if remedy_requested:
+        # I.2: the claimant chooses among the remedies open on the claim date.
+        open_ = policy.open_remedies(remedy_window(claim))
+        if remedy_requested not in open_:
+            err(
+                "remedy_requested",
+                "claims.remedy_not_open_on_claim_date",
+                remedy=str(Remedy(remedy_requested).label),
+                open=_remedy_labels(open_),
+            )
+        errors.raise_if_any("claims.intake_invalid")
 
     def save() -> None:
         if proof_of_purchase_scan is not None:
@@ -291,6 +352,8 @@ def claim_create(
             data={
                 "verdict": claim.verdict,
                 "failed": [r["rule"] for r in claim.verdict_results if r["outcome"] == policy.FAIL],
+                "claimed_on": claim.claimed_on.isoformat(),
+                "remedy_requested": claim.remedy_requested,
             },
         )
     return claim
@@ -397,6 +460,39 @@ def claim_attach_scans(
     return claim
 
 
+def claim_correct_card_no(*, claim: Claim, actor, warranty_card_no: str) -> Claim:
+    """III.3: correct a mistyped warranty card number before judgement, and evaluate
+    the claim again (a wrong number otherwise fails the card rule for good). Who
+    may inspect the claim may correct it; the old and new numbers are audited."""
+    CLAIM.check(claim, actor, "record_findings")
+    value = (warranty_card_no or "").strip()
+    if not value:
+        raise ERRORS.invalid("claims.value_required", "warranty_card_no")
+    limit = Claim._meta.get_field("warranty_card_no").max_length
+    if len(value) > limit:
+        raise ERRORS.invalid("claims.value_too_long", "warranty_card_no", limit=limit)
+    with transaction.atomic():
+        # Locked, so the verdict written matches the number stored.
+        CLAIM.hold(claim, "record_findings")
+        before = claim.warranty_card_no
+        claim.warranty_card_no = value
+        verdict = _evaluate(claim)
+        CLAIM.move(
+            claim,
+            "record_findings",
+            warranty_card_no=value,
+            verdict=verdict.status,
+            verdict_results=[r.as_dict() for r in verdict.results],
+        )
+        audit.record(
+            actor=actor,
+            action="claim.card_corrected",
+            target=claim,
+            data={"from": before, "to": value, "verdict": verdict.status},
+        )
+    return claim
+
+
 def claim_start_judgement(*, claim: Claim, actor) -> Claim:
     CLAIM.check(claim, actor, "start_judgement")
     with transaction.atomic():
@@ -406,10 +502,11 @@ def claim_start_judgement(*, claim: Claim, actor) -> Claim:
 
 
 def remedy_window(
-    claim: Claim, on: dt.date, *, repair_impossible: bool | None = None
+    claim: Claim, on: dt.date | None = None, *, repair_impossible: bool | None = None
 ) -> policy.RemedyWindow:
-    """I.2: the facts that decide which remedies are open on ``on``, under the terms
-    stored with the claim (II.1). The warranty period is judged on the claim date."""
+    """I.2: the facts that decide which remedies are open, under the terms stored
+    with the claim (II.1). Every window (return, exchange, warranty) is counted on
+    the day the claim was made; ``on`` (today by default) is the day looked from."""
     terms = claim.terms["category"]
     same_fault = 0
     if claim.unit_id:
@@ -422,19 +519,37 @@ def remedy_window(
         )
     return policy.RemedyWindow(
         delivered_on=claim.delivered_on,
-        on=on,
+        on=on or timezone.localdate(),
         return_days=terms["return_window_days"],
         exchange_days=terms["exchange_window_days"],
         warranty_end=claim.warranty_end,
         same_fault_repairs=same_fault,
         repair_attempts_limit=terms["repair_attempts_limit"],
-        days_in_repair=claim.days_in_service or 0,
+        # I.2: counted from the day the unit was handed in, not the start of service.
+        days_in_repair=claim.days_in_repair if claim.handed_in_on else 0,
         repair_days_limit=terms["repair_days_limit"],
         repair_impossible=claim.repair_impossible
         if repair_impossible is None
         else bool(repair_impossible),
-        claimed_on=timezone.localtime(claim.created_at).date() if claim.created_at else None,
+        claimed_on=claim.claimed_on,
     )
+
+
+def claim_open_remedies(claim: Claim) -> list[str]:
+    """I.2: the remedies open to ``claim``, as stable codes, before and after
+    judgement. Judged: those recorded at judgement (none for a rejected claim).
+    Not yet judged: those the windows open on the claim date, none when the claim
+    is not covered. (A replacement that whoever judges opens by finding repair
+    impossible is not counted before that finding.)"""
+    if claim.judged_at is not None:
+        return list(claim.open_remedies or [])
+    if claim.verdict == policy.NOT_COVERED:
+        return []
+    return list(policy.open_remedies(remedy_window(claim)))
+
+
+def _remedy_labels(remedies) -> str:
+    return ", ".join(str(Remedy(r).label) for r in remedies) or "—"
 
 
 def _check_replacement(
@@ -494,12 +609,24 @@ def claim_judge(
         open_ = policy.open_remedies(
             remedy_window(claim, today, repair_impossible=bool(repair_impossible))
         )
+        requested = claim.remedy_requested
+        # I.2: the claimant's choice, made at intake within its window, is honoured;
+        # a repair chosen but judged impossible gives way to what that opens (II.3).
+        if requested in open_ and not (requested == Remedy.REPAIR and repair_impossible):
+            if remedy and remedy != requested:
+                raise ERRORS.refused(
+                    "claims.remedy_not_requested",
+                    "remedy",
+                    remedy=str(Remedy(remedy).label) if remedy in Remedy.values else remedy,
+                    requested=str(Remedy(requested).label),
+                )
+            remedy = requested
         if remedy not in open_:
             raise ERRORS.refused(
                 "claims.remedy_not_open",
                 "remedy",
                 remedy=str(Remedy(remedy).label) if remedy in Remedy.values else remedy or "—",
-                open=", ".join(str(Remedy(r).label) for r in open_) or "—",
+                open=_remedy_labels(open_),
             )
         if remedy == Remedy.REPLACEMENT:
             decided = _check_replacement(
@@ -557,7 +684,8 @@ def claim_resolve(
     """Resolve an approved claim: repaired, replaced or refunded, as its remedy says.
 
     A repair that has taken longer than the category allows (I.2, 30 days by
-    default) may end in a replacement or a refund instead. A replacement's serial
+    default, counted from the day the unit was handed in) may end in a
+    replacement or a refund instead. A replacement's serial
     is registered as a unit (with a new warranty period when the category says
     so); the replaced or refunded unit, and any part taken out in a repair, go
     into the retained-parts ledger and are never returned to the user (II.4).
@@ -565,7 +693,7 @@ def claim_resolve(
     CLAIM.check(claim, actor, "resolve")
     allowed = {OUTCOME_OF_REMEDY[Remedy(claim.remedy)]} if claim.remedy else set()
     limit = claim.terms["category"]["repair_days_limit"]
-    if claim.remedy == Remedy.REPAIR and (claim.days_in_service or 0) > limit:
+    if claim.remedy == Remedy.REPAIR and claim.days_in_repair > limit:
         allowed |= {Outcome.REPLACED, Outcome.REFUNDED}
     if outcome not in allowed:
         raise ERRORS.refused(

@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("<str:number>/findings/", views.claim_record_findings, name="claim_record_findings"),
     path("<str:number>/scans/", views.claim_attach_scans, name="claim_attach_scans"),
+    path(
+        "<str:number>/warranty-card-no/",
+        views.claim_correct_card_no,
+        name="claim_correct_card_no",
+    ),
     path("<str:number>/judge/", views.claim_judge, name="claim_judge"),
     path("<str:number>/start-service/", views.claim_start_service, name="claim_start_service"),
     path("<str:number>/resolve/", views.claim_resolve, name="claim_resolve"),

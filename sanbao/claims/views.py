@@ -32,6 +32,7 @@ from sanbao.catalog.models import Category, ProductModel
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
 from sanbao.claims import policy, selectors, services
 from sanbao.claims.forms import (
+    CardNumberForm,
     ClaimFilterForm,
     ClaimIntakeForm,
     DisposeForm,
@@ -57,6 +58,7 @@ DONE_MESSAGES = {
     "start_judgement": _("Judgement started."),
     "record_findings": _("Inspection recorded; the verdict was evaluated again."),
     "attach_scans": _("Scans attached; the verdict was evaluated again."),
+    "correct_card_no": _("Warranty card number corrected; the verdict was evaluated again."),
     "judge": _("Judgement recorded."),
     "start_service": _("Service started."),
     "resolve": _("Claim resolved."),
@@ -69,6 +71,7 @@ EVENT_LABELS = {
     "claim.judgement_started": _("Judgement started"),
     "claim.inspected": _("Inspection recorded"),
     "claim.scans_attached": _("Scans attached"),
+    "claim.card_corrected": _("Warranty card number corrected"),
     "claim.approved": pgettext_lazy("claim event", "Approved"),
     "claim.rejected": pgettext_lazy("claim event", "Rejected"),
     "claim.service_started": _("Service started"),
@@ -231,8 +234,9 @@ def _replacement_options(user, claim: Claim) -> list[ReplacementOption]:
 
 
 def _remedy_options(claim: Claim) -> list[dict]:
-    """I.2, for display: which remedies are open today, and which open only when
-    repair is judged impossible. The judge service computes them again."""
+    """I.2, for display: which remedies are open (every window counted on the claim
+    date), which open only when repair is judged impossible, and which the
+    claimant chose. The judge service computes them again."""
     window = services.remedy_window(claim, timezone.localdate())
     now = policy.open_remedies(window)
     if_impossible = policy.open_remedies(dataclasses.replace(window, repair_impossible=True))
@@ -242,6 +246,7 @@ def _remedy_options(claim: Claim) -> list[dict]:
             "label": REMEDY_LABELS[remedy],
             "open": remedy in now,
             "only_if_impossible": remedy in if_impossible and remedy not in now,
+            "requested": remedy == claim.remedy_requested,
         }
         for remedy in policy.REMEDIES
     ]
@@ -254,7 +259,7 @@ def _allowed_outcomes(claim: Claim) -> list[str]:
         return []
     allowed = [services.OUTCOME_OF_REMEDY[Remedy(claim.remedy)]]
     limit = claim.terms.get("category", {}).get("repair_days_limit")
-    if claim.remedy == Remedy.REPAIR and limit is not None and (claim.days_in_service or 0) > limit:
+    if claim.remedy == Remedy.REPAIR and limit is not None and claim.days_in_repair > limit:
         allowed += [Outcome.REPLACED, Outcome.REFUNDED]
     return [str(o) for o in allowed]
 
@@ -295,6 +300,17 @@ def _event_details(action: str, data: dict) -> list[tuple[str, str]]:
         found = [rule for rule, value in data["findings"].items() if value is True]
         if found:
             details.append((_("Found on inspection"), ", ".join(found)))
+    if action == "claim.card_corrected":
+        details.append(
+            (_("Warranty card number"), f"{data.get('from', '')} → {data.get('to', '')}")
+        )
+    if data.get("claimed_on"):
+        details.append((_("Claim made on"), data["claimed_on"]))
+    if data.get("remedy_requested"):
+        requested = data["remedy_requested"]
+        details.append(
+            (_("Remedy chosen by the claimant"), str(REMEDY_LABELS.get(requested, requested)))
+        )
     if data.get("remedy"):
         details.append((_("Remedy"), str(REMEDY_LABELS.get(data["remedy"], data["remedy"]))))
     if data.get("replacement_model"):
@@ -334,10 +350,15 @@ def _detail_context(
     if "record_findings" in actions:
         forms["record_findings"] = bound.get("record_findings") or FindingsForm(claim=claim)
         forms["attach_scans"] = bound.get("attach_scans") or ScansForm()
+        forms["correct_card_no"] = bound.get("correct_card_no") or CardNumberForm(
+            initial={"warranty_card_no": claim.warranty_card_no}
+        )
     remedy_options: list = []
     if "judge" in actions:
         options = _replacement_options(user, claim)
-        forms["judge"] = bound.get("judge") or JudgeForm(replacement_options=options)
+        forms["judge"] = bound.get("judge") or JudgeForm(
+            replacement_options=options, initial={"remedy": claim.remedy_requested}
+        )
         if claim.verdict == policy.COVERED:
             remedy_options = _remedy_options(claim)
     if "resolve" in actions:
@@ -363,7 +384,11 @@ def _detail_context(
         "category_terms_name": _category_name(terms.get("category", {}).get("code")),
         "remedy_options": remedy_options,
         "allowed_outcomes": _allowed_outcomes(claim) if "resolve" in actions else [],
-        "open_remedy_labels": [REMEDY_LABELS.get(r, r) for r in claim.open_remedies or []],
+        # I.2: the remedies open to the claim as stable codes, before judgement too.
+        "open_remedies": [
+            {"code": r, "label": REMEDY_LABELS.get(r, r)}
+            for r in services.claim_open_remedies(claim)
+        ],
         "retained_parts": list(claim.retained_parts.all()),
         # The claimant learns its unit was kept (II.4), not where the brand stores it.
         "show_part_location": can(request.user, "retained_parts.view"),
@@ -485,6 +510,21 @@ def claim_attach_scans(request, number: str):
             warranty_card_scan=form.cleaned_data.get("warranty_card_scan") or None,
         ),
         make_form=lambda user, claim: ScansForm(request.POST, request.FILES),
+        permission=MOVES["record_findings"].permission,
+    )
+
+
+@login_required
+@require_POST
+def claim_correct_card_no(request, number: str):
+    return _act(
+        request,
+        number,
+        "correct_card_no",
+        lambda user, claim, form: services.claim_correct_card_no(
+            claim=claim, actor=user, warranty_card_no=form.cleaned_data.get("warranty_card_no")
+        ),
+        make_form=lambda user, claim: CardNumberForm(request.POST),
         permission=MOVES["record_findings"].permission,
     )
 

@@ -55,8 +55,17 @@ def set_days_in_service(claim: Claim, days: int) -> Claim:
     """The claim went into service ``days`` days ago (history, set as test setup):
     the same clock time ``days`` Shanghai calendar days back, whatever the hour, so
     the days in repair are exactly ``days`` (an extra hour made them one more just
-    after midnight in Shanghai, and the test of the 30-day limit failed then)."""
-    Claim.objects.filter(pk=claim.pk).update(in_service_at=timezone.now() - dt.timedelta(days=days))
+    after midnight in Shanghai, and the test of the 30-day limit failed then).
+    The unit was handed in on the day the service started (I.2: the repair-day
+    limit counts from then), so the claim was made, and the unit delivered, as
+    many days earlier than recorded."""
+    back = dt.timedelta(days=days)
+    Claim.objects.filter(pk=claim.pk).update(
+        in_service_at=timezone.now() - back,
+        handed_in_on=timezone.localdate() - back,
+        claimed_on=claim.claimed_on - back,
+        delivered_on=claim.delivered_on - back,
+    )
     return reload(claim)
 
 

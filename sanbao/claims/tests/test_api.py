@@ -165,6 +165,8 @@ CASES = [
     _pdf("get_claim_service_report", "outlet_claim", "/report.pdf", owner_org="outlet_d"),
     Case("attach_claim_scans", "POST", _url("covered_claim", "/scans"), JUDGE,
          owner_org="platform_org", body=_scans, body_format="multipart"),
+    Case("correct_claim_warranty_card_no", "POST", _url("covered_claim", "/warranty-card-no"),
+         JUDGE, owner_org="platform_org", body={"warranty_card_no": "wcsba000001"}),
     Case("start_claim_judgement", "POST", _url("covered_claim", "/start-judgement"), JUDGE,
          owner_org="platform_org", on_ok=has_status("under_judgement")),
     Case("record_claim_findings", "POST", _url("covered_claim", "/findings"), JUDGE,

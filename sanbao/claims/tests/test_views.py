@@ -285,6 +285,15 @@ CASES = [
         body_format="multipart",
     ),
     Case(
+        "claim_correct_card_no",
+        "POST",
+        _url("claim_correct_card_no", "covered_claim"),
+        JUDGES,
+        owner_org="platform_org",
+        expect_ok=302,
+        body={"warranty_card_no": "wcsba000001"},
+    ),
+    Case(
         "claim_judge",
         "POST",
         _url("claim_judge", "outlet_claim"),

@@ -75,7 +75,12 @@ def test_intake_writes_one_audit_event_with_the_verdict(covered_claim, platform_
     assert list(events.values_list("action", flat=True)) == ["claim.submitted"]
     event = events.get()
     assert event.actor == platform_staff
-    assert event.data == {"verdict": "covered", "failed": []}
+    assert event.data == {
+        "verdict": "covered",
+        "failed": [],
+        "claimed_on": covered_claim.claimed_on.isoformat(),
+        "remedy_requested": "",
+    }
 
 
 def test_a_claim_without_inspection_findings_needs_judgement_naming_the_checklist(

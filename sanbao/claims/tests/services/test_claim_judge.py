@@ -148,6 +148,7 @@ def test_a_claim_made_within_the_warranty_is_still_repaired_when_judged_after_it
     claim = intake(platform_staff, unit_of_agent_a, delivered_on=days_ago(30))
     Claim.objects.filter(pk=claim.pk).update(
         created_at=timezone.now() - dt.timedelta(days=10),
+        claimed_on=days_ago(10),
         delivered_on=delivered,
         warranty_end=days_ago(5),
     )
