@@ -10,7 +10,7 @@ from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, Page, paginate
 router = Router(tags=["accounts"])
 
 
-@router.get("/me", response={200: MeOut, **COMMON_ERRORS}, operation_id="get_me")
+@router.get("/me", response={200: MeOut, **COMMON_ERRORS})
 def get_me(request):
     user = request.auth
     return {
@@ -23,11 +23,7 @@ def get_me(request):
     }
 
 
-@router.get(
-    "/organisations",
-    response={200: Page[OrganisationOut], **COMMON_ERRORS},
-    operation_id="list_organisations",
-)
+@router.get("/organisations", response={200: Page[OrganisationOut], **COMMON_ERRORS})
 def list_organisations(
     request,
     kind: OrgKind | None = None,
@@ -38,20 +34,12 @@ def list_organisations(
     return paginate(qs, page=page, page_size=page_size)
 
 
-@router.get(
-    "/organisations/{code}",
-    response={200: OrganisationOut, **COMMON_ERRORS},
-    operation_id="get_organisation",
-)
+@router.get("/organisations/{code}", response={200: OrganisationOut, **COMMON_ERRORS})
 def get_organisation(request, code: str):
     return selectors.organisation_get(actor=request.auth, code=code)
 
 
-@router.post(
-    "/organisations",
-    response={201: OrganisationOut, **WRITE_ERRORS},
-    operation_id="create_organisation",
-)
+@router.post("/organisations", response={201: OrganisationOut, **WRITE_ERRORS})
 def create_organisation(request, payload: OrganisationIn):
     data = payload.dict()
     return Status(201, services.organisation_create(actor=request.auth, **data))

@@ -22,45 +22,27 @@ from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, paginat
 router = Router(tags=["catalog"])
 
 
-@router.get(
-    "/categories",
-    response={200: list[CategoryOut], **COMMON_ERRORS},
-    operation_id="list_categories",
-)
+@router.get("/categories", response={200: list[CategoryOut], **COMMON_ERRORS})
 def list_categories(request):
     return selectors.category_list(actor=request.auth)
 
 
-@router.get(
-    "/categories/{code}", response={200: CategoryOut, **COMMON_ERRORS}, operation_id="get_category"
-)
+@router.get("/categories/{code}", response={200: CategoryOut, **COMMON_ERRORS})
 def get_category(request, code: str):
     return selectors.category_get(actor=request.auth, code=code)
 
 
-@router.get(
-    "/models",
-    response={200: list[ProductModelOut], **COMMON_ERRORS},
-    operation_id="list_product_models",
-)
+@router.get("/models", response={200: list[ProductModelOut], **COMMON_ERRORS})
 def list_product_models(request, filters: Query[ModelFilters]):
     return selectors.product_model_list(actor=request.auth, category=filters.category, q=filters.q)
 
 
-@router.get(
-    "/models/{code}",
-    response={200: ProductModelOut, **COMMON_ERRORS},
-    operation_id="get_product_model",
-)
+@router.get("/models/{code}", response={200: ProductModelOut, **COMMON_ERRORS})
 def get_product_model(request, code: str):
     return selectors.product_model_get(actor=request.auth, code=code)
 
 
-@router.get(
-    "/models/{code}/not-lower/{candidate}",
-    response={200: NotLowerOut, **COMMON_ERRORS},
-    operation_id="check_not_lower",
-)
+@router.get("/models/{code}/not-lower/{candidate}", response={200: NotLowerOut, **COMMON_ERRORS})
 def check_not_lower(request, code: str, candidate: str):
     """II.3: may ``candidate`` replace a unit of model ``code``?"""
     original = selectors.product_model_get(actor=request.auth, code=code)
@@ -75,7 +57,7 @@ def check_not_lower(request, code: str, candidate: str):
     }
 
 
-@router.get("/units", response={200: Page[UnitOut], **COMMON_ERRORS}, operation_id="list_units")
+@router.get("/units", response={200: Page[UnitOut], **COMMON_ERRORS})
 def list_units(request, filters: Query[UnitFilters]):
     return paginate_filtered(selectors.unit_list, request, filters)
 
@@ -87,7 +69,6 @@ def list_units(request, filters: Query[UnitFilters]):
         400: ImportRejectedOut,
         **{k: v for k, v in WRITE_ERRORS.items() if k != 400},
     },
-    operation_id="import_units",
 )
 def import_units(
     request,
@@ -115,9 +96,7 @@ def import_units(
     return report.as_dict()
 
 
-@router.get(
-    "/units/{path:serial}", response={200: UnitOut, **COMMON_ERRORS}, operation_id="get_unit"
-)
+@router.get("/units/{path:serial}", response={200: UnitOut, **COMMON_ERRORS})
 def get_unit(request, serial: str):
     return selectors.unit_get(actor=request.auth, serial=serial)
 

@@ -76,7 +76,7 @@ def _findings(items) -> list[services.FindingIn]:
 # Intake -----------------------------------------------------------------------------
 
 
-@router.post("/claims", response={201: ClaimOut, **WRITE_ERRORS}, operation_id="create_claim")
+@router.post("/claims", response={201: ClaimOut, **WRITE_ERRORS})
 def create_claim(request, payload: ClaimIn):
     """Take in a warranty claim; its eligibility is evaluated at once (SPEC III).
     Attach the scans of the documents with ``POST /claims/{number}/scans``."""
@@ -90,11 +90,7 @@ def create_claim(request, payload: ClaimIn):
     return Status(201, _claim(request, claim.number))
 
 
-@router.post(
-    "/claims/{number}/scans",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="attach_claim_scans",
-)
+@router.post("/claims/{number}/scans", response={200: ClaimOut, **WRITE_ERRORS})
 def attach_claim_scans(
     request,
     number: str,
@@ -116,9 +112,7 @@ def attach_claim_scans(
 # Reading ----------------------------------------------------------------------------
 
 
-@router.get(
-    "/claims", response={200: Page[ClaimSummaryOut], **COMMON_ERRORS}, operation_id="list_claims"
-)
+@router.get("/claims", response={200: Page[ClaimSummaryOut], **COMMON_ERRORS})
 def list_claims(request, filters: Query[ClaimFilters]):
     return paginate_filtered(selectors.claim_list, request, filters)
 
@@ -126,7 +120,6 @@ def list_claims(request, filters: Query[ClaimFilters]):
 @router.get(
     "/claims/export.xlsx",
     response=COMMON_ERRORS,
-    operation_id="export_claims",
     openapi_extra=binary_response(XLSX, "The claims matching the filters, as a spreadsheet"),
 )
 def export_claims(request, filters: Query[ExportFilters]):
@@ -134,16 +127,12 @@ def export_claims(request, filters: Query[ExportFilters]):
     return download(registry.file("claims.claims_xlsx", qs), attachment=True)
 
 
-@router.get("/claims/{number}", response={200: ClaimOut, **COMMON_ERRORS}, operation_id="get_claim")
+@router.get("/claims/{number}", response={200: ClaimOut, **COMMON_ERRORS})
 def get_claim(request, number: str):
     return _claim(request, number)
 
 
-@router.get(
-    "/claims/{number}/timeline",
-    response={200: list[TimelineEventOut], **COMMON_ERRORS},
-    operation_id="get_claim_timeline",
-)
+@router.get("/claims/{number}/timeline", response={200: list[TimelineEventOut], **COMMON_ERRORS})
 def get_claim_timeline(request, number: str):
     """Every recorded action on the claim, oldest first."""
     claim = _claim(request, number)
@@ -153,7 +142,6 @@ def get_claim_timeline(request, number: str):
 @router.get(
     "/claims/{number}/receipt.pdf",
     response=COMMON_ERRORS,
-    operation_id="get_claim_receipt",
     openapi_extra=binary_response(PDF, "The claim receipt, in English and Chinese"),
 )
 def get_claim_receipt(request, number: str):
@@ -164,7 +152,6 @@ def get_claim_receipt(request, number: str):
 @router.get(
     "/claims/{number}/report.pdf",
     response=COMMON_ERRORS,
-    operation_id="get_claim_service_report",
     openapi_extra=binary_response(PDF, "The service report, in English and Chinese"),
 )
 def get_claim_service_report(request, number: str):
@@ -175,22 +162,14 @@ def get_claim_service_report(request, number: str):
 # Actions ----------------------------------------------------------------------------
 
 
-@router.post(
-    "/claims/{number}/start-judgement",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="start_claim_judgement",
-)
+@router.post("/claims/{number}/start-judgement", response={200: ClaimOut, **WRITE_ERRORS})
 def start_claim_judgement(request, number: str):
     claim = _claim_for(request, number, "start_judgement")
     services.claim_start_judgement(claim=claim, actor=request.auth)
     return _claim(request, number)
 
 
-@router.post(
-    "/claims/{number}/findings",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="record_claim_findings",
-)
+@router.post("/claims/{number}/findings", response={200: ClaimOut, **WRITE_ERRORS})
 def record_claim_findings(request, number: str, payload: FindingsIn):
     """Record answers of the inspection checklist; the claim is evaluated again."""
     claim = _claim_for(request, number, "record_findings")
@@ -200,11 +179,7 @@ def record_claim_findings(request, number: str, payload: FindingsIn):
     return _claim(request, number)
 
 
-@router.post(
-    "/claims/{number}/judge",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="judge_claim",
-)
+@router.post("/claims/{number}/judge", response={200: ClaimOut, **WRITE_ERRORS})
 def judge_claim(request, number: str, payload: JudgementIn):
     """II.3: confirm or deny the performance failure and choose an open remedy. A
     replacement model must be the same model or one whose specifications are not
@@ -222,22 +197,14 @@ def judge_claim(request, number: str, payload: JudgementIn):
     return _claim(request, number)
 
 
-@router.post(
-    "/claims/{number}/start-service",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="start_claim_service",
-)
+@router.post("/claims/{number}/start-service", response={200: ClaimOut, **WRITE_ERRORS})
 def start_claim_service(request, number: str):
     claim = _claim_for(request, number, "start_service")
     services.claim_start_service(claim=claim, actor=request.auth)
     return _claim(request, number)
 
 
-@router.post(
-    "/claims/{number}/resolve",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="resolve_claim",
-)
+@router.post("/claims/{number}/resolve", response={200: ClaimOut, **WRITE_ERRORS})
 def resolve_claim(request, number: str, payload: ResolutionIn):
     """Repaired, replaced or refunded, as the remedy says. A replaced or refunded
     unit and the parts listed go into the retained-parts ledger (II.4)."""
@@ -255,11 +222,7 @@ def resolve_claim(request, number: str, payload: ResolutionIn):
     return _claim(request, number)
 
 
-@router.post(
-    "/claims/{number}/close",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="close_claim",
-)
+@router.post("/claims/{number}/close", response={200: ClaimOut, **WRITE_ERRORS})
 def close_claim(request, number: str):
     claim = _claim_for(request, number, "close")
     services.claim_close(claim=claim, actor=request.auth)
@@ -269,20 +232,12 @@ def close_claim(request, number: str):
 # Retained parts (II.4) --------------------------------------------------------------
 
 
-@router.get(
-    "/retained-parts",
-    response={200: Page[RetainedPartOut], **COMMON_ERRORS},
-    operation_id="list_retained_parts",
-)
+@router.get("/retained-parts", response={200: Page[RetainedPartOut], **COMMON_ERRORS})
 def list_retained_parts(request, filters: Query[RetainedPartFilters]):
     return paginate_filtered(selectors.retained_part_list, request, filters)
 
 
-@router.post(
-    "/retained-parts/{part_id}/dispose",
-    response={200: RetainedPartOut, **WRITE_ERRORS},
-    operation_id="dispose_retained_part",
-)
+@router.post("/retained-parts/{part_id}/dispose", response={200: RetainedPartOut, **WRITE_ERRORS})
 def dispose_retained_part(request, part_id: int, payload: DisposalIn):
     """Record how a retained part was disposed of; never returned to the user."""
     require(request.auth, "retained_parts.manage")

@@ -1,12 +1,25 @@
-"""Shared API pieces: the error envelope schema, pagination, binary answers. (The
-authentication classes know users, so they live in ``accounts.auth``.)"""
+"""Shared API pieces: the error envelope schema, pagination, binary answers, the
+moves of a record and the downloads of its papers. (The authentication classes
+know users, so they live in ``accounts.auth``.)
+
+Every operation is a selector, a service and a return. A move first asks for the
+permission it needs (the app's ``states.py``), so a role that may never make it
+is told 403 whichever record it names; the record is then looked up in the
+caller's scope (404 outside it) and the service checks the state and the policy.
+A domain error becomes the error envelope (``config.api``). The operation id of
+every operation is the name of its view function (``config.api.SanbaoAPI``).
+"""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from ninja import Schema
+from ninja import Router, Schema
+
+from sanbao.core.web import download
 
 T = TypeVar("T")
 
@@ -59,3 +72,60 @@ def binary_response(content_type: str, description: str) -> dict:
             }
         }
     }
+
+
+@dataclass(frozen=True)
+class Moves:
+    """The API's moves of one kind of record named in its URLs: a claim or a batch
+    by its number, a returned unit or an anomaly by its id.
+
+    ``machine`` (``core.transitions.Machine``) says which permission each move
+    needs; ``fetch(request, key)`` finds the record in the caller's scope (404
+    outside it); ``show(request, key)`` is the record as an answer shows it
+    (``fetch`` unless given, e.g. a batch with its turnaround); ``arg`` is the
+    record's keyword in the services (``claim=``, ``batch=``)."""
+
+    machine: Any
+    fetch: Callable[[Any, Any], Any]
+    arg: str
+    show: Callable[[Any, Any], Any] | None = None
+
+    def target(self, request, key, action: str):
+        """The record ``key`` for the move ``action``: 403 for a role that may never
+        make the move, whichever record is named, then 404 outside the caller's scope."""
+        self.machine.authorise(request.auth, action)
+        return self.fetch(request, key)
+
+    def make(self, request, key, action: str, service: Callable[..., Any], /, **values):
+        """Make the move ``action`` on the record ``key`` with ``service`` (which
+        checks the state and the policy) and answer the record as it now stands."""
+        record = self.target(request, key, action)
+        service(actor=request.auth, **{self.arg: record}, **values)
+        return (self.show or self.fetch)(request, key)
+
+
+def download_route(
+    router: Router,
+    path: str,
+    name: str,
+    media_type: str,
+    description: str,
+    *,
+    fetch: Callable[[Any, str], Any],
+    file_of: Callable[[Any], Any],
+    errors: dict | None = None,
+) -> None:
+    """Declare ``GET path`` (with a ``{number}``), operation ``name``: the paper
+    ``file_of(record)`` (``sanbao.documents.registry``) of the record
+    ``fetch(request, number)`` finds in the caller's scope, always saved. The page
+    views' twin is ``core.web.download_view``."""
+
+    def endpoint(request, number: str):
+        return download(file_of(fetch(request, number)), attachment=True)
+
+    endpoint.__name__ = endpoint.__qualname__ = name
+    router.get(
+        path,
+        response=errors or COMMON_ERRORS,
+        openapi_extra=binary_response(media_type, description),
+    )(endpoint)

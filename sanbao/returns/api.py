@@ -150,7 +150,6 @@ def _tasks_of(request, batch: ReturnBatch):
 @router.get(
     "/batches/lines-template.xlsx",
     response=COMMON_ERRORS,
-    operation_id="get_lines_template",
     openapi_extra=binary_response(
         XLSX, "An empty spreadsheet of batch lines, for the lines import"
     ),
@@ -162,7 +161,7 @@ def get_lines_template(request):
     return download(registry.file("returns.lines_template_xlsx"), attachment=True)
 
 
-@router.post("/batches", response={201: BatchOut, **WRITE_ERRORS}, operation_id="create_batch")
+@router.post("/batches", response={201: BatchOut, **WRITE_ERRORS})
 def create_batch(request, payload: BatchIn):
     """Write a draft batch with its packing list (IV.2) and lines. An agent or
     enterprise returns its own units; platform staff name the return unit with
@@ -173,9 +172,7 @@ def create_batch(request, payload: BatchIn):
     return Status(201, _batch(request, batch.number))
 
 
-@router.put(
-    "/batches/{number}", response={200: BatchOut, **WRITE_ERRORS}, operation_id="update_batch"
-)
+@router.put("/batches/{number}", response={200: BatchOut, **WRITE_ERRORS})
 def update_batch(request, number: str, payload: BatchIn):
     """Replace a draft's packing list and lines (409 once it is submitted)."""
     batch = _batch_for(request, number, "edit")
@@ -192,7 +189,6 @@ def update_batch(request, number: str, payload: BatchIn):
         400: LinesImportRejectedOut,
         **{k: v for k, v in WRITE_ERRORS.items() if k != 400},
     },
-    operation_id="import_batch_lines",
 )
 def import_batch_lines(request, number: str, file: File[UploadedFile]):
     """Replace a draft's lines with those of a dealer's spreadsheet (XLSX), keeping
@@ -244,18 +240,14 @@ def _row_error(error) -> dict:
 # Reading ----------------------------------------------------------------------------
 
 
-@router.get(
-    "/batches", response={200: Page[BatchSummaryOut], **COMMON_ERRORS}, operation_id="list_batches"
-)
+@router.get("/batches", response={200: Page[BatchSummaryOut], **COMMON_ERRORS})
 def list_batches(request, filters: Query[BatchFilters]):
     """The batches the caller may see, newest first: platform users see all, an
     agent or enterprise its own."""
     return paginate_filtered(selectors.batch_list, request, filters)
 
 
-@router.get(
-    "/batches/{number}", response={200: BatchOut, **COMMON_ERRORS}, operation_id="get_batch"
-)
+@router.get("/batches/{number}", response={200: BatchOut, **COMMON_ERRORS})
 def get_batch(request, number: str):
     """The packing list and shipping terms, declared beside received figures, the
     lines, what the caller may do next, a draft's packing problems and the open
@@ -266,11 +258,7 @@ def get_batch(request, number: str):
 # Moves ------------------------------------------------------------------------------
 
 
-@router.post(
-    "/batches/{number}/submit",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="submit_batch",
-)
+@router.post("/batches/{number}/submit", response={200: BatchOut, **WRITE_ERRORS})
 def submit_batch(request, number: str):
     """Send the batch. The packing rules must hold: 400 ``returns.packing_refused``
     names each offending line in ``fields`` (IV.P1, IV.P3, IV.P4); cash on
@@ -281,11 +269,7 @@ def submit_batch(request, number: str):
     return _batch(request, number)
 
 
-@router.post(
-    "/batches/{number}/refuse",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="refuse_batch",
-)
+@router.post("/batches/{number}/refuse", response={200: BatchOut, **WRITE_ERRORS})
 def refuse_batch(request, number: str, payload: RefusalIn):
     """Refuse a parcel at the door, e.g. one the carrier delivers cash on delivery
     (IV.P5); the reason is shown to the return unit."""
@@ -297,11 +281,7 @@ def refuse_batch(request, number: str, payload: RefusalIn):
 # Receipt ----------------------------------------------------------------------------
 
 
-@router.post(
-    "/batches/{number}/receipt",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="open_receipt",
-)
+@router.post("/batches/{number}/receipt", response={200: BatchOut, **WRITE_ERRORS})
 def open_receipt(request, number: str):
     """The parcel is at the platform: counting starts."""
     batch = _batch_for(request, number, "open_receipt")
@@ -309,11 +289,7 @@ def open_receipt(request, number: str):
     return _batch(request, number)
 
 
-@router.post(
-    "/batches/{number}/scans",
-    response={200: ScanOut, 201: ScanOut, **WRITE_ERRORS},
-    operation_id="receive_scan",
-)
+@router.post("/batches/{number}/scans", response={200: ScanOut, 201: ScanOut, **WRITE_ERRORS})
 def receive_scan(request, number: str, payload: ScanIn):
     """Count one labelled unit by its label's code (IV.3). Idempotent: 201 when the
     label is counted now, 200 (``already_counted``) when it was counted before, by
@@ -327,11 +303,7 @@ def receive_scan(request, number: str, payload: ScanIn):
     return Status(201 if result.created else 200, scan)
 
 
-@router.post(
-    "/batches/{number}/units",
-    response={201: ScanOut, **WRITE_ERRORS},
-    operation_id="receive_unit",
-)
+@router.post("/batches/{number}/units", response={201: ScanOut, **WRITE_ERRORS})
 def receive_unit(request, number: str, payload: UnitIn):
     """Count a unit that arrived without a label, or one not on the packing list
     (IV.4); either is reported to the return unit when receipt closes."""
@@ -341,11 +313,7 @@ def receive_unit(request, number: str, payload: UnitIn):
     return Status(201, scan)
 
 
-@router.put(
-    "/batches/{number}/lines/{line_no}/count",
-    response={200: BatchLineOut, **WRITE_ERRORS},
-    operation_id="count_line",
-)
+@router.put("/batches/{number}/lines/{line_no}/count", response={200: BatchLineOut, **WRITE_ERRORS})
 def count_line(request, number: str, line_no: int, payload: CountIn):
     """Count a line by hand instead of scanning, and note missing accessories.
     A typed count takes the place of the line's scans; null goes back to them."""
@@ -359,11 +327,7 @@ def count_line(request, number: str, line_no: int, payload: CountIn):
     )
 
 
-@router.get(
-    "/batches/{number}/counts",
-    response={200: CountsOut, **COMMON_ERRORS},
-    operation_id="get_receipt_counts",
-)
+@router.get("/batches/{number}/counts", response={200: CountsOut, **COMMON_ERRORS})
 def get_receipt_counts(request, number: str):
     """Running counts per line, per box and in total, beside the declared total.
     Receiving staff's tool; the return unit sees the received figures on the batch
@@ -374,11 +338,7 @@ def get_receipt_counts(request, number: str):
     return {**counts, "boxes": boxes}
 
 
-@router.post(
-    "/batches/{number}/receipt/close",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="close_receipt",
-)
+@router.post("/batches/{number}/receipt/close", response={200: BatchOut, **WRITE_ERRORS})
 def close_receipt(request, number: str, payload: ReceiptCloseIn):
     """Close the receipt: the physical count prevails (IV.1). Any difference from
     the packing list opens receipt anomalies, puts the batch on hold and opens a
@@ -391,22 +351,14 @@ def close_receipt(request, number: str, payload: ReceiptCloseIn):
 # Anomalies and contacts (IV.4) --------------------------------------------------------
 
 
-@router.get(
-    "/batches/{number}/anomalies",
-    response={200: list[AnomalyOut], **COMMON_ERRORS},
-    operation_id="list_batch_anomalies",
-)
+@router.get("/batches/{number}/anomalies", response={200: list[AnomalyOut], **COMMON_ERRORS})
 def list_batch_anomalies(request, number: str):
     """Every receipt anomaly of the batch, open and resolved."""
     batch = _batch(request, number)
     return selectors.anomaly_list(actor=request.auth, batch=batch).order_by("id")
 
 
-@router.post(
-    "/anomalies/{anomaly_id}/resolve",
-    response={200: AnomalyOut, **WRITE_ERRORS},
-    operation_id="resolve_anomaly",
-)
+@router.post("/anomalies/{anomaly_id}/resolve", response={200: AnomalyOut, **WRITE_ERRORS})
 def resolve_anomaly(request, anomaly_id: int, payload: ResolutionIn):
     """Resolve an anomaly with what was agreed; when the last one is resolved the
     batch is received."""
@@ -417,9 +369,7 @@ def resolve_anomaly(request, anomaly_id: int, payload: ResolutionIn):
 
 
 @router.get(
-    "/batches/{number}/contact-tasks",
-    response={200: list[ContactTaskOut], **COMMON_ERRORS},
-    operation_id="list_batch_contact_tasks",
+    "/batches/{number}/contact-tasks", response={200: list[ContactTaskOut], **COMMON_ERRORS}
 )
 def list_batch_contact_tasks(request, number: str):
     """The telephone, fax and e-mail tasks about the batch, with every attempt."""
@@ -427,11 +377,7 @@ def list_batch_contact_tasks(request, number: str):
     return _tasks_of(request, batch)
 
 
-@router.post(
-    "/contact-tasks/{task_id}/attempts",
-    response={201: ContactTaskOut, **WRITE_ERRORS},
-    operation_id="record_contact_attempt",
-)
+@router.post("/contact-tasks/{task_id}/attempts", response={201: ContactTaskOut, **WRITE_ERRORS})
 def record_contact_attempt(request, task_id: int, payload: AttemptIn):
     """Record a call or fax a person carried out, with its outcome (IV.4); one that
     reached the return unit closes the task."""
@@ -441,11 +387,7 @@ def record_contact_attempt(request, task_id: int, payload: AttemptIn):
     return Status(201, _task(request, task_id))
 
 
-@router.post(
-    "/contact-tasks/{task_id}/email",
-    response={200: ContactTaskOut, **WRITE_ERRORS},
-    operation_id="email_contact_task",
-)
+@router.post("/contact-tasks/{task_id}/email", response={200: ContactTaskOut, **WRITE_ERRORS})
 def email_contact_task(request, task_id: int):
     """E-mail the task's message with the anomaly notice (PDF) to the return unit;
     the attempt and its outcome are recorded once the mail backend answers."""
@@ -465,7 +407,6 @@ def email_contact_task(request, task_id: int):
 @router.get(
     "/batches/{number}/packing-list.pdf",
     response=COMMON_ERRORS,
-    operation_id="get_packing_list",
     openapi_extra=binary_response(PDF, "The packing list (IV.2), in English and Chinese"),
 )
 def get_packing_list(request, number: str):
@@ -476,7 +417,6 @@ def get_packing_list(request, number: str):
 @router.get(
     "/batches/{number}/packing-list.xlsx",
     response=COMMON_ERRORS,
-    operation_id="export_packing_list",
     openapi_extra=binary_response(XLSX, "The packing list and its lines, as a spreadsheet"),
 )
 def export_packing_list(request, number: str):
@@ -487,7 +427,6 @@ def export_packing_list(request, number: str):
 @router.get(
     "/batches/{number}/repair-list.pdf",
     response=COMMON_ERRORS,
-    operation_id="get_repair_list",
     openapi_extra=binary_response(PDF, "The repair list, as many pages as the packing list states"),
 )
 def get_repair_list(request, number: str):
@@ -498,7 +437,6 @@ def get_repair_list(request, number: str):
 @router.get(
     "/batches/{number}/labels.pdf",
     response=COMMON_ERRORS,
-    operation_id="get_fault_labels",
     openapi_extra=binary_response(PDF, "One fault label a unit with its barcode (IV.3)"),
 )
 def get_fault_labels(request, number: str, layout: Literal["60x40", "a4"] = "60x40"):
@@ -510,7 +448,6 @@ def get_fault_labels(request, number: str, layout: Literal["60x40", "a4"] = "60x
 @router.get(
     "/batches/{number}/anomaly-notice.pdf",
     response={**COMMON_ERRORS, 409: ErrorOut},
-    operation_id="get_anomaly_notice",
     openapi_extra=binary_response(
         PDF, "The receipt anomaly notice to the return unit, for fax (IV.4)"
     ),
@@ -528,11 +465,7 @@ def _unit_for(request, unit_id: int, action: str) -> ReturnedUnit:
     return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
 
 
-@router.post(
-    "/batches/{number}/testing",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="start_testing",
-)
+@router.post("/batches/{number}/testing", response={200: BatchOut, **WRITE_ERRORS})
 def start_testing(request, number: str):
     """A received batch goes to testing: one returned unit for every unit that
     physically arrived (IV.1), labelled, unlabelled, unlisted or counted by hand."""
@@ -542,9 +475,7 @@ def start_testing(request, number: str):
 
 
 @router.get(
-    "/batches/{number}/returned-units",
-    response={200: list[ReturnedUnitOut], **COMMON_ERRORS},
-    operation_id="list_returned_units",
+    "/batches/{number}/returned-units", response={200: list[ReturnedUnitOut], **COMMON_ERRORS}
 )
 def list_returned_units(request, number: str):
     """The units received in the batch with their tests, dispositions, delays and
@@ -553,20 +484,12 @@ def list_returned_units(request, number: str):
     return list(selectors.returned_unit_list(actor=request.auth, batch=batch))
 
 
-@router.get(
-    "/returned-units/{unit_id}",
-    response={200: ReturnedUnitOut, **COMMON_ERRORS},
-    operation_id="get_returned_unit",
-)
+@router.get("/returned-units/{unit_id}", response={200: ReturnedUnitOut, **COMMON_ERRORS})
 def get_returned_unit(request, unit_id: int):
     return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
 
 
-@router.post(
-    "/returned-units/{unit_id}/test",
-    response={200: ReturnedUnitOut, **WRITE_ERRORS},
-    operation_id="test_unit",
-)
+@router.post("/returned-units/{unit_id}/test", response={200: ReturnedUnitOut, **WRITE_ERRORS})
 def test_unit(request, unit_id: int, payload: Form[UnitTestIn], photo: File[UploadedFile] = None):
     """Record a unit's test (multipart form): fault confirmed, no fault found, or
     excluded under a rule of section III with the evidence and, for what the unit
@@ -579,7 +502,6 @@ def test_unit(request, unit_id: int, payload: Form[UnitTestIn], photo: File[Uplo
 @router.get(
     "/returned-units/{unit_id}/photo",
     response=COMMON_ERRORS,
-    operation_id="get_returned_unit_photo",
     openapi_extra=binary_response("image/jpeg", "The photo taken at the test"),
 )
 def get_returned_unit_photo(request, unit_id: int):
@@ -590,9 +512,7 @@ def get_returned_unit_photo(request, unit_id: int):
 
 
 @router.post(
-    "/returned-units/{unit_id}/disposition",
-    response={200: ReturnedUnitOut, **WRITE_ERRORS},
-    operation_id="dispose_unit",
+    "/returned-units/{unit_id}/disposition", response={200: ReturnedUnitOut, **WRITE_ERRORS}
 )
 def dispose_unit(request, unit_id: int, payload: UnitDisposeIn):
     """Deal with a tested unit: a confirmed fault is ``repaired`` or ``replaced``
@@ -605,11 +525,7 @@ def dispose_unit(request, unit_id: int, payload: UnitDisposeIn):
     return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
 
 
-@router.post(
-    "/returned-units/{unit_id}/delay",
-    response={200: ReturnedUnitOut, **WRITE_ERRORS},
-    operation_id="delay_unit",
-)
+@router.post("/returned-units/{unit_id}/delay", response={200: ReturnedUnitOut, **WRITE_ERRORS})
 def delay_unit(request, unit_id: int, payload: DelayIn):
     """IV.6: the unit is held back for shortage of products or parts, or force
     majeure; the rest of the batch goes back without it, and it follows later with
@@ -619,11 +535,7 @@ def delay_unit(request, unit_id: int, payload: DelayIn):
     return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
 
 
-@router.post(
-    "/batches/{number}/delay",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="delay_batch",
-)
+@router.post("/batches/{number}/delay", response={200: BatchOut, **WRITE_ERRORS})
 def delay_batch(request, number: str, payload: DelayIn):
     """IV.6 for the whole batch: every unit not yet shipped is delayed."""
     batch = _batch_for(request, number, "delay")
@@ -631,11 +543,7 @@ def delay_batch(request, number: str, payload: DelayIn):
     return _batch(request, number)
 
 
-@router.post(
-    "/batches/{number}/close",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="close_batch",
-)
+@router.post("/batches/{number}/close", response={200: BatchOut, **WRITE_ERRORS})
 def close_batch(request, number: str):
     """A batch whose units have all gone back is closed."""
     batch = _batch_for(request, number, "close")
@@ -643,11 +551,7 @@ def close_batch(request, number: str):
     return _batch(request, number)
 
 
-@router.get(
-    "/turnaround-queue",
-    response={200: Page[QueueEntryOut], **COMMON_ERRORS},
-    operation_id="list_turnaround_queue",
-)
+@router.get("/turnaround-queue", response={200: Page[QueueEntryOut], **COMMON_ERRORS})
 def list_turnaround_queue(request, page: int = 1, page_size: int | None = None):
     """IV.5: batches received and not yet sent back, soonest due first, each with
     its due date, working days left or overdue; batches on hold last."""
@@ -663,30 +567,20 @@ def _shipment(request, number: str) -> Shipment:
     return selectors.shipment_get(actor=request.auth, number=number)
 
 
-@router.get(
-    "/units-to-ship",
-    response={200: list[ReturnedUnitOut], **COMMON_ERRORS},
-    operation_id="list_units_to_ship",
-)
+@router.get("/units-to-ship", response={200: list[ReturnedUnitOut], **COMMON_ERRORS})
 def list_units_to_ship(request, return_org: str):
     """Units of a return unit that may go back now: dealt with, in no shipment, of
     batches ready to go back. Delayed ones (``delay_reason``) need an order (IV.6)."""
     return list(selectors.units_to_ship(actor=request.auth, return_org=return_org))
 
 
-@router.get(
-    "/shipments",
-    response={200: Page[ShipmentSummaryOut], **COMMON_ERRORS},
-    operation_id="list_shipments",
-)
+@router.get("/shipments", response={200: Page[ShipmentSummaryOut], **COMMON_ERRORS})
 def list_shipments(request, filters: Query[ShipmentFilters]):
     """Shipments, newest first: platform users see all, a return unit those to it."""
     return paginate_filtered(selectors.shipment_list, request, filters)
 
 
-@router.post(
-    "/shipments", response={201: ShipmentOut, **WRITE_ERRORS}, operation_id="create_shipment"
-)
+@router.post("/shipments", response={201: ShipmentOut, **WRITE_ERRORS})
 def create_shipment(request, payload: ShipmentIn):
     """Prepare a shipment of units of one return unit, from one or several of its
     batches; delayed units go with the return unit's ``order_no`` (IV.6)."""
@@ -694,20 +588,12 @@ def create_shipment(request, payload: ShipmentIn):
     return Status(201, _shipment(request, shipment.number))
 
 
-@router.get(
-    "/shipments/{number}",
-    response={200: ShipmentOut, **COMMON_ERRORS},
-    operation_id="get_shipment",
-)
+@router.get("/shipments/{number}", response={200: ShipmentOut, **COMMON_ERRORS})
 def get_shipment(request, number: str):
     return _shipment(request, number)
 
 
-@router.post(
-    "/shipments/{number}/dispatch",
-    response={200: ShipmentOut, **WRITE_ERRORS},
-    operation_id="dispatch_shipment",
-)
+@router.post("/shipments/{number}/dispatch", response={200: ShipmentOut, **WRITE_ERRORS})
 def dispatch_shipment(request, number: str, payload: DispatchIn):
     """The shipment leaves with its waybill; each batch it completes is recorded as
     shipped on time or so many working days late (IV.5)."""
@@ -717,11 +603,7 @@ def dispatch_shipment(request, number: str, payload: DispatchIn):
     return _shipment(request, number)
 
 
-@router.post(
-    "/shipments/{number}/cancel",
-    response={200: ShipmentOut, **WRITE_ERRORS},
-    operation_id="cancel_shipment",
-)
+@router.post("/shipments/{number}/cancel", response={200: ShipmentOut, **WRITE_ERRORS})
 def cancel_shipment(request, number: str):
     """A prepared shipment is called off; its units are free again."""
     require(request.auth, "returns.receive")
@@ -733,7 +615,6 @@ def cancel_shipment(request, number: str):
 @router.get(
     "/shipments/{number}/delivery-list.pdf",
     response=COMMON_ERRORS,
-    operation_id="get_delivery_list",
     openapi_extra=binary_response(PDF, "The delivery list (IV.7), in English and Chinese"),
 )
 def get_delivery_list(request, number: str):
@@ -744,7 +625,6 @@ def get_delivery_list(request, number: str):
 @router.get(
     "/shipments/{number}/delivery-list.xlsx",
     response=COMMON_ERRORS,
-    operation_id="export_delivery_list",
     openapi_extra=binary_response(XLSX, "The delivery list as a spreadsheet"),
 )
 def export_delivery_list(request, number: str):
