@@ -1,13 +1,11 @@
 """The claims API: intake, the claim and its timeline, the actions of its life,
-its documents, and the retained-parts ledger (SPEC I, II, III).
-
-Every operation is a selector, a service and a return. An action first asks for
-the permission its move needs (``states.MOVES``), so a role that may never make
-it is told 403 whichever claim it names; the claim is then looked up in the
-caller's scope (404 outside it) and the service checks the state and the policy.
+its documents, and the retained-parts ledger (SPEC I, II, III). The moves of a
+claim are made as ``core.api`` describes, with the claim's ``states.CLAIM``.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from ninja import File, Query, Router, Status, UploadedFile
 
@@ -29,13 +27,15 @@ from sanbao.claims.schemas import (
     RetainedPartOut,
     TimelineEventOut,
 )
-from sanbao.claims.states import MOVES
+from sanbao.claims.states import CLAIM
 from sanbao.core.api import (
     COMMON_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
+    Moves,
     Page,
     binary_response,
+    download_route,
     paginate_filtered,
 )
 from sanbao.core.errors import NotFound, field_error
@@ -49,11 +49,7 @@ def _claim(request, number: str):
     return selectors.claim_get(actor=request.auth, number=number)
 
 
-def _claim_for(request, number: str, action: str):
-    """The claim ``number`` for one of its actions: 403 for a role that may never
-    make the move, then 404 outside the caller's scope."""
-    require(request.auth, MOVES[action].permission)
-    return _claim(request, number)
+CLAIMS = Moves(CLAIM, _claim, arg="claim")
 
 
 def _model(request, code: str, field: str):
@@ -99,14 +95,14 @@ def attach_claim_scans(
 ):
     """Attach the scans of the proof of purchase and the warranty card (II.2), at
     least one; PDF, JPEG or PNG. The claim is evaluated again."""
-    claim = _claim_for(request, number, "record_findings")
-    services.claim_attach_scans(
-        claim=claim,
-        actor=request.auth,
+    return CLAIMS.make(
+        request,
+        number,
+        "record_findings",
+        services.claim_attach_scans,
         proof_of_purchase_scan=proof_of_purchase_scan,
         warranty_card_scan=warranty_card_scan,
     )
-    return _claim(request, number)
 
 
 # Reading ----------------------------------------------------------------------------
@@ -139,24 +135,31 @@ def get_claim_timeline(request, number: str):
     return selectors.claim_timeline(claim=claim).select_related("actor")
 
 
-@router.get(
+def _paper(path: str, name: str, description: str, document: str) -> None:
+    """The API's download of the claim's PDF paper ``document`` (in the registry)."""
+    download_route(
+        router,
+        path,
+        name,
+        PDF,
+        description,
+        fetch=_claim,
+        file_of=partial(registry.file, document),
+    )
+
+
+_paper(
     "/claims/{number}/receipt.pdf",
-    response=COMMON_ERRORS,
-    openapi_extra=binary_response(PDF, "The claim receipt, in English and Chinese"),
+    "get_claim_receipt",
+    "The claim receipt, in English and Chinese",
+    "claims.claim_receipt_pdf",
 )
-def get_claim_receipt(request, number: str):
-    claim = _claim(request, number)
-    return download(registry.file("claims.claim_receipt_pdf", claim), attachment=True)
-
-
-@router.get(
+_paper(
     "/claims/{number}/report.pdf",
-    response=COMMON_ERRORS,
-    openapi_extra=binary_response(PDF, "The service report, in English and Chinese"),
+    "get_claim_service_report",
+    "The service report, in English and Chinese",
+    "claims.claim_service_report_pdf",
 )
-def get_claim_service_report(request, number: str):
-    claim = _claim(request, number)
-    return download(registry.file("claims.claim_service_report_pdf", claim), attachment=True)
 
 
 # Actions ----------------------------------------------------------------------------
@@ -164,19 +167,16 @@ def get_claim_service_report(request, number: str):
 
 @router.post("/claims/{number}/start-judgement", response={200: ClaimOut, **WRITE_ERRORS})
 def start_claim_judgement(request, number: str):
-    claim = _claim_for(request, number, "start_judgement")
-    services.claim_start_judgement(claim=claim, actor=request.auth)
-    return _claim(request, number)
+    return CLAIMS.make(request, number, "start_judgement", services.claim_start_judgement)
 
 
 @router.post("/claims/{number}/findings", response={200: ClaimOut, **WRITE_ERRORS})
 def record_claim_findings(request, number: str, payload: FindingsIn):
     """Record answers of the inspection checklist; the claim is evaluated again."""
-    claim = _claim_for(request, number, "record_findings")
-    services.claim_record_findings(
-        claim=claim, actor=request.auth, findings=_findings(payload.findings)
+    findings = _findings(payload.findings)
+    return CLAIMS.make(
+        request, number, "record_findings", services.claim_record_findings, findings=findings
     )
-    return _claim(request, number)
 
 
 @router.post("/claims/{number}/judge", response={200: ClaimOut, **WRITE_ERRORS})
@@ -184,34 +184,33 @@ def judge_claim(request, number: str, payload: JudgementIn):
     """II.3: confirm or deny the performance failure and choose an open remedy. A
     replacement model must be the same model or one whose specifications are not
     lower (400 ``claims.replacement_lower`` otherwise)."""
-    claim = _claim_for(request, number, "judge")
-    services.claim_judge(
-        claim=claim,
-        actor=request.auth,
+    return CLAIMS.make(
+        request,
+        number,
+        "judge",
+        services.claim_judge,
         failure_confirmed=payload.failure_confirmed,
         remedy=payload.remedy or "",
         replacement_model=_model(request, payload.replacement_model_code, "replacement_model"),
         repair_impossible=payload.repair_impossible,
         note=payload.note,
     )
-    return _claim(request, number)
 
 
 @router.post("/claims/{number}/start-service", response={200: ClaimOut, **WRITE_ERRORS})
 def start_claim_service(request, number: str):
-    claim = _claim_for(request, number, "start_service")
-    services.claim_start_service(claim=claim, actor=request.auth)
-    return _claim(request, number)
+    return CLAIMS.make(request, number, "start_service", services.claim_start_service)
 
 
 @router.post("/claims/{number}/resolve", response={200: ClaimOut, **WRITE_ERRORS})
 def resolve_claim(request, number: str, payload: ResolutionIn):
     """Repaired, replaced or refunded, as the remedy says. A replaced or refunded
     unit and the parts listed go into the retained-parts ledger (II.4)."""
-    claim = _claim_for(request, number, "resolve")
-    services.claim_resolve(
-        claim=claim,
-        actor=request.auth,
+    return CLAIMS.make(
+        request,
+        number,
+        "resolve",
+        services.claim_resolve,
         outcome=payload.outcome,
         retained_location=payload.retained_location,
         replacement_serial=payload.replacement_serial,
@@ -219,14 +218,11 @@ def resolve_claim(request, number: str, payload: ResolutionIn):
         retained_parts=[p.dict() for p in payload.retained_parts],
         note=payload.note,
     )
-    return _claim(request, number)
 
 
 @router.post("/claims/{number}/close", response={200: ClaimOut, **WRITE_ERRORS})
 def close_claim(request, number: str):
-    claim = _claim_for(request, number, "close")
-    services.claim_close(claim=claim, actor=request.auth)
-    return _claim(request, number)
+    return CLAIMS.make(request, number, "close", services.claim_close)
 
 
 # Retained parts (II.4) --------------------------------------------------------------
