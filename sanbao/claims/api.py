@@ -31,7 +31,6 @@ from sanbao.claims.states import CLAIM
 from sanbao.core.api import (
     COMMON_ERRORS,
     WRITE_ERRORS,
-    ErrorOut,
     Moves,
     Page,
     binary_response,
@@ -244,4 +243,4 @@ def dispose_retained_part(request, part_id: int, payload: DisposalIn):
     return selectors.retained_part_get(actor=request.auth, pk=part_id)
 
 
-__all__ = ["ErrorOut", "router"]
+__all__ = ["router"]
