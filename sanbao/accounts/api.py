@@ -3,7 +3,7 @@ from __future__ import annotations
 from ninja import Query, Router, Status
 
 from sanbao.accounts import selectors, services
-from sanbao.accounts.roles import PERMISSIONS, OrgKind, can
+from sanbao.accounts.roles import OrgKind
 from sanbao.accounts.schemas import MeOut, OrganisationIn, OrganisationOut
 from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, Page, paginate
 
@@ -12,15 +12,7 @@ router = Router(tags=["accounts"])
 
 @router.get("/me", response={200: MeOut, **COMMON_ERRORS})
 def get_me(request):
-    user = request.auth
-    return {
-        "username": user.username,
-        "name": user.display_name,
-        "role": user.role,
-        "language": user.language,
-        "organisation": user.organisation,
-        "permissions": sorted(p for p in PERMISSIONS if can(user, p)),
-    }
+    return request.auth
 
 
 @router.get("/organisations", response={200: Page[OrganisationOut], **COMMON_ERRORS})
