@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from ninja import Query, Router, Status
+from ninja import Router, Status
 
 from sanbao.accounts import selectors, services
 from sanbao.accounts.roles import OrgKind
 from sanbao.accounts.schemas import MeOut, OrganisationIn, OrganisationOut
-from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, Page, paginate
+from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, Page, PageNumber, PageSize, paginate
 
 router = Router(tags=["accounts"])
 
@@ -19,8 +19,8 @@ def get_me(request):
 def list_organisations(
     request,
     kind: OrgKind | None = None,
-    page: int = Query(1, ge=1),
-    page_size: int | None = Query(None, ge=1, le=500),
+    page: PageNumber = 1,
+    page_size: PageSize = None,
 ):
     qs = selectors.organisation_list(actor=request.auth, kind=kind)
     return paginate(qs, page=page, page_size=page_size)

@@ -19,6 +19,7 @@ from sanbao.claims import policy
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.states import allowed_actions
+from sanbao.core.api import PageNumber, PageSize
 
 # Input -----------------------------------------------------------------------------
 
@@ -100,8 +101,8 @@ class ClaimFilters(Schema):
     serial: str | None = Field(None, max_length=40, description="Serial prefix")
     submitted_from: dt.date | None = None
     submitted_to: dt.date | None = None
-    page: int = Field(1, ge=1)
-    page_size: int | None = Field(None, ge=1, le=500)
+    page: PageNumber = 1
+    page_size: PageSize = None
 
 
 class ExportFilters(Schema):
@@ -118,8 +119,8 @@ class ExportFilters(Schema):
 
 class RetainedPartFilters(Schema):
     open_only: bool = Field(False, description="Only parts not yet disposed of")
-    page: int = Field(1, ge=1)
-    page_size: int | None = Field(None, ge=1, le=500)
+    page: PageNumber = 1
+    page_size: PageSize = None
 
 
 # Output ----------------------------------------------------------------------------

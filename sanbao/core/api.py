@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from sanbao.core.web import download
 
@@ -34,6 +34,12 @@ class ErrorOut(Schema):
 # Every operation declares these so the OpenAPI document is honest.
 COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS = {400: ErrorOut, 409: ErrorOut, **COMMON_ERRORS}
+
+
+# A list endpoint's page, in the query of its filters (``paginate_filtered`` takes
+# them off): numbered from 1, at most 500 items.
+PageNumber = Annotated[int, Field(ge=1)]
+PageSize = Annotated[int | None, Field(ge=1, le=500)]
 
 
 class Page(Schema, Generic[T]):

@@ -12,6 +12,8 @@ from config.api import api
 from sanbao.core.api import Moves
 from sanbao.core.errors import NotFound, PermissionDenied
 from sanbao.core.routes import routes
+from sanbao.testkit.cast import api_client_for
+from sanbao.testkit.matrix import assert_envelope
 
 
 def _operations():
@@ -140,3 +142,26 @@ def test_the_apps_page_names_still_reverse_to_their_routes():
     )
     assert reverse("workdays:calendar", args=[2026]) == "/calendar/2026/"
     assert reverse("catalog:unit_detail", args=["A/B"]) == "/catalog/units/A/B/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/organisations", "/units", "/claims", "/retained-parts", "/batches", "/shipments"],
+)
+@pytest.mark.parametrize(("query", "field"), [("page=0", "page"), ("page_size=501", "page_size")])
+def test_every_paged_list_refuses_a_page_below_1_and_a_page_size_above_500(
+    administrator, path, query, field
+):
+    response = api_client_for(administrator).get(f"/api/v1{path}?{query}")
+    assert_envelope(response, 422, "core.request_invalid")
+    assert field in response.json()["fields"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/organisations", "/units", "/claims", "/retained-parts", "/batches", "/shipments"],
+)
+def test_every_paged_list_takes_the_first_page_of_500(administrator, path):
+    response = api_client_for(administrator).get(f"/api/v1{path}?page=1&page_size=500")
+    assert response.status_code == 200
+    assert (response.json()["page"], response.json()["page_size"]) == (1, 500)
