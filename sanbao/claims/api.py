@@ -53,7 +53,8 @@ CLAIMS = Moves(CLAIM, _claim, arg="claim")
 
 def _model(request, code: str, field: str):
     """The product model of a code given in a body; an unknown one is a field error
-    (400), not a missing resource: the claim in the URL exists."""
+    (400), not a missing resource: the claim in the URL exists. Looked up once the
+    claim is (``CLAIMS.target``), so that 403 and 404 come before a 400 on the body."""
     if not code:
         return None
     try:
@@ -183,17 +184,17 @@ def judge_claim(request, number: str, payload: JudgementIn):
     """II.3: confirm or deny the performance failure and choose an open remedy. A
     replacement model must be the same model or one whose specifications are not
     lower (400 ``claims.replacement_lower`` otherwise)."""
-    return CLAIMS.make(
-        request,
-        number,
-        "judge",
-        services.claim_judge,
+    claim = CLAIMS.target(request, number, "judge")
+    services.claim_judge(
+        claim=claim,
+        actor=request.auth,
         failure_confirmed=payload.failure_confirmed,
         remedy=payload.remedy or "",
         replacement_model=_model(request, payload.replacement_model_code, "replacement_model"),
         repair_impossible=payload.repair_impossible,
         note=payload.note,
     )
+    return _claim(request, number)
 
 
 @router.post("/claims/{number}/start-service", response={200: ClaimOut, **WRITE_ERRORS})
@@ -205,11 +206,10 @@ def start_claim_service(request, number: str):
 def resolve_claim(request, number: str, payload: ResolutionIn):
     """Repaired, replaced or refunded, as the remedy says. A replaced or refunded
     unit and the parts listed go into the retained-parts ledger (II.4)."""
-    return CLAIMS.make(
-        request,
-        number,
-        "resolve",
-        services.claim_resolve,
+    claim = CLAIMS.target(request, number, "resolve")
+    services.claim_resolve(
+        claim=claim,
+        actor=request.auth,
         outcome=payload.outcome,
         retained_location=payload.retained_location,
         replacement_serial=payload.replacement_serial,
@@ -217,6 +217,7 @@ def resolve_claim(request, number: str, payload: ResolutionIn):
         retained_parts=[p.dict() for p in payload.retained_parts],
         note=payload.note,
     )
+    return _claim(request, number)
 
 
 @router.post("/claims/{number}/close", response={200: ClaimOut, **WRITE_ERRORS})

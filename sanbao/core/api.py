@@ -104,7 +104,10 @@ class Moves:
 
     def make(self, request, key, action: str, service: Callable[..., Any], /, **values):
         """Make the move ``action`` on the record ``key`` with ``service`` (which
-        checks the state and the policy) and answer the record as it now stands."""
+        checks the state and the policy) and answer the record as it now stands.
+        ``values`` are worked out before the record is: a value that looks
+        something up (and may answer 400) belongs after ``target``, so that 403 and
+        404 come first."""
         record = self.target(request, key, action)
         service(actor=request.auth, **{self.arg: record}, **values)
         return (self.show or self.fetch)(request, key)
