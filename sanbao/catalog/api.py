@@ -64,11 +64,8 @@ def list_units(request, filters: Query[UnitFilters]):
 
 @router.post(
     "/unit-imports",
-    response={
-        200: ImportReportOut,
-        400: ImportRejectedOut,
-        **{k: v for k, v in WRITE_ERRORS.items() if k != 400},
-    },
+    # The rejection of a bad file, with its per-row report, is the 400.
+    response={200: ImportReportOut, **WRITE_ERRORS, 400: ImportRejectedOut},
 )
 def import_units(
     request,

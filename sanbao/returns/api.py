@@ -198,11 +198,8 @@ def update_batch(request, number: str, payload: BatchIn):
 
 @router.post(
     "/batches/{number}/lines/import",
-    response={
-        200: BatchOut,
-        400: LinesImportRejectedOut,
-        **{k: v for k, v in WRITE_ERRORS.items() if k != 400},
-    },
+    # The rejection of a bad file, with its per-row report, is the 400.
+    response={200: BatchOut, **WRITE_ERRORS, 400: LinesImportRejectedOut},
 )
 def import_batch_lines(request, number: str, file: File[UploadedFile]):
     """Replace a draft's lines with those of a dealer's spreadsheet (XLSX), keeping
