@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Status, UploadedFile
+from ninja import File, Form, Query, Router, UploadedFile
 
 from sanbao.catalog import selectors, services
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
@@ -17,7 +17,14 @@ from sanbao.catalog.schemas import (
     UnitFilters,
     UnitOut,
 )
-from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, paginate_filtered
+from sanbao.core.api import (
+    COMMON_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    Page,
+    file_rejected,
+    paginate_filtered,
+)
 
 router = Router(tags=["catalog"])
 
@@ -79,16 +86,12 @@ def import_units(
         actor=request.auth, data=file.read(), filename=file.name or "upload", mode=mode
     )
     if report.errors and not report.written:
-        return Status(
-            400,
-            {
-                "code": "catalog.import_rejected",
-                "message": _("%(bad)s of %(total)s rows are not valid; nothing was imported.")
-                % {"bad": report.bad_rows, "total": report.total_rows},
-                "fields": {"file": [_("See the per-row report.")]},
-                "params": {"bad_rows": str(report.bad_rows)},
-                "report": report.as_dict(),
-            },
+        message = _("%(bad)s of %(total)s rows are not valid; nothing was imported.") % {
+            "bad": report.bad_rows,
+            "total": report.total_rows,
+        }
+        return file_rejected(
+            "catalog.import_rejected", message, report.bad_rows, report=report.as_dict()
         )
     return report.as_dict()
 

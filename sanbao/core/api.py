@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 
 from sanbao.core.web import download
 
@@ -78,6 +79,21 @@ def binary_response(content_type: str, description: str) -> dict:
             }
         }
     }
+
+
+def file_rejected(code: str, message: str, bad_rows: int, **report: Any) -> Status:
+    """400: a file of which nothing was imported, as the error envelope with the
+    per-row ``report`` beside it (under the name the operation's schema gives it)."""
+    return Status(
+        400,
+        {
+            "code": code,
+            "message": message,
+            "fields": {"file": [_("See the per-row report.")]},
+            "params": {"bad_rows": str(bad_rows)},
+            **report,
+        },
+    )
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sanbao.core.api import (
     Page,
     binary_response,
     download_route,
+    file_rejected,
     paginate,
     paginate_filtered,
 )
@@ -217,16 +218,7 @@ def import_batch_lines(request, number: str, file: File[UploadedFile]):
             if bad
             else _("The file cannot be imported; nothing was imported.")
         )
-        return Status(
-            400,
-            {
-                "code": "returns.lines_import_rejected",
-                "message": message,
-                "fields": {"file": [_("See the per-row report.")]},
-                "params": {"bad_rows": str(bad)},
-                "errors": rows,
-            },
-        )
+        return file_rejected("returns.lines_import_rejected", message, bad, errors=rows)
     services.batch_update(batch=batch, actor=request.auth, lines=lines, **_header_of(batch))
     return _batch(request, number)
 
