@@ -1,57 +1,37 @@
 from __future__ import annotations
 
-from ninja import Query, Router, Status
+from ninja import Router, Status
 
 from sanbao.accounts import selectors, services
-from sanbao.accounts.roles import PERMISSIONS, OrgKind, can
+from sanbao.accounts.roles import OrgKind
 from sanbao.accounts.schemas import MeOut, OrganisationIn, OrganisationOut
-from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, Page, paginate
+from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, Page, PageNumber, PageSize, paginate
 
 router = Router(tags=["accounts"])
 
 
-@router.get("/me", response={200: MeOut, **COMMON_ERRORS}, operation_id="get_me")
+@router.get("/me", response={200: MeOut, **COMMON_ERRORS})
 def get_me(request):
-    user = request.auth
-    return {
-        "username": user.username,
-        "name": user.display_name,
-        "role": user.role,
-        "language": user.language,
-        "organisation": user.organisation,
-        "permissions": sorted(p for p in PERMISSIONS if can(user, p)),
-    }
+    return request.auth
 
 
-@router.get(
-    "/organisations",
-    response={200: Page[OrganisationOut], **COMMON_ERRORS},
-    operation_id="list_organisations",
-)
+@router.get("/organisations", response={200: Page[OrganisationOut], **COMMON_ERRORS})
 def list_organisations(
     request,
     kind: OrgKind | None = None,
-    page: int = Query(1, ge=1),
-    page_size: int | None = Query(None, ge=1, le=500),
+    page: PageNumber = 1,
+    page_size: PageSize = None,
 ):
     qs = selectors.organisation_list(actor=request.auth, kind=kind)
     return paginate(qs, page=page, page_size=page_size)
 
 
-@router.get(
-    "/organisations/{code}",
-    response={200: OrganisationOut, **COMMON_ERRORS},
-    operation_id="get_organisation",
-)
+@router.get("/organisations/{code}", response={200: OrganisationOut, **COMMON_ERRORS})
 def get_organisation(request, code: str):
     return selectors.organisation_get(actor=request.auth, code=code)
 
 
-@router.post(
-    "/organisations",
-    response={201: OrganisationOut, **WRITE_ERRORS},
-    operation_id="create_organisation",
-)
+@router.post("/organisations", response={201: OrganisationOut, **WRITE_ERRORS})
 def create_organisation(request, payload: OrganisationIn):
     data = payload.dict()
     return Status(201, services.organisation_create(actor=request.auth, **data))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
-from sanbao.accounts.roles import OrgKind
+from sanbao.accounts.roles import PERMISSIONS, OrgKind, can
 
 
 class OrganisationOut(Schema):
@@ -30,6 +30,7 @@ class OrganisationIn(Schema):
     contact_person: str = Field("", max_length=100)
 
 
+# The caller, a user, as the API shows them to themselves.
 class MeOut(Schema):
     username: str
     name: str
@@ -37,3 +38,11 @@ class MeOut(Schema):
     language: str
     organisation: OrganisationOut | None
     permissions: list[str]
+
+    @staticmethod
+    def resolve_name(user) -> str:
+        return user.display_name
+
+    @staticmethod
+    def resolve_permissions(user) -> list[str]:
+        return sorted(p for p in PERMISSIONS if can(user, p))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Status, UploadedFile
+from ninja import File, Form, Query, Router, UploadedFile
 
 from sanbao.catalog import selectors, services
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
@@ -17,50 +17,39 @@ from sanbao.catalog.schemas import (
     UnitFilters,
     UnitOut,
 )
-from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut, Page, paginate_filtered
+from sanbao.core.api import (
+    COMMON_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    Page,
+    file_rejected,
+    paginate_filtered,
+)
 
 router = Router(tags=["catalog"])
 
 
-@router.get(
-    "/categories",
-    response={200: list[CategoryOut], **COMMON_ERRORS},
-    operation_id="list_categories",
-)
+@router.get("/categories", response={200: list[CategoryOut], **COMMON_ERRORS})
 def list_categories(request):
     return selectors.category_list(actor=request.auth)
 
 
-@router.get(
-    "/categories/{code}", response={200: CategoryOut, **COMMON_ERRORS}, operation_id="get_category"
-)
+@router.get("/categories/{code}", response={200: CategoryOut, **COMMON_ERRORS})
 def get_category(request, code: str):
     return selectors.category_get(actor=request.auth, code=code)
 
 
-@router.get(
-    "/models",
-    response={200: list[ProductModelOut], **COMMON_ERRORS},
-    operation_id="list_product_models",
-)
+@router.get("/models", response={200: list[ProductModelOut], **COMMON_ERRORS})
 def list_product_models(request, filters: Query[ModelFilters]):
     return selectors.product_model_list(actor=request.auth, category=filters.category, q=filters.q)
 
 
-@router.get(
-    "/models/{code}",
-    response={200: ProductModelOut, **COMMON_ERRORS},
-    operation_id="get_product_model",
-)
+@router.get("/models/{code}", response={200: ProductModelOut, **COMMON_ERRORS})
 def get_product_model(request, code: str):
     return selectors.product_model_get(actor=request.auth, code=code)
 
 
-@router.get(
-    "/models/{code}/not-lower/{candidate}",
-    response={200: NotLowerOut, **COMMON_ERRORS},
-    operation_id="check_not_lower",
-)
+@router.get("/models/{code}/not-lower/{candidate}", response={200: NotLowerOut, **COMMON_ERRORS})
 def check_not_lower(request, code: str, candidate: str):
     """II.3: may ``candidate`` replace a unit of model ``code``?"""
     original = selectors.product_model_get(actor=request.auth, code=code)
@@ -75,19 +64,15 @@ def check_not_lower(request, code: str, candidate: str):
     }
 
 
-@router.get("/units", response={200: Page[UnitOut], **COMMON_ERRORS}, operation_id="list_units")
+@router.get("/units", response={200: Page[UnitOut], **COMMON_ERRORS})
 def list_units(request, filters: Query[UnitFilters]):
     return paginate_filtered(selectors.unit_list, request, filters)
 
 
 @router.post(
     "/unit-imports",
-    response={
-        200: ImportReportOut,
-        400: ImportRejectedOut,
-        **{k: v for k, v in WRITE_ERRORS.items() if k != 400},
-    },
-    operation_id="import_units",
+    # The rejection of a bad file, with its per-row report, is the 400.
+    response={200: ImportReportOut, **WRITE_ERRORS, 400: ImportRejectedOut},
 )
 def import_units(
     request,
@@ -101,23 +86,17 @@ def import_units(
         actor=request.auth, data=file.read(), filename=file.name or "upload", mode=mode
     )
     if report.errors and not report.written:
-        return Status(
-            400,
-            {
-                "code": "catalog.import_rejected",
-                "message": _("%(bad)s of %(total)s rows are not valid; nothing was imported.")
-                % {"bad": report.bad_rows, "total": report.total_rows},
-                "fields": {"file": [_("See the per-row report.")]},
-                "params": {"bad_rows": str(report.bad_rows)},
-                "report": report.as_dict(),
-            },
+        message = _("%(bad)s of %(total)s rows are not valid; nothing was imported.") % {
+            "bad": report.bad_rows,
+            "total": report.total_rows,
+        }
+        return file_rejected(
+            "catalog.import_rejected", message, report.bad_rows, report=report.as_dict()
         )
     return report.as_dict()
 
 
-@router.get(
-    "/units/{path:serial}", response={200: UnitOut, **COMMON_ERRORS}, operation_id="get_unit"
-)
+@router.get("/units/{path:serial}", response={200: UnitOut, **COMMON_ERRORS})
 def get_unit(request, serial: str):
     return selectors.unit_get(actor=request.auth, serial=serial)
 

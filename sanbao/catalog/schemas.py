@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from sanbao.catalog.models import Region
+from sanbao.core.api import PageNumber, PageSize
 
 
 class CategoryOut(Schema):
@@ -68,8 +69,8 @@ class UnitFilters(Schema):
     authorised: bool | None = None
     sold_from: dt.date | None = None
     sold_to: dt.date | None = None
-    page: int = Field(1, ge=1)
-    page_size: int | None = Field(None, ge=1, le=500)
+    page: PageNumber = 1
+    page_size: PageSize = None
 
 
 class RowErrorOut(Schema):

@@ -1,13 +1,11 @@
 """The claims API: intake, the claim and its timeline, the actions of its life,
-its documents, and the retained-parts ledger (SPEC I, II, III).
-
-Every operation is a selector, a service and a return. An action first asks for
-the permission its move needs (``states.MOVES``), so a role that may never make
-it is told 403 whichever claim it names; the claim is then looked up in the
-caller's scope (404 outside it) and the service checks the state and the policy.
+its documents, and the retained-parts ledger (SPEC I, II, III). The moves of a
+claim are made as ``core.api`` describes, with the claim's ``states.CLAIM``.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from ninja import File, Query, Router, Status, UploadedFile
 
@@ -30,13 +28,14 @@ from sanbao.claims.schemas import (
     RetainedPartOut,
     TimelineEventOut,
 )
-from sanbao.claims.states import MOVES
+from sanbao.claims.states import CLAIM
 from sanbao.core.api import (
     COMMON_ERRORS,
     WRITE_ERRORS,
-    ErrorOut,
+    Moves,
     Page,
     binary_response,
+    download_route,
     paginate_filtered,
 )
 from sanbao.core.errors import NotFound, field_error
@@ -50,16 +49,13 @@ def _claim(request, number: str):
     return selectors.claim_get(actor=request.auth, number=number)
 
 
-def _claim_for(request, number: str, action: str):
-    """The claim ``number`` for one of its actions: 403 for a role that may never
-    make the move, then 404 outside the caller's scope."""
-    require(request.auth, MOVES[action].permission)
-    return _claim(request, number)
+CLAIMS = Moves(CLAIM, _claim, arg="claim")
 
 
 def _model(request, code: str, field: str):
     """The product model of a code given in a body; an unknown one is a field error
-    (400), not a missing resource: the claim in the URL exists."""
+    (400), not a missing resource: the claim in the URL exists. Looked up once the
+    claim is (``CLAIMS.target``), so that 403 and 404 come before a 400 on the body."""
     if not code:
         return None
     try:
@@ -77,7 +73,7 @@ def _findings(items) -> list[services.FindingIn]:
 # Intake -----------------------------------------------------------------------------
 
 
-@router.post("/claims", response={201: ClaimOut, **WRITE_ERRORS}, operation_id="create_claim")
+@router.post("/claims", response={201: ClaimOut, **WRITE_ERRORS})
 def create_claim(request, payload: ClaimIn):
     """Take in a warranty claim; its eligibility is evaluated at once (SPEC III).
     Attach the scans of the documents with ``POST /claims/{number}/scans``."""
@@ -92,11 +88,7 @@ def create_claim(request, payload: ClaimIn):
     return Status(201, _claim(request, claim.number))
 
 
-@router.post(
-    "/claims/{number}/scans",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="attach_claim_scans",
-)
+@router.post("/claims/{number}/scans", response={200: ClaimOut, **WRITE_ERRORS})
 def attach_claim_scans(
     request,
     number: str,
@@ -105,38 +97,34 @@ def attach_claim_scans(
 ):
     """Attach the scans of the proof of purchase and the warranty card (II.2), at
     least one; PDF, JPEG or PNG. The claim is evaluated again."""
-    claim = _claim_for(request, number, "record_findings")
-    services.claim_attach_scans(
-        claim=claim,
-        actor=request.auth,
+    return CLAIMS.make(
+        request,
+        number,
+        "record_findings",
+        services.claim_attach_scans,
         proof_of_purchase_scan=proof_of_purchase_scan,
         warranty_card_scan=warranty_card_scan,
     )
-    return _claim(request, number)
 
 
-@router.post(
-    "/claims/{number}/warranty-card-no",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="correct_claim_warranty_card_no",
-)
+@router.post("/claims/{number}/warranty-card-no", response={200: ClaimOut, **WRITE_ERRORS})
 def correct_claim_warranty_card_no(request, number: str, payload: CardNumberIn):
     """III.3: correct a mistyped warranty card number before judgement (compared
     with the registry's whatever its case and surrounding spaces); the claim is
     evaluated again."""
-    claim = _claim_for(request, number, "record_findings")
-    services.claim_correct_card_no(
-        claim=claim, actor=request.auth, warranty_card_no=payload.warranty_card_no
+    return CLAIMS.make(
+        request,
+        number,
+        "record_findings",
+        services.claim_correct_card_no,
+        warranty_card_no=payload.warranty_card_no,
     )
-    return _claim(request, number)
 
 
 # Reading ----------------------------------------------------------------------------
 
 
-@router.get(
-    "/claims", response={200: Page[ClaimSummaryOut], **COMMON_ERRORS}, operation_id="list_claims"
-)
+@router.get("/claims", response={200: Page[ClaimSummaryOut], **COMMON_ERRORS})
 def list_claims(request, filters: Query[ClaimFilters]):
     return paginate_filtered(selectors.claim_list, request, filters)
 
@@ -144,7 +132,6 @@ def list_claims(request, filters: Query[ClaimFilters]):
 @router.get(
     "/claims/export.xlsx",
     response=COMMON_ERRORS,
-    operation_id="export_claims",
     openapi_extra=binary_response(XLSX, "The claims matching the filters, as a spreadsheet"),
 )
 def export_claims(request, filters: Query[ExportFilters]):
@@ -152,82 +139,68 @@ def export_claims(request, filters: Query[ExportFilters]):
     return download(registry.file("claims.claims_xlsx", qs), attachment=True)
 
 
-@router.get("/claims/{number}", response={200: ClaimOut, **COMMON_ERRORS}, operation_id="get_claim")
+@router.get("/claims/{number}", response={200: ClaimOut, **COMMON_ERRORS})
 def get_claim(request, number: str):
     return _claim(request, number)
 
 
-@router.get(
-    "/claims/{number}/timeline",
-    response={200: list[TimelineEventOut], **COMMON_ERRORS},
-    operation_id="get_claim_timeline",
-)
+@router.get("/claims/{number}/timeline", response={200: list[TimelineEventOut], **COMMON_ERRORS})
 def get_claim_timeline(request, number: str):
     """Every recorded action on the claim, oldest first."""
     claim = _claim(request, number)
     return selectors.claim_timeline(claim=claim).select_related("actor")
 
 
-@router.get(
+def _paper(path: str, name: str, description: str, document: str) -> None:
+    """The API's download of the claim's PDF paper ``document`` (in the registry)."""
+    download_route(
+        router,
+        path,
+        name,
+        PDF,
+        description,
+        fetch=_claim,
+        file_of=partial(registry.file, document),
+    )
+
+
+_paper(
     "/claims/{number}/receipt.pdf",
-    response=COMMON_ERRORS,
-    operation_id="get_claim_receipt",
-    openapi_extra=binary_response(PDF, "The claim receipt, in English and Chinese"),
+    "get_claim_receipt",
+    "The claim receipt, in English and Chinese",
+    "claims.claim_receipt_pdf",
 )
-def get_claim_receipt(request, number: str):
-    claim = _claim(request, number)
-    return download(registry.file("claims.claim_receipt_pdf", claim), attachment=True)
-
-
-@router.get(
+_paper(
     "/claims/{number}/report.pdf",
-    response=COMMON_ERRORS,
-    operation_id="get_claim_service_report",
-    openapi_extra=binary_response(PDF, "The service report, in English and Chinese"),
+    "get_claim_service_report",
+    "The service report, in English and Chinese",
+    "claims.claim_service_report_pdf",
 )
-def get_claim_service_report(request, number: str):
-    claim = _claim(request, number)
-    return download(registry.file("claims.claim_service_report_pdf", claim), attachment=True)
 
 
 # Actions ----------------------------------------------------------------------------
 
 
-@router.post(
-    "/claims/{number}/start-judgement",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="start_claim_judgement",
-)
+@router.post("/claims/{number}/start-judgement", response={200: ClaimOut, **WRITE_ERRORS})
 def start_claim_judgement(request, number: str):
-    claim = _claim_for(request, number, "start_judgement")
-    services.claim_start_judgement(claim=claim, actor=request.auth)
-    return _claim(request, number)
+    return CLAIMS.make(request, number, "start_judgement", services.claim_start_judgement)
 
 
-@router.post(
-    "/claims/{number}/findings",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="record_claim_findings",
-)
+@router.post("/claims/{number}/findings", response={200: ClaimOut, **WRITE_ERRORS})
 def record_claim_findings(request, number: str, payload: FindingsIn):
     """Record answers of the inspection checklist; the claim is evaluated again."""
-    claim = _claim_for(request, number, "record_findings")
-    services.claim_record_findings(
-        claim=claim, actor=request.auth, findings=_findings(payload.findings)
+    findings = _findings(payload.findings)
+    return CLAIMS.make(
+        request, number, "record_findings", services.claim_record_findings, findings=findings
     )
-    return _claim(request, number)
 
 
-@router.post(
-    "/claims/{number}/judge",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="judge_claim",
-)
+@router.post("/claims/{number}/judge", response={200: ClaimOut, **WRITE_ERRORS})
 def judge_claim(request, number: str, payload: JudgementIn):
     """II.3: confirm or deny the performance failure and choose an open remedy. A
     replacement model must be the same model or one whose specifications are not
     lower (400 ``claims.replacement_lower`` otherwise)."""
-    claim = _claim_for(request, number, "judge")
+    claim = CLAIMS.target(request, number, "judge")
     services.claim_judge(
         claim=claim,
         actor=request.auth,
@@ -240,26 +213,16 @@ def judge_claim(request, number: str, payload: JudgementIn):
     return _claim(request, number)
 
 
-@router.post(
-    "/claims/{number}/start-service",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="start_claim_service",
-)
+@router.post("/claims/{number}/start-service", response={200: ClaimOut, **WRITE_ERRORS})
 def start_claim_service(request, number: str):
-    claim = _claim_for(request, number, "start_service")
-    services.claim_start_service(claim=claim, actor=request.auth)
-    return _claim(request, number)
+    return CLAIMS.make(request, number, "start_service", services.claim_start_service)
 
 
-@router.post(
-    "/claims/{number}/resolve",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="resolve_claim",
-)
+@router.post("/claims/{number}/resolve", response={200: ClaimOut, **WRITE_ERRORS})
 def resolve_claim(request, number: str, payload: ResolutionIn):
     """Repaired, replaced or refunded, as the remedy says. A replaced or refunded
     unit and the parts listed go into the retained-parts ledger (II.4)."""
-    claim = _claim_for(request, number, "resolve")
+    claim = CLAIMS.target(request, number, "resolve")
     services.claim_resolve(
         claim=claim,
         actor=request.auth,
@@ -273,34 +236,20 @@ def resolve_claim(request, number: str, payload: ResolutionIn):
     return _claim(request, number)
 
 
-@router.post(
-    "/claims/{number}/close",
-    response={200: ClaimOut, **WRITE_ERRORS},
-    operation_id="close_claim",
-)
+@router.post("/claims/{number}/close", response={200: ClaimOut, **WRITE_ERRORS})
 def close_claim(request, number: str):
-    claim = _claim_for(request, number, "close")
-    services.claim_close(claim=claim, actor=request.auth)
-    return _claim(request, number)
+    return CLAIMS.make(request, number, "close", services.claim_close)
 
 
 # Retained parts (II.4) --------------------------------------------------------------
 
 
-@router.get(
-    "/retained-parts",
-    response={200: Page[RetainedPartOut], **COMMON_ERRORS},
-    operation_id="list_retained_parts",
-)
+@router.get("/retained-parts", response={200: Page[RetainedPartOut], **COMMON_ERRORS})
 def list_retained_parts(request, filters: Query[RetainedPartFilters]):
     return paginate_filtered(selectors.retained_part_list, request, filters)
 
 
-@router.post(
-    "/retained-parts/{part_id}/dispose",
-    response={200: RetainedPartOut, **WRITE_ERRORS},
-    operation_id="dispose_retained_part",
-)
+@router.post("/retained-parts/{part_id}/dispose", response={200: RetainedPartOut, **WRITE_ERRORS})
 def dispose_retained_part(request, part_id: int, payload: DisposalIn):
     """Record how a retained part was disposed of; never returned to the user."""
     require(request.auth, "retained_parts.manage")
@@ -311,4 +260,4 @@ def dispose_retained_part(request, part_id: int, payload: DisposalIn):
     return selectors.retained_part_get(actor=request.auth, pk=part_id)
 
 
-__all__ = ["ErrorOut", "router"]
+__all__ = ["router"]

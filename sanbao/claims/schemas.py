@@ -20,6 +20,7 @@ from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, 
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.services import claim_open_remedies
 from sanbao.claims.states import allowed_actions
+from sanbao.core.api import PageNumber, PageSize
 
 # Input -----------------------------------------------------------------------------
 
@@ -120,8 +121,8 @@ class ClaimFilters(Schema):
     serial: str | None = Field(None, max_length=40, description="Serial prefix")
     submitted_from: dt.date | None = None
     submitted_to: dt.date | None = None
-    page: int = Field(1, ge=1)
-    page_size: int | None = Field(None, ge=1, le=500)
+    page: PageNumber = 1
+    page_size: PageSize = None
 
 
 class ExportFilters(Schema):
@@ -138,8 +139,8 @@ class ExportFilters(Schema):
 
 class RetainedPartFilters(Schema):
     open_only: bool = Field(False, description="Only parts not yet disposed of")
-    page: int = Field(1, ge=1)
-    page_size: int | None = Field(None, ge=1, le=500)
+    page: PageNumber = 1
+    page_size: PageSize = None
 
 
 # Output ----------------------------------------------------------------------------

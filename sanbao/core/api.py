@@ -1,12 +1,26 @@
-"""Shared API pieces: the error envelope schema, pagination, binary answers. (The
-authentication classes know users, so they live in ``accounts.auth``.)"""
+"""Shared API pieces: the error envelope schema, pagination, binary answers, the
+moves of a record and the downloads of its papers. (The authentication classes
+know users, so they live in ``accounts.auth``.)
+
+Every operation is a selector, a service and a return. A move first asks for the
+permission it needs (the app's ``states.py``), so a role that may never make it
+is told 403 whichever record it names; the record is then looked up in the
+caller's scope (404 outside it) and the service checks the state and the policy.
+A domain error becomes the error envelope (``config.api``). The operation id of
+every operation is the name of its view function (``config.api.SanbaoAPI``).
+"""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
-from ninja import Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from sanbao.core.web import download
 
 T = TypeVar("T")
 
@@ -21,6 +35,12 @@ class ErrorOut(Schema):
 # Every operation declares these so the OpenAPI document is honest.
 COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS = {400: ErrorOut, 409: ErrorOut, **COMMON_ERRORS}
+
+
+# A list endpoint's page, in the query of its filters (``paginate_filtered`` takes
+# them off): numbered from 1, at most 500 items.
+PageNumber = Annotated[int, Field(ge=1)]
+PageSize = Annotated[int | None, Field(ge=1, le=500)]
 
 
 class Page(Schema, Generic[T]):
@@ -59,3 +79,78 @@ def binary_response(content_type: str, description: str) -> dict:
             }
         }
     }
+
+
+def file_rejected(code: str, message: str, bad_rows: int, **report: Any) -> Status:
+    """400: a file of which nothing was imported, as the error envelope with the
+    per-row ``report`` beside it (under the name the operation's schema gives it)."""
+    return Status(
+        400,
+        {
+            "code": code,
+            "message": message,
+            "fields": {"file": [_("See the per-row report.")]},
+            "params": {"bad_rows": str(bad_rows)},
+            **report,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Moves:
+    """The API's moves of one kind of record named in its URLs: a claim or a batch
+    by its number, a returned unit or an anomaly by its id.
+
+    ``machine`` (``core.transitions.Machine``) says which permission each move
+    needs; ``fetch(request, key)`` finds the record in the caller's scope (404
+    outside it); ``show(request, key)`` is the record as an answer shows it
+    (``fetch`` unless given, e.g. a batch with its turnaround); ``arg`` is the
+    record's keyword in the services (``claim=``, ``batch=``)."""
+
+    machine: Any
+    fetch: Callable[[Any, Any], Any]
+    arg: str
+    show: Callable[[Any, Any], Any] | None = None
+
+    def target(self, request, key, action: str):
+        """The record ``key`` for the move ``action``: 403 for a role that may never
+        make the move, whichever record is named, then 404 outside the caller's scope."""
+        self.machine.authorise(request.auth, action)
+        return self.fetch(request, key)
+
+    def make(self, request, key, action: str, service: Callable[..., Any], /, **values):
+        """Make the move ``action`` on the record ``key`` with ``service`` (which
+        checks the state and the policy) and answer the record as it now stands.
+        ``values`` are worked out before the record is: a value that looks
+        something up (and may answer 400) belongs after ``target``, so that 403 and
+        404 come first."""
+        record = self.target(request, key, action)
+        service(actor=request.auth, **{self.arg: record}, **values)
+        return (self.show or self.fetch)(request, key)
+
+
+def download_route(
+    router: Router,
+    path: str,
+    name: str,
+    media_type: str,
+    description: str,
+    *,
+    fetch: Callable[[Any, str], Any],
+    file_of: Callable[[Any], Any],
+    errors: dict | None = None,
+) -> None:
+    """Declare ``GET path`` (with a ``{number}``), operation ``name``: the paper
+    ``file_of(record)`` (``sanbao.documents.registry``) of the record
+    ``fetch(request, number)`` finds in the caller's scope, always saved. The page
+    views' twin is ``core.web.download_view``."""
+
+    def endpoint(request, number: str):
+        return download(file_of(fetch(request, number)), attachment=True)
+
+    endpoint.__name__ = endpoint.__qualname__ = name
+    router.get(
+        path,
+        response=errors or COMMON_ERRORS,
+        openapi_extra=binary_response(media_type, description),
+    )(endpoint)

@@ -63,30 +63,45 @@ class DomainError(Exception):
 
 
 class ValidationFailed(DomainError):
+    """A value in the request is not valid, e.g. a field of a form; an app raises
+    it through its catalogue (``ERRORS.invalid``)."""
+
     status = 400
     default_code = "core.validation_failed"
     default_message = _("Some fields are not valid.")
 
 
 class PolicyRefused(DomainError):
+    """Valid, but the after-sales policy does not allow it: an exclusion, a packing
+    rule. An app raises it through its catalogue (``ERRORS.refused``)."""
+
     status = 400
     default_code = "core.policy_refused"
     default_message = _("The after-sales policy does not allow this.")
 
 
 class PermissionDenied(DomainError):
+    """The actor's role may never do this, whichever record it names
+    (``accounts.roles.require``)."""
+
     status = 403
     default_code = "core.permission_denied"
     default_message = _("Your role does not allow this action.")
 
 
 class NotFound(DomainError):
+    """Missing, or outside the actor's organisation: existence does not leak
+    (``ERRORS.not_found``)."""
+
     status = 404
     default_code = "core.not_found"
     default_message = _("Not found.")
 
 
 class Conflict(DomainError):
+    """Not in a state that allows this, or changed by someone meanwhile
+    (``ERRORS.conflict``)."""
+
     status = 409
     default_code = "core.conflict"
     default_message = _(
@@ -95,6 +110,9 @@ class Conflict(DomainError):
 
 
 class NotAuthenticated(DomainError):
+    """No user: the pages send them to log in, the API answers 401
+    (``accounts.roles.require``)."""
+
     status = 401
     default_code = "core.not_authenticated"
     default_message = _("Log in to continue.")

@@ -2,15 +2,13 @@
 packing rules, receipt by scanning and counting, anomalies and the contacts they
 call for, testing and dispositions, delays, the turnaround queue, shipments with
 their delivery lists, and the documents (SPEC IV, IV.P1–IV.P6, II.4).
-
-Every operation is a selector, a service and a return. An action first asks for
-the permission its move needs (``states.MOVES``), so a role that may never make
-it is told 403 whichever batch it names; the batch is then looked up in the
-caller's scope (404 outside it) and the service checks the state and the policy.
+The moves of a batch, a returned unit, an anomaly and a shipment are made as
+``core.api`` describes, with ``states.BATCH`` and ``states.SHIPMENT``.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Literal
 
 from django.utils.translation import gettext as _
@@ -21,8 +19,11 @@ from sanbao.core.api import (
     COMMON_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
+    Moves,
     Page,
     binary_response,
+    download_route,
+    file_rejected,
     paginate,
     paginate_filtered,
 )
@@ -64,7 +65,7 @@ from sanbao.returns.schemas import (
     UnitIn,
     UnitTestIn,
 )
-from sanbao.returns.states import MOVES
+from sanbao.returns.states import BATCH, SHIPMENT
 
 router = Router(tags=["returns"])
 
@@ -77,11 +78,26 @@ def _batch(request, number: str) -> ReturnBatch:
     return selectors.with_turnaround([batch])[0]
 
 
-def _batch_for(request, number: str, action: str) -> ReturnBatch:
-    """The batch ``number`` for one of its moves: 403 for a role that may never make
-    the move, then 404 outside the caller's scope."""
-    require(request.auth, MOVES[action].permission)
+def _batch_in_scope(request, number: str) -> ReturnBatch:
     return selectors.batch_get(actor=request.auth, number=number)
+
+
+def _unit(request, unit_id: int) -> ReturnedUnit:
+    return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
+
+
+def _anomaly(request, anomaly_id: int):
+    return selectors.anomaly_get(actor=request.auth, pk=anomaly_id)
+
+
+def _shipment(request, number: str) -> Shipment:
+    return selectors.shipment_get(actor=request.auth, number=number)
+
+
+BATCHES = Moves(BATCH, _batch_in_scope, arg="batch", show=_batch)
+UNITS = Moves(BATCH, _unit, arg="unit")
+ANOMALIES = Moves(BATCH, _anomaly, arg="anomaly")
+SHIPMENTS = Moves(SHIPMENT, _shipment, arg="shipment")
 
 
 def _lines(payload: BatchIn) -> list[services.LineIn]:
@@ -151,7 +167,6 @@ def _tasks_of(request, batch: ReturnBatch):
 @router.get(
     "/batches/lines-template.xlsx",
     response=COMMON_ERRORS,
-    operation_id="get_lines_template",
     openapi_extra=binary_response(
         XLSX, "An empty spreadsheet of batch lines, for the lines import"
     ),
@@ -163,7 +178,7 @@ def get_lines_template(request):
     return download(registry.file("returns.lines_template_xlsx"), attachment=True)
 
 
-@router.post("/batches", response={201: BatchOut, **WRITE_ERRORS}, operation_id="create_batch")
+@router.post("/batches", response={201: BatchOut, **WRITE_ERRORS})
 def create_batch(request, payload: BatchIn):
     """Write a draft batch with its packing list (IV.2) and lines. An agent or
     enterprise returns its own units; platform staff name the return unit with
@@ -174,32 +189,25 @@ def create_batch(request, payload: BatchIn):
     return Status(201, _batch(request, batch.number))
 
 
-@router.put(
-    "/batches/{number}", response={200: BatchOut, **WRITE_ERRORS}, operation_id="update_batch"
-)
+@router.put("/batches/{number}", response={200: BatchOut, **WRITE_ERRORS})
 def update_batch(request, number: str, payload: BatchIn):
     """Replace a draft's packing list and lines (409 once it is submitted)."""
-    batch = _batch_for(request, number, "edit")
-    services.batch_update(
-        batch=batch, actor=request.auth, lines=_lines(payload), **_header(payload)
+    lines = _lines(payload)
+    return BATCHES.make(
+        request, number, "edit", services.batch_update, lines=lines, **_header(payload)
     )
-    return _batch(request, number)
 
 
 @router.post(
     "/batches/{number}/lines/import",
-    response={
-        200: BatchOut,
-        400: LinesImportRejectedOut,
-        **{k: v for k, v in WRITE_ERRORS.items() if k != 400},
-    },
-    operation_id="import_batch_lines",
+    # The rejection of a bad file, with its per-row report, is the 400.
+    response={200: BatchOut, **WRITE_ERRORS, 400: LinesImportRejectedOut},
 )
 def import_batch_lines(request, number: str, file: File[UploadedFile]):
     """Replace a draft's lines with those of a dealer's spreadsheet (XLSX), keeping
     its packing-list header. A file with any bad row changes nothing and answers
     400 with the per-row report in ``errors``."""
-    batch = _batch_for(request, number, "edit")
+    batch = BATCHES.target(request, number, "edit")
     from sanbao.returns.importing import lines_from_xlsx
 
     lines, errors = lines_from_xlsx(file.read())
@@ -211,16 +219,7 @@ def import_batch_lines(request, number: str, file: File[UploadedFile]):
             if bad
             else _("The file cannot be imported; nothing was imported.")
         )
-        return Status(
-            400,
-            {
-                "code": "returns.lines_import_rejected",
-                "message": message,
-                "fields": {"file": [_("See the per-row report.")]},
-                "params": {"bad_rows": str(bad)},
-                "errors": rows,
-            },
-        )
+        return file_rejected("returns.lines_import_rejected", message, bad, errors=rows)
     services.batch_update(batch=batch, actor=request.auth, lines=lines, **_header_of(batch))
     return _batch(request, number)
 
@@ -245,18 +244,14 @@ def _row_error(error) -> dict:
 # Reading ----------------------------------------------------------------------------
 
 
-@router.get(
-    "/batches", response={200: Page[BatchSummaryOut], **COMMON_ERRORS}, operation_id="list_batches"
-)
+@router.get("/batches", response={200: Page[BatchSummaryOut], **COMMON_ERRORS})
 def list_batches(request, filters: Query[BatchFilters]):
     """The batches the caller may see, newest first: platform users see all, an
     agent or enterprise its own."""
     return paginate_filtered(selectors.batch_list, request, filters)
 
 
-@router.get(
-    "/batches/{number}", response={200: BatchOut, **COMMON_ERRORS}, operation_id="get_batch"
-)
+@router.get("/batches/{number}", response={200: BatchOut, **COMMON_ERRORS})
 def get_batch(request, number: str):
     """The packing list and shipping terms, declared beside received figures, the
     lines, what the caller may do next, a draft's packing problems and the open
@@ -267,61 +262,41 @@ def get_batch(request, number: str):
 # Moves ------------------------------------------------------------------------------
 
 
-@router.post(
-    "/batches/{number}/submit",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="submit_batch",
-)
+@router.post("/batches/{number}/submit", response={200: BatchOut, **WRITE_ERRORS})
 def submit_batch(request, number: str):
     """Send the batch. The packing rules must hold: 400 ``returns.packing_refused``
     names each offending line in ``fields`` (IV.P1, IV.P3, IV.P4); cash on
     delivery is 400 ``returns.cash_on_delivery_refused`` (IV.P5). A batch not sent
     by home delivery is accepted with ``extra_cost_to_shipper`` set (IV.P6)."""
-    batch = _batch_for(request, number, "submit")
-    services.batch_submit(batch=batch, actor=request.auth)
-    return _batch(request, number)
+    return BATCHES.make(request, number, "submit", services.batch_submit)
 
 
-@router.post(
-    "/batches/{number}/refuse",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="refuse_batch",
-)
+@router.post("/batches/{number}/refuse", response={200: BatchOut, **WRITE_ERRORS})
 def refuse_batch(request, number: str, payload: RefusalIn):
     """Refuse a parcel at the door, e.g. one the carrier delivers cash on delivery
     (IV.P5); the reason is shown to the return unit."""
-    batch = _batch_for(request, number, "refuse")
-    services.batch_refuse(batch=batch, actor=request.auth, reason=payload.reason)
-    return _batch(request, number)
+    return BATCHES.make(request, number, "refuse", services.batch_refuse, reason=payload.reason)
 
 
 # Receipt ----------------------------------------------------------------------------
 
 
-@router.post(
-    "/batches/{number}/receipt",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="open_receipt",
-)
+@router.post("/batches/{number}/receipt", response={200: BatchOut, **WRITE_ERRORS})
 def open_receipt(request, number: str, payload: ReceiptOpenIn = None):
     """The parcel is at the platform: counting starts. ``received_on``: the day it
     arrived (IV.5), today when left out."""
-    batch = _batch_for(request, number, "open_receipt")
     received_on = payload.received_on if payload is not None else None
-    services.receipt_open(batch=batch, actor=request.auth, received_on=received_on)
-    return _batch(request, number)
+    return BATCHES.make(
+        request, number, "open_receipt", services.receipt_open, received_on=received_on
+    )
 
 
-@router.post(
-    "/batches/{number}/scans",
-    response={200: ScanOut, 201: ScanOut, **WRITE_ERRORS},
-    operation_id="receive_scan",
-)
+@router.post("/batches/{number}/scans", response={200: ScanOut, 201: ScanOut, **WRITE_ERRORS})
 def receive_scan(request, number: str, payload: ScanIn):
     """Count one labelled unit by its label's code (IV.3). Idempotent: 201 when the
     label is counted now, 200 (``already_counted``) when it was counted before, by
     this scanner or any other."""
-    batch = _batch_for(request, number, "scan")
+    batch = BATCHES.target(request, number, "scan")
     result = services.receipt_scan(
         batch=batch, actor=request.auth, code=payload.code, box_no=payload.box_no
     )
@@ -330,29 +305,21 @@ def receive_scan(request, number: str, payload: ScanIn):
     return Status(201 if result.created else 200, scan)
 
 
-@router.post(
-    "/batches/{number}/units",
-    response={201: ScanOut, **WRITE_ERRORS},
-    operation_id="receive_unit",
-)
+@router.post("/batches/{number}/units", response={201: ScanOut, **WRITE_ERRORS})
 def receive_unit(request, number: str, payload: UnitIn):
     """Count a unit that arrived without a label, or one not on the packing list
     (IV.4); either is reported to the return unit when receipt closes."""
-    batch = _batch_for(request, number, "scan")
+    batch = BATCHES.target(request, number, "scan")
     scan = services.receipt_record_unit(batch=batch, actor=request.auth, **payload.dict())
     scan.created, scan.already_counted = True, False
     return Status(201, scan)
 
 
-@router.put(
-    "/batches/{number}/lines/{line_no}/count",
-    response={200: BatchLineOut, **WRITE_ERRORS},
-    operation_id="count_line",
-)
+@router.put("/batches/{number}/lines/{line_no}/count", response={200: BatchLineOut, **WRITE_ERRORS})
 def count_line(request, number: str, line_no: int, payload: CountIn):
     """Count a line by hand instead of scanning, and note missing accessories.
     A typed count takes the place of the line's scans; null goes back to them."""
-    batch = _batch_for(request, number, "scan")
+    batch = BATCHES.target(request, number, "scan")
     return services.receipt_set_count(
         batch=batch,
         actor=request.auth,
@@ -362,67 +329,53 @@ def count_line(request, number: str, line_no: int, payload: CountIn):
     )
 
 
-@router.get(
-    "/batches/{number}/counts",
-    response={200: CountsOut, **COMMON_ERRORS},
-    operation_id="get_receipt_counts",
-)
+@router.get("/batches/{number}/counts", response={200: CountsOut, **COMMON_ERRORS})
 def get_receipt_counts(request, number: str):
     """Running counts per line, per box and in total, beside the declared total.
     Receiving staff's tool; the return unit sees the received figures on the batch
     once the receipt is closed."""
-    batch = _batch_for(request, number, "scan")
+    batch = BATCHES.target(request, number, "scan")
     counts = services.receipt_counts(batch)
     boxes = [{"box_no": box, "counted": n} for box, n in counts["boxes"].items()]
     return {**counts, "boxes": boxes}
 
 
-@router.post(
-    "/batches/{number}/receipt/close",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="close_receipt",
-)
+@router.post("/batches/{number}/receipt/close", response={200: BatchOut, **WRITE_ERRORS})
 def close_receipt(request, number: str, payload: ReceiptCloseIn):
     """Close the receipt: the physical count prevails (IV.1). Any difference from
     the packing list opens receipt anomalies, puts the batch on hold and opens a
     contact task with the notice for the return unit (IV.4)."""
-    batch = _batch_for(request, number, "close_receipt")
-    services.receipt_close(batch=batch, actor=request.auth, received_boxes=payload.received_boxes)
-    return _batch(request, number)
+    return BATCHES.make(
+        request,
+        number,
+        "close_receipt",
+        services.receipt_close,
+        received_boxes=payload.received_boxes,
+    )
 
 
 # Anomalies and contacts (IV.4) --------------------------------------------------------
 
 
-@router.get(
-    "/batches/{number}/anomalies",
-    response={200: list[AnomalyOut], **COMMON_ERRORS},
-    operation_id="list_batch_anomalies",
-)
+@router.get("/batches/{number}/anomalies", response={200: list[AnomalyOut], **COMMON_ERRORS})
 def list_batch_anomalies(request, number: str):
     """Every receipt anomaly of the batch, open and resolved."""
     batch = _batch(request, number)
     return selectors.anomaly_list(actor=request.auth, batch=batch).order_by("id")
 
 
-@router.post(
-    "/anomalies/{anomaly_id}/resolve",
-    response={200: AnomalyOut, **WRITE_ERRORS},
-    operation_id="resolve_anomaly",
-)
+@router.post("/anomalies/{anomaly_id}/resolve", response={200: AnomalyOut, **WRITE_ERRORS})
 def resolve_anomaly(request, anomaly_id: int, payload: ResolutionIn):
     """Resolve an anomaly with what was agreed; when the last one is resolved the
     batch is received."""
-    require(request.auth, MOVES["resolve_anomaly"].permission)
-    anomaly = selectors.anomaly_get(actor=request.auth, pk=anomaly_id)
-    services.anomaly_resolve(anomaly=anomaly, actor=request.auth, note=payload.note)
-    return selectors.anomaly_get(actor=request.auth, pk=anomaly_id)
+    note = payload.note
+    return ANOMALIES.make(
+        request, anomaly_id, "resolve_anomaly", services.anomaly_resolve, note=note
+    )
 
 
 @router.get(
-    "/batches/{number}/contact-tasks",
-    response={200: list[ContactTaskOut], **COMMON_ERRORS},
-    operation_id="list_batch_contact_tasks",
+    "/batches/{number}/contact-tasks", response={200: list[ContactTaskOut], **COMMON_ERRORS}
 )
 def list_batch_contact_tasks(request, number: str):
     """The telephone, fax and e-mail tasks about the batch, with every attempt."""
@@ -430,11 +383,7 @@ def list_batch_contact_tasks(request, number: str):
     return _tasks_of(request, batch)
 
 
-@router.post(
-    "/contact-tasks/{task_id}/attempts",
-    response={201: ContactTaskOut, **WRITE_ERRORS},
-    operation_id="record_contact_attempt",
-)
+@router.post("/contact-tasks/{task_id}/attempts", response={201: ContactTaskOut, **WRITE_ERRORS})
 def record_contact_attempt(request, task_id: int, payload: AttemptIn):
     """Record a call or fax a person carried out, with its outcome (IV.4); one that
     reached the return unit closes the task."""
@@ -444,11 +393,7 @@ def record_contact_attempt(request, task_id: int, payload: AttemptIn):
     return Status(201, _task(request, task_id))
 
 
-@router.post(
-    "/contact-tasks/{task_id}/email",
-    response={200: ContactTaskOut, **WRITE_ERRORS},
-    operation_id="email_contact_task",
-)
+@router.post("/contact-tasks/{task_id}/email", response={200: ContactTaskOut, **WRITE_ERRORS})
 def email_contact_task(request, task_id: int):
     """E-mail the task's message with the anomaly notice (PDF) to the return unit;
     the attempt and its outcome are recorded once the mail backend answers."""
@@ -465,43 +410,60 @@ def email_contact_task(request, task_id: int):
 # Documents --------------------------------------------------------------------------
 
 
-@router.get(
+def _paper(
+    path: str,
+    name: str,
+    media_type: str,
+    description: str,
+    document: str,
+    *,
+    fetch=_batch,
+    errors: dict | None = None,
+) -> None:
+    """The API's download of the registered paper ``document`` of the batch (or
+    what ``fetch`` finds) named in ``path``."""
+    download_route(
+        router,
+        path,
+        name,
+        media_type,
+        description,
+        fetch=fetch,
+        file_of=partial(registry.file, document),
+        errors=errors,
+    )
+
+
+_paper(
     "/batches/{number}/packing-list.pdf",
-    response=COMMON_ERRORS,
-    operation_id="get_packing_list",
-    openapi_extra=binary_response(PDF, "The packing list (IV.2), in English and Chinese"),
+    "get_packing_list",
+    PDF,
+    "The packing list (IV.2), in English and Chinese",
+    "returns.packing_list_pdf",
 )
-def get_packing_list(request, number: str):
-    batch = _batch(request, number)
-    return download(registry.file("returns.packing_list_pdf", batch), attachment=True)
 
 
-@router.get(
+_paper(
     "/batches/{number}/packing-list.xlsx",
-    response=COMMON_ERRORS,
-    operation_id="export_packing_list",
-    openapi_extra=binary_response(XLSX, "The packing list and its lines, as a spreadsheet"),
+    "export_packing_list",
+    XLSX,
+    "The packing list and its lines, as a spreadsheet",
+    "returns.packing_list_xlsx",
 )
-def export_packing_list(request, number: str):
-    batch = _batch(request, number)
-    return download(registry.file("returns.packing_list_xlsx", batch), attachment=True)
 
 
-@router.get(
+_paper(
     "/batches/{number}/repair-list.pdf",
-    response=COMMON_ERRORS,
-    operation_id="get_repair_list",
-    openapi_extra=binary_response(PDF, "The repair list, as many pages as the packing list states"),
+    "get_repair_list",
+    PDF,
+    "The repair list, as many pages as the packing list states",
+    "returns.repair_list_pdf",
 )
-def get_repair_list(request, number: str):
-    batch = _batch(request, number)
-    return download(registry.file("returns.repair_list_pdf", batch), attachment=True)
 
 
 @router.get(
     "/batches/{number}/labels.pdf",
     response=COMMON_ERRORS,
-    operation_id="get_fault_labels",
     openapi_extra=binary_response(PDF, "One fault label a unit with its barcode (IV.3)"),
 )
 def get_fault_labels(request, number: str, layout: Literal["60x40", "a4"] = "60x40"):
@@ -510,44 +472,28 @@ def get_fault_labels(request, number: str, layout: Literal["60x40", "a4"] = "60x
     return download(registry.file("returns.labels_pdf", batch, layout), attachment=True)
 
 
-@router.get(
+_paper(
     "/batches/{number}/anomaly-notice.pdf",
-    response={**COMMON_ERRORS, 409: ErrorOut},
-    operation_id="get_anomaly_notice",
-    openapi_extra=binary_response(
-        PDF, "The receipt anomaly notice to the return unit, for fax (IV.4)"
-    ),
+    "get_anomaly_notice",
+    PDF,
+    "The receipt anomaly notice to the return unit, for fax (IV.4)",
+    "returns.anomaly_notice_pdf",
+    errors={**COMMON_ERRORS, 409: ErrorOut},
 )
-def get_anomaly_notice(request, number: str):
-    batch = _batch(request, number)
-    return download(registry.file("returns.anomaly_notice_pdf", batch), attachment=True)
 
 
 # Testing, dispositions, delays (IV.P2, IV.6, II.3, II.4) ------------------------------
 
 
-def _unit_for(request, unit_id: int, action: str) -> ReturnedUnit:
-    require(request.auth, MOVES[action].permission)
-    return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
-
-
-@router.post(
-    "/batches/{number}/testing",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="start_testing",
-)
+@router.post("/batches/{number}/testing", response={200: BatchOut, **WRITE_ERRORS})
 def start_testing(request, number: str):
     """A received batch goes to testing: one returned unit for every unit that
     physically arrived (IV.1), labelled, unlabelled, unlisted or counted by hand."""
-    batch = _batch_for(request, number, "start_testing")
-    services.testing_start(batch=batch, actor=request.auth)
-    return _batch(request, number)
+    return BATCHES.make(request, number, "start_testing", services.testing_start)
 
 
 @router.get(
-    "/batches/{number}/returned-units",
-    response={200: list[ReturnedUnitOut], **COMMON_ERRORS},
-    operation_id="list_returned_units",
+    "/batches/{number}/returned-units", response={200: list[ReturnedUnitOut], **COMMON_ERRORS}
 )
 def list_returned_units(request, number: str):
     """The units received in the batch with their tests, dispositions, delays and
@@ -556,33 +502,22 @@ def list_returned_units(request, number: str):
     return list(selectors.returned_unit_list(actor=request.auth, batch=batch))
 
 
-@router.get(
-    "/returned-units/{unit_id}",
-    response={200: ReturnedUnitOut, **COMMON_ERRORS},
-    operation_id="get_returned_unit",
-)
+@router.get("/returned-units/{unit_id}", response={200: ReturnedUnitOut, **COMMON_ERRORS})
 def get_returned_unit(request, unit_id: int):
     return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
 
 
-@router.post(
-    "/returned-units/{unit_id}/test",
-    response={200: ReturnedUnitOut, **WRITE_ERRORS},
-    operation_id="test_unit",
-)
+@router.post("/returned-units/{unit_id}/test", response={200: ReturnedUnitOut, **WRITE_ERRORS})
 def test_unit(request, unit_id: int, payload: Form[UnitTestIn], photo: File[UploadedFile] = None):
     """Record a unit's test (multipart form): fault confirmed, no fault found, or
     excluded under a rule of section III with the evidence and, for what the unit
     itself shows (III.4–III.8, III.10), a ``photo``."""
-    unit = _unit_for(request, unit_id, "test")
-    services.unit_test(unit=unit, actor=request.auth, photo=photo, **payload.dict())
-    return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
+    return UNITS.make(request, unit_id, "test", services.unit_test, photo=photo, **payload.dict())
 
 
 @router.get(
     "/returned-units/{unit_id}/photo",
     response=COMMON_ERRORS,
-    operation_id="get_returned_unit_photo",
     openapi_extra=binary_response("image/jpeg", "The photo taken at the test"),
 )
 def get_returned_unit_photo(request, unit_id: int):
@@ -593,9 +528,7 @@ def get_returned_unit_photo(request, unit_id: int):
 
 
 @router.post(
-    "/returned-units/{unit_id}/disposition",
-    response={200: ReturnedUnitOut, **WRITE_ERRORS},
-    operation_id="dispose_unit",
+    "/returned-units/{unit_id}/disposition", response={200: ReturnedUnitOut, **WRITE_ERRORS}
 )
 def dispose_unit(request, unit_id: int, payload: UnitDisposeIn):
     """Deal with a tested unit: a confirmed fault is ``repaired`` or ``replaced``
@@ -603,54 +536,30 @@ def dispose_unit(request, unit_id: int, payload: UnitDisposeIn):
     replaced parts go into the retained-parts ledger, II.4); a unit that does not
     meet the requirements is ``returned_as_is`` or ``charged`` with an amount and
     a reason (IV.P2). When every unit is dealt with or delayed, the batch is ready."""
-    unit = _unit_for(request, unit_id, "dispose")
-    services.unit_dispose(unit=unit, actor=request.auth, **payload.dict())
-    return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
+    return UNITS.make(request, unit_id, "dispose", services.unit_dispose, **payload.dict())
 
 
-@router.post(
-    "/returned-units/{unit_id}/delay",
-    response={200: ReturnedUnitOut, **WRITE_ERRORS},
-    operation_id="delay_unit",
-)
+@router.post("/returned-units/{unit_id}/delay", response={200: ReturnedUnitOut, **WRITE_ERRORS})
 def delay_unit(request, unit_id: int, payload: DelayIn):
     """IV.6: the unit is held back for shortage of products or parts, or force
     majeure; the rest of the batch goes back without it, and it follows later with
     an order of the return unit."""
-    unit = _unit_for(request, unit_id, "delay")
-    services.unit_delay(unit=unit, actor=request.auth, **payload.dict())
-    return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
+    return UNITS.make(request, unit_id, "delay", services.unit_delay, **payload.dict())
 
 
-@router.post(
-    "/batches/{number}/delay",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="delay_batch",
-)
+@router.post("/batches/{number}/delay", response={200: BatchOut, **WRITE_ERRORS})
 def delay_batch(request, number: str, payload: DelayIn):
     """IV.6 for the whole batch: every unit not yet shipped is delayed."""
-    batch = _batch_for(request, number, "delay")
-    services.batch_delay(batch=batch, actor=request.auth, **payload.dict())
-    return _batch(request, number)
+    return BATCHES.make(request, number, "delay", services.batch_delay, **payload.dict())
 
 
-@router.post(
-    "/batches/{number}/close",
-    response={200: BatchOut, **WRITE_ERRORS},
-    operation_id="close_batch",
-)
+@router.post("/batches/{number}/close", response={200: BatchOut, **WRITE_ERRORS})
 def close_batch(request, number: str):
     """A batch whose units have all gone back is closed."""
-    batch = _batch_for(request, number, "close")
-    services.batch_close(batch=batch, actor=request.auth)
-    return _batch(request, number)
+    return BATCHES.make(request, number, "close", services.batch_close)
 
 
-@router.get(
-    "/turnaround-queue",
-    response={200: Page[QueueEntryOut], **COMMON_ERRORS},
-    operation_id="list_turnaround_queue",
-)
+@router.get("/turnaround-queue", response={200: Page[QueueEntryOut], **COMMON_ERRORS})
 def list_turnaround_queue(request, page: int = 1, page_size: int | None = None):
     """IV.5: batches received and not yet sent back, soonest due first, each with
     its due date, working days left or overdue; then batches on hold; last, those
@@ -663,26 +572,14 @@ def list_turnaround_queue(request, page: int = 1, page_size: int | None = None):
 # Shipments and delivery lists (IV.7) ---------------------------------------------------
 
 
-def _shipment(request, number: str) -> Shipment:
-    return selectors.shipment_get(actor=request.auth, number=number)
-
-
-@router.get(
-    "/units-to-ship",
-    response={200: list[ReturnedUnitOut], **COMMON_ERRORS},
-    operation_id="list_units_to_ship",
-)
+@router.get("/units-to-ship", response={200: list[ReturnedUnitOut], **COMMON_ERRORS})
 def list_units_to_ship(request, return_org: str):
     """Units of a return unit that may go back now: dealt with, in no shipment, of
     batches ready to go back. Delayed ones (``delay_reason``) need an order (IV.6)."""
     return list(selectors.units_to_ship(actor=request.auth, return_org=return_org))
 
 
-@router.get(
-    "/units-to-follow",
-    response={200: list[ReturnedUnitOut], **COMMON_ERRORS},
-    operation_id="list_units_to_follow",
-)
+@router.get("/units-to-follow", response={200: list[ReturnedUnitOut], **COMMON_ERRORS})
 def list_units_to_follow(request, return_org: str | None = None):
     """IV.6: the delayed units not yet shipped back ("still to follow"), by return
     unit and batch: every return unit's for the platform (``return_org`` for one),
@@ -691,19 +588,13 @@ def list_units_to_follow(request, return_org: str | None = None):
     return list(selectors.units_to_follow(actor=request.auth, return_org=org))
 
 
-@router.get(
-    "/shipments",
-    response={200: Page[ShipmentSummaryOut], **COMMON_ERRORS},
-    operation_id="list_shipments",
-)
+@router.get("/shipments", response={200: Page[ShipmentSummaryOut], **COMMON_ERRORS})
 def list_shipments(request, filters: Query[ShipmentFilters]):
     """Shipments, newest first: platform users see all, a return unit those to it."""
     return paginate_filtered(selectors.shipment_list, request, filters)
 
 
-@router.post(
-    "/shipments", response={201: ShipmentOut, **WRITE_ERRORS}, operation_id="create_shipment"
-)
+@router.post("/shipments", response={201: ShipmentOut, **WRITE_ERRORS})
 def create_shipment(request, payload: ShipmentIn):
     """Prepare a shipment of units of one return unit, from one or several of its
     batches; delayed units go with the return unit's ``order_no`` (IV.6)."""
@@ -711,62 +602,42 @@ def create_shipment(request, payload: ShipmentIn):
     return Status(201, _shipment(request, shipment.number))
 
 
-@router.get(
-    "/shipments/{number}",
-    response={200: ShipmentOut, **COMMON_ERRORS},
-    operation_id="get_shipment",
-)
+@router.get("/shipments/{number}", response={200: ShipmentOut, **COMMON_ERRORS})
 def get_shipment(request, number: str):
     return _shipment(request, number)
 
 
-@router.post(
-    "/shipments/{number}/dispatch",
-    response={200: ShipmentOut, **WRITE_ERRORS},
-    operation_id="dispatch_shipment",
-)
+@router.post("/shipments/{number}/dispatch", response={200: ShipmentOut, **WRITE_ERRORS})
 def dispatch_shipment(request, number: str, payload: DispatchIn):
     """The shipment leaves with its waybill; each batch it completes is recorded as
     shipped on time or so many working days late (IV.5)."""
-    require(request.auth, "returns.receive")
-    shipment = _shipment(request, number)
-    services.shipment_dispatch(shipment=shipment, actor=request.auth, **payload.dict())
-    return _shipment(request, number)
+    return SHIPMENTS.make(request, number, "dispatch", services.shipment_dispatch, **payload.dict())
 
 
-@router.post(
-    "/shipments/{number}/cancel",
-    response={200: ShipmentOut, **WRITE_ERRORS},
-    operation_id="cancel_shipment",
-)
+@router.post("/shipments/{number}/cancel", response={200: ShipmentOut, **WRITE_ERRORS})
 def cancel_shipment(request, number: str):
     """A prepared shipment is called off; its units are free again."""
-    require(request.auth, "returns.receive")
-    shipment = _shipment(request, number)
-    services.shipment_cancel(shipment=shipment, actor=request.auth)
-    return _shipment(request, number)
+    return SHIPMENTS.make(request, number, "cancel", services.shipment_cancel)
 
 
-@router.get(
+_paper(
     "/shipments/{number}/delivery-list.pdf",
-    response=COMMON_ERRORS,
-    operation_id="get_delivery_list",
-    openapi_extra=binary_response(PDF, "The delivery list (IV.7), in English and Chinese"),
+    "get_delivery_list",
+    PDF,
+    "The delivery list (IV.7), in English and Chinese",
+    "returns.delivery_list_pdf",
+    fetch=_shipment,
 )
-def get_delivery_list(request, number: str):
-    shipment = _shipment(request, number)
-    return download(registry.file("returns.delivery_list_pdf", shipment), attachment=True)
 
 
-@router.get(
+_paper(
     "/shipments/{number}/delivery-list.xlsx",
-    response=COMMON_ERRORS,
-    operation_id="export_delivery_list",
-    openapi_extra=binary_response(XLSX, "The delivery list as a spreadsheet"),
+    "export_delivery_list",
+    XLSX,
+    "The delivery list as a spreadsheet",
+    "returns.delivery_list_xlsx",
+    fetch=_shipment,
 )
-def export_delivery_list(request, number: str):
-    shipment = _shipment(request, number)
-    return download(registry.file("returns.delivery_list_xlsx", shipment), attachment=True)
 
 
 __all__ = ["ErrorOut", "router"]

@@ -16,6 +16,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from sanbao.accounts.roles import PLATFORM_ROLES
+from sanbao.core.api import PageNumber, PageSize
 from sanbao.notifications.models import Channel, Outcome, TaskStatus
 from sanbao.returns import selectors, services
 from sanbao.returns.errors import message
@@ -82,8 +83,8 @@ class BatchFilters(Schema):
     status: BatchStatus | None = None
     return_org: str | None = Field(None, max_length=32, description="Return unit's code")
     number: str | None = Field(None, max_length=20, description="Batch number prefix")
-    page: int = Field(1, ge=1)
-    page_size: int | None = Field(None, ge=1, le=500)
+    page: PageNumber = 1
+    page_size: PageSize = None
 
 
 class RefusalIn(Schema):
@@ -533,8 +534,8 @@ class DispatchIn(Schema):
 class ShipmentFilters(Schema):
     return_org: str | None = Field(None, max_length=32)
     status: ShipmentStatus | None = None
-    page: int = Field(1, ge=1)
-    page_size: int | None = Field(None, ge=1, le=500)
+    page: PageNumber = 1
+    page_size: PageSize = None
 
 
 class _ShipmentHeader(Schema):

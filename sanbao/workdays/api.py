@@ -26,11 +26,7 @@ READ_ERRORS = {400: ErrorOut, **COMMON_ERRORS}
 
 
 # Declared before /calendar/{year}, which would otherwise take "working-days" for a year.
-@router.get(
-    "/calendar/working-days",
-    response={200: WorkingDaysOut, **READ_ERRORS},
-    operation_id="compute_due_date",
-)
+@router.get("/calendar/working-days", response={200: WorkingDaysOut, **READ_ERRORS})
 def compute_due_date(request, filters: Query[WorkingDaysFilters]):
     """IV.5: the ``n``-th working day after ``start`` (``start`` never counts), and
     whether it is provisional: a year from ``start`` to the due day has no known
@@ -40,20 +36,14 @@ def compute_due_date(request, filters: Query[WorkingDaysFilters]):
     return {"start": filters.start, "n": filters.n, "due": due.day, "provisional": due.provisional}
 
 
-@router.get(
-    "/calendar/{year}", response={200: CalendarYearOut, **READ_ERRORS}, operation_id="get_calendar"
-)
+@router.get("/calendar/{year}", response={200: CalendarYearOut, **READ_ERRORS})
 def get_calendar(request, year: int):
     """A year's holidays and make-up working days, each from the library or an
     override, and whether the year's official schedule is known."""
     return selectors.year_schedule(actor=request.auth, year=year)
 
 
-@router.put(
-    "/calendar/days/{day}",
-    response={200: CalendarDayOut, **WRITE_ERRORS},
-    operation_id="set_calendar_day",
-)
+@router.put("/calendar/days/{day}", response={200: CalendarDayOut, **WRITE_ERRORS})
 def set_calendar_day(request, day: dt.date, payload: CalendarDayIn):
     """Make ``day`` a holiday or a make-up working day, whatever the library says
     (administrator only). Setting a day again changes its override."""
@@ -62,22 +52,14 @@ def set_calendar_day(request, day: dt.date, payload: CalendarDayIn):
     return next(d for d in schedule.days if d.day == row.day)
 
 
-@router.delete(
-    "/calendar/days/{day}",
-    response={204: None, **WRITE_ERRORS},
-    operation_id="delete_calendar_day",
-)
+@router.delete("/calendar/days/{day}", response={204: None, **WRITE_ERRORS})
 def delete_calendar_day(request, day: dt.date):
     """Remove the override of ``day``: the library's word holds again (administrator only)."""
     services.day_delete(actor=request.auth, day=day)
     return Status(204, None)
 
 
-@router.post(
-    "/calendar/years/{year}/entered",
-    response={200: CalendarYearOut, **WRITE_ERRORS},
-    operation_id="mark_calendar_year_entered",
-)
+@router.post("/calendar/years/{year}/entered", response={200: CalendarYearOut, **WRITE_ERRORS})
 def mark_calendar_year_entered(request, year: int, payload: CalendarYearEnteredIn | None = None):
     """State that the official schedule of a year the library does not know has
     been entered as overrides: due dates in it are no longer provisional
@@ -87,11 +69,7 @@ def mark_calendar_year_entered(request, year: int, payload: CalendarYearEnteredI
     return selectors.year_schedule(actor=request.auth, year=year)
 
 
-@router.delete(
-    "/calendar/years/{year}/entered",
-    response={204: None, **WRITE_ERRORS},
-    operation_id="unmark_calendar_year_entered",
-)
+@router.delete("/calendar/years/{year}/entered", response={204: None, **WRITE_ERRORS})
 def unmark_calendar_year_entered(request, year: int):
     """Undo the mark: the year is unknown again unless the library knows it
     (administrator only)."""
