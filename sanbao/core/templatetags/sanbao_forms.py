@@ -1,0 +1,82 @@
+"""The form every action of a record's page is: ``{% load sanbao_forms %}``.
+
+``{% postform "claims:claim_judge" claim.number target="#claim-body" testid="action-judge" %}
+…fields and buttons…{% endpostform %}`` writes a POST form to the named URL that
+works without JavaScript (an ordinary post) and with htmx (``hx-post`` to the same
+URL, swapping ``target``), with its CSRF token; while it waits, its submit button is
+disabled. The positional arguments are those of ``{% url %}``; the options:
+
+- ``target`` and ``testid`` (required): what htmx replaces, the form's test id;
+- ``class``: the form's classes;
+- ``swap``: how htmx swaps the answer, ``outerHTML`` unless given;
+- ``confirm``: a question htmx asks before posting;
+- ``novalidate``: leave the checking to the server;
+- ``files``: the form uploads files (multipart, for the browser and for htmx).
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_OPTIONS = {"target", "testid", "class", "swap", "confirm", "novalidate", "files"}
+
+
+class PostFormNode(template.Node):
+    def __init__(self, view_name, args, options, nodelist):
+        self.view_name = view_name
+        self.args = args
+        self.options = options
+        self.nodelist = nodelist
+
+    def render(self, context):
+        args = [arg.resolve(context) for arg in self.args]
+        url = reverse(self.view_name.resolve(context), args=args)
+        opt = {name: value.resolve(context) for name, value in self.options.items()}
+        files = bool(opt.get("files"))
+        head = format_html(
+            '<form method="post"{} action="{}"{}{}\n      hx-post="{}"{} hx-target="{}"'
+            ' hx-swap="{}"{} hx-disabled-elt="find button[type=submit]" data-testid="{}">',
+            mark_safe(' enctype="multipart/form-data"') if files else "",
+            url,
+            format_html(' class="{}"', opt["class"]) if opt.get("class") else "",
+            mark_safe(" novalidate") if opt.get("novalidate") else "",
+            url,
+            mark_safe(' hx-encoding="multipart/form-data"') if files else "",
+            opt["target"],
+            opt.get("swap") or "outerHTML",
+            format_html(' hx-confirm="{}"', opt["confirm"]) if opt.get("confirm") else "",
+            opt["testid"],
+        )
+        csrf = CsrfTokenNode().render(context)
+        return mark_safe(f"{head}\n  {csrf}{self.nodelist.render(context)}</form>")
+
+
+@register.tag
+def postform(parser, token):
+    bits = token.split_contents()
+    tag = bits.pop(0)
+    positional, options = [], {}
+    for bit in bits:
+        name, eq, value = bit.partition("=")
+        if eq and name.isidentifier():
+            if name not in _OPTIONS:
+                raise template.TemplateSyntaxError(f"{tag}: unknown option {name!r}")
+            options[name] = parser.compile_filter(value)
+        elif options:
+            raise template.TemplateSyntaxError(f"{tag}: the URL's arguments come first")
+        else:
+            positional.append(parser.compile_filter(bit))
+    if not positional:
+        raise template.TemplateSyntaxError(f"{tag} needs the name of a URL")
+    missing = {"target", "testid"} - options.keys()
+    if missing:
+        raise template.TemplateSyntaxError(f"{tag} needs {', '.join(sorted(missing))}")
+    nodelist = parser.parse(("endpostform",))
+    parser.delete_first_token()
+    return PostFormNode(positional[0], positional[1:], options, nodelist)
