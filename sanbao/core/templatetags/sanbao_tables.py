@@ -1,0 +1,98 @@
+"""A table of records: ``{% load sanbao_tables %}``.
+
+::
+
+    {% table page.object_list as claim testid="claim-table" empty=_("No claim matches.")
+       paginate=page target="#claim-results" %}
+      <th scope="col">…</th>…
+    {% row %}
+      <tr data-testid="claim-row">…</tr>
+    {% endtable %}
+
+writes the responsive wrapper, the table, its head (the header cells given before
+``{% row %}``), one body row per item (the part after ``{% row %}``, with the item
+named as after ``as``) and, when there is no item and ``empty`` is given, one row
+with that message across every column (the columns are counted from the header
+cells, so a column shown only to some users needs no second count). Options:
+
+- ``testid``: the table's test id; ``class``: its classes ("table table-sm
+  align-middle" unless given); ``wrapper``: the wrapper's extra classes;
+- ``empty``: the message of an empty table;
+- ``paginate`` (a Paginator page) and ``target`` (what htmx replaces): the page
+  links under the table (``_pagination.html``);
+- ``{% foot %}`` before ``{% endtable %}``: the table's foot (``<tfoot>`` content).
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_OPTIONS = {"testid", "class", "wrapper", "empty", "paginate", "target"}
+_TABLE = (
+    '<div class="table-responsive{}">\n<table class="{}"{}>\n<thead><tr>\n{}\n</tr></thead>\n'
+    "<tbody>\n{}\n</tbody>{}\n</table>\n</div>"
+)
+_EMPTY_ROW = '<tr><td colspan="{}" class="text-secondary">{}</td></tr>'
+
+
+class TableNode(template.Node):
+    def __init__(self, items, name, options, head, row, foot):
+        self.items = items
+        self.name = name
+        self.options = options
+        self.head = head
+        self.row = row
+        self.foot = foot
+
+    def render(self, context):
+        opt = {key: value.resolve(context) for key, value in self.options.items()}
+        head = self.head.render(context).strip()
+        rows = []
+        for item in self.items.resolve(context) or ():
+            with context.push({self.name: item}):
+                rows.append(self.row.render(context))
+        if not rows and opt.get("empty"):
+            columns = head.count("<th")
+            rows.append(format_html(_EMPTY_ROW, columns, opt["empty"]))
+        foot = self.foot.render(context).strip() if self.foot else ""
+        html = format_html(
+            _TABLE,
+            f" {opt['wrapper']}" if opt.get("wrapper") else "",
+            opt.get("class") or "table table-sm align-middle",
+            format_html(' data-testid="{}"', opt["testid"]) if opt.get("testid") else "",
+            mark_safe(head),
+            mark_safe("".join(rows)),
+            format_html("\n<tfoot>{}</tfoot>", mark_safe(foot)) if foot else "",
+        )
+        if opt.get("paginate") is not None:
+            pages = context.template.engine.get_template("_pagination.html")
+            with context.push(page=opt["paginate"], target=opt.get("target")):
+                html += mark_safe("\n" + pages.render(context))
+        return html
+
+
+@register.tag
+def table(parser, token):
+    bits = token.split_contents()
+    tag = bits.pop(0)
+    if len(bits) < 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError(f"{tag} begins with the items, 'as' and a name")
+    items, name, rest = parser.compile_filter(bits[0]), bits[2], bits[3:]
+    options = {}
+    for bit in rest:
+        key, eq, value = bit.partition("=")
+        if not eq or key not in _OPTIONS:
+            raise template.TemplateSyntaxError(f"{tag}: unknown option {bit!r}")
+        options[key] = parser.compile_filter(value)
+    head = parser.parse(("row",))
+    parser.delete_first_token()
+    row = parser.parse(("foot", "endtable"))
+    foot = None
+    if parser.next_token().contents == "foot":
+        foot = parser.parse(("endtable",))
+        parser.delete_first_token()
+    return TableNode(items, name, options, head, row, foot)
