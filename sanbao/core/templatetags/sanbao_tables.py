@@ -21,6 +21,8 @@ cells, so a column shown only to some users needs no second count). Options:
 - ``paginate`` (a Paginator page) and ``target`` (what htmx replaces): the page
   links under the table (``_pagination.html``);
 - ``{% foot %}`` before ``{% endtable %}``: the table's foot (``<tfoot>`` content).
+
+The header cells are written as they are, or listed with ``{% columns %}``.
 """
 
 from __future__ import annotations
@@ -96,3 +98,43 @@ def table(parser, token):
         foot = parser.parse(("endtable",))
         parser.delete_first_token()
     return TableNode(items, name, options, head, row, foot)
+
+
+class ColumnsNode(template.Node):
+    def __init__(self, cells):
+        self.cells = cells
+
+    def render(self, context):
+        html = []
+        for label, options in self.cells:
+            text = label.resolve(context)
+            if options.get("hidden") and options["hidden"].resolve(context):
+                text = format_html('<span class="visually-hidden">{}</span>', text)
+            css = options["class"].resolve(context) if "class" in options else ""
+            html.append(
+                format_html(
+                    '<th scope="col"{}>{}</th>',
+                    format_html(' class="{}"', css) if css else "",
+                    text,
+                )
+            )
+        return mark_safe("".join(html))
+
+
+@register.tag
+def columns(parser, token):
+    """The header cells of a table, one translated label a column; ``class=`` and
+    ``hidden=True`` after a label are that column's classes, and a label for screen
+    readers only: ``{% columns _("Batch") _("Units") class="text-end" %}``."""
+    bits = token.split_contents()
+    tag = bits.pop(0)
+    cells = []
+    for bit in bits:
+        key, eq, value = bit.partition("=")
+        if eq and key in {"class", "hidden"}:
+            if not cells:
+                raise template.TemplateSyntaxError(f"{tag}: {key}= follows the label it is for")
+            cells[-1][1][key] = parser.compile_filter(value)
+        else:
+            cells.append((parser.compile_filter(bit), {}))
+    return ColumnsNode(cells)
