@@ -10,25 +10,30 @@ section's). Without a title the body writes its own heading, its id "<name>-titl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import template
+from django.template.base import FilterExpression, NodeList
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from ._arguments import resolve_options, tag_arguments
 
 register = template.Library()
 
 _OPTIONS = {"class", "heading", "testid", "id"}
 
 
+@dataclass(eq=False)
 class CardNode(template.Node):
-    def __init__(self, name, title, options, nodelist):
-        self.name = name
-        self.title = title
-        self.options = options
-        self.nodelist = nodelist
+    name: FilterExpression
+    title: FilterExpression | None
+    options: dict
+    nodelist: NodeList
 
     def render(self, context):
         name = self.name.resolve(context)
-        opt = {key: value.resolve(context) for key, value in self.options.items()}
+        opt = resolve_options(self.options, context)
         heading = ""
         if self.title is not None:
             heading = format_html(
@@ -51,20 +56,10 @@ class CardNode(template.Node):
 
 @register.tag
 def card(parser, token):
-    bits = token.split_contents()
-    tag = bits.pop(0)
-    positional, options = [], {}
-    for bit in bits:
-        key, eq, value = bit.partition("=")
-        if eq and key.isidentifier():
-            if key not in _OPTIONS:
-                raise template.TemplateSyntaxError(f"{tag}: unknown option {key!r}")
-            options[key] = parser.compile_filter(value)
-        else:
-            positional.append(parser.compile_filter(bit))
+    tag, positional, options = tag_arguments(parser, token, _OPTIONS)
     if not 1 <= len(positional) <= 2:
         raise template.TemplateSyntaxError(f"{tag} takes a name and, optionally, a title")
     nodelist = parser.parse(("endcard",))
     parser.delete_first_token()
-    title = positional[1] if len(positional) == 2 else None
-    return CardNode(positional[0], title, options, nodelist)
+    name, *title = (parser.compile_filter(bit) for bit in positional)
+    return CardNode(name, title[0] if title else None, options, nodelist)

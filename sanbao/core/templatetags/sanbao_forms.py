@@ -16,28 +16,33 @@ disabled. The positional arguments are those of ``{% url %}``; the options:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import template
+from django.template.base import FilterExpression, NodeList
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from ._arguments import resolve_options, tag_arguments
 
 register = template.Library()
 
 _OPTIONS = {"target", "testid", "class", "swap", "confirm", "novalidate", "files"}
 
 
+@dataclass(eq=False)
 class PostFormNode(template.Node):
-    def __init__(self, view_name, args, options, nodelist):
-        self.view_name = view_name
-        self.args = args
-        self.options = options
-        self.nodelist = nodelist
+    view_name: FilterExpression
+    args: list[FilterExpression]
+    options: dict
+    nodelist: NodeList
 
     def render(self, context):
         args = [arg.resolve(context) for arg in self.args]
         url = reverse(self.view_name.resolve(context), args=args)
-        opt = {name: value.resolve(context) for name, value in self.options.items()}
+        opt = resolve_options(self.options, context)
         files = bool(opt.get("files"))
         head = format_html(
             '<form method="post"{} action="{}"{}{}\n      hx-post="{}"{} hx-target="{}"'
@@ -59,19 +64,7 @@ class PostFormNode(template.Node):
 
 @register.tag
 def postform(parser, token):
-    bits = token.split_contents()
-    tag = bits.pop(0)
-    positional, options = [], {}
-    for bit in bits:
-        name, eq, value = bit.partition("=")
-        if eq and name.isidentifier():
-            if name not in _OPTIONS:
-                raise template.TemplateSyntaxError(f"{tag}: unknown option {name!r}")
-            options[name] = parser.compile_filter(value)
-        elif options:
-            raise template.TemplateSyntaxError(f"{tag}: the URL's arguments come first")
-        else:
-            positional.append(parser.compile_filter(bit))
+    tag, positional, options = tag_arguments(parser, token, _OPTIONS)
     if not positional:
         raise template.TemplateSyntaxError(f"{tag} needs the name of a URL")
     missing = {"target", "testid"} - options.keys()
@@ -79,4 +72,5 @@ def postform(parser, token):
         raise template.TemplateSyntaxError(f"{tag} needs {', '.join(sorted(missing))}")
     nodelist = parser.parse(("endpostform",))
     parser.delete_first_token()
-    return PostFormNode(positional[0], positional[1:], options, nodelist)
+    view_name, *args = (parser.compile_filter(bit) for bit in positional)
+    return PostFormNode(view_name, args, options, nodelist)

@@ -7,16 +7,19 @@ message, then the block's content), as ``includes/outcome.html`` writes them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import template
+from django.template.base import FilterExpression, NodeList
 from django.utils.safestring import mark_safe
 
 register = template.Library()
 
 
+@dataclass(eq=False)
 class OutcomeNode(template.Node):
-    def __init__(self, name, nodelist):
-        self.name = name
-        self.nodelist = nodelist
+    name: FilterExpression
+    nodelist: NodeList
 
     def render(self, context):
         shown = context.template.engine.get_template("includes/outcome.html")

@@ -27,9 +27,14 @@ The header cells are written as they are, or listed with ``{% columns %}``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import template
+from django.template.base import FilterExpression, NodeList
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from ._arguments import resolve_options, tag_arguments
 
 register = template.Library()
 
@@ -41,17 +46,18 @@ _TABLE = (
 _EMPTY_ROW = '<tr><td colspan="{}" class="text-secondary">{}</td></tr>'
 
 
+@dataclass(eq=False)
 class TableNode(template.Node):
-    def __init__(self, items, name, options, head, row, foot):
-        self.items = items
-        self.name = name
-        self.options = options
-        self.head = head
-        self.row = row
-        self.foot = foot
+    items: FilterExpression
+    name: str
+    options: dict
+    head: NodeList
+    row: NodeList
+    foot: NodeList | None
+    child_nodelists = ("head", "row", "foot")
 
     def render(self, context):
-        opt = {key: value.resolve(context) for key, value in self.options.items()}
+        opt = resolve_options(self.options, context)
         head = self.head.render(context).strip()
         rows = []
         for item in self.items.resolve(context) or ():
@@ -79,17 +85,10 @@ class TableNode(template.Node):
 
 @register.tag
 def table(parser, token):
-    bits = token.split_contents()
-    tag = bits.pop(0)
-    if len(bits) < 3 or bits[1] != "as":
+    tag, positional, options = tag_arguments(parser, token, _OPTIONS)
+    if len(positional) != 3 or positional[1] != "as":
         raise template.TemplateSyntaxError(f"{tag} begins with the items, 'as' and a name")
-    items, name, rest = parser.compile_filter(bits[0]), bits[2], bits[3:]
-    options = {}
-    for bit in rest:
-        key, eq, value = bit.partition("=")
-        if not eq or key not in _OPTIONS:
-            raise template.TemplateSyntaxError(f"{tag}: unknown option {bit!r}")
-        options[key] = parser.compile_filter(value)
+    items, name = parser.compile_filter(positional[0]), positional[2]
     head = parser.parse(("row",))
     parser.delete_first_token()
     row = parser.parse(("foot", "endtable"))
@@ -100,9 +99,9 @@ def table(parser, token):
     return TableNode(items, name, options, head, row, foot)
 
 
+@dataclass(eq=False)
 class ColumnsNode(template.Node):
-    def __init__(self, cells):
-        self.cells = cells
+    cells: list
 
     def render(self, context):
         html = []
