@@ -1,4 +1,10 @@
-"""A card of a page, titled: ``{% load sanbao_cards %}``.
+"""The frame of a page: ``{% load sanbao_layout %}``.
+
+``{% page_header _("Return batches") %}…buttons…{% end_page_header %}``: the heading
+of a list page, its buttons on the right (``margin``: the space under it, "mb-3"
+unless given).
+
+A card, titled:
 
 ``{% card "documents" _("Documents (II.2)") testid="claim-documents" class="h-100" %}``
 …``{% endcard %}`` writes the card (a section named by its heading, for screen
@@ -22,6 +28,10 @@ from ._arguments import resolve_options, tag_arguments
 register = template.Library()
 
 _OPTIONS = {"class", "heading", "testid", "id"}
+_PAGE_HEADER = (
+    '<div class="d-flex flex-wrap align-items-center gap-2 {}">\n'
+    '  <h1 class="h3 mb-0 me-auto">{}</h1>{}</div>'
+)
 
 
 @dataclass(eq=False)
@@ -63,3 +73,27 @@ def card(parser, token):
     parser.delete_first_token()
     name, *title = (parser.compile_filter(bit) for bit in positional)
     return CardNode(name, title[0] if title else None, options, nodelist)
+
+
+@dataclass(eq=False)
+class PageHeaderNode(template.Node):
+    title: FilterExpression
+    options: dict
+    nodelist: NodeList
+
+    def render(self, context):
+        opt = resolve_options(self.options, context)
+        body = mark_safe(self.nodelist.render(context))
+        return format_html(
+            _PAGE_HEADER, opt.get("margin") or "mb-3", self.title.resolve(context), body
+        )
+
+
+@register.tag
+def page_header(parser, token):
+    tag, positional, options = tag_arguments(parser, token, {"margin"})
+    if len(positional) != 1:
+        raise template.TemplateSyntaxError(f"{tag} takes the page's title")
+    nodelist = parser.parse(("end_page_header",))
+    parser.delete_first_token()
+    return PageHeaderNode(parser.compile_filter(positional[0]), options, nodelist)
