@@ -1,12 +1,14 @@
 """The form every action of a record's page is: ``{% load sanbao_forms %}``.
 
 ``{% postform "claims:claim_judge" claim.number target="#claim-body" testid="action-judge" %}
-…fields and buttons…{% endpostform %}`` writes a POST form to the named URL that
-works without JavaScript (an ordinary post) and with htmx (``hx-post`` to the same
-URL, swapping ``target``), with its CSRF token; while it waits, its submit button is
-disabled. The positional arguments are those of ``{% url %}``; the options:
+…fields and buttons…{% endpostform %}`` writes a POST form to the named URL, with
+its CSRF token, that works without JavaScript (an ordinary post) and, given a
+``target``, with htmx (``hx-post`` to the same URL, swapping ``target``; while it
+waits, its submit button is disabled). The positional arguments are those of
+``{% url %}``; the options:
 
-- ``target`` and ``testid`` (required): what htmx replaces, the form's test id;
+- ``testid`` (required): the form's test id;
+- ``target``: what htmx replaces; without it the form is an ordinary one, no htmx;
 - ``class``: the form's classes;
 - ``swap``: how htmx swaps the answer, ``outerHTML`` unless given;
 - ``confirm``: a question htmx asks before posting;
@@ -45,19 +47,23 @@ class PostFormNode(template.Node):
         opt = resolve_options(self.options, context)
         files = bool(opt.get("files"))
         head = format_html(
-            '<form method="post"{} action="{}"{}{}\n      hx-post="{}"{} hx-target="{}"'
-            ' hx-swap="{}"{} hx-disabled-elt="find button[type=submit]" data-testid="{}">',
+            '<form method="post"{} action="{}"{}{}',
             mark_safe(' enctype="multipart/form-data"') if files else "",
             url,
             format_html(' class="{}"', opt["class"]) if opt.get("class") else "",
             mark_safe(" novalidate") if opt.get("novalidate") else "",
-            url,
-            mark_safe(' hx-encoding="multipart/form-data"') if files else "",
-            opt["target"],
-            opt.get("swap") or "outerHTML",
-            format_html(' hx-confirm="{}"', opt["confirm"]) if opt.get("confirm") else "",
-            opt["testid"],
         )
+        if opt.get("target"):
+            head += format_html(
+                '\n      hx-post="{}"{} hx-target="{}" hx-swap="{}"{}'
+                ' hx-disabled-elt="find button[type=submit]"',
+                url,
+                mark_safe(' hx-encoding="multipart/form-data"') if files else "",
+                opt["target"],
+                opt.get("swap") or "outerHTML",
+                format_html(' hx-confirm="{}"', opt["confirm"]) if opt.get("confirm") else "",
+            )
+        head += format_html(' data-testid="{}">', opt["testid"])
         csrf = CsrfTokenNode().render(context)
         return mark_safe(f"{head}\n  {csrf}{self.nodelist.render(context)}</form>")
 
@@ -67,9 +73,8 @@ def postform(parser, token):
     tag, positional, options = tag_arguments(parser, token, _OPTIONS)
     if not positional:
         raise template.TemplateSyntaxError(f"{tag} needs the name of a URL")
-    missing = {"target", "testid"} - options.keys()
-    if missing:
-        raise template.TemplateSyntaxError(f"{tag} needs {', '.join(sorted(missing))}")
+    if "testid" not in options:
+        raise template.TemplateSyntaxError(f"{tag} needs a testid")
     nodelist = parser.parse(("endpostform",))
     parser.delete_first_token()
     view_name, *args = (parser.compile_filter(bit) for bit in positional)
