@@ -79,3 +79,17 @@ def postform(parser, token):
     parser.delete_first_token()
     view_name, *args = (parser.compile_filter(bit) for bit in positional)
     return PostFormNode(view_name, args, options, nodelist)
+
+
+@register.simple_tag(takes_context=True)
+def field_columns(context, *fields, col, wrapper=None):
+    """Fields side by side, each in a grid column of the class ``col`` and written by
+    ``_field.html`` (``wrapper`` as there): ``{% field_columns form.carrier
+    form.waybill_no col="col-md-6" %}`` inside the page's ``<div class="row">``."""
+    field_html = context.template.engine.get_template("_field.html")
+    given = {} if wrapper is None else {"wrapper": wrapper}
+    cells = []
+    for field in fields:
+        with context.push(field=field, **given):
+            cells.append(format_html('<div class="{}">{}</div>', col, field_html.render(context)))
+    return mark_safe("\n".join(cells))
