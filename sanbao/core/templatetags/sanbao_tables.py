@@ -1,0 +1,139 @@
+"""A table of records: ``{% load sanbao_tables %}``.
+
+::
+
+    {% table page.object_list as claim testid="claim-table" empty=_("No claim matches.")
+       paginate=page target="#claim-results" %}
+      <th scope="col">…</th>…
+    {% row %}
+      <tr data-testid="claim-row">…</tr>
+    {% endtable %}
+
+writes the responsive wrapper, the table, its head (the header cells given before
+``{% row %}``), one body row per item (the part after ``{% row %}``, with the item
+named as after ``as``) and, when there is no item and ``empty`` is given, one row
+with that message across every column (the columns are counted from the header
+cells, so a column shown only to some users needs no second count). Options:
+
+- ``testid``: the table's test id; ``class``: its classes ("table table-sm
+  align-middle" unless given); ``wrapper``: the wrapper's extra classes;
+- ``empty``: the message of an empty table;
+- ``paginate`` (a Paginator page) and ``target`` (what htmx replaces): the page
+  links under the table (``_pagination.html``);
+- ``{% foot %}`` before ``{% endtable %}``: the table's foot (``<tfoot>`` content).
+
+The header cells are written as they are, or listed with ``{% columns %}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.template.base import FilterExpression, NodeList
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from ._arguments import resolve_options, tag_arguments
+
+register = template.Library()
+
+_OPTIONS = {"testid", "class", "wrapper", "empty", "paginate", "target"}
+_TABLE = (
+    '<div class="table-responsive{}">\n<table class="{}"{}>\n<thead><tr>\n{}\n</tr></thead>\n'
+    "<tbody>\n{}\n</tbody>{}\n</table>\n</div>"
+)
+_EMPTY_ROW = '<tr><td colspan="{}" class="text-secondary">{}</td></tr>'
+
+
+@dataclass(eq=False)
+class TableNode(template.Node):
+    items: FilterExpression
+    name: str
+    options: dict
+    head: NodeList
+    row: NodeList
+    foot: NodeList | None
+    child_nodelists = ("head", "row", "foot")
+
+    def render(self, context):
+        opt = resolve_options(self.options, context)
+        head = self.head.render(context).strip()
+        rows = []
+        for item in self.items.resolve(context) or ():
+            with context.push({self.name: item}):
+                rows.append(self.row.render(context))
+        if not rows and opt.get("empty"):
+            columns = head.count("<th")
+            rows.append(format_html(_EMPTY_ROW, columns, opt["empty"]))
+        foot = self.foot.render(context).strip() if self.foot else ""
+        html = format_html(
+            _TABLE,
+            f" {opt['wrapper']}" if opt.get("wrapper") else "",
+            opt.get("class") or "table table-sm align-middle",
+            format_html(' data-testid="{}"', opt["testid"]) if opt.get("testid") else "",
+            mark_safe(head),
+            mark_safe("".join(rows)),
+            format_html("\n<tfoot>{}</tfoot>", mark_safe(foot)) if foot else "",
+        )
+        if opt.get("paginate") is not None:
+            pages = context.template.engine.get_template("_pagination.html")
+            with context.push(page=opt["paginate"], target=opt.get("target")):
+                html += mark_safe("\n" + pages.render(context))
+        return html
+
+
+@register.tag
+def table(parser, token):
+    tag, positional, options = tag_arguments(parser, token, _OPTIONS)
+    if len(positional) != 3 or positional[1] != "as":
+        raise template.TemplateSyntaxError(f"{tag} begins with the items, 'as' and a name")
+    items, name = parser.compile_filter(positional[0]), positional[2]
+    head = parser.parse(("row",))
+    parser.delete_first_token()
+    row = parser.parse(("foot", "endtable"))
+    foot = None
+    if parser.next_token().contents == "foot":
+        foot = parser.parse(("endtable",))
+        parser.delete_first_token()
+    return TableNode(items, name, options, head, row, foot)
+
+
+@dataclass(eq=False)
+class ColumnsNode(template.Node):
+    cells: list
+
+    def render(self, context):
+        html = []
+        for label, options in self.cells:
+            text = label.resolve(context)
+            if options.get("hidden") and options["hidden"].resolve(context):
+                text = format_html('<span class="visually-hidden">{}</span>', text)
+            css = options["class"].resolve(context) if "class" in options else ""
+            html.append(
+                format_html(
+                    '<th scope="col"{}>{}</th>',
+                    format_html(' class="{}"', css) if css else "",
+                    text,
+                )
+            )
+        return mark_safe("".join(html))
+
+
+@register.tag
+def columns(parser, token):
+    """The header cells of a table, one translated label a column; ``class=`` and
+    ``hidden=True`` after a label are that column's classes, and a label for screen
+    readers only: ``{% columns _("Batch") _("Units") class="text-end" %}``."""
+    bits = token.split_contents()
+    tag = bits.pop(0)
+    cells = []
+    for bit in bits:
+        key, eq, value = bit.partition("=")
+        if eq and key in {"class", "hidden"}:
+            if not cells:
+                raise template.TemplateSyntaxError(f"{tag}: {key}= follows the label it is for")
+            cells[-1][1][key] = parser.compile_filter(value)
+        else:
+            cells.append((parser.compile_filter(bit), {}))
+    return ColumnsNode(cells)
