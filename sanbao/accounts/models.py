@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.roles import PLATFORM_ROLES, OrgKind, Role
+from sanbao.core.modelfields import choice_constraint, reference
 from sanbao.core.tenancy import TenantQuerySet
 
 
@@ -45,11 +46,7 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["kind", "code"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=OrgKind.values), name="organisation_kind_valid"
-            )
-        ]
+        constraints = [choice_constraint("kind", OrgKind, "organisation_kind_valid")]
 
     def __str__(self) -> str:
         return self.display_name
@@ -67,14 +64,8 @@ def _has_cjk(text: str) -> bool:
 class User(AbstractUser):
     """A person who logs in. Belongs to exactly one organisation with one role."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="users",
-        null=True,  # only for createsuperuser; every real user has one
-        blank=True,
-    )
+    # Optional only for createsuperuser; every real user has one.
+    organisation = reference(Organisation, _("organisation"), optional=True, related_name="users")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
     language = models.CharField(
@@ -89,11 +80,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(role="") | Q(role__in=Role.values), name="user_role_valid"
-            )
-        ]
+        constraints = [choice_constraint("role", Role, "user_role_valid", blank=True)]
 
     @property
     def is_platform(self) -> bool:
