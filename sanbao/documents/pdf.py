@@ -539,6 +539,7 @@ def _build(
     """Lay ``story`` out on A4 pages, each drawn on ``canvas_class``."""
     register_fonts()
     buffer = io.BytesIO()
+    pdf_title = _pdf_title(info.title, info.reference)
     doc = BaseDocTemplate(
         buffer,
         pagesize=PAGE_SIZE,
@@ -546,7 +547,7 @@ def _build(
         rightMargin=MARGIN_X,
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
-        title=_pdf_title(info.title, info.reference),
+        title=pdf_title,
         author=bilingual(BRAND),
         subject=subject,
         creator="Sanbao",
