@@ -26,9 +26,7 @@ from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.selectors import claim_timeline
 from sanbao.core.web import PDF, XLSX
 from sanbao.documents.pdf import (
-    CONTENT_WIDTH,
     HALF_WIDTH,
-    barcode,
     bi_markup,
     bi_para,
     bilingual,
@@ -40,13 +38,12 @@ from sanbao.documents.pdf import (
     field_table,
     fmt_date,
     fmt_datetime,
-    label_para,
     mask_phone,
+    number_block,
     para,
     section,
     signature_lines,
     style,
-    table_style,
 )
 from sanbao.documents.registry import numbered, register
 from sanbao.documents.xlsx import xlsx_bytes
@@ -257,31 +254,9 @@ def _document_line(number: str, scan) -> str:
 
 def _number_block(claim: Claim) -> Table:
     """The claim number, large, with its Code 128 barcode (scanned at the counter)."""
-    code = barcode(claim.number)
-    left = [
-        label_para(CLAIM_NUMBER),
-        Paragraph(esc(claim.number), style("big")),
-        Spacer(1, 2 * mm),
-        label_para(SUBMITTED_AT),
-        para(esc(fmt_datetime(claim.created_at))),
-    ]
-    right_width = max(code.width + 4 * mm, 60 * mm)
-    table = Table(
-        [[left, code]],
-        colWidths=[CONTENT_WIDTH - right_width, right_width],
-        hAlign="LEFT",
+    return number_block(
+        CLAIM_NUMBER, claim.number, SUBMITTED_AT, fmt_datetime(claim.created_at), gap=2 * mm
     )
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
 
 
 def _handling_rows(claim: Claim) -> list[tuple]:

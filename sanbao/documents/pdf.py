@@ -357,6 +357,35 @@ def barcode(value: str, *, bar_height: float = 14 * mm, bar_width: float = 0.38 
     return Code128(value, barHeight=bar_height, barWidth=bar_width, humanReadable=False)
 
 
+def number_block(label: Any, number: str, detail_label: Any, detail: str, *, gap: float) -> Table:
+    """A document's number, large, under ``label``, with a detail below it (the
+    status, the time it was submitted) and the number's Code 128 barcode at the
+    right, to be scanned at the counter or at receipt."""
+    code = barcode(number)
+    left = [
+        label_para(label),
+        Paragraph(esc(number), style("big")),
+        Spacer(1, gap),
+        label_para(detail_label),
+        para(esc(detail)),
+    ]
+    right_width = max(code.width + 4 * mm, 60 * mm)
+    table = Table(
+        [[left, code]], colWidths=[CONTENT_WIDTH - right_width, right_width], hAlign="LEFT"
+    )
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
 def signature_lines(labels: Sequence[Any], *, width: float | None = None) -> Table:
     """Side-by-side lines to sign and date, each captioned ``中文 English``."""
     width = width or CONTENT_WIDTH

@@ -90,7 +90,8 @@ from sanbao.returns.models import (
 # --- The packing list ------------------------------------------------------------------
 
 
-def _return_unit_rows(batch: ReturnBatch) -> list[tuple]:
+def return_unit_rows(batch: ReturnBatch) -> list[tuple]:
+    """Who sends the batch and how to reach them, on the PDF and in the workbook."""
     org = batch.return_org
     return [
         (RETURN_UNIT, org_name(org)),
@@ -258,7 +259,7 @@ def packing_list_pdf(batch: ReturnBatch) -> bytes:
         story += [delay_banner(delay_summary(delayed, unit_count)), Spacer(1, 2 * mm)]
     story += [
         columns(
-            [section(RETURN_UNIT), field_table(_return_unit_rows(batch), **half)],
+            [section(RETURN_UNIT), field_table(return_unit_rows(batch), **half)],
             [section(PACKING), field_table(_packing_rows(batch, len(lines)), **half)],
         ),
         *block(SHIPPING, field_table(_shipping_rows(batch))),
