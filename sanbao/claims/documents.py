@@ -31,6 +31,7 @@ from sanbao.documents.pdf import (
     bi_para,
     bilingual,
     block,
+    both_names,
     build_pdf,
     columns,
     data_table,
@@ -40,6 +41,7 @@ from sanbao.documents.pdf import (
     fmt_datetime,
     mask_phone,
     number_block,
+    org_name,
     para,
     section,
     signature_lines,
@@ -190,17 +192,8 @@ XLSX_HEADERS = [
 # --- Small formatters ------------------------------------------------------------------
 
 
-def _names(*names: str) -> str:
-    """Chinese and English names side by side, once when they are the same."""
-    return " ".join(dict.fromkeys(n for n in names if n))
-
-
-def _org(org) -> str:
-    return _names(org.name_zh, org.name_en) if org is not None else ""
-
-
 def _model(model) -> str:
-    return f"{model.code} {_names(model.name_zh, model.name_en)}" if model is not None else ""
+    return f"{model.code} {both_names(model.name_zh, model.name_en)}" if model is not None else ""
 
 
 def _label(choices, value: str) -> str:
@@ -239,7 +232,7 @@ def _missing(claim: Claim) -> list[str]:
 
 def _claimant(claim: Claim) -> str:
     if claim.claimant_kind == ClaimantKind.ORGANISATION and claim.claimant_org_id:
-        return _org(claim.claimant_org)
+        return org_name(claim.claimant_org)
     return claim.consumer_name
 
 
@@ -262,7 +255,7 @@ def _number_block(claim: Claim) -> Table:
 def _handling_rows(claim: Claim) -> list[tuple]:
     org = claim.handling_org
     return [
-        (HANDLED_BY, _org(org)),
+        (HANDLED_BY, org_name(org)),
         (ADDRESS, org.address),
         (TELEPHONE, org.phone),
     ]
@@ -358,7 +351,7 @@ def claim_receipt_pdf(claim: Claim) -> bytes:
     the public status page."""
     taker = claim.created_by.display_name if claim.created_by_id else ""
     half = {"width": HALF_WIDTH, "label_width": 33 * mm}
-    handler = [(ORGANISATION, _org(claim.handling_org)), *_handling_rows(claim)[1:]]
+    handler = [(ORGANISATION, org_name(claim.handling_org)), *_handling_rows(claim)[1:]]
     story: list[Flowable] = [
         _number_block(claim),
         Spacer(1, 2 * mm),
@@ -394,7 +387,7 @@ def _terms_rows(claim: Claim) -> list[tuple]:
     terms = claim.terms or {}
     category = terms.get("category") or {}
     cat = claim.model.category if claim.model_id else None
-    cat_name = _names(cat.name_zh, cat.name_en) if cat is not None else ""
+    cat_name = both_names(cat.name_zh, cat.name_en) if cat is not None else ""
     if category.get("code"):
         cat_name = f"{cat_name} ({category['code']})" if cat_name else category["code"]
     rows = [
@@ -477,7 +470,7 @@ def _retained(claim: Claim) -> list[Flowable]:
                 _label(RetainedPartKind.choices, part.kind),
                 part.description,
                 part.serial,
-                f"{_org(part.held_by)} · {part.location}",
+                f"{org_name(part.held_by)} · {part.location}",
                 disposal,
             ]
         )

@@ -153,6 +153,16 @@ def fmt_datetime(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
+def both_names(*names: str) -> str:
+    """Chinese and English names side by side, once when they are the same."""
+    return " ".join(dict.fromkeys(n for n in names if n))
+
+
+def org_name(org) -> str:
+    """An organisation's names in both languages ("" for none)."""
+    return both_names(org.name_zh, org.name_en) if org is not None else ""
+
+
 def mask_phone(phone: str) -> str:
     """A telephone number with its middle hidden, as printed on papers handed
     out: ``13800138000`` → ``138****8000``."""

@@ -21,9 +21,9 @@ from sanbao.documents.pdf import (
     fax_markup,
     fax_styles,
     fmt_date,
+    org_name,
     table_style,
 )
-from sanbao.returns.documents.layout import org_name
 from sanbao.returns.documents.text import (
     AFTER_SALES_DEPARTMENT,
     ATTENTION,

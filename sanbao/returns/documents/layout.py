@@ -31,15 +31,6 @@ from sanbao.returns.models import (
 # --- Small formatters ------------------------------------------------------------------
 
 
-def both_names(*names: str) -> str:
-    """Chinese and English names side by side, once when they are the same."""
-    return " ".join(dict.fromkeys(n for n in names if n))
-
-
-def org_name(org) -> str:
-    return both_names(org.name_zh, org.name_en) if org is not None else ""
-
-
 def yes_no(value: bool) -> str:
     return bilingual(YES if value else NO)
 

@@ -13,6 +13,7 @@ from sanbao.documents.pdf import (
     bi_markup,
     bilingual,
     block,
+    both_names,
     build_pdf,
     columns,
     data_table,
@@ -20,6 +21,7 @@ from sanbao.documents.pdf import (
     field_table,
     fmt_date,
     fmt_datetime,
+    org_name,
     para,
     section,
     signature_lines,
@@ -27,11 +29,9 @@ from sanbao.documents.pdf import (
 )
 from sanbao.returns.documents.delays import delay_banner, delay_section, delay_summary, delays_of
 from sanbao.returns.documents.layout import (
-    both_names,
     choice,
     lines_of,
     number_block,
-    org_name,
     receipt_closed,
     repair_pages,
     yes_no,

@@ -7,15 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from sanbao.documents.pdf import (
     bilingual,
+    both_names,
 )
 from sanbao.documents.xlsx import xlsx_form_bytes
 from sanbao.returns.documents.delays import delay_mark, delay_summary, delays_of
-from sanbao.returns.documents.layout import (
-    both_names,
-    lines_of,
-    receipt_closed,
-    repair_pages,
-)
+from sanbao.returns.documents.layout import lines_of, receipt_closed, repair_pages
 from sanbao.returns.documents.packing_list import return_unit_rows
 from sanbao.returns.documents.text import (
     BATCH_NUMBER,
