@@ -371,9 +371,15 @@ def claim_receipt_pdf(claim: Claim) -> bytes:
         ),
         signature_lines([SIGN_TAKER, SIGN_CUSTOMER]),
     ]
+    return _claim_pdf(claim, RECEIPT_TITLE, story)
+
+
+def _claim_pdf(claim: Claim, title, story: list[Flowable]) -> bytes:
+    """A claim's paper, numbered with the claim and under the policy version the
+    claim was judged by (II.1)."""
     return build_pdf(
         story,
-        title=RECEIPT_TITLE,
+        title=title,
         reference=claim.number,
         policy_version=claim.policy_version,
         subject=claim.number,
@@ -521,13 +527,7 @@ def claim_service_report_pdf(claim: Claim) -> bytes:
         *block(TIMELINE, _timeline(claim)),
         signature_lines([SIGN_TECHNICIAN, SIGN_CUSTOMER]),
     ]
-    return build_pdf(
-        story,
-        title=REPORT_TITLE,
-        reference=claim.number,
-        policy_version=claim.policy_version,
-        subject=claim.number,
-    )
+    return _claim_pdf(claim, REPORT_TITLE, story)
 
 
 # --- The claim list as a workbook ------------------------------------------------------

@@ -283,18 +283,22 @@ def field_table(
         cell = value if isinstance(value, Flowable) else para(esc(value) or "—", "cell")
         data.append([label_para(label, label_width - 9), cell])  # minus the paddings
     table = Table(data, colWidths=[label_width, width - label_width], hAlign="LEFT")
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
+    table.setStyle(field_rows_style(rule_width=0.25, rule_colour=RULE, padding=2.5))
     return table
+
+
+def field_rows_style(*, rule_width: float, rule_colour, padding: float) -> TableStyle:
+    """The style of a label-and-value table: each row ruled below, its cells
+    aligned at the top and padded ``padding`` above and below."""
+    return table_style(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), rule_width, rule_colour),
+            ("TOPPADDING", (0, 0), (-1, -1), padding),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ]
+    )
 
 
 COLUMN_GAP = 8 * mm
