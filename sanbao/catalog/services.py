@@ -84,16 +84,7 @@ def _insert_units(rows: list[CleanRow]) -> None:
         return
     connection = connections[Unit.objects.db]
     quote = connection.ops.quote_name
-    names = [
-        "serial",
-        "model_id",
-        "sale_date",
-        "region",
-        "authorised_channel",
-        "channel_org_id",
-        "warranty_card_no",
-        "created_at",
-    ]
+    names = ["serial", *VALUE_FIELDS, "created_at"]
     columns = [Unit._meta.get_field(n.removesuffix("_id")).column for n in names]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(Unit._meta.db_table),
@@ -105,20 +96,7 @@ def _insert_units(rows: list[CleanRow]) -> None:
     params = [
         [
             field.get_db_prep_value(value, connection)
-            for field, value in zip(
-                fields,
-                (
-                    r.serial,
-                    r.model_id,
-                    r.sale_date,
-                    r.region,
-                    r.authorised_channel,
-                    r.channel_org_id,
-                    r.warranty_card_no,
-                    now,
-                ),
-                strict=True,
-            )
+            for field, value in zip(fields, (r.serial, *r.values(), now), strict=True)
         ]
         for r in rows
     ]
