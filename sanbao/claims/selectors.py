@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from sanbao.accounts.roles import require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, LedgerPart
+from sanbao.core.filters import filter_given
 from sanbao.core.models import AuditEvent
 from sanbao.core.tenancy import get_visible
 
@@ -29,21 +30,16 @@ def claim_list(
     qs = Claim.objects.visible_to(actor).select_related(
         "model", "model__category", "handling_org", "claimant_org", "unit"
     )
-    if status:
-        qs = qs.filter(status=status)
-    if verdict:
-        qs = qs.filter(verdict=verdict)
-    if model:
-        qs = qs.filter(model__code=model)
-    if outlet:
-        qs = qs.filter(handling_org__code=outlet)
-    if serial:
-        qs = qs.filter(serial_reported__istartswith=serial.strip())
-    if submitted_from:
-        qs = qs.filter(created_at__date__gte=submitted_from)
-    if submitted_to:
-        qs = qs.filter(created_at__date__lte=submitted_to)
-    return qs
+    return filter_given(
+        qs,
+        status=status,
+        verdict=verdict,
+        model__code=model,
+        handling_org__code=outlet,
+        serial_reported__istartswith=(serial or "").strip(),
+        created_at__date__gte=submitted_from,
+        created_at__date__lte=submitted_to,
+    )
 
 
 def claim_get(*, actor, number: str) -> Claim:

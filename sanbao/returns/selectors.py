@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from sanbao.accounts.roles import require
+from sanbao.core.filters import filter_given
 from sanbao.core.tenancy import get_visible
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import policy
@@ -30,14 +31,12 @@ def batch_list(
     *, actor, status: str | None = None, return_org: str | None = None, number: str | None = None
 ) -> QuerySet[ReturnBatch]:
     require(actor, "returns.view")
-    qs = ReturnBatch.objects.visible_to(actor).select_related("return_org")
-    if status:
-        qs = qs.filter(status=status)
-    if return_org:
-        qs = qs.filter(return_org__code=return_org)
-    if number:
-        qs = qs.filter(number__istartswith=number.strip())
-    return qs
+    return filter_given(
+        ReturnBatch.objects.visible_to(actor).select_related("return_org"),
+        status=status,
+        return_org__code=return_org,
+        number__istartswith=(number or "").strip(),
+    )
 
 
 def batch_get(*, actor, number: str) -> ReturnBatch:
@@ -228,10 +227,7 @@ def shipment_list(
 ) -> QuerySet[Shipment]:
     require(actor, "returns.view")
     qs = Shipment.objects.visible_to(actor).select_related("return_org")
-    if return_org:
-        qs = qs.filter(return_org__code=return_org)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, return_org__code=return_org, status=status)
     return qs.annotate(unit_count=Count("units"))
 
 
