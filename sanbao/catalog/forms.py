@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanbao.catalog.models import Region
 from sanbao.catalog.services import ImportMode
-from sanbao.core.forms import FiltersMixin
+from sanbao.core.forms import FiltersMixin, date_filter, search_field
 
 ANY = ("", _("Any"))
 
@@ -50,23 +50,13 @@ class UnitLookupForm(forms.Form):
 
 
 class UnitFilterForm(FiltersMixin, forms.Form):
-    serial = forms.CharField(
-        label=_("Serial starts with"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
+    serial = search_field(40, _("Serial starts with"))
     category = forms.ChoiceField(label=_("Category"), required=False)
     model = forms.ChoiceField(label=_("Model"), required=False)
     region = forms.ChoiceField(
         label=_("Region of sale"), required=False, choices=[ANY, *Region.choices]
     )
-    channel_org = forms.CharField(
-        label=_("Sold through (code)"),
-        required=False,
-        max_length=32,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
+    channel_org = search_field(32, _("Sold through (code)"))
     authorised = forms.TypedChoiceField(
         label=_("Authorised channel"),
         required=False,
@@ -74,12 +64,8 @@ class UnitFilterForm(FiltersMixin, forms.Form):
         coerce=lambda value: value == "yes",
         empty_value=None,
     )
-    sold_from = forms.DateField(
-        label=_("Sold from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    sold_to = forms.DateField(
-        label=_("Sold until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    sold_from = date_filter(_("Sold from"))
+    sold_to = date_filter(_("Sold until"))
 
     def __init__(self, *args, categories=(), models=(), channel_filter=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,14 @@ from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, 
 from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
 from sanbao.claims.reasons import CHECKLIST_QUESTIONS
 from sanbao.claims.services import FindingIn
-from sanbao.core.forms import BootstrapForm, FiltersMixin
+from sanbao.core.forms import (
+    BootstrapForm,
+    FiltersMixin,
+    date_filter,
+    search_field,
+    select_widget,
+    text_field,
+)
 
 ANY = ("", _("Any"))
 RETAINED_PART_ROWS = 3  # rows for parts taken out in a repair; no JavaScript needed to add one
@@ -32,17 +39,13 @@ class ClaimsForm(BootstrapForm):
     """The base of the claim pages' forms."""
 
 
-def _text(max_length: int, label, *, css: str = "form-control", **attrs) -> forms.CharField:
-    return forms.CharField(
+def _scan_field(label, css: str = "form-control") -> forms.FileField:
+    """A scanned document (proof of purchase, warranty card): a PDF or a picture."""
+    return forms.FileField(
         label=label,
         required=False,
-        max_length=max_length,
-        widget=forms.TextInput(attrs={"class": css, "autocomplete": "off", **attrs}),
+        widget=forms.ClearableFileInput(attrs={"class": css, "accept": ".pdf,.jpg,.jpeg,.png"}),
     )
-
-
-def _select(choices=()) -> forms.Select:
-    return forms.Select(attrs={"class": "form-select"}, choices=choices)
 
 
 def rule_slug(rule: str) -> str:
@@ -124,22 +127,9 @@ class ClaimFilterForm(FiltersMixin, ClaimsForm):
     verdict = forms.ChoiceField(label=_("Verdict"), required=False, choices=[ANY, *Verdict.choices])
     model = forms.ChoiceField(label=_("Model"), required=False)
     outlet = forms.ChoiceField(label=_("Handled by"), required=False)
-    serial = forms.CharField(
-        label=_("Serial starts with"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-    submitted_from = forms.DateField(
-        label=_("Submitted from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    submitted_to = forms.DateField(
-        label=_("Submitted until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    serial = search_field(40, _("Serial starts with"))
+    submitted_from = date_filter(_("Submitted from"))
+    submitted_to = date_filter(_("Submitted until"))
 
     def __init__(self, *args, models=(), outlets=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,41 +159,26 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    consumer_name = forms.CharField(
-        label=_("Customer name"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
-    )
-    consumer_phone = forms.CharField(
-        label=_("Customer telephone"),
-        required=False,
-        max_length=30,
+    consumer_name = text_field(100, _("Customer name"))
+    consumer_phone = text_field(
+        30,
+        _("Customer telephone"),
         help_text=_("The customer follows the claim with its number and this telephone."),
-        widget=forms.TextInput(
-            attrs={"class": "form-control", "autocomplete": "off", "inputmode": "tel"}
-        ),
+        inputmode="tel",
     )
-    claimant_org_code = forms.CharField(
-        label=_("Agent or enterprise"),
-        required=False,
-        max_length=32,
-        widget=forms.TextInput(attrs={"class": "form-control mono", "autocomplete": "off"}),
-    )
+    claimant_org_code = text_field(32, _("Agent or enterprise"), css="form-control mono")
     handling_org_code = forms.CharField(
         label=_("Handled by"),
         required=False,
         max_length=32,
         help_text=_("The after-sales department or the authorised outlet that judges the claim."),
     )
-    serial = forms.CharField(
-        label=_("Serial number"),
-        required=False,
-        max_length=40,
+    serial = text_field(
+        40,
+        _("Serial number"),
+        css="form-control mono",
         help_text=_("As read on the unit. Leave empty when it cannot be read."),
-        widget=forms.TextInput(
-            attrs={"class": "form-control mono", "autocomplete": "off", "spellcheck": "false"}
-        ),
+        spellcheck="false",
     )
     model_code = forms.CharField(
         label=_("Model"),
@@ -215,45 +190,27 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         label=_("Region of sale"),
         required=False,
         choices=[("", _("As registered with the serial number")), *Region.choices],
-        widget=_select(),
+        widget=select_widget(),
     )
     delivered_on = forms.DateField(
         label=_("Delivery or purchase date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
-    proof_of_purchase_no = forms.CharField(
-        label=_("Proof of purchase number"),
-        required=False,
-        max_length=60,
+    proof_of_purchase_no = text_field(
+        60,
+        _("Proof of purchase number"),
+        css="form-control mono",
         help_text=_("Invoice or equivalent receipt."),
-        widget=forms.TextInput(attrs={"class": "form-control mono", "autocomplete": "off"}),
     )
-    proof_of_purchase_scan = forms.FileField(
-        label=_("Proof of purchase scan"),
-        required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png"}
-        ),
-    )
-    warranty_card_no = forms.CharField(
-        label=_("Warranty card number"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"class": "form-control mono", "autocomplete": "off"}),
-    )
-    warranty_card_scan = forms.FileField(
-        label=_("Warranty card scan"),
-        required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png"}
-        ),
-    )
+    proof_of_purchase_scan = _scan_field(_("Proof of purchase scan"))
+    warranty_card_no = text_field(40, _("Warranty card number"), css="form-control mono")
+    warranty_card_scan = _scan_field(_("Warranty card scan"))
     fault_kind = forms.ChoiceField(
         label=_("Kind of fault"),
         required=False,
         choices=[("", _("Choose the kind of fault…")), *FaultKind.choices],
-        widget=_select(),
+        widget=select_widget(),
     )
     fault_description = forms.CharField(
         label=_("Fault description"),
@@ -272,14 +229,14 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["model_code"].widget = _select(
+        self.fields["model_code"].widget = select_widget(
             [("", _("As registered with the serial number")), *_model_choices(models)]
         )
         if not choose_claimant:
             for name in ("claimant_kind", "consumer_name", "consumer_phone", "claimant_org_code"):
                 del self.fields[name]
         elif claimant_orgs is not None:
-            self.fields["claimant_org_code"].widget = _select(
+            self.fields["claimant_org_code"].widget = select_widget(
                 [
                     ("", _("Choose an agent or enterprise…")),
                     *((o.code, f"{o.code} · {o.display_name}") for o in claimant_orgs),
@@ -290,7 +247,7 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         if handling_orgs is None:
             del self.fields["handling_org_code"]
         else:
-            self.fields["handling_org_code"].widget = _select(
+            self.fields["handling_org_code"].widget = select_widget(
                 [
                     ("", _("Your own organisation")),
                     *((o.code, f"{o.code} · {o.display_name}") for o in handling_orgs),
@@ -354,20 +311,10 @@ class FindingsForm(ChecklistMixin, ClaimsForm):
 
 
 class ScansForm(ClaimsForm):
-    proof_of_purchase_scan = forms.FileField(
-        label=_("Proof of purchase scan"),
-        required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control form-control-sm", "accept": ".pdf,.jpg,.jpeg,.png"}
-        ),
+    proof_of_purchase_scan = _scan_field(
+        _("Proof of purchase scan"), css="form-control form-control-sm"
     )
-    warranty_card_scan = forms.FileField(
-        label=_("Warranty card scan"),
-        required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control form-control-sm", "accept": ".pdf,.jpg,.jpeg,.png"}
-        ),
-    )
+    warranty_card_scan = _scan_field(_("Warranty card scan"), css="form-control form-control-sm")
 
 
 class JudgeForm(ClaimsForm):
@@ -430,7 +377,7 @@ class ResolveForm(ClaimsForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=Outcome.choices, widget=forms.RadioSelect
     )
-    replacement_serial = _text(
+    replacement_serial = text_field(
         40, _("Serial number of the replacement unit"), css="form-control mono"
     )
     replacement_model = forms.CharField(label=_("Replacement model"), required=False, max_length=40)
@@ -450,17 +397,17 @@ class ResolveForm(ClaimsForm):
 
     def __init__(self, *args, models=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["replacement_model"].widget = _select(
+        self.fields["replacement_model"].widget = select_widget(
             [("", _("The model approved at judgement")), *_model_choices(models)]
         )
         for i in range(1, RETAINED_PART_ROWS + 1):
-            self.fields[f"part_description_{i}"] = _text(
+            self.fields[f"part_description_{i}"] = text_field(
                 200,
                 _("Part taken out"),
                 css="form-control form-control-sm",
                 placeholder=_("Part taken out"),
             )
-            self.fields[f"part_serial_{i}"] = _text(
+            self.fields[f"part_serial_{i}"] = text_field(
                 40,
                 _("Its serial number"),
                 css="form-control form-control-sm mono",
@@ -493,7 +440,7 @@ class DisposeForm(ClaimsForm):
         choices=[("", _("Choose…")), *Disposal.choices],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    note = _text(300, _("Note"), css="form-control form-control-sm")
+    note = text_field(300, _("Note"), css="form-control form-control-sm")
 
 
 class RetainedPartFilterForm(forms.Form):

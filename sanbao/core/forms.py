@@ -44,3 +44,42 @@ def apply_domain_error(form, exc: DomainError) -> None:
     for field, messages in fields.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+# --- Fields the apps' forms share -------------------------------------------------------
+# Every field is optional: what a service needs, the service says, by the field.
+
+
+def text_field(
+    max_length: int, label, *, css: str = "form-control", help_text="", **attrs
+) -> forms.CharField:
+    """A one-line text box, not autocompleted; ``attrs`` go on the input."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"class": css, "autocomplete": "off", **attrs}),
+    )
+
+
+def search_field(max_length: int, label, *, css: str = "", **attrs) -> forms.CharField:
+    """A list filter's text box (a search input, not autocompleted)."""
+    classes = {"class": css} if css else {}
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", **classes, **attrs}),
+    )
+
+
+def date_filter(label) -> forms.DateField:
+    """A list filter's date (the browser's date picker)."""
+    return forms.DateField(
+        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def select_widget(choices=(), css: str = "form-select") -> forms.Select:
+    return forms.Select(attrs={"class": css}, choices=choices)

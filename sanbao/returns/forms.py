@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sanbao.catalog.exclusions import RULE_TITLES
-from sanbao.core.forms import BootstrapForm, FiltersMixin
+from sanbao.core.forms import BootstrapForm, FiltersMixin, search_field, select_widget, text_field
 from sanbao.notifications.models import Channel, Outcome
 from sanbao.returns import policy
 from sanbao.returns.models import (
@@ -38,16 +38,6 @@ class ReturnsForm(BootstrapForm):
     """The base of the return pages' forms."""
 
 
-def _text(max_length: int, label, *, css: str = "form-control", help_text="", **attrs):
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"class": css, "autocomplete": "off", **attrs}),
-    )
-
-
 def _number(label, *, css: str = "form-control", min_value: int = 0, **attrs):
     """A whole number; its range is the service's (the message names the limits)."""
     return forms.IntegerField(
@@ -55,10 +45,6 @@ def _number(label, *, css: str = "form-control", min_value: int = 0, **attrs):
         required=False,
         widget=forms.NumberInput(attrs={"class": css, "min": min_value, **attrs}),
     )
-
-
-def _select(choices=(), css: str = "form-select") -> forms.Select:
-    return forms.Select(attrs={"class": css}, choices=choices)
 
 
 # --- The batch list ---------------------------------------------------------------------
@@ -69,14 +55,7 @@ class BatchFilterForm(FiltersMixin, ReturnsForm):
         label=_("Status"), required=False, choices=[ANY, *BatchStatus.choices]
     )
     return_org = forms.ChoiceField(label=_("Return unit"), required=False)
-    number = forms.CharField(
-        label=_("Batch number starts with"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"type": "search", "autocomplete": "off", "class": "mono", "spellcheck": "false"}
-        ),
-    )
+    number = search_field(20, _("Batch number starts with"), css="mono", spellcheck="false")
 
     def __init__(self, *args, return_orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,12 +84,12 @@ class BatchHeaderForm(ReturnsForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
-    contact_person = _text(100, _("Contact person"))
-    contact_phone = _text(
+    contact_person = text_field(100, _("Contact person"))
+    contact_phone = text_field(
         30, _("Contact telephone"), css="form-control num", inputmode="tel", autocomplete="tel"
     )
-    carrier = _text(60, _("Carrier"), help_text=_("The courier or logistics company."))
-    waybill_no = _text(60, _("Waybill number"), css="form-control mono")
+    carrier = text_field(60, _("Carrier"), help_text=_("The courier or logistics company."))
+    waybill_no = text_field(60, _("Waybill number"), css="form-control mono")
     home_delivery = forms.TypedChoiceField(
         label=_("Home delivery"),
         choices=YES_NO,
@@ -143,7 +122,7 @@ class BatchHeaderForm(ReturnsForm):
         if return_orgs is None:  # an agent or enterprise returns its own units
             del self.fields["return_org_code"]
         else:
-            self.fields["return_org_code"].widget = _select(
+            self.fields["return_org_code"].widget = select_widget(
                 [
                     ("", _("Choose an agent or enterprise…")),
                     *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
@@ -174,7 +153,7 @@ class LineForm(ReturnsForm):
     it was offered is no line at all, and the service says what a line lacks."""
 
     model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
-    serial = _text(40, _("Serial number"), css="form-control form-control-sm mono")
+    serial = text_field(40, _("Serial number"), css="form-control form-control-sm mono")
     quantity = forms.IntegerField(
         label=_("Quantity"),
         required=False,
@@ -183,7 +162,7 @@ class LineForm(ReturnsForm):
             attrs={"class": "form-control form-control-sm num", "min": 1, "max": 999}
         ),
     )
-    fault = _text(
+    fault = text_field(
         120,
         _("Fault (as on the label)"),
         css="form-control form-control-sm",
@@ -192,7 +171,7 @@ class LineForm(ReturnsForm):
     accessories = forms.MultipleChoiceField(
         label=_("Accessories included"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    accessories_other = _text(
+    accessories_other = text_field(
         200,
         _("Other accessories"),
         css="form-control form-control-sm",
@@ -212,7 +191,7 @@ class LineForm(ReturnsForm):
         self.required_accessories = required_accessories or {}
         known = sorted({a for items in self.required_accessories.values() for a in items})
         self.fields["accessories"].choices = [(a, a) for a in known]
-        self.fields["model_code"].widget = _select(
+        self.fields["model_code"].widget = select_widget(
             [("", _("Choose a model…")), *((m.code, f"{m.code} · {m.name}") for m in models)],
             css="form-select form-select-sm",
         )
@@ -298,7 +277,7 @@ class LinesImportForm(ReturnsForm):
 
 
 class RefuseForm(ReturnsForm):
-    reason = _text(
+    reason = text_field(
         300,
         _("Reason for refusal"),
         placeholder=_("e.g. the carrier asked for cash on delivery"),
@@ -326,7 +305,7 @@ class RecordUnitForm(ReturnsForm):
     box_no = forms.IntegerField(label=_("Box"), required=False, min_value=1)
     line_no = forms.IntegerField(label=_("Line of the list"), required=False, min_value=1)
     model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
-    note = _text(200, _("Note"), css="form-control form-control-sm")
+    note = text_field(200, _("Note"), css="form-control form-control-sm")
 
 
 class SetCountForm(ReturnsForm):
@@ -366,7 +345,7 @@ class ContactAttemptForm(ReturnsForm):
         label=_("Channel"),
         choices=[(Channel.TELEPHONE, Channel.TELEPHONE.label), (Channel.FAX, Channel.FAX.label)],
         required=False,
-        widget=_select(css="form-select form-select-sm"),
+        widget=select_widget(css="form-select form-select-sm"),
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"),
@@ -384,13 +363,13 @@ class ContactAttemptForm(ReturnsForm):
             ),
         ],
         required=False,
-        widget=_select(css="form-select form-select-sm"),
+        widget=select_widget(css="form-select form-select-sm"),
     )
-    contact_person = _text(100, _("Person contacted"), css="form-control form-control-sm")
-    number_or_address = _text(
+    contact_person = text_field(100, _("Person contacted"), css="form-control form-control-sm")
+    number_or_address = text_field(
         254, _("Number called or faxed"), css="form-control form-control-sm num"
     )
-    note = _text(500, _("Note"), css="form-control form-control-sm")
+    note = text_field(500, _("Note"), css="form-control form-control-sm")
 
 
 # --- Testing, dispositions and delays (IV.5, IV.6, IV.P2) ---------------------------------
@@ -420,7 +399,7 @@ class UnitTestForm(ReturnsForm):
     excluded_rule = forms.ChoiceField(
         label=_("Rule of section III"),
         required=False,
-        widget=_select(),
+        widget=select_widget(),
         help_text=_("Only for a unit excluded from the three guarantees."),
     )
     evidence = _textarea(
@@ -428,7 +407,7 @@ class UnitTestForm(ReturnsForm):
         rows=3,
         help_text=_("Required when no fault is found or the unit is excluded."),
     )
-    serial_in = _text(40, _("Serial number read off the unit"), css="form-control mono")
+    serial_in = text_field(40, _("Serial number read off the unit"), css="form-control mono")
     model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
     photo = forms.FileField(
         label=_("Photo"),
@@ -445,7 +424,7 @@ class UnitTestForm(ReturnsForm):
             ("", _("Choose a rule…")),
             *((rule, f"{rule} · {RULE_TITLES[rule]}") for rule in policy.EXCLUSION_RULES),
         ]
-        self.fields["model_code"].widget = _select(
+        self.fields["model_code"].widget = select_widget(
             [("", _("Choose a model…")), *((m.code, f"{m.code} · {m.name}") for m in models)]
         )
 
@@ -477,7 +456,9 @@ class UnitDisposeForm(ReturnsForm):
         max_length=40,
         help_text=_("The same model, or one whose specifications are not lower (II.3)."),
     )
-    replacement_serial = _text(40, _("Serial number of the replacement"), css="form-control mono")
+    replacement_serial = text_field(
+        40, _("Serial number of the replacement"), css="form-control mono"
+    )
     charge_amount = forms.CharField(
         label=_("Charge (yuan)"),
         required=False,
@@ -486,23 +467,23 @@ class UnitDisposeForm(ReturnsForm):
             attrs={"class": "form-control num", "inputmode": "decimal", "autocomplete": "off"}
         ),
     )
-    charge_reason = _text(
+    charge_reason = text_field(
         300,
         _("Reason for the charge"),
         help_text=_("Printed on the delivery list (IV.P2)."),
     )
-    retained_location = _text(
+    retained_location = text_field(
         100,
         _("Where the replaced unit or parts are kept"),
         help_text=_("For a replacement or parts used (II.4)."),
         placeholder=_("e.g. shelf B-3"),
     )
-    note = _text(300, _("Note"))
+    note = text_field(300, _("Note"))
 
     def __init__(self, *args, open_dispositions=(), models=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["disposition"].choices = [(d, Disposition(d).label) for d in open_dispositions]
-        self.fields["replacement_model_code"].widget = _select(
+        self.fields["replacement_model_code"].widget = select_widget(
             [("", _("The same model")), *((m.code, f"{m.code} · {m.name}") for m in models)]
         )
 
@@ -531,9 +512,9 @@ class DelayForm(ReturnsForm):
         label=_("Reason for the delay"),
         required=False,
         choices=[("", _("Choose…")), *DelayReason.choices],
-        widget=_select(),
+        widget=select_widget(),
     )
-    note = _text(
+    note = text_field(
         300,
         _("Note"),
         help_text=_("Marked on the printed packing list (IV.6)."),
@@ -569,20 +550,20 @@ class ShipmentForm(ReturnsForm):
     return_org_code = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
     # The checkboxes of the page; which units may go is the service's to say.
     unit_ids = forms.Field(label=_("Units"), required=False, widget=forms.MultipleHiddenInput)
-    carrier = _text(60, _("Carrier"))
-    waybill_no = _text(
+    carrier = text_field(60, _("Carrier"))
+    waybill_no = text_field(
         60,
         _("Waybill number"),
         css="form-control mono",
         help_text=_("May be entered when the shipment leaves."),
     )
-    order_no = _text(
+    order_no = text_field(
         60,
         _("Order number of the return unit"),
         css="form-control mono",
         help_text=_("Required when delayed units go: they travel with this order (IV.6)."),
     )
-    note = _text(500, _("Note"))
+    note = text_field(500, _("Note"))
 
     def _raw_ids(self) -> list[str]:
         return self.data.getlist("unit_ids") if hasattr(self.data, "getlist") else []
@@ -608,5 +589,5 @@ class ShipmentForm(ReturnsForm):
 
 
 class DispatchForm(ReturnsForm):
-    waybill_no = _text(60, _("Waybill number"), css="form-control mono")
-    carrier = _text(60, _("Carrier"))
+    waybill_no = text_field(60, _("Waybill number"), css="form-control mono")
+    carrier = text_field(60, _("Carrier"))
