@@ -128,6 +128,16 @@ VALUE_FIELDS = (
 )
 
 
+def rows_csv(rows: list[dict[str, str]]) -> bytes:
+    """``rows`` (dicts with the same keys, the columns) as a UTF-8 CSV file with a
+    header row: what ``read_table`` reads back (the demo data, the benchmark)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
 def file_error(code: str, **params) -> ValidationFailed:
     return ERRORS.invalid(code, "file", **params)
 
