@@ -315,33 +315,18 @@ def retained_part_record(
     )
 
 
-def retained_part_take_in(
-    *,
-    actor,
-    source,
-    kind: str,
-    description: str,
-    held_by: Organisation,
-    location: str,
-    serial: str = "",
-) -> RetainedPart:
-    """``retained_part_record`` with an audit event of the part's own, for a caller
-    whose event does not name it (a unit tested in the return workshop)."""
-    part = retained_part_record(
-        source=source,
-        kind=kind,
-        description=description,
-        held_by=held_by,
-        location=location,
-        serial=serial,
-    )
+def retained_part_take_in(*, actor, **part) -> RetainedPart:
+    """``retained_part_record`` (``part`` are its arguments) with an audit event of
+    the part's own, for a caller whose event does not name it (a unit tested in the
+    return workshop)."""
+    row = retained_part_record(**part)
     audit.record(
         actor=actor,
         action="retained_part.taken_in",
-        target=part,
-        data={"from": part.source_repr, "kind": kind},
+        target=row,
+        data={"from": row.source_repr, "kind": row.kind},
     )
-    return part
+    return row
 
 
 def retained_part_dispose(
