@@ -413,7 +413,7 @@ def _act(
     user = request.user
     require(user, permission or MOVES[action].permission)
     claim = selectors.claim_get(actor=user, number=number)
-    form = make_form(user, claim) if make_form else None
+    form = make_form(request, claim) if make_form else None
     done = attempt(lambda: call(user, claim, form), form=form)
     if not done.ok:
         claim = selectors.claim_get(actor=user, number=number)  # as it is now
@@ -436,47 +436,50 @@ def _act(
     return redirect("claims:claim_detail", number=claim.number)
 
 
-@login_required
-@require_POST
-def claim_start_judgement(request, number: str):
-    return _act(
-        request,
-        number,
-        "start_judgement",
-        lambda user, claim, form: services.claim_start_judgement(claim=claim, actor=user),
-    )
+def _action_view(
+    action: str,
+    call: Callable,
+    *,
+    make_form: Callable | None = None,
+    permission: str | None = None,
+):
+    """The POST view of one action on a claim, run by ``_act``: ``call(user, claim,
+    form)`` does it; ``make_form(request, claim)`` reads its form, if it has one."""
+
+    @login_required
+    @require_POST
+    def view(request, number: str):
+        return _act(request, number, action, call, make_form=make_form, permission=permission)
+
+    return view
 
 
-@login_required
-@require_POST
-def claim_record_findings(request, number: str):
-    return _act(
-        request,
-        number,
-        "record_findings",
-        lambda user, claim, form: services.claim_record_findings(
-            claim=claim, actor=user, findings=form.findings(answered_only=False)
-        ),
-        make_form=lambda user, claim: FindingsForm(request.POST, request.FILES, claim=claim),
-    )
+def _move(service: Callable) -> Callable:
+    """An action that takes nothing but the claim and the actor."""
+    return lambda user, claim, form: service(claim=claim, actor=user)
 
 
-@login_required
-@require_POST
-def claim_attach_scans(request, number: str):
-    return _act(
-        request,
-        number,
-        "attach_scans",
-        lambda user, claim, form: services.claim_attach_scans(
-            claim=claim,
-            actor=user,
-            proof_of_purchase_scan=form.cleaned_data.get("proof_of_purchase_scan") or None,
-            warranty_card_scan=form.cleaned_data.get("warranty_card_scan") or None,
-        ),
-        make_form=lambda user, claim: ScansForm(request.POST, request.FILES),
-        permission=MOVES["record_findings"].permission,
-    )
+claim_start_judgement = _action_view("start_judgement", _move(services.claim_start_judgement))
+
+claim_record_findings = _action_view(
+    "record_findings",
+    lambda user, claim, form: services.claim_record_findings(
+        claim=claim, actor=user, findings=form.findings(answered_only=False)
+    ),
+    make_form=lambda request, claim: FindingsForm(request.POST, request.FILES, claim=claim),
+)
+
+claim_attach_scans = _action_view(
+    "attach_scans",
+    lambda user, claim, form: services.claim_attach_scans(
+        claim=claim,
+        actor=user,
+        proof_of_purchase_scan=form.cleaned_data.get("proof_of_purchase_scan") or None,
+        warranty_card_scan=form.cleaned_data.get("warranty_card_scan") or None,
+    ),
+    make_form=lambda request, claim: ScansForm(request.POST, request.FILES),
+    permission=MOVES["record_findings"].permission,
+)
 
 
 def _model_or_none(user, code: str) -> ProductModel | None:
@@ -503,29 +506,15 @@ def _judge(user, claim, form):
     )
 
 
-@login_required
-@require_POST
-def claim_judge(request, number: str):
-    return _act(
-        request,
-        number,
-        "judge",
-        _judge,
-        make_form=lambda user, claim: JudgeForm(
-            request.POST, replacement_options=_replacement_options(user, claim)
-        ),
-    )
+claim_judge = _action_view(
+    "judge",
+    _judge,
+    make_form=lambda request, claim: JudgeForm(
+        request.POST, replacement_options=_replacement_options(request.user, claim)
+    ),
+)
 
-
-@login_required
-@require_POST
-def claim_start_service(request, number: str):
-    return _act(
-        request,
-        number,
-        "start_service",
-        lambda user, claim, form: services.claim_start_service(claim=claim, actor=user),
-    )
+claim_start_service = _action_view("start_service", _move(services.claim_start_service))
 
 
 def _resolve(user, claim, form):
@@ -542,30 +531,16 @@ def _resolve(user, claim, form):
     )
 
 
-@login_required
-@require_POST
-def claim_resolve(request, number: str):
-    return _act(
-        request,
-        number,
-        "resolve",
-        _resolve,
-        make_form=lambda user, claim: ResolveForm(
-            request.POST,
-            models=[o.model for o in _replacement_options(user, claim) if o.ok],
-        ),
-    )
+claim_resolve = _action_view(
+    "resolve",
+    _resolve,
+    make_form=lambda request, claim: ResolveForm(
+        request.POST,
+        models=[o.model for o in _replacement_options(request.user, claim) if o.ok],
+    ),
+)
 
-
-@login_required
-@require_POST
-def claim_close(request, number: str):
-    return _act(
-        request,
-        number,
-        "close",
-        lambda user, claim, form: services.claim_close(claim=claim, actor=user),
-    )
+claim_close = _action_view("close", _move(services.claim_close))
 
 
 # --- Retained parts -----------------------------------------------------------------------

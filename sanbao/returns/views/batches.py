@@ -316,7 +316,7 @@ def batch_action(
     user = request.user
     require(user, permission or MOVES[action].permission)
     batch = selectors.batch_get(actor=user, number=number)
-    form = make_form(batch) if make_form else None
+    form = make_form(request, batch) if make_form else None
     done = attempt(lambda: call(user, batch, form), form=form)
     if not done.ok:
         batch = selectors.batch_get(actor=user, number=number)  # as it is now
@@ -339,38 +339,33 @@ def batch_action(
     return redirect("returns:batch_detail", number=batch.number)
 
 
-@login_required
-@require_POST
-def batch_submit(request, number: str):
-    return batch_action(
-        request,
-        number,
-        "submit",
-        lambda user, batch, form: services.batch_submit(batch=batch, actor=user),
-    )
+def action_view(action: str, call: Callable, **options):
+    """The POST view of one action on a batch, run by ``batch_action`` with its
+    ``options``: ``call(user, batch, form)`` does it; ``make_form(request, batch)``
+    reads its form, if it has one."""
+
+    @login_required
+    @require_POST
+    def view(request, number: str):
+        return batch_action(request, number, action, call, **options)
+
+    return view
 
 
-@login_required
-@require_POST
-def batch_refuse(request, number: str):
-    return batch_action(
-        request,
-        number,
-        "refuse",
-        lambda user, batch, form: services.batch_refuse(
-            batch=batch, actor=user, reason=form.cleaned_data.get("reason") or ""
-        ),
-        make_form=lambda batch: RefuseForm(request.POST),
-        bound_key=lambda batch, form: {"refuse": form},
-    )
+def move(service: Callable) -> Callable:
+    """An action that takes nothing but the batch and the actor."""
+    return lambda user, batch, form: service(batch=batch, actor=user)
 
 
-@login_required
-@require_POST
-def batch_close(request, number: str):
-    return batch_action(
-        request,
-        number,
-        "close",
-        lambda user, batch, form: services.batch_close(batch=batch, actor=user),
-    )
+batch_submit = action_view("submit", move(services.batch_submit))
+
+batch_refuse = action_view(
+    "refuse",
+    lambda user, batch, form: services.batch_refuse(
+        batch=batch, actor=user, reason=form.cleaned_data.get("reason") or ""
+    ),
+    make_form=lambda request, batch: RefuseForm(request.POST),
+    bound_key=lambda batch, form: {"refuse": form},
+)
+
+batch_close = action_view("close", move(services.batch_close))

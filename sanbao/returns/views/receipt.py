@@ -40,21 +40,14 @@ from sanbao.returns.models import (
     ScanKind,
 )
 from sanbao.returns.states import MOVES
-from sanbao.returns.views.batches import batch_action, task_of
+from sanbao.returns.views.batches import action_view, batch_action, move, task_of
 
 ANOMALIES_PER_PAGE = 50
 
 
-@login_required
-@require_POST
-def receipt_open(request, number: str):
-    return batch_action(
-        request,
-        number,
-        "open_receipt",
-        lambda user, batch, form: services.receipt_open(batch=batch, actor=user),
-        done_url=lambda batch: _receipt_url(batch),
-    )
+receipt_open = action_view(
+    "open_receipt", move(services.receipt_open), done_url=lambda batch: _receipt_url(batch)
+)
 
 
 def _anomaly_of(user, batch: ReturnBatch, pk: int) -> ReceiptAnomaly:
@@ -76,7 +69,7 @@ def anomaly_resolve(request, number: str, pk: int):
         number,
         "resolve_anomaly",
         call,
-        make_form=lambda batch: ResolveAnomalyForm(request.POST, prefix=f"a{pk}"),
+        make_form=lambda request, batch: ResolveAnomalyForm(request.POST, prefix=f"a{pk}"),
         bound_key=lambda batch, form: {("resolve", pk): form},
     )
 
@@ -106,7 +99,7 @@ def contact_attempt(request, number: str, pk: int):
         "contact",
         call,
         permission="contacts.manage",
-        make_form=lambda batch: ContactAttemptForm(request.POST, prefix=f"t{pk}"),
+        make_form=lambda request, batch: ContactAttemptForm(request.POST, prefix=f"t{pk}"),
         bound_key=lambda batch, form: {("contact", pk): form, "task": pk},
     )
 
