@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,7 +48,7 @@ from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.states import MOVES, allowed_actions
 from sanbao.core.errors import NotFound, ValidationFailed
 from sanbao.core.uploads import inline_file
-from sanbao.core.web import attempt, is_htmx, render_page
+from sanbao.core.web import action_view, attempt, is_htmx, render_page
 
 CLAIMS_PER_PAGE = 50
 PARTS_PER_PAGE = 50
@@ -436,22 +437,9 @@ def _act(
     return redirect("claims:claim_detail", number=claim.number)
 
 
-def _action_view(
-    action: str,
-    call: Callable,
-    *,
-    make_form: Callable | None = None,
-    permission: str | None = None,
-):
-    """The POST view of one action on a claim, run by ``_act``: ``call(user, claim,
-    form)`` does it; ``make_form(request, claim)`` reads its form, if it has one."""
-
-    @login_required
-    @require_POST
-    def view(request, number: str):
-        return _act(request, number, action, call, make_form=make_form, permission=permission)
-
-    return view
+# The POST view of one action on a claim, run by ``_act``: ``call(user, claim, form)``
+# does it; ``make_form(request, claim)`` reads its form, if it has one.
+_action_view = partial(action_view, _act)
 
 
 def _move(service: Callable) -> Callable:

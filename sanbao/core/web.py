@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from sanbao.core.errors import DomainError, ValidationFailed
 from sanbao.core.forms import apply_domain_error
@@ -117,6 +117,19 @@ def download_view(fetch: Callable[..., Any], file_of: Callable[[Any], File]):
     @require_GET
     def view(request, number: str):
         return download(file_of(fetch(actor=request.user, number=number)))
+
+    return view
+
+
+def action_view(run: Callable[..., HttpResponse], action: str, call: Callable, **options):
+    """The POST view of one action on a record: ``run(request, number, action, call,
+    **options)`` checks the actor, finds the record, reads the form and answers
+    the record's page (a claim's ``_act``, a batch's ``batch_action``)."""
+
+    @login_required
+    @require_POST
+    def view(request, number: str):
+        return run(request, number, action, call, **options)
 
     return view
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,12 +18,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from sanbao.accounts.roles import can, require
 from sanbao.core.errors import NotFound
 from sanbao.core.models import AuditEvent
-from sanbao.core.web import attempt, is_htmx, redirect_after, render_page
+from sanbao.core.web import action_view, attempt, is_htmx, redirect_after, render_page
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import selectors, services
 from sanbao.returns.errors import message
@@ -339,17 +340,9 @@ def batch_action(
     return redirect("returns:batch_detail", number=batch.number)
 
 
-def action_view(action: str, call: Callable, **options):
-    """The POST view of one action on a batch, run by ``batch_action`` with its
-    ``options``: ``call(user, batch, form)`` does it; ``make_form(request, batch)``
-    reads its form, if it has one."""
-
-    @login_required
-    @require_POST
-    def view(request, number: str):
-        return batch_action(request, number, action, call, **options)
-
-    return view
+# The POST view of one action on a batch, run by ``batch_action`` with its options:
+# ``call(user, batch, form)`` does it; ``make_form(request, batch)`` reads its form.
+batch_action_view = partial(action_view, batch_action)
 
 
 def move(service: Callable) -> Callable:
@@ -357,9 +350,9 @@ def move(service: Callable) -> Callable:
     return lambda user, batch, form: service(batch=batch, actor=user)
 
 
-batch_submit = action_view("submit", move(services.batch_submit))
+batch_submit = batch_action_view("submit", move(services.batch_submit))
 
-batch_refuse = action_view(
+batch_refuse = batch_action_view(
     "refuse",
     lambda user, batch, form: services.batch_refuse(
         batch=batch, actor=user, reason=form.cleaned_data.get("reason") or ""
@@ -368,4 +361,4 @@ batch_refuse = action_view(
     bound_key=lambda batch, form: {"refuse": form},
 )
 
-batch_close = action_view("close", move(services.batch_close))
+batch_close = batch_action_view("close", move(services.batch_close))

@@ -40,12 +40,12 @@ from sanbao.returns.models import (
     ScanKind,
 )
 from sanbao.returns.states import MOVES
-from sanbao.returns.views.batches import action_view, batch_action, move, task_of
+from sanbao.returns.views.batches import batch_action, batch_action_view, move, task_of
 
 ANOMALIES_PER_PAGE = 50
 
 
-receipt_open = action_view(
+receipt_open = batch_action_view(
     "open_receipt", move(services.receipt_open), done_url=lambda batch: _receipt_url(batch)
 )
 

@@ -30,16 +30,16 @@ from sanbao.returns.models import (
 )
 from sanbao.returns.policy import EXCLUSION_RULES, dispositions_open, photo_required
 from sanbao.returns.states import MOVES, allowed_actions
-from sanbao.returns.views.batches import action_view, move
+from sanbao.returns.views.batches import batch_action_view, move
 
 # --- The workshop: testing, dispositions and delays (IV.5, IV.6, IV.P2) --------------------
 
 
 # A received batch goes to testing: one returned unit per unit that arrived.
-testing_start = action_view("start_testing", move(services.testing_start))
+testing_start = batch_action_view("start_testing", move(services.testing_start))
 
 # IV.6: every unit of the batch not yet shipped is delayed.
-batch_delay = action_view(
+batch_delay = batch_action_view(
     "delay",
     lambda user, batch, form: services.batch_delay(
         batch=batch,
