@@ -47,6 +47,7 @@ from sanbao.claims.models import Claim, Outcome, Remedy
 from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.states import MOVES, allowed_actions
 from sanbao.core.errors import NotFound, ValidationFailed
+from sanbao.core.forms import cleaned_texts
 from sanbao.core.uploads import inline_file
 from sanbao.core.web import action_view, attempt, is_htmx, render_page
 
@@ -190,10 +191,13 @@ def claim_create(request):
 
 def _visible_unit(user, serial: str):
     """The registered unit of ``serial`` if the user may see it, else None."""
-    if not serial:
-        return None
+    return _found_or_none(catalog_selectors.unit_get, actor=user, serial=serial) if serial else None
+
+
+def _found_or_none(get: Callable, **lookup):
+    """What ``get(**lookup)`` finds, or None where it raises NotFound."""
     try:
-        return catalog_selectors.unit_get(actor=user, serial=serial)
+        return get(**lookup)
     except NotFound:
         return None
 
@@ -475,10 +479,7 @@ def _model_or_none(user, code: str) -> ProductModel | None:
     (the service then says a replacement model is required)."""
     if not code:
         return None
-    try:
-        return catalog_selectors.product_model_get(actor=user, code=code)
-    except NotFound:
-        return None
+    return _found_or_none(catalog_selectors.product_model_get, actor=user, code=code)
 
 
 def _judge(user, claim, form):
@@ -510,12 +511,9 @@ def _resolve(user, claim, form):
     services.claim_resolve(
         claim=claim,
         actor=user,
-        outcome=data.get("outcome") or "",
-        retained_location=data.get("retained_location") or "",
-        replacement_serial=data.get("replacement_serial") or "",
         replacement_model=_model_or_none(user, data.get("replacement_model") or ""),
         retained_parts=form.retained_parts(),
-        note=data.get("note") or "",
+        **cleaned_texts(form, "outcome", "retained_location", "replacement_serial", "note"),
     )
 
 

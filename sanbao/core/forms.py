@@ -33,6 +33,12 @@ class FiltersMixin:
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
+def cleaned_texts(form, *names: str) -> dict[str, str]:
+    """The text fields ``names`` of a valid form, "" for one left empty: keyword
+    arguments of a service, which takes "" for "not given"."""
+    return {name: form.cleaned_data.get(name) or "" for name in names}
+
+
 def apply_domain_error(form, exc: DomainError) -> None:
     """Each field message by its field; a message about a field the form does not
     have (``findings``, ``lines.3``, …) above the form; an error about no field at

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sanbao.accounts.roles import require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.core.errors import NotFound, ValidationFailed
+from sanbao.core.forms import cleaned_texts
 from sanbao.core.web import attempt, is_htmx
 from sanbao.documents import registry
 from sanbao.notifications import services as notifications
@@ -81,17 +82,10 @@ def contact_attempt(request, number: str, pk: int):
     and its outcome."""
 
     def call(user, batch, form):
-        task = task_of(user, batch, pk)
-        data = form.cleaned_data
-        notifications.attempt_record(
-            task=task,
-            actor=user,
-            channel=data.get("channel") or "",
-            outcome=data.get("outcome") or "",
-            contact_person=data.get("contact_person") or "",
-            number_or_address=data.get("number_or_address") or "",
-            note=data.get("note") or "",
+        texts = cleaned_texts(
+            form, "channel", "outcome", "contact_person", "number_or_address", "note"
         )
+        notifications.attempt_record(task=task_of(user, batch, pk), actor=user, **texts)
 
     return batch_action(
         request,
