@@ -121,15 +121,16 @@ def download_view(fetch: Callable[..., Any], file_of: Callable[[Any], File]):
     return view
 
 
-def action_view(run: Callable[..., HttpResponse], action: str, call: Callable, **options):
-    """The POST view of one action on a record: ``run(request, number, action, call,
-    **options)`` checks the actor, finds the record, reads the form and answers
-    the record's page (a claim's ``_act``, a batch's ``batch_action``)."""
+def action_view(run: Callable[..., HttpResponse], *args, **options):
+    """The POST view of one action on the record numbered ``number``:
+    ``run(request, number, *args, **options)`` checks the actor, finds the record,
+    reads the form and answers the record's page (a claim's ``_act``, a batch's
+    ``batch_action``)."""
 
     @login_required
     @require_POST
     def view(request, number: str):
-        return run(request, number, action, call, **options)
+        return run(request, number, *args, **options)
 
     return view
 
