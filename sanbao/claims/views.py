@@ -46,10 +46,11 @@ from sanbao.claims.forms import (
 from sanbao.claims.models import Claim, Outcome, Remedy
 from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.states import MOVES, allowed_actions
+from sanbao.core import audit
 from sanbao.core.errors import NotFound, ValidationFailed
 from sanbao.core.forms import cleaned_texts
 from sanbao.core.uploads import inline_file
-from sanbao.core.web import action_view, attempt, is_htmx, render_page
+from sanbao.core.web import action_view, attempt, is_htmx, record_page_view, render_page
 
 CLAIMS_PER_PAGE = 50
 PARTS_PER_PAGE = 50
@@ -307,16 +308,7 @@ def _event_details(action: str, data: dict) -> list[tuple[str, str]]:
 
 
 def _timeline(claim: Claim) -> list[dict]:
-    return [
-        {
-            "at": event.at,
-            "action": event.action,
-            "label": EVENT_LABELS.get(event.action, event.action),
-            "actor": event.actor.display_name if event.actor else event.actor_label,
-            "details": _event_details(event.action, event.data or {}),
-        }
-        for event in selectors.claim_timeline(claim=claim).select_related("actor")
-    ]
+    return audit.timeline(selectors.claim_timeline(claim=claim), EVENT_LABELS, _event_details)
 
 
 def _detail_context(
@@ -367,13 +359,9 @@ def _detail_context(
     }
 
 
-@login_required
-@require_GET
-def claim_detail(request, number: str):
-    claim = selectors.claim_get(actor=request.user, number=number)
-    return render_page(
-        request, "claims/claim_detail.html", "claim-body", _detail_context(request, claim)
-    )
+claim_detail = record_page_view(
+    selectors.claim_get, "claims/claim_detail.html", "claim-body", _detail_context
+)
 
 
 @never_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sanbao.core.models import AuditEvent
@@ -29,6 +30,23 @@ def record_many(*, actor, action: str, target_model, count: int, data: dict | No
         target_id="*",
         target_repr=f"{count} × {target_model._meta.verbose_name}",
     )
+
+
+def timeline(events, labels: Mapping[str, Any], details: Callable | None = None) -> list[dict]:
+    """Audit events as a record's page lists them: when, what (``labels`` by action,
+    the action itself without one), who, and ``details(action, data)`` if given."""
+    rows = []
+    for event in events.select_related("actor"):
+        row = {
+            "at": event.at,
+            "action": event.action,
+            "label": labels.get(event.action, event.action),
+            "actor": event.actor.display_name if event.actor else event.actor_label,
+        }
+        if details is not None:
+            row["details"] = details(event.action, event.data or {})
+        rows.append(row)
+    return rows
 
 
 def _append(actor, action: str, data: dict | None, **target) -> AuditEvent:

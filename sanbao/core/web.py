@@ -121,6 +121,20 @@ def download_view(fetch: Callable[..., Any], file_of: Callable[[Any], File]):
     return view
 
 
+def record_page_view(fetch: Callable[..., Any], template: str, partial: str, context_of):
+    """The page of one record: ``fetch(actor=, number=)`` finds the record the user
+    may see (a 404 otherwise), ``context_of(request, record)`` is the page's
+    context; htmx gets the fragment ``partial``."""
+
+    @login_required
+    @require_GET
+    def view(request, number: str):
+        record = fetch(actor=request.user, number=number)
+        return render_page(request, template, partial, context_of(request, record))
+
+    return view
+
+
 def action_view(run: Callable[..., HttpResponse], *args, **options):
     """The POST view of one action on the record numbered ``number``:
     ``run(request, number, *args, **options)`` checks the actor, finds the record,

@@ -21,9 +21,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from sanbao.accounts.roles import can, require
+from sanbao.core import audit
 from sanbao.core.errors import NotFound
 from sanbao.core.models import AuditEvent
-from sanbao.core.web import action_view, attempt, is_htmx, redirect_after, render_page
+from sanbao.core.web import (
+    action_view,
+    attempt,
+    is_htmx,
+    record_page_view,
+    redirect_after,
+    render_page,
+)
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import selectors, services
 from sanbao.returns.errors import message
@@ -139,17 +147,7 @@ def task_of(user, batch: ReturnBatch, pk: int) -> ContactTask:
 
 
 def _timeline(batch: ReturnBatch) -> list[dict]:
-    return [
-        {
-            "at": event.at,
-            "action": event.action,
-            "label": EVENT_LABELS.get(event.action, event.action),
-            "actor": event.actor.display_name if event.actor else event.actor_label,
-        }
-        for event in AuditEvent.objects.for_target(batch)
-        .select_related("actor")
-        .order_by("at", "id")
-    ]
+    return audit.timeline(AuditEvent.objects.for_target(batch).order_by("at", "id"), EVENT_LABELS)
 
 
 def _turnaround_panel(batch: ReturnBatch, *, from_resolution: bool, cal=None) -> dict | None:
@@ -287,13 +285,9 @@ def _detail_context(request, batch: ReturnBatch, *, bound=None, error=None, fail
     }
 
 
-@login_required
-@require_GET
-def batch_detail(request, number: str):
-    batch = selectors.batch_get(actor=request.user, number=number)
-    return render_page(
-        request, "returns/batch_detail.html", "batch-body", _detail_context(request, batch)
-    )
+batch_detail = record_page_view(
+    selectors.batch_get, "returns/batch_detail.html", "batch-body", _detail_context
+)
 
 
 # --- Actions on a batch -------------------------------------------------------------------
