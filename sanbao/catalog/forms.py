@@ -7,14 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sanbao.catalog.models import Region
 from sanbao.catalog.services import ImportMode
-from sanbao.core.forms import FiltersMixin, date_filter, search_field
+from sanbao.core.forms import FiltersMixin, code_choices, date_filter, search_field
 
 ANY = ("", _("Any"))
-
-
-def code_choices(rows, *, blank=ANY) -> list[tuple[str, str]]:
-    """Select choices from catalog rows the view fetched for the actor."""
-    return [blank, *((row.code, f"{row.code} · {row.name}") for row in rows)]
 
 
 class ModelFilterForm(forms.Form):
@@ -28,7 +23,7 @@ class ModelFilterForm(forms.Form):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = code_choices(categories)
+        self.fields["category"].choices = code_choices(categories, ANY)
 
 
 class ReplacementCheckForm(forms.Form):
@@ -36,7 +31,7 @@ class ReplacementCheckForm(forms.Form):
 
     def __init__(self, *args, models=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["candidate"].choices = code_choices(models, blank=("", _("Choose a model…")))
+        self.fields["candidate"].choices = code_choices(models, ("", _("Choose a model…")))
 
 
 class UnitLookupForm(forms.Form):
@@ -69,8 +64,8 @@ class UnitFilterForm(FiltersMixin, forms.Form):
 
     def __init__(self, *args, categories=(), models=(), channel_filter=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = code_choices(categories)
-        self.fields["model"].choices = code_choices(models)
+        self.fields["category"].choices = code_choices(categories, ANY)
+        self.fields["model"].choices = code_choices(models, ANY)
         if not channel_filter:  # an agent or enterprise only sees its own units
             del self.fields["channel_org"]
 

@@ -17,6 +17,7 @@ from sanbao.claims.services import FindingIn
 from sanbao.core.forms import (
     BootstrapForm,
     FiltersMixin,
+    code_choices,
     date_filter,
     search_field,
     select_widget,
@@ -133,14 +134,11 @@ class ClaimFilterForm(FiltersMixin, ClaimsForm):
 
     def __init__(self, *args, models=(), outlets=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [ANY, *((m.code, f"{m.code} · {m.name}") for m in models)]
+        self.fields["model"].choices = code_choices(models, ANY)
         if outlets is None:  # only platform users choose among the handling organisations
             del self.fields["outlet"]
         else:
-            self.fields["outlet"].choices = [
-                ANY,
-                *((o.code, f"{o.code} · {o.display_name}") for o in outlets),
-            ]
+            self.fields["outlet"].choices = code_choices(outlets, ANY, label="display_name")
 
 
 # --- Intake ---------------------------------------------------------------------------
@@ -230,17 +228,16 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
     ):
         super().__init__(*args, **kwargs)
         self.fields["model_code"].widget = select_widget(
-            [("", _("As registered with the serial number")), *_model_choices(models)]
+            code_choices(models, ("", _("As registered with the serial number")))
         )
         if not choose_claimant:
             for name in ("claimant_kind", "consumer_name", "consumer_phone", "claimant_org_code"):
                 del self.fields[name]
         elif claimant_orgs is not None:
             self.fields["claimant_org_code"].widget = select_widget(
-                [
-                    ("", _("Choose an agent or enterprise…")),
-                    *((o.code, f"{o.code} · {o.display_name}") for o in claimant_orgs),
-                ]
+                code_choices(
+                    claimant_orgs, ("", _("Choose an agent or enterprise…")), label="display_name"
+                )
             )
         else:  # who may not list organisations types the code from the claimant's papers
             self.fields["claimant_org_code"].help_text = _("The code of the agent or enterprise.")
@@ -248,10 +245,7 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
             del self.fields["handling_org_code"]
         else:
             self.fields["handling_org_code"].widget = select_widget(
-                [
-                    ("", _("Your own organisation")),
-                    *((o.code, f"{o.code} · {o.display_name}") for o in handling_orgs),
-                ]
+                code_choices(handling_orgs, ("", _("Your own organisation")), label="display_name")
             )
         self.add_checklist(CHECKLIST_RULES if checklist else ())
 
@@ -286,10 +280,6 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
             kwargs["handling_org_code"] = (data.get("handling_org_code") or "").strip()
         kwargs["findings"] = self.findings(answered_only=True)
         return kwargs
-
-
-def _model_choices(models) -> list[tuple[str, str]]:
-    return [(m.code, f"{m.code} · {m.name}") for m in models]
 
 
 class SerialHintForm(forms.Form):
@@ -350,10 +340,9 @@ class JudgeForm(ClaimsForm):
         super().__init__(*args, **kwargs)
         self.fields["replacement_model"].widget = _ReplacementSelect(
             attrs={"class": "form-select"},
-            choices=[
-                ("", _("Choose a model…")),
-                *_model_choices(o.model for o in replacement_options),
-            ],
+            choices=code_choices(
+                [o.model for o in replacement_options], ("", _("Choose a model…"))
+            ),
             refused={o.model.code for o in replacement_options if not o.ok},
         )
 
@@ -398,7 +387,7 @@ class ResolveForm(ClaimsForm):
     def __init__(self, *args, models=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["replacement_model"].widget = select_widget(
-            [("", _("The model approved at judgement")), *_model_choices(models)]
+            code_choices(models, ("", _("The model approved at judgement")))
         )
         for i in range(1, RETAINED_PART_ROWS + 1):
             self.fields[f"part_description_{i}"] = text_field(

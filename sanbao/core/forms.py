@@ -87,5 +87,14 @@ def date_filter(label) -> forms.DateField:
     )
 
 
+def code_choices(rows, blank: tuple | None = None, *, label: str = "name") -> list:
+    """Choices of records by their code, each shown as "code · label" (a model's
+    ``name``, an organisation's ``display_name``), after the ``blank`` choice."""
+    return [
+        *([blank] if blank is not None else []),
+        *((row.code, f"{row.code} · {getattr(row, label)}") for row in rows),
+    ]
+
+
 def select_widget(choices=(), css: str = "form-select") -> forms.Select:
     return forms.Select(attrs={"class": css}, choices=choices)

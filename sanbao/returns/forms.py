@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sanbao.catalog.exclusions import RULE_TITLES
-from sanbao.core.forms import BootstrapForm, FiltersMixin, search_field, select_widget, text_field
+from sanbao.core.forms import (
+    BootstrapForm,
+    FiltersMixin,
+    code_choices,
+    search_field,
+    select_widget,
+    text_field,
+)
 from sanbao.notifications.models import Channel, Outcome
 from sanbao.returns import policy
 from sanbao.returns.models import (
@@ -62,10 +69,7 @@ class BatchFilterForm(FiltersMixin, ReturnsForm):
         if return_orgs is None:  # an agent or enterprise sees its own batches only
             del self.fields["return_org"]
         else:
-            self.fields["return_org"].choices = [
-                ANY,
-                *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
-            ]
+            self.fields["return_org"].choices = code_choices(return_orgs, ANY, label="display_name")
 
 
 # --- The packing list ---------------------------------------------------------------------
@@ -123,10 +127,9 @@ class BatchHeaderForm(ReturnsForm):
             del self.fields["return_org_code"]
         else:
             self.fields["return_org_code"].widget = select_widget(
-                [
-                    ("", _("Choose an agent or enterprise…")),
-                    *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
-                ]
+                code_choices(
+                    return_orgs, ("", _("Choose an agent or enterprise…")), label="display_name"
+                )
             )
 
     @property
@@ -192,7 +195,7 @@ class LineForm(ReturnsForm):
         known = sorted({a for items in self.required_accessories.values() for a in items})
         self.fields["accessories"].choices = [(a, a) for a in known]
         self.fields["model_code"].widget = select_widget(
-            [("", _("Choose a model…")), *((m.code, f"{m.code} · {m.name}") for m in models)],
+            code_choices(models, ("", _("Choose a model…"))),
             css="form-select form-select-sm",
         )
 
@@ -425,7 +428,7 @@ class UnitTestForm(ReturnsForm):
             *((rule, f"{rule} · {RULE_TITLES[rule]}") for rule in policy.EXCLUSION_RULES),
         ]
         self.fields["model_code"].widget = select_widget(
-            [("", _("Choose a model…")), *((m.code, f"{m.code} · {m.name}") for m in models)]
+            code_choices(models, ("", _("Choose a model…")))
         )
 
     def service_kwargs(self) -> dict:
@@ -484,7 +487,7 @@ class UnitDisposeForm(ReturnsForm):
         super().__init__(*args, **kwargs)
         self.fields["disposition"].choices = [(d, Disposition(d).label) for d in open_dispositions]
         self.fields["replacement_model_code"].widget = select_widget(
-            [("", _("The same model")), *((m.code, f"{m.code} · {m.name}") for m in models)]
+            code_choices(models, ("", _("The same model")))
         )
 
     def service_kwargs(self) -> dict:
@@ -536,10 +539,7 @@ class ShipmentFilterForm(FiltersMixin, ReturnsForm):
         if return_orgs is None:
             del self.fields["return_org"]
         else:
-            self.fields["return_org"].choices = [
-                ANY,
-                *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
-            ]
+            self.fields["return_org"].choices = code_choices(return_orgs, ANY, label="display_name")
 
 
 class ShipmentForm(ReturnsForm):
