@@ -17,6 +17,7 @@ from sanbao.claims.services import FindingIn
 from sanbao.core.forms import (
     BootstrapForm,
     FiltersMixin,
+    cleaned_texts,
     code_choices,
     date_filter,
     search_field,
@@ -144,6 +145,18 @@ class ClaimFilterForm(FiltersMixin, ClaimsForm):
 # --- Intake ---------------------------------------------------------------------------
 
 
+# The intake form's text fields that ``claim_create`` takes as typed ("" for empty).
+INTAKE_TEXTS = (
+    "serial",
+    "model_code",
+    "region",
+    "proof_of_purchase_no",
+    "warranty_card_no",
+    "fault_kind",
+    "fault_description",
+)
+
+
 class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
     """What ``services.claim_create`` takes. Which blocks exist depends on who
     takes the claim in: an agent or enterprise claims for itself (no claimant
@@ -256,25 +269,13 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
     def service_kwargs(self) -> dict:
         """The keyword arguments of ``services.claim_create`` (without the actor)."""
         data = self.cleaned_data
-        kwargs = {
-            name: data.get(name) or ""
-            for name in (
-                "serial",
-                "model_code",
-                "region",
-                "proof_of_purchase_no",
-                "warranty_card_no",
-                "fault_kind",
-                "fault_description",
-            )
-        }
+        kwargs = cleaned_texts(self, *INTAKE_TEXTS)
         kwargs["delivered_on"] = data.get("delivered_on")
         kwargs["proof_of_purchase_scan"] = data.get("proof_of_purchase_scan") or None
         kwargs["warranty_card_scan"] = data.get("warranty_card_scan") or None
         if self.chooses_claimant:
             kwargs["claimant_kind"] = data.get("claimant_kind") or ClaimantKind.CONSUMER
-            kwargs["consumer_name"] = data.get("consumer_name") or ""
-            kwargs["consumer_phone"] = data.get("consumer_phone") or ""
+            kwargs.update(cleaned_texts(self, "consumer_name", "consumer_phone"))
             kwargs["claimant_org_code"] = (data.get("claimant_org_code") or "").strip()
         if "handling_org_code" in self.fields:
             kwargs["handling_org_code"] = (data.get("handling_org_code") or "").strip()

@@ -14,6 +14,7 @@ from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.core.forms import (
     BootstrapForm,
     FiltersMixin,
+    cleaned_texts,
     code_choices,
     search_field,
     select_widget,
@@ -141,8 +142,9 @@ class BatchHeaderForm(ReturnsForm):
         kwargs = {
             name: data.get(name) for name in ("declared_units", "declared_boxes", "packed_on")
         }
-        for name in ("contact_person", "contact_phone", "carrier", "waybill_no", "note"):
-            kwargs[name] = data.get(name) or ""
+        kwargs.update(
+            cleaned_texts(self, "contact_person", "contact_phone", "carrier", "waybill_no", "note")
+        )
         home = data.get("home_delivery")
         kwargs["home_delivery"] = True if home in ("", None) else bool(home)
         kwargs["freight"] = data.get("freight") or Freight.PREPAID
@@ -434,10 +436,7 @@ class UnitTestForm(ReturnsForm):
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "result": data.get("result") or "",
-            "excluded_rule": data.get("excluded_rule") or "",
-            "evidence": data.get("evidence") or "",
-            "serial_in": data.get("serial_in") or "",
+            **cleaned_texts(self, "result", "excluded_rule", "evidence", "serial_in"),
             "model_code": (data.get("model_code") or "").strip(),
             "photo": data.get("photo") or None,
         }
@@ -498,9 +497,7 @@ class UnitDisposeForm(ReturnsForm):
             "replacement_model_code": (data.get("replacement_model_code") or "").strip(),
             "replacement_serial": (data.get("replacement_serial") or "").strip(),
             "charge_amount": (data.get("charge_amount") or "").strip() or None,
-            "charge_reason": data.get("charge_reason") or "",
-            "retained_location": data.get("retained_location") or "",
-            "note": data.get("note") or "",
+            **cleaned_texts(self, "charge_reason", "retained_location", "note"),
         }
 
 
@@ -581,10 +578,7 @@ class ShipmentForm(ReturnsForm):
             "return_org_code": (data.get("return_org_code") or "").strip(),
             # As sent: the service says which of them is not a unit's number.
             "unit_ids": self._raw_ids(),
-            "carrier": data.get("carrier") or "",
-            "waybill_no": data.get("waybill_no") or "",
-            "order_no": data.get("order_no") or "",
-            "note": data.get("note") or "",
+            **cleaned_texts(self, "carrier", "waybill_no", "order_no", "note"),
         }
 
 
