@@ -19,6 +19,7 @@ from sanbao.core.forms import (
     FiltersMixin,
     cleaned_texts,
     code_choices,
+    code_field,
     date_filter,
     search_field,
     select_widget,
@@ -178,10 +179,9 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         inputmode="tel",
     )
     claimant_org_code = text_field(32, _("Agent or enterprise"), css="form-control mono")
-    handling_org_code = forms.CharField(
-        label=_("Handled by"),
-        required=False,
-        max_length=32,
+    handling_org_code = code_field(
+        32,
+        _("Handled by"),
         help_text=_("The after-sales department or the authorised outlet that judges the claim."),
     )
     serial = text_field(
@@ -191,11 +191,8 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         help_text=_("As read on the unit. Leave empty when it cannot be read."),
         spellcheck="false",
     )
-    model_code = forms.CharField(
-        label=_("Model"),
-        required=False,
-        max_length=40,
-        help_text=_("Needed when the serial number is not registered."),
+    model_code = code_field(
+        40, _("Model"), help_text=_("Needed when the serial number is not registered.")
     )
     region = forms.ChoiceField(
         label=_("Region of sale"),
@@ -323,10 +320,9 @@ class JudgeForm(ClaimsForm):
         required=False,
         help_text=_("Within the warranty period this opens replacement (II.3)."),
     )
-    replacement_model = forms.CharField(
-        label=_("Replacement model"),
-        required=False,
-        max_length=40,
+    replacement_model = code_field(
+        40,
+        _("Replacement model"),
         help_text=_("The same model or one whose specifications are not lower (II.3)."),
     )
     note = forms.CharField(
@@ -370,7 +366,7 @@ class ResolveForm(ClaimsForm):
     replacement_serial = text_field(
         40, _("Serial number of the replacement unit"), css="form-control mono"
     )
-    replacement_model = forms.CharField(label=_("Replacement model"), required=False, max_length=40)
+    replacement_model = code_field(40, _("Replacement model"))
     retained_location = forms.CharField(
         label=_("Where the retained unit or parts are kept"),
         required=False,

@@ -69,6 +69,12 @@ def text_field(
     )
 
 
+def code_field(max_length: int, label, *, help_text="") -> forms.CharField:
+    """A record's code (a model's, an organisation's), typed, or chosen from the
+    select the form sets up with what the actor may choose."""
+    return forms.CharField(label=label, required=False, max_length=max_length, help_text=help_text)
+
+
 def search_field(max_length: int, label, *, css: str = "", **attrs) -> forms.CharField:
     """A list filter's text box (a search input, not autocompleted)."""
     classes = {"class": css} if css else {}

@@ -16,6 +16,7 @@ from sanbao.core.forms import (
     FiltersMixin,
     cleaned_texts,
     code_choices,
+    code_field,
     search_field,
     select_widget,
     text_field,
@@ -81,7 +82,7 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 class BatchHeaderForm(ReturnsForm):
     """The packing list's header (IV.2) and the shipping terms (IV.P5, IV.P6)."""
 
-    return_org_code = forms.CharField(label=_("Return unit"), required=False, max_length=32)
+    return_org_code = code_field(32, _("Return unit"))
     declared_units = _number(_("Faulty units (total)"), min_value=1)
     declared_boxes = _number(_("Boxes (packages)"), min_value=1)
     packed_on = forms.DateField(
@@ -157,7 +158,7 @@ class LineForm(ReturnsForm):
     """One line of the packing list. Every field is optional here: a row left as
     it was offered is no line at all, and the service says what a line lacks."""
 
-    model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
+    model_code = code_field(40, _("Model"))
     serial = text_field(40, _("Serial number"), css="form-control form-control-sm mono")
     quantity = forms.IntegerField(
         label=_("Quantity"),
@@ -294,7 +295,7 @@ class CloseReceiptForm(ReturnsForm):
 
 
 class ScanForm(ReturnsForm):
-    code = forms.CharField(label=_("Label code"), required=False, max_length=60)
+    code = code_field(60, _("Label code"))
     box_no = forms.IntegerField(label=_("Current box"), required=False, min_value=1)
 
 
@@ -309,7 +310,7 @@ class RecordUnitForm(ReturnsForm):
     )
     box_no = forms.IntegerField(label=_("Box"), required=False, min_value=1)
     line_no = forms.IntegerField(label=_("Line of the list"), required=False, min_value=1)
-    model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
+    model_code = code_field(40, _("Model"))
     note = text_field(200, _("Note"), css="form-control form-control-sm")
 
 
@@ -413,7 +414,7 @@ class UnitTestForm(ReturnsForm):
         help_text=_("Required when no fault is found or the unit is excluded."),
     )
     serial_in = text_field(40, _("Serial number read off the unit"), css="form-control mono")
-    model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
+    model_code = code_field(40, _("Model"))
     photo = forms.FileField(
         label=_("Photo"),
         required=False,
@@ -452,10 +453,9 @@ class UnitDisposeForm(ReturnsForm):
     parts_used = _textarea(
         _("Parts used"), rows=2, max_length=2000, help_text=_("One part on each line.")
     )
-    replacement_model_code = forms.CharField(
-        label=_("Replacement model"),
-        required=False,
-        max_length=40,
+    replacement_model_code = code_field(
+        40,
+        _("Replacement model"),
         help_text=_("The same model, or one whose specifications are not lower (II.3)."),
     )
     replacement_serial = text_field(
