@@ -17,7 +17,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +49,7 @@ from sanbao.core import audit
 from sanbao.core.errors import NotFound, ValidationFailed
 from sanbao.core.forms import cleaned_texts
 from sanbao.core.uploads import inline_file
-from sanbao.core.web import action_view, attempt, is_htmx, record_page_view, render_page
+from sanbao.core.web import action_view, attempt, is_htmx, page_of, record_page_view, render_page
 
 CLAIMS_PER_PAGE = 50
 PARTS_PER_PAGE = 50
@@ -115,12 +114,11 @@ def claim_list(request):
         outlets=_handling_orgs(user) if user.is_platform else None,
     )
     claims = selectors.claim_list(actor=user, **form.filters())
-    page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
-        "page": page,
+        "page": page_of(request, claims, CLAIMS_PER_PAGE),
         "show_handler": user.is_platform,
         "can_create": can(user, "claims.create"),
         "export_query": query.urlencode(),
@@ -527,10 +525,9 @@ def _part_list_context(request, *, error=None, failed_pk=None, bound=None) -> di
     parts = selectors.retained_part_list(
         actor=user, open_only=bool(form.cleaned_data.get("open_only"))
     )
-    page = Paginator(parts, PARTS_PER_PAGE).get_page(request.GET.get("page"))
     return {
         "form": form,
-        "page": page,
+        "page": page_of(request, parts, PARTS_PER_PAGE),
         "can_manage": can(user, "retained_parts.manage"),
         "show_holder": user.is_platform,
         "dispose_form": DisposeForm(),

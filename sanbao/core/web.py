@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -147,6 +148,12 @@ def action_view(run: Callable[..., HttpResponse], *args, **options):
         return run(request, number, *args, **options)
 
     return view
+
+
+def page_of(request, rows, per_page: int):
+    """The page of ``rows`` the request asks for (``?page=``; the last one past the
+    end, the first one for anything else)."""
+    return Paginator(rows, per_page).get_page(request.GET.get("page"))
 
 
 def redirect_after(request, url: str) -> HttpResponse:

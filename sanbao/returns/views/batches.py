@@ -14,7 +14,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +27,7 @@ from sanbao.core.web import (
     action_view,
     attempt,
     is_htmx,
+    page_of,
     record_page_view,
     redirect_after,
     render_page,
@@ -96,10 +96,9 @@ def batch_list(request):
         .annotate(open_anomalies=Count("anomalies", filter=Q(anomalies__resolved_at__isnull=True)))
         .order_by("-created_at", "-id")
     )
-    page = Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "page": page,
+        "page": page_of(request, batches, BATCHES_PER_PAGE),
         "show_return_org": user.is_platform,
         "can_create": can(user, "returns.create"),
         "can_receive": can(user, "returns.receive"),

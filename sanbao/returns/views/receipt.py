@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -20,7 +19,7 @@ from sanbao.accounts.roles import require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.core.errors import NotFound, ValidationFailed
 from sanbao.core.forms import cleaned_texts
-from sanbao.core.web import action_view, attempt, is_htmx
+from sanbao.core.web import action_view, attempt, is_htmx, page_of
 from sanbao.documents import registry
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import Outcome
@@ -356,7 +355,7 @@ def anomaly_list(request):
     anomalies = selectors.anomaly_list(actor=user, open_only=not show_all).order_by(
         "-opened_at", "-id"
     )
-    page = Paginator(anomalies, ANOMALIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, anomalies, ANOMALIES_PER_PAGE)
     rows = [{"anomaly": a, "sentence": services.anomaly_line(a)} for a in page.object_list]
     context = {
         "page": page,
