@@ -13,13 +13,26 @@ from sanbao.core.modelfields import choice_constraint, reference
 from sanbao.core.tenancy import TenantQuerySet
 
 
-class OrganisationQuerySet(TenantQuerySet):
+class OrgScopedQuerySet(TenantQuerySet):
+    """Records of organisations: nobody signed out sees any, platform users see
+    every one, anyone else those whose ``scope_field(role)`` names their own
+    organisation (none where it is None)."""
+
     def visible_to(self, actor):
         if not getattr(actor, "is_authenticated", False):
             return self.none()
         if actor.role in PLATFORM_ROLES:
             return self.all()
-        return self.filter(pk=actor.organisation_id)
+        field = self.scope_field(actor.role)
+        return self.filter(**{field: actor.organisation_id}) if field else self.none()
+
+    def scope_field(self, role: str) -> str | None:  # pragma: no cover - each defines it
+        raise NotImplementedError
+
+
+class OrganisationQuerySet(OrgScopedQuerySet):
+    def scope_field(self, role):
+        return "pk"
 
 
 class Organisation(models.Model):

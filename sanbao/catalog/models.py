@@ -10,10 +10,9 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, Role
+from sanbao.accounts.models import Organisation, OrgScopedQuerySet
+from sanbao.accounts.roles import RETURN_UNIT_ROLES, Role
 from sanbao.core.modelfields import choice_constraint, reference
-from sanbao.core.tenancy import TenantQuerySet
 
 
 def _bilingual(en: str, zh: str) -> str:
@@ -146,18 +145,12 @@ class Region(models.TextChoices):
     OVERSEAS = "overseas", _("Overseas")
 
 
-class UnitQuerySet(TenantQuerySet):
-    def visible_to(self, actor):
+class UnitQuerySet(OrgScopedQuerySet):
+    def scope_field(self, role):
         """Platform users see every unit; an agent or enterprise sees the units
         sold through or to it. A service outlet lists none: it looks units up
         one serial at a time (``unit_lookup``) when a consumer brings one in."""
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        if actor.role in RETURN_UNIT_ROLES:
-            return self.filter(channel_org_id=actor.organisation_id)
-        return self.none()
+        return "channel_org_id" if role in RETURN_UNIT_ROLES else None
 
 
 class Unit(models.Model):
@@ -237,15 +230,11 @@ class RetainedPartKind(models.TextChoices):
     PART = "part", _("Part")
 
 
-class RetainedPartQuerySet(TenantQuerySet):
-    def visible_to(self, actor):
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        if actor.role == Role.OUTLET_TECHNICIAN:
-            return self.filter(held_by_id=actor.organisation_id)
-        return self.none()
+class RetainedPartQuerySet(OrgScopedQuerySet):
+    def scope_field(self, role):
+        """Platform users see the whole ledger; an outlet technician what the outlet
+        holds."""
+        return "held_by_id" if role == Role.OUTLET_TECHNICIAN else None
 
 
 class RetainedPart(models.Model):

@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, Role
+from sanbao.accounts.models import Organisation, OrgScopedQuerySet
+from sanbao.accounts.roles import RETURN_UNIT_ROLES, Role
 from sanbao.catalog.models import ProductModel, Region, RetainedPart, Unit
 from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims.policy import FINDING_RULES
 from sanbao.core.modelfields import choice_constraint, reference, user_reference
-from sanbao.core.tenancy import TenantQuerySet
 from sanbao.core.uploads import private_name
 
 
@@ -66,19 +65,13 @@ class FaultKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ClaimQuerySet(TenantQuerySet):
-    def visible_to(self, actor):
+class ClaimQuerySet(OrgScopedQuerySet):
+    def scope_field(self, role):
         """Platform users see every claim; an outlet technician the claims handled
         by the outlet; an agent or enterprise the claims it made."""
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        if actor.role == Role.OUTLET_TECHNICIAN:
-            return self.filter(handling_org_id=actor.organisation_id)
-        if actor.role in RETURN_UNIT_ROLES:
-            return self.filter(claimant_org_id=actor.organisation_id)
-        return self.none()
+        if role == Role.OUTLET_TECHNICIAN:
+            return "handling_org_id"
+        return "claimant_org_id" if role in RETURN_UNIT_ROLES else None
 
 
 def calendar_days(start, end) -> int:

@@ -6,10 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import PLATFORM_ROLES
+from sanbao.accounts.models import Organisation, OrgScopedQuerySet
 from sanbao.core.modelfields import choice_constraint, reference, user_reference
-from sanbao.core.tenancy import TenantQuerySet
 
 
 class Channel(models.TextChoices):
@@ -34,15 +32,11 @@ class Outcome(models.TextChoices):
     EMAIL_FAILED = "email_failed", _("E-mail failed")
 
 
-class TaskQuerySet(TenantQuerySet):
-    def visible_to(self, actor):
+class TaskQuerySet(OrgScopedQuerySet):
+    def scope_field(self, role):
         """Contact tasks are the platform's work; the organisation contacted sees the
         tasks about it (what was sent and when), not who is assigned."""
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        return self.filter(recipient_id=actor.organisation_id)
+        return "recipient_id"
 
 
 class ContactTask(models.Model):

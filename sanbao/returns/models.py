@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES
+from sanbao.accounts.models import Organisation, OrgScopedQuerySet
+from sanbao.accounts.roles import RETURN_UNIT_ROLES
 from sanbao.catalog.models import ProductModel
 from sanbao.core.modelfields import choice_constraint, reference, user_reference
 from sanbao.core.tenancy import TenantQuerySet
@@ -37,18 +37,12 @@ class Freight(models.TextChoices):
     COD = "cod", _("Cash on delivery")
 
 
-class ReturnUnitQuerySet(TenantQuerySet):
+class ReturnUnitQuerySet(OrgScopedQuerySet):
     """Records of one return unit (``return_org``): batches and shipments."""
 
-    def visible_to(self, actor):
+    def scope_field(self, role):
         """Platform users see every record; an agent or enterprise its own."""
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        if actor.role in RETURN_UNIT_ROLES:
-            return self.filter(return_org_id=actor.organisation_id)
-        return self.none()
+        return "return_org_id" if role in RETURN_UNIT_ROLES else None
 
 
 class ReturnBatch(models.Model):
