@@ -22,6 +22,7 @@ from sanbao.core.forms import (
     code_field,
     date_filter,
     search_field,
+    select_field,
     select_widget,
     text_field,
 )
@@ -194,11 +195,8 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
     model_code = code_field(
         40, _("Model"), help_text=_("Needed when the serial number is not registered.")
     )
-    region = forms.ChoiceField(
-        label=_("Region of sale"),
-        required=False,
-        choices=[("", _("As registered with the serial number")), *Region.choices],
-        widget=select_widget(),
+    region = select_field(
+        _("Region of sale"), [("", _("As registered with the serial number")), *Region.choices]
     )
     delivered_on = forms.DateField(
         label=_("Delivery or purchase date"),
@@ -214,11 +212,8 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
     proof_of_purchase_scan = _scan_field(_("Proof of purchase scan"))
     warranty_card_no = text_field(40, _("Warranty card number"), css="form-control mono")
     warranty_card_scan = _scan_field(_("Warranty card scan"))
-    fault_kind = forms.ChoiceField(
-        label=_("Kind of fault"),
-        required=False,
-        choices=[("", _("Choose the kind of fault…")), *FaultKind.choices],
-        widget=select_widget(),
+    fault_kind = select_field(
+        _("Kind of fault"), [("", _("Choose the kind of fault…")), *FaultKind.choices]
     )
     fault_description = forms.CharField(
         label=_("Fault description"),
@@ -420,11 +415,8 @@ class ResolveForm(ClaimsForm):
 
 
 class DisposeForm(ClaimsForm):
-    disposal = forms.ChoiceField(
-        label=_("Disposal"),
-        required=False,
-        choices=[("", _("Choose…")), *Disposal.choices],
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    disposal = select_field(
+        _("Disposal"), [("", _("Choose…")), *Disposal.choices], css="form-select form-select-sm"
     )
     note = text_field(300, _("Note"), css="form-control form-control-sm")
 

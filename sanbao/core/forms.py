@@ -102,5 +102,12 @@ def code_choices(rows, blank: tuple | None = None, *, label: str = "name") -> li
     ]
 
 
+def select_field(label, choices, *, css: str = "form-select") -> forms.ChoiceField:
+    """An optional choice from a drop-down list."""
+    return forms.ChoiceField(
+        label=label, required=False, choices=choices, widget=select_widget(css=css)
+    )
+
+
 def select_widget(choices=(), css: str = "form-select") -> forms.Select:
     return forms.Select(attrs={"class": css}, choices=choices)

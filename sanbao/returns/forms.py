@@ -18,6 +18,7 @@ from sanbao.core.forms import (
     code_choices,
     code_field,
     search_field,
+    select_field,
     select_widget,
     text_field,
 )
@@ -347,11 +348,10 @@ class ResolveAnomalyForm(ReturnsForm):
 
 
 class ContactAttemptForm(ReturnsForm):
-    channel = forms.ChoiceField(
-        label=_("Channel"),
-        choices=[(Channel.TELEPHONE, Channel.TELEPHONE.label), (Channel.FAX, Channel.FAX.label)],
-        required=False,
-        widget=select_widget(css="form-select form-select-sm"),
+    channel = select_field(
+        _("Channel"),
+        [(Channel.TELEPHONE, Channel.TELEPHONE.label), (Channel.FAX, Channel.FAX.label)],
+        css="form-select form-select-sm",
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"),
