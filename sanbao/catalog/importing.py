@@ -21,16 +21,9 @@ from django.utils import timezone
 from sanbao.catalog.errors import ERRORS, IMPORT_MESSAGES
 from sanbao.core.errors import ValidationFailed
 
-COLUMNS = (
-    "serial",
-    "model_code",
-    "sale_date",
-    "region",
-    "authorised_channel",
-    "channel_org_code",
-    "warranty_card_no",
-)
 REQUIRED_COLUMNS = ("serial", "model_code", "sale_date", "region")
+# The columns of an import file, required ones first.
+COLUMNS = (*REQUIRED_COLUMNS, "authorised_channel", "channel_org_code", "warranty_card_no")
 
 # Header aliases: agents keep these files in Chinese spreadsheets too.
 HEADER_ALIASES = {
