@@ -12,7 +12,7 @@ from sanbao.catalog import selectors as catalog_selectors
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, LedgerPart
 from sanbao.core.filters import filter_given
 from sanbao.core.models import AuditEvent
-from sanbao.core.tenancy import get_visible
+from sanbao.core.tenancy import get_numbered
 
 
 def claim_list(
@@ -44,7 +44,7 @@ def claim_list(
 
 def claim_get(*, actor, number: str) -> Claim:
     require(actor, "claims.view")
-    return get_visible(
+    return get_numbered(
         Claim.objects.select_related(
             "model",
             "model__category",
@@ -57,8 +57,8 @@ def claim_get(*, actor, number: str) -> Claim:
             "created_by",
         ).prefetch_related("findings"),
         actor,
+        number,
         error_code="claims.claim_not_found",
-        number=(number or "").strip().upper(),
     )
 
 

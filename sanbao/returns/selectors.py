@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sanbao.accounts.roles import require
 from sanbao.core.filters import filter_given
-from sanbao.core.tenancy import get_visible
+from sanbao.core.tenancy import get_numbered, get_visible
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import policy
 from sanbao.returns.models import (
@@ -41,12 +41,8 @@ def batch_list(
 
 def batch_get(*, actor, number: str) -> ReturnBatch:
     require(actor, "returns.view")
-    return get_visible(
-        ReturnBatch.objects.select_related("return_org", "created_by", "received_by"),
-        actor,
-        error_code="returns.batch_not_found",
-        number=(number or "").strip().upper(),
-    )
+    batches = ReturnBatch.objects.select_related("return_org", "created_by", "received_by")
+    return get_numbered(batches, actor, number, error_code="returns.batch_not_found")
 
 
 def anomaly_get(*, actor, pk: int) -> ReceiptAnomaly:
@@ -233,12 +229,8 @@ def shipment_list(
 
 def shipment_get(*, actor, number: str) -> Shipment:
     require(actor, "returns.view")
-    return get_visible(
-        Shipment.objects.select_related("return_org", "created_by", "shipped_by"),
-        actor,
-        error_code="returns.shipment_not_found",
-        number=(number or "").strip().upper(),
-    )
+    shipments = Shipment.objects.select_related("return_org", "created_by", "shipped_by")
+    return get_numbered(shipments, actor, number, error_code="returns.shipment_not_found")
 
 
 def shipment_units(shipment: Shipment) -> QuerySet[ReturnedUnit]:
