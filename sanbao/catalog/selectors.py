@@ -37,12 +37,8 @@ def product_model_list(*, actor, category: str | None = None, q: str | None = No
 
 def product_model_get(*, actor, code: str) -> ProductModel:
     require(actor, "catalog.view")
-    return get_visible(
-        ProductModel.objects.select_related("category"),
-        actor,
-        error_code="catalog.model_not_found",
-        code__iexact=code,
-    )
+    models = ProductModel.objects.select_related("category")
+    return get_visible(models, actor, error_code="catalog.model_not_found", code__iexact=code)
 
 
 def unit_list(
