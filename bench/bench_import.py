@@ -19,9 +19,7 @@ bench/README.md.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 import os
 import sys
@@ -70,14 +68,6 @@ def make_rows(count: int) -> list[dict[str, str]]:
         }
         for i in range(count)
     ]
-
-
-def as_csv(rows: list[dict[str, str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode()
 
 
 def seed_catalog() -> tuple[dict[str, int], dict[str, int]]:
@@ -193,6 +183,8 @@ def main(argv=None) -> int:
         from django.db import connection
         from django.test.utils import setup_databases, teardown_databases
 
+        from sanbao.catalog.importing import rows_csv
+
         settings.SANBAO_IMPORT_MAX_ROWS = max(settings.SANBAO_IMPORT_MAX_ROWS, args.rows)
         test_settings = connection.settings_dict.setdefault("TEST", {})
         if connection.vendor == "sqlite":
@@ -203,7 +195,7 @@ def main(argv=None) -> int:
         try:
             models, orgs = seed_catalog()
             rows = make_rows(args.rows)
-            data = as_csv(rows)
+            data = rows_csv(rows)
             floor_times, service_times, phases = [], [], {}
             for _ in range(max(1, args.repeat)):
                 clear_units()

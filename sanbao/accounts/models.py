@@ -9,16 +9,30 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.roles import PLATFORM_ROLES, OrgKind, Role
+from sanbao.core.modelfields import choice_constraint, reference
 from sanbao.core.tenancy import TenantQuerySet
 
 
-class OrganisationQuerySet(TenantQuerySet):
+class OrgScopedQuerySet(TenantQuerySet):
+    """Records of organisations: nobody signed out sees any, platform users see
+    every one, anyone else those whose ``scope_field(role)`` names their own
+    organisation (none where it is None)."""
+
     def visible_to(self, actor):
         if not getattr(actor, "is_authenticated", False):
             return self.none()
         if actor.role in PLATFORM_ROLES:
             return self.all()
-        return self.filter(pk=actor.organisation_id)
+        field = self.scope_field(actor.role)
+        return self.filter(**{field: actor.organisation_id}) if field else self.none()
+
+    def scope_field(self, role: str) -> str | None:  # pragma: no cover - each defines it
+        raise NotImplementedError
+
+
+class OrganisationQuerySet(OrgScopedQuerySet):
+    def scope_field(self, role):
+        return "pk"
 
 
 class Organisation(models.Model):
@@ -45,11 +59,7 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["kind", "code"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=OrgKind.values), name="organisation_kind_valid"
-            )
-        ]
+        constraints = [choice_constraint("kind", OrgKind, "organisation_kind_valid")]
 
     def __str__(self) -> str:
         return self.display_name
@@ -67,14 +77,8 @@ def _has_cjk(text: str) -> bool:
 class User(AbstractUser):
     """A person who logs in. Belongs to exactly one organisation with one role."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="users",
-        null=True,  # only for createsuperuser; every real user has one
-        blank=True,
-    )
+    # Optional only for createsuperuser; every real user has one.
+    organisation = reference(Organisation, _("organisation"), optional=True, related_name="users")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
     language = models.CharField(
@@ -89,11 +93,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(role="") | Q(role__in=Role.values), name="user_role_valid"
-            )
-        ]
+        constraints = [choice_constraint("role", Role, "user_role_valid", blank=True)]
 
     @property
     def is_platform(self) -> bool:

@@ -2,15 +2,13 @@ from __future__ import annotations
 
 from sanbao.accounts.models import ApiToken, Organisation
 from sanbao.accounts.roles import require
+from sanbao.core.filters import filter_given
 from sanbao.core.tenancy import get_visible
 
 
 def organisation_list(*, actor, kind: str | None = None):
     require(actor, "organisations.view")
-    qs = Organisation.objects.visible_to(actor)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs
+    return filter_given(Organisation.objects.visible_to(actor), kind=kind)
 
 
 def organisation_get(*, actor, code: str) -> Organisation:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from sanbao.catalog.models import Category, ProductModel, RetainedPart, Unit
+from sanbao.core.admin import NoAddNoDeleteAdmin, ReadOnlyAdmin
 
 
 @admin.register(Category)
@@ -36,7 +37,7 @@ class ProductModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(NoAddNoDeleteAdmin):
     list_display = (
         "serial",
         "model",
@@ -52,18 +53,12 @@ class UnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ("model", "channel_org")
     date_hierarchy = "sale_date"
     show_full_result_count = False  # the registry is large; skip the second COUNT(*)
-
     # Units enter the registry by import or as a claim's replacement, both audited;
     # the admin corrects a unit (its history records the change), never adds one.
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RetainedPart)
-class RetainedPartAdmin(admin.ModelAdmin):
+class RetainedPartAdmin(ReadOnlyAdmin):
     """Read-only: a part leaves the ledger only by a disposal, which the service
     records with its audit event (II.4)."""
 
@@ -83,12 +78,3 @@ class RetainedPartAdmin(admin.ModelAdmin):
     search_fields = ("serial", "description", "source_repr", "location")
     date_hierarchy = "taken_in_at"
     readonly_fields = [f.name for f in RetainedPart._meta.fields]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,14 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sanbao.catalog.models import Region
 from sanbao.catalog.services import ImportMode
-from sanbao.core.forms import FiltersMixin
+from sanbao.core.forms import FiltersMixin, code_choices, date_filter, search_field
 
 ANY = ("", _("Any"))
-
-
-def code_choices(rows, *, blank=ANY) -> list[tuple[str, str]]:
-    """Select choices from catalog rows the view fetched for the actor."""
-    return [blank, *((row.code, f"{row.code} · {row.name}") for row in rows)]
 
 
 class ModelFilterForm(forms.Form):
@@ -28,7 +23,7 @@ class ModelFilterForm(forms.Form):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = code_choices(categories)
+        self.fields["category"].choices = code_choices(categories, ANY)
 
 
 class ReplacementCheckForm(forms.Form):
@@ -36,7 +31,7 @@ class ReplacementCheckForm(forms.Form):
 
     def __init__(self, *args, models=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["candidate"].choices = code_choices(models, blank=("", _("Choose a model…")))
+        self.fields["candidate"].choices = code_choices(models, ("", _("Choose a model…")))
 
 
 class UnitLookupForm(forms.Form):
@@ -50,23 +45,13 @@ class UnitLookupForm(forms.Form):
 
 
 class UnitFilterForm(FiltersMixin, forms.Form):
-    serial = forms.CharField(
-        label=_("Serial starts with"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
+    serial = search_field(40, _("Serial starts with"))
     category = forms.ChoiceField(label=_("Category"), required=False)
     model = forms.ChoiceField(label=_("Model"), required=False)
     region = forms.ChoiceField(
         label=_("Region of sale"), required=False, choices=[ANY, *Region.choices]
     )
-    channel_org = forms.CharField(
-        label=_("Sold through (code)"),
-        required=False,
-        max_length=32,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
+    channel_org = search_field(32, _("Sold through (code)"))
     authorised = forms.TypedChoiceField(
         label=_("Authorised channel"),
         required=False,
@@ -74,17 +59,13 @@ class UnitFilterForm(FiltersMixin, forms.Form):
         coerce=lambda value: value == "yes",
         empty_value=None,
     )
-    sold_from = forms.DateField(
-        label=_("Sold from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    sold_to = forms.DateField(
-        label=_("Sold until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    sold_from = date_filter(_("Sold from"))
+    sold_to = date_filter(_("Sold until"))
 
     def __init__(self, *args, categories=(), models=(), channel_filter=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = code_choices(categories)
-        self.fields["model"].choices = code_choices(models)
+        self.fields["category"].choices = code_choices(categories, ANY)
+        self.fields["model"].choices = code_choices(models, ANY)
         if not channel_filter:  # an agent or enterprise only sees its own units
             del self.fields["channel_org"]
 

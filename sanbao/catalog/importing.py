@@ -21,16 +21,9 @@ from django.utils import timezone
 from sanbao.catalog.errors import ERRORS, IMPORT_MESSAGES
 from sanbao.core.errors import ValidationFailed
 
-COLUMNS = (
-    "serial",
-    "model_code",
-    "sale_date",
-    "region",
-    "authorised_channel",
-    "channel_org_code",
-    "warranty_card_no",
-)
 REQUIRED_COLUMNS = ("serial", "model_code", "sale_date", "region")
+# The columns of an import file, required ones first.
+COLUMNS = (*REQUIRED_COLUMNS, "authorised_channel", "channel_org_code", "warranty_card_no")
 
 # Header aliases: agents keep these files in Chinese spreadsheets too.
 HEADER_ALIASES = {
@@ -126,6 +119,16 @@ VALUE_FIELDS = (
     "channel_org_id",
     "warranty_card_no",
 )
+
+
+def rows_csv(rows: list[dict[str, str]]) -> bytes:
+    """``rows`` (dicts with the same keys, the columns) as a UTF-8 CSV file with a
+    header row: what ``read_table`` reads back (the demo data, the benchmark)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
 
 
 def file_error(code: str, **params) -> ValidationFailed:

@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, Role
-from sanbao.core.tenancy import TenantQuerySet
+from sanbao.accounts.models import Organisation, OrgScopedQuerySet
+from sanbao.accounts.roles import RETURN_UNIT_ROLES, Role
+from sanbao.core.modelfields import choice_constraint, reference
 
 
 def _bilingual(en: str, zh: str) -> str:
@@ -105,9 +105,7 @@ class ProductModel(models.Model):
     code = models.SlugField(_("model code"), max_length=40, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=150)
     name_zh = models.CharField(_("name (Chinese)"), max_length=150)
-    category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="models"
-    )
+    category = reference(Category, _("category"), related_name="models")
     capacity_mah = models.PositiveIntegerField(_("capacity (mAh)"), null=True, blank=True)
     rated_output_w = models.DecimalField(
         _("rated output (W)"), max_digits=6, decimal_places=1, null=True, blank=True
@@ -147,27 +145,19 @@ class Region(models.TextChoices):
     OVERSEAS = "overseas", _("Overseas")
 
 
-class UnitQuerySet(TenantQuerySet):
-    def visible_to(self, actor):
+class UnitQuerySet(OrgScopedQuerySet):
+    def scope_field(self, role):
         """Platform users see every unit; an agent or enterprise sees the units
         sold through or to it. A service outlet lists none: it looks units up
         one serial at a time (``unit_lookup``) when a consumer brings one in."""
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        if actor.role in RETURN_UNIT_ROLES:
-            return self.filter(channel_org_id=actor.organisation_id)
-        return self.none()
+        return "channel_org_id" if role in RETURN_UNIT_ROLES else None
 
 
 class Unit(models.Model):
     """A sold serial number (the unit registry)."""
 
     serial = models.CharField(_("serial number"), max_length=40, unique=True)
-    model = models.ForeignKey(
-        ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="units"
-    )
+    model = reference(ProductModel, _("model"), related_name="units")
     authorised_channel = models.BooleanField(
         _("sold through an authorised channel"),
         default=True,
@@ -193,14 +183,7 @@ class Unit(models.Model):
         blank=True,
         help_text=_("Set for a replacement unit: its warranty runs from this day (I.2)."),
     )
-    replaces = models.ForeignKey(
-        "self",
-        verbose_name=_("replaces unit"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="replaced_by",
-    )
+    replaces = reference("self", _("replaces unit"), optional=True, related_name="replaced_by")
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     objects = UnitQuerySet.as_manager()
@@ -213,9 +196,7 @@ class Unit(models.Model):
             models.Index(fields=["channel_org", "serial"]),
             models.Index(fields=["model", "sale_date"]),
         ]
-        constraints = [
-            models.CheckConstraint(condition=Q(region__in=Region.values), name="unit_region_valid")
-        ]
+        constraints = [choice_constraint("region", Region, "unit_region_valid")]
 
     def __str__(self) -> str:
         return self.serial
@@ -249,15 +230,11 @@ class RetainedPartKind(models.TextChoices):
     PART = "part", _("Part")
 
 
-class RetainedPartQuerySet(TenantQuerySet):
-    def visible_to(self, actor):
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        if actor.role == Role.OUTLET_TECHNICIAN:
-            return self.filter(held_by_id=actor.organisation_id)
-        return self.none()
+class RetainedPartQuerySet(OrgScopedQuerySet):
+    def scope_field(self, role):
+        """Platform users see the whole ledger; an outlet technician what the outlet
+        holds."""
+        return "held_by_id" if role == Role.OUTLET_TECHNICIAN else None
 
 
 class RetainedPart(models.Model):
@@ -283,9 +260,7 @@ class RetainedPart(models.Model):
         related_name="+",
     )
     serial = models.CharField(_("serial number"), max_length=40, blank=True)
-    held_by = models.ForeignKey(
-        Organisation, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
-    )
+    held_by = reference(Organisation, _("held by"))
     location = models.CharField(_("where kept"), max_length=100)
     taken_in_at = models.DateTimeField(_("stored since"), auto_now_add=True)
     disposal = models.CharField(_("disposal"), max_length=24, choices=Disposal.choices, blank=True)
@@ -299,9 +274,8 @@ class RetainedPart(models.Model):
         verbose_name_plural = _("retained parts")
         ordering = ["-taken_in_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(disposal="") | Q(disposal__in=Disposal.values),
-                name="retained_part_disposal_never_to_user",
+            choice_constraint(
+                "disposal", Disposal, "retained_part_disposal_never_to_user", blank=True
             ),
             models.CheckConstraint(
                 condition=(Q(disposal="") & Q(disposed_at__isnull=True))

@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 from sanbao.accounts.roles import Role, require
 from sanbao.catalog.models import Category, ProductModel, RetainedPart, Unit
 from sanbao.core.errors import NotFound
+from sanbao.core.filters import filter_given
 from sanbao.core.tenancy import get_visible
 
 
@@ -24,9 +25,9 @@ def category_get(*, actor, code: str) -> Category:
 
 def product_model_list(*, actor, category: str | None = None, q: str | None = None):
     require(actor, "catalog.view")
-    qs = ProductModel.objects.visible_to(actor).select_related("category")
-    if category:
-        qs = qs.filter(category__code=category)
+    qs = filter_given(
+        ProductModel.objects.visible_to(actor).select_related("category"), category__code=category
+    )
     if q:
         from django.db.models import Q
 
@@ -36,12 +37,8 @@ def product_model_list(*, actor, category: str | None = None, q: str | None = No
 
 def product_model_get(*, actor, code: str) -> ProductModel:
     require(actor, "catalog.view")
-    return get_visible(
-        ProductModel.objects.select_related("category"),
-        actor,
-        error_code="catalog.model_not_found",
-        code__iexact=code,
-    )
+    models = ProductModel.objects.select_related("category")
+    return get_visible(models, actor, error_code="catalog.model_not_found", code__iexact=code)
 
 
 def unit_list(
@@ -58,22 +55,17 @@ def unit_list(
 ) -> QuerySet[Unit]:
     require(actor, "units.view")
     qs = Unit.objects.visible_to(actor).select_related("model", "model__category", "channel_org")
-    if serial:
-        qs = qs.filter(serial__istartswith=serial.strip())
-    if model:
-        qs = qs.filter(model__code=model)
-    if category:
-        qs = qs.filter(model__category__code=category)
-    if region:
-        qs = qs.filter(region=region)
-    if channel_org:
-        qs = qs.filter(channel_org__code=channel_org)
-    if authorised is not None:
-        qs = qs.filter(authorised_channel=authorised)
-    if sold_from:
-        qs = qs.filter(sale_date__gte=sold_from)
-    if sold_to:
-        qs = qs.filter(sale_date__lte=sold_to)
+    qs = filter_given(
+        qs,
+        serial__istartswith=(serial or "").strip(),
+        model__code=model,
+        model__category__code=category,
+        region=region,
+        channel_org__code=channel_org,
+        authorised_channel=authorised,
+        sale_date__gte=sold_from,
+        sale_date__lte=sold_to,
+    )
     return qs.order_by("serial")
 
 

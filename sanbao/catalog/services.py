@@ -84,16 +84,7 @@ def _insert_units(rows: list[CleanRow]) -> None:
         return
     connection = connections[Unit.objects.db]
     quote = connection.ops.quote_name
-    names = [
-        "serial",
-        "model_id",
-        "sale_date",
-        "region",
-        "authorised_channel",
-        "channel_org_id",
-        "warranty_card_no",
-        "created_at",
-    ]
+    names = ["serial", *VALUE_FIELDS, "created_at"]
     columns = [Unit._meta.get_field(n.removesuffix("_id")).column for n in names]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(Unit._meta.db_table),
@@ -105,20 +96,7 @@ def _insert_units(rows: list[CleanRow]) -> None:
     params = [
         [
             field.get_db_prep_value(value, connection)
-            for field, value in zip(
-                fields,
-                (
-                    r.serial,
-                    r.model_id,
-                    r.sale_date,
-                    r.region,
-                    r.authorised_channel,
-                    r.channel_org_id,
-                    r.warranty_card_no,
-                    now,
-                ),
-                strict=True,
-            )
+            for field, value in zip(fields, (r.serial, *r.values(), now), strict=True)
         ]
         for r in rows
     ]
@@ -339,35 +317,18 @@ def retained_part_record(
     )
 
 
-def retained_part_take_in(
-    *,
-    actor,
-    source,
-    kind: str,
-    description: str,
-    held_by: Organisation,
-    location: str,
-    serial: str = "",
-    model: ProductModel | None = None,
-) -> RetainedPart:
-    """``retained_part_record`` with an audit event of the part's own, for a caller
-    whose event does not name it (a unit tested in the return workshop)."""
-    part = retained_part_record(
-        source=source,
-        kind=kind,
-        description=description,
-        held_by=held_by,
-        location=location,
-        serial=serial,
-        model=model,
-    )
+def retained_part_take_in(*, actor, **part) -> RetainedPart:
+    """``retained_part_record`` (``part`` are its arguments) with an audit event of
+    the part's own, for a caller whose event does not name it (a unit tested in the
+    return workshop)."""
+    row = retained_part_record(**part)
     audit.record(
         actor=actor,
         action="retained_part.taken_in",
-        target=part,
-        data={"from": part.source_repr, "kind": kind},
+        target=row,
+        data={"from": row.source_repr, "kind": row.kind},
     )
-    return part
+    return row
 
 
 def retained_part_dispose(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,7 +36,7 @@ from sanbao.catalog.policy import (
     warranty_last_day,
 )
 from sanbao.core.errors import NotFound
-from sanbao.core.web import attempt, is_htmx, render_page
+from sanbao.core.web import attempt, is_htmx, page_of, render_page
 
 UNITS_PER_PAGE = 50
 IMPORT_ERRORS_SHOWN = 500  # a 200 000-row file can have as many errors; the page shows the first
@@ -193,11 +192,10 @@ def unit_list(request):
             channel_filter=request.user.is_platform,
         )
         units = selectors.unit_list(actor=request.user, **form.filters())
-        page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
         context.update(
             {
                 "form": form,
-                "page": page,
+                "page": page_of(request, units, UNITS_PER_PAGE),
                 "show_channel": request.user.is_platform,
                 "can_import": can(request.user, "units.import"),
             }

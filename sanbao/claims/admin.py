@@ -9,32 +9,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from sanbao.claims.models import Claim, InspectionFinding
+from sanbao.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class InspectionFindingInline(admin.TabularInline):
+class InspectionFindingInline(ReadOnlyInline):
     model = InspectionFinding
     fields = ("rule", "found", "note", "photo", "recorded_by", "recorded_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Claim)

@@ -26,13 +26,12 @@ from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.selectors import claim_timeline
 from sanbao.core.web import PDF, XLSX
 from sanbao.documents.pdf import (
-    CONTENT_WIDTH,
     HALF_WIDTH,
-    barcode,
     bi_markup,
     bi_para,
     bilingual,
     block,
+    both_names,
     build_pdf,
     columns,
     data_table,
@@ -40,13 +39,13 @@ from sanbao.documents.pdf import (
     field_table,
     fmt_date,
     fmt_datetime,
-    label_para,
     mask_phone,
+    number_block,
+    org_name,
     para,
     section,
     signature_lines,
     style,
-    table_style,
 )
 from sanbao.documents.registry import numbered, register
 from sanbao.documents.xlsx import xlsx_bytes
@@ -195,17 +194,8 @@ XLSX_HEADERS = [
 # --- Small formatters ------------------------------------------------------------------
 
 
-def _names(*names: str) -> str:
-    """Chinese and English names side by side, once when they are the same."""
-    return " ".join(dict.fromkeys(n for n in names if n))
-
-
-def _org(org) -> str:
-    return _names(org.name_zh, org.name_en) if org is not None else ""
-
-
 def _model(model) -> str:
-    return f"{model.code} {_names(model.name_zh, model.name_en)}" if model is not None else ""
+    return f"{model.code} {both_names(model.name_zh, model.name_en)}" if model is not None else ""
 
 
 def _label(choices, value: str) -> str:
@@ -244,7 +234,7 @@ def _missing(claim: Claim) -> list[str]:
 
 def _claimant(claim: Claim) -> str:
     if claim.claimant_kind == ClaimantKind.ORGANISATION and claim.claimant_org_id:
-        return _org(claim.claimant_org)
+        return org_name(claim.claimant_org)
     return claim.consumer_name
 
 
@@ -259,37 +249,15 @@ def _document_line(number: str, scan) -> str:
 
 def _number_block(claim: Claim) -> Table:
     """The claim number, large, with its Code 128 barcode (scanned at the counter)."""
-    code = barcode(claim.number)
-    left = [
-        label_para(CLAIM_NUMBER),
-        Paragraph(esc(claim.number), style("big")),
-        Spacer(1, 2 * mm),
-        label_para(SUBMITTED_AT),
-        para(esc(fmt_datetime(claim.created_at))),
-    ]
-    right_width = max(code.width + 4 * mm, 60 * mm)
-    table = Table(
-        [[left, code]],
-        colWidths=[CONTENT_WIDTH - right_width, right_width],
-        hAlign="LEFT",
+    return number_block(
+        CLAIM_NUMBER, claim.number, SUBMITTED_AT, fmt_datetime(claim.created_at), gap=2 * mm
     )
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
 
 
 def _handling_rows(claim: Claim) -> list[tuple]:
     org = claim.handling_org
     return [
-        (HANDLED_BY, _org(org)),
+        (HANDLED_BY, org_name(org)),
         (ADDRESS, org.address),
         (TELEPHONE, org.phone),
     ]
@@ -387,7 +355,7 @@ def claim_receipt_pdf(claim: Claim) -> bytes:
     the public status page."""
     taker = claim.created_by.display_name if claim.created_by_id else ""
     half = {"width": HALF_WIDTH, "label_width": 33 * mm}
-    handler = [(ORGANISATION, _org(claim.handling_org)), *_handling_rows(claim)[1:]]
+    handler = [(ORGANISATION, org_name(claim.handling_org)), *_handling_rows(claim)[1:]]
     story: list[Flowable] = [
         _number_block(claim),
         Spacer(1, 2 * mm),
@@ -407,9 +375,15 @@ def claim_receipt_pdf(claim: Claim) -> bytes:
         ),
         signature_lines([SIGN_TAKER, SIGN_CUSTOMER]),
     ]
+    return _claim_pdf(claim, RECEIPT_TITLE, story)
+
+
+def _claim_pdf(claim: Claim, title, story: list[Flowable]) -> bytes:
+    """A claim's paper, numbered with the claim and under the policy version the
+    claim was judged by (II.1)."""
     return build_pdf(
         story,
-        title=RECEIPT_TITLE,
+        title=title,
         reference=claim.number,
         policy_version=claim.policy_version,
         subject=claim.number,
@@ -423,7 +397,7 @@ def _terms_rows(claim: Claim) -> list[tuple]:
     terms = claim.terms or {}
     category = terms.get("category") or {}
     cat = claim.model.category if claim.model_id else None
-    cat_name = _names(cat.name_zh, cat.name_en) if cat is not None else ""
+    cat_name = both_names(cat.name_zh, cat.name_en) if cat is not None else ""
     if category.get("code"):
         cat_name = f"{cat_name} ({category['code']})" if cat_name else category["code"]
     rows = [
@@ -506,7 +480,7 @@ def _retained(claim: Claim) -> list[Flowable]:
                 _label(RetainedPartKind.choices, part.kind),
                 part.label,
                 part.serial,
-                f"{_org(part.held_by)} · {part.location}",
+                f"{org_name(part.held_by)} · {part.location}",
                 disposal,
             ]
         )
@@ -557,13 +531,7 @@ def claim_service_report_pdf(claim: Claim) -> bytes:
         *block(TIMELINE, _timeline(claim)),
         signature_lines([SIGN_TECHNICIAN, SIGN_CUSTOMER]),
     ]
-    return build_pdf(
-        story,
-        title=REPORT_TITLE,
-        reference=claim.number,
-        policy_version=claim.policy_version,
-        subject=claim.number,
-    )
+    return _claim_pdf(claim, REPORT_TITLE, story)
 
 
 # --- The claim list as a workbook ------------------------------------------------------

@@ -14,7 +14,18 @@ from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, 
 from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
 from sanbao.claims.reasons import CHECKLIST_QUESTIONS
 from sanbao.claims.services import FindingIn
-from sanbao.core.forms import BootstrapForm, FiltersMixin
+from sanbao.core.forms import (
+    BootstrapForm,
+    FiltersMixin,
+    cleaned_texts,
+    code_choices,
+    code_field,
+    date_filter,
+    search_field,
+    select_field,
+    select_widget,
+    text_field,
+)
 
 ANY = ("", _("Any"))
 RETAINED_PART_ROWS = 3  # rows for parts taken out in a repair; no JavaScript needed to add one
@@ -32,17 +43,13 @@ class ClaimsForm(BootstrapForm):
     """The base of the claim pages' forms."""
 
 
-def _text(max_length: int, label, *, css: str = "form-control", **attrs) -> forms.CharField:
-    return forms.CharField(
+def _scan_field(label, css: str = "form-control") -> forms.FileField:
+    """A scanned document (proof of purchase, warranty card): a PDF or a picture."""
+    return forms.FileField(
         label=label,
         required=False,
-        max_length=max_length,
-        widget=forms.TextInput(attrs={"class": css, "autocomplete": "off", **attrs}),
+        widget=forms.ClearableFileInput(attrs={"class": css, "accept": ".pdf,.jpg,.jpeg,.png"}),
     )
-
-
-def _select(choices=()) -> forms.Select:
-    return forms.Select(attrs={"class": "form-select"}, choices=choices)
 
 
 def rule_slug(rule: str) -> str:
@@ -124,36 +131,33 @@ class ClaimFilterForm(FiltersMixin, ClaimsForm):
     verdict = forms.ChoiceField(label=_("Verdict"), required=False, choices=[ANY, *Verdict.choices])
     model = forms.ChoiceField(label=_("Model"), required=False)
     outlet = forms.ChoiceField(label=_("Handled by"), required=False)
-    serial = forms.CharField(
-        label=_("Serial starts with"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-    submitted_from = forms.DateField(
-        label=_("Submitted from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    submitted_to = forms.DateField(
-        label=_("Submitted until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    serial = search_field(40, _("Serial starts with"))
+    submitted_from = date_filter(_("Submitted from"))
+    submitted_to = date_filter(_("Submitted until"))
 
     def __init__(self, *args, models=(), outlets=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [ANY, *((m.code, f"{m.code} · {m.name}") for m in models)]
+        self.fields["model"].choices = code_choices(models, ANY)
         if outlets is None:  # only platform users choose among the handling organisations
             del self.fields["outlet"]
         else:
-            self.fields["outlet"].choices = [
-                ANY,
-                *((o.code, f"{o.code} · {o.display_name}") for o in outlets),
-            ]
+            self.fields["outlet"].choices = code_choices(outlets, ANY, label="display_name")
 
 
 # --- Intake ---------------------------------------------------------------------------
+
+
+# The intake form's text fields that ``claim_create`` takes as typed ("" for empty).
+INTAKE_TEXTS = (
+    "serial",
+    "model_code",
+    "region",
+    "proof_of_purchase_no",
+    "warranty_card_no",
+    "fault_kind",
+    "fault_description",
+    "remedy_requested",
+)
 
 
 class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
@@ -169,53 +173,31 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    consumer_name = forms.CharField(
-        label=_("Customer name"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
-    )
-    consumer_phone = forms.CharField(
-        label=_("Customer telephone"),
-        required=False,
-        max_length=30,
+    consumer_name = text_field(100, _("Customer name"))
+    consumer_phone = text_field(
+        30,
+        _("Customer telephone"),
         help_text=_("The customer follows the claim with its number and this telephone."),
-        widget=forms.TextInput(
-            attrs={"class": "form-control", "autocomplete": "off", "inputmode": "tel"}
-        ),
+        inputmode="tel",
     )
-    claimant_org_code = forms.CharField(
-        label=_("Agent or enterprise"),
-        required=False,
-        max_length=32,
-        widget=forms.TextInput(attrs={"class": "form-control mono", "autocomplete": "off"}),
-    )
-    handling_org_code = forms.CharField(
-        label=_("Handled by"),
-        required=False,
-        max_length=32,
+    claimant_org_code = text_field(32, _("Agent or enterprise"), css="form-control mono")
+    handling_org_code = code_field(
+        32,
+        _("Handled by"),
         help_text=_("The after-sales department or the authorised outlet that judges the claim."),
     )
-    serial = forms.CharField(
-        label=_("Serial number"),
-        required=False,
-        max_length=40,
+    serial = text_field(
+        40,
+        _("Serial number"),
+        css="form-control mono",
         help_text=_("As read on the unit. Leave empty when it cannot be read."),
-        widget=forms.TextInput(
-            attrs={"class": "form-control mono", "autocomplete": "off", "spellcheck": "false"}
-        ),
+        spellcheck="false",
     )
-    model_code = forms.CharField(
-        label=_("Model"),
-        required=False,
-        max_length=40,
-        help_text=_("Needed when the serial number is not registered."),
+    model_code = code_field(
+        40, _("Model"), help_text=_("Needed when the serial number is not registered.")
     )
-    region = forms.ChoiceField(
-        label=_("Region of sale"),
-        required=False,
-        choices=[("", _("As registered with the serial number")), *Region.choices],
-        widget=_select(),
+    region = select_field(
+        _("Region of sale"), [("", _("As registered with the serial number")), *Region.choices]
     )
     delivered_on = forms.DateField(
         label=_("Delivery or purchase date"),
@@ -247,40 +229,19 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
             "Within 7 days: return, replacement or repair; within 15 days: replacement "
             "or repair. Honoured at judgement."
         ),
-        widget=_select(),
+        widget=select_widget(),
     )
-    proof_of_purchase_no = forms.CharField(
-        label=_("Proof of purchase number"),
-        required=False,
-        max_length=60,
+    proof_of_purchase_no = text_field(
+        60,
+        _("Proof of purchase number"),
+        css="form-control mono",
         help_text=_("Invoice or equivalent receipt."),
-        widget=forms.TextInput(attrs={"class": "form-control mono", "autocomplete": "off"}),
     )
-    proof_of_purchase_scan = forms.FileField(
-        label=_("Proof of purchase scan"),
-        required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png"}
-        ),
-    )
-    warranty_card_no = forms.CharField(
-        label=_("Warranty card number"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"class": "form-control mono", "autocomplete": "off"}),
-    )
-    warranty_card_scan = forms.FileField(
-        label=_("Warranty card scan"),
-        required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png"}
-        ),
-    )
-    fault_kind = forms.ChoiceField(
-        label=_("Kind of fault"),
-        required=False,
-        choices=[("", _("Choose the kind of fault…")), *FaultKind.choices],
-        widget=_select(),
+    proof_of_purchase_scan = _scan_field(_("Proof of purchase scan"))
+    warranty_card_no = text_field(40, _("Warranty card number"), css="form-control mono")
+    warranty_card_scan = _scan_field(_("Warranty card scan"))
+    fault_kind = select_field(
+        _("Kind of fault"), [("", _("Choose the kind of fault…")), *FaultKind.choices]
     )
     fault_description = forms.CharField(
         label=_("Fault description"),
@@ -299,8 +260,8 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["model_code"].widget = _select(
-            [("", _("As registered with the serial number")), *_model_choices(models)]
+        self.fields["model_code"].widget = select_widget(
+            code_choices(models, ("", _("As registered with the serial number")))
         )
         if not choose_claimant:
             # An agent or enterprise claims for itself, today (I.2).
@@ -314,22 +275,18 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
             ):
                 del self.fields[name]
         elif claimant_orgs is not None:
-            self.fields["claimant_org_code"].widget = _select(
-                [
-                    ("", _("Choose an agent or enterprise…")),
-                    *((o.code, f"{o.code} · {o.display_name}") for o in claimant_orgs),
-                ]
+            self.fields["claimant_org_code"].widget = select_widget(
+                code_choices(
+                    claimant_orgs, ("", _("Choose an agent or enterprise…")), label="display_name"
+                )
             )
         else:  # who may not list organisations types the code from the claimant's papers
             self.fields["claimant_org_code"].help_text = _("The code of the agent or enterprise.")
         if handling_orgs is None:
             del self.fields["handling_org_code"]
         else:
-            self.fields["handling_org_code"].widget = _select(
-                [
-                    ("", _("Your own organisation")),
-                    *((o.code, f"{o.code} · {o.display_name}") for o in handling_orgs),
-                ]
+            self.fields["handling_org_code"].widget = select_widget(
+                code_choices(handling_orgs, ("", _("Your own organisation")), label="display_name")
             )
         self.add_checklist(CHECKLIST_RULES if checklist else ())
 
@@ -340,19 +297,7 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
     def service_kwargs(self) -> dict:
         """The keyword arguments of ``services.claim_create`` (without the actor)."""
         data = self.cleaned_data
-        kwargs = {
-            name: data.get(name) or ""
-            for name in (
-                "serial",
-                "model_code",
-                "region",
-                "proof_of_purchase_no",
-                "warranty_card_no",
-                "fault_kind",
-                "fault_description",
-                "remedy_requested",
-            )
-        }
+        kwargs = cleaned_texts(self, *INTAKE_TEXTS)
         kwargs["delivered_on"] = data.get("delivered_on")
         kwargs["claimed_on"] = data.get("claimed_on")
         kwargs["handed_in_on"] = data.get("handed_in_on")
@@ -360,17 +305,12 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
         kwargs["warranty_card_scan"] = data.get("warranty_card_scan") or None
         if self.chooses_claimant:
             kwargs["claimant_kind"] = data.get("claimant_kind") or ClaimantKind.CONSUMER
-            kwargs["consumer_name"] = data.get("consumer_name") or ""
-            kwargs["consumer_phone"] = data.get("consumer_phone") or ""
+            kwargs.update(cleaned_texts(self, "consumer_name", "consumer_phone"))
             kwargs["claimant_org_code"] = (data.get("claimant_org_code") or "").strip()
         if "handling_org_code" in self.fields:
             kwargs["handling_org_code"] = (data.get("handling_org_code") or "").strip()
         kwargs["findings"] = self.findings(answered_only=True)
         return kwargs
-
-
-def _model_choices(models) -> list[tuple[str, str]]:
-    return [(m.code, f"{m.code} · {m.name}") for m in models]
 
 
 class SerialHintForm(forms.Form):
@@ -392,20 +332,10 @@ class FindingsForm(ChecklistMixin, ClaimsForm):
 
 
 class ScansForm(ClaimsForm):
-    proof_of_purchase_scan = forms.FileField(
-        label=_("Proof of purchase scan"),
-        required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control form-control-sm", "accept": ".pdf,.jpg,.jpeg,.png"}
-        ),
+    proof_of_purchase_scan = _scan_field(
+        _("Proof of purchase scan"), css="form-control form-control-sm"
     )
-    warranty_card_scan = forms.FileField(
-        label=_("Warranty card scan"),
-        required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"class": "form-control form-control-sm", "accept": ".pdf,.jpg,.jpeg,.png"}
-        ),
-    )
+    warranty_card_scan = _scan_field(_("Warranty card scan"), css="form-control form-control-sm")
 
 
 class CardNumberForm(ClaimsForm):
@@ -436,10 +366,9 @@ class JudgeForm(ClaimsForm):
         required=False,
         help_text=_("Within the warranty period this opens replacement (II.3)."),
     )
-    replacement_model = forms.CharField(
-        label=_("Replacement model"),
-        required=False,
-        max_length=40,
+    replacement_model = code_field(
+        40,
+        _("Replacement model"),
         help_text=_("The same model or one whose specifications are not lower (II.3)."),
     )
     note = forms.CharField(
@@ -454,10 +383,9 @@ class JudgeForm(ClaimsForm):
         super().__init__(*args, **kwargs)
         self.fields["replacement_model"].widget = _ReplacementSelect(
             attrs={"class": "form-select"},
-            choices=[
-                ("", _("Choose a model…")),
-                *_model_choices(o.model for o in replacement_options),
-            ],
+            choices=code_choices(
+                [o.model for o in replacement_options], ("", _("Choose a model…"))
+            ),
             refused={o.model.code for o in replacement_options if not o.ok},
         )
 
@@ -481,10 +409,10 @@ class ResolveForm(ClaimsForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=Outcome.choices, widget=forms.RadioSelect
     )
-    replacement_serial = _text(
+    replacement_serial = text_field(
         40, _("Serial number of the replacement unit"), css="form-control mono"
     )
-    replacement_model = forms.CharField(label=_("Replacement model"), required=False, max_length=40)
+    replacement_model = code_field(40, _("Replacement model"))
     retained_location = forms.CharField(
         label=_("Where the retained unit or parts are kept"),
         required=False,
@@ -501,17 +429,17 @@ class ResolveForm(ClaimsForm):
 
     def __init__(self, *args, models=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["replacement_model"].widget = _select(
-            [("", _("The model approved at judgement")), *_model_choices(models)]
+        self.fields["replacement_model"].widget = select_widget(
+            code_choices(models, ("", _("The model approved at judgement")))
         )
         for i in range(1, RETAINED_PART_ROWS + 1):
-            self.fields[f"part_description_{i}"] = _text(
+            self.fields[f"part_description_{i}"] = text_field(
                 200,
                 _("Part taken out"),
                 css="form-control form-control-sm",
                 placeholder=_("Part taken out"),
             )
-            self.fields[f"part_serial_{i}"] = _text(
+            self.fields[f"part_serial_{i}"] = text_field(
                 40,
                 _("Its serial number"),
                 css="form-control form-control-sm mono",
@@ -538,13 +466,10 @@ class ResolveForm(ClaimsForm):
 
 
 class DisposeForm(ClaimsForm):
-    disposal = forms.ChoiceField(
-        label=_("Disposal"),
-        required=False,
-        choices=[("", _("Choose…")), *Disposal.choices],
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    disposal = select_field(
+        _("Disposal"), [("", _("Choose…")), *Disposal.choices], css="form-select form-select-sm"
     )
-    note = _text(300, _("Note"), css="form-control form-control-sm")
+    note = text_field(300, _("Note"), css="form-control form-control-sm")
 
 
 class RetainedPartFilterForm(forms.Form):

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, Role
+from sanbao.accounts.models import Organisation, OrgScopedQuerySet
+from sanbao.accounts.roles import RETURN_UNIT_ROLES, Role
 from sanbao.catalog.models import ProductModel, Region, RetainedPart, Unit
 from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims.policy import FINDING_RULES
-from sanbao.core.tenancy import TenantQuerySet
+from sanbao.core.modelfields import choice_constraint, reference, user_reference
 from sanbao.core.uploads import private_name
 
 
@@ -66,19 +65,13 @@ class FaultKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ClaimQuerySet(TenantQuerySet):
-    def visible_to(self, actor):
+class ClaimQuerySet(OrgScopedQuerySet):
+    def scope_field(self, role):
         """Platform users see every claim; an outlet technician the claims handled
         by the outlet; an agent or enterprise the claims it made."""
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        if actor.role == Role.OUTLET_TECHNICIAN:
-            return self.filter(handling_org_id=actor.organisation_id)
-        if actor.role in RETURN_UNIT_ROLES:
-            return self.filter(claimant_org_id=actor.organisation_id)
-        return self.none()
+        if role == Role.OUTLET_TECHNICIAN:
+            return "handling_org_id"
+        return "claimant_org_id" if role in RETURN_UNIT_ROLES else None
 
 
 def calendar_days(start, end) -> int:
@@ -117,30 +110,16 @@ class Claim(models.Model):
     claimant_kind = models.CharField(
         _("claimant"), max_length=20, choices=ClaimantKind.choices, default=ClaimantKind.CONSUMER
     )
-    claimant_org = models.ForeignKey(
-        Organisation,
-        verbose_name=_("claimant organisation"),
-        on_delete=models.PROTECT,
-        related_name="claims",
-        null=True,
-        blank=True,
+    claimant_org = reference(
+        Organisation, _("claimant organisation"), optional=True, related_name="claims"
     )
     consumer_name = models.CharField(_("customer name"), max_length=100, blank=True)
     consumer_phone = models.CharField(
         _("customer telephone"), max_length=20, blank=True, db_index=True
     )
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="claims",
-    )
+    unit = reference(Unit, _("unit"), optional=True, related_name="claims")
     serial_reported = models.CharField(_("serial number as read"), max_length=40, blank=True)
-    model = models.ForeignKey(
-        ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="claims"
-    )
+    model = reference(ProductModel, _("model"), related_name="claims")
     delivered_on = models.DateField(_("delivery or purchase date"))
     # I.2: the day the consumer asked; every window is counted on it. Today for a
     # claim filed online; an earlier day for a claim taken on paper or by phone.
@@ -177,46 +156,20 @@ class Claim(models.Model):
         _("remedy chosen by the claimant"), max_length=20, choices=Remedy.choices, blank=True
     )
     repair_impossible = models.BooleanField(_("repair judged impossible"), default=False)
-    replacement_model = models.ForeignKey(
-        ProductModel,
-        verbose_name=_("replacement model"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    replacement_model = reference(ProductModel, _("replacement model"), optional=True)
     judgement_note = models.TextField(_("judgement note"), blank=True, max_length=2000)
-    judged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("judged by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    judged_by = user_reference(_("judged by"), optional=True)
     judged_at = models.DateTimeField(_("judged at"), null=True, blank=True)
 
     # Service and resolution.
     in_service_at = models.DateTimeField(_("service started"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
-    replacement_unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("replacement unit"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    replacement_unit = reference(Unit, _("replacement unit"), optional=True)
     resolution_note = models.TextField(_("resolution note"), blank=True, max_length=2000)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("taken in by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_reference(_("taken in by"))
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -232,9 +185,7 @@ class Claim(models.Model):
             models.Index(fields=["claimant_org", "status"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
-            ),
+            choice_constraint("status", ClaimStatus, "claim_status_valid"),
             models.CheckConstraint(
                 condition=Q(claimant_kind="consumer", consumer_phone__gt="")
                 | Q(claimant_kind="organisation", claimant_org__isnull=False),
@@ -296,12 +247,7 @@ class InspectionFinding(models.Model):
     found = models.BooleanField(_("exclusion found"), null=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     photo = models.ImageField(_("photo"), upload_to=_finding_photo_to, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = user_reference(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
 
     class Meta:

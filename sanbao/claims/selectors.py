@@ -10,8 +10,9 @@ from django.db.models import QuerySet
 from sanbao.accounts.roles import require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, LedgerPart
+from sanbao.core.filters import filter_given
 from sanbao.core.models import AuditEvent
-from sanbao.core.tenancy import get_visible
+from sanbao.core.tenancy import get_numbered
 
 
 def claim_list(
@@ -29,26 +30,21 @@ def claim_list(
     qs = Claim.objects.visible_to(actor).select_related(
         "model", "model__category", "handling_org", "claimant_org", "unit"
     )
-    if status:
-        qs = qs.filter(status=status)
-    if verdict:
-        qs = qs.filter(verdict=verdict)
-    if model:
-        qs = qs.filter(model__code=model)
-    if outlet:
-        qs = qs.filter(handling_org__code=outlet)
-    if serial:
-        qs = qs.filter(serial_reported__istartswith=serial.strip())
-    if submitted_from:
-        qs = qs.filter(created_at__date__gte=submitted_from)
-    if submitted_to:
-        qs = qs.filter(created_at__date__lte=submitted_to)
-    return qs
+    return filter_given(
+        qs,
+        status=status,
+        verdict=verdict,
+        model__code=model,
+        handling_org__code=outlet,
+        serial_reported__istartswith=(serial or "").strip(),
+        created_at__date__gte=submitted_from,
+        created_at__date__lte=submitted_to,
+    )
 
 
 def claim_get(*, actor, number: str) -> Claim:
     require(actor, "claims.view")
-    return get_visible(
+    return get_numbered(
         Claim.objects.select_related(
             "model",
             "model__category",
@@ -61,8 +57,8 @@ def claim_get(*, actor, number: str) -> Claim:
             "created_by",
         ).prefetch_related("findings"),
         actor,
+        number,
         error_code="claims.claim_not_found",
-        number=(number or "").strip().upper(),
     )
 
 

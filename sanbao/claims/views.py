@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,9 +46,11 @@ from sanbao.claims.forms import (
 from sanbao.claims.models import Claim, Outcome, Remedy
 from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.states import MOVES, allowed_actions
+from sanbao.core import audit
 from sanbao.core.errors import NotFound, ValidationFailed
+from sanbao.core.forms import cleaned_texts
 from sanbao.core.uploads import inline_file
-from sanbao.core.web import attempt, is_htmx, render_page
+from sanbao.core.web import action_view, attempt, is_htmx, page_of, record_page_view, render_page
 
 CLAIMS_PER_PAGE = 50
 PARTS_PER_PAGE = 50
@@ -115,12 +117,11 @@ def claim_list(request):
         outlets=_handling_orgs(user) if user.is_platform else None,
     )
     claims = selectors.claim_list(actor=user, **form.filters())
-    page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
-        "page": page,
+        "page": page_of(request, claims, CLAIMS_PER_PAGE),
         "show_handler": user.is_platform,
         "can_create": can(user, "claims.create"),
         "export_query": query.urlencode(),
@@ -192,10 +193,13 @@ def claim_create(request):
 
 def _visible_unit(user, serial: str):
     """The registered unit of ``serial`` if the user may see it, else None."""
-    if not serial:
-        return None
+    return _found_or_none(catalog_selectors.unit_get, actor=user, serial=serial) if serial else None
+
+
+def _found_or_none(get: Callable, **lookup):
+    """What ``get(**lookup)`` finds, or None where it raises NotFound."""
     try:
-        return catalog_selectors.unit_get(actor=user, serial=serial)
+        return get(**lookup)
     except NotFound:
         return None
 
@@ -327,16 +331,7 @@ def _event_details(action: str, data: dict) -> list[tuple[str, str]]:
 
 
 def _timeline(claim: Claim) -> list[dict]:
-    return [
-        {
-            "at": event.at,
-            "action": event.action,
-            "label": EVENT_LABELS.get(event.action, event.action),
-            "actor": event.actor.display_name if event.actor else event.actor_label,
-            "details": _event_details(event.action, event.data or {}),
-        }
-        for event in selectors.claim_timeline(claim=claim).select_related("actor")
-    ]
+    return audit.timeline(selectors.claim_timeline(claim=claim), EVENT_LABELS, _event_details)
 
 
 def _detail_context(
@@ -397,13 +392,9 @@ def _detail_context(
     }
 
 
-@login_required
-@require_GET
-def claim_detail(request, number: str):
-    claim = selectors.claim_get(actor=request.user, number=number)
-    return render_page(
-        request, "claims/claim_detail.html", "claim-body", _detail_context(request, claim)
-    )
+claim_detail = record_page_view(
+    selectors.claim_get, "claims/claim_detail.html", "claim-body", _detail_context
+)
 
 
 @never_cache
@@ -448,7 +439,7 @@ def _act(
     user = request.user
     require(user, permission or MOVES[action].permission)
     claim = selectors.claim_get(actor=user, number=number)
-    form = make_form(user, claim) if make_form else None
+    form = make_form(request, claim) if make_form else None
     done = attempt(lambda: call(user, claim, form), form=form)
     if not done.ok:
         claim = selectors.claim_get(actor=user, number=number)  # as it is now
@@ -471,62 +462,47 @@ def _act(
     return redirect("claims:claim_detail", number=claim.number)
 
 
-@login_required
-@require_POST
-def claim_start_judgement(request, number: str):
-    return _act(
-        request,
-        number,
-        "start_judgement",
-        lambda user, claim, form: services.claim_start_judgement(claim=claim, actor=user),
-    )
+# The POST view of one action on a claim, run by ``_act``: ``call(user, claim, form)``
+# does it; ``make_form(request, claim)`` reads its form, if it has one.
+_action_view = partial(action_view, _act)
 
 
-@login_required
-@require_POST
-def claim_record_findings(request, number: str):
-    return _act(
-        request,
-        number,
-        "record_findings",
-        lambda user, claim, form: services.claim_record_findings(
-            claim=claim, actor=user, findings=form.findings(answered_only=False)
-        ),
-        make_form=lambda user, claim: FindingsForm(request.POST, request.FILES, claim=claim),
-    )
+def _move(service: Callable) -> Callable:
+    """An action that takes nothing but the claim and the actor."""
+    return lambda user, claim, form: service(claim=claim, actor=user)
 
 
-@login_required
-@require_POST
-def claim_attach_scans(request, number: str):
-    return _act(
-        request,
-        number,
-        "attach_scans",
-        lambda user, claim, form: services.claim_attach_scans(
-            claim=claim,
-            actor=user,
-            proof_of_purchase_scan=form.cleaned_data.get("proof_of_purchase_scan") or None,
-            warranty_card_scan=form.cleaned_data.get("warranty_card_scan") or None,
-        ),
-        make_form=lambda user, claim: ScansForm(request.POST, request.FILES),
-        permission=MOVES["record_findings"].permission,
-    )
+claim_start_judgement = _action_view("start_judgement", _move(services.claim_start_judgement))
+
+claim_record_findings = _action_view(
+    "record_findings",
+    lambda user, claim, form: services.claim_record_findings(
+        claim=claim, actor=user, findings=form.findings(answered_only=False)
+    ),
+    make_form=lambda request, claim: FindingsForm(request.POST, request.FILES, claim=claim),
+)
+
+claim_attach_scans = _action_view(
+    "attach_scans",
+    lambda user, claim, form: services.claim_attach_scans(
+        claim=claim,
+        actor=user,
+        proof_of_purchase_scan=form.cleaned_data.get("proof_of_purchase_scan") or None,
+        warranty_card_scan=form.cleaned_data.get("warranty_card_scan") or None,
+    ),
+    make_form=lambda request, claim: ScansForm(request.POST, request.FILES),
+    permission=MOVES["record_findings"].permission,
+)
 
 
-@login_required
-@require_POST
-def claim_correct_card_no(request, number: str):
-    return _act(
-        request,
-        number,
-        "correct_card_no",
-        lambda user, claim, form: services.claim_correct_card_no(
-            claim=claim, actor=user, warranty_card_no=form.cleaned_data.get("warranty_card_no")
-        ),
-        make_form=lambda user, claim: CardNumberForm(request.POST),
-        permission=MOVES["record_findings"].permission,
-    )
+claim_correct_card_no = _action_view(
+    "correct_card_no",
+    lambda user, claim, form: services.claim_correct_card_no(
+        claim=claim, actor=user, warranty_card_no=form.cleaned_data.get("warranty_card_no")
+    ),
+    make_form=lambda request, claim: CardNumberForm(request.POST),
+    permission=MOVES["record_findings"].permission,
+)
 
 
 def _model_or_none(user, code: str) -> ProductModel | None:
@@ -534,10 +510,7 @@ def _model_or_none(user, code: str) -> ProductModel | None:
     (the service then says a replacement model is required)."""
     if not code:
         return None
-    try:
-        return catalog_selectors.product_model_get(actor=user, code=code)
-    except NotFound:
-        return None
+    return _found_or_none(catalog_selectors.product_model_get, actor=user, code=code)
 
 
 def _judge(user, claim, form):
@@ -553,29 +526,15 @@ def _judge(user, claim, form):
     )
 
 
-@login_required
-@require_POST
-def claim_judge(request, number: str):
-    return _act(
-        request,
-        number,
-        "judge",
-        _judge,
-        make_form=lambda user, claim: JudgeForm(
-            request.POST, replacement_options=_replacement_options(user, claim)
-        ),
-    )
+claim_judge = _action_view(
+    "judge",
+    _judge,
+    make_form=lambda request, claim: JudgeForm(
+        request.POST, replacement_options=_replacement_options(request.user, claim)
+    ),
+)
 
-
-@login_required
-@require_POST
-def claim_start_service(request, number: str):
-    return _act(
-        request,
-        number,
-        "start_service",
-        lambda user, claim, form: services.claim_start_service(claim=claim, actor=user),
-    )
+claim_start_service = _action_view("start_service", _move(services.claim_start_service))
 
 
 def _resolve(user, claim, form):
@@ -583,39 +542,22 @@ def _resolve(user, claim, form):
     services.claim_resolve(
         claim=claim,
         actor=user,
-        outcome=data.get("outcome") or "",
-        retained_location=data.get("retained_location") or "",
-        replacement_serial=data.get("replacement_serial") or "",
         replacement_model=_model_or_none(user, data.get("replacement_model") or ""),
         retained_parts=form.retained_parts(),
-        note=data.get("note") or "",
+        **cleaned_texts(form, "outcome", "retained_location", "replacement_serial", "note"),
     )
 
 
-@login_required
-@require_POST
-def claim_resolve(request, number: str):
-    return _act(
-        request,
-        number,
-        "resolve",
-        _resolve,
-        make_form=lambda user, claim: ResolveForm(
-            request.POST,
-            models=[o.model for o in _replacement_options(user, claim) if o.ok],
-        ),
-    )
+claim_resolve = _action_view(
+    "resolve",
+    _resolve,
+    make_form=lambda request, claim: ResolveForm(
+        request.POST,
+        models=[o.model for o in _replacement_options(request.user, claim) if o.ok],
+    ),
+)
 
-
-@login_required
-@require_POST
-def claim_close(request, number: str):
-    return _act(
-        request,
-        number,
-        "close",
-        lambda user, claim, form: services.claim_close(claim=claim, actor=user),
-    )
+claim_close = _action_view("close", _move(services.claim_close))
 
 
 # --- Retained parts -----------------------------------------------------------------------
@@ -628,10 +570,9 @@ def _part_list_context(request, *, error=None, failed_pk=None, bound=None) -> di
     parts = selectors.retained_part_list(
         actor=user, open_only=bool(form.cleaned_data.get("open_only"))
     )
-    page = Paginator(parts, PARTS_PER_PAGE).get_page(request.GET.get("page"))
     return {
         "form": form,
-        "page": page,
+        "page": page_of(request, parts, PARTS_PER_PAGE),
         "can_manage": can(user, "retained_parts.manage"),
         "show_holder": user.is_platform,
         "dispose_form": DisposeForm(),

@@ -1,10 +1,47 @@
+"""Shared pieces of the Django admin, and the audit trail's own admin.
+
+Most rows change only through a service that checks the move and writes its audit
+event (CONVENTIONS), which an admin form would bypass, so most admins here only read.
+"""
+
 from django.contrib import admin
 
 from sanbao.core.models import AuditEvent
 
 
+class NoAddNoDeleteAdmin(admin.ModelAdmin):
+    """Rows enter and leave through the services only; the admin may correct them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(NoAddNoDeleteAdmin):
+    """The admin only reads these rows."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline that lists the rows of its parent and changes none of them."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit trail is append-only: the admin only reads it."""
 
     list_display = ("at", "actor_label", "action", "target_type", "target_repr")
@@ -12,12 +49,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("actor_label", "action", "target_id", "target_repr")
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, path
 
 View = Callable[..., Any]
@@ -23,5 +24,9 @@ def routes(table: Mapping[str, View | tuple[View, str]]) -> list[URLPattern]:
     patterns = []
     for route, row in table.items():
         view, name = row if isinstance(row, tuple) else (row, row.__name__)
+        if "<locals>" in getattr(view, "__qualname__", "") and not isinstance(row, tuple):
+            # A factory's inner function is named after the factory's ``def``: the
+            # URL name would be "view" for every such page, and reversing breaks.
+            raise ImproperlyConfigured(f"{route!r}: a view made by a factory needs its name")
         patterns.append(path(route, view, name=name))
     return patterns

@@ -14,6 +14,14 @@ class TenantQuerySet(models.QuerySet):
         raise NotImplementedError
 
 
+def get_numbered(queryset, actor, number: str, *, error_code: str):
+    """The visible record whose document number (a claim's, a batch's) is ``number``
+    as a person types it: any case, spaces around; NotFound otherwise."""
+    return get_visible(
+        queryset, actor, error_code=error_code, number=(number or "").strip().upper()
+    )
+
+
 def get_visible(queryset, actor, *, error_code: str = "core.not_found", **lookup):
     """The one visible row matching ``lookup``, or NotFound."""
     try:

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from sanbao.core.errors import DomainError, ValidationFailed
 from sanbao.core.forms import apply_domain_error
@@ -119,6 +120,40 @@ def download_view(fetch: Callable[..., Any], file_of: Callable[[Any], File]):
         return download(file_of(fetch(actor=request.user, number=number)))
 
     return view
+
+
+def record_page_view(fetch: Callable[..., Any], template: str, partial: str, context_of):
+    """The page of one record: ``fetch(actor=, number=)`` finds the record the user
+    may see (a 404 otherwise), ``context_of(request, record)`` is the page's
+    context; htmx gets the fragment ``partial``."""
+
+    @login_required
+    @require_GET
+    def view(request, number: str):
+        record = fetch(actor=request.user, number=number)
+        return render_page(request, template, partial, context_of(request, record))
+
+    return view
+
+
+def action_view(run: Callable[..., HttpResponse], *args, **options):
+    """The POST view of one action on the record numbered ``number``:
+    ``run(request, number, *args, **options)`` checks the actor, finds the record,
+    reads the form and answers the record's page (a claim's ``_act``, a batch's
+    ``batch_action``)."""
+
+    @login_required
+    @require_POST
+    def view(request, number: str):
+        return run(request, number, *args, **options)
+
+    return view
+
+
+def page_of(request, rows, per_page: int):
+    """The page of ``rows`` the request asks for (``?page=``; the last one past the
+    end, the first one for anything else)."""
+    return Paginator(rows, per_page).get_page(request.GET.get("page"))
 
 
 def redirect_after(request, url: str) -> HttpResponse:

@@ -6,12 +6,11 @@ yet); the units go through ``unit_import``, the same bulk path as a real file.""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 from decimal import Decimal
 
+from sanbao.catalog.importing import rows_csv
 from sanbao.catalog.models import Category, ProductModel
 from sanbao.catalog.selectors import unit_list
 from sanbao.catalog.services import ImportMode, unit_import
@@ -22,59 +21,36 @@ SALES_SPAN_DAYS = 548  # about 18 months back from today
 SEED = 2026
 
 # Return window ≤ exchange window is a database constraint (I.2).
+RETURN_WINDOW_DAYS, EXCHANGE_WINDOW_DAYS = 7, 15
+
+
+def _category(
+    code, name_en, name_zh, months, repairs, repair_days, new_warranty, accessories, bundled
+):
+    """A category with its policy numbers: ``repairs`` of the same fault and
+    ``repair_days`` in repair before a replacement (II.3), whether a replacement
+    starts a new warranty, the accessories that must travel with a unit (IV.P1)
+    and bundling (IV.P4)."""
+    return {
+        "code": code,
+        "name_en": name_en,
+        "name_zh": name_zh,
+        "warranty_months": months,
+        "return_window_days": RETURN_WINDOW_DAYS,
+        "exchange_window_days": EXCHANGE_WINDOW_DAYS,
+        "repair_attempts_limit": repairs,
+        "repair_days_limit": repair_days,
+        "new_warranty_on_replacement": new_warranty,
+        "required_accessories": accessories,
+        "must_be_bundled": bundled,
+    }
+
+
 CATEGORIES = [
-    {
-        "code": "power-bank",
-        "name_en": "Power banks",
-        "name_zh": "移动电源",
-        "warranty_months": 12,
-        "return_window_days": 7,
-        "exchange_window_days": 15,
-        "repair_attempts_limit": 2,
-        "repair_days_limit": 30,
-        "new_warranty_on_replacement": True,
-        "required_accessories": ["data cable"],
-        "must_be_bundled": False,
-    },
-    {
-        "code": "adapter",
-        "name_en": "Chargers and adapters",
-        "name_zh": "充电器/适配器",
-        "warranty_months": 12,
-        "return_window_days": 7,
-        "exchange_window_days": 15,
-        "repair_attempts_limit": 2,
-        "repair_days_limit": 30,
-        "new_warranty_on_replacement": True,
-        "required_accessories": [],
-        "must_be_bundled": True,
-    },
-    {
-        "code": "data-cable",
-        "name_en": "Data cables",
-        "name_zh": "数据线",
-        "warranty_months": 6,
-        "return_window_days": 7,
-        "exchange_window_days": 15,
-        "repair_attempts_limit": 1,
-        "repair_days_limit": 15,
-        "new_warranty_on_replacement": False,
-        "required_accessories": [],
-        "must_be_bundled": True,
-    },
-    {
-        "code": "headphones",
-        "name_en": "Headphones",
-        "name_zh": "耳机",
-        "warranty_months": 12,
-        "return_window_days": 7,
-        "exchange_window_days": 15,
-        "repair_attempts_limit": 2,
-        "repair_days_limit": 30,
-        "new_warranty_on_replacement": True,
-        "required_accessories": [],
-        "must_be_bundled": False,
-    },
+    _category("power-bank", "Power banks", "移动电源", 12, 2, 30, True, ["data cable"], False),
+    _category("adapter", "Chargers and adapters", "充电器/适配器", 12, 2, 30, True, [], True),
+    _category("data-cable", "Data cables", "数据线", 6, 1, 15, False, [], True),
+    _category("headphones", "Headphones", "耳机", 12, 2, 30, True, [], False),
 ]
 
 
@@ -247,14 +223,6 @@ def demo_unit_rows(today: dt.date, count: int = UNIT_COUNT) -> list[dict[str, st
     return rows
 
 
-def _units_csv(rows: list[dict[str, str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode()
-
-
 def ensure_catalog(result: DemoResult, admin, today: dt.date) -> None:
     """The demo categories, models and units that are missing."""
     categories = {}
@@ -280,7 +248,7 @@ def ensure_catalog(result: DemoResult, admin, today: dt.date) -> None:
     if missing:
         report = unit_import(
             actor=None,
-            data=_units_csv(missing),
+            data=rows_csv(missing),
             filename="demo-units.csv",
             mode=ImportMode.ALL_OR_NOTHING,
         )

@@ -174,18 +174,14 @@ def _pick_unit(admin, pick: UnitPick, today: dt.date, used: set[str]):
     )
 
 
-def _step_start_judgement(claim, actor):
-    claim_services.claim_start_judgement(claim=claim, actor=actor)
+def _move(service):
+    """A step that takes nothing but the claim and the actor."""
+    return lambda claim, actor: service(claim=claim, actor=actor)
 
 
-def _step_judge_repair(claim, actor):
-    claim_services.claim_judge(
-        claim=claim,
-        actor=actor,
-        failure_confirmed=True,
-        remedy="repair",
-        note="Charging circuit fault confirmed on the bench; the board will be repaired.",
-    )
+def _judge(**decision):
+    """A step that judges the claim as ``decision`` says (II.3)."""
+    return lambda claim, actor: claim_services.claim_judge(claim=claim, actor=actor, **decision)
 
 
 def _step_judge_replacement(claim, actor):
@@ -200,19 +196,6 @@ def _step_judge_replacement(claim, actor):
     )
 
 
-def _step_judge_reject(claim, actor):
-    claim_services.claim_judge(
-        claim=claim,
-        actor=actor,
-        failure_confirmed=True,
-        note="Sold in Hong Kong: outside the scope of this policy (I.1).",
-    )
-
-
-def _step_start_service(claim, actor):
-    claim_services.claim_start_service(claim=claim, actor=actor)
-
-
 def _step_resolve_replaced(claim, actor):
     claim_services.claim_resolve(
         claim=claim,
@@ -225,11 +208,18 @@ def _step_resolve_replaced(claim, actor):
 
 
 _STEPS = {
-    "start_judgement": _step_start_judgement,
-    "judge_repair": _step_judge_repair,
+    "start_judgement": _move(claim_services.claim_start_judgement),
+    "judge_repair": _judge(
+        failure_confirmed=True,
+        remedy="repair",
+        note="Charging circuit fault confirmed on the bench; the board will be repaired.",
+    ),
     "judge_replacement": _step_judge_replacement,
-    "judge_reject": _step_judge_reject,
-    "start_service": _step_start_service,
+    "judge_reject": _judge(
+        failure_confirmed=True,
+        note="Sold in Hong Kong: outside the scope of this policy (I.1).",
+    ),
+    "start_service": _move(claim_services.claim_start_service),
     "resolve_replaced": _step_resolve_replaced,
 }
 

@@ -153,6 +153,16 @@ def fmt_datetime(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
+def both_names(*names: str) -> str:
+    """Chinese and English names side by side, once when they are the same."""
+    return " ".join(dict.fromkeys(n for n in names if n))
+
+
+def org_name(org) -> str:
+    """An organisation's names in both languages ("" for none)."""
+    return both_names(org.name_zh, org.name_en) if org is not None else ""
+
+
 def mask_phone(phone: str) -> str:
     """A telephone number with its middle hidden, as printed on papers handed
     out: ``13800138000`` → ``138****8000``."""
@@ -273,18 +283,22 @@ def field_table(
         cell = value if isinstance(value, Flowable) else para(esc(value) or "—", "cell")
         data.append([label_para(label, label_width - 9), cell])  # minus the paddings
     table = Table(data, colWidths=[label_width, width - label_width], hAlign="LEFT")
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
+    table.setStyle(field_rows_style(rule_width=0.25, rule_colour=RULE, padding=2.5))
     return table
+
+
+def field_rows_style(*, rule_width: float, rule_colour, padding: float) -> TableStyle:
+    """The style of a label-and-value table: each row ruled below, its cells
+    aligned at the top and padded ``padding`` above and below."""
+    return table_style(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), rule_width, rule_colour),
+            ("TOPPADDING", (0, 0), (-1, -1), padding),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ]
+    )
 
 
 COLUMN_GAP = 8 * mm
@@ -357,6 +371,35 @@ def barcode(value: str, *, bar_height: float = 14 * mm, bar_width: float = 0.38 
     return Code128(value, barHeight=bar_height, barWidth=bar_width, humanReadable=False)
 
 
+def number_block(label: Any, number: str, detail_label: Any, detail: str, *, gap: float) -> Table:
+    """A document's number, large, under ``label``, with a detail below it (the
+    status, the time it was submitted) and the number's Code 128 barcode at the
+    right, to be scanned at the counter or at receipt."""
+    code = barcode(number)
+    left = [
+        label_para(label),
+        Paragraph(esc(number), style("big")),
+        Spacer(1, gap),
+        label_para(detail_label),
+        para(esc(detail)),
+    ]
+    right_width = max(code.width + 4 * mm, 60 * mm)
+    table = Table(
+        [[left, code]], colWidths=[CONTENT_WIDTH - right_width, right_width], hAlign="LEFT"
+    )
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
 def signature_lines(labels: Sequence[Any], *, width: float | None = None) -> Table:
     """Side-by-side lines to sign and date, each captioned ``中文 English``."""
     width = width or CONTENT_WIDTH
@@ -407,8 +450,7 @@ def _fit(text: str, font: str, size: float, width: float) -> float:
 
 
 def _draw_header(c: rl_canvas.Canvas, info: PageInfo) -> None:
-    w, h = PAGE_SIZE
-    top = h - 12 * mm
+    top = PAGE_SIZE[1] - 12 * mm
     zh_brand, en_brand = in_both(BRAND)
     c.setFillColor(INK)
     c.setFont(FONT_BOLD, 12)
@@ -420,41 +462,71 @@ def _draw_header(c: rl_canvas.Canvas, info: PageInfo) -> None:
     if info.reference:
         c.drawString(MARGIN_X, top - 21, info.reference)
 
-    zh_title, en_title = in_both(info.title)
-    right = w - MARGIN_X
-    room = w / 2 - MARGIN_X
     c.setFillColor(INK)
-    if zh_title != en_title:
-        c.setFont(FONT_BOLD, _fit(zh_title, FONT_BOLD, 15, room))
-        c.drawRightString(right, top - 1, zh_title)
-        c.setFont(FONT, _fit(en_title, FONT, 10, room))
-        c.drawRightString(right, top - 14, en_title)
+    _draw_title(c, info.title, top, size=15, zh_y=top - 1, en_font=FONT, en_size=10)
+    _draw_header_rule(c, RULE, 0.8)
+
+
+def _draw_title(
+    c: rl_canvas.Canvas, title: Any, top: float, *, size, zh_y, en_font, en_size
+) -> None:
+    """The document's title at the right of the header: in Chinese (bold, ``size``)
+    at ``zh_y`` with the English (``en_font``, ``en_size``) below it, or the one
+    title when both languages read the same."""
+    zh, en = in_both(title)
+    right = PAGE_SIZE[0] - MARGIN_X
+    room = PAGE_SIZE[0] / 2 - MARGIN_X
+    if zh != en:
+        c.setFont(FONT_BOLD, _fit(zh, FONT_BOLD, size, room))
+        c.drawRightString(right, zh_y, zh)
+        c.setFont(en_font, _fit(en, en_font, en_size, room))
+        c.drawRightString(right, top - 14, en)
     else:
-        c.setFont(FONT_BOLD, _fit(en_title, FONT_BOLD, 15, room))
-        c.drawRightString(right, top - 4, en_title)
-    c.setStrokeColor(RULE)
-    c.setLineWidth(0.8)
-    c.line(MARGIN_X, h - MARGIN_TOP + 4 * mm, right, h - MARGIN_TOP + 4 * mm)
+        c.setFont(FONT_BOLD, _fit(en, FONT_BOLD, size, room))
+        c.drawRightString(right, top - 4, en)
+
+
+def _draw_header_rule(c: rl_canvas.Canvas, colour, width: float) -> None:
+    w, h = PAGE_SIZE
+    c.setStrokeColor(colour)
+    c.setLineWidth(width)
+    c.line(MARGIN_X, h - MARGIN_TOP + 4 * mm, w - MARGIN_X, h - MARGIN_TOP + 4 * mm)
+
+
+FOOTER_Y = MARGIN_BOTTOM - 10 * mm
 
 
 def _draw_footer(c: rl_canvas.Canvas, info: PageInfo, page: int, pages: int) -> None:
-    w, _h = PAGE_SIZE
-    y = MARGIN_BOTTOM - 10 * mm
-    c.setStrokeColor(RULE)
-    c.setLineWidth(0.5)
-    c.line(MARGIN_X, y + 9, w - MARGIN_X, y + 9)
+    _draw_footer_rule(c, RULE, 0.5, lift=9)
     c.setFont(FONT, 7.5)
     c.setFillColor(MUTED)
-    printed = f"{bilingual(PRINTED_AT)} {fmt_datetime(info.printed_at)}"
-    c.drawString(MARGIN_X, y, printed)
+    _draw_printed_at(c, info)
     if info.policy_version:
-        c.drawCentredString(w / 2, y, f"{bilingual(POLICY_VERSION)} {info.policy_version}")
+        middle = f"{bilingual(POLICY_VERSION)} {info.policy_version}"
+        c.drawCentredString(PAGE_SIZE[0] / 2, FOOTER_Y, middle)
+    _draw_page_of(c, page, pages)
+
+
+def _draw_footer_rule(c: rl_canvas.Canvas, colour, width: float, *, lift: float) -> None:
+    c.setStrokeColor(colour)
+    c.setLineWidth(width)
+    c.line(MARGIN_X, FOOTER_Y + lift, PAGE_SIZE[0] - MARGIN_X, FOOTER_Y + lift)
+
+
+def _draw_printed_at(c: rl_canvas.Canvas, info: PageInfo) -> None:
+    c.drawString(MARGIN_X, FOOTER_Y, f"{bilingual(PRINTED_AT)} {fmt_datetime(info.printed_at)}")
+
+
+def _draw_page_of(c: rl_canvas.Canvas, page: int, pages: int) -> None:
     zh, en = in_both(lambda: str(PAGE_OF) % {"page": page, "pages": pages})
-    c.drawRightString(w - MARGIN_X, y, en if zh == en else f"{zh}  {en}")
+    c.drawRightString(PAGE_SIZE[0] - MARGIN_X, FOOTER_Y, en if zh == en else f"{zh}  {en}")
 
 
 class _Canvas(rl_canvas.Canvas):
     """Holds every page back until the end so the footer can say "of y"."""
+
+    draw_header = staticmethod(_draw_header)
+    draw_footer = staticmethod(_draw_footer)
 
     def __init__(self, *args, info: PageInfo, **kwargs):
         # No reference to a standard-14 font: a viewer without Helvetica needs none.
@@ -472,8 +544,8 @@ class _Canvas(rl_canvas.Canvas):
         total = len(self._pages)
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
-            _draw_header(self, self._info)
-            _draw_footer(self, self._info, number, total)
+            self.draw_header(self, self._info)
+            self.draw_footer(self, self._info, number, total)
             super().showPage()
         super().save()
 
@@ -490,15 +562,27 @@ def build_pdf(
     """Lay ``story`` out on A4 pages under the shared header and footer and
     return the PDF. ``policy_version`` defaults to the current one; a document
     about a record judged under older terms passes the record's (II.1)."""
-    register_fonts()
     info = PageInfo(
         title=title,
         reference=reference,
         policy_version=settings.SANBAO_POLICY_VERSION if policy_version is None else policy_version,
         printed_at=printed_at or timezone.now(),
     )
+    return _build(story, info, subject=subject, canvas_class=_Canvas)
+
+
+def _pdf_title(title: Any, reference: str) -> str:
+    """The PDF's own title: the title in both languages and the reference, each once."""
+    return " ".join(dict.fromkeys([*in_both(title), reference])).strip()
+
+
+def _build(
+    story: list[Flowable], info: PageInfo, *, subject: str, canvas_class: type[_Canvas]
+) -> bytes:
+    """Lay ``story`` out on A4 pages, each drawn on ``canvas_class``."""
+    register_fonts()
     buffer = io.BytesIO()
-    pdf_title = " ".join(dict.fromkeys([*in_both(title), reference])).strip()
+    pdf_title = _pdf_title(info.title, info.reference)
     doc = BaseDocTemplate(
         buffer,
         pagesize=PAGE_SIZE,
@@ -515,15 +599,12 @@ def build_pdf(
         doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", showBoundary=0
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=_canvas_maker(info))
-    return buffer.getvalue()
 
-
-def _canvas_maker(info: PageInfo) -> Callable[..., _Canvas]:
     def make(*args, **kwargs) -> _Canvas:
-        return _Canvas(*args, info=info, **kwargs)
+        return canvas_class(*args, info=info, **kwargs)
 
-    return make
+    doc.build(story, canvasmaker=make)
+    return buffer.getvalue()
 
 
 # --- Fixed-size cells, codes to scan, and fax pages --------------------------------------
@@ -640,7 +721,7 @@ def canvas_pdf(
     register_fonts()
     buffer = io.BytesIO()
     c = rl_canvas.Canvas(buffer, pagesize=pagesize, initialFontName=FONT, initialFontSize=8)
-    c.setTitle(" ".join(dict.fromkeys([*in_both(title), reference])).strip())
+    c.setTitle(_pdf_title(title, reference))
     c.setAuthor(bilingual(BRAND))
     c.setSubject(subject)
     c.setCreator("Sanbao")
@@ -685,55 +766,31 @@ def fax_markup(text: Any, *, en_size: float = 10.5) -> str:
 
 
 def _draw_fax_header(c: rl_canvas.Canvas, info: PageInfo) -> None:
-    w, h = PAGE_SIZE
-    top = h - 12 * mm
+    top = PAGE_SIZE[1] - 12 * mm
     c.setFillColor(FAX_INK)
     c.setFont(FONT_BOLD, 14)
     c.drawString(MARGIN_X, top, bilingual(BRAND))
     c.setFont(FONT, 10)
     c.drawString(MARGIN_X, top - 13, bilingual(BRAND_LINE))
-    zh, en = in_both(info.title)
-    right = w - MARGIN_X
-    room = w / 2 - MARGIN_X
-    if zh != en:
-        c.setFont(FONT_BOLD, _fit(zh, FONT_BOLD, 17, room))
-        c.drawRightString(right, top, zh)
-        c.setFont(FONT_BOLD, _fit(en, FONT_BOLD, 12, room))
-        c.drawRightString(right, top - 14, en)
-    else:
-        c.setFont(FONT_BOLD, _fit(en, FONT_BOLD, 17, room))
-        c.drawRightString(right, top - 4, en)
-    c.setStrokeColor(FAX_INK)
-    c.setLineWidth(1.2)
-    c.line(MARGIN_X, h - MARGIN_TOP + 4 * mm, right, h - MARGIN_TOP + 4 * mm)
+    _draw_title(c, info.title, top, size=17, zh_y=top, en_font=FONT_BOLD, en_size=12)
+    _draw_header_rule(c, FAX_INK, 1.2)
 
 
 def _draw_fax_footer(c: rl_canvas.Canvas, info: PageInfo, page: int, pages: int) -> None:
-    w, _h = PAGE_SIZE
-    y = MARGIN_BOTTOM - 10 * mm
-    c.setStrokeColor(FAX_INK)
-    c.setLineWidth(0.8)
-    c.line(MARGIN_X, y + 11, w - MARGIN_X, y + 11)
+    _draw_footer_rule(c, FAX_INK, 0.8, lift=11)
     c.setFillColor(FAX_INK)
     c.setFont(FONT, 9)
-    c.drawString(MARGIN_X, y, f"{bilingual(PRINTED_AT)} {fmt_datetime(info.printed_at)}")
+    _draw_printed_at(c, info)
     if info.reference:
-        c.drawCentredString(w / 2, y, info.reference)
-    zh, en = in_both(lambda: str(PAGE_OF) % {"page": page, "pages": pages})
-    c.drawRightString(w - MARGIN_X, y, en if zh == en else f"{zh}  {en}")
+        c.drawCentredString(PAGE_SIZE[0] / 2, FOOTER_Y, info.reference)
+    _draw_page_of(c, page, pages)
 
 
 class _FaxCanvas(_Canvas):
     """The shared canvas with a black-only header and footer."""
 
-    def save(self):
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            _draw_fax_header(self, self._info)
-            _draw_fax_footer(self, self._info, number, total)
-            rl_canvas.Canvas.showPage(self)
-        rl_canvas.Canvas.save(self)
+    draw_header = staticmethod(_draw_fax_header)
+    draw_footer = staticmethod(_draw_fax_footer)
 
 
 def build_fax_pdf(
@@ -747,28 +804,5 @@ def build_fax_pdf(
     """Like :func:`build_pdf`, for a page that goes through a fax machine: the
     header and footer in pure black, no grey, no tint; the story should use
     :func:`fax_styles` and black rules."""
-    register_fonts()
     info = PageInfo(title=title, reference=reference, printed_at=printed_at or timezone.now())
-    buffer = io.BytesIO()
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=PAGE_SIZE,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        title=" ".join(dict.fromkeys([*in_both(title), reference])).strip(),
-        author=bilingual(BRAND),
-        subject=subject,
-        creator="Sanbao",
-    )
-    frame = Frame(
-        doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", showBoundary=0
-    )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-
-    def make(*args, **kwargs) -> _FaxCanvas:
-        return _FaxCanvas(*args, info=info, **kwargs)
-
-    doc.build(story, canvasmaker=make)
-    return buffer.getvalue()
+    return _build(story, info, subject=subject, canvas_class=_FaxCanvas)

@@ -4,10 +4,11 @@ reached and writes the audit event), never by editing rows."""
 
 from django.contrib import admin
 
+from sanbao.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from sanbao.notifications.models import ContactAttempt, ContactTask
 
 
-class ContactAttemptInline(admin.TabularInline):
+class ContactAttemptInline(ReadOnlyInline):
     model = ContactAttempt
     fields = (
         "at",
@@ -19,18 +20,10 @@ class ContactAttemptInline(admin.TabularInline):
         "note",
     )
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ContactTask)
-class ContactTaskAdmin(admin.ModelAdmin):
+class ContactTaskAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "subject", "recipient", "channel", "status", "done_at")
     list_filter = ("status", "channel", "target_type")
     list_select_related = ("recipient",)
@@ -38,12 +31,3 @@ class ContactTaskAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = (ContactAttemptInline,)
     readonly_fields = [f.name for f in ContactTask._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

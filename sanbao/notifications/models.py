@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import PLATFORM_ROLES
-from sanbao.core.tenancy import TenantQuerySet
+from sanbao.accounts.models import Organisation, OrgScopedQuerySet
+from sanbao.core.modelfields import choice_constraint, reference, user_reference
 
 
 class Channel(models.TextChoices):
@@ -35,27 +33,18 @@ class Outcome(models.TextChoices):
     EMAIL_FAILED = "email_failed", _("E-mail failed")
 
 
-class TaskQuerySet(TenantQuerySet):
-    def visible_to(self, actor):
+class TaskQuerySet(OrgScopedQuerySet):
+    def scope_field(self, role):
         """Contact tasks are the platform's work; the organisation contacted sees the
         tasks about it (what was sent and when), not who is assigned."""
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        return self.filter(recipient_id=actor.organisation_id)
+        return "recipient_id"
 
 
 class ContactTask(models.Model):
     """Something a person must tell an organisation (IV.4: a receipt anomaly), by
     telephone, fax or e-mail; done when an attempt reaches them."""
 
-    recipient = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation contacted"),
-        on_delete=models.PROTECT,
-        related_name="contact_tasks",
-    )
+    recipient = reference(Organisation, _("organisation contacted"), related_name="contact_tasks")
     subject = models.CharField(_("subject"), max_length=200)
     # The subject's English message and its values, so each reader sees it in
     # their own language (issue 10, item 18); ``subject`` keeps the text as written.
@@ -81,11 +70,7 @@ class ContactTask(models.Model):
         verbose_name_plural = _("contact tasks")
         ordering = ["status", "-created_at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=TaskStatus.values), name="contact_task_status_valid"
-            )
-        ]
+        constraints = [choice_constraint("status", TaskStatus, "contact_task_status_valid")]
 
     def __str__(self) -> str:
         return self.title
@@ -108,14 +93,7 @@ class ContactAttempt(models.Model):
         ContactTask, verbose_name=_("task"), on_delete=models.CASCADE, related_name="attempts"
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    contacted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("contacted by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    contacted_by = user_reference(_("contacted by"), optional=True)
     contact_person = models.CharField(_("person contacted"), max_length=100, blank=True)
     number_or_address = models.CharField(_("number or address"), max_length=254, blank=True)
     at = models.DateTimeField(_("when"))

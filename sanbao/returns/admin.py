@@ -6,22 +6,11 @@ an admin form would bypass. Only a batch's free-text note may be corrected here.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from sanbao.core.admin import NoAddNoDeleteAdmin, ReadOnlyAdmin, ReadOnlyInline
 from sanbao.returns.models import BatchLine, ReceiptAnomaly, ReceiptScan, ReturnBatch
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class BatchLineInline(_ReadOnlyInline):
+class BatchLineInline(ReadOnlyInline):
     model = BatchLine
     fields = (
         "line_no",
@@ -39,14 +28,14 @@ class BatchLineInline(_ReadOnlyInline):
     readonly_fields = fields
 
 
-class ReceiptAnomalyInline(_ReadOnlyInline):
+class ReceiptAnomalyInline(ReadOnlyInline):
     model = ReceiptAnomaly
     fields = ("kind", "line", "expected", "found", "detail", "opened_at", "resolved_at")
     readonly_fields = fields
 
 
 @admin.register(ReturnBatch)
-class ReturnBatchAdmin(admin.ModelAdmin):
+class ReturnBatchAdmin(NoAddNoDeleteAdmin):
     list_display = (
         "number",
         "packed_on",
@@ -110,15 +99,9 @@ class ReturnBatchAdmin(admin.ModelAdmin):
     )
     readonly_fields = [f.name for f in ReturnBatch._meta.fields if f.name != "note"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReceiptAnomaly)
-class ReceiptAnomalyAdmin(admin.ModelAdmin):
+class ReceiptAnomalyAdmin(ReadOnlyAdmin):
     list_display = ("batch", "kind", "line", "expected", "found", "opened_at", "resolved_at")
     list_filter = ("kind", ("resolved_at", admin.EmptyFieldListFilter))
     list_select_related = ("batch", "line")
@@ -126,29 +109,11 @@ class ReceiptAnomalyAdmin(admin.ModelAdmin):
     date_hierarchy = "opened_at"
     readonly_fields = [f.name for f in ReceiptAnomaly._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReceiptScan)
-class ReceiptScanAdmin(admin.ModelAdmin):
+class ReceiptScanAdmin(ReadOnlyAdmin):
     list_display = ("batch", "code", "kind", "line", "box_no", "model", "scanned_by", "scanned_at")
     list_filter = ("kind",)
     list_select_related = ("batch", "line", "model", "scanned_by")
     search_fields = ("batch__number", "code")
     readonly_fields = [f.name for f in ReceiptScan._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sanbao.catalog.exclusions import RULE_TITLES
-from sanbao.core.forms import BootstrapForm, FiltersMixin
+from sanbao.core.forms import (
+    BootstrapForm,
+    FiltersMixin,
+    cleaned_texts,
+    code_choices,
+    code_field,
+    search_field,
+    select_field,
+    select_widget,
+    text_field,
+)
 from sanbao.notifications.models import Channel, Outcome
 from sanbao.returns import policy
 from sanbao.returns.models import (
@@ -38,16 +48,6 @@ class ReturnsForm(BootstrapForm):
     """The base of the return pages' forms."""
 
 
-def _text(max_length: int, label, *, css: str = "form-control", help_text="", **attrs):
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"class": css, "autocomplete": "off", **attrs}),
-    )
-
-
 def _number(label, *, css: str = "form-control", min_value: int = 0, **attrs):
     """A whole number; its range is the service's (the message names the limits)."""
     return forms.IntegerField(
@@ -55,10 +55,6 @@ def _number(label, *, css: str = "form-control", min_value: int = 0, **attrs):
         required=False,
         widget=forms.NumberInput(attrs={"class": css, "min": min_value, **attrs}),
     )
-
-
-def _select(choices=(), css: str = "form-select") -> forms.Select:
-    return forms.Select(attrs={"class": css}, choices=choices)
 
 
 # --- The batch list ---------------------------------------------------------------------
@@ -69,24 +65,14 @@ class BatchFilterForm(FiltersMixin, ReturnsForm):
         label=_("Status"), required=False, choices=[ANY, *BatchStatus.choices]
     )
     return_org = forms.ChoiceField(label=_("Return unit"), required=False)
-    number = forms.CharField(
-        label=_("Batch number starts with"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"type": "search", "autocomplete": "off", "class": "mono", "spellcheck": "false"}
-        ),
-    )
+    number = search_field(20, _("Batch number starts with"), css="mono", spellcheck="false")
 
     def __init__(self, *args, return_orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
         if return_orgs is None:  # an agent or enterprise sees its own batches only
             del self.fields["return_org"]
         else:
-            self.fields["return_org"].choices = [
-                ANY,
-                *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
-            ]
+            self.fields["return_org"].choices = code_choices(return_orgs, ANY, label="display_name")
 
 
 # --- The packing list ---------------------------------------------------------------------
@@ -97,7 +83,7 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 class BatchHeaderForm(ReturnsForm):
     """The packing list's header (IV.2) and the shipping terms (IV.P5, IV.P6)."""
 
-    return_org_code = forms.CharField(label=_("Return unit"), required=False, max_length=32)
+    return_org_code = code_field(32, _("Return unit"))
     declared_units = _number(_("Faulty units (total)"), min_value=1)
     declared_boxes = _number(_("Boxes (packages)"), min_value=1)
     packed_on = forms.DateField(
@@ -105,12 +91,12 @@ class BatchHeaderForm(ReturnsForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
-    contact_person = _text(100, _("Contact person"))
-    contact_phone = _text(
+    contact_person = text_field(100, _("Contact person"))
+    contact_phone = text_field(
         30, _("Contact telephone"), css="form-control num", inputmode="tel", autocomplete="tel"
     )
-    carrier = _text(60, _("Carrier"), help_text=_("The courier or logistics company."))
-    waybill_no = _text(60, _("Waybill number"), css="form-control mono")
+    carrier = text_field(60, _("Carrier"), help_text=_("The courier or logistics company."))
+    waybill_no = text_field(60, _("Waybill number"), css="form-control mono")
     home_delivery = forms.TypedChoiceField(
         label=_("Home delivery"),
         choices=YES_NO,
@@ -143,11 +129,10 @@ class BatchHeaderForm(ReturnsForm):
         if return_orgs is None:  # an agent or enterprise returns its own units
             del self.fields["return_org_code"]
         else:
-            self.fields["return_org_code"].widget = _select(
-                [
-                    ("", _("Choose an agent or enterprise…")),
-                    *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
-                ]
+            self.fields["return_org_code"].widget = select_widget(
+                code_choices(
+                    return_orgs, ("", _("Choose an agent or enterprise…")), label="display_name"
+                )
             )
 
     @property
@@ -159,8 +144,9 @@ class BatchHeaderForm(ReturnsForm):
         kwargs = {
             name: data.get(name) for name in ("declared_units", "declared_boxes", "packed_on")
         }
-        for name in ("contact_person", "contact_phone", "carrier", "waybill_no", "note"):
-            kwargs[name] = data.get(name) or ""
+        kwargs.update(
+            cleaned_texts(self, "contact_person", "contact_phone", "carrier", "waybill_no", "note")
+        )
         home = data.get("home_delivery")
         kwargs["home_delivery"] = True if home in ("", None) else bool(home)
         kwargs["freight"] = data.get("freight") or Freight.PREPAID
@@ -173,8 +159,8 @@ class LineForm(ReturnsForm):
     """One line of the packing list. Every field is optional here: a row left as
     it was offered is no line at all, and the service says what a line lacks."""
 
-    model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
-    serial = _text(40, _("Serial number"), css="form-control form-control-sm mono")
+    model_code = code_field(40, _("Model"))
+    serial = text_field(40, _("Serial number"), css="form-control form-control-sm mono")
     quantity = forms.IntegerField(
         label=_("Quantity"),
         required=False,
@@ -183,7 +169,7 @@ class LineForm(ReturnsForm):
             attrs={"class": "form-control form-control-sm num", "min": 1, "max": 999}
         ),
     )
-    fault = _text(
+    fault = text_field(
         120,
         _("Fault (as on the label)"),
         css="form-control form-control-sm",
@@ -192,7 +178,7 @@ class LineForm(ReturnsForm):
     accessories = forms.MultipleChoiceField(
         label=_("Accessories included"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    accessories_other = _text(
+    accessories_other = text_field(
         200,
         _("Other accessories"),
         css="form-control form-control-sm",
@@ -212,8 +198,8 @@ class LineForm(ReturnsForm):
         self.required_accessories = required_accessories or {}
         known = sorted({a for items in self.required_accessories.values() for a in items})
         self.fields["accessories"].choices = [(a, a) for a in known]
-        self.fields["model_code"].widget = _select(
-            [("", _("Choose a model…")), *((m.code, f"{m.code} · {m.name}") for m in models)],
+        self.fields["model_code"].widget = select_widget(
+            code_choices(models, ("", _("Choose a model…"))),
             css="form-select form-select-sm",
         )
 
@@ -298,7 +284,7 @@ class LinesImportForm(ReturnsForm):
 
 
 class RefuseForm(ReturnsForm):
-    reason = _text(
+    reason = text_field(
         300,
         _("Reason for refusal"),
         placeholder=_("e.g. the carrier asked for cash on delivery"),
@@ -321,7 +307,7 @@ class CloseReceiptForm(ReturnsForm):
 
 
 class ScanForm(ReturnsForm):
-    code = forms.CharField(label=_("Label code"), required=False, max_length=60)
+    code = code_field(60, _("Label code"))
     box_no = forms.IntegerField(label=_("Current box"), required=False, min_value=1)
 
 
@@ -336,8 +322,8 @@ class RecordUnitForm(ReturnsForm):
     )
     box_no = forms.IntegerField(label=_("Box"), required=False, min_value=1)
     line_no = forms.IntegerField(label=_("Line of the list"), required=False, min_value=1)
-    model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
-    note = _text(200, _("Note"), css="form-control form-control-sm")
+    model_code = code_field(40, _("Model"))
+    note = text_field(200, _("Note"), css="form-control form-control-sm")
 
 
 class SetCountForm(ReturnsForm):
@@ -373,11 +359,10 @@ class ResolveAnomalyForm(ReturnsForm):
 
 
 class ContactAttemptForm(ReturnsForm):
-    channel = forms.ChoiceField(
-        label=_("Channel"),
-        choices=[(Channel.TELEPHONE, Channel.TELEPHONE.label), (Channel.FAX, Channel.FAX.label)],
-        required=False,
-        widget=_select(css="form-select form-select-sm"),
+    channel = select_field(
+        _("Channel"),
+        [(Channel.TELEPHONE, Channel.TELEPHONE.label), (Channel.FAX, Channel.FAX.label)],
+        css="form-select form-select-sm",
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"),
@@ -395,13 +380,13 @@ class ContactAttemptForm(ReturnsForm):
             ),
         ],
         required=False,
-        widget=_select(css="form-select form-select-sm"),
+        widget=select_widget(css="form-select form-select-sm"),
     )
-    contact_person = _text(100, _("Person contacted"), css="form-control form-control-sm")
-    number_or_address = _text(
+    contact_person = text_field(100, _("Person contacted"), css="form-control form-control-sm")
+    number_or_address = text_field(
         254, _("Number called or faxed"), css="form-control form-control-sm num"
     )
-    note = _text(500, _("Note"), css="form-control form-control-sm")
+    note = text_field(500, _("Note"), css="form-control form-control-sm")
 
 
 # --- Testing, dispositions and delays (IV.5, IV.6, IV.P2) ---------------------------------
@@ -431,7 +416,7 @@ class UnitTestForm(ReturnsForm):
     excluded_rule = forms.ChoiceField(
         label=_("Rule of section III"),
         required=False,
-        widget=_select(),
+        widget=select_widget(),
         help_text=_("Only for a unit excluded from the three guarantees."),
     )
     evidence = _textarea(
@@ -439,8 +424,8 @@ class UnitTestForm(ReturnsForm):
         rows=3,
         help_text=_("Required when no fault is found or the unit is excluded."),
     )
-    serial_in = _text(40, _("Serial number read off the unit"), css="form-control mono")
-    model_code = forms.CharField(label=_("Model"), required=False, max_length=40)
+    serial_in = text_field(40, _("Serial number read off the unit"), css="form-control mono")
+    model_code = code_field(40, _("Model"))
     photo = forms.FileField(
         label=_("Photo"),
         required=False,
@@ -456,17 +441,14 @@ class UnitTestForm(ReturnsForm):
             ("", _("Choose a rule…")),
             *((rule, f"{rule} · {RULE_TITLES[rule]}") for rule in policy.EXCLUSION_RULES),
         ]
-        self.fields["model_code"].widget = _select(
-            [("", _("Choose a model…")), *((m.code, f"{m.code} · {m.name}") for m in models)]
+        self.fields["model_code"].widget = select_widget(
+            code_choices(models, ("", _("Choose a model…")))
         )
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "result": data.get("result") or "",
-            "excluded_rule": data.get("excluded_rule") or "",
-            "evidence": data.get("evidence") or "",
-            "serial_in": data.get("serial_in") or "",
+            **cleaned_texts(self, "result", "excluded_rule", "evidence", "serial_in"),
             "model_code": (data.get("model_code") or "").strip(),
             "photo": data.get("photo") or None,
         }
@@ -482,13 +464,14 @@ class UnitDisposeForm(ReturnsForm):
     parts_used = _textarea(
         _("Parts used"), rows=2, max_length=2000, help_text=_("One part on each line.")
     )
-    replacement_model_code = forms.CharField(
-        label=_("Replacement model"),
-        required=False,
-        max_length=40,
+    replacement_model_code = code_field(
+        40,
+        _("Replacement model"),
         help_text=_("The same model, or one whose specifications are not lower (II.3)."),
     )
-    replacement_serial = _text(40, _("Serial number of the replacement"), css="form-control mono")
+    replacement_serial = text_field(
+        40, _("Serial number of the replacement"), css="form-control mono"
+    )
     charge_amount = forms.CharField(
         label=_("Charge (yuan)"),
         required=False,
@@ -497,24 +480,24 @@ class UnitDisposeForm(ReturnsForm):
             attrs={"class": "form-control num", "inputmode": "decimal", "autocomplete": "off"}
         ),
     )
-    charge_reason = _text(
+    charge_reason = text_field(
         300,
         _("Reason for the charge"),
         help_text=_("Printed on the delivery list (IV.P2)."),
     )
-    retained_location = _text(
+    retained_location = text_field(
         100,
         _("Where the replaced unit or parts are kept"),
         help_text=_("For a replacement or parts used (II.4)."),
         placeholder=_("e.g. shelf B-3"),
     )
-    note = _text(300, _("Note"))
+    note = text_field(300, _("Note"))
 
     def __init__(self, *args, open_dispositions=(), models=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["disposition"].choices = [(d, Disposition(d).label) for d in open_dispositions]
-        self.fields["replacement_model_code"].widget = _select(
-            [("", _("The same model")), *((m.code, f"{m.code} · {m.name}") for m in models)]
+        self.fields["replacement_model_code"].widget = select_widget(
+            code_choices(models, ("", _("The same model")))
         )
 
     def service_kwargs(self) -> dict:
@@ -525,9 +508,7 @@ class UnitDisposeForm(ReturnsForm):
             "replacement_model_code": (data.get("replacement_model_code") or "").strip(),
             "replacement_serial": (data.get("replacement_serial") or "").strip(),
             "charge_amount": (data.get("charge_amount") or "").strip() or None,
-            "charge_reason": data.get("charge_reason") or "",
-            "retained_location": data.get("retained_location") or "",
-            "note": data.get("note") or "",
+            **cleaned_texts(self, "charge_reason", "retained_location", "note"),
         }
 
 
@@ -542,9 +523,9 @@ class DelayForm(ReturnsForm):
         label=_("Reason for the delay"),
         required=False,
         choices=[("", _("Choose…")), *DelayReason.choices],
-        widget=_select(),
+        widget=select_widget(),
     )
-    note = _text(
+    note = text_field(
         300,
         _("Note"),
         help_text=_("Marked on the printed packing list (IV.6)."),
@@ -566,10 +547,7 @@ class ShipmentFilterForm(FiltersMixin, ReturnsForm):
         if return_orgs is None:
             del self.fields["return_org"]
         else:
-            self.fields["return_org"].choices = [
-                ANY,
-                *((o.code, f"{o.code} · {o.display_name}") for o in return_orgs),
-            ]
+            self.fields["return_org"].choices = code_choices(return_orgs, ANY, label="display_name")
 
 
 class ShipmentForm(ReturnsForm):
@@ -580,20 +558,20 @@ class ShipmentForm(ReturnsForm):
     return_org_code = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
     # The checkboxes of the page; which units may go is the service's to say.
     unit_ids = forms.Field(label=_("Units"), required=False, widget=forms.MultipleHiddenInput)
-    carrier = _text(60, _("Carrier"))
-    waybill_no = _text(
+    carrier = text_field(60, _("Carrier"))
+    waybill_no = text_field(
         60,
         _("Waybill number"),
         css="form-control mono",
         help_text=_("May be entered when the shipment leaves."),
     )
-    order_no = _text(
+    order_no = text_field(
         60,
         _("Order number of the return unit"),
         css="form-control mono",
         help_text=_("Required when delayed units go: they travel with this order (IV.6)."),
     )
-    note = _text(500, _("Note"))
+    note = text_field(500, _("Note"))
 
     def _raw_ids(self) -> list[str]:
         return self.data.getlist("unit_ids") if hasattr(self.data, "getlist") else []
@@ -611,13 +589,10 @@ class ShipmentForm(ReturnsForm):
             "return_org_code": (data.get("return_org_code") or "").strip(),
             # As sent: the service says which of them is not a unit's number.
             "unit_ids": self._raw_ids(),
-            "carrier": data.get("carrier") or "",
-            "waybill_no": data.get("waybill_no") or "",
-            "order_no": data.get("order_no") or "",
-            "note": data.get("note") or "",
+            **cleaned_texts(self, "carrier", "waybill_no", "order_no", "note"),
         }
 
 
 class DispatchForm(ReturnsForm):
-    waybill_no = _text(60, _("Waybill number"), css="form-control mono")
-    carrier = _text(60, _("Carrier"))
+    waybill_no = text_field(60, _("Waybill number"), css="form-control mono")
+    carrier = text_field(60, _("Carrier"))

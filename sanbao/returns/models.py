@@ -4,15 +4,15 @@ send the good products back with their delivery lists."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sanbao.accounts.models import Organisation
-from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES
+from sanbao.accounts.models import Organisation, OrgScopedQuerySet
+from sanbao.accounts.roles import RETURN_UNIT_ROLES
 from sanbao.catalog.models import ProductModel
+from sanbao.core.modelfields import choice_constraint, reference, user_reference
 from sanbao.core.tenancy import TenantQuerySet
 from sanbao.core.uploads import private_name
 from sanbao.returns.policy import LINE_QUANTITY_MAX
@@ -37,18 +37,12 @@ class Freight(models.TextChoices):
     COD = "cod", _("Cash on delivery")
 
 
-class ReturnUnitQuerySet(TenantQuerySet):
+class ReturnUnitQuerySet(OrgScopedQuerySet):
     """Records of one return unit (``return_org``): batches and shipments."""
 
-    def visible_to(self, actor):
+    def scope_field(self, role):
         """Platform users see every record; an agent or enterprise its own."""
-        if not getattr(actor, "is_authenticated", False):
-            return self.none()
-        if actor.role in PLATFORM_ROLES:
-            return self.all()
-        if actor.role in RETURN_UNIT_ROLES:
-            return self.filter(return_org_id=actor.organisation_id)
-        return self.none()
+        return "return_org_id" if role in RETURN_UNIT_ROLES else None
 
 
 class ReturnBatch(models.Model):
@@ -58,12 +52,7 @@ class ReturnBatch(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=BatchStatus.choices, default=BatchStatus.DRAFT
     )
-    return_org = models.ForeignKey(
-        Organisation,
-        verbose_name=_("return unit"),
-        on_delete=models.PROTECT,
-        related_name="return_batches",
-    )
+    return_org = reference(Organisation, _("return unit"), related_name="return_batches")
     # The packing list (IV.2)
     declared_units = models.PositiveIntegerField(
         _("declared faulty units"), validators=[MinValueValidator(1), MaxValueValidator(100_000)]
@@ -95,14 +84,7 @@ class ReturnBatch(models.Model):
     # IV.5: the day the parcel arrived, recorded by the clerk who opens the receipt.
     received_on = models.DateField(_("date of receipt"), null=True, blank=True)
     receipt_closed_at = models.DateTimeField(_("receipt closed"), null=True, blank=True)
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("received by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    received_by = user_reference(_("received by"), optional=True)
     refusal_reason = models.CharField(_("reason for refusal"), max_length=300, blank=True)
     # The turnaround clock (IV.5): it starts on the day of receipt, or on the day the
     # last receipt anomaly was resolved; the batch is due by the end of the n-th
@@ -115,12 +97,7 @@ class ReturnBatch(models.Model):
     working_days_late = models.PositiveIntegerField(_("working days late"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_reference(_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -137,9 +114,7 @@ class ReturnBatch(models.Model):
             models.Index(fields=["status", "due_on"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=BatchStatus.values), name="batch_status_valid"
-            ),
+            choice_constraint("status", BatchStatus, "batch_status_valid"),
             # IV.P5: a cash-on-delivery batch never leaves the draft state.
             models.CheckConstraint(
                 condition=~Q(freight="cod") | Q(status__in=["draft", "refused"]),
@@ -166,9 +141,7 @@ class BatchLine(models.Model):
         ReturnBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="lines"
     )
     line_no = models.PositiveSmallIntegerField(_("line"))
-    model = models.ForeignKey(
-        ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="+"
-    )
+    model = reference(ProductModel, _("model"))
     serial = models.CharField(_("serial number"), max_length=40, blank=True)
     quantity = models.PositiveIntegerField(
         _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(LINE_QUANTITY_MAX)]
@@ -224,21 +197,9 @@ class ReceiptScan(models.Model):
         related_name="scans",
     )
     box_no = models.PositiveSmallIntegerField(_("box"), null=True, blank=True)
-    model = models.ForeignKey(
-        ProductModel,
-        verbose_name=_("model"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    model = reference(ProductModel, _("model"), optional=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    scanned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("scanned by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    scanned_by = user_reference(_("scanned by"))
     scanned_at = models.DateTimeField(_("scanned at"), auto_now_add=True)
 
     class Meta:
@@ -291,14 +252,7 @@ class ReceiptAnomaly(models.Model):
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("resolved by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    resolved_by = user_reference(_("resolved by"), optional=True)
     resolution_note = models.TextField(_("resolution"), blank=True, max_length=2000)
 
     objects = AnomalyQuerySet.as_manager()
@@ -365,14 +319,7 @@ class ReturnedUnit(models.Model):
         ReturnBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="units"
     )
     seq = models.PositiveIntegerField(_("no."))
-    line = models.ForeignKey(
-        BatchLine,
-        verbose_name=_("line"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="units",
-    )
+    line = reference(BatchLine, _("line"), optional=True, related_name="units")
     scan = models.OneToOneField(
         ReceiptScan,
         verbose_name=_("receipt scan"),
@@ -382,14 +329,7 @@ class ReturnedUnit(models.Model):
         related_name="unit",
     )
     code = models.CharField(_("label or receipt code"), max_length=60)
-    model = models.ForeignKey(
-        ProductModel,
-        verbose_name=_("model"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    model = reference(ProductModel, _("model"), optional=True)
     serial_in = models.CharField(_("serial number received"), max_length=40, blank=True)
     # Testing
     result = models.CharField(
@@ -398,42 +338,21 @@ class ReturnedUnit(models.Model):
     excluded_rule = models.CharField(_("exclusion rule"), max_length=8, blank=True)
     evidence = models.TextField(_("test notes and evidence"), max_length=2000, blank=True)
     photo = models.FileField(_("photo"), upload_to=_test_photo_to, blank=True, max_length=200)
-    tested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("tested by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    tested_by = user_reference(_("tested by"), optional=True)
     tested_at = models.DateTimeField(_("tested"), null=True, blank=True)
     # Disposition
     disposition = models.CharField(
         _("disposition"), max_length=16, choices=Disposition.choices, blank=True
     )
     parts_used = models.JSONField(_("parts used"), default=list, blank=True)
-    replacement_model = models.ForeignKey(
-        ProductModel,
-        verbose_name=_("replacement model"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    replacement_model = reference(ProductModel, _("replacement model"), optional=True)
     serial_out = models.CharField(_("serial number sent back"), max_length=40, blank=True)
     charge_amount = models.DecimalField(
         _("charge (yuan)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     charge_reason = models.CharField(_("reason for the charge"), max_length=300, blank=True)
     disposition_note = models.CharField(_("note"), max_length=300, blank=True)
-    disposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("dealt with by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    disposed_by = user_reference(_("dealt with by"), optional=True)
     disposed_at = models.DateTimeField(_("dealt with"), null=True, blank=True)
     # Delay (IV.6): the good product goes back later, with an order of the return unit.
     delay_reason = models.CharField(
@@ -442,14 +361,7 @@ class ReturnedUnit(models.Model):
     delay_note = models.CharField(_("delay note"), max_length=300, blank=True)
     delayed_at = models.DateTimeField(_("delayed"), null=True, blank=True)
     # Shipment (IV.7)
-    shipment = models.ForeignKey(
-        "Shipment",
-        verbose_name=_("shipment"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="units",
-    )
+    shipment = reference("Shipment", _("shipment"), optional=True, related_name="units")
 
     objects = UnitQuerySet.as_manager()
 
@@ -460,10 +372,7 @@ class ReturnedUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["batch", "seq"], name="returned_unit_seq_unique"),
             models.UniqueConstraint(fields=["batch", "code"], name="returned_unit_code_unique"),
-            models.CheckConstraint(
-                condition=Q(result="") | Q(result__in=TestResult.values),
-                name="returned_unit_result_valid",
-            ),
+            choice_constraint("result", TestResult, "returned_unit_result_valid", blank=True),
             models.CheckConstraint(
                 condition=~Q(result="excluded") | ~Q(excluded_rule=""),
                 name="returned_unit_exclusion_has_rule",
@@ -483,10 +392,7 @@ class ReturnedUnit(models.Model):
                 | (Q(replacement_model__isnull=False) & ~Q(serial_out="")),
                 name="returned_unit_replacement_has_model_and_serial",
             ),
-            models.CheckConstraint(
-                condition=Q(delay_reason="") | Q(delay_reason__in=DelayReason.values),
-                name="returned_unit_delay_valid",
-            ),
+            choice_constraint("delay_reason", DelayReason, "returned_unit_delay_valid", blank=True),
         ]
 
     def __str__(self) -> str:
@@ -515,12 +421,7 @@ class Shipment(models.Model):
         choices=ShipmentStatus.choices,
         default=ShipmentStatus.PREPARED,
     )
-    return_org = models.ForeignKey(
-        Organisation,
-        verbose_name=_("return unit"),
-        on_delete=models.PROTECT,
-        related_name="shipments",
-    )
+    return_org = reference(Organisation, _("return unit"), related_name="shipments")
     carrier = models.CharField(_("carrier"), max_length=60, blank=True)
     waybill_no = models.CharField(_("waybill number"), max_length=60, blank=True)
     order_no = models.CharField(
@@ -530,21 +431,9 @@ class Shipment(models.Model):
         help_text=_("The return unit's order these goods travel with (IV.6)."),
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("prepared by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_reference(_("prepared by"))
     created_at = models.DateTimeField(_("prepared"), auto_now_add=True)
-    shipped_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("shipped by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    shipped_by = user_reference(_("shipped by"), optional=True)
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
 
     objects = ReturnUnitQuerySet.as_manager()
@@ -555,9 +444,7 @@ class Shipment(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["return_org", "status"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ShipmentStatus.values), name="shipment_status_valid"
-            ),
+            choice_constraint("status", ShipmentStatus, "shipment_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status="shipped") | (Q(shipped_at__isnull=False) & ~Q(waybill_no="")),
                 name="shipment_shipped_has_waybill",

@@ -10,7 +10,8 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 from django.utils import timezone
 
 from sanbao.accounts.roles import require
-from sanbao.core.tenancy import get_visible
+from sanbao.core.filters import filter_given
+from sanbao.core.tenancy import get_numbered, get_visible
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import policy, reasons
 from sanbao.returns.models import (
@@ -34,24 +35,18 @@ def batch_list(
 ) -> QuerySet[ReturnBatch]:
     require(actor, "returns.view")
     # ``late_delay``: whether a batch waiting for delayed units is overdue (IV.6).
-    qs = with_late_delays(ReturnBatch.objects.visible_to(actor)).select_related("return_org")
-    if status:
-        qs = qs.filter(status=status)
-    if return_org:
-        qs = qs.filter(return_org__code=return_org)
-    if number:
-        qs = qs.filter(number__istartswith=number.strip())
-    return qs
+    return filter_given(
+        with_late_delays(ReturnBatch.objects.visible_to(actor)).select_related("return_org"),
+        status=status,
+        return_org__code=return_org,
+        number__istartswith=(number or "").strip(),
+    )
 
 
 def batch_get(*, actor, number: str) -> ReturnBatch:
     require(actor, "returns.view")
-    return get_visible(
-        ReturnBatch.objects.select_related("return_org", "created_by", "received_by"),
-        actor,
-        error_code="returns.batch_not_found",
-        number=(number or "").strip().upper(),
-    )
+    batches = ReturnBatch.objects.select_related("return_org", "created_by", "received_by")
+    return get_numbered(batches, actor, number, error_code="returns.batch_not_found")
 
 
 def anomaly_get(*, actor, pk: int) -> ReceiptAnomaly:
@@ -302,21 +297,14 @@ def shipment_list(
 ) -> QuerySet[Shipment]:
     require(actor, "returns.view")
     qs = Shipment.objects.visible_to(actor).select_related("return_org")
-    if return_org:
-        qs = qs.filter(return_org__code=return_org)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, return_org__code=return_org, status=status)
     return qs.annotate(unit_count=Count("units"))
 
 
 def shipment_get(*, actor, number: str) -> Shipment:
     require(actor, "returns.view")
-    return get_visible(
-        Shipment.objects.select_related("return_org", "created_by", "shipped_by"),
-        actor,
-        error_code="returns.shipment_not_found",
-        number=(number or "").strip().upper(),
-    )
+    shipments = Shipment.objects.select_related("return_org", "created_by", "shipped_by")
+    return get_numbered(shipments, actor, number, error_code="returns.shipment_not_found")
 
 
 def shipment_units(shipment: Shipment) -> QuerySet[ReturnedUnit]:

@@ -1,24 +1,15 @@
+"""The calendar in the Django admin, read-only: it is changed on its page
+(/calendar/), where each change is audited and the due dates counted on it are
+recomputed; here it is only read."""
+
 from django.contrib import admin
 
+from sanbao.core.admin import ReadOnlyAdmin
 from sanbao.workdays.models import CalendarDay, CalendarYear
 
 
-class _ReadOnly(admin.ModelAdmin):
-    """The calendar is changed on its page (/calendar/), where each change is
-    audited and the due dates counted on it are recomputed; here it is only read."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CalendarDay)
-class CalendarDayAdmin(_ReadOnly):
+class CalendarDayAdmin(ReadOnlyAdmin):
     list_display = ("day", "kind", "name", "created_by", "created_at")
     list_filter = ("kind",)
     list_select_related = ("created_by",)
@@ -27,6 +18,6 @@ class CalendarDayAdmin(_ReadOnly):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(_ReadOnly):
+class CalendarYearAdmin(ReadOnlyAdmin):
     list_display = ("year", "entered_by", "entered_at", "note")
     list_select_related = ("entered_by",)

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from sanbao.core.forms import BootstrapForm
+from sanbao.core.forms import BootstrapForm, text_field
 from sanbao.workdays.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, DayKind
 from sanbao.workdays.services import MAX_WORKING_DAYS
 
@@ -29,13 +29,7 @@ def _date(label, **attrs) -> forms.DateField:
 
 
 def _text(label, max_length: int, help_text) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
-    )
+    return text_field(max_length, label, help_text=help_text)
 
 
 class DayForm(CalendarForm):

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.roles import can
+from sanbao.core.modelfields import choice_constraint, user_reference
 
 # The calendar covers these years; a date or year outside is refused.
 MIN_YEAR = 2000
@@ -49,12 +49,7 @@ class CalendarDay(models.Model):
         blank=True,
         help_text=_("For example 国庆节 / National Day."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("set by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_reference(_("set by"))
     created_at = models.DateTimeField(_("set at"), auto_now_add=True)
 
     objects = CalendarQuerySet.as_manager()
@@ -64,9 +59,7 @@ class CalendarDay(models.Model):
         verbose_name_plural = _("calendar days")
         ordering = ["day"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=DayKind.values), name="calendar_day_kind_valid"
-            ),
+            choice_constraint("kind", DayKind, "calendar_day_kind_valid"),
             models.CheckConstraint(
                 condition=Q(day__gte=dt.date(MIN_YEAR, 1, 1), day__lte=dt.date(MAX_YEAR, 12, 31)),
                 name="calendar_day_in_range",
@@ -83,12 +76,7 @@ class CalendarYear(models.Model):
     in it are no longer provisional."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    entered_by = user_reference(_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     note = models.CharField(
         _("note"),

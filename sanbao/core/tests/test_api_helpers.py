@@ -120,10 +120,11 @@ def test_a_record_outside_the_callers_scope_is_404_and_the_service_never_runs():
     assert log == [("authorise", "clerk", "close"), ("fetch", "R9")]
 
 
-def test_routes_name_each_pattern_after_its_view_or_the_name_given_and_keep_the_order():
-    def batch_list(request):
-        raise AssertionError("not called")
+def batch_list(request):
+    raise AssertionError("not called")
 
+
+def test_routes_name_each_pattern_after_its_view_or_the_name_given_and_keep_the_order():
     def made_by_a_factory(request, number):
         raise AssertionError("not called")
 
@@ -165,3 +166,19 @@ def test_every_paged_list_takes_the_first_page_of_500(administrator, path):
     response = api_client_for(administrator).get(f"/api/v1{path}?page=1&page_size=500")
     assert response.status_code == 200
     assert (response.json()["page"], response.json()["page_size"]) == (1, 500)
+
+
+def test_a_factory_made_view_without_a_name_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from sanbao.core.routes import routes
+
+    def factory():
+        def view(request):
+            return None
+
+        return view
+
+    with pytest.raises(ImproperlyConfigured):
+        routes({"x/": factory()})
+    assert routes({"x/": (factory(), "x")})[0].name == "x"

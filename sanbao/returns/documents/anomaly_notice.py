@@ -20,10 +20,11 @@ from sanbao.documents.pdf import (
     esc,
     fax_markup,
     fax_styles,
+    field_rows_style,
     fmt_date,
+    org_name,
     table_style,
 )
-from sanbao.returns.documents.layout import org_name
 from sanbao.returns.documents.text import (
     AFTER_SALES_DEPARTMENT,
     ATTENTION,
@@ -119,17 +120,7 @@ def _fax_fields(rows, width: float, label_width: float = 30 * mm) -> Table:
     ]
     table = Table(data, colWidths=[label_width, width - label_width])
     table.hAlign = "LEFT"
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.5, FAX_INK),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
+    table.setStyle(field_rows_style(rule_width=0.5, rule_colour=FAX_INK, padding=2))
     return table
 
 

@@ -26,6 +26,7 @@ from sanbao.documents.pdf import (
     field_table,
     fmt_date,
     fmt_datetime,
+    org_name,
     para,
     section,
     signature_lines,
@@ -42,7 +43,6 @@ from sanbao.returns.documents.layout import (
     model_text,
     muted_markup,
     number_block,
-    org_name,
 )
 from sanbao.returns.documents.text import (
     ADDRESS,

@@ -10,6 +10,7 @@ import openpyxl
 
 from sanbao.documents.pdf import (
     bilingual,
+    both_names,
 )
 from sanbao.documents.xlsx import xlsx_bytes, xlsx_form_bytes
 from sanbao.returns.documents.delays import delay_reason_label
@@ -19,7 +20,7 @@ from sanbao.returns.documents.delivery_list import (
     return_unit_fields,
     turnaround_text,
 )
-from sanbao.returns.documents.layout import both_names, local_date
+from sanbao.returns.documents.layout import local_date
 from sanbao.returns.documents.text import (
     BATCH_DUE,
     CARRIER,

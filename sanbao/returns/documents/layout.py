@@ -9,20 +9,16 @@ from functools import lru_cache
 from django.utils import timezone
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table
+from reportlab.platypus import Paragraph, Table
 
+from sanbao.documents import pdf
 from sanbao.documents.pdf import (
-    CONTENT_WIDTH,
     MUTED,
-    barcode,
     bilingual,
     esc,
     fit_para,
     in_both,
-    label_para,
-    para,
     style,
-    table_style,
 )
 from sanbao.returns import policy
 from sanbao.returns.documents.text import NO, STATUS, YES
@@ -33,15 +29,6 @@ from sanbao.returns.models import (
 )
 
 # --- Small formatters ------------------------------------------------------------------
-
-
-def both_names(*names: str) -> str:
-    """Chinese and English names side by side, once when they are the same."""
-    return " ".join(dict.fromkeys(n for n in names if n))
-
-
-def org_name(org) -> str:
-    return both_names(org.name_zh, org.name_en) if org is not None else ""
 
 
 def yes_no(value: bool) -> str:
@@ -69,30 +56,9 @@ def receipt_closed(batch: ReturnBatch) -> bool:
 
 
 def number_block(label, number: str, status: str) -> Table:
-    """A document's number, large, with its status and Code 128 barcode (scanned
-    at receipt): a batch's on the packing list, a shipment's on the delivery list."""
-    code = barcode(number)
-    left = [
-        label_para(label),
-        Paragraph(esc(number), style("big")),
-        Spacer(1, 1.5 * mm),
-        label_para(STATUS),
-        para(esc(status)),
-    ]
-    right_width = max(code.width + 4 * mm, 60 * mm)
-    table = Table([[left, code]], colWidths=[CONTENT_WIDTH - right_width, right_width])
-    table.hAlign = "LEFT"
-    table.setStyle(
-        table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
+    """A document's number with its status and barcode: a batch's on the packing
+    list, a shipment's on the delivery list."""
+    return pdf.number_block(label, number, STATUS, status, gap=1.5 * mm)
 
 
 @lru_cache(maxsize=1)

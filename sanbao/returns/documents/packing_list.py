@@ -13,6 +13,7 @@ from sanbao.documents.pdf import (
     bi_markup,
     bilingual,
     block,
+    both_names,
     build_pdf,
     columns,
     data_table,
@@ -20,6 +21,7 @@ from sanbao.documents.pdf import (
     field_table,
     fmt_date,
     fmt_datetime,
+    org_name,
     para,
     section,
     signature_lines,
@@ -27,11 +29,9 @@ from sanbao.documents.pdf import (
 )
 from sanbao.returns.documents.delays import delay_banner, delay_section, delay_summary, delays_of
 from sanbao.returns.documents.layout import (
-    both_names,
     choice,
     lines_of,
     number_block,
-    org_name,
     receipt_closed,
     repair_pages,
     yes_no,
@@ -90,7 +90,8 @@ from sanbao.returns.models import (
 # --- The packing list ------------------------------------------------------------------
 
 
-def _return_unit_rows(batch: ReturnBatch) -> list[tuple]:
+def return_unit_rows(batch: ReturnBatch) -> list[tuple]:
+    """Who sends the batch and how to reach them, on the PDF and in the workbook."""
     org = batch.return_org
     return [
         (RETURN_UNIT, org_name(org)),
@@ -258,7 +259,7 @@ def packing_list_pdf(batch: ReturnBatch) -> bytes:
         story += [delay_banner(delay_summary(delayed, unit_count)), Spacer(1, 2 * mm)]
     story += [
         columns(
-            [section(RETURN_UNIT), field_table(_return_unit_rows(batch), **half)],
+            [section(RETURN_UNIT), field_table(return_unit_rows(batch), **half)],
             [section(PACKING), field_table(_packing_rows(batch, len(lines)), **half)],
         ),
         *block(SHIPPING, field_table(_shipping_rows(batch))),

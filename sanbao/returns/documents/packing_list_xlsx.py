@@ -7,23 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from sanbao.documents.pdf import (
     bilingual,
+    both_names,
 )
 from sanbao.documents.xlsx import xlsx_form_bytes
 from sanbao.returns.documents.delays import delay_mark, delay_summary, delays_of
-from sanbao.returns.documents.layout import (
-    both_names,
-    lines_of,
-    org_name,
-    receipt_closed,
-    repair_pages,
-)
+from sanbao.returns.documents.layout import lines_of, receipt_closed, repair_pages
+from sanbao.returns.documents.packing_list import return_unit_rows
 from sanbao.returns.documents.text import (
-    ADDRESS,
     BATCH_NUMBER,
     BOXES,
     CARRIER,
-    CONTACT_PERSON,
-    CONTACT_PHONE,
     DATE,
     DECLARED_BOXES,
     DECLARED_UNITS,
@@ -32,15 +25,12 @@ from sanbao.returns.documents.text import (
     DELAYS,
     EXTRA_COST,
     FAULTY_UNITS,
-    FAX,
     FREIGHT,
     HOME_DELIVERY,
     PACKING_LIST_TITLE,
     RECEIVED_AT,
     REPAIR_LIST_PAGES,
-    RETURN_UNIT,
     STATUS,
-    TELEPHONE,
     WAYBILL,
     XLSX_LINE_HEADERS,
 )
@@ -57,16 +47,10 @@ def packing_list_xlsx(batch: ReturnBatch) -> bytes:
     the received figures), then one row per line. Headers in both languages;
     numbers, dates and yes/no typed as such."""
     lines = lines_of(batch)
-    org = batch.return_org
     fields = [
         (BATCH_NUMBER, batch.number),
         (STATUS, batch.get_status_display()),
-        (RETURN_UNIT, org_name(org)),
-        (ADDRESS, org.address),
-        (TELEPHONE, org.phone),
-        (FAX, org.fax),
-        (CONTACT_PERSON, batch.contact_person),
-        (CONTACT_PHONE, batch.contact_phone),
+        *return_unit_rows(batch),
         (DATE, batch.packed_on),
         (DECLARED_UNITS, batch.declared_units),
         (DECLARED_BOXES, batch.declared_boxes),

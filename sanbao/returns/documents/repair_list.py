@@ -18,12 +18,13 @@ from sanbao.documents.pdf import (
     build_pdf,
     fit_para,
     in_both,
+    org_name,
     para,
     style,
     table_style,
 )
 from sanbao.returns import policy
-from sanbao.returns.documents.layout import lines_of, org_name
+from sanbao.returns.documents.layout import lines_of
 from sanbao.returns.documents.text import (
     ACCESSORIES,
     BATCH_NUMBER,

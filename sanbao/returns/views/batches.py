@@ -10,20 +10,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from sanbao.accounts.roles import can, require
+from sanbao.core import audit
 from sanbao.core.errors import NotFound
 from sanbao.core.models import AuditEvent
-from sanbao.core.web import attempt, is_htmx, redirect_after, render_page
+from sanbao.core.web import (
+    action_view,
+    attempt,
+    is_htmx,
+    page_of,
+    record_page_view,
+    redirect_after,
+    render_page,
+)
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import selectors, services
 from sanbao.returns.errors import message
@@ -89,10 +98,9 @@ def batch_list(request):
         .annotate(open_anomalies=Count("anomalies", filter=Q(anomalies__resolved_at__isnull=True)))
         .order_by("-created_at", "-id")
     )
-    page = Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "page": page,
+        "page": page_of(request, batches, BATCHES_PER_PAGE),
         "show_return_org": user.is_platform,
         "can_create": can(user, "returns.create"),
         "can_receive": can(user, "returns.receive"),
@@ -140,17 +148,7 @@ def task_of(user, batch: ReturnBatch, pk: int) -> ContactTask:
 
 
 def _timeline(batch: ReturnBatch) -> list[dict]:
-    return [
-        {
-            "at": event.at,
-            "action": event.action,
-            "label": EVENT_LABELS.get(event.action, event.action),
-            "actor": event.actor.display_name if event.actor else event.actor_label,
-        }
-        for event in AuditEvent.objects.for_target(batch)
-        .select_related("actor")
-        .order_by("at", "id")
-    ]
+    return audit.timeline(AuditEvent.objects.for_target(batch).order_by("at", "id"), EVENT_LABELS)
 
 
 def _turnaround_panel(batch: ReturnBatch, *, from_resolution: bool, cal=None) -> dict | None:
@@ -290,13 +288,9 @@ def _detail_context(request, batch: ReturnBatch, *, bound=None, error=None, fail
     }
 
 
-@login_required
-@require_GET
-def batch_detail(request, number: str):
-    batch = selectors.batch_get(actor=request.user, number=number)
-    return render_page(
-        request, "returns/batch_detail.html", "batch-body", _detail_context(request, batch)
-    )
+batch_detail = record_page_view(
+    selectors.batch_get, "returns/batch_detail.html", "batch-body", _detail_context
+)
 
 
 # --- Actions on a batch -------------------------------------------------------------------
@@ -320,7 +314,7 @@ def batch_action(
     user = request.user
     require(user, permission or MOVES[action].permission)
     batch = selectors.batch_get(actor=user, number=number)
-    form = make_form(batch) if make_form else None
+    form = make_form(request, batch) if make_form else None
     done = attempt(lambda: call(user, batch, form), form=form)
     if not done.ok:
         batch = selectors.batch_get(actor=user, number=number)  # as it is now
@@ -343,38 +337,25 @@ def batch_action(
     return redirect("returns:batch_detail", number=batch.number)
 
 
-@login_required
-@require_POST
-def batch_submit(request, number: str):
-    return batch_action(
-        request,
-        number,
-        "submit",
-        lambda user, batch, form: services.batch_submit(batch=batch, actor=user),
-    )
+# The POST view of one action on a batch, run by ``batch_action`` with its options:
+# ``call(user, batch, form)`` does it; ``make_form(request, batch)`` reads its form.
+batch_action_view = partial(action_view, batch_action)
 
 
-@login_required
-@require_POST
-def batch_refuse(request, number: str):
-    return batch_action(
-        request,
-        number,
-        "refuse",
-        lambda user, batch, form: services.batch_refuse(
-            batch=batch, actor=user, reason=form.cleaned_data.get("reason") or ""
-        ),
-        make_form=lambda batch: RefuseForm(request.POST),
-        bound_key=lambda batch, form: {"refuse": form},
-    )
+def move(service: Callable) -> Callable:
+    """An action that takes nothing but the batch and the actor."""
+    return lambda user, batch, form: service(batch=batch, actor=user)
 
 
-@login_required
-@require_POST
-def batch_close(request, number: str):
-    return batch_action(
-        request,
-        number,
-        "close",
-        lambda user, batch, form: services.batch_close(batch=batch, actor=user),
-    )
+batch_submit = batch_action_view("submit", move(services.batch_submit))
+
+batch_refuse = batch_action_view(
+    "refuse",
+    lambda user, batch, form: services.batch_refuse(
+        batch=batch, actor=user, reason=form.cleaned_data.get("reason") or ""
+    ),
+    make_form=lambda request, batch: RefuseForm(request.POST),
+    bound_key=lambda batch, form: {"refuse": form},
+)
+
+batch_close = batch_action_view("close", move(services.batch_close))

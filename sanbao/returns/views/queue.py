@@ -4,13 +4,12 @@ first."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sanbao.accounts.roles import require
-from sanbao.core.web import render_page
+from sanbao.core.web import page_of, render_page
 from sanbao.returns import selectors
 from sanbao.returns.services.turnaround import turnaround
 from sanbao.workdays import services as workdays
@@ -27,9 +26,7 @@ def queue(request):
     anomalies are resolved) last."""
     user = request.user
     require(user, "returns.receive")
-    page = Paginator(selectors.turnaround_queue(actor=user), QUEUE_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.turnaround_queue(actor=user), QUEUE_PER_PAGE)
     cal = workdays.calendar()
     today = timezone.localdate()
     rows = [

@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -19,7 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from sanbao.accounts.roles import require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.core.errors import NotFound, ValidationFailed
-from sanbao.core.web import attempt, is_htmx
+from sanbao.core.forms import cleaned_texts
+from sanbao.core.web import action_view, attempt, is_htmx, page_of
 from sanbao.documents import registry
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import Outcome
@@ -41,25 +41,20 @@ from sanbao.returns.models import (
     ScanKind,
 )
 from sanbao.returns.states import MOVES
-from sanbao.returns.views.batches import batch_action, task_of
+from sanbao.returns.views.batches import batch_action, batch_action_view, task_of
 
 ANOMALIES_PER_PAGE = 50
 
 
-@login_required
-@require_POST
-def receipt_open(request, number: str):
-    return batch_action(
-        request,
-        number,
-        "open_receipt",
-        lambda user, batch, form: services.receipt_open(
-            batch=batch, actor=user, received_on=form.cleaned_data.get("received_on")
-        ),
-        make_form=lambda batch: ReceiptOpenForm(request.POST),
-        bound_key=lambda batch, form: {"open_receipt": form},
-        done_url=lambda batch: _receipt_url(batch),
-    )
+receipt_open = batch_action_view(
+    "open_receipt",
+    lambda user, batch, form: services.receipt_open(
+        batch=batch, actor=user, received_on=form.cleaned_data.get("received_on")
+    ),
+    make_form=lambda request, batch: ReceiptOpenForm(request.POST),
+    bound_key=lambda batch, form: {"open_receipt": form},
+    done_url=lambda batch: _receipt_url(batch),
+)
 
 
 def _anomaly_of(user, batch: ReturnBatch, pk: int) -> ReceiptAnomaly:
@@ -81,7 +76,7 @@ def anomaly_resolve(request, number: str, pk: int):
         number,
         "resolve_anomaly",
         call,
-        make_form=lambda batch: ResolveAnomalyForm(request.POST, prefix=f"a{pk}"),
+        make_form=lambda request, batch: ResolveAnomalyForm(request.POST, prefix=f"a{pk}"),
         bound_key=lambda batch, form: {("resolve", pk): form},
     )
 
@@ -93,17 +88,10 @@ def contact_attempt(request, number: str, pk: int):
     and its outcome."""
 
     def call(user, batch, form):
-        task = task_of(user, batch, pk)
-        data = form.cleaned_data
-        notifications.attempt_record(
-            task=task,
-            actor=user,
-            channel=data.get("channel") or "",
-            outcome=data.get("outcome") or "",
-            contact_person=data.get("contact_person") or "",
-            number_or_address=data.get("number_or_address") or "",
-            note=data.get("note") or "",
+        texts = cleaned_texts(
+            form, "channel", "outcome", "contact_person", "number_or_address", "note"
         )
+        notifications.attempt_record(task=task_of(user, batch, pk), actor=user, **texts)
 
     return batch_action(
         request,
@@ -111,7 +99,7 @@ def contact_attempt(request, number: str, pk: int):
         "contact",
         call,
         permission="contacts.manage",
-        make_form=lambda batch: ContactAttemptForm(request.POST, prefix=f"t{pk}"),
+        make_form=lambda request, batch: ContactAttemptForm(request.POST, prefix=f"t{pk}"),
         bound_key=lambda batch, form: {("contact", pk): form, "task": pk},
     )
 
@@ -246,90 +234,83 @@ def _receipt_action(request, number: str, form_class, call: Callable, *, form_ke
     return _receipt_answer(request, batch, done.result)
 
 
-@login_required
-@require_POST
-def receipt_scan(request, number: str):
+def _count_label(user, batch, form) -> dict:
     """One label scanned (IV.3). Idempotent: a label counts once however often it
     arrives; the answer says whether this scan counted it."""
-
-    def call(user, batch, form):
-        result = services.receipt_scan(
-            batch=batch,
-            actor=user,
-            code=form.cleaned_data.get("code") or "",
-            box_no=form.cleaned_data.get("box_no"),
-        )
-        scan = result.scan
-        params = {"code": scan.code, "line": scan.line.line_no, "box": scan.box_no or "—"}
-        if result.created:
-            text = _("%(code)s counted: line %(line)s, box %(box)s.") % params
-        else:
-            text = _("%(code)s was already counted (line %(line)s): it counts once.") % params
-        return {
-            "result": "counted" if result.created else "again",
-            "text": str(text),
-            "code": scan.code,
-            "line_no": scan.line.line_no,
-        }
-
-    return _receipt_action(request, number, ScanForm, call, form_key="scan_form")
+    result = services.receipt_scan(
+        batch=batch,
+        actor=user,
+        code=form.cleaned_data.get("code") or "",
+        box_no=form.cleaned_data.get("box_no"),
+    )
+    scan = result.scan
+    params = {"code": scan.code, "line": scan.line.line_no, "box": scan.box_no or "—"}
+    if result.created:
+        text = _("%(code)s counted: line %(line)s, box %(box)s.") % params
+    else:
+        text = _("%(code)s was already counted (line %(line)s): it counts once.") % params
+    return {
+        "result": "counted" if result.created else "again",
+        "text": str(text),
+        "code": scan.code,
+        "line_no": scan.line.line_no,
+    }
 
 
-@login_required
-@require_POST
-def receipt_record_unit(request, number: str):
+receipt_scan = action_view(_receipt_action, ScanForm, _count_label, form_key="scan_form")
+
+
+def _record_unit(user, batch, form) -> dict:
     """A unit that arrived without a label, or that is not on the packing list (IV.4)."""
-
-    def call(user, batch, form):
-        data = form.cleaned_data
-        scan = services.receipt_record_unit(
-            batch=batch,
-            actor=user,
-            kind=data.get("kind") or "",
-            box_no=data.get("box_no"),
-            model_code=(data.get("model_code") or "").strip(),
-            line_no=data.get("line_no"),
-            note=data.get("note") or "",
-        )
-        if scan.kind == ScanKind.UNLABELLED:
-            text = _("A unit without a label was recorded.")
-        else:
-            text = _("A unit not on the packing list was recorded.")
-        return {"result": "counted", "text": str(text), "code": scan.code}
-
-    return _receipt_action(request, number, RecordUnitForm, call, form_key="unit_form")
+    data = form.cleaned_data
+    scan = services.receipt_record_unit(
+        batch=batch,
+        actor=user,
+        kind=data.get("kind") or "",
+        box_no=data.get("box_no"),
+        model_code=(data.get("model_code") or "").strip(),
+        line_no=data.get("line_no"),
+        note=data.get("note") or "",
+    )
+    if scan.kind == ScanKind.UNLABELLED:
+        text = _("A unit without a label was recorded.")
+    else:
+        text = _("A unit not on the packing list was recorded.")
+    return {"result": "counted", "text": str(text), "code": scan.code}
 
 
-@login_required
-@require_POST
-def receipt_set_count(request, number: str):
+receipt_record_unit = action_view(
+    _receipt_action, RecordUnitForm, _record_unit, form_key="unit_form"
+)
+
+
+def _set_count(user, batch, form) -> dict:
     """A line counted by hand, and the accessories missing from it."""
-
-    def call(user, batch, form):
-        data = form.cleaned_data
-        if data.get("line_no") is None:
-            raise ValidationFailed(
-                MESSAGES["returns.value_required"],
-                code="returns.value_required",
-                fields={"line_no": [MESSAGES["returns.value_required"]]},
-            )
-        line = services.receipt_set_count(
-            batch=batch,
-            actor=user,
-            line_no=data["line_no"],
-            counted=data.get("counted"),
-            accessories_missing=form.missing(),
+    data = form.cleaned_data
+    if data.get("line_no") is None:
+        raise ValidationFailed(
+            MESSAGES["returns.value_required"],
+            code="returns.value_required",
+            fields={"line_no": [MESSAGES["returns.value_required"]]},
         )
-        if line.counted is None:
-            text = _("Line %(line)s: counted by scanning again.") % {"line": line.line_no}
-        else:
-            text = _("Line %(line)s: %(counted)s counted by hand.") % {
-                "line": line.line_no,
-                "counted": line.counted,
-            }
-        return {"result": "counted", "text": str(text), "code": "", "line_no": line.line_no}
+    line = services.receipt_set_count(
+        batch=batch,
+        actor=user,
+        line_no=data["line_no"],
+        counted=data.get("counted"),
+        accessories_missing=form.missing(),
+    )
+    if line.counted is None:
+        text = _("Line %(line)s: counted by scanning again.") % {"line": line.line_no}
+    else:
+        text = _("Line %(line)s: %(counted)s counted by hand.") % {
+            "line": line.line_no,
+            "counted": line.counted,
+        }
+    return {"result": "counted", "text": str(text), "code": "", "line_no": line.line_no}
 
-    return _receipt_action(request, number, SetCountForm, call, form_key="count_form")
+
+receipt_set_count = action_view(_receipt_action, SetCountForm, _set_count, form_key="count_form")
 
 
 @login_required
@@ -381,7 +362,7 @@ def anomaly_list(request):
     anomalies = selectors.anomaly_list(actor=user, open_only=not show_all).order_by(
         "-opened_at", "-id"
     )
-    page = Paginator(anomalies, ANOMALIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, anomalies, ANOMALIES_PER_PAGE)
     rows = [{"anomaly": a, "sentence": services.anomaly_line(a)} for a in page.object_list]
     context = {
         "page": page,

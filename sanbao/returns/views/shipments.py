@@ -8,14 +8,13 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sanbao.accounts import selectors as account_selectors
 from sanbao.accounts.roles import can, require
-from sanbao.core.web import attempt, render_page
+from sanbao.core.web import attempt, page_of, render_page
 from sanbao.returns import selectors, services
 from sanbao.returns.forms import (
     DispatchForm,
@@ -42,10 +41,9 @@ def shipment_list(request):
         request.GET, return_orgs=return_orgs(user) if user.is_platform else None
     )
     shipments = selectors.shipment_list(actor=user, **form.filters()).order_by("-created_at", "-id")
-    page = Paginator(shipments, SHIPMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "page": page,
+        "page": page_of(request, shipments, SHIPMENTS_PER_PAGE),
         "show_return_org": user.is_platform,
         "can_create": can(user, "returns.receive"),
     }

@@ -30,40 +30,26 @@ from sanbao.returns.models import (
 )
 from sanbao.returns.policy import EXCLUSION_RULES, dispositions_open, photo_required
 from sanbao.returns.states import MOVES, allowed_actions
-from sanbao.returns.views.batches import batch_action
+from sanbao.returns.views.batches import batch_action_view, move
 
 # --- The workshop: testing, dispositions and delays (IV.5, IV.6, IV.P2) --------------------
 
 
-@login_required
-@require_POST
-def testing_start(request, number: str):
-    """A received batch goes to testing: one returned unit per unit that arrived."""
-    return batch_action(
-        request,
-        number,
-        "start_testing",
-        lambda user, batch, form: services.testing_start(batch=batch, actor=user),
-    )
+# A received batch goes to testing: one returned unit per unit that arrived.
+testing_start = batch_action_view("start_testing", move(services.testing_start))
 
-
-@login_required
-@require_POST
-def batch_delay(request, number: str):
-    """IV.6: every unit of the batch not yet shipped is delayed."""
-    return batch_action(
-        request,
-        number,
-        "delay",
-        lambda user, batch, form: services.batch_delay(
-            batch=batch,
-            actor=user,
-            reason=form.cleaned_data.get("reason") or "",
-            note=form.cleaned_data.get("note") or "",
-        ),
-        make_form=lambda batch: DelayForm(request.POST, auto_id="batch_delay_%s"),
-        bound_key=lambda batch, form: {"delay": form},
-    )
+# IV.6: every unit of the batch not yet shipped is delayed.
+batch_delay = batch_action_view(
+    "delay",
+    lambda user, batch, form: services.batch_delay(
+        batch=batch,
+        actor=user,
+        reason=form.cleaned_data.get("reason") or "",
+        note=form.cleaned_data.get("note") or "",
+    ),
+    make_form=lambda request, batch: DelayForm(request.POST, auto_id="batch_delay_%s"),
+    bound_key=lambda batch, form: {"delay": form},
+)
 
 
 # --- The page of one returned unit --------------------------------------------------------
