@@ -190,3 +190,80 @@ def called(batch, staff, *, outcome="reached"):
     return notifications.attempt_record(
         task=task, actor=staff, channel="telephone", outcome=outcome
     )
+
+
+# Agent A's batches at each stage, as the page and API tests and their permission
+# matrices name them (``cast.<name>``) --------------------------------------------
+
+
+@pytest.fixture
+def draft_of_agent_a(batch_of_agent_a):
+    """Three power banks with their data cables in one box, freight prepaid."""
+    return batch_of_agent_a
+
+
+@pytest.fixture
+def submitted_of_agent_a(agent_a_clerk, draft_of_agent_a):
+    return services.batch_submit(batch=draft_of_agent_a, actor=agent_a_clerk)
+
+
+@pytest.fixture
+def receiving_of_agent_a(platform_staff, submitted_of_agent_a):
+    return services.receipt_open(batch=submitted_of_agent_a, actor=platform_staff)
+
+
+@pytest.fixture
+def on_hold_of_agent_a(platform_staff, receiving_of_agent_a):
+    """Lines 1 and 2 scanned, line 3 missing: on hold with one missing-unit anomaly
+    and its contact task."""
+    batch = receiving_of_agent_a
+    scan(batch, platform_staff, labels(batch)[:2])
+    return services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
+
+
+@pytest.fixture
+def anomaly_of_agent_a(on_hold_of_agent_a):
+    return on_hold_of_agent_a.anomalies.get()
+
+
+@pytest.fixture
+def task_of_agent_a(on_hold_of_agent_a):
+    from sanbao.notifications.models import ContactTask
+
+    return ContactTask.objects.get(target_id=str(on_hold_of_agent_a.pk))
+
+
+@pytest.fixture
+def received_of_agent_a(agent_a_clerk, platform_staff, pb10k):
+    """Two power banks received as listed: the IV.5 clock runs."""
+    return received(agent_a_clerk, platform_staff, pb_lines(2))
+
+
+@pytest.fixture
+def testing_of_agent_a(agent_a_clerk, platform_staff, pb10k):
+    return under_test(agent_a_clerk, platform_staff, pb_lines(2))
+
+
+@pytest.fixture
+def ready_of_agent_a(platform_staff, testing_of_agent_a):
+    return settle_all(testing_of_agent_a, platform_staff)
+
+
+@pytest.fixture
+def prepared_of_agent_a(platform_staff, ready_of_agent_a):
+    """A shipment of every unit of the ready batch, prepared, not yet gone."""
+    return services.shipment_create(
+        actor=platform_staff,
+        return_org_code="AG-A",
+        unit_ids=list(ready_of_agent_a.units.values_list("pk", flat=True)),
+        carrier="SF Express",
+    )
+
+
+@pytest.fixture
+def shipped_of_agent_a(agent_a_clerk, platform_staff, pb10k):
+    """A batch of its own, every unit gone back, so that it never competes with
+    ``prepared_of_agent_a``: it may be closed."""
+    batch = settle_all(under_test(agent_a_clerk, platform_staff, pb_lines(1)), platform_staff)
+    shipped(batch, platform_staff, units=list(batch.units.all()))
+    return reload(batch)
