@@ -23,6 +23,7 @@ from sanbao.returns.tests.conftest import (
     reload,
 )
 from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.matrix import Case, form_post
 from sanbao.testkit.responses import HTMX, error_code, field_errors, html  # noqa: F401
 
 VIEW = set(PERMISSIONS["returns.view"])
@@ -48,6 +49,31 @@ def matrix_url(name, fixture=None, *, query="", extra=None):
         return reverse(f"returns:{name}", args=args) + query
 
     return build
+
+
+def page_of_agent_a(name, fixture, allowed_roles, *, url_name=None, kind=Case, **options):
+    """The page ``url_name`` (default ``name``) of agent A's batch or shipment that
+    the cast's ``fixture`` makes, declared for the matrix as a ``kind`` of case.
+    ``extra`` and ``needing`` go to :func:`record_url`, the rest to the case."""
+    url = record_url(url_name or name, fixture, options)
+    return kind(name, "GET", url, allowed_roles, owner_org="agent_a", **options)
+
+
+def form_of_agent_a(name, fixture, allowed_roles, **options) -> Case:
+    """The form ``name`` on a page of agent A's batch or shipment that the cast's
+    ``fixture`` makes, declared for the matrix. ``extra`` and ``needing`` go to
+    :func:`record_url`, the rest to the case."""
+    url = record_url(name, fixture, options)
+    return form_post(name, url, allowed_roles, owner_org="agent_a", **options)
+
+
+def record_url(name, fixture, options: dict):
+    """:func:`matrix_url` of the record ``fixture`` makes (then ``options["extra"]``),
+    reached once the cast has made the fixtures ``options["needing"]`` (the rows
+    the page shows or acts on). Takes both out of ``options``."""
+    url = matrix_url(name, fixture, extra=options.pop("extra", None))
+    needing = options.pop("needing", ())
+    return needs(*needing, then=url) if needing else url
 
 
 def needs(*fixtures, then):
