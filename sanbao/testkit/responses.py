@@ -58,3 +58,14 @@ def is_download(content_type: str):
         assert response.content
 
     return on_ok
+
+
+def assert_refused(response, status: int, code: str, *fields: str) -> None:
+    """The page refused what was sent: ``status``, the error ``code`` shown, and at
+    least ``fields`` marked as wrong."""
+    assert response.status_code == status, (
+        f"expected {status}, got {response.status_code}: {html(response)[:300]!r}"
+    )
+    assert error_code(response) == code
+    for name in fields:
+        assert name in field_errors(response), f"{name} not marked: {field_errors(response)}"

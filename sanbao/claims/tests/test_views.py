@@ -32,6 +32,7 @@ from sanbao.core.models import AuditEvent
 from sanbao.testkit.cast import login_client_for
 from sanbao.testkit.matrix import Case, check, declared_url_names, form_post, matrix
 from sanbao.testkit.queries import assert_list_queries_flat
+from sanbao.testkit.responses import HTMX, assert_refused, error_code, field_errors, html
 
 EVERYONE = set(Role.values)
 VIEWERS = set(PERMISSIONS["claims.view"])
@@ -39,21 +40,6 @@ CREATORS = set(PERMISSIONS["claims.create"])
 JUDGES = set(PERMISSIONS["claims.judge"])
 PART_VIEWERS = set(PERMISSIONS["retained_parts.view"])
 PART_MANAGERS = set(PERMISSIONS["retained_parts.manage"])
-HTMX = {"HX-Request": "true"}
-
-
-def html(response) -> str:
-    return response.content.decode()
-
-
-def error_code(response) -> str | None:
-    found = re.search(r'data-error-code="([^"]*)"', html(response))
-    return found.group(1) if found else None
-
-
-def field_errors(response) -> set[str]:
-    """Names of the fields that show an error message beside them."""
-    return set(re.findall(r'data-field-error="([^"]*)"', html(response)))
 
 
 def verdict_rows(response) -> dict[str, str]:
@@ -347,8 +333,7 @@ def test_an_intake_without_any_fact_is_a_400_with_every_message_by_its_field_and
 ):
     before = counts()
     response = login_client_for(platform_staff).post(CREATE_URL, {"claimant_kind": "consumer"})
-    assert response.status_code == 400
-    assert error_code(response) == "claims.intake_invalid"
+    assert_refused(response, 400, "claims.intake_invalid")
     assert field_errors(response) >= {
         "model_code",
         "delivered_on",
@@ -571,8 +556,7 @@ def test_a_missing_scan_or_an_unknown_document_is_a_404(platform_staff, unit_of_
     client = login_client_for(platform_staff)
     for document in ("warranty-card", "invoice"):
         response = client.get(reverse("claims:claim_scan", args=[claim.number, document]))
-        assert response.status_code == 404
-        assert error_code(response) == "claims.document_not_found"
+        assert_refused(response, 404, "claims.document_not_found")
 
 
 def test_a_finding_photo_is_served_from_the_claim_page(outlet_tech, unit_of_agent_a):
@@ -650,6 +634,14 @@ def post(user, claim, action, data=None, **extra):
     return login_client_for(user).post(action_url(claim, action), data or {}, **extra)
 
 
+def judge(user, claim, remedy=None, *, confirmed="yes", headers=None, **more):
+    """Send the judgement form of ``claim``: whether the failure is ``confirmed``
+    ("yes"/"no", None leaves it out), the ``remedy`` and ``more`` fields."""
+    data = {"failure_confirmed": confirmed, "remedy": remedy, **more}
+    form = {k: v for k, v in data.items() if v is not None}
+    return post(user, claim, "judge", form, headers=headers or {})
+
+
 def status_of(claim) -> str:
     claim.refresh_from_db()
     return claim.status
@@ -667,8 +659,7 @@ def test_starting_the_judgement_of_an_approved_claim_is_a_409_on_the_claim_page(
 ):
     events = AuditEvent.objects.count()
     response = post(platform_staff, approved_claim, "start_judgement")
-    assert response.status_code == 409
-    assert error_code(response) == "claims.move_not_allowed"
+    assert_refused(response, 409, "claims.move_not_allowed")
     assert 'data-testid="claim-body"' in html(response)
     assert status_of(approved_claim) == ClaimStatus.APPROVED
     assert AuditEvent.objects.count() == events
@@ -727,18 +718,14 @@ def test_attaching_the_missing_scan_turns_the_claim_covered(platform_staff, unit
 def test_attaching_no_scan_is_a_400_by_the_field(platform_staff, unit_of_agent_a):
     claim = intake(platform_staff, unit_of_agent_a, warranty_card_scan=None)
     response = post(platform_staff, claim, "attach_scans", {})
-    assert response.status_code == 400
-    assert error_code(response) == "claims.intake_invalid"
-    assert "proof_of_purchase_scan" in field_errors(response)
+    assert_refused(response, 400, "claims.intake_invalid", "proof_of_purchase_scan")
 
 
 def test_judging_a_covered_claim_approves_the_chosen_remedy(platform_staff, covered_claim):
     page = html(login_client_for(platform_staff).get(detail_url(covered_claim)))
     for remedy in ("return", "replacement", "repair"):  # three days after delivery: all open
         assert f'data-testid="judge-remedy-{remedy}" data-open="true"' in page
-    response = post(
-        platform_staff, covered_claim, "judge", {"failure_confirmed": "yes", "remedy": "repair"}
-    )
+    response = judge(platform_staff, covered_claim, "repair")
     assert response.status_code == 302
     covered_claim.refresh_from_db()
     assert (covered_claim.status, covered_claim.remedy) == (ClaimStatus.APPROVED, "repair")
@@ -751,15 +738,8 @@ def test_a_replacement_of_lower_specification_is_refused_with_the_message_by_the
     events = AuditEvent.objects.count()
     page = html(login_client_for(platform_staff).get(detail_url(covered_claim)))
     assert re.search(r'<option value="PB5K" disabled>', page)  # shown, but not offered
-    response = post(
-        platform_staff,
-        covered_claim,
-        "judge",
-        {"failure_confirmed": "yes", "remedy": "replacement", "replacement_model": "PB5K"},
-    )
-    assert response.status_code == 400
-    assert error_code(response) == "claims.replacement_lower"
-    assert "replacement_model" in field_errors(response)
+    response = judge(platform_staff, covered_claim, "replacement", replacement_model="PB5K")
+    assert_refused(response, 400, "claims.replacement_lower", "replacement_model")
     assert status_of(covered_claim) == ClaimStatus.SUBMITTED
     assert AuditEvent.objects.count() == events
 
@@ -769,12 +749,7 @@ def test_a_replacement_of_lower_specification_is_refused_with_the_message_by_the
 def test_a_replacement_of_the_same_or_a_better_model_is_approved(
     platform_staff, covered_claim, pb20k, model
 ):
-    response = post(
-        platform_staff,
-        covered_claim,
-        "judge",
-        {"failure_confirmed": "yes", "remedy": "replacement", "replacement_model": model},
-    )
+    response = judge(platform_staff, covered_claim, "replacement", replacement_model=model)
     assert response.status_code == 302
     covered_claim.refresh_from_db()
     assert covered_claim.status == ClaimStatus.APPROVED
@@ -793,41 +768,21 @@ def test_a_replacement_twenty_days_after_delivery_is_not_open_and_the_page_says_
     page = html(login_client_for(platform_staff).get(detail_url(claim)))
     assert 'data-testid="judge-remedy-repair" data-open="true"' in page
     assert 'data-testid="judge-remedy-return" data-open="false"' in page
-    response = post(
-        platform_staff,
-        claim,
-        "judge",
-        {"failure_confirmed": "yes", "remedy": "replacement", "replacement_model": "PB10K"},
-    )
-    assert response.status_code == 400
-    assert error_code(response) == "claims.remedy_not_open"
-    assert "remedy" in field_errors(response)
+    response = judge(platform_staff, claim, "replacement", replacement_model="PB10K")
+    assert_refused(response, 400, "claims.remedy_not_open", "remedy")
     # Judged impossible to repair, the same replacement is open (II.3).
-    response = post(
-        platform_staff,
-        claim,
-        "judge",
-        {
-            "failure_confirmed": "yes",
-            "remedy": "replacement",
-            "replacement_model": "PB10K",
-            "repair_impossible": "on",
-        },
+    response = judge(
+        platform_staff, claim, "replacement", replacement_model="PB10K", repair_impossible="on"
     )
     assert response.status_code == 302
     assert status_of(claim) == ClaimStatus.APPROVED
 
 
 def test_denying_the_failure_without_a_note_is_a_400_by_the_note(platform_staff, covered_claim):
-    response = post(platform_staff, covered_claim, "judge", {"failure_confirmed": "no"})
-    assert response.status_code == 400
-    assert error_code(response) == "claims.note_required"
-    assert "note" in field_errors(response)
-    response = post(
-        platform_staff,
-        covered_claim,
-        "judge",
-        {"failure_confirmed": "no", "note": "Charges normally on the bench"},
+    response = judge(platform_staff, covered_claim, confirmed="no")
+    assert_refused(response, 400, "claims.note_required", "note")
+    response = judge(
+        platform_staff, covered_claim, confirmed="no", note="Charges normally on the bench"
     )
     assert response.status_code == 302
     assert status_of(covered_claim) == ClaimStatus.REJECTED
@@ -836,7 +791,7 @@ def test_denying_the_failure_without_a_note_is_a_400_by_the_note(platform_staff,
 def test_judging_without_saying_whether_the_failure_is_confirmed_is_a_400(
     platform_staff, covered_claim
 ):
-    response = post(platform_staff, covered_claim, "judge", {"remedy": "repair"})
+    response = judge(platform_staff, covered_claim, "repair", confirmed=None)
     assert response.status_code == 400
     assert "failure_confirmed" in field_errors(response)
     assert status_of(covered_claim) == ClaimStatus.SUBMITTED
@@ -846,11 +801,8 @@ def test_a_claim_needing_judgement_cannot_be_judged_before_its_facts_are_recorde
     platform_staff, unit_of_agent_a
 ):
     claim = intake(platform_staff, unit_of_agent_a, findings=[])
-    response = post(
-        platform_staff, claim, "judge", {"failure_confirmed": "yes", "remedy": "repair"}
-    )
-    assert response.status_code == 400
-    assert error_code(response) == "claims.verdict_needs_judgement"
+    response = judge(platform_staff, claim, "repair")
+    assert_refused(response, 400, "claims.verdict_needs_judgement")
     assert status_of(claim) == ClaimStatus.SUBMITTED
 
 
@@ -861,8 +813,7 @@ def test_starting_the_service_of_an_approved_claim(platform_staff, approved_clai
 
 def test_starting_the_service_of_a_submitted_claim_is_a_409(platform_staff, covered_claim):
     response = post(platform_staff, covered_claim, "start_service")
-    assert response.status_code == 409
-    assert error_code(response) == "claims.move_not_allowed"
+    assert_refused(response, 409, "claims.move_not_allowed")
 
 
 def test_resolving_a_repair_as_repaired(platform_staff, in_service_claim):
@@ -879,9 +830,7 @@ def test_resolving_a_repair_as_replaced_is_a_400_by_the_outcome(platform_staff, 
         "resolve",
         {"outcome": "replaced", "replacement_serial": "SBX1", "retained_location": "A1"},
     )
-    assert response.status_code == 400
-    assert error_code(response) == "claims.outcome_not_allowed"
-    assert "outcome" in field_errors(response)
+    assert_refused(response, 400, "claims.outcome_not_allowed", "outcome")
     assert status_of(in_service_claim) == ClaimStatus.IN_SERVICE
 
 
@@ -894,9 +843,7 @@ def test_a_repair_that_takes_parts_out_keeps_them_in_the_ledger(platform_staff, 
         "part_description_2": "",
     }
     response = post(platform_staff, in_service_claim, "resolve", data)
-    assert response.status_code == 400
-    assert error_code(response) == "claims.location_required"
-    assert "retained_location" in field_errors(response)
+    assert_refused(response, 400, "claims.location_required", "retained_location")
     assert not RetainedPart.objects.exists()
     data["retained_location"] = "Shelf B2"
     assert post(platform_staff, in_service_claim, "resolve", data).status_code == 302
@@ -928,20 +875,17 @@ def test_closing_a_resolved_claim(platform_staff, resolved_claim):
 
 def test_closing_an_approved_claim_is_a_409(platform_staff, approved_claim):
     response = post(platform_staff, approved_claim, "close")
-    assert response.status_code == 409
-    assert error_code(response) == "claims.move_not_allowed"
+    assert_refused(response, 409, "claims.move_not_allowed")
     assert status_of(approved_claim) == ClaimStatus.APPROVED
 
 
 def test_an_outlet_technician_judges_only_the_claims_of_the_outlet(
     outlet_tech, covered_claim, outlet_claim
 ):
-    theirs = post(outlet_tech, covered_claim, "judge", {"failure_confirmed": "yes"})
+    theirs = judge(outlet_tech, covered_claim)
     assert theirs.status_code == 404
     assert status_of(covered_claim) == ClaimStatus.SUBMITTED
-    ours = post(
-        outlet_tech, outlet_claim, "judge", {"failure_confirmed": "yes", "remedy": "repair"}
-    )
+    ours = judge(outlet_tech, outlet_claim, "repair")
     assert ours.status_code == 302
     assert status_of(outlet_claim) == ClaimStatus.APPROVED
 
@@ -976,12 +920,8 @@ def test_an_htmx_action_answers_the_updated_claim_fragment(platform_staff, cover
 def test_an_htmx_action_refused_answers_the_fragment_with_the_error_and_its_status(
     platform_staff, covered_claim, pb5k
 ):
-    response = post(
-        platform_staff,
-        covered_claim,
-        "judge",
-        {"failure_confirmed": "yes", "remedy": "replacement", "replacement_model": "PB5K"},
-        headers=HTMX,
+    response = judge(
+        platform_staff, covered_claim, "replacement", replacement_model="PB5K", headers=HTMX
     )
     assert response.status_code == 400
     body = html(response)
@@ -1155,8 +1095,7 @@ def test_disposing_of_a_retained_part_records_how_and_never_returns_it_to_the_us
     assert refused.status_code == 400
     assert "disposal" in field_errors(refused)
     empty = dispose(platform_staff, retained_part, {"disposal": ""})
-    assert empty.status_code == 400
-    assert error_code(empty) == "claims.disposal_invalid"
+    assert_refused(empty, 400, "claims.disposal_invalid")
     retained_part.refresh_from_db()
     assert retained_part.disposal == ""
     response = dispose(platform_staff, retained_part, {"disposal": "recycled", "note": "Batch 7"})
@@ -1168,8 +1107,7 @@ def test_disposing_of_a_retained_part_records_how_and_never_returns_it_to_the_us
 def test_disposing_of_a_part_twice_is_a_409(platform_staff, retained_part):
     dispose(platform_staff, retained_part, {"disposal": "scrapped"})
     again = dispose(platform_staff, retained_part, {"disposal": "recycled"})
-    assert again.status_code == 409
-    assert error_code(again) == "claims.already_disposed"
+    assert_refused(again, 409, "claims.already_disposed")
     retained_part.refresh_from_db()
     assert retained_part.disposal == "scrapped"
 
@@ -1181,8 +1119,7 @@ def test_an_htmx_disposal_answers_the_updated_row(platform_staff, retained_part)
     assert body.lstrip().startswith("<tr")
     assert 'data-disposal="scrapped"' in body
     refused = dispose(platform_staff, retained_part, {"disposal": "recycled"}, headers=HTMX)
-    assert refused.status_code == 409
-    assert error_code(refused) == "claims.already_disposed"
+    assert_refused(refused, 409, "claims.already_disposed")
 
 
 def test_the_open_only_filter_hides_disposed_parts(platform_staff, retained_part):

@@ -31,7 +31,6 @@ from sanbao.returns.tests.views.conftest import (
     batch_problems,
     batch_url,
     detail,
-    error_code,
     field_errors,
     html,
     line_problems,
@@ -46,6 +45,7 @@ from sanbao.returns.tests.views.conftest import (
 )
 from sanbao.testkit.cast import login_client_for
 from sanbao.testkit.queries import assert_list_queries_flat, count_queries
+from sanbao.testkit.responses import assert_refused
 
 # The packing check on the batch page (before submitting) ------------------------------------
 
@@ -94,8 +94,7 @@ def test_submitting_a_batch_that_breaks_a_rule_is_a_400_with_the_message_on_its_
     lines = [*pb_lines(2), LineIn("PB10K", 1, "No output", 1, accessories=[])]
     batch = draft(agent_a_clerk, lines)
     response = post(agent_a_clerk, url("batch_submit", batch))
-    assert response.status_code == 400
-    assert error_code(response) == "returns.packing_refused"
+    assert_refused(response, 400, "returns.packing_refused")
     assert re.findall(r'data-testid="line-refusal" data-line="(\d+)"', html(response)) == ["3"]
     assert status_of(batch) == BatchStatus.DRAFT
 
@@ -114,8 +113,7 @@ def test_a_cash_on_delivery_batch_shows_why_it_cannot_be_submitted_in_the_users_
     assert why in html(page)
     assert re.search(r'data-testid="submit-batch"[^>]* disabled', html(page))
     response = post(agent_a_clerk, url("batch_submit", batch))
-    assert response.status_code == 400
-    assert error_code(response) == "returns.cash_on_delivery_refused"
+    assert_refused(response, 400, "returns.cash_on_delivery_refused")
     assert why in html(response)
     assert status_of(batch) == BatchStatus.DRAFT
 
@@ -136,8 +134,7 @@ def test_a_batch_not_sent_by_home_delivery_shows_the_extra_cost_notice_and_is_su
 
 def test_submitting_twice_is_a_409(agent_a_clerk, submitted_of_agent_a):
     response = post(agent_a_clerk, url("batch_submit", submitted_of_agent_a))
-    assert response.status_code == 409
-    assert error_code(response) == "returns.move_not_allowed"
+    assert_refused(response, 409, "returns.move_not_allowed")
 
 
 def test_an_htmx_submission_answers_the_updated_batch_fragment(agent_a_clerk, draft_of_agent_a):
