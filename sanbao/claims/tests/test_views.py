@@ -806,14 +806,34 @@ def test_a_claim_needing_judgement_cannot_be_judged_before_its_facts_are_recorde
     assert status_of(claim) == ClaimStatus.SUBMITTED
 
 
-def test_starting_the_service_of_an_approved_claim(platform_staff, approved_claim):
-    assert post(platform_staff, approved_claim, "start_service").status_code == 302
-    assert status_of(approved_claim) == ClaimStatus.IN_SERVICE
+@pytest.mark.parametrize(
+    ("action", "fixture", "moved_to"),
+    [
+        pytest.param("start_service", "approved_claim", ClaimStatus.IN_SERVICE, id="start-service"),
+        pytest.param("close", "resolved_claim", ClaimStatus.CLOSED, id="close"),
+    ],
+)
+def test_a_move_of_a_claim_in_the_state_it_needs(
+    platform_staff, request, action, fixture, moved_to
+):
+    claim = request.getfixturevalue(fixture)
+    assert post(platform_staff, claim, action).status_code == 302
+    assert status_of(claim) == moved_to
 
 
-def test_starting_the_service_of_a_submitted_claim_is_a_409(platform_staff, covered_claim):
-    response = post(platform_staff, covered_claim, "start_service")
+@pytest.mark.parametrize(
+    ("action", "fixture"),
+    [
+        pytest.param("start_service", "covered_claim", id="start-service-of-a-submitted-claim"),
+        pytest.param("close", "approved_claim", id="close-an-approved-claim"),
+    ],
+)
+def test_a_move_of_a_claim_in_another_state_is_a_409(platform_staff, request, action, fixture):
+    claim = request.getfixturevalue(fixture)
+    before = claim.status
+    response = post(platform_staff, claim, action)
     assert_refused(response, 409, "claims.move_not_allowed")
+    assert status_of(claim) == before
 
 
 def test_resolving_a_repair_as_repaired(platform_staff, in_service_claim):
@@ -866,17 +886,6 @@ def test_resolving_a_replacement_registers_the_new_unit_and_keeps_the_old_one(
     assert post(platform_staff, covered_claim, "resolve", data).status_code == 302
     assert Unit.objects.get(serial="SBNEW0002").model == pb20k
     assert retained_part_list_for(source=covered_claim).get().serial == covered_claim.unit.serial
-
-
-def test_closing_a_resolved_claim(platform_staff, resolved_claim):
-    assert post(platform_staff, resolved_claim, "close").status_code == 302
-    assert status_of(resolved_claim) == ClaimStatus.CLOSED
-
-
-def test_closing_an_approved_claim_is_a_409(platform_staff, approved_claim):
-    response = post(platform_staff, approved_claim, "close")
-    assert_refused(response, 409, "claims.move_not_allowed")
-    assert status_of(approved_claim) == ClaimStatus.APPROVED
 
 
 def test_an_outlet_technician_judges_only_the_claims_of_the_outlet(
