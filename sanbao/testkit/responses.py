@@ -20,6 +20,16 @@ def html(response) -> str:
     return response if isinstance(response, str) else response.content.decode()
 
 
+def fragment(response, element_id: str, status: int = 200) -> str:
+    """The answer to an htmx request: ``status``, and only the element
+    ``element_id`` rather than a whole page. Returns its text."""
+    assert response.status_code == status, f"expected {status}, got {response.status_code}"
+    body = html(response)
+    assert "<html" not in body
+    assert body.lstrip().startswith(f'<div id="{element_id}"'), body[:300]
+    return body
+
+
 def error_code(response) -> str | None:
     """The error code a page shows (``data-error-code``), None if it shows none."""
     found = re.search(r'data-error-code="([^"]*)"', html(response))
@@ -29,6 +39,14 @@ def error_code(response) -> str | None:
 def field_errors(response) -> set[str]:
     """The names of the form fields a page marks as refused (``data-field-error``)."""
     return set(re.findall(r'data-field-error="([^"]*)"', html(response)))
+
+
+def listed_numbers(client, url: str, testid: str) -> list[str]:
+    """The list page at ``url`` as ``client`` gets it (it must answer 200): the
+    ``data-number`` of each of its ``testid`` rows, in page order."""
+    response = client.get(url)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return re.findall(rf'data-testid="{testid}" data-number="([^"]+)"', html(response))
 
 
 def shown_testids(response) -> set[str]:

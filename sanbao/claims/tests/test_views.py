@@ -32,7 +32,15 @@ from sanbao.core.models import AuditEvent
 from sanbao.testkit.cast import login_client_for
 from sanbao.testkit.matrix import Case, check, declared_url_names, form_post, matrix
 from sanbao.testkit.queries import assert_list_queries_flat
-from sanbao.testkit.responses import HTMX, assert_refused, error_code, field_errors, html
+from sanbao.testkit.responses import (
+    HTMX,
+    assert_refused,
+    error_code,
+    field_errors,
+    fragment,
+    html,
+    listed_numbers,
+)
 
 EVERYONE = set(Role.values)
 VIEWERS = set(PERMISSIONS["claims.view"])
@@ -918,10 +926,7 @@ def test_an_action_is_refused_with_the_csrf_check_of_a_browser(platform_staff, c
 
 def test_an_htmx_action_answers_the_updated_claim_fragment(platform_staff, covered_claim):
     response = post(platform_staff, covered_claim, "start_judgement", headers=HTMX)
-    assert response.status_code == 200
-    body = html(response)
-    assert "<html" not in body
-    assert body.lstrip().startswith('<div id="claim-body"')
+    body = fragment(response, "claim-body")
     assert 'data-status="under_judgement"' in body
     assert 'data-testid="claim-done"' in body
 
@@ -932,18 +937,13 @@ def test_an_htmx_action_refused_answers_the_fragment_with_the_error_and_its_stat
     response = judge(
         platform_staff, covered_claim, "replacement", replacement_model="PB5K", headers=HTMX
     )
-    assert response.status_code == 400
-    body = html(response)
-    assert "<html" not in body
-    assert error_code(response) == "claims.replacement_lower"
-    assert "replacement_model" in field_errors(response)
+    fragment(response, "claim-body", status=400)
+    assert_refused(response, 400, "claims.replacement_lower", "replacement_model")
 
 
 def test_an_htmx_request_of_the_claim_page_gets_the_claim_fragment(platform_staff, covered_claim):
     response = login_client_for(platform_staff).get(detail_url(covered_claim), headers=HTMX)
-    assert response.status_code == 200
-    assert "<html" not in html(response)
-    assert 'id="claim-body"' in html(response)
+    fragment(response, "claim-body")
 
 
 # The claim list ------------------------------------------------------------------------------
@@ -968,9 +968,7 @@ def claims(platform_staff, outlet_tech, unit_of_agent_a, unit_of_agent_b, pb20k,
 
 
 def listed(user, query="") -> list[str]:
-    response = login_client_for(user).get(LIST_URL + query)
-    assert response.status_code == 200
-    return row_numbers(response)
+    return listed_numbers(login_client_for(user), LIST_URL + query, "claim-row")
 
 
 @pytest.mark.parametrize(
