@@ -130,42 +130,29 @@ def test_time_left_and_overdue_are_counted_in_working_days(
 
 
 @pytest.mark.clause("IV.5")
-def test_a_batch_shipped_by_its_due_day_is_on_time(clock, agent_a_clerk, platform_staff, pb10k):
+@pytest.mark.parametrize(
+    ("shipped_at", "late", "on_time"),
+    [
+        pytest.param("2026-10-10 17:00", 0, True, id="by-the-due-day-on-time"),
+        # Mon 12, Tue 13 after the due Saturday
+        pytest.param("2026-10-13 09:00", 2, False, id="after-it-late-by-the-working-days-between"),
+        # the Sunday after the due Saturday
+        pytest.param("2026-10-11 09:00", 1, False, id="on-a-rest-day-after-it-late-by-one"),
+    ],
+)
+def test_a_batch_shipped_is_late_by_the_working_days_after_its_due_day(
+    clock, agent_a_clerk, platform_staff, pb10k, shipped_at, late, on_time
+):
     batch = _received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
     services.testing_start(batch=batch, actor=platform_staff)
     settle_all(batch, platform_staff)
-    clock.set("2026-10-10 17:00")
+    clock.set(shipped_at)
     shipped(batch, platform_staff)
     batch = reload(batch)
     assert batch.status == BatchStatus.SHIPPED
-    assert (batch.working_days_late, batch.on_time) == (0, True)
+    assert (batch.working_days_late, batch.on_time) == (late, on_time)
     assert turnaround(batch).shipped is True
     assert "return_batch.shipped" in events(batch)
-
-
-@pytest.mark.clause("IV.5")
-def test_a_batch_shipped_after_its_due_day_is_late_by_the_working_days_in_between(
-    clock, agent_a_clerk, platform_staff, pb10k
-):
-    batch = _received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
-    services.testing_start(batch=batch, actor=platform_staff)
-    settle_all(batch, platform_staff)
-    clock.set("2026-10-13 09:00")  # Mon 12, Tue 13 after the due Saturday
-    shipped(batch, platform_staff)
-    batch = reload(batch)
-    assert (batch.working_days_late, batch.on_time) == (2, False)
-
-
-@pytest.mark.clause("IV.5")
-def test_shipping_on_a_rest_day_after_the_due_day_is_late_by_one_working_day(
-    clock, agent_a_clerk, platform_staff, pb10k
-):
-    batch = _received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
-    services.testing_start(batch=batch, actor=platform_staff)
-    settle_all(batch, platform_staff)
-    clock.set("2026-10-11 09:00")  # the Sunday after the due Saturday
-    shipped(batch, platform_staff)
-    assert reload(batch).working_days_late == 1
 
 
 @pytest.mark.clause("IV.5")
