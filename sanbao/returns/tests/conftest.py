@@ -7,7 +7,8 @@ Further along the life of a batch, always through the services: ``submitted``
 platform staff), ``labels(batch)`` (every label code of the batch, line by line),
 ``scan(batch, staff, codes)``, ``on_hold`` (received with a unit missing).
 ``received`` (every label scanned, receipt closed without anomalies: the IV.5
-clock runs), ``under_test`` (received and put to testing), ``settle_all(batch, staff,
+clock runs), ``under_test`` (received and put to testing), ``record_test(unit, staff,
+result, ...)`` and ``dispose(unit, staff, disposition, ...)``, ``settle_all(batch, staff,
 result=..., disposition=...)`` (every unit tested and dealt with), ``shipped(batch,
 staff, units=None, order_no="")`` (prepared and dispatched).
 ``events(record)`` lists a record's audit actions oldest first; ``reload`` reads
@@ -116,12 +117,22 @@ def under_test(actor, staff, lines, **header) -> ReturnBatch:
     return services.testing_start(batch=batch, actor=staff)
 
 
+def record_test(unit, staff, result, **details):
+    """``staff`` records the test of ``unit``: its ``result`` and ``details``."""
+    return services.unit_test(unit=unit, actor=staff, result=result, **details)
+
+
+def dispose(unit, staff, disposition, **details):
+    """``staff`` deals with ``unit``: its ``disposition`` and ``details``."""
+    return services.unit_dispose(unit=unit, actor=staff, disposition=disposition, **details)
+
+
 def settle_all(batch, staff, *, result="no_fault_found", disposition="returned_as_is", units=None):
     """Test and deal with ``units`` (default: every unit not yet dealt with)."""
     units = units if units is not None else list(batch.units.filter(disposition="").order_by("seq"))
     for unit in units:
-        services.unit_test(unit=unit, actor=staff, result=result, evidence="Bench test")
-        services.unit_dispose(unit=unit, actor=staff, disposition=disposition)
+        record_test(unit, staff, result, evidence="Bench test")
+        dispose(unit, staff, disposition)
     return reload(batch)
 
 

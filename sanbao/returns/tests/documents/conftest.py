@@ -19,7 +19,9 @@ from sanbao.returns.models import ReturnedUnit
 from sanbao.returns.selectors import batch_get, shipment_get
 from sanbao.returns.services import LineIn
 from sanbao.returns.tests.conftest import (
+    dispose,
     pb_lines,
+    record_test,
     reload,
     settle_all,
     shipped,
@@ -107,21 +109,23 @@ def fresh(batch, actor):
     return batch_get(actor=actor, number=batch.number)
 
 
+def with_contacts(org, **contacts):
+    """``org`` with the ``contacts`` (address, phone, fax, contact person) saved."""
+    for name, value in contacts.items():
+        setattr(org, name, value)
+    org.save()
+    return org
+
+
 @pytest.fixture
 def agent_a_with_contacts(agent_a):
-    agent_a.address = "深圳市南山区科技园南区 8 栋 Building 8, Science Park, Shenzhen"
-    agent_a.fax = "0755-8888 0001"
-    agent_a.phone = "0755-8888 0000"
-    agent_a.save()
-    return agent_a
+    address = "深圳市南山区科技园南区 8 栋 Building 8, Science Park, Shenzhen"
+    return with_contacts(agent_a, address=address, fax="0755-8888 0001", phone="0755-8888 0000")
 
 
 @pytest.fixture
 def platform_with_contacts(platform_org):
-    platform_org.phone = "400-800-1234"
-    platform_org.fax = "0755-2600 9999"
-    platform_org.save()
-    return platform_org
+    return with_contacts(platform_org, phone="400-800-1234", fax="0755-2600 9999")
 
 
 @pytest.fixture
@@ -239,11 +243,8 @@ def fields_and_rows(ws, headers) -> tuple[dict, list[tuple]]:
 
 @pytest.fixture
 def agent_a_with_contact_person(agent_a):
-    agent_a.address = "深圳市南山区科技园南区 8 栋"
-    agent_a.phone = "0755-8888 0000"
-    agent_a.contact_person = "李娜"
-    agent_a.save()
-    return agent_a
+    address = "深圳市南山区科技园南区 8 栋"
+    return with_contacts(agent_a, address=address, phone="0755-8888 0000", contact_person="李娜")
 
 
 @pytest.fixture
@@ -253,36 +254,26 @@ def dealt_with(agent_a_clerk, agent_a_with_contact_person, platform_staff, pb10k
     batch = under_test(agent_a_clerk, platform_staff, pb_lines(4))
     repaired, replaced, as_is, charged = units_of(batch)
     staff = platform_staff
-    services.unit_test(unit=repaired, actor=staff, result="fault_confirmed")
-    services.unit_dispose(
-        unit=repaired,
-        actor=staff,
-        disposition="repaired",
-        parts_used=["电芯 cell"],
-        retained_location="Shelf A",
-    )
-    services.unit_test(unit=replaced, actor=staff, result="fault_confirmed")
-    services.unit_dispose(
-        unit=replaced,
-        actor=staff,
-        disposition="replaced",
+    record_test(repaired, staff, "fault_confirmed")
+    dispose(repaired, staff, "repaired", parts_used=["电芯 cell"], retained_location="Shelf A")
+    record_test(replaced, staff, "fault_confirmed")
+    dispose(
+        replaced,
+        staff,
+        "replaced",
         replacement_model_code="PB20K",
         replacement_serial="SBR000777",
         retained_location="Shelf A",
     )
-    services.unit_test(unit=as_is, actor=staff, result="no_fault_found", evidence="Bench test")
-    services.unit_test(
-        unit=charged,
-        actor=staff,
-        result="excluded",
-        excluded_rule="III.9",
-        evidence="Warranty card dated 2023",
+    record_test(as_is, staff, "no_fault_found", evidence="Bench test")
+    record_test(
+        charged, staff, "excluded", excluded_rule="III.9", evidence="Warranty card dated 2023"
     )
-    services.unit_dispose(unit=as_is, actor=staff, disposition="returned_as_is")
-    services.unit_dispose(
-        unit=charged,
-        actor=staff,
-        disposition="charged",
+    dispose(as_is, staff, "returned_as_is")
+    dispose(
+        charged,
+        staff,
+        "charged",
         charge_amount="35.50",
         charge_reason="保修期已过 Out of warranty: cell replaced at cost",
     )
@@ -307,8 +298,6 @@ def backorder(agent_a_clerk, agent_a_with_contact_person, platform_staff, pb10k)
 def release(batch, unit, staff):
     """The delayed unit is repaired and goes back with the agent's order."""
     unit.refresh_from_db()
-    services.unit_test(unit=unit, actor=staff, result="fault_confirmed")
-    services.unit_dispose(
-        unit=unit, actor=staff, disposition="repaired", parts_used=["cell"], retained_location="B"
-    )
+    record_test(unit, staff, "fault_confirmed")
+    dispose(unit, staff, "repaired", parts_used=["cell"], retained_location="B")
     return shipped(reload(batch), staff, order_no=ORDER, waybill="SF9000000002")
