@@ -78,29 +78,15 @@ def mixed_lines(count: int) -> list[LineIn]:
     every fifth line (they must not grow a row)."""
     lines = []
     for i in range(1, count + 1):
-        long = i % 5 == 0
         if i % 3 == 0:
-            lines.append(
-                LineIn(
-                    model_code="AD65",
-                    quantity=2,
-                    fault=LONG_FAULT[:120] if long else "不充电 No charge",
-                    box_no=2,
-                    accessories=LONG_ACCESSORIES if long else [],
-                    bundled=True,
-                )
-            )
+            line = {"model_code": "AD65", "quantity": 2, "box_no": 2, "bundled": True}
+            fault, accessories = "不充电 No charge", []
         else:
-            lines.append(
-                LineIn(
-                    model_code="PB10K",
-                    quantity=1,
-                    fault=LONG_FAULT[:120] if long else "无输出 No output",
-                    box_no=1,
-                    serial=f"SBL{i:05d}",
-                    accessories=LONG_ACCESSORIES if long else ["data cable"],
-                )
-            )
+            line = {"model_code": "PB10K", "quantity": 1, "box_no": 1, "serial": f"SBL{i:05d}"}
+            fault, accessories = "无输出 No output", ["data cable"]
+        if i % 5 == 0:
+            fault, accessories = LONG_FAULT[:120], LONG_ACCESSORIES
+        lines.append(LineIn(**line, fault=fault, accessories=accessories))
     return lines
 
 

@@ -38,6 +38,16 @@ def units(batch):
     return list(batch.units.order_by("seq"))
 
 
+def closed_then_testing(batch, staff, *, received_boxes, note):
+    """Close the receipt of ``batch``, call the return unit and resolve each anomaly
+    with ``note`` (IV.4), then start testing."""
+    batch = services.receipt_close(batch=batch, actor=staff, received_boxes=received_boxes)
+    called(batch, staff)
+    for anomaly in batch.anomalies.all():
+        services.anomaly_resolve(anomaly=anomaly, actor=staff, note=note)
+    return services.testing_start(batch=reload(batch), actor=staff)
+
+
 def test_testing_makes_one_unit_for_every_unit_that_physically_arrived(
     agent_a_clerk, platform_staff, pb10k, pb20k
 ):
@@ -57,11 +67,7 @@ def test_testing_makes_one_unit_for_every_unit_that_physically_arrived(
     services.receipt_record_unit(
         batch=batch, actor=platform_staff, kind=ScanKind.UNLISTED, box_no=1, model_code="PB20K"
     )
-    batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
-    called(batch, platform_staff)
-    for anomaly in batch.anomalies.all():
-        services.anomaly_resolve(anomaly=anomaly, actor=platform_staff, note="Agreed by phone")
-    batch = services.testing_start(batch=reload(batch), actor=platform_staff)
+    batch = closed_then_testing(batch, platform_staff, received_boxes=1, note="Agreed by phone")
 
     made = units(batch)
     assert reload(batch).status == BatchStatus.TESTING
@@ -269,15 +275,12 @@ def test_a_replacement_is_the_same_model_or_one_not_lower(
 def test_a_replacement_serial_already_registered_is_refused_and_nothing_is_written(
     agent_a_clerk, platform_staff, pb10k, unit_of_agent_b
 ):
+    taken = unit_of_agent_b.serial
     unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
     record_test(unit, platform_staff, "fault_confirmed")
     with pytest.raises(ValidationFailed) as refused:
         dispose(
-            unit,
-            platform_staff,
-            "replaced",
-            replacement_serial=unit_of_agent_b.serial,
-            retained_location="Cage 1",
+            unit, platform_staff, "replaced", replacement_serial=taken, retained_location="Cage 1"
         )
     assert refused.value.code == "catalog.serial_taken"
     unit.refresh_from_db()
@@ -363,11 +366,7 @@ def test_a_batch_of_which_nothing_arrived_is_closed_when_testing_would_start(
     agent_a_clerk, platform_staff, pb10k
 ):
     batch = receiving(agent_a_clerk, platform_staff, pb_lines(1))
-    batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=0)
-    called(batch, platform_staff)
-    for anomaly in batch.anomalies.all():
-        services.anomaly_resolve(anomaly=anomaly, actor=platform_staff, note="Lost in transit")
-    batch = services.testing_start(batch=reload(batch), actor=platform_staff)
+    batch = closed_then_testing(batch, platform_staff, received_boxes=0, note="Lost in transit")
     batch = reload(batch)
     assert (batch.status, batch.received_units, batch.units.count()) == (BatchStatus.CLOSED, 0, 0)
 
