@@ -191,6 +191,16 @@ def batch_of_agent_a(agent_a_clerk, pb10k, ad65):
     return draft(agent_a_clerk, pb_lines(3))
 
 
+@pytest.fixture
+def drafts_of_everyone(agent_a_clerk, agent_b_clerk, enterprise_clerk, pb10k):
+    """A draft of each return unit of the cast: agents A and B, enterprise C."""
+    return {
+        "agent_a": draft(agent_a_clerk, pb_lines(1)),
+        "agent_b": draft(agent_b_clerk, pb_lines(2)),
+        "enterprise_c": draft(enterprise_clerk, pb_lines(1)),
+    }
+
+
 def called(batch, staff, *, outcome="reached"):
     """IV.4: record a telephone call to the return unit about ``batch`` (a batch
     on hold has its contact task); anomalies are resolved only after one."""

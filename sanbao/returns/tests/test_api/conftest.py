@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import PERMISSIONS
-from sanbao.returns import services
-from sanbao.returns.tests.conftest import PNG
+from sanbao.returns.tests.conftest import photo, record_test
 
 VIEW = PERMISSIONS["returns.view"]
 CREATE = PERMISSIONS["returns.create"]
@@ -48,15 +47,13 @@ def unit_of_batch_a(testing_of_agent_a):
 
 @pytest.fixture
 def tested_unit_of_batch_a(platform_staff, unit_of_batch_a):
-    services.unit_test(
-        unit=unit_of_batch_a,
-        actor=platform_staff,
-        result="excluded",
-        excluded_rule="III.6",
-        evidence="Liquid marks on the board",
-        photo=SimpleUploadedFile("board.png", PNG, content_type="image/png"),
+    """Excluded under III.6 (liquid damage), proved by a photo."""
+    unit, board = unit_of_batch_a, photo("board.png")
+    evidence = "Liquid marks on the board"
+    record_test(
+        unit, platform_staff, "excluded", excluded_rule="III.6", evidence=evidence, photo=board
     )
-    return unit_of_batch_a
+    return unit
 
 
 # Requests ---------------------------------------------------------------------------
