@@ -50,7 +50,7 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
-from django.urls import resolve
+from django.urls import resolve, reverse
 
 from config.api import api
 from sanbao.accounts.roles import PLATFORM_ROLES
@@ -165,6 +165,32 @@ def matrix(cases: Iterable[Case], users: Iterable[str] | None = None) -> list:
             row = Row(case, who)
             params.append(pytest.param(row, id=f"{case.name}-{who}-{row.expected}"))
     return params
+
+
+def page_url(app: str, name: str, fixture: str | None = None, *, query="", extra=None):
+    """A case's URL: the page ``app:name`` of the record (by its number) that the
+    cast's ``fixture`` makes, if any, then ``extra`` (a value, or a function of
+    the cast), then ``query``."""
+
+    def build(cast: Cast) -> str:
+        args = [getattr(cast, fixture).number] if fixture else []
+        if extra is not None:
+            args.append(extra(cast) if callable(extra) else extra)
+        return reverse(f"{app}:{name}", args=args) + query
+
+    return build
+
+
+def needs(*fixtures: str, then: Callable[[Cast], str]):
+    """A case's URL that has the cast make ``fixtures`` first (the rows a page
+    shows or acts on), then is ``then(cast)``."""
+
+    def build(cast: Cast) -> str:
+        for fixture in fixtures:
+            getattr(cast, fixture)
+        return then(cast)
+
+    return build
 
 
 def form_post(name: str, url, allowed_roles: Iterable[str], **options) -> Case:

@@ -30,7 +30,15 @@ from sanbao.claims.tests.conftest import (
 )
 from sanbao.core.models import AuditEvent
 from sanbao.testkit.cast import login_client_for
-from sanbao.testkit.matrix import Case, check, declared_url_names, form_post, matrix
+from sanbao.testkit.matrix import (
+    Case,
+    check,
+    declared_url_names,
+    form_post,
+    matrix,
+    needs,
+    page_url,
+)
 from sanbao.testkit.queries import assert_list_queries_flat
 from sanbao.testkit.responses import (
     HTMX,
@@ -135,20 +143,7 @@ def retained_part(platform_staff, unit_of_agent_b, pb20k):
 
 
 def _url(name, fixture=None, *, query=""):
-    def url(cast):
-        args = [getattr(cast, fixture).number] if fixture else []
-        return reverse(f"claims:{name}", args=args) + query
-
-    return url
-
-
-def _needs(*fixtures, then):
-    def url(cast):
-        for fixture in fixtures:
-            getattr(cast, fixture)
-        return then(cast)
-
-    return url
+    return page_url("claims", name, fixture, query=query)
 
 
 def _intake_body(cast):
@@ -227,7 +222,7 @@ CASES = [
     Case(
         "claim_list",
         "GET",
-        _needs("covered_claim", "agent_claim", "outlet_claim", then=_url("claim_list")),
+        needs("covered_claim", "agent_claim", "outlet_claim", then=_url("claim_list")),
         VIEWERS,
         on_ok=_visible_claims_listed,
     ),
@@ -238,7 +233,7 @@ CASES = [
     Case(
         "claim_serial_hint",
         "GET",
-        _needs("unit_of_agent_a", then=_url("claim_serial_hint", query="?serial=SBA000001")),
+        needs("unit_of_agent_a", then=_url("claim_serial_hint", query="?serial=SBA000001")),
         CREATORS,
     ),
     *(
@@ -276,7 +271,7 @@ CASES = [
     Case(
         "retained_part_list",
         "GET",
-        _needs("retained_part", then=_url("retained_part_list")),
+        needs("retained_part", then=_url("retained_part_list")),
         PART_VIEWERS,
     ),
     form_post(
@@ -821,9 +816,7 @@ def test_a_claim_needing_judgement_cannot_be_judged_before_its_facts_are_recorde
         pytest.param("close", "resolved_claim", ClaimStatus.CLOSED, id="close"),
     ],
 )
-def test_a_move_of_a_claim_in_the_state_it_needs(
-    platform_staff, request, action, fixture, moved_to
-):
+def test_a_move_of_a_claim_in_the_state_itneeds(platform_staff, request, action, fixture, moved_to):
     claim = request.getfixturevalue(fixture)
     assert post(platform_staff, claim, action).status_code == 302
     assert status_of(claim) == moved_to

@@ -23,7 +23,7 @@ from sanbao.returns.tests.conftest import (
     reload,
 )
 from sanbao.testkit.cast import login_client_for
-from sanbao.testkit.matrix import Case, form_post
+from sanbao.testkit.matrix import Case, form_post, needs, page_url
 from sanbao.testkit.responses import HTMX, error_code, field_errors, html  # noqa: F401
 
 VIEW = set(PERMISSIONS["returns.view"])
@@ -41,14 +41,7 @@ CONTACTS = set(PERMISSIONS["contacts.manage"])
 def matrix_url(name, fixture=None, *, query="", extra=None):
     """A permission-matrix case's URL: the page ``name`` of the batch the cast's
     ``fixture`` makes (if any), then ``extra`` (a value, or a function of the cast)."""
-
-    def build(cast):
-        args = [getattr(cast, fixture).number] if fixture else []
-        if extra is not None:
-            args.append(extra(cast) if callable(extra) else extra)
-        return reverse(f"returns:{name}", args=args) + query
-
-    return build
+    return page_url("returns", name, fixture, query=query, extra=extra)
 
 
 def page_of_agent_a(name, fixture, allowed_roles, *, url_name=None, kind=Case, **options):
@@ -74,17 +67,6 @@ def record_url(name, fixture, options: dict):
     url = matrix_url(name, fixture, extra=options.pop("extra", None))
     needing = options.pop("needing", ())
     return needs(*needing, then=url) if needing else url
-
-
-def needs(*fixtures, then):
-    """Build the cast's ``fixtures`` first (rows the case needs), then ``then(cast)``."""
-
-    def build(cast):
-        for fixture in fixtures:
-            getattr(cast, fixture)
-        return then(cast)
-
-    return build
 
 
 def line_problems(response) -> set[tuple[str, str, str]]:
