@@ -322,29 +322,38 @@ def test_the_home_page_offers_the_return_shortcuts_of_the_role(cast, who, expect
 # The turnaround (IV.5) --------------------------------------------------------------------------
 
 
+# The turnaround's states that count working days, and how the page names the count.
+DAYS_SHOWN_AS = {"running": "left", "overdue": "overdue", "late": "late"}
+
+
+def turnaround_shown(page) -> tuple[str | None, str | None]:
+    """The state the batch page's turnaround shows, and its working days left,
+    overdue or late (None in other states)."""
+    state = attr(page, "turnaround", "data-state")
+    if state not in DAYS_SHOWN_AS:
+        return state, None
+    return state, attr(page, f"turnaround-{DAYS_SHOWN_AS[state]}", "data-days")
+
+
 @pytest.mark.clause("IV.5")
-def test_the_batch_page_shows_the_due_date_and_the_working_days_left(
-    clock, platform_staff, agent_a_clerk, pb10k
+@pytest.mark.parametrize(
+    ("today", "shown"),
+    [
+        pytest.param("2026-11-23", ("running", "3"), id="left"),
+        # Due Thursday 26; Friday 27 and Monday 30 have passed.
+        pytest.param("2026-11-30", ("overdue", "2"), id="overdue"),
+    ],
+)
+def test_the_batch_page_shows_the_due_date_and_the_working_days_left_or_overdue(
+    clock, platform_staff, agent_a_clerk, pb10k, today, shown
 ):
     clock.set("2026-11-23")  # a Monday
     batch = received(agent_a_clerk, platform_staff, pb_lines(1))
-    page = login_client_for(platform_staff).get(batch_url("batch_detail", batch))
+    clock.set(today)
+    page = detail(platform_staff, batch)
     assert attr(page, "turnaround", "data-due") == "2026-11-26"
-    assert attr(page, "turnaround", "data-state") == "running"
-    assert attr(page, "turnaround-left", "data-days") == "3"
+    assert turnaround_shown(page) == shown
     assert "due-provisional" not in shown_testids(page)
-
-
-@pytest.mark.clause("IV.5")
-def test_an_overdue_batch_shows_the_working_days_overdue(
-    clock, platform_staff, agent_a_clerk, pb10k
-):
-    clock.set("2026-11-23")
-    batch = received(agent_a_clerk, platform_staff, pb_lines(1))
-    clock.set("2026-11-30")  # due Thursday 26; Friday 27 and Monday 30 have passed
-    page = login_client_for(platform_staff).get(batch_url("batch_detail", batch))
-    assert attr(page, "turnaround", "data-state") == "overdue"
-    assert attr(page, "turnaround-overdue", "data-days") == "2"
 
 
 @pytest.mark.clause("IV.5")
@@ -353,7 +362,7 @@ def test_a_due_date_in_a_year_without_a_known_schedule_is_marked_provisional_and
 ):
     clock.set("2026-12-30")
     batch = received(agent_a_clerk, platform_staff, pb_lines(1))
-    page = login_client_for(platform_staff).get(batch_url("batch_detail", batch))
+    page = detail(platform_staff, batch)
     assert attr(page, "turnaround", "data-provisional") == "true"
     assert {"due-provisional", "provisional-explanation"} <= shown_testids(page)
     assert "2027" in html(page).split('data-testid="provisional-explanation"')[1][:400]
@@ -364,8 +373,8 @@ def test_a_batch_on_hold_has_no_due_date_until_its_anomalies_are_resolved(
     platform_staff, agent_a_clerk, pb10k
 ):
     batch = on_hold(agent_a_clerk, platform_staff, pb_lines(2))
-    page = login_client_for(platform_staff).get(batch_url("batch_detail", batch))
-    assert attr(page, "turnaround", "data-state") == "on_hold"
+    page = detail(platform_staff, batch)
+    assert turnaround_shown(page) == ("on_hold", None)
     assert "turnaround-due" not in shown_testids(page)
 
 
@@ -378,9 +387,8 @@ def test_a_batch_shipped_after_its_due_date_shows_the_working_days_late(
     settle_all(batch, platform_staff)
     clock.set("2026-11-27")  # one working day after the due Thursday
     shipped(batch, platform_staff)
-    page = login_client_for(agent_a_clerk).get(batch_url("batch_detail", batch))
-    assert attr(page, "turnaround", "data-state") == "late"
-    assert attr(page, "turnaround-late", "data-days") == "1"
+    page = detail(agent_a_clerk, batch)
+    assert turnaround_shown(page) == ("late", "1")
 
 
 # What the return unit reads ----------------------------------------------------------------------
