@@ -49,6 +49,15 @@ def listed_numbers(client, url: str, testid: str) -> list[str]:
     return re.findall(rf'data-testid="{testid}" data-number="([^"]+)"', html(response))
 
 
+def api_list(client, url: str) -> tuple[list[str], int]:
+    """An API list as ``client`` gets it (it must answer 200): the numbers of its
+    items, sorted, and the count it gives."""
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    return sorted(item["number"] for item in body["items"]), body["count"]
+
+
 def shown_testids(response) -> set[str]:
     """Every ``data-testid`` a page shows."""
     return set(re.findall(r'data-testid="([^"]+)"', html(response)))
