@@ -72,6 +72,11 @@ def decoded(png) -> list:
     return zxingcpp.read_barcodes(Image.open(png))
 
 
+def barcodes_of(data: bytes, tmp_path, *, dpi: int = 300) -> list[list]:
+    """The barcodes decoded from each page of the PDF ``data``, page by page."""
+    return [decoded(png) for png in render_pngs(data, tmp_path, dpi=dpi)]
+
+
 def mixed_lines(count: int) -> list[LineIn]:
     """``count`` lines: power banks with their serial and cable in box 1, every
     third line two bundled adapters in box 2; long faults and accessories on
