@@ -111,6 +111,12 @@ def received(actor, staff, lines, **header) -> ReturnBatch:
     return services.receipt_close(batch=batch, actor=staff, received_boxes=batch.declared_boxes)
 
 
+def received_on(day: str, clock, actor, staff, count: int = 2) -> ReturnBatch:
+    """``count`` power banks received on ``day`` (set on the ``clock``) as listed."""
+    clock.set(day)
+    return received(actor, staff, pb_lines(count))
+
+
 def under_test(actor, staff, lines, **header) -> ReturnBatch:
     """A received batch put to testing: its returned units exist."""
     batch = received(actor, staff, lines, **header)

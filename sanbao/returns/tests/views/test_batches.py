@@ -19,7 +19,7 @@ from sanbao.returns.tests.conftest import (
     draft,
     on_hold,
     pb_lines,
-    received,
+    received_on,
     settle_all,
     shipped,
     under_test,
@@ -347,8 +347,7 @@ def turnaround_shown(page) -> tuple[str | None, str | None]:
 def test_the_batch_page_shows_the_due_date_and_the_working_days_left_or_overdue(
     clock, platform_staff, agent_a_clerk, pb10k, today, shown
 ):
-    clock.set("2026-11-23")  # a Monday
-    batch = received(agent_a_clerk, platform_staff, pb_lines(1))
+    batch = received_on("2026-11-23", clock, agent_a_clerk, platform_staff, 1)  # a Monday
     clock.set(today)
     page = detail(platform_staff, batch)
     assert attr(page, "turnaround", "data-due") == "2026-11-26"
@@ -360,8 +359,7 @@ def test_the_batch_page_shows_the_due_date_and_the_working_days_left_or_overdue(
 def test_a_due_date_in_a_year_without_a_known_schedule_is_marked_provisional_and_explained(
     clock, platform_staff, agent_a_clerk, pb10k
 ):
-    clock.set("2026-12-30")
-    batch = received(agent_a_clerk, platform_staff, pb_lines(1))
+    batch = received_on("2026-12-30", clock, agent_a_clerk, platform_staff, 1)
     page = detail(platform_staff, batch)
     assert attr(page, "turnaround", "data-provisional") == "true"
     assert {"due-provisional", "provisional-explanation"} <= shown_testids(page)
