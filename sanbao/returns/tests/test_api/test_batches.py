@@ -74,13 +74,8 @@ def test_field_errors_answer_400_naming_each_field_and_line_and_write_nothing(ag
         packed_on=(timezone.localdate() + dt.timedelta(days=2)).isoformat(),
     )
     body = assert_envelope(response, 400, "returns.batch_invalid")
-    assert set(body["fields"]) == {
-        "contact_phone",
-        "packed_on",
-        "lines.2.model_code",
-        "lines.2.quantity",
-        "lines.2.fault",
-    }
+    line_2 = {"lines.2.model_code", "lines.2.quantity", "lines.2.fault"}
+    assert set(body["fields"]) == {"contact_phone", "packed_on", *line_2}
     assert all(m for messages in body["fields"].values() for m in messages)
     assert not ReturnBatch.objects.exists()
 
