@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 
 import openpyxl
 import pypdf
@@ -28,6 +26,7 @@ from sanbao.returns.tests.conftest import (
     submitted,
     under_test,
 )
+from sanbao.testkit.pdf import barcodes_of, decoded, pages_of, pdf_text, render_pngs, squash  # noqa: F401
 
 LONG_FAULT = "充电时外壳严重发烫，指示灯闪烁后自动断电，无法再次开机；" * 4  # > 120 chars
 
@@ -35,46 +34,9 @@ LONG_FAULT = "充电时外壳严重发烫，指示灯闪烁后自动断电，无
 LONG_ACCESSORIES = ["data cable", "USB-C to Lightning cable", "pouch", "manual 说明书"]
 
 
-def squash(text: str) -> str:
-    """Text without whitespace: where a line wraps is not content."""
-    return re.sub(r"\s+", "", text)
-
-
-def pages_of(data: bytes) -> list[str]:
-    return [squash(p.extract_text()) for p in pypdf.PdfReader(io.BytesIO(data)).pages]
-
-
-def pdf_text(data: bytes) -> str:
-    return "".join(pages_of(data))
-
-
 def both(text) -> list[str]:
     """``text`` in Chinese and in English, squashed (once when not yet translated)."""
     return [squash(t) for t in dict.fromkeys(in_both(text))]
-
-
-def render_pngs(data: bytes, tmp_path, *, dpi: int = 300) -> list:
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:  # pragma: no cover - poppler-utils is part of the dev setup
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
-    source = tmp_path / "doc.pdf"
-    source.write_bytes(data)
-    subprocess.run(
-        [pdftoppm, "-r", str(dpi), "-png", source, tmp_path / "p"], check=True, timeout=300
-    )
-    return sorted(tmp_path.glob("p-*.png"))
-
-
-def decoded(png) -> list:
-    zxingcpp = pytest.importorskip("zxingcpp")
-    from PIL import Image
-
-    return zxingcpp.read_barcodes(Image.open(png))
-
-
-def barcodes_of(data: bytes, tmp_path, *, dpi: int = 300) -> list[list]:
-    """The barcodes decoded from each page of the PDF ``data``, page by page."""
-    return [decoded(png) for png in render_pngs(data, tmp_path, dpi=dpi)]
 
 
 def mixed_lines(count: int) -> list[LineIn]:
