@@ -97,11 +97,13 @@ def scan(batch: ReturnBatch, staff, codes) -> list[bool]:
     return [services.receipt_scan(batch=batch, actor=staff, code=code).created for code in codes]
 
 
-def on_hold(actor, staff, lines, **header) -> ReturnBatch:
-    """A batch received with its last unit missing: on hold with one anomaly."""
+def on_hold(actor, staff, lines, *, received_boxes=None, **header) -> ReturnBatch:
+    """A batch received with its last unit missing: on hold with one anomaly (and
+    one more for the boxes, if fewer than declared were ``received_boxes``)."""
     batch = receiving(actor, staff, lines, **header)
     scan(batch, staff, labels(batch)[:-1])
-    return services.receipt_close(batch=batch, actor=staff, received_boxes=batch.declared_boxes)
+    boxes = batch.declared_boxes if received_boxes is None else received_boxes
+    return services.receipt_close(batch=batch, actor=staff, received_boxes=boxes)
 
 
 def received(actor, staff, lines, **header) -> ReturnBatch:
