@@ -26,7 +26,7 @@ from sanbao.returns.tests.conftest import (
     submitted,
     under_test,
 )
-from sanbao.testkit.pdf import barcodes_of, decoded, pages_of, pdf_text, render_pngs, squash  # noqa: F401
+from sanbao.testkit.pdf import squash
 
 LONG_FAULT = "充电时外壳严重发烫，指示灯闪烁后自动断电，无法再次开机；" * 4  # > 120 chars
 

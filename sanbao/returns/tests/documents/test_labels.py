@@ -12,7 +12,8 @@ from sanbao.core.errors import ValidationFailed
 from sanbao.returns import documents, policy
 from sanbao.returns.documents import labels as labels_module
 from sanbao.returns.documents import text as words
-from sanbao.returns.tests.documents.conftest import barcodes_of, both, expected_codes, pages_of
+from sanbao.returns.tests.documents.conftest import both, expected_codes
+from sanbao.testkit.pdf import barcodes_of, pages_of
 
 # --- The fault labels (IV.3) ---------------------------------------------------------
 

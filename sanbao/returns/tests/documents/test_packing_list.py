@@ -12,14 +12,8 @@ import pytest
 from sanbao.returns import documents
 from sanbao.returns.documents import text as words
 from sanbao.returns.tests.conftest import draft, pb_lines, submitted
-from sanbao.returns.tests.documents.conftest import (
-    barcodes_of,
-    both,
-    fresh,
-    pdf_text,
-    repair_pages_stated,
-    squash,
-)
+from sanbao.returns.tests.documents.conftest import both, fresh, repair_pages_stated
+from sanbao.testkit.pdf import barcodes_of, pdf_text, squash
 
 # --- The packing list (IV.2) ---------------------------------------------------------
 
