@@ -16,23 +16,14 @@ Usage, in ``sanbao/<app>/tests/test_api.py``::
 
     from sanbao.testkit.matrix import Case, check, matrix
 
+    def unit_of_agent_a(cast):
+        return f"/api/v1/units/{cast.unit_of_agent_a.serial}"
+
     CASES = [
         Case("list_units", "GET", "/api/v1/units", allowed_roles=UNITS_VIEW),
-        Case(
-            "get_unit",
-            "GET",
-            lambda cast: f"/api/v1/units/{cast.unit_of_agent_a.serial}",
-            allowed_roles=UNITS_VIEW,
-            owner_org="agent_a",
-        ),
-        Case(
-            "create_organisation",
-            "POST",
-            "/api/v1/organisations",
-            allowed_roles={Role.ADMINISTRATOR},
-            expect_ok=201,
-            body=lambda cast: {"code": "AG-NEW", ...},
-        ),
+        Case("get_unit", "GET", unit_of_agent_a, UNITS_VIEW, owner_org="agent_a"),
+        Case("create_organisation", "POST", "/api/v1/organisations", {Role.ADMINISTRATOR},
+             expect_ok=201, body=new_organisation),  # body: a dict, or a function of the cast
     ]
 
     @pytest.mark.parametrize("row", matrix(CASES))
@@ -41,8 +32,10 @@ Usage, in ``sanbao/<app>/tests/test_api.py``::
 
 UI pages are declared the same way with their URL (``lambda cast:
 reverse("claims:detail", args=[cast.claim_of_agent_a.pk])``); they are requested
-with a session client and form-encoded bodies. ``assert_every_operation_has_a_case``
-makes an app's test fail when an API operation is added without a case.
+with a session client and form-encoded bodies, and :func:`form_post` declares a
+page's form, which answers a success with a redirect. ``assert_every_operation_has_a_case``
+makes an app's test fail when an API operation is added without a case, and
+:func:`declared_url_names` lets an app's test check that every page has one.
 """
 
 from __future__ import annotations
@@ -57,6 +50,7 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
+from django.urls import resolve, reverse
 
 from config.api import api
 from sanbao.accounts.roles import PLATFORM_ROLES
@@ -171,6 +165,45 @@ def matrix(cases: Iterable[Case], users: Iterable[str] | None = None) -> list:
             row = Row(case, who)
             params.append(pytest.param(row, id=f"{case.name}-{who}-{row.expected}"))
     return params
+
+
+def page_url(app: str, name: str, fixture: str | None = None, *, query="", extra=None):
+    """A case's URL: the page ``app:name`` of the record (by its number) that the
+    cast's ``fixture`` makes, if any, then ``extra`` (a value, or a function of
+    the cast), then ``query``."""
+
+    def build(cast: Cast) -> str:
+        args = [getattr(cast, fixture).number] if fixture else []
+        if extra is not None:
+            args.append(extra(cast) if callable(extra) else extra)
+        return reverse(f"{app}:{name}", args=args) + query
+
+    return build
+
+
+def needs(*fixtures: str, then: Callable[[Cast], str]):
+    """A case's URL that has the cast make ``fixtures`` first (the rows a page
+    shows or acts on), then is ``then(cast)``."""
+
+    def build(cast: Cast) -> str:
+        for fixture in fixtures:
+            getattr(cast, fixture)
+        return then(cast)
+
+    return build
+
+
+def form_post(name: str, url, allowed_roles: Iterable[str], **options) -> Case:
+    """A page's form, declared for the matrix: POSTed with a session, it answers a
+    success with a redirect (302) to the page the person goes to next. ``options``
+    are the other fields of :class:`Case`."""
+    return Case(name, "POST", url, allowed_roles, expect_ok=302, **options)
+
+
+def declared_url_names(cases: Iterable[Case], cast) -> set[str]:
+    """The URL names the ``cases`` request (their query strings aside), to compare
+    with an app's ``urlpatterns``."""
+    return {resolve(case.resolve_url(cast).split("?")[0]).url_name for case in cases}
 
 
 def _send(client: Client, case: Case, url: str, body: Any, api: bool):

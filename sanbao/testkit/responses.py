@@ -20,6 +20,16 @@ def html(response) -> str:
     return response if isinstance(response, str) else response.content.decode()
 
 
+def fragment(response, element_id: str, status: int = 200) -> str:
+    """The answer to an htmx request: ``status``, and only the element
+    ``element_id`` rather than a whole page. Returns its text."""
+    assert response.status_code == status, f"expected {status}, got {response.status_code}"
+    body = html(response)
+    assert "<html" not in body
+    assert body.lstrip().startswith(f'<div id="{element_id}"'), body[:300]
+    return body
+
+
 def error_code(response) -> str | None:
     """The error code a page shows (``data-error-code``), None if it shows none."""
     found = re.search(r'data-error-code="([^"]*)"', html(response))
@@ -29,6 +39,23 @@ def error_code(response) -> str | None:
 def field_errors(response) -> set[str]:
     """The names of the form fields a page marks as refused (``data-field-error``)."""
     return set(re.findall(r'data-field-error="([^"]*)"', html(response)))
+
+
+def listed_numbers(client, url: str, testid: str) -> list[str]:
+    """The list page at ``url`` as ``client`` gets it (it must answer 200): the
+    ``data-number`` of each of its ``testid`` rows, in page order."""
+    response = client.get(url)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return re.findall(rf'data-testid="{testid}" data-number="([^"]+)"', html(response))
+
+
+def api_list(client, url: str) -> tuple[list[str], int]:
+    """An API list as ``client`` gets it (it must answer 200): the numbers of its
+    items, sorted, and the count it gives."""
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    return sorted(item["number"] for item in body["items"]), body["count"]
 
 
 def shown_testids(response) -> set[str]:
@@ -58,3 +85,14 @@ def is_download(content_type: str):
         assert response.content
 
     return on_ok
+
+
+def assert_refused(response, status: int, code: str, *fields: str) -> None:
+    """The page refused what was sent: ``status``, the error ``code`` shown, and at
+    least ``fields`` marked as wrong."""
+    assert response.status_code == status, (
+        f"expected {status}, got {response.status_code}: {html(response)[:300]!r}"
+    )
+    assert error_code(response) == code
+    for name in fields:
+        assert name in field_errors(response), f"{name} not marked: {field_errors(response)}"

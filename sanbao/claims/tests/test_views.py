@@ -30,8 +30,25 @@ from sanbao.claims.tests.conftest import (
 )
 from sanbao.core.models import AuditEvent
 from sanbao.testkit.cast import login_client_for
-from sanbao.testkit.matrix import Case, check, matrix
+from sanbao.testkit.matrix import (
+    Case,
+    check,
+    declared_url_names,
+    form_post,
+    matrix,
+    needs,
+    page_url,
+)
 from sanbao.testkit.queries import assert_list_queries_flat
+from sanbao.testkit.responses import (
+    HTMX,
+    assert_refused,
+    error_code,
+    field_errors,
+    fragment,
+    html,
+    listed_numbers,
+)
 
 EVERYONE = set(Role.values)
 VIEWERS = set(PERMISSIONS["claims.view"])
@@ -39,21 +56,6 @@ CREATORS = set(PERMISSIONS["claims.create"])
 JUDGES = set(PERMISSIONS["claims.judge"])
 PART_VIEWERS = set(PERMISSIONS["retained_parts.view"])
 PART_MANAGERS = set(PERMISSIONS["retained_parts.manage"])
-HTMX = {"HX-Request": "true"}
-
-
-def html(response) -> str:
-    return response.content.decode()
-
-
-def error_code(response) -> str | None:
-    found = re.search(r'data-error-code="([^"]*)"', html(response))
-    return found.group(1) if found else None
-
-
-def field_errors(response) -> set[str]:
-    """Names of the fields that show an error message beside them."""
-    return set(re.findall(r'data-field-error="([^"]*)"', html(response)))
 
 
 def verdict_rows(response) -> dict[str, str]:
@@ -141,20 +143,7 @@ def retained_part(platform_staff, unit_of_agent_b, pb20k):
 
 
 def _url(name, fixture=None, *, query=""):
-    def url(cast):
-        args = [getattr(cast, fixture).number] if fixture else []
-        return reverse(f"claims:{name}", args=args) + query
-
-    return url
-
-
-def _needs(*fixtures, then):
-    def url(cast):
-        for fixture in fixtures:
-            getattr(cast, fixture)
-        return then(cast)
-
-    return url
+    return page_url("claims", name, fixture, query=query)
 
 
 def _intake_body(cast):
@@ -198,152 +187,99 @@ def _disposed(response, cast):
     assert cast.retained_part.disposal == "scrapped"
 
 
+# The organisation whose claim each claim fixture of the cast is.
+CLAIM_OWNERS = {
+    "covered_claim": "platform_org",
+    "agent_claim": "agent_a",
+    "outlet_claim": "outlet_d",
+    "approved_claim": "platform_org",
+    "in_service_claim": "platform_org",
+    "resolved_claim": "platform_org",
+}
+
+
+def _judging(name, fixture, *, then=None, **options) -> Case:
+    """A judge's form on the claim page of ``fixture``: on success the claim has
+    moved to ``then`` (if given) and the page redirects back to it."""
+    on_ok = _status_is(fixture, then) if then else None
+    owner = CLAIM_OWNERS[fixture]
+    return form_post(name, _url(name, fixture), JUDGES, owner_org=owner, on_ok=on_ok, **options)
+
+
+def _card_scan(cast) -> dict:
+    return {"warranty_card_scan": scan("card2.png")}
+
+
+def _retained_part_url(cast) -> str:
+    return reverse("claims:retained_part_dispose", args=[cast.retained_part.pk])
+
+
+def _scan_url(cast) -> str:
+    return reverse("claims:claim_scan", args=[cast.agent_claim.number, "proof-of-purchase"])
+
+
 CASES = [
     Case(
         "claim_list",
         "GET",
-        _needs("covered_claim", "agent_claim", "outlet_claim", then=_url("claim_list")),
+        needs("covered_claim", "agent_claim", "outlet_claim", then=_url("claim_list")),
         VIEWERS,
         on_ok=_visible_claims_listed,
     ),
     Case("claim_create_page", "GET", _url("claim_create"), CREATORS),
-    Case(
-        "claim_create_post",
-        "POST",
-        _url("claim_create"),
-        CREATORS,
-        expect_ok=302,
-        body=_intake_body,
-        on_ok=_taken_in,
+    form_post(
+        "claim_create_post", _url("claim_create"), CREATORS, body=_intake_body, on_ok=_taken_in
     ),
     Case(
         "claim_serial_hint",
         "GET",
-        _needs("unit_of_agent_a", then=_url("claim_serial_hint", query="?serial=SBA000001")),
+        needs("unit_of_agent_a", then=_url("claim_serial_hint", query="?serial=SBA000001")),
         CREATORS,
     ),
-    Case(
-        "claim_detail_of_the_platform",
-        "GET",
-        _url("claim_detail", "covered_claim"),
-        VIEWERS,
-        owner_org="platform_org",
-        on_ok=_claim_shown("covered_claim"),
+    *(
+        Case(
+            f"claim_detail_of_{whose}",
+            "GET",
+            _url("claim_detail", fixture),
+            VIEWERS,
+            owner_org=CLAIM_OWNERS[fixture],
+            on_ok=_claim_shown(fixture),
+        )
+        for whose, fixture in [
+            ("the_platform", "covered_claim"),
+            ("agent_a", "agent_claim"),
+            ("outlet_d", "outlet_claim"),
+        ]
     ),
-    Case(
-        "claim_detail_of_agent_a",
-        "GET",
-        _url("claim_detail", "agent_claim"),
-        VIEWERS,
-        owner_org="agent_a",
-        on_ok=_claim_shown("agent_claim"),
+    Case("claim_scan", "GET", _scan_url, VIEWERS, owner_org=CLAIM_OWNERS["agent_claim"]),
+    _judging("claim_start_judgement", "covered_claim", then=ClaimStatus.UNDER_JUDGEMENT),
+    _judging(
+        "claim_record_findings", "outlet_claim", body=all_clear_form(), body_format="multipart"
     ),
-    Case(
-        "claim_detail_of_outlet_d",
-        "GET",
-        _url("claim_detail", "outlet_claim"),
-        VIEWERS,
-        owner_org="outlet_d",
-        on_ok=_claim_shown("outlet_claim"),
-    ),
-    Case(
-        "claim_scan",
-        "GET",
-        lambda cast: reverse(
-            "claims:claim_scan", args=[cast.agent_claim.number, "proof-of-purchase"]
-        ),
-        VIEWERS,
-        owner_org="agent_a",
-    ),
-    Case(
-        "claim_start_judgement",
-        "POST",
-        _url("claim_start_judgement", "covered_claim"),
-        JUDGES,
-        owner_org="platform_org",
-        expect_ok=302,
-        on_ok=_status_is("covered_claim", ClaimStatus.UNDER_JUDGEMENT),
-    ),
-    Case(
-        "claim_record_findings",
-        "POST",
-        _url("claim_record_findings", "outlet_claim"),
-        JUDGES,
-        owner_org="outlet_d",
-        expect_ok=302,
-        body=all_clear_form(),
-        body_format="multipart",
-    ),
-    Case(
-        "claim_attach_scans",
-        "POST",
-        _url("claim_attach_scans", "covered_claim"),
-        JUDGES,
-        owner_org="platform_org",
-        expect_ok=302,
-        body=lambda cast: {"warranty_card_scan": scan("card2.png")},
-        body_format="multipart",
-    ),
-    Case(
-        "claim_correct_card_no",
-        "POST",
-        _url("claim_correct_card_no", "covered_claim"),
-        JUDGES,
-        owner_org="platform_org",
-        expect_ok=302,
-        body={"warranty_card_no": "wcsba000001"},
-    ),
-    Case(
+    _judging("claim_attach_scans", "covered_claim", body=_card_scan, body_format="multipart"),
+    _judging("claim_correct_card_no", "covered_claim", body={"warranty_card_no": "wcsba000001"}),
+    _judging(
         "claim_judge",
-        "POST",
-        _url("claim_judge", "outlet_claim"),
-        JUDGES,
-        owner_org="outlet_d",
-        expect_ok=302,
+        "outlet_claim",
         body={"failure_confirmed": "yes", "remedy": "repair"},
-        on_ok=_status_is("outlet_claim", ClaimStatus.APPROVED),
+        then=ClaimStatus.APPROVED,
     ),
-    Case(
-        "claim_start_service",
-        "POST",
-        _url("claim_start_service", "approved_claim"),
-        JUDGES,
-        owner_org="platform_org",
-        expect_ok=302,
-        on_ok=_status_is("approved_claim", ClaimStatus.IN_SERVICE),
+    _judging("claim_start_service", "approved_claim", then=ClaimStatus.IN_SERVICE),
+    _judging(
+        "claim_resolve", "in_service_claim", body={"outcome": "repaired"}, then=ClaimStatus.RESOLVED
     ),
-    Case(
-        "claim_resolve",
-        "POST",
-        _url("claim_resolve", "in_service_claim"),
-        JUDGES,
-        owner_org="platform_org",
-        expect_ok=302,
-        body={"outcome": "repaired"},
-        on_ok=_status_is("in_service_claim", ClaimStatus.RESOLVED),
-    ),
-    Case(
-        "claim_close",
-        "POST",
-        _url("claim_close", "resolved_claim"),
-        JUDGES,
-        owner_org="platform_org",
-        expect_ok=302,
-        on_ok=_status_is("resolved_claim", ClaimStatus.CLOSED),
-    ),
+    _judging("claim_close", "resolved_claim", then=ClaimStatus.CLOSED),
     Case(
         "retained_part_list",
         "GET",
-        _needs("retained_part", then=_url("retained_part_list")),
+        needs("retained_part", then=_url("retained_part_list")),
         PART_VIEWERS,
     ),
-    Case(
+    form_post(
         "retained_part_dispose",
-        "POST",
-        lambda cast: reverse("claims:retained_part_dispose", args=[cast.retained_part.pk]),
+        _retained_part_url,
         PART_MANAGERS,
         owner_org="platform_org",
-        expect_ok=302,
         body={"disposal": "scrapped", "note": "Battery swollen"},
         on_ok=_disposed,
     ),
@@ -360,14 +296,11 @@ DOCUMENT_PAGES = {"claim_receipt_pdf", "claim_report_pdf", "claim_list_xlsx"}
 
 
 def test_the_matrix_covers_every_claims_page_and_action(cast):
-    from django.urls import resolve
-
     from sanbao.claims.urls import urlpatterns
 
-    declared = {resolve(case.resolve_url(cast).split("?")[0]).url_name for case in CASES}
     # The finding photo is the scans' twin: tested below with a real photo.
     expected = {p.name for p in urlpatterns} - DOCUMENT_PAGES - {"claim_finding_photo"}
-    assert declared == expected
+    assert declared_url_names(CASES, cast) == expected
 
 
 # Intake --------------------------------------------------------------------------------------
@@ -404,8 +337,7 @@ def test_an_intake_without_any_fact_is_a_400_with_every_message_by_its_field_and
 ):
     before = counts()
     response = login_client_for(platform_staff).post(CREATE_URL, {"claimant_kind": "consumer"})
-    assert response.status_code == 400
-    assert error_code(response) == "claims.intake_invalid"
+    assert_refused(response, 400, "claims.intake_invalid")
     assert field_errors(response) >= {
         "model_code",
         "delivered_on",
@@ -628,8 +560,7 @@ def test_a_missing_scan_or_an_unknown_document_is_a_404(platform_staff, unit_of_
     client = login_client_for(platform_staff)
     for document in ("warranty-card", "invoice"):
         response = client.get(reverse("claims:claim_scan", args=[claim.number, document]))
-        assert response.status_code == 404
-        assert error_code(response) == "claims.document_not_found"
+        assert_refused(response, 404, "claims.document_not_found")
 
 
 def test_a_finding_photo_is_served_from_the_claim_page(outlet_tech, unit_of_agent_a):
@@ -707,6 +638,14 @@ def post(user, claim, action, data=None, **extra):
     return login_client_for(user).post(action_url(claim, action), data or {}, **extra)
 
 
+def judge(user, claim, remedy=None, *, confirmed="yes", headers=None, **more):
+    """Send the judgement form of ``claim``: whether the failure is ``confirmed``
+    ("yes"/"no", None leaves it out), the ``remedy`` and ``more`` fields."""
+    data = {"failure_confirmed": confirmed, "remedy": remedy, **more}
+    form = {k: v for k, v in data.items() if v is not None}
+    return post(user, claim, "judge", form, headers=headers or {})
+
+
 def status_of(claim) -> str:
     claim.refresh_from_db()
     return claim.status
@@ -724,8 +663,7 @@ def test_starting_the_judgement_of_an_approved_claim_is_a_409_on_the_claim_page(
 ):
     events = AuditEvent.objects.count()
     response = post(platform_staff, approved_claim, "start_judgement")
-    assert response.status_code == 409
-    assert error_code(response) == "claims.move_not_allowed"
+    assert_refused(response, 409, "claims.move_not_allowed")
     assert 'data-testid="claim-body"' in html(response)
     assert status_of(approved_claim) == ClaimStatus.APPROVED
     assert AuditEvent.objects.count() == events
@@ -784,18 +722,14 @@ def test_attaching_the_missing_scan_turns_the_claim_covered(platform_staff, unit
 def test_attaching_no_scan_is_a_400_by_the_field(platform_staff, unit_of_agent_a):
     claim = intake(platform_staff, unit_of_agent_a, warranty_card_scan=None)
     response = post(platform_staff, claim, "attach_scans", {})
-    assert response.status_code == 400
-    assert error_code(response) == "claims.intake_invalid"
-    assert "proof_of_purchase_scan" in field_errors(response)
+    assert_refused(response, 400, "claims.intake_invalid", "proof_of_purchase_scan")
 
 
 def test_judging_a_covered_claim_approves_the_chosen_remedy(platform_staff, covered_claim):
     page = html(login_client_for(platform_staff).get(detail_url(covered_claim)))
     for remedy in ("return", "replacement", "repair"):  # three days after delivery: all open
         assert f'data-testid="judge-remedy-{remedy}" data-open="true"' in page
-    response = post(
-        platform_staff, covered_claim, "judge", {"failure_confirmed": "yes", "remedy": "repair"}
-    )
+    response = judge(platform_staff, covered_claim, "repair")
     assert response.status_code == 302
     covered_claim.refresh_from_db()
     assert (covered_claim.status, covered_claim.remedy) == (ClaimStatus.APPROVED, "repair")
@@ -808,15 +742,8 @@ def test_a_replacement_of_lower_specification_is_refused_with_the_message_by_the
     events = AuditEvent.objects.count()
     page = html(login_client_for(platform_staff).get(detail_url(covered_claim)))
     assert re.search(r'<option value="PB5K" disabled>', page)  # shown, but not offered
-    response = post(
-        platform_staff,
-        covered_claim,
-        "judge",
-        {"failure_confirmed": "yes", "remedy": "replacement", "replacement_model": "PB5K"},
-    )
-    assert response.status_code == 400
-    assert error_code(response) == "claims.replacement_lower"
-    assert "replacement_model" in field_errors(response)
+    response = judge(platform_staff, covered_claim, "replacement", replacement_model="PB5K")
+    assert_refused(response, 400, "claims.replacement_lower", "replacement_model")
     assert status_of(covered_claim) == ClaimStatus.SUBMITTED
     assert AuditEvent.objects.count() == events
 
@@ -826,12 +753,7 @@ def test_a_replacement_of_lower_specification_is_refused_with_the_message_by_the
 def test_a_replacement_of_the_same_or_a_better_model_is_approved(
     platform_staff, covered_claim, pb20k, model
 ):
-    response = post(
-        platform_staff,
-        covered_claim,
-        "judge",
-        {"failure_confirmed": "yes", "remedy": "replacement", "replacement_model": model},
-    )
+    response = judge(platform_staff, covered_claim, "replacement", replacement_model=model)
     assert response.status_code == 302
     covered_claim.refresh_from_db()
     assert covered_claim.status == ClaimStatus.APPROVED
@@ -850,41 +772,21 @@ def test_a_replacement_twenty_days_after_delivery_is_not_open_and_the_page_says_
     page = html(login_client_for(platform_staff).get(detail_url(claim)))
     assert 'data-testid="judge-remedy-repair" data-open="true"' in page
     assert 'data-testid="judge-remedy-return" data-open="false"' in page
-    response = post(
-        platform_staff,
-        claim,
-        "judge",
-        {"failure_confirmed": "yes", "remedy": "replacement", "replacement_model": "PB10K"},
-    )
-    assert response.status_code == 400
-    assert error_code(response) == "claims.remedy_not_open"
-    assert "remedy" in field_errors(response)
+    response = judge(platform_staff, claim, "replacement", replacement_model="PB10K")
+    assert_refused(response, 400, "claims.remedy_not_open", "remedy")
     # Judged impossible to repair, the same replacement is open (II.3).
-    response = post(
-        platform_staff,
-        claim,
-        "judge",
-        {
-            "failure_confirmed": "yes",
-            "remedy": "replacement",
-            "replacement_model": "PB10K",
-            "repair_impossible": "on",
-        },
+    response = judge(
+        platform_staff, claim, "replacement", replacement_model="PB10K", repair_impossible="on"
     )
     assert response.status_code == 302
     assert status_of(claim) == ClaimStatus.APPROVED
 
 
 def test_denying_the_failure_without_a_note_is_a_400_by_the_note(platform_staff, covered_claim):
-    response = post(platform_staff, covered_claim, "judge", {"failure_confirmed": "no"})
-    assert response.status_code == 400
-    assert error_code(response) == "claims.note_required"
-    assert "note" in field_errors(response)
-    response = post(
-        platform_staff,
-        covered_claim,
-        "judge",
-        {"failure_confirmed": "no", "note": "Charges normally on the bench"},
+    response = judge(platform_staff, covered_claim, confirmed="no")
+    assert_refused(response, 400, "claims.note_required", "note")
+    response = judge(
+        platform_staff, covered_claim, confirmed="no", note="Charges normally on the bench"
     )
     assert response.status_code == 302
     assert status_of(covered_claim) == ClaimStatus.REJECTED
@@ -893,7 +795,7 @@ def test_denying_the_failure_without_a_note_is_a_400_by_the_note(platform_staff,
 def test_judging_without_saying_whether_the_failure_is_confirmed_is_a_400(
     platform_staff, covered_claim
 ):
-    response = post(platform_staff, covered_claim, "judge", {"remedy": "repair"})
+    response = judge(platform_staff, covered_claim, "repair", confirmed=None)
     assert response.status_code == 400
     assert "failure_confirmed" in field_errors(response)
     assert status_of(covered_claim) == ClaimStatus.SUBMITTED
@@ -903,23 +805,37 @@ def test_a_claim_needing_judgement_cannot_be_judged_before_its_facts_are_recorde
     platform_staff, unit_of_agent_a
 ):
     claim = intake(platform_staff, unit_of_agent_a, findings=[])
-    response = post(
-        platform_staff, claim, "judge", {"failure_confirmed": "yes", "remedy": "repair"}
-    )
-    assert response.status_code == 400
-    assert error_code(response) == "claims.verdict_needs_judgement"
+    response = judge(platform_staff, claim, "repair")
+    assert_refused(response, 400, "claims.verdict_needs_judgement")
     assert status_of(claim) == ClaimStatus.SUBMITTED
 
 
-def test_starting_the_service_of_an_approved_claim(platform_staff, approved_claim):
-    assert post(platform_staff, approved_claim, "start_service").status_code == 302
-    assert status_of(approved_claim) == ClaimStatus.IN_SERVICE
+@pytest.mark.parametrize(
+    ("action", "fixture", "moved_to"),
+    [
+        pytest.param("start_service", "approved_claim", ClaimStatus.IN_SERVICE, id="start-service"),
+        pytest.param("close", "resolved_claim", ClaimStatus.CLOSED, id="close"),
+    ],
+)
+def test_a_move_of_a_claim_in_the_state_itneeds(platform_staff, request, action, fixture, moved_to):
+    claim = request.getfixturevalue(fixture)
+    assert post(platform_staff, claim, action).status_code == 302
+    assert status_of(claim) == moved_to
 
 
-def test_starting_the_service_of_a_submitted_claim_is_a_409(platform_staff, covered_claim):
-    response = post(platform_staff, covered_claim, "start_service")
-    assert response.status_code == 409
-    assert error_code(response) == "claims.move_not_allowed"
+@pytest.mark.parametrize(
+    ("action", "fixture"),
+    [
+        pytest.param("start_service", "covered_claim", id="start-service-of-a-submitted-claim"),
+        pytest.param("close", "approved_claim", id="close-an-approved-claim"),
+    ],
+)
+def test_a_move_of_a_claim_in_another_state_is_a_409(platform_staff, request, action, fixture):
+    claim = request.getfixturevalue(fixture)
+    before = claim.status
+    response = post(platform_staff, claim, action)
+    assert_refused(response, 409, "claims.move_not_allowed")
+    assert status_of(claim) == before
 
 
 def test_resolving_a_repair_as_repaired(platform_staff, in_service_claim):
@@ -936,9 +852,7 @@ def test_resolving_a_repair_as_replaced_is_a_400_by_the_outcome(platform_staff, 
         "resolve",
         {"outcome": "replaced", "replacement_serial": "SBX1", "retained_location": "A1"},
     )
-    assert response.status_code == 400
-    assert error_code(response) == "claims.outcome_not_allowed"
-    assert "outcome" in field_errors(response)
+    assert_refused(response, 400, "claims.outcome_not_allowed", "outcome")
     assert status_of(in_service_claim) == ClaimStatus.IN_SERVICE
 
 
@@ -951,9 +865,7 @@ def test_a_repair_that_takes_parts_out_keeps_them_in_the_ledger(platform_staff, 
         "part_description_2": "",
     }
     response = post(platform_staff, in_service_claim, "resolve", data)
-    assert response.status_code == 400
-    assert error_code(response) == "claims.location_required"
-    assert "retained_location" in field_errors(response)
+    assert_refused(response, 400, "claims.location_required", "retained_location")
     assert not RetainedPart.objects.exists()
     data["retained_location"] = "Shelf B2"
     assert post(platform_staff, in_service_claim, "resolve", data).status_code == 302
@@ -978,27 +890,13 @@ def test_resolving_a_replacement_registers_the_new_unit_and_keeps_the_old_one(
     assert retained_part_list_for(source=covered_claim).get().serial == covered_claim.unit.serial
 
 
-def test_closing_a_resolved_claim(platform_staff, resolved_claim):
-    assert post(platform_staff, resolved_claim, "close").status_code == 302
-    assert status_of(resolved_claim) == ClaimStatus.CLOSED
-
-
-def test_closing_an_approved_claim_is_a_409(platform_staff, approved_claim):
-    response = post(platform_staff, approved_claim, "close")
-    assert response.status_code == 409
-    assert error_code(response) == "claims.move_not_allowed"
-    assert status_of(approved_claim) == ClaimStatus.APPROVED
-
-
 def test_an_outlet_technician_judges_only_the_claims_of_the_outlet(
     outlet_tech, covered_claim, outlet_claim
 ):
-    theirs = post(outlet_tech, covered_claim, "judge", {"failure_confirmed": "yes"})
+    theirs = judge(outlet_tech, covered_claim)
     assert theirs.status_code == 404
     assert status_of(covered_claim) == ClaimStatus.SUBMITTED
-    ours = post(
-        outlet_tech, outlet_claim, "judge", {"failure_confirmed": "yes", "remedy": "repair"}
-    )
+    ours = judge(outlet_tech, outlet_claim, "repair")
     assert ours.status_code == 302
     assert status_of(outlet_claim) == ClaimStatus.APPROVED
 
@@ -1022,10 +920,7 @@ def test_an_action_is_refused_with_the_csrf_check_of_a_browser(platform_staff, c
 
 def test_an_htmx_action_answers_the_updated_claim_fragment(platform_staff, covered_claim):
     response = post(platform_staff, covered_claim, "start_judgement", headers=HTMX)
-    assert response.status_code == 200
-    body = html(response)
-    assert "<html" not in body
-    assert body.lstrip().startswith('<div id="claim-body"')
+    body = fragment(response, "claim-body")
     assert 'data-status="under_judgement"' in body
     assert 'data-testid="claim-done"' in body
 
@@ -1033,25 +928,16 @@ def test_an_htmx_action_answers_the_updated_claim_fragment(platform_staff, cover
 def test_an_htmx_action_refused_answers_the_fragment_with_the_error_and_its_status(
     platform_staff, covered_claim, pb5k
 ):
-    response = post(
-        platform_staff,
-        covered_claim,
-        "judge",
-        {"failure_confirmed": "yes", "remedy": "replacement", "replacement_model": "PB5K"},
-        headers=HTMX,
+    response = judge(
+        platform_staff, covered_claim, "replacement", replacement_model="PB5K", headers=HTMX
     )
-    assert response.status_code == 400
-    body = html(response)
-    assert "<html" not in body
-    assert error_code(response) == "claims.replacement_lower"
-    assert "replacement_model" in field_errors(response)
+    fragment(response, "claim-body", status=400)
+    assert_refused(response, 400, "claims.replacement_lower", "replacement_model")
 
 
 def test_an_htmx_request_of_the_claim_page_gets_the_claim_fragment(platform_staff, covered_claim):
     response = login_client_for(platform_staff).get(detail_url(covered_claim), headers=HTMX)
-    assert response.status_code == 200
-    assert "<html" not in html(response)
-    assert 'id="claim-body"' in html(response)
+    fragment(response, "claim-body")
 
 
 # The claim list ------------------------------------------------------------------------------
@@ -1076,9 +962,7 @@ def claims(platform_staff, outlet_tech, unit_of_agent_a, unit_of_agent_b, pb20k,
 
 
 def listed(user, query="") -> list[str]:
-    response = login_client_for(user).get(LIST_URL + query)
-    assert response.status_code == 200
-    return row_numbers(response)
+    return listed_numbers(login_client_for(user), LIST_URL + query, "claim-row")
 
 
 @pytest.mark.parametrize(
@@ -1212,8 +1096,7 @@ def test_disposing_of_a_retained_part_records_how_and_never_returns_it_to_the_us
     assert refused.status_code == 400
     assert "disposal" in field_errors(refused)
     empty = dispose(platform_staff, retained_part, {"disposal": ""})
-    assert empty.status_code == 400
-    assert error_code(empty) == "claims.disposal_invalid"
+    assert_refused(empty, 400, "claims.disposal_invalid")
     retained_part.refresh_from_db()
     assert retained_part.disposal == ""
     response = dispose(platform_staff, retained_part, {"disposal": "recycled", "note": "Batch 7"})
@@ -1225,8 +1108,7 @@ def test_disposing_of_a_retained_part_records_how_and_never_returns_it_to_the_us
 def test_disposing_of_a_part_twice_is_a_409(platform_staff, retained_part):
     dispose(platform_staff, retained_part, {"disposal": "scrapped"})
     again = dispose(platform_staff, retained_part, {"disposal": "recycled"})
-    assert again.status_code == 409
-    assert error_code(again) == "claims.already_disposed"
+    assert_refused(again, 409, "claims.already_disposed")
     retained_part.refresh_from_db()
     assert retained_part.disposal == "scrapped"
 
@@ -1238,8 +1120,7 @@ def test_an_htmx_disposal_answers_the_updated_row(platform_staff, retained_part)
     assert body.lstrip().startswith("<tr")
     assert 'data-disposal="scrapped"' in body
     refused = dispose(platform_staff, retained_part, {"disposal": "recycled"}, headers=HTMX)
-    assert refused.status_code == 409
-    assert error_code(refused) == "claims.already_disposed"
+    assert_refused(refused, 409, "claims.already_disposed")
 
 
 def test_the_open_only_filter_hides_disposed_parts(platform_staff, retained_part):

@@ -7,7 +7,8 @@ Further along the life of a batch, always through the services: ``submitted``
 platform staff), ``labels(batch)`` (every label code of the batch, line by line),
 ``scan(batch, staff, codes)``, ``on_hold`` (received with a unit missing).
 ``received`` (every label scanned, receipt closed without anomalies: the IV.5
-clock runs), ``under_test`` (received and put to testing), ``settle_all(batch, staff,
+clock runs), ``under_test`` (received and put to testing), ``record_test(unit, staff,
+result, ...)`` and ``dispose(unit, staff, disposition, ...)``, ``settle_all(batch, staff,
 result=..., disposition=...)`` (every unit tested and dealt with), ``shipped(batch,
 staff, units=None, order_no="")`` (prepared and dispatched).
 ``events(record)`` lists a record's audit actions oldest first; ``reload`` reads
@@ -96,11 +97,13 @@ def scan(batch: ReturnBatch, staff, codes) -> list[bool]:
     return [services.receipt_scan(batch=batch, actor=staff, code=code).created for code in codes]
 
 
-def on_hold(actor, staff, lines, **header) -> ReturnBatch:
-    """A batch received with its last unit missing: on hold with one anomaly."""
+def on_hold(actor, staff, lines, *, received_boxes=None, **header) -> ReturnBatch:
+    """A batch received with its last unit missing: on hold with one anomaly (and
+    one more for the boxes, if fewer than declared were ``received_boxes``)."""
     batch = receiving(actor, staff, lines, **header)
     scan(batch, staff, labels(batch)[:-1])
-    return services.receipt_close(batch=batch, actor=staff, received_boxes=batch.declared_boxes)
+    boxes = batch.declared_boxes if received_boxes is None else received_boxes
+    return services.receipt_close(batch=batch, actor=staff, received_boxes=boxes)
 
 
 def received(actor, staff, lines, **header) -> ReturnBatch:
@@ -110,18 +113,34 @@ def received(actor, staff, lines, **header) -> ReturnBatch:
     return services.receipt_close(batch=batch, actor=staff, received_boxes=batch.declared_boxes)
 
 
+def received_on(day: str, clock, actor, staff, count: int = 2) -> ReturnBatch:
+    """``count`` power banks received on ``day`` (set on the ``clock``) as listed."""
+    clock.set(day)
+    return received(actor, staff, pb_lines(count))
+
+
 def under_test(actor, staff, lines, **header) -> ReturnBatch:
     """A received batch put to testing: its returned units exist."""
     batch = received(actor, staff, lines, **header)
     return services.testing_start(batch=batch, actor=staff)
 
 
+def record_test(unit, staff, result, **details):
+    """``staff`` records the test of ``unit``: its ``result`` and ``details``."""
+    return services.unit_test(unit=unit, actor=staff, result=result, **details)
+
+
+def dispose(unit, staff, disposition, **details):
+    """``staff`` deals with ``unit``: its ``disposition`` and ``details``."""
+    return services.unit_dispose(unit=unit, actor=staff, disposition=disposition, **details)
+
+
 def settle_all(batch, staff, *, result="no_fault_found", disposition="returned_as_is", units=None):
     """Test and deal with ``units`` (default: every unit not yet dealt with)."""
     units = units if units is not None else list(batch.units.filter(disposition="").order_by("seq"))
     for unit in units:
-        services.unit_test(unit=unit, actor=staff, result=result, evidence="Bench test")
-        services.unit_dispose(unit=unit, actor=staff, disposition=disposition)
+        record_test(unit, staff, result, evidence="Bench test")
+        dispose(unit, staff, disposition)
     return reload(batch)
 
 
@@ -180,6 +199,16 @@ def batch_of_agent_a(agent_a_clerk, pb10k, ad65):
     return draft(agent_a_clerk, pb_lines(3))
 
 
+@pytest.fixture
+def drafts_of_everyone(agent_a_clerk, agent_b_clerk, enterprise_clerk, pb10k):
+    """A draft of each return unit of the cast: agents A and B, enterprise C."""
+    return {
+        "agent_a": draft(agent_a_clerk, pb_lines(1)),
+        "agent_b": draft(agent_b_clerk, pb_lines(2)),
+        "enterprise_c": draft(enterprise_clerk, pb_lines(1)),
+    }
+
+
 def called(batch, staff, *, outcome="reached"):
     """IV.4: record a telephone call to the return unit about ``batch`` (a batch
     on hold has its contact task); anomalies are resolved only after one."""
@@ -190,3 +219,80 @@ def called(batch, staff, *, outcome="reached"):
     return notifications.attempt_record(
         task=task, actor=staff, channel="telephone", outcome=outcome
     )
+
+
+# Agent A's batches at each stage, as the page and API tests and their permission
+# matrices name them (``cast.<name>``) --------------------------------------------
+
+
+@pytest.fixture
+def draft_of_agent_a(batch_of_agent_a):
+    """Three power banks with their data cables in one box, freight prepaid."""
+    return batch_of_agent_a
+
+
+@pytest.fixture
+def submitted_of_agent_a(agent_a_clerk, draft_of_agent_a):
+    return services.batch_submit(batch=draft_of_agent_a, actor=agent_a_clerk)
+
+
+@pytest.fixture
+def receiving_of_agent_a(platform_staff, submitted_of_agent_a):
+    return services.receipt_open(batch=submitted_of_agent_a, actor=platform_staff)
+
+
+@pytest.fixture
+def on_hold_of_agent_a(platform_staff, receiving_of_agent_a):
+    """Lines 1 and 2 scanned, line 3 missing: on hold with one missing-unit anomaly
+    and its contact task."""
+    batch = receiving_of_agent_a
+    scan(batch, platform_staff, labels(batch)[:2])
+    return services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
+
+
+@pytest.fixture
+def anomaly_of_agent_a(on_hold_of_agent_a):
+    return on_hold_of_agent_a.anomalies.get()
+
+
+@pytest.fixture
+def task_of_agent_a(on_hold_of_agent_a):
+    from sanbao.notifications.models import ContactTask
+
+    return ContactTask.objects.get(target_id=str(on_hold_of_agent_a.pk))
+
+
+@pytest.fixture
+def received_of_agent_a(agent_a_clerk, platform_staff, pb10k):
+    """Two power banks received as listed: the IV.5 clock runs."""
+    return received(agent_a_clerk, platform_staff, pb_lines(2))
+
+
+@pytest.fixture
+def testing_of_agent_a(agent_a_clerk, platform_staff, pb10k):
+    return under_test(agent_a_clerk, platform_staff, pb_lines(2))
+
+
+@pytest.fixture
+def ready_of_agent_a(platform_staff, testing_of_agent_a):
+    return settle_all(testing_of_agent_a, platform_staff)
+
+
+@pytest.fixture
+def prepared_of_agent_a(platform_staff, ready_of_agent_a):
+    """A shipment of every unit of the ready batch, prepared, not yet gone."""
+    return services.shipment_create(
+        actor=platform_staff,
+        return_org_code="AG-A",
+        unit_ids=list(ready_of_agent_a.units.values_list("pk", flat=True)),
+        carrier="SF Express",
+    )
+
+
+@pytest.fixture
+def shipped_of_agent_a(agent_a_clerk, platform_staff, pb10k):
+    """A batch of its own, every unit gone back, so that it never competes with
+    ``prepared_of_agent_a``: it may be closed."""
+    batch = settle_all(under_test(agent_a_clerk, platform_staff, pb_lines(1)), platform_staff)
+    shipped(batch, platform_staff, units=list(batch.units.all()))
+    return reload(batch)

@@ -9,17 +9,13 @@ import pytest
 from sanbao.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from sanbao.notifications import services as notifications
 from sanbao.returns import selectors, services
-from sanbao.returns.tests.conftest import called, draft, on_hold, pb_lines, submitted
+from sanbao.returns.tests.conftest import called, on_hold, pb_lines, submitted
 
 
 @pytest.fixture
-def batches(agent_a_clerk, agent_b_clerk, enterprise_clerk, pb10k):
-    return {
-        "agent_a": draft(agent_a_clerk, pb_lines(1)),
-        "agent_a_sent": submitted(agent_a_clerk, pb_lines(2)),
-        "agent_b": draft(agent_b_clerk, pb_lines(1)),
-        "enterprise_c": draft(enterprise_clerk, pb_lines(1)),
-    }
+def batches(agent_a_clerk, drafts_of_everyone):
+    """A draft of each return unit, and one batch agent A has sent."""
+    return {**drafts_of_everyone, "agent_a_sent": submitted(agent_a_clerk, pb_lines(2))}
 
 
 def numbers(qs) -> set[str]:

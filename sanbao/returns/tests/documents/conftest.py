@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 
 import openpyxl
 import pypdf
@@ -19,13 +17,16 @@ from sanbao.returns.models import ReturnedUnit
 from sanbao.returns.selectors import batch_get, shipment_get
 from sanbao.returns.services import LineIn
 from sanbao.returns.tests.conftest import (
+    dispose,
     pb_lines,
+    record_test,
     reload,
     settle_all,
     shipped,
     submitted,
     under_test,
 )
+from sanbao.testkit.pdf import squash
 
 LONG_FAULT = "充电时外壳严重发烫，指示灯闪烁后自动断电，无法再次开机；" * 4  # > 120 chars
 
@@ -33,41 +34,9 @@ LONG_FAULT = "充电时外壳严重发烫，指示灯闪烁后自动断电，无
 LONG_ACCESSORIES = ["data cable", "USB-C to Lightning cable", "pouch", "manual 说明书"]
 
 
-def squash(text: str) -> str:
-    """Text without whitespace: where a line wraps is not content."""
-    return re.sub(r"\s+", "", text)
-
-
-def pages_of(data: bytes) -> list[str]:
-    return [squash(p.extract_text()) for p in pypdf.PdfReader(io.BytesIO(data)).pages]
-
-
-def pdf_text(data: bytes) -> str:
-    return "".join(pages_of(data))
-
-
 def both(text) -> list[str]:
     """``text`` in Chinese and in English, squashed (once when not yet translated)."""
     return [squash(t) for t in dict.fromkeys(in_both(text))]
-
-
-def render_pngs(data: bytes, tmp_path, *, dpi: int = 300) -> list:
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:  # pragma: no cover - poppler-utils is part of the dev setup
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
-    source = tmp_path / "doc.pdf"
-    source.write_bytes(data)
-    subprocess.run(
-        [pdftoppm, "-r", str(dpi), "-png", source, tmp_path / "p"], check=True, timeout=300
-    )
-    return sorted(tmp_path.glob("p-*.png"))
-
-
-def decoded(png) -> list:
-    zxingcpp = pytest.importorskip("zxingcpp")
-    from PIL import Image
-
-    return zxingcpp.read_barcodes(Image.open(png))
 
 
 def mixed_lines(count: int) -> list[LineIn]:
@@ -76,29 +45,15 @@ def mixed_lines(count: int) -> list[LineIn]:
     every fifth line (they must not grow a row)."""
     lines = []
     for i in range(1, count + 1):
-        long = i % 5 == 0
         if i % 3 == 0:
-            lines.append(
-                LineIn(
-                    model_code="AD65",
-                    quantity=2,
-                    fault=LONG_FAULT[:120] if long else "不充电 No charge",
-                    box_no=2,
-                    accessories=LONG_ACCESSORIES if long else [],
-                    bundled=True,
-                )
-            )
+            line = {"model_code": "AD65", "quantity": 2, "box_no": 2, "bundled": True}
+            fault, accessories = "不充电 No charge", []
         else:
-            lines.append(
-                LineIn(
-                    model_code="PB10K",
-                    quantity=1,
-                    fault=LONG_FAULT[:120] if long else "无输出 No output",
-                    box_no=1,
-                    serial=f"SBL{i:05d}",
-                    accessories=LONG_ACCESSORIES if long else ["data cable"],
-                )
-            )
+            line = {"model_code": "PB10K", "quantity": 1, "box_no": 1, "serial": f"SBL{i:05d}"}
+            fault, accessories = "无输出 No output", ["data cable"]
+        if i % 5 == 0:
+            fault, accessories = LONG_FAULT[:120], LONG_ACCESSORIES
+        lines.append(LineIn(**line, fault=fault, accessories=accessories))
     return lines
 
 
@@ -107,21 +62,23 @@ def fresh(batch, actor):
     return batch_get(actor=actor, number=batch.number)
 
 
+def with_contacts(org, **contacts):
+    """``org`` with the ``contacts`` (address, phone, fax, contact person) saved."""
+    for name, value in contacts.items():
+        setattr(org, name, value)
+    org.save()
+    return org
+
+
 @pytest.fixture
 def agent_a_with_contacts(agent_a):
-    agent_a.address = "深圳市南山区科技园南区 8 栋 Building 8, Science Park, Shenzhen"
-    agent_a.fax = "0755-8888 0001"
-    agent_a.phone = "0755-8888 0000"
-    agent_a.save()
-    return agent_a
+    address = "深圳市南山区科技园南区 8 栋 Building 8, Science Park, Shenzhen"
+    return with_contacts(agent_a, address=address, fax="0755-8888 0001", phone="0755-8888 0000")
 
 
 @pytest.fixture
 def platform_with_contacts(platform_org):
-    platform_org.phone = "400-800-1234"
-    platform_org.fax = "0755-2600 9999"
-    platform_org.save()
-    return platform_org
+    return with_contacts(platform_org, phone="400-800-1234", fax="0755-2600 9999")
 
 
 @pytest.fixture
@@ -239,11 +196,8 @@ def fields_and_rows(ws, headers) -> tuple[dict, list[tuple]]:
 
 @pytest.fixture
 def agent_a_with_contact_person(agent_a):
-    agent_a.address = "深圳市南山区科技园南区 8 栋"
-    agent_a.phone = "0755-8888 0000"
-    agent_a.contact_person = "李娜"
-    agent_a.save()
-    return agent_a
+    address = "深圳市南山区科技园南区 8 栋"
+    return with_contacts(agent_a, address=address, phone="0755-8888 0000", contact_person="李娜")
 
 
 @pytest.fixture
@@ -253,36 +207,26 @@ def dealt_with(agent_a_clerk, agent_a_with_contact_person, platform_staff, pb10k
     batch = under_test(agent_a_clerk, platform_staff, pb_lines(4))
     repaired, replaced, as_is, charged = units_of(batch)
     staff = platform_staff
-    services.unit_test(unit=repaired, actor=staff, result="fault_confirmed")
-    services.unit_dispose(
-        unit=repaired,
-        actor=staff,
-        disposition="repaired",
-        parts_used=["电芯 cell"],
-        retained_location="Shelf A",
-    )
-    services.unit_test(unit=replaced, actor=staff, result="fault_confirmed")
-    services.unit_dispose(
-        unit=replaced,
-        actor=staff,
-        disposition="replaced",
+    record_test(repaired, staff, "fault_confirmed")
+    dispose(repaired, staff, "repaired", parts_used=["电芯 cell"], retained_location="Shelf A")
+    record_test(replaced, staff, "fault_confirmed")
+    dispose(
+        replaced,
+        staff,
+        "replaced",
         replacement_model_code="PB20K",
         replacement_serial="SBR000777",
         retained_location="Shelf A",
     )
-    services.unit_test(unit=as_is, actor=staff, result="no_fault_found", evidence="Bench test")
-    services.unit_test(
-        unit=charged,
-        actor=staff,
-        result="excluded",
-        excluded_rule="III.9",
-        evidence="Warranty card dated 2023",
+    record_test(as_is, staff, "no_fault_found", evidence="Bench test")
+    record_test(
+        charged, staff, "excluded", excluded_rule="III.9", evidence="Warranty card dated 2023"
     )
-    services.unit_dispose(unit=as_is, actor=staff, disposition="returned_as_is")
-    services.unit_dispose(
-        unit=charged,
-        actor=staff,
-        disposition="charged",
+    dispose(as_is, staff, "returned_as_is")
+    dispose(
+        charged,
+        staff,
+        "charged",
         charge_amount="35.50",
         charge_reason="保修期已过 Out of warranty: cell replaced at cost",
     )
@@ -307,8 +251,6 @@ def backorder(agent_a_clerk, agent_a_with_contact_person, platform_staff, pb10k)
 def release(batch, unit, staff):
     """The delayed unit is repaired and goes back with the agent's order."""
     unit.refresh_from_db()
-    services.unit_test(unit=unit, actor=staff, result="fault_confirmed")
-    services.unit_dispose(
-        unit=unit, actor=staff, disposition="repaired", parts_used=["cell"], retained_location="B"
-    )
+    record_test(unit, staff, "fault_confirmed")
+    dispose(unit, staff, "repaired", parts_used=["cell"], retained_location="B")
     return shipped(reload(batch), staff, order_no=ORDER, waybill="SF9000000002")

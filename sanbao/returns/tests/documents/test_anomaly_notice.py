@@ -13,14 +13,8 @@ from sanbao.returns.documents import anomaly_notice
 from sanbao.returns.documents import text as words
 from sanbao.returns.services import anomaly_line
 from sanbao.returns.tests.conftest import pb_lines, submitted
-from sanbao.returns.tests.documents.conftest import (
-    both,
-    colours_used,
-    fresh,
-    pages_of,
-    pdf_text,
-    squash,
-)
+from sanbao.returns.tests.documents.conftest import both, colours_used, fresh
+from sanbao.testkit.pdf import pages_of, pdf_text, squash
 
 # --- The anomaly notice (IV.4) -------------------------------------------------------
 

@@ -11,7 +11,8 @@ from sanbao.notifications.models import ContactTask
 from sanbao.returns import documents, policy, services
 from sanbao.returns.services import anomaly_line
 from sanbao.returns.tests.conftest import pb_lines, submitted
-from sanbao.returns.tests.documents.conftest import fresh, pdf_text, squash
+from sanbao.returns.tests.documents.conftest import fresh
+from sanbao.testkit.pdf import pdf_text, squash
 
 UNLISTED_NOTE = "Blue casing, serial 7731 on the back"
 UNKNOWN_NOTE = "Cracked shell, no marking"

@@ -26,12 +26,11 @@ from sanbao.returns.tests.documents.conftest import (
     delivery_list,
     fields_and_rows,
     has,
-    pdf_text,
     release,
     reload_unit,
-    squash,
     workbook,
 )
+from sanbao.testkit.pdf import pdf_text, squash
 
 # --- Delays (IV.6) -------------------------------------------------------------------
 

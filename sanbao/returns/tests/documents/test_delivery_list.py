@@ -16,15 +16,8 @@ from sanbao.returns.tests.conftest import (
     shipped,
     under_test,
 )
-from sanbao.returns.tests.documents.conftest import (
-    both,
-    delivery_list,
-    has,
-    pages_of,
-    pdf_text,
-    squash,
-    units_of,
-)
+from sanbao.returns.tests.documents.conftest import both, delivery_list, has, units_of
+from sanbao.testkit.pdf import pages_of, pdf_text, squash
 
 # --- The delivery list (IV.7, IV.P2) -------------------------------------------------
 

@@ -103,18 +103,17 @@ def _case(name: str, fixture: str, query: str = "") -> Case:
     )
 
 
+def _lines_template_url(cast) -> str:
+    return reverse("returns:lines_template_xlsx")
+
+
 CASES = [
     _case("packing_list_pdf", "batch_of_agent_a"),
     _case("repair_list_pdf", "batch_of_agent_a"),
     _case("labels_pdf", "batch_of_agent_a", "?layout=a4"),
     _case("anomaly_notice_pdf", "batch_of_agent_a_held"),
     _case("packing_list_xlsx", "batch_of_agent_a"),
-    Case(
-        "lines_template_xlsx",
-        "GET",
-        lambda cast: reverse("returns:lines_template_xlsx"),
-        allowed_roles=RETURNS_CREATE,
-    ),
+    Case("lines_template_xlsx", "GET", _lines_template_url, allowed_roles=RETURNS_CREATE),
 ]
 
 

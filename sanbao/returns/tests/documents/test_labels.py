@@ -12,13 +12,8 @@ from sanbao.core.errors import ValidationFailed
 from sanbao.returns import documents, policy
 from sanbao.returns.documents import labels as labels_module
 from sanbao.returns.documents import text as words
-from sanbao.returns.tests.documents.conftest import (
-    both,
-    decoded,
-    expected_codes,
-    pages_of,
-    render_pngs,
-)
+from sanbao.returns.tests.documents.conftest import both, expected_codes
+from sanbao.testkit.pdf import barcodes_of, pages_of
 
 # --- The fault labels (IV.3) ---------------------------------------------------------
 
@@ -33,10 +28,8 @@ def test_each_60x40_label_decodes_back_to_its_unit_by_code_128_and_by_qr(labelle
     assert len(reader.pages) == 25
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
     assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (60, 40)
-    pngs = render_pngs(data, tmp_path)
     found = []
-    for code, png in zip(codes, pngs, strict=True):
-        results = decoded(png)
+    for code, results in zip(codes, barcodes_of(data, tmp_path), strict=True):
         assert {(r.text, r.format) for r in results} == {
             (code, zxingcpp.BarcodeFormat.Code128),
             (code, zxingcpp.BarcodeFormat.QRCode),
@@ -49,11 +42,10 @@ def test_each_60x40_label_decodes_back_to_its_unit_by_code_128_and_by_qr(labelle
 def test_every_label_of_an_a4_sheet_decodes_back_on_its_page(labelled, tmp_path):
     codes = expected_codes(labelled)
     data = documents.labels_pdf(labelled, "a4")
-    pngs = render_pngs(data, tmp_path)
+    pages = barcodes_of(data, tmp_path)
     per_sheet = labels_module.SHEET_COLUMNS * labels_module.SHEET_ROWS
-    assert per_sheet == 21 and len(pngs) == 2
-    for page, png in enumerate(pngs):
-        results = decoded(png)
+    assert per_sheet == 21 and len(pages) == 2
+    for page, results in enumerate(pages):
         on_page = set(codes[page * per_sheet : (page + 1) * per_sheet])
         assert {r.text for r in results} == on_page
         assert len(results) == 2 * len(on_page)  # a Code 128 and a QR code each

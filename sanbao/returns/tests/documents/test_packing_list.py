@@ -12,15 +12,8 @@ import pytest
 from sanbao.returns import documents
 from sanbao.returns.documents import text as words
 from sanbao.returns.tests.conftest import draft, pb_lines, submitted
-from sanbao.returns.tests.documents.conftest import (
-    both,
-    decoded,
-    fresh,
-    pdf_text,
-    render_pngs,
-    repair_pages_stated,
-    squash,
-)
+from sanbao.returns.tests.documents.conftest import both, fresh, repair_pages_stated
+from sanbao.testkit.pdf import barcodes_of, pdf_text, squash
 
 # --- The packing list (IV.2) ---------------------------------------------------------
 
@@ -58,8 +51,8 @@ def test_the_packing_list_states_every_figure_the_policy_asks_for(batch_45, agen
 
 
 def test_the_packing_list_barcode_decodes_to_the_batch_number(batch_45, tmp_path):
-    (png,) = render_pngs(documents.packing_list_pdf(batch_45), tmp_path, dpi=200)
-    assert [c.text for c in decoded(png)] == [batch_45.number]
+    (barcodes,) = barcodes_of(documents.packing_list_pdf(batch_45), tmp_path, dpi=200)
+    assert [c.text for c in barcodes] == [batch_45.number]
 
 
 def test_a_batch_not_sent_by_home_delivery_says_the_extra_cost_is_the_shippers(batch_45):

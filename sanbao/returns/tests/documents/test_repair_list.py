@@ -15,11 +15,9 @@ from sanbao.returns.tests.documents.conftest import (
     both,
     fresh,
     mixed_lines,
-    pages_of,
-    pdf_text,
     repair_pages_stated,
-    squash,
 )
+from sanbao.testkit.pdf import pages_of, pdf_text, squash
 
 # --- The repair list (IV.2) ----------------------------------------------------------
 

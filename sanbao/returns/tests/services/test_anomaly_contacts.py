@@ -22,10 +22,8 @@ from sanbao.returns.models import BatchStatus, ReceiptAnomaly
 from sanbao.returns.tests.conftest import (
     called,
     events,
-    labels,
     on_hold,
     pb_lines,
-    receiving,
     reload,
 )
 
@@ -43,12 +41,8 @@ class RefusingBackend:
 @pytest.fixture
 def batch(agent_a_clerk, platform_staff, pb10k):
     """On hold: three power banks listed, two arrived in two boxes of three."""
-    batch = receiving(agent_a_clerk, platform_staff, pb_lines(3), declared_boxes=3)
-    codes = labels(batch)
-    for code in codes[:2]:
-        services.receipt_scan(batch=batch, actor=platform_staff, code=code)
-    services.receipt_close(batch=batch, actor=platform_staff, received_boxes=2)
-    return reload(batch)
+    lines = pb_lines(3)
+    return reload(on_hold(agent_a_clerk, platform_staff, lines, declared_boxes=3, received_boxes=2))
 
 
 @pytest.fixture

@@ -191,20 +191,23 @@ def test_an_anonymous_caller_writes_nothing(pb10k):
 # batch_update -------------------------------------------------------------------------------
 
 
+def edit(batch, actor, lines, **header):
+    """Replace the packing list of the draft ``batch`` with ``lines`` in one box,
+    packed today by Li Na (and ``header``)."""
+    data = {
+        "packed_on": timezone.localdate(),
+        "contact_person": "Li Na",
+        "contact_phone": "13800138000",
+        "declared_units": sum(line.quantity for line in lines),
+        "declared_boxes": 1,
+    }
+    return services.batch_update(batch=batch, actor=actor, lines=lines, **data, **header)
+
+
 def test_a_draft_packing_list_is_replaced_as_a_whole(agent_a_clerk, agent_a, pb10k, ad65):
     batch = draft(agent_a_clerk, pb_lines(3))
     lines = [LineIn(model_code="AD65", quantity=4, fault="Hot", box_no=1, bundled=True)]
-    services.batch_update(
-        batch=batch,
-        actor=agent_a_clerk,
-        lines=lines,
-        packed_on=timezone.localdate(),
-        contact_person="Li Na",
-        contact_phone="13800138000",
-        declared_units=4,
-        declared_boxes=1,
-        freight="prepaid",
-    )
+    edit(batch, agent_a_clerk, lines, freight="prepaid")
     batch = reload(batch)
     assert (batch.contact_person, batch.declared_units, batch.return_org) == ("Li Na", 4, agent_a)
     assert list(batch.lines.values_list("line_no", "model__code", "quantity")) == [(1, "AD65", 4)]
@@ -215,16 +218,7 @@ def test_a_refused_edit_keeps_the_draft_as_it_was(agent_a_clerk, pb10k):
     batch = draft(agent_a_clerk, pb_lines(3))
     before = list(batch.lines.values())
     with pytest.raises(ValidationFailed):
-        services.batch_update(
-            batch=batch,
-            actor=agent_a_clerk,
-            lines=[LineIn(model_code="NOPE", quantity=1, fault="x", box_no=1)],
-            packed_on=timezone.localdate(),
-            contact_person="Li Na",
-            contact_phone="13800138000",
-            declared_units=1,
-            declared_boxes=1,
-        )
+        edit(batch, agent_a_clerk, [LineIn(model_code="NOPE", quantity=1, fault="x", box_no=1)])
     assert list(batch.lines.values()) == before
     assert events(batch) == ["return_batch.created"]
 

@@ -38,6 +38,13 @@ def refused(batch, actor, code="returns.packing_refused") -> PolicyRefused:
     return caught.value
 
 
+def refused_on(batch, actor) -> tuple[set[str], dict]:
+    """:func:`refused` as a packing refusal: the fields it names and its params
+    (the clauses it cites)."""
+    error = refused(batch, actor)
+    return set(error.fields), error.params
+
+
 def test_a_batch_that_keeps_every_rule_is_submitted_and_in_transit(agent_a_clerk, pb10k, ad65):
     batch = draft(agent_a_clerk, [*pb_lines(3, box=1), adapters_line(box=2)])
     services.batch_submit(batch=batch, actor=agent_a_clerk)
@@ -54,9 +61,7 @@ def test_a_batch_that_keeps_every_rule_is_submitted_and_in_transit(agent_a_clerk
 @pytest.mark.parametrize("declared", [4, 6])
 def test_the_declared_total_must_equal_the_sum_of_the_lines(agent_a_clerk, pb10k, declared):
     batch = draft(agent_a_clerk, pb_lines(5), declared_units=declared)
-    error = refused(batch, agent_a_clerk)
-    assert set(error.fields) == {"declared_units"}
-    assert error.params == {"clauses": "IV.2"}
+    assert refused_on(batch, agent_a_clerk) == ({"declared_units"}, {"clauses": "IV.2"})
 
 
 @pytest.mark.clause("IV.2")
@@ -88,9 +93,7 @@ def test_the_page_count_of_the_repair_list_is_fixed_at_submission(
 def test_a_packing_list_without_lines_is_not_submitted(agent_a_clerk, pb10k):
     batch = draft(agent_a_clerk, pb_lines(1))
     batch.lines.all().delete()  # setup: a draft whose lines were all removed
-    error = refused(batch, agent_a_clerk)
-    assert set(error.fields) == {"lines"}
-    assert error.params == {"clauses": "IV.1"}
+    assert refused_on(batch, agent_a_clerk) == ({"lines"}, {"clauses": "IV.1"})
 
 
 # IV.P1 Accessories ----------------------------------------------------------------------------
@@ -101,9 +104,7 @@ def test_a_power_bank_without_its_data_cable_is_refused_on_its_line(agent_a_cler
     lines = pb_lines(3)
     lines[1].accessories = ["manual"]
     batch = draft(agent_a_clerk, lines)
-    error = refused(batch, agent_a_clerk)
-    assert set(error.fields) == {"lines.2"}
-    assert error.params == {"clauses": "IV.P1"}
+    assert refused_on(batch, agent_a_clerk) == ({"lines.2"}, {"clauses": "IV.P1"})
 
 
 @pytest.mark.clause("IV.P1")
@@ -124,9 +125,10 @@ def test_a_box_mixing_power_banks_and_adapters_is_refused_on_each_of_its_lines(
 ):
     lines = [*pb_lines(2, box=1), adapters_line(box=1), adapters_line(box=2)]
     batch = draft(agent_a_clerk, lines)
-    error = refused(batch, agent_a_clerk)
-    assert set(error.fields) == {"lines.1", "lines.2", "lines.3"}
-    assert error.params == {"clauses": "IV.P3"}
+    assert refused_on(batch, agent_a_clerk) == (
+        {"lines.1", "lines.2", "lines.3"},
+        {"clauses": "IV.P3"},
+    )
 
 
 @pytest.mark.clause("IV.P3")
@@ -149,9 +151,10 @@ def test_adapters_and_data_cables_not_bundled_are_refused_on_their_line(
         cables_line(box=2, bundled=unbundled != "cables"),
     ]
     batch = draft(agent_a_clerk, lines)
-    error = refused(batch, agent_a_clerk)
-    assert set(error.fields) == {"lines.1" if unbundled == "adapters" else "lines.2"}
-    assert error.params == {"clauses": "IV.P4"}
+    assert refused_on(batch, agent_a_clerk) == (
+        {"lines.1" if unbundled == "adapters" else "lines.2"},
+        {"clauses": "IV.P4"},
+    )
 
 
 @pytest.mark.clause("IV.P4")
@@ -182,9 +185,7 @@ def test_a_cash_on_delivery_batch_is_refused_outright_with_the_reason_on_the_fre
 def test_cash_on_delivery_with_other_problems_reports_them_all(agent_a_clerk, pb10k, ad65):
     lines = [*pb_lines(1), adapters_line(box=2, bundled=False)]
     batch = draft(agent_a_clerk, lines, freight="cod")
-    error = refused(batch, agent_a_clerk)
-    assert set(error.fields) == {"freight", "lines.2"}
-    assert error.params == {"clauses": "IV.P4, IV.P5"}
+    assert refused_on(batch, agent_a_clerk) == ({"freight", "lines.2"}, {"clauses": "IV.P4, IV.P5"})
 
 
 @pytest.mark.clause("IV.P5")

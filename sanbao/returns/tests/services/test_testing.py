@@ -21,11 +21,13 @@ from sanbao.returns.services import LineIn
 from sanbao.returns.services import workshop as workshop_module
 from sanbao.returns.tests.conftest import (
     called,
+    dispose,
     events,
     labels,
     pb_lines,
     photo,
     receiving,
+    record_test,
     reload,
     scan,
     under_test,
@@ -34,6 +36,16 @@ from sanbao.returns.tests.conftest import (
 
 def units(batch):
     return list(batch.units.order_by("seq"))
+
+
+def closed_then_testing(batch, staff, *, received_boxes, note):
+    """Close the receipt of ``batch``, call the return unit and resolve each anomaly
+    with ``note`` (IV.4), then start testing."""
+    batch = services.receipt_close(batch=batch, actor=staff, received_boxes=received_boxes)
+    called(batch, staff)
+    for anomaly in batch.anomalies.all():
+        services.anomaly_resolve(anomaly=anomaly, actor=staff, note=note)
+    return services.testing_start(batch=reload(batch), actor=staff)
 
 
 def test_testing_makes_one_unit_for_every_unit_that_physically_arrived(
@@ -55,11 +67,7 @@ def test_testing_makes_one_unit_for_every_unit_that_physically_arrived(
     services.receipt_record_unit(
         batch=batch, actor=platform_staff, kind=ScanKind.UNLISTED, box_no=1, model_code="PB20K"
     )
-    batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
-    called(batch, platform_staff)
-    for anomaly in batch.anomalies.all():
-        services.anomaly_resolve(anomaly=anomaly, actor=platform_staff, note="Agreed by phone")
-    batch = services.testing_start(batch=reload(batch), actor=platform_staff)
+    batch = closed_then_testing(batch, platform_staff, received_boxes=1, note="Agreed by phone")
 
     made = units(batch)
     assert reload(batch).status == BatchStatus.TESTING
@@ -85,7 +93,7 @@ def test_a_return_unit_cannot_test_its_own_units_and_another_cannot_see_them(
 ):
     unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
     with pytest.raises(PermissionDenied):
-        services.unit_test(unit=unit, actor=agent_a_clerk, result="fault_confirmed")
+        record_test(unit, agent_a_clerk, "fault_confirmed")
     with pytest.raises(NotFound):
         from sanbao.returns import selectors
 
@@ -98,12 +106,12 @@ def test_an_exclusion_names_its_rule_of_section_iii_and_the_evidence(
 ):
     unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
     with pytest.raises(ValidationFailed) as refused:
-        services.unit_test(unit=unit, actor=platform_staff, result="excluded", excluded_rule="I.1")
+        record_test(unit, platform_staff, "excluded", excluded_rule="I.1")
     assert set(refused.value.fields) == {"excluded_rule", "evidence"}
-    services.unit_test(
-        unit=unit,
-        actor=platform_staff,
-        result="excluded",
+    record_test(
+        unit,
+        platform_staff,
+        "excluded",
         excluded_rule="III.9",
         evidence="Sold 2023-01-05: the 12-month warranty ended.",
     )
@@ -138,13 +146,11 @@ def test_a_unit_without_a_fault_is_returned_or_charged_never_repaired(
 ):
     unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
     with pytest.raises(PolicyRefused) as refused:
-        services.unit_dispose(unit=unit, actor=platform_staff, disposition="returned_as_is")
+        dispose(unit, platform_staff, "returned_as_is")
     assert refused.value.code == "returns.unit_not_tested"
-    services.unit_test(
-        unit=unit, actor=platform_staff, result="no_fault_found", evidence="Charges and discharges"
-    )
+    record_test(unit, platform_staff, "no_fault_found", evidence="Charges and discharges")
     with pytest.raises(PolicyRefused) as refused:
-        services.unit_dispose(unit=unit, actor=platform_staff, disposition="repaired")
+        dispose(unit, platform_staff, "repaired")
     assert refused.value.code == "returns.disposition_not_open"
     assert list(refused.value.fields) == ["disposition"]
 
@@ -155,21 +161,17 @@ def test_a_unit_sent_back_untested_that_meets_no_requirement_is_charged_with_amo
 ):
     batch = under_test(agent_a_clerk, platform_staff, pb_lines(1))
     unit = units(batch)[0]
-    services.unit_test(
-        unit=unit, actor=platform_staff, result="no_fault_found", evidence="Works on the bench"
-    )
+    record_test(unit, platform_staff, "no_fault_found", evidence="Works on the bench")
     with pytest.raises(ValidationFailed) as refused:
-        services.unit_dispose(unit=unit, actor=platform_staff, disposition="charged")
+        dispose(unit, platform_staff, "charged")
     assert list(refused.value.fields) == ["charge_amount"]
     with pytest.raises(ValidationFailed) as refused:
-        services.unit_dispose(
-            unit=unit, actor=platform_staff, disposition="charged", charge_amount="15"
-        )
+        dispose(unit, platform_staff, "charged", charge_amount="15")
     assert list(refused.value.fields) == ["charge_reason"]
-    services.unit_dispose(
-        unit=unit,
-        actor=platform_staff,
-        disposition="charged",
+    dispose(
+        unit,
+        platform_staff,
+        "charged",
         charge_amount="15.5",
         charge_reason="Test fee: no fault found (IV.P2)",
     )
@@ -178,22 +180,16 @@ def test_a_unit_sent_back_untested_that_meets_no_requirement_is_charged_with_amo
     assert unit.serial_out == unit.serial_in
     assert reload(batch).status == BatchStatus.READY
     with pytest.raises(Conflict):
-        services.unit_dispose(unit=unit, actor=platform_staff, disposition="returned_as_is")
+        dispose(unit, platform_staff, "returned_as_is")
 
 
 @pytest.mark.clause("IV.P2")
 def test_a_charge_must_be_a_positive_amount_in_yuan(agent_a_clerk, platform_staff, pb10k):
     unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
-    services.unit_test(unit=unit, actor=platform_staff, result="no_fault_found", evidence="OK")
+    record_test(unit, platform_staff, "no_fault_found", evidence="OK")
     for amount in ("0", "-3", "abc", "100000", None):
         with pytest.raises(ValidationFailed):
-            services.unit_dispose(
-                unit=unit,
-                actor=platform_staff,
-                disposition="charged",
-                charge_amount=amount,
-                charge_reason="Test fee",
-            )
+            dispose(unit, platform_staff, "charged", charge_amount=amount, charge_reason="Test fee")
 
 
 @pytest.mark.clause("II.4")
@@ -201,16 +197,14 @@ def test_a_repair_keeps_the_faulty_parts_replaced_in_the_retained_parts_ledger(
     agent_a_clerk, platform_staff, pb10k
 ):
     unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
-    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
+    record_test(unit, platform_staff, "fault_confirmed")
     with pytest.raises(PolicyRefused) as refused:
-        services.unit_dispose(
-            unit=unit, actor=platform_staff, disposition="repaired", parts_used=["USB-C port"]
-        )
+        dispose(unit, platform_staff, "repaired", parts_used=["USB-C port"])
     assert list(refused.value.fields) == ["retained_location"]
-    services.unit_dispose(
-        unit=unit,
-        actor=platform_staff,
-        disposition="repaired",
+    dispose(
+        unit,
+        platform_staff,
+        "repaired",
         parts_used=["USB-C port", "Charge controller"],
         retained_location="Shelf B-3",
     )
@@ -231,13 +225,9 @@ def test_a_replacement_registers_the_new_serial_and_keeps_the_old_unit(
                     serial=unit_of_agent_a.serial, accessories=["data cable"])]  # fmt: skip
     unit = units(under_test(agent_a_clerk, platform_staff, lines))[0]
     assert unit.serial_in == unit_of_agent_a.serial
-    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
-    services.unit_dispose(
-        unit=unit,
-        actor=platform_staff,
-        disposition="replaced",
-        replacement_serial="SBR900001",
-        retained_location="Cage 1",
+    record_test(unit, platform_staff, "fault_confirmed")
+    dispose(
+        unit, platform_staff, "replaced", replacement_serial="SBR900001", retained_location="Cage 1"
     )
     unit.refresh_from_db()
     assert (unit.serial_out, unit.replacement_model.code) == ("SBR900001", "PB10K")
@@ -256,14 +246,14 @@ def test_a_replacement_is_the_same_model_or_one_not_lower(
     agent_a_clerk, platform_staff, pb10k, pb5k, pb20k, ad65
 ):
     unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
-    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
+    record_test(unit, platform_staff, "fault_confirmed")
     for code, error in (("PB5K", "returns.replacement_lower"),
                         ("AD65", "returns.replacement_other_category")):  # fmt: skip
         with pytest.raises(PolicyRefused) as refused:
-            services.unit_dispose(
-                unit=unit,
-                actor=platform_staff,
-                disposition="replaced",
+            dispose(
+                unit,
+                platform_staff,
+                "replaced",
                 replacement_model_code=code,
                 replacement_serial="SBR900002",
                 retained_location="Cage 1",
@@ -271,10 +261,10 @@ def test_a_replacement_is_the_same_model_or_one_not_lower(
         assert refused.value.code == error
         assert list(refused.value.fields) == ["replacement_model_code"]
     assert not Unit.objects.filter(serial="SBR900002").exists()
-    services.unit_dispose(
-        unit=unit,
-        actor=platform_staff,
-        disposition="replaced",
+    dispose(
+        unit,
+        platform_staff,
+        "replaced",
         replacement_model_code="PB20K",
         replacement_serial="SBR900002",
         retained_location="Cage 1",
@@ -285,15 +275,12 @@ def test_a_replacement_is_the_same_model_or_one_not_lower(
 def test_a_replacement_serial_already_registered_is_refused_and_nothing_is_written(
     agent_a_clerk, platform_staff, pb10k, unit_of_agent_b
 ):
+    taken = unit_of_agent_b.serial
     unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
-    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
+    record_test(unit, platform_staff, "fault_confirmed")
     with pytest.raises(ValidationFailed) as refused:
-        services.unit_dispose(
-            unit=unit,
-            actor=platform_staff,
-            disposition="replaced",
-            replacement_serial=unit_of_agent_b.serial,
-            retained_location="Cage 1",
+        dispose(
+            unit, platform_staff, "replaced", replacement_serial=taken, retained_location="Cage 1"
         )
     assert refused.value.code == "catalog.serial_taken"
     unit.refresh_from_db()
@@ -305,11 +292,11 @@ def test_the_test_of_a_unit_may_be_corrected_until_it_is_dealt_with(
     agent_a_clerk, platform_staff, pb10k
 ):
     unit = units(under_test(agent_a_clerk, platform_staff, pb_lines(1)))[0]
-    services.unit_test(unit=unit, actor=platform_staff, result="no_fault_found", evidence="OK")
-    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
-    services.unit_dispose(unit=unit, actor=platform_staff, disposition="repaired")
+    record_test(unit, platform_staff, "no_fault_found", evidence="OK")
+    record_test(unit, platform_staff, "fault_confirmed")
+    dispose(unit, platform_staff, "repaired")
     with pytest.raises(Conflict) as refused:
-        services.unit_test(unit=unit, actor=platform_staff, result="no_fault_found", evidence="x")
+        record_test(unit, platform_staff, "no_fault_found", evidence="x")
     assert refused.value.code == "returns.unit_disposed_already"
 
 
@@ -319,13 +306,13 @@ def test_a_unit_loaded_with_its_batch_before_the_batch_became_ready_is_still_dea
     batch = under_test(agent_a_clerk, platform_staff, pb_lines(2))
     first, second = units(batch)
     assert first.batch.status == BatchStatus.TESTING  # its copy of the batch, loaded now
-    services.unit_test(unit=second, actor=platform_staff, result="no_fault_found", evidence="OK")
+    record_test(second, platform_staff, "no_fault_found", evidence="OK")
     services.unit_delay(unit=first, actor=platform_staff, reason="parts_shortage")
-    services.unit_dispose(unit=second, actor=platform_staff, disposition="returned_as_is")
+    dispose(second, platform_staff, "returned_as_is")
     assert reload(batch).status == BatchStatus.READY
     # The first unit's copy of its batch still says "testing": the database decides.
-    services.unit_test(unit=first, actor=platform_staff, result="fault_confirmed")
-    services.unit_dispose(unit=first, actor=platform_staff, disposition="repaired")
+    record_test(first, platform_staff, "fault_confirmed")
+    dispose(first, platform_staff, "repaired")
     assert reload(batch).status == BatchStatus.READY
     assert first.disposition == "repaired"
 
@@ -342,24 +329,18 @@ def test_a_unit_not_on_the_list_is_tested_once_its_model_is_known(
     stranger = units(services.testing_start(batch=reload(batch), actor=platform_staff))[1]
     assert stranger.model is None
     with pytest.raises(ValidationFailed) as refused:
-        services.unit_test(unit=stranger, actor=platform_staff, result="fault_confirmed")
+        record_test(stranger, platform_staff, "fault_confirmed")
     assert list(refused.value.fields) == ["model_code"]
-    services.unit_test(
-        unit=stranger,
-        actor=platform_staff,
-        result="fault_confirmed",
-        model_code="pb20k",
-        serial_in="SBU777",
-    )
+    record_test(stranger, platform_staff, "fault_confirmed", model_code="pb20k", serial_in="SBU777")
     stranger.refresh_from_db()
     assert (stranger.model, stranger.serial_in) == (pb20k, "SBU777")
 
 
 def excluded(unit, staff, picture=None):
-    services.unit_test(
-        unit=unit,
-        actor=staff,
-        result="excluded",
+    record_test(
+        unit,
+        staff,
+        "excluded",
         excluded_rule="III.6",
         evidence="Liquid marks",
         photo=picture or photo(),
@@ -372,14 +353,12 @@ def test_a_disposition_chosen_for_a_test_corrected_meanwhile_is_a_conflict(
     agent_a_clerk, platform_staff, pb10k
 ):
     unit = under_test(agent_a_clerk, platform_staff, pb_lines(1)).units.get()
-    services.unit_test(unit=unit, actor=platform_staff, result="fault_confirmed")
+    record_test(unit, platform_staff, "fault_confirmed")
     seen_by_a = ReturnedUnit.objects.get(pk=unit.pk)  # fault confirmed: repair is open
     corrected_by_b = ReturnedUnit.objects.get(pk=unit.pk)
-    services.unit_test(
-        unit=corrected_by_b, actor=platform_staff, result="no_fault_found", evidence="Works"
-    )
+    record_test(corrected_by_b, platform_staff, "no_fault_found", evidence="Works")
     with pytest.raises(Conflict):
-        services.unit_dispose(unit=seen_by_a, actor=platform_staff, disposition="repaired")
+        dispose(seen_by_a, platform_staff, "repaired")
     assert ReturnedUnit.objects.get(pk=unit.pk).disposition == ""
 
 
@@ -387,11 +366,7 @@ def test_a_batch_of_which_nothing_arrived_is_closed_when_testing_would_start(
     agent_a_clerk, platform_staff, pb10k
 ):
     batch = receiving(agent_a_clerk, platform_staff, pb_lines(1))
-    batch = services.receipt_close(batch=batch, actor=platform_staff, received_boxes=0)
-    called(batch, platform_staff)
-    for anomaly in batch.anomalies.all():
-        services.anomaly_resolve(anomaly=anomaly, actor=platform_staff, note="Lost in transit")
-    batch = services.testing_start(batch=reload(batch), actor=platform_staff)
+    batch = closed_then_testing(batch, platform_staff, received_boxes=0, note="Lost in transit")
     batch = reload(batch)
     assert (batch.status, batch.received_units, batch.units.count()) == (BatchStatus.CLOSED, 0, 0)
 

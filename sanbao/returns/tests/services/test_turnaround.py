@@ -22,7 +22,7 @@ from sanbao.returns.tests.conftest import (
     labels,
     on_hold,
     pb_lines,
-    received,
+    received_on,
     receiving,
     reload,
     scan,
@@ -32,16 +32,11 @@ from sanbao.returns.tests.conftest import (
 from sanbao.workdays import services as workdays
 
 
-def _received_on(day: str, clock, agent, staff, count: int = 2):
-    clock.set(day)
-    return received(agent, staff, pb_lines(count))
-
-
 @pytest.mark.clause("IV.5")
 def test_a_batch_received_on_30_september_2026_is_due_on_the_make_up_saturday_10_october(
     clock, agent_a_clerk, platform_staff, pb10k
 ):
-    batch = _received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
+    batch = received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
     assert batch.status == BatchStatus.RECEIVED
     assert batch.clock_started_on == dt.date(2026, 9, 30)
     # 1–7 October is the National Day holiday; 8, 9 and the make-up Saturday 10 count.
@@ -52,7 +47,7 @@ def test_a_batch_received_on_30_september_2026_is_due_on_the_make_up_saturday_10
 def test_the_day_of_receipt_never_counts_and_weekends_are_skipped(
     clock, agent_a_clerk, platform_staff, pb10k
 ):
-    batch = _received_on("2026-11-27 16:30", clock, agent_a_clerk, platform_staff)  # a Friday
+    batch = received_on("2026-11-27 16:30", clock, agent_a_clerk, platform_staff)  # a Friday
     assert batch.due_on == dt.date(2026, 12, 2)  # Mon 30, Tue 1, Wed 2
 
 
@@ -62,7 +57,7 @@ def test_a_receipt_closed_late_in_the_evening_counts_from_that_shanghai_day(
 ):
     # 23:30 in Shanghai is 15:30 UTC the same day; 00:30 on the next day is still the
     # previous day in UTC: the local day decides.
-    batch = _received_on("2026-12-01 00:30", clock, agent_a_clerk, platform_staff)
+    batch = received_on("2026-12-01 00:30", clock, agent_a_clerk, platform_staff)
     assert batch.clock_started_on == dt.date(2026, 12, 1)
     assert batch.due_on == dt.date(2026, 12, 4)
 
@@ -71,7 +66,7 @@ def test_a_receipt_closed_late_in_the_evening_counts_from_that_shanghai_day(
 def test_a_batch_received_on_30_december_2026_is_due_provisionally_in_2027_until_the_schedule_is_entered(  # noqa: E501
     clock, agent_a_clerk, platform_staff, administrator, pb10k, django_capture_on_commit_callbacks
 ):
-    batch = _received_on("2026-12-30", clock, agent_a_clerk, platform_staff)
+    batch = received_on("2026-12-30", clock, agent_a_clerk, platform_staff)
     # The calendar library knows 2026 but not 2027's official schedule yet: 31 Dec,
     # then (1 January is a fixed holiday) Mon 4 and Tue 5 January, provisionally.
     assert (batch.due_on, batch.due_provisional) == (dt.date(2027, 1, 5), True)
@@ -117,7 +112,7 @@ def test_a_batch_on_hold_has_no_due_date_until_its_anomalies_are_resolved_and_th
 def test_time_left_and_overdue_are_counted_in_working_days(
     clock, agent_a_clerk, platform_staff, pb10k
 ):
-    batch = _received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
+    batch = received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
     assert turnaround(batch, today=dt.date(2026, 9, 30)).working_days_left == 3
     assert turnaround(batch, today=dt.date(2026, 10, 5)).working_days_left == 3  # a holiday
     assert turnaround(batch, today=dt.date(2026, 10, 9)).working_days_left == 1
@@ -130,53 +125,40 @@ def test_time_left_and_overdue_are_counted_in_working_days(
 
 
 @pytest.mark.clause("IV.5")
-def test_a_batch_shipped_by_its_due_day_is_on_time(clock, agent_a_clerk, platform_staff, pb10k):
-    batch = _received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
+@pytest.mark.parametrize(
+    ("shipped_at", "late", "on_time"),
+    [
+        pytest.param("2026-10-10 17:00", 0, True, id="by-the-due-day-on-time"),
+        # Mon 12, Tue 13 after the due Saturday
+        pytest.param("2026-10-13 09:00", 2, False, id="after-it-late-by-the-working-days-between"),
+        # the Sunday after the due Saturday
+        pytest.param("2026-10-11 09:00", 1, False, id="on-a-rest-day-after-it-late-by-one"),
+    ],
+)
+def test_a_batch_shipped_is_late_by_the_working_days_after_its_due_day(
+    clock, agent_a_clerk, platform_staff, pb10k, shipped_at, late, on_time
+):
+    batch = received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
     services.testing_start(batch=batch, actor=platform_staff)
     settle_all(batch, platform_staff)
-    clock.set("2026-10-10 17:00")
+    clock.set(shipped_at)
     shipped(batch, platform_staff)
     batch = reload(batch)
     assert batch.status == BatchStatus.SHIPPED
-    assert (batch.working_days_late, batch.on_time) == (0, True)
+    assert (batch.working_days_late, batch.on_time) == (late, on_time)
     assert turnaround(batch).shipped is True
     assert "return_batch.shipped" in events(batch)
-
-
-@pytest.mark.clause("IV.5")
-def test_a_batch_shipped_after_its_due_day_is_late_by_the_working_days_in_between(
-    clock, agent_a_clerk, platform_staff, pb10k
-):
-    batch = _received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
-    services.testing_start(batch=batch, actor=platform_staff)
-    settle_all(batch, platform_staff)
-    clock.set("2026-10-13 09:00")  # Mon 12, Tue 13 after the due Saturday
-    shipped(batch, platform_staff)
-    batch = reload(batch)
-    assert (batch.working_days_late, batch.on_time) == (2, False)
-
-
-@pytest.mark.clause("IV.5")
-def test_shipping_on_a_rest_day_after_the_due_day_is_late_by_one_working_day(
-    clock, agent_a_clerk, platform_staff, pb10k
-):
-    batch = _received_on("2026-09-30", clock, agent_a_clerk, platform_staff)
-    services.testing_start(batch=batch, actor=platform_staff)
-    settle_all(batch, platform_staff)
-    clock.set("2026-10-11 09:00")  # the Sunday after the due Saturday
-    shipped(batch, platform_staff)
-    assert reload(batch).working_days_late == 1
 
 
 @pytest.mark.clause("IV.5")
 def test_the_queue_lists_batches_awaiting_return_soonest_due_first_and_those_on_hold_last(
     clock, agent_a_clerk, agent_b_clerk, platform_staff, pb10k
 ):
-    later = _received_on("2026-11-30", clock, agent_a_clerk, platform_staff)
-    sooner = _received_on("2026-11-26", clock, agent_b_clerk, platform_staff)
+    later = received_on("2026-11-30", clock, agent_a_clerk, platform_staff)
+    sooner = received_on("2026-11-26", clock, agent_b_clerk, platform_staff)
     clock.set("2026-11-27")
     held = on_hold(agent_a_clerk, platform_staff, pb_lines(2))
-    gone = _received_on("2026-11-20", clock, agent_a_clerk, platform_staff)
+    gone = received_on("2026-11-20", clock, agent_a_clerk, platform_staff)
     services.testing_start(batch=gone, actor=platform_staff)
     shipped(settle_all(gone, platform_staff), platform_staff)
     queue = list(selectors.turnaround_queue(actor=platform_staff))
@@ -200,10 +182,10 @@ def test_the_daily_reminder_tells_staff_of_batches_due_by_the_next_working_day_a
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    overdue = _received_on("2026-11-23", clock, agent_a_clerk, platform_staff)  # due Thu 26
-    due_next = _received_on("2026-11-27", clock, agent_b_clerk, platform_staff)  # due Wed 2 Dec
-    due_today = _received_on("2026-11-26", clock, agent_b_clerk, platform_staff)  # due Tue 1
-    not_yet = _received_on("2026-11-30", clock, agent_a_clerk, platform_staff)  # due Thu 3 Dec
+    overdue = received_on("2026-11-23", clock, agent_a_clerk, platform_staff)  # due Thu 26
+    due_next = received_on("2026-11-27", clock, agent_b_clerk, platform_staff)  # due Wed 2 Dec
+    due_today = received_on("2026-11-26", clock, agent_b_clerk, platform_staff)  # due Tue 1
+    not_yet = received_on("2026-11-30", clock, agent_a_clerk, platform_staff)  # due Thu 3 Dec
     with django_capture_on_commit_callbacks(execute=True):
         written = turnaround_reminders(today=dt.date(2026, 12, 1))
     assert written == 2  # the staff member and the manager
@@ -227,7 +209,7 @@ def test_shipped_batches_and_those_on_hold_are_never_reminded(
 ):
     clock.set("2026-11-02")
     on_hold(agent_a_clerk, platform_staff, pb_lines(2))
-    gone = _received_on("2026-11-02", clock, agent_a_clerk, platform_staff)
+    gone = received_on("2026-11-02", clock, agent_a_clerk, platform_staff)
     services.testing_start(batch=gone, actor=platform_staff)
     shipped(settle_all(gone, platform_staff), platform_staff)
     assert turnaround_reminders(today=dt.date(2026, 12, 1)) == 0

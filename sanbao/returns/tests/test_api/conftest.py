@@ -14,9 +14,7 @@ from django.utils import timezone
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import PERMISSIONS
-from sanbao.notifications.models import ContactTask
-from sanbao.returns import policy, services
-from sanbao.returns.tests.conftest import PNG, pb_lines, received, settle_all, shipped, under_test
+from sanbao.returns.tests.conftest import photo, record_test
 
 VIEW = PERMISSIONS["returns.view"]
 CREATE = PERMISSIONS["returns.create"]
@@ -38,54 +36,8 @@ ATTEMPT = {
 # Batches in each state, taken there through the services ---------------------------
 
 
-@pytest.fixture
-def draft_of_agent_a(batch_of_agent_a):
-    """Three power banks with their data cables in one box, freight prepaid."""
-    return batch_of_agent_a
-
-
-@pytest.fixture
-def submitted_of_agent_a(agent_a_clerk, draft_of_agent_a):
-    return services.batch_submit(batch=draft_of_agent_a, actor=agent_a_clerk)
-
-
-@pytest.fixture
-def receiving_of_agent_a(platform_staff, submitted_of_agent_a):
-    return services.receipt_open(batch=submitted_of_agent_a, actor=platform_staff)
-
-
-@pytest.fixture
-def on_hold_of_agent_a(platform_staff, receiving_of_agent_a):
-    """Two of the three units arrived: a missing-unit anomaly and its contact task."""
-    batch = receiving_of_agent_a
-    for line_no in (1, 2):
-        code = policy.label_code(batch.number, line_no, 1)
-        services.receipt_scan(batch=batch, actor=platform_staff, code=code)
-    return services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
-
-
-@pytest.fixture
-def anomaly_of_agent_a(on_hold_of_agent_a):
-    return on_hold_of_agent_a.anomalies.get()
-
-
-@pytest.fixture
-def task_of_agent_a(on_hold_of_agent_a):
-    return ContactTask.objects.get(target_id=str(on_hold_of_agent_a.pk))
-
-
 def give_email(org) -> None:
     Organisation.objects.filter(pk=org.pk).update(email="returns@agent-a.test")
-
-
-@pytest.fixture
-def received_of_agent_a(agent_a_clerk, platform_staff, pb10k):
-    return received(agent_a_clerk, platform_staff, pb_lines(2))
-
-
-@pytest.fixture
-def testing_of_agent_a(agent_a_clerk, platform_staff, pb10k):
-    return under_test(agent_a_clerk, platform_staff, pb_lines(2))
 
 
 @pytest.fixture
@@ -95,38 +47,13 @@ def unit_of_batch_a(testing_of_agent_a):
 
 @pytest.fixture
 def tested_unit_of_batch_a(platform_staff, unit_of_batch_a):
-    services.unit_test(
-        unit=unit_of_batch_a,
-        actor=platform_staff,
-        result="excluded",
-        excluded_rule="III.6",
-        evidence="Liquid marks on the board",
-        photo=SimpleUploadedFile("board.png", PNG, content_type="image/png"),
+    """Excluded under III.6 (liquid damage), proved by a photo."""
+    unit, board = unit_of_batch_a, photo("board.png")
+    evidence = "Liquid marks on the board"
+    record_test(
+        unit, platform_staff, "excluded", excluded_rule="III.6", evidence=evidence, photo=board
     )
-    return unit_of_batch_a
-
-
-@pytest.fixture
-def ready_of_agent_a(platform_staff, testing_of_agent_a):
-    return settle_all(testing_of_agent_a, platform_staff)
-
-
-@pytest.fixture
-def prepared_of_agent_a(platform_staff, ready_of_agent_a):
-    return services.shipment_create(
-        actor=platform_staff,
-        return_org_code="AG-A",
-        unit_ids=list(ready_of_agent_a.units.values_list("pk", flat=True)),
-        carrier="SF Express",
-    )
-
-
-@pytest.fixture
-def shipped_of_agent_a(agent_a_clerk, platform_staff, pb10k):
-    """A batch of its own, so that it never competes with ``prepared_of_agent_a``."""
-    batch = settle_all(under_test(agent_a_clerk, platform_staff, pb_lines(1)), platform_staff)
-    shipped(batch, platform_staff, units=list(batch.units.all()))
-    return batch
+    return unit
 
 
 # Requests ---------------------------------------------------------------------------

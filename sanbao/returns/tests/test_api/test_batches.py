@@ -29,6 +29,7 @@ from sanbao.returns.tests.test_api.conftest import (
 from sanbao.testkit.cast import api_client_for
 from sanbao.testkit.matrix import assert_envelope
 from sanbao.testkit.queries import assert_list_queries_flat
+from sanbao.testkit.responses import api_list
 
 # The packing list ---------------------------------------------------------------------
 
@@ -73,13 +74,8 @@ def test_field_errors_answer_400_naming_each_field_and_line_and_write_nothing(ag
         packed_on=(timezone.localdate() + dt.timedelta(days=2)).isoformat(),
     )
     body = assert_envelope(response, 400, "returns.batch_invalid")
-    assert set(body["fields"]) == {
-        "contact_phone",
-        "packed_on",
-        "lines.2.model_code",
-        "lines.2.quantity",
-        "lines.2.fault",
-    }
+    line_2 = {"lines.2.model_code", "lines.2.quantity", "lines.2.fault"}
+    assert set(body["fields"]) == {"contact_phone", "packed_on", *line_2}
     assert all(m for messages in body["fields"].values() for m in messages)
     assert not ReturnBatch.objects.exists()
 
@@ -224,53 +220,37 @@ def test_a_parcel_refused_at_the_door_keeps_the_reason(platform_staff, submitted
 # Scope and lists ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def batches_of_everyone(agent_a_clerk, agent_b_clerk, enterprise_clerk, pb10k):
-    return {
-        "agent_a": draft(agent_a_clerk, pb_lines(1)),
-        "agent_b": draft(agent_b_clerk, pb_lines(2)),
-        "enterprise_c": draft(enterprise_clerk, pb_lines(1)),
-    }
-
-
 def listed(client, query=""):
-    response = client.get(f"/api/v1/batches{query}")
-    assert response.status_code == 200, response.content
-    body = response.json()
-    return sorted(b["number"] for b in body["items"]), body["count"]
+    return api_list(client, f"/api/v1/batches{query}")
 
 
 def numbers(*batches):
     return sorted(b.number for b in batches)
 
 
-def test_an_agent_lists_only_its_own_batches_and_gets_404_for_any_other(
-    agent_a_clerk, batches_of_everyone
-):
+def test_an_agent_lists_only_its_own_batches(agent_a_clerk, drafts_of_everyone):
     client = api_client_for(agent_a_clerk)
-    assert listed(client) == (numbers(batches_of_everyone["agent_a"]), 1)
+    assert listed(client) == (numbers(drafts_of_everyone["agent_a"]), 1)
     assert listed(client, "?return_org=AG-B") == ([], 0)
-    for other in ("agent_b", "enterprise_c"):
-        number = batches_of_everyone[other].number
-        assert_envelope(client.get(f"/api/v1/batches/{number}"), 404, "returns.batch_not_found")
-        assert client.get(f"/api/v1/batches/{number}/anomalies").status_code == 404
 
 
-def test_another_agents_batch_is_answered_exactly_like_a_number_that_does_not_exist(
-    agent_a_clerk, batches_of_everyone
+@pytest.mark.parametrize("other", ["agent_b", "enterprise_c"])
+def test_another_units_batch_is_answered_exactly_like_a_number_that_does_not_exist(
+    agent_a_clerk, drafts_of_everyone, other
 ):
     client = api_client_for(agent_a_clerk, language="en")
-    theirs = client.get(f"/api/v1/batches/{batches_of_everyone['agent_b'].number}")
-    missing = client.get("/api/v1/batches/R2601-ZZZZZZ")
-    assert theirs.status_code == missing.status_code == 404
-    assert theirs.json() == missing.json()
+    number = drafts_of_everyone[other].number
+    theirs = client.get(f"/api/v1/batches/{number}")
+    assert_envelope(theirs, 404, "returns.batch_not_found")
+    assert theirs.json() == client.get("/api/v1/batches/R2601-ZZZZZZ").json()
+    assert client.get(f"/api/v1/batches/{number}/anomalies").status_code == 404
 
 
 def test_platform_users_list_every_batch_and_filter_by_state_unit_and_number(
-    platform_staff, agent_b_clerk, batches_of_everyone
+    platform_staff, agent_b_clerk, drafts_of_everyone
 ):
     client = api_client_for(platform_staff)
-    everyone = batches_of_everyone
+    everyone = drafts_of_everyone
     assert listed(client) == (numbers(*everyone.values()), 3)
     services.batch_submit(batch=everyone["agent_b"], actor=agent_b_clerk)
     assert listed(client, "?status=submitted") == (numbers(everyone["agent_b"]), 1)

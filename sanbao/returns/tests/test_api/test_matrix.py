@@ -57,6 +57,12 @@ def _created(response, cast):
     assert (body["status"], len(body["lines"])) == ("draft", 2)
 
 
+def _download(name: str, fixture: str, tail: str, content_type: str) -> Case:
+    """A document of agent A's batch ``fixture``, which every viewer may download."""
+    url = _url(fixture, tail)
+    return Case(name, "GET", url, VIEW, owner_org="agent_a", on_ok=is_download(content_type))
+
+
 BATCH_CASES = [
     Case("create_batch", "POST", "/api/v1/batches", CREATE, expect_ok=201, body=_new_batch,
          on_ok=_created),
@@ -99,16 +105,11 @@ BATCH_CASES = [
          owner_org="agent_a", expect_ok=201, body=ATTEMPT),
     Case("email_contact_task", "POST", _task_url("/email", email=True), CONTACTS,
          owner_org="agent_a"),
-    Case("get_packing_list", "GET", _url("draft_of_agent_a", "/packing-list.pdf"), VIEW,
-         owner_org="agent_a", on_ok=is_download(PDF)),
-    Case("export_packing_list", "GET", _url("draft_of_agent_a", "/packing-list.xlsx"), VIEW,
-         owner_org="agent_a", on_ok=is_download(XLSX)),
-    Case("get_repair_list", "GET", _url("submitted_of_agent_a", "/repair-list.pdf"), VIEW,
-         owner_org="agent_a", on_ok=is_download(PDF)),
-    Case("get_fault_labels", "GET", _url("draft_of_agent_a", "/labels.pdf?layout=a4"), VIEW,
-         owner_org="agent_a", on_ok=is_download(PDF)),
-    Case("get_anomaly_notice", "GET", _url("on_hold_of_agent_a", "/anomaly-notice.pdf"), VIEW,
-         owner_org="agent_a", on_ok=is_download(PDF)),
+    _download("get_packing_list", "draft_of_agent_a", "/packing-list.pdf", PDF),
+    _download("export_packing_list", "draft_of_agent_a", "/packing-list.xlsx", XLSX),
+    _download("get_repair_list", "submitted_of_agent_a", "/repair-list.pdf", PDF),
+    _download("get_fault_labels", "draft_of_agent_a", "/labels.pdf?layout=a4", PDF),
+    _download("get_anomaly_notice", "on_hold_of_agent_a", "/anomaly-notice.pdf", PDF),
 ]  # fmt: skip
 
 

@@ -107,21 +107,15 @@ def test_counts_run_per_line_and_box_with_typed_counts_and_units_off_the_list(
 
 
 def test_a_typed_count_for_a_line_the_batch_lacks_is_refused(platform_staff, receiving_of_agent_a):
-    response = put(
-        api_client_for(platform_staff),
-        f"/api/v1/batches/{receiving_of_agent_a.number}/lines/7/count",
-        {"counted": 1},
-    )
+    url = f"/api/v1/batches/{receiving_of_agent_a.number}/lines/7/count"
+    response = put(api_client_for(platform_staff), url, {"counted": 1})
     body = assert_envelope(response, 400, "returns.line_unknown")
     assert list(body["fields"]) == ["line_no"]
 
 
 def test_a_unit_of_an_unknown_model_is_refused(platform_staff, receiving_of_agent_a):
-    response = post(
-        api_client_for(platform_staff),
-        f"/api/v1/batches/{receiving_of_agent_a.number}/units",
-        {"kind": "unlisted", "model_code": "XX9"},
-    )
+    url = f"/api/v1/batches/{receiving_of_agent_a.number}/units"
+    response = post(api_client_for(platform_staff), url, {"kind": "unlisted", "model_code": "XX9"})
     assert_envelope(response, 400, "returns.model_unknown")
 
 

@@ -15,19 +15,15 @@ from django.utils import timezone
 
 from sanbao.accounts.roles import PERMISSIONS
 from sanbao.core.models import AuditEvent
-from sanbao.notifications.models import ContactTask
-from sanbao.returns import policy, selectors, services
+from sanbao.returns import policy, services
 from sanbao.returns.models import BatchLine, ReturnBatch
 from sanbao.returns.tests.conftest import (
     draft,
     pb_lines,
-    received,
     reload,
-    settle_all,
-    shipped,
-    under_test,
 )
 from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.matrix import Case, form_post, needs, page_url
 from sanbao.testkit.responses import HTMX, error_code, field_errors, html  # noqa: F401
 
 VIEW = set(PERMISSIONS["returns.view"])
@@ -45,25 +41,32 @@ CONTACTS = set(PERMISSIONS["contacts.manage"])
 def matrix_url(name, fixture=None, *, query="", extra=None):
     """A permission-matrix case's URL: the page ``name`` of the batch the cast's
     ``fixture`` makes (if any), then ``extra`` (a value, or a function of the cast)."""
-
-    def build(cast):
-        args = [getattr(cast, fixture).number] if fixture else []
-        if extra is not None:
-            args.append(extra(cast) if callable(extra) else extra)
-        return reverse(f"returns:{name}", args=args) + query
-
-    return build
+    return page_url("returns", name, fixture, query=query, extra=extra)
 
 
-def needs(*fixtures, then):
-    """Build the cast's ``fixtures`` first (rows the case needs), then ``then(cast)``."""
+def page_of_agent_a(name, fixture, allowed_roles, *, url_name=None, kind=Case, **options):
+    """The page ``url_name`` (default ``name``) of agent A's batch or shipment that
+    the cast's ``fixture`` makes, declared for the matrix as a ``kind`` of case.
+    ``extra`` and ``needing`` go to :func:`record_url`, the rest to the case."""
+    url = record_url(url_name or name, fixture, options)
+    return kind(name, "GET", url, allowed_roles, owner_org="agent_a", **options)
 
-    def build(cast):
-        for fixture in fixtures:
-            getattr(cast, fixture)
-        return then(cast)
 
-    return build
+def form_of_agent_a(name, fixture, allowed_roles, **options) -> Case:
+    """The form ``name`` on a page of agent A's batch or shipment that the cast's
+    ``fixture`` makes, declared for the matrix. ``extra`` and ``needing`` go to
+    :func:`record_url`, the rest to the case."""
+    url = record_url(name, fixture, options)
+    return form_post(name, url, allowed_roles, owner_org="agent_a", **options)
+
+
+def record_url(name, fixture, options: dict):
+    """:func:`matrix_url` of the record ``fixture`` makes (then ``options["extra"]``),
+    reached once the cast has made the fixtures ``options["needing"]`` (the rows
+    the page shows or acts on). Takes both out of ``options``."""
+    url = matrix_url(name, fixture, extra=options.pop("extra", None))
+    needing = options.pop("needing", ())
+    return needs(*needing, then=url) if needing else url
 
 
 def line_problems(response) -> set[tuple[str, str, str]]:
@@ -102,44 +105,6 @@ def status_of(batch) -> str:
 
 def label(batch, line_no: int, seq: int = 1) -> str:
     return policy.label_code(batch.number, line_no, seq)
-
-
-@pytest.fixture
-def draft_of_agent_a(batch_of_agent_a):
-    """Three power banks with their data cables, one box, freight prepaid."""
-    return batch_of_agent_a
-
-
-@pytest.fixture
-def submitted_of_agent_a(agent_a_clerk, draft_of_agent_a):
-    services.batch_submit(batch=draft_of_agent_a, actor=agent_a_clerk)
-    return draft_of_agent_a
-
-
-@pytest.fixture
-def receiving_of_agent_a(platform_staff, submitted_of_agent_a):
-    services.receipt_open(batch=submitted_of_agent_a, actor=platform_staff)
-    return submitted_of_agent_a
-
-
-@pytest.fixture
-def on_hold_of_agent_a(platform_staff, receiving_of_agent_a):
-    """Lines 1 and 2 scanned, line 3 missing: on hold with one anomaly and a task."""
-    batch = receiving_of_agent_a
-    for line_no in (1, 2):
-        services.receipt_scan(batch=batch, actor=platform_staff, code=label(batch, line_no))
-    services.receipt_close(batch=batch, actor=platform_staff, received_boxes=1)
-    return batch
-
-
-@pytest.fixture
-def anomaly_of_agent_a(on_hold_of_agent_a):
-    return on_hold_of_agent_a.anomalies.get()
-
-
-@pytest.fixture
-def task_of_agent_a(on_hold_of_agent_a):
-    return ContactTask.objects.get(target_id=str(on_hold_of_agent_a.pk))
 
 
 @pytest.fixture
@@ -277,17 +242,6 @@ def status_now(batch) -> str:
 
 
 @pytest.fixture
-def received_of_agent_a(agent_a_clerk, platform_staff, pb10k):
-    """Two power banks received as listed: the IV.5 clock runs."""
-    return received(agent_a_clerk, platform_staff, pb_lines(2))
-
-
-@pytest.fixture
-def testing_of_agent_a(agent_a_clerk, platform_staff, pb10k):
-    return under_test(agent_a_clerk, platform_staff, pb_lines(2))
-
-
-@pytest.fixture
 def unit_of_agent_a(testing_of_agent_a):
     return testing_of_agent_a.units.get(seq=1)
 
@@ -309,28 +263,3 @@ def photographed_unit_of_agent_a(platform_staff, unit_of_agent_a):
         evidence="Casing cracked by a fall",
         photo=png(),
     )
-
-
-@pytest.fixture
-def ready_of_agent_a(platform_staff, testing_of_agent_a):
-    return settle_all(testing_of_agent_a, platform_staff)
-
-
-@pytest.fixture
-def prepared_of_agent_a(platform_staff, ready_of_agent_a):
-    """A shipment of every unit of the ready batch, prepared, not yet gone."""
-    units = selectors.units_to_ship(actor=platform_staff, return_org="AG-A")
-    return services.shipment_create(
-        actor=platform_staff,
-        return_org_code="AG-A",
-        unit_ids=[u.pk for u in units],
-        carrier="SF Express",
-    )
-
-
-@pytest.fixture
-def shipped_of_agent_a(agent_a_clerk, platform_staff, pb10k):
-    """A batch of its own, every unit gone back: it may be closed."""
-    batch = settle_all(under_test(agent_a_clerk, platform_staff, pb_lines(1)), platform_staff)
-    shipped(batch, platform_staff)
-    return reload(batch)

@@ -19,7 +19,7 @@ from sanbao.returns.tests.conftest import (
     draft,
     on_hold,
     pb_lines,
-    received,
+    received_on,
     settle_all,
     shipped,
     under_test,
@@ -31,7 +31,6 @@ from sanbao.returns.tests.views.conftest import (
     batch_problems,
     batch_url,
     detail,
-    error_code,
     field_errors,
     html,
     line_problems,
@@ -46,6 +45,7 @@ from sanbao.returns.tests.views.conftest import (
 )
 from sanbao.testkit.cast import login_client_for
 from sanbao.testkit.queries import assert_list_queries_flat, count_queries
+from sanbao.testkit.responses import assert_refused, fragment, listed_numbers
 
 # The packing check on the batch page (before submitting) ------------------------------------
 
@@ -94,8 +94,7 @@ def test_submitting_a_batch_that_breaks_a_rule_is_a_400_with_the_message_on_its_
     lines = [*pb_lines(2), LineIn("PB10K", 1, "No output", 1, accessories=[])]
     batch = draft(agent_a_clerk, lines)
     response = post(agent_a_clerk, url("batch_submit", batch))
-    assert response.status_code == 400
-    assert error_code(response) == "returns.packing_refused"
+    assert_refused(response, 400, "returns.packing_refused")
     assert re.findall(r'data-testid="line-refusal" data-line="(\d+)"', html(response)) == ["3"]
     assert status_of(batch) == BatchStatus.DRAFT
 
@@ -114,8 +113,7 @@ def test_a_cash_on_delivery_batch_shows_why_it_cannot_be_submitted_in_the_users_
     assert why in html(page)
     assert re.search(r'data-testid="submit-batch"[^>]* disabled', html(page))
     response = post(agent_a_clerk, url("batch_submit", batch))
-    assert response.status_code == 400
-    assert error_code(response) == "returns.cash_on_delivery_refused"
+    assert_refused(response, 400, "returns.cash_on_delivery_refused")
     assert why in html(response)
     assert status_of(batch) == BatchStatus.DRAFT
 
@@ -136,16 +134,12 @@ def test_a_batch_not_sent_by_home_delivery_shows_the_extra_cost_notice_and_is_su
 
 def test_submitting_twice_is_a_409(agent_a_clerk, submitted_of_agent_a):
     response = post(agent_a_clerk, url("batch_submit", submitted_of_agent_a))
-    assert response.status_code == 409
-    assert error_code(response) == "returns.move_not_allowed"
+    assert_refused(response, 409, "returns.move_not_allowed")
 
 
 def test_an_htmx_submission_answers_the_updated_batch_fragment(agent_a_clerk, draft_of_agent_a):
     response = post(agent_a_clerk, url("batch_submit", draft_of_agent_a), headers=HTMX)
-    assert response.status_code == 200
-    body = html(response)
-    assert "<html" not in body
-    assert body.lstrip().startswith('<div id="batch-body"')
+    body = fragment(response, "batch-body")
     assert 'data-status="submitted"' in body
     assert 'data-testid="batch-done"' in body
 
@@ -176,9 +170,7 @@ def batches(agent_a_clerk, enterprise_clerk, platform_staff, pb10k):
 
 
 def listed(user, query="") -> list[str]:
-    response = login_client_for(user).get(LIST_URL + query)
-    assert response.status_code == 200
-    return row_numbers(response)
+    return listed_numbers(login_client_for(user), LIST_URL + query, "batch-row")
 
 
 @pytest.mark.parametrize(
@@ -330,38 +322,45 @@ def test_the_home_page_offers_the_return_shortcuts_of_the_role(cast, who, expect
 # The turnaround (IV.5) --------------------------------------------------------------------------
 
 
+# The turnaround's states that count working days, and how the page names the count.
+DAYS_SHOWN_AS = {"running": "left", "overdue": "overdue", "late": "late"}
+
+
+def turnaround_shown(page) -> tuple[str | None, str | None]:
+    """The state the batch page's turnaround shows, and its working days left,
+    overdue or late (None in other states)."""
+    state = attr(page, "turnaround", "data-state")
+    if state not in DAYS_SHOWN_AS:
+        return state, None
+    return state, attr(page, f"turnaround-{DAYS_SHOWN_AS[state]}", "data-days")
+
+
 @pytest.mark.clause("IV.5")
-def test_the_batch_page_shows_the_due_date_and_the_working_days_left(
-    clock, platform_staff, agent_a_clerk, pb10k
+@pytest.mark.parametrize(
+    ("today", "shown"),
+    [
+        pytest.param("2026-11-23", ("running", "3"), id="left"),
+        # Due Thursday 26; Friday 27 and Monday 30 have passed.
+        pytest.param("2026-11-30", ("overdue", "2"), id="overdue"),
+    ],
+)
+def test_the_batch_page_shows_the_due_date_and_the_working_days_left_or_overdue(
+    clock, platform_staff, agent_a_clerk, pb10k, today, shown
 ):
-    clock.set("2026-11-23")  # a Monday
-    batch = received(agent_a_clerk, platform_staff, pb_lines(1))
-    page = login_client_for(platform_staff).get(batch_url("batch_detail", batch))
+    batch = received_on("2026-11-23", clock, agent_a_clerk, platform_staff, 1)  # a Monday
+    clock.set(today)
+    page = detail(platform_staff, batch)
     assert attr(page, "turnaround", "data-due") == "2026-11-26"
-    assert attr(page, "turnaround", "data-state") == "running"
-    assert attr(page, "turnaround-left", "data-days") == "3"
+    assert turnaround_shown(page) == shown
     assert "due-provisional" not in shown_testids(page)
-
-
-@pytest.mark.clause("IV.5")
-def test_an_overdue_batch_shows_the_working_days_overdue(
-    clock, platform_staff, agent_a_clerk, pb10k
-):
-    clock.set("2026-11-23")
-    batch = received(agent_a_clerk, platform_staff, pb_lines(1))
-    clock.set("2026-11-30")  # due Thursday 26; Friday 27 and Monday 30 have passed
-    page = login_client_for(platform_staff).get(batch_url("batch_detail", batch))
-    assert attr(page, "turnaround", "data-state") == "overdue"
-    assert attr(page, "turnaround-overdue", "data-days") == "2"
 
 
 @pytest.mark.clause("IV.5")
 def test_a_due_date_in_a_year_without_a_known_schedule_is_marked_provisional_and_explained(
     clock, platform_staff, agent_a_clerk, pb10k
 ):
-    clock.set("2026-12-30")
-    batch = received(agent_a_clerk, platform_staff, pb_lines(1))
-    page = login_client_for(platform_staff).get(batch_url("batch_detail", batch))
+    batch = received_on("2026-12-30", clock, agent_a_clerk, platform_staff, 1)
+    page = detail(platform_staff, batch)
     assert attr(page, "turnaround", "data-provisional") == "true"
     assert {"due-provisional", "provisional-explanation"} <= shown_testids(page)
     assert "2027" in html(page).split('data-testid="provisional-explanation"')[1][:400]
@@ -372,8 +371,8 @@ def test_a_batch_on_hold_has_no_due_date_until_its_anomalies_are_resolved(
     platform_staff, agent_a_clerk, pb10k
 ):
     batch = on_hold(agent_a_clerk, platform_staff, pb_lines(2))
-    page = login_client_for(platform_staff).get(batch_url("batch_detail", batch))
-    assert attr(page, "turnaround", "data-state") == "on_hold"
+    page = detail(platform_staff, batch)
+    assert turnaround_shown(page) == ("on_hold", None)
     assert "turnaround-due" not in shown_testids(page)
 
 
@@ -386,9 +385,8 @@ def test_a_batch_shipped_after_its_due_date_shows_the_working_days_late(
     settle_all(batch, platform_staff)
     clock.set("2026-11-27")  # one working day after the due Thursday
     shipped(batch, platform_staff)
-    page = login_client_for(agent_a_clerk).get(batch_url("batch_detail", batch))
-    assert attr(page, "turnaround", "data-state") == "late"
-    assert attr(page, "turnaround-late", "data-days") == "1"
+    page = detail(agent_a_clerk, batch)
+    assert turnaround_shown(page) == ("late", "1")
 
 
 # What the return unit reads ----------------------------------------------------------------------

@@ -13,16 +13,18 @@ from sanbao.returns.tests.views.conftest import (
     RECEIVE,
     VIEW,
     batch_form,
+    form_of_agent_a,
     html,
     label,
     matrix_url,
     needs,
+    page_of_agent_a,
     row_numbers,
     status_of,
     url,
 )
 from sanbao.testkit.cast import CAST_USERS
-from sanbao.testkit.matrix import Case, check, matrix
+from sanbao.testkit.matrix import Case, check, form_post, matrix
 
 # The permission matrix ----------------------------------------------------------------------
 
@@ -58,13 +60,15 @@ def _created(response, cast):
     assert response.url == url("batch_detail", batch)
 
 
-def _status_is(fixture, status, *, where="batch_detail"):
+def _moves(name, fixture, allowed_roles, status, *, where="batch_detail", **options) -> Case:
+    """A form that moves the batch to ``status`` and redirects to its page ``where``."""
+
     def on_ok(response, cast):
         batch = getattr(cast, fixture)
         assert status_of(batch) == status
         assert response.url == url(where, batch)
 
-    return on_ok
+    return form_of_agent_a(name, fixture, allowed_roles, on_ok=on_ok, **options)
 
 
 def _agent_a_has_email(cast) -> dict:
@@ -81,6 +85,33 @@ def _task_pk(cast):
     return cast.task_of_agent_a.pk
 
 
+def _edited(cast) -> dict:
+    return batch_form(contact_person="Edited")
+
+
+def _first_label(cast) -> dict:
+    return {"code": label(cast.receiving_of_agent_a, 1)}
+
+
+def _resolution(cast) -> dict:
+    """A call to the return unit first (IV.4), then the note resolving the anomaly."""
+    called(cast.on_hold_of_agent_a, cast.platform_staff)
+    return {f"a{cast.anomaly_of_agent_a.pk}-note": "Agent confirmed: 2 sent."}
+
+
+def _attempt(cast) -> dict:
+    prefix = f"t{cast.task_of_agent_a.pk}"
+    return {
+        f"{prefix}-channel": "telephone",
+        f"{prefix}-outcome": "reached",
+        f"{prefix}-contact_person": "Wang Fang",
+    }
+
+
+REFUSAL = {"reason": "The carrier asked for cash on delivery."}
+ONE_BOX = {"received_boxes": "1"}
+UNLISTED_UNIT = {"kind": "unlisted", "box_no": "1", "model_code": "PB10K"}
+
 CASES = [
     Case(
         "batch_list",
@@ -90,146 +121,42 @@ CASES = [
         on_ok=_visible_batches_listed,
     ),
     Case("batch_create_page", "GET", matrix_url("batch_create"), CREATE),
-    Case(
+    form_post(
         "batch_create_post",
-        "POST",
         needs("pb10k", "agent_a", then=matrix_url("batch_create")),
         CREATE,
-        expect_ok=302,
         body=lambda cast: batch_form(return_org_code="AG-A", contact_person="Matrix"),
         on_ok=_created,
     ),
     Case("anomaly_list", "GET", needs("on_hold_of_agent_a", then=matrix_url("anomaly_list")), VIEW),
-    Case(
-        "batch_detail",
-        "GET",
-        matrix_url("batch_detail", "on_hold_of_agent_a"),
-        VIEW,
-        owner_org="agent_a",
-        on_ok=_batch_shown("on_hold_of_agent_a"),
+    page_of_agent_a(
+        "batch_detail", "on_hold_of_agent_a", VIEW, on_ok=_batch_shown("on_hold_of_agent_a")
     ),
-    Case(
-        "batch_edit_page",
-        "GET",
-        matrix_url("batch_edit", "draft_of_agent_a"),
-        CREATE,
-        owner_org="agent_a",
+    page_of_agent_a("batch_edit_page", "draft_of_agent_a", CREATE, url_name="batch_edit"),
+    form_of_agent_a("batch_edit", "draft_of_agent_a", CREATE, body=_edited),
+    _moves("batch_submit", "draft_of_agent_a", CREATE, BatchStatus.SUBMITTED),
+    _moves("batch_refuse", "submitted_of_agent_a", RECEIVE, BatchStatus.REFUSED, body=REFUSAL),
+    _moves("receipt_open", "submitted_of_agent_a", RECEIVE, BatchStatus.RECEIVING, where="receipt"),
+    page_of_agent_a("receipt", "receiving_of_agent_a", RECEIVE, kind=BatchFirst),
+    form_of_agent_a("receipt_scan", "receiving_of_agent_a", RECEIVE, body=_first_label),
+    form_of_agent_a("receipt_record_unit", "receiving_of_agent_a", RECEIVE, body=UNLISTED_UNIT),
+    form_of_agent_a(
+        "receipt_set_count", "receiving_of_agent_a", RECEIVE, body={"line_no": "1", "counted": "1"}
     ),
-    Case(
-        "batch_edit_post",
-        "POST",
-        matrix_url("batch_edit", "draft_of_agent_a"),
-        CREATE,
-        owner_org="agent_a",
-        expect_ok=302,
-        body=lambda cast: batch_form(contact_person="Edited"),
-    ),
-    Case(
-        "batch_submit",
-        "POST",
-        matrix_url("batch_submit", "draft_of_agent_a"),
-        CREATE,
-        owner_org="agent_a",
-        expect_ok=302,
-        on_ok=_status_is("draft_of_agent_a", BatchStatus.SUBMITTED),
-    ),
-    Case(
-        "batch_refuse",
-        "POST",
-        matrix_url("batch_refuse", "submitted_of_agent_a"),
-        RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
-        body={"reason": "The carrier asked for cash on delivery."},
-        on_ok=_status_is("submitted_of_agent_a", BatchStatus.REFUSED),
-    ),
-    Case(
-        "receipt_open",
-        "POST",
-        matrix_url("receipt_open", "submitted_of_agent_a"),
-        RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
-        on_ok=_status_is("submitted_of_agent_a", BatchStatus.RECEIVING, where="receipt"),
-    ),
-    BatchFirst(
-        "receipt",
-        "GET",
-        matrix_url("receipt", "receiving_of_agent_a"),
-        RECEIVE,
-        owner_org="agent_a",
-    ),
-    Case(
-        "receipt_scan",
-        "POST",
-        matrix_url("receipt_scan", "receiving_of_agent_a"),
-        RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
-        body=lambda cast: {"code": label(cast.receiving_of_agent_a, 1)},
-    ),
-    Case(
-        "receipt_record_unit",
-        "POST",
-        matrix_url("receipt_record_unit", "receiving_of_agent_a"),
-        RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
-        body={"kind": "unlisted", "box_no": "1", "model_code": "PB10K"},
-    ),
-    Case(
-        "receipt_set_count",
-        "POST",
-        matrix_url("receipt_set_count", "receiving_of_agent_a"),
-        RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
-        body={"line_no": "1", "counted": "1"},
-    ),
-    Case(
-        "receipt_close",
-        "POST",
-        matrix_url("receipt_close", "receiving_of_agent_a"),
-        RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
-        body={"received_boxes": "1"},
-        on_ok=_status_is("receiving_of_agent_a", BatchStatus.ON_HOLD),
-    ),
-    Case(
+    _moves("receipt_close", "receiving_of_agent_a", RECEIVE, BatchStatus.ON_HOLD, body=ONE_BOX),
+    _moves(
         "anomaly_resolve",
-        "POST",
-        matrix_url("anomaly_resolve", "on_hold_of_agent_a", extra=_anomaly_pk),
+        "on_hold_of_agent_a",
         RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
-        body=lambda cast: (
-            called(cast.on_hold_of_agent_a, cast.platform_staff),
-            {f"a{cast.anomaly_of_agent_a.pk}-note": "Agent confirmed: 2 sent."},
-        )[1],
-        on_ok=_status_is("on_hold_of_agent_a", BatchStatus.RECEIVED),
+        BatchStatus.RECEIVED,
+        extra=_anomaly_pk,
+        body=_resolution,
     ),
-    Case(
-        "contact_attempt",
-        "POST",
-        matrix_url("contact_attempt", "on_hold_of_agent_a", extra=_task_pk),
-        CONTACTS,
-        owner_org="agent_a",
-        expect_ok=302,
-        body=lambda cast: {
-            f"t{cast.task_of_agent_a.pk}-channel": "telephone",
-            f"t{cast.task_of_agent_a.pk}-outcome": "reached",
-            f"t{cast.task_of_agent_a.pk}-contact_person": "Wang Fang",
-        },
+    form_of_agent_a(
+        "contact_attempt", "on_hold_of_agent_a", CONTACTS, extra=_task_pk, body=_attempt
     ),
-    Case(
-        "contact_email",
-        "POST",
-        matrix_url("contact_email", "on_hold_of_agent_a", extra=_task_pk),
-        CONTACTS,
-        owner_org="agent_a",
-        expect_ok=302,
-        body=_agent_a_has_email,
+    form_of_agent_a(
+        "contact_email", "on_hold_of_agent_a", CONTACTS, extra=_task_pk, body=_agent_a_has_email
     ),
 ]
 

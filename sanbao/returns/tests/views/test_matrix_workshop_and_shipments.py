@@ -14,12 +14,14 @@ from sanbao.returns.models import (
 from sanbao.returns.tests.views.conftest import (
     RECEIVE,
     VIEW,
+    form_of_agent_a,
     matrix_url,
     needs,
+    page_of_agent_a,
     rows,
     status_now,
 )
-from sanbao.testkit.matrix import Case, check, matrix
+from sanbao.testkit.matrix import Case, check, declared_url_names, form_post, matrix
 
 # The permission matrix ----------------------------------------------------------------------
 
@@ -65,6 +67,8 @@ def _ready_units(cast) -> dict:
     return {"return_org_code": "AG-A", "unit_ids": ids, "carrier": "SF Express"}
 
 
+FORCE_MAJEURE = {"reason": "force_majeure", "note": "Typhoon"}
+
 CASES = [
     Case(
         "queue",
@@ -83,114 +87,63 @@ CASES = [
         needs("ready_of_agent_a", then=matrix_url("shipment_create", query="?return_org=AG-A")),
         RECEIVE,
     ),
-    Case(
+    form_post(
         "shipment_create_post",
-        "POST",
         matrix_url("shipment_create"),
         RECEIVE,
-        expect_ok=302,
         body=_ready_units,
         on_ok=_shipment_created,
     ),
-    Case(
-        "shipment_detail",
-        "GET",
-        lambda cast: reverse("returns:shipment_detail", args=[cast.prepared_of_agent_a.number]),
-        VIEW,
-        owner_org="agent_a",
-    ),
-    Case(
+    page_of_agent_a("shipment_detail", "prepared_of_agent_a", VIEW),
+    form_of_agent_a(
         "shipment_dispatch",
-        "POST",
-        lambda cast: reverse("returns:shipment_dispatch", args=[cast.prepared_of_agent_a.number]),
+        "prepared_of_agent_a",
         RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
         body={"waybill_no": "SF5550001"},
         on_ok=_shipment_now(ShipmentStatus.SHIPPED),
     ),
-    Case(
+    form_of_agent_a(
         "shipment_cancel",
-        "POST",
-        lambda cast: reverse("returns:shipment_cancel", args=[cast.prepared_of_agent_a.number]),
+        "prepared_of_agent_a",
         RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
         on_ok=_shipment_now(ShipmentStatus.CANCELLED),
     ),
-    Case(
+    form_of_agent_a(
         "testing_start",
-        "POST",
-        matrix_url("testing_start", "received_of_agent_a"),
+        "received_of_agent_a",
         RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
         on_ok=_batch_now("received_of_agent_a", BatchStatus.TESTING),
     ),
-    Case(
+    form_of_agent_a(
         "batch_delay",
-        "POST",
-        matrix_url("batch_delay", "testing_of_agent_a"),
+        "testing_of_agent_a",
         RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
-        body={"reason": "force_majeure", "note": "Typhoon"},
+        body=FORCE_MAJEURE,
         on_ok=_all_delayed("testing_of_agent_a"),
     ),
-    Case(
+    form_of_agent_a(
         "batch_close",
-        "POST",
-        matrix_url("batch_close", "shipped_of_agent_a"),
+        "shipped_of_agent_a",
         RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
         on_ok=_batch_now("shipped_of_agent_a", BatchStatus.CLOSED),
     ),
-    Case(
-        "unit_detail",
-        "GET",
-        matrix_url("unit_detail", "testing_of_agent_a", extra=1),
-        VIEW,
-        owner_org="agent_a",
+    page_of_agent_a("unit_detail", "testing_of_agent_a", VIEW, extra=1),
+    page_of_agent_a(
+        "unit_photo", "testing_of_agent_a", VIEW, extra=1, needing=["photographed_unit_of_agent_a"]
     ),
-    Case(
-        "unit_photo",
-        "GET",
-        needs(
-            "photographed_unit_of_agent_a",
-            then=matrix_url("unit_photo", "testing_of_agent_a", extra=1),
-        ),
-        VIEW,
-        owner_org="agent_a",
+    form_of_agent_a(
+        "unit_test", "testing_of_agent_a", RECEIVE, extra=1, body={"result": "fault_confirmed"}
     ),
-    Case(
-        "unit_test",
-        "POST",
-        matrix_url("unit_test", "testing_of_agent_a", extra=1),
-        RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
-        body={"result": "fault_confirmed"},
-    ),
-    Case(
+    form_of_agent_a(
         "unit_dispose",
-        "POST",
-        needs(
-            "tested_unit_of_agent_a", then=matrix_url("unit_dispose", "testing_of_agent_a", extra=1)
-        ),
+        "testing_of_agent_a",
         RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
+        extra=1,
+        needing=["tested_unit_of_agent_a"],
         body={"disposition": "returned_as_is"},
     ),
-    Case(
-        "unit_delay",
-        "POST",
-        matrix_url("unit_delay", "testing_of_agent_a", extra=1),
-        RECEIVE,
-        owner_org="agent_a",
-        expect_ok=302,
-        body={"reason": "parts_shortage"},
+    form_of_agent_a(
+        "unit_delay", "testing_of_agent_a", RECEIVE, extra=1, body={"reason": "parts_shortage"}
     ),
 ]
 
@@ -222,13 +175,8 @@ class _AnyCast:
 
 
 def test_every_returns_page_is_declared_in_a_permission_matrix():
-    from django.urls import resolve
-
     from sanbao.returns.tests.views import test_matrix_batches_and_receipt as part_one
     from sanbao.returns.urls import urlpatterns
 
-    declared = {
-        resolve(case.resolve_url(_AnyCast()).split("?")[0]).url_name
-        for case in [*part_one.CASES, *CASES]
-    }
+    declared = declared_url_names([*part_one.CASES, *CASES], _AnyCast())
     assert declared == {p.name for p in urlpatterns} - part_one.DOCUMENT_PAGES - DOCUMENT_PAGES

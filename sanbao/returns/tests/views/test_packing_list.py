@@ -23,7 +23,6 @@ from sanbao.returns.tests.views.conftest import (
     HTMX,
     batch_form,
     counts,
-    error_code,
     field_errors,
     header_form,
     html,
@@ -34,6 +33,7 @@ from sanbao.returns.tests.views.conftest import (
     url,
 )
 from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.responses import assert_refused
 
 # The packing list: create ---------------------------------------------------------------------
 
@@ -74,21 +74,23 @@ def test_after_sales_staff_enter_a_batch_for_an_agent_they_choose(platform_staff
     assert ReturnBatch.objects.get().return_org == agent_a
 
 
+# What a packing list's header must state (IV.2).
+REQUIRED_FACTS = (
+    "declared_units",
+    "declared_boxes",
+    "packed_on",
+    "contact_person",
+    "contact_phone",
+)
+
+
 def test_a_packing_list_without_facts_is_a_400_with_every_message_by_its_field_and_writes_nothing(
     agent_a_clerk, pb10k
 ):
     before = counts()
     data = {**lines_form(), "home_delivery": "yes", "freight": "prepaid"}
     response = post(agent_a_clerk, CREATE_URL, data)
-    assert response.status_code == 400
-    assert error_code(response) == "returns.batch_invalid"
-    assert field_errors(response) >= {
-        "declared_units",
-        "declared_boxes",
-        "packed_on",
-        "contact_person",
-        "contact_phone",
-    }
+    assert_refused(response, 400, "returns.batch_invalid", *REQUIRED_FACTS)
     assert counts() == before
 
 
@@ -192,8 +194,7 @@ def test_saving_the_edited_packing_list_replaces_its_lines(agent_a_clerk, draft_
 def test_a_submitted_batch_cannot_be_edited(agent_a_clerk, submitted_of_agent_a):
     client = login_client_for(agent_a_clerk)
     page = client.get(url("batch_edit", submitted_of_agent_a))
-    assert page.status_code == 409
-    assert error_code(page) == "returns.move_not_allowed"
+    assert_refused(page, 409, "returns.move_not_allowed")
     response = client.post(url("batch_edit", submitted_of_agent_a), batch_form())
     assert response.status_code == 409
     assert submitted_of_agent_a.lines.count() == 3

@@ -17,7 +17,6 @@ from sanbao.returns.tests.views.conftest import (
     HTMX,
     counts_panel,
     detail,
-    error_code,
     feedback,
     field_errors,
     html,
@@ -28,6 +27,7 @@ from sanbao.returns.tests.views.conftest import (
     url,
 )
 from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.responses import assert_refused
 
 # The receipt page ---------------------------------------------------------------------------
 
@@ -240,13 +240,10 @@ def test_resolving_an_anomaly_needs_a_note_and_then_receives_the_batch(
     path = url("anomaly_resolve", on_hold_of_agent_a, anomaly_of_agent_a.pk)
     field = f"a{anomaly_of_agent_a.pk}-note"
     refused = post(platform_staff, path, {field: "Agreed."})
-    assert refused.status_code == 400
-    assert error_code(refused) == "returns.contact_required"
+    assert_refused(refused, 400, "returns.contact_required")
     called(on_hold_of_agent_a, platform_staff)
     refused = post(platform_staff, path, {field: ""})
-    assert refused.status_code == 400
-    assert error_code(refused) == "returns.note_required"
-    assert "note" in field_errors(refused)
+    assert_refused(refused, 400, "returns.note_required", "note")
     assert status_of(on_hold_of_agent_a) == BatchStatus.ON_HOLD
     assert post(platform_staff, path, {field: "The agent kept one unit."}).status_code == 302
     assert status_of(on_hold_of_agent_a) == BatchStatus.RECEIVED
@@ -268,8 +265,7 @@ def test_each_contact_attempt_is_recorded_and_one_that_reaches_closes_the_task(
     path = url("contact_attempt", on_hold_of_agent_a, task_of_agent_a.pk)
     p = f"t{task_of_agent_a.pk}-"
     wrong = post(platform_staff, path, {p + "channel": "telephone", p + "outcome": "fax_sent"})
-    assert wrong.status_code == 400
-    assert error_code(wrong) == "notifications.outcome_invalid"
+    assert_refused(wrong, 400, "notifications.outcome_invalid")
     no_answer = {
         p + "channel": "telephone",
         p + "outcome": "no_answer",
@@ -319,8 +315,7 @@ def test_e_mailing_a_return_unit_without_an_address_is_a_400(
     platform_staff, on_hold_of_agent_a, task_of_agent_a
 ):
     response = post(platform_staff, url("contact_email", on_hold_of_agent_a, task_of_agent_a.pk))
-    assert response.status_code == 400
-    assert error_code(response) == "notifications.no_email"
+    assert_refused(response, 400, "notifications.no_email")
     assert not mail.outbox
 
 

@@ -19,7 +19,6 @@ from sanbao.returns.tests.conftest import (
 from sanbao.returns.tests.views.conftest import (
     attr,
     batch_url,
-    error_code,
     field_errors,
     html,
     rows,
@@ -28,6 +27,7 @@ from sanbao.returns.tests.views.conftest import (
 )
 from sanbao.testkit.cast import login_client_for
 from sanbao.testkit.queries import assert_list_queries_flat
+from sanbao.testkit.responses import assert_refused
 
 
 def test_the_shipment_list_runs_a_fixed_number_of_queries_however_many_shipments(
@@ -100,8 +100,7 @@ def test_a_shipment_without_a_return_unit_or_units_is_refused_by_its_fields(
 ):
     client = login_client_for(platform_staff)
     response = client.post(reverse("returns:shipment_create"), {"carrier": "SF Express"})
-    assert response.status_code == 400
-    assert error_code(response) == "returns.shipment_invalid"
+    assert_refused(response, 400, "returns.shipment_invalid")
     assert field_errors(response) == {"return_org_code"}
     response = client.post(reverse("returns:shipment_create"), {"return_org_code": "AG-A"})
     assert response.status_code == 400
@@ -115,8 +114,7 @@ def test_a_cancelled_shipment_frees_its_units_for_another(platform_staff, prepar
     response = client.post(reverse("returns:shipment_cancel", args=[prepared_of_agent_a.number]))
     assert response.status_code == 302
     again = client.post(reverse("returns:shipment_cancel", args=[prepared_of_agent_a.number]))
-    assert again.status_code == 409
-    assert error_code(again) == "returns.shipment_move_not_allowed"
+    assert_refused(again, 409, "returns.shipment_move_not_allowed")
     page = client.get(reverse("returns:shipment_create") + "?return_org=AG-A")
     assert len(rows(page, "ship-unit", "data-unit")) == 2
 

@@ -17,7 +17,6 @@ from sanbao.returns.tests.views.conftest import (
     HTMX,
     attr,
     batch_url,
-    error_code,
     field_errors,
     html,
     png,
@@ -27,6 +26,7 @@ from sanbao.returns.tests.views.conftest import (
     unit_url,
 )
 from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.responses import assert_refused
 
 # The workshop through the pages ---------------------------------------------------------------
 
@@ -103,9 +103,7 @@ def test_an_exclusion_without_a_rule_answers_400_with_the_message_on_the_rule_fi
     response = login_client_for(platform_staff).post(
         unit_url("unit_test", batch, 1), {"result": "excluded", "evidence": "Looks dropped"}
     )
-    assert response.status_code == 400
-    assert error_code(response) == "returns.unit_test_invalid"
-    assert "excluded_rule" in field_errors(response)
+    assert_refused(response, 400, "returns.unit_test_invalid", "excluded_rule")
     assert 'value="excluded" checked' in html(response)  # what was typed stays
     unit_of_agent_a.refresh_from_db()
     assert unit_of_agent_a.result == ""
@@ -160,8 +158,7 @@ def test_starting_testing_twice_is_a_conflict_shown_on_the_batch_page(
     platform_staff, testing_of_agent_a
 ):
     response = login_client_for(platform_staff).post(batch_url("testing_start", testing_of_agent_a))
-    assert response.status_code == 409
-    assert error_code(response) == "returns.move_not_allowed"
+    assert_refused(response, 409, "returns.move_not_allowed")
 
 
 def test_the_unit_pages_link_the_previous_and_next_units(platform_staff, testing_of_agent_a):
