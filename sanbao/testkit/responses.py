@@ -9,6 +9,7 @@ journey looks for.
 
 from __future__ import annotations
 
+import io
 import re
 
 # The header htmx sends, so a view answers with its fragment rather than the page.
@@ -96,3 +97,25 @@ def assert_refused(response, status: int, code: str, *fields: str) -> None:
     assert error_code(response) == code
     for name in fields:
         assert name in field_errors(response), f"{name} not marked: {field_errors(response)}"
+
+
+def assert_answered_like_a_missing_one(client, url: str, missing_url: str) -> None:
+    """``url`` (a record outside the caller's scope) is answered exactly as
+    ``missing_url`` (a number that does not exist): nothing says it is there."""
+    theirs = client.get(url)
+    missing = client.get(missing_url)
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.json() == missing.json()
+
+
+def xlsx_cells(content: bytes) -> set[str]:
+    """Every non-empty cell of the first sheet of a downloaded XLSX file, as text."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    return {
+        str(value)
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    }

@@ -20,11 +20,6 @@ from sanbao.claims.models import Claim
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, scan
 from sanbao.testkit.cast import api_client_for
-from sanbao.testkit.helpers_a import (
-    assert_answered_like_a_missing_one,
-    listed_numbers,
-    xlsx_cells,
-)
 from sanbao.testkit.matrix import (
     Case,
     assert_envelope,
@@ -33,7 +28,13 @@ from sanbao.testkit.matrix import (
     matrix,
 )
 from sanbao.testkit.queries import assert_list_queries_flat
-from sanbao.testkit.responses import has_status, is_download
+from sanbao.testkit.responses import (
+    api_list,
+    assert_answered_like_a_missing_one,
+    has_status,
+    is_download,
+    xlsx_cells,
+)
 
 VIEW = PERMISSIONS["claims.view"]
 CREATE = PERMISSIONS["claims.create"]
@@ -735,7 +736,7 @@ def claims_of_everyone(
 
 
 def listed(client, query=""):
-    return listed_numbers(client, f"/api/v1/claims{query}")
+    return api_list(client, f"/api/v1/claims{query}")
 
 
 def numbers(*claims):

@@ -15,7 +15,7 @@ from sanbao.claims.states import MOVES, allowed_actions
 from sanbao.claims.tests.conftest import all_clear, scan
 from sanbao.claims.tests.factories import SHELF, actions_of, in_service, judged, reload
 from sanbao.core.errors import Conflict
-from sanbao.testkit.helpers_a import assert_conflict_writing_nothing, stored_fields
+from sanbao.testkit.records import refused_writing_nothing, stored_fields
 
 # One valid call of each action, given a claim in a state the action accepts.
 CALLS = {
@@ -111,12 +111,11 @@ def test_every_action_from_a_state_that_does_not_allow_it_is_a_conflict_writing_
     covered_claim, platform_staff, action, status
 ):
     claim = put_in(covered_claim, status)
-    error = assert_conflict_writing_nothing(
-        lambda: CALLS[action](claim, platform_staff),
-        lambda: snapshot(claim),
-        "claims.move_not_allowed",
-    )
-    assert set(error.params) == {"status", "action"}
+    with refused_writing_nothing(
+        Conflict, "claims.move_not_allowed", lambda: snapshot(claim), status=409
+    ) as caught:
+        CALLS[action](claim, platform_staff)
+    assert set(caught.value.params) == {"status", "action"}
 
 
 def test_a_judged_claim_cannot_be_judged_again(covered_claim, platform_staff):
@@ -157,11 +156,10 @@ def test_a_move_made_meanwhile_by_someone_else_refuses_the_second_one_writing_no
     claim = reload(prepare(covered_claim, platform_staff))  # loaded by this user
     assert claim.status in MOVES[MOVE_OF[action]].sources
     put_in(claim, other_users_state)  # ...and moved by another one before this acts
-    assert_conflict_writing_nothing(
-        lambda: CALLS[action](claim, platform_staff),
-        lambda: snapshot(claim),
-        "claims.changed_meanwhile",
-    )
+    with refused_writing_nothing(
+        Conflict, "claims.changed_meanwhile", lambda: snapshot(claim), status=409
+    ):
+        CALLS[action](claim, platform_staff)
 
 
 # Audit: exactly one event per action -------------------------------------------------------
