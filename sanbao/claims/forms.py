@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Disposal, Region
+from sanbao.catalog.replacements import MAX_DECISION_REASON
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
 from sanbao.claims.reasons import CHECKLIST_QUESTIONS
@@ -351,6 +352,29 @@ class CardNumberForm(ClaimsForm):
     )
 
 
+def replacement_decision_field() -> forms.CharField:
+    """II.3: a manager's reason for accepting a different model when the original
+    has no performance specifications recorded (audited). Only users holding
+    ``replacements.decide`` are offered it (see ``offer_replacement_decision``)."""
+    return forms.CharField(
+        label=_("Manager's decision: why this model may replace it"),
+        required=False,
+        max_length=MAX_DECISION_REASON,
+        help_text=_(
+            "Only when the original model has no performance specifications recorded: "
+            "a different model is then accepted on your decision, recorded in the audit "
+            "trail (II.3)."
+        ),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+
+def offer_replacement_decision(form, may_decide: bool) -> None:
+    """Drop the decision field from the form of a user who may not decide (II.3)."""
+    if not may_decide:
+        form.fields.pop("replacement_decision", None)
+
+
 class JudgeForm(ClaimsForm):
     failure_confirmed = forms.TypedChoiceField(
         label=_("Performance failure confirmed"),
@@ -378,9 +402,11 @@ class JudgeForm(ClaimsForm):
         help_text=_("Required when the failure is not confirmed."),
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
+    replacement_decision = replacement_decision_field()
 
-    def __init__(self, *args, replacement_options=(), **kwargs):
+    def __init__(self, *args, replacement_options=(), may_decide=False, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_replacement_decision(self, may_decide)
         self.fields["replacement_model"].widget = _ReplacementSelect(
             attrs={"class": "form-select"},
             choices=code_choices(
@@ -412,7 +438,14 @@ class ResolveForm(ClaimsForm):
     replacement_serial = text_field(
         40, _("Serial number of the replacement unit"), css="form-control mono"
     )
+    replacement_card_no = text_field(
+        40,
+        _("Warranty card number of the replacement unit"),
+        css="form-control mono",
+        help_text=_("Its own card, issued with it: never the old unit's (I.2)."),
+    )
     replacement_model = code_field(40, _("Replacement model"))
+    replacement_decision = replacement_decision_field()
     retained_location = forms.CharField(
         label=_("Where the retained unit or parts are kept"),
         required=False,
@@ -427,8 +460,9 @@ class ResolveForm(ClaimsForm):
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
 
-    def __init__(self, *args, models=(), **kwargs):
+    def __init__(self, *args, models=(), may_decide=False, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_replacement_decision(self, may_decide)
         self.fields["replacement_model"].widget = select_widget(
             code_choices(models, ("", _("The model approved at judgement")))
         )
