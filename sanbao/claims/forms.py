@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sanbao.catalog.exclusions import RULE_TITLES
+from sanbao.catalog.forms import offer_replacement_decision, replacement_decision_field
 from sanbao.catalog.models import Disposal, Region
-from sanbao.catalog.replacements import MAX_DECISION_REASON
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
 from sanbao.claims.reasons import CHECKLIST_QUESTIONS
@@ -350,29 +350,6 @@ class CardNumberForm(ClaimsForm):
             attrs={"class": "form-control form-control-sm mono", "autocomplete": "off"}
         ),
     )
-
-
-def replacement_decision_field() -> forms.CharField:
-    """II.3: a manager's reason for accepting a different model when the original
-    has no performance specifications recorded (audited). Only users holding
-    ``replacements.decide`` are offered it (see ``offer_replacement_decision``)."""
-    return forms.CharField(
-        label=_("Manager's decision: why this model may replace it"),
-        required=False,
-        max_length=MAX_DECISION_REASON,
-        help_text=_(
-            "Only when the original model has no performance specifications recorded: "
-            "a different model is then accepted on your decision, recorded in the audit "
-            "trail (II.3)."
-        ),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
-    )
-
-
-def offer_replacement_decision(form, may_decide: bool) -> None:
-    """Drop the decision field from the form of a user who may not decide (II.3)."""
-    if not may_decide:
-        form.fields.pop("replacement_decision", None)
 
 
 class JudgeForm(ClaimsForm):
