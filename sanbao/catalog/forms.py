@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sanbao.catalog.models import Region
+from sanbao.catalog.replacements import MAX_DECISION_REASON
 from sanbao.catalog.services import ImportMode
 from sanbao.core.forms import FiltersMixin, code_choices, date_filter, search_field
 
@@ -93,3 +94,27 @@ class UnitImportForm(forms.Form):
         if data.get("retry_valid_only"):
             data["mode"] = ImportMode.VALID_ONLY
         return data
+
+
+# II.3 (issue 10 item 6): the claims and returns forms that choose a replacement model.
+def replacement_decision_field() -> forms.CharField:
+    """II.3: a manager's reason for accepting a different model when the original
+    has no performance specifications recorded (audited). Only users holding
+    ``replacements.decide`` are offered it (see ``offer_replacement_decision``)."""
+    return forms.CharField(
+        label=_("Manager's decision: why this model may replace it"),
+        required=False,
+        max_length=MAX_DECISION_REASON,
+        help_text=_(
+            "Only when the original model has no performance specifications recorded: "
+            "a different model is then accepted on your decision, recorded in the audit "
+            "trail (II.3)."
+        ),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+
+def offer_replacement_decision(form, may_decide: bool) -> None:
+    """Drop the decision field from the form of a user who may not decide (II.3)."""
+    if not may_decide:
+        form.fields.pop("replacement_decision", None)

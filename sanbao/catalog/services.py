@@ -239,7 +239,9 @@ def unit_register_replacement(
     The caller (a claim or a return-batch service) has checked the actor's right
     to replace and decides when the replacement's warranty starts (a new period,
     or the rest of the original's). The replacement keeps the original's channel,
-    region, sale date and card; without a registered original, the given ones.
+    region and sale date (without a registered original, the given ones); its
+    warranty card is its own (``warranty_card_no``, issued with it), never the
+    original's (SPEC I.2: one unit, one card).
     This checks the serial and writes the unit with its audit event.
     """
     from sanbao.catalog.importing import SERIAL_RE
@@ -251,7 +253,7 @@ def unit_register_replacement(
         raise ERRORS.invalid("catalog.serial_taken", "replacement_serial", serial=serial)
     if original is not None:
         region, sale_date = original.region, original.sale_date
-        warranty_card_no = original.warranty_card_no
+    warranty_card_no = (warranty_card_no or "").strip()[:40]
     try:
         with transaction.atomic():
             unit = _create_replacement(

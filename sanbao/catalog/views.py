@@ -28,6 +28,7 @@ from sanbao.catalog.forms import (
 )
 from sanbao.catalog.importing import COLUMNS
 from sanbao.catalog.models import ProductModel
+from sanbao.catalog.panels import unit_panels
 from sanbao.catalog.policy import (
     SPEC_FIELDS,
     ModelSpecs,
@@ -218,6 +219,8 @@ def unit_detail(request, serial: str):
         "in_scope": region_in_scope(unit.region),
         "warranty_last_day": last_day,
         "in_warranty": last_day is not None and timezone.localdate() <= last_day,
+        # What other apps show about the unit (its claims...): see catalog.panels.
+        "panels": unit_panels(request, unit),
     }
     return render(request, "catalog/unit_detail.html", context)
 

@@ -209,6 +209,7 @@ def judge_claim(request, number: str, payload: JudgementIn):
         replacement_model=_model(request, payload.replacement_model_code, "replacement_model"),
         repair_impossible=payload.repair_impossible,
         note=payload.note,
+        replacement_decision=payload.replacement_decision,
     )
     return _claim(request, number)
 
@@ -232,6 +233,8 @@ def resolve_claim(request, number: str, payload: ResolutionIn):
         replacement_model=_model(request, payload.replacement_model_code, "replacement_model"),
         retained_parts=[p.dict() for p in payload.retained_parts],
         note=payload.note,
+        replacement_card_no=payload.replacement_card_no,
+        replacement_decision=payload.replacement_decision,
     )
     return _claim(request, number)
 

@@ -6,3 +6,10 @@ class ClaimsConfig(AppConfig):
     name = "sanbao.claims"
     label = "claims"
     verbose_name = _("Warranty claims")
+
+    def ready(self):
+        # The unit page (catalog) shows the unit's claims through its panel registry.
+        from sanbao.catalog.panels import register_unit_panel
+        from sanbao.claims.unit_panel import claims_panel
+
+        register_unit_panel(claims_panel)

@@ -57,6 +57,20 @@ MESSAGES = {
     "claims.replacement_other_category": _(
         "%(candidate)s cannot replace %(original)s: it is of another category (II.3)."
     ),
+    "claims.unit_replaced": _(
+        "This unit was replaced under warranty by unit %(replacement)s and is kept by the "
+        "brand (II.4): claim on the replacement unit instead."
+    ),
+    "claims.unit_kept": _(
+        "This unit was replaced or refunded under warranty and is kept by the brand (II.4): "
+        "it cannot be claimed again."
+    ),
+    "claims.claim_open": _(
+        "Claim %(number)s on this unit is still open: add to it instead of opening another."
+    ),
+    "claims.claim_open_elsewhere": _(
+        "A claim on this unit is already being dealt with by the after-sales service."
+    ),
     "claims.replacement_unspecified": _(
         "%(original)s has no performance specifications recorded, so only the same model "
         "replaces it, unless an after-sales manager decides otherwise and says why (II.3)."

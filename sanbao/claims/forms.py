@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sanbao.catalog.exclusions import RULE_TITLES
+from sanbao.catalog.forms import offer_replacement_decision, replacement_decision_field
 from sanbao.catalog.models import Disposal, Region
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
@@ -378,9 +379,11 @@ class JudgeForm(ClaimsForm):
         help_text=_("Required when the failure is not confirmed."),
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
+    replacement_decision = replacement_decision_field()
 
-    def __init__(self, *args, replacement_options=(), **kwargs):
+    def __init__(self, *args, replacement_options=(), may_decide=False, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_replacement_decision(self, may_decide)
         self.fields["replacement_model"].widget = _ReplacementSelect(
             attrs={"class": "form-select"},
             choices=code_choices(
@@ -412,7 +415,14 @@ class ResolveForm(ClaimsForm):
     replacement_serial = text_field(
         40, _("Serial number of the replacement unit"), css="form-control mono"
     )
+    replacement_card_no = text_field(
+        40,
+        _("Warranty card number of the replacement unit"),
+        css="form-control mono",
+        help_text=_("Its own card, issued with it: never the old unit's (I.2)."),
+    )
     replacement_model = code_field(40, _("Replacement model"))
+    replacement_decision = replacement_decision_field()
     retained_location = forms.CharField(
         label=_("Where the retained unit or parts are kept"),
         required=False,
@@ -427,8 +437,9 @@ class ResolveForm(ClaimsForm):
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
 
-    def __init__(self, *args, models=(), **kwargs):
+    def __init__(self, *args, models=(), may_decide=False, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_replacement_decision(self, may_decide)
         self.fields["replacement_model"].widget = select_widget(
             code_choices(models, ("", _("The model approved at judgement")))
         )

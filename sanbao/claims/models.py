@@ -30,6 +30,15 @@ class ClaimStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# A claim still being dealt with: a unit has at most one (SPEC I.2).
+LIVE_STATUSES = (
+    ClaimStatus.SUBMITTED,
+    ClaimStatus.UNDER_JUDGEMENT,
+    ClaimStatus.APPROVED,
+    ClaimStatus.IN_SERVICE,
+)
+
+
 class Verdict(models.TextChoices):
     COVERED = "covered", _("Covered")
     NOT_COVERED = "not_covered", _("Not covered")
@@ -206,6 +215,12 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=Q(handed_in_on__gte=models.F("claimed_on")),
                 name="claim_handed_in_after_claim",
+            ),
+            # One unit, one live claim, even when two intakes race.
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(status__in=LIVE_STATUSES),
+                name="claim_one_live_per_unit",
             ),
         ]
 

@@ -15,6 +15,7 @@ from ninja import Field, Schema
 from sanbao.accounts.roles import PLATFORM_ROLES, can
 from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Disposal, Region
+from sanbao.catalog.replacements import MAX_DECISION_REASON
 from sanbao.claims import policy
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.reasons import reason_text
@@ -90,6 +91,12 @@ class JudgementIn(Schema):
     )
     repair_impossible: bool = False
     note: str = Field("", max_length=2000)
+    replacement_decision: str = Field(
+        "",
+        max_length=MAX_DECISION_REASON,
+        description="II.3: an after-sales manager's reason for accepting a different model "
+        "when the original has no performance specifications (replacements.decide; audited)",
+    )
 
 
 class RetainedPartIn(Schema):
@@ -106,6 +113,15 @@ class ResolutionIn(Schema):
     )
     retained_parts: list[RetainedPartIn] = Field(default_factory=list, max_length=50)
     note: str = Field("", max_length=2000)
+    replacement_card_no: str = Field(
+        "", max_length=40, description="The replacement unit's own warranty card number (I.2)"
+    )
+    replacement_decision: str = Field(
+        "",
+        max_length=MAX_DECISION_REASON,
+        description="II.3: an after-sales manager's reason for accepting a different model "
+        "when the original has no performance specifications (replacements.decide; audited)",
+    )
 
 
 class DisposalIn(Schema):

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, OrgKind, Role, require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog import services as catalog_services
-from sanbao.catalog.models import ProductModel, RetainedPartKind, Unit
+from sanbao.catalog.models import ProductModel, RetainedPart, RetainedPartKind, Unit
 from sanbao.catalog.replacements import replacement_check
 
 # The ledger is catalog's; the claims pages and API dispose of its parts through this name.
@@ -24,6 +25,7 @@ from sanbao.catalog.services import retained_part_dispose as retained_part_dispo
 from sanbao.claims import policy
 from sanbao.claims.errors import ERRORS
 from sanbao.claims.models import (
+    LIVE_STATUSES,
     Claim,
     ClaimantKind,
     ClaimStatus,
@@ -84,6 +86,19 @@ def _days_in_repair_before(unit: Unit | None, exclude_pk=None, _seen=()) -> int:
     if replaced_by is not None and not replaced_by.terms["category"]["new_warranty_on_replacement"]:
         total += _days_in_repair_before(replaced_by.unit, _seen=(*_seen, unit.pk))
     return total
+
+
+def unit_warranty_end(unit: Unit) -> tuple[dt.date | None, int]:
+    """I.2: the unit's current last day covered, and the days in warranty repair
+    that extend it (the unit page shows both).
+
+    The warranty starts on the unit's own start (a replacement's) or else on the
+    consumer's delivery as the latest claim recorded it, else on the registry's
+    sale date; every finished warranty repair adds its days."""
+    latest = Claim.objects.filter(unit=unit).order_by("-created_at", "-pk").first()
+    start = unit.warranty_starts_on or (latest.delivered_on if latest else None) or unit.sale_date
+    days = _days_in_repair_before(unit)
+    return policy.warranty_end(start, unit.model.category.warranty_months, days), days
 
 
 def _facts(
@@ -206,6 +221,7 @@ def claim_create(
 
     serial = (serial or "").strip()
     unit = catalog_selectors.unit_find(serial=serial) if serial else None
+    registered = unit
     # I.1: the region of sale of a registered unit is the registry's, whoever claims it.
     registry_region = unit.region if unit is not None else ""
     if unit is not None and claimant_org is not None and unit.channel_org_id != claimant_org.pk:
@@ -275,6 +291,8 @@ def claim_create(
         err("fault_description", "claims.value_too_long", limit=2000)
 
     handling_org = _handling_org(actor, handling_org_code, err)
+    if serial:
+        _check_claimable(actor, serial, registered, shown=unit is not None, err=err)
 
     _check_scan(proof_of_purchase_scan, "proof_of_purchase_scan", errors)
     _check_scan(warranty_card_scan, "warranty_card_scan", errors)
@@ -338,7 +356,15 @@ def claim_create(
         claim.save()
 
     with transaction.atomic():
-        save_numbered(claim, "C", save=save)
+        try:
+            with transaction.atomic():
+                save_numbered(claim, "C", save=save)
+        except IntegrityError:
+            # Another intake of the same unit got in first (claim_one_live_per_unit).
+            errors = ERRORS.collect()
+            _check_claimable(actor, serial, registered, shown=unit is not None, err=errors.add)
+            errors.raise_if_any("claims.intake_invalid")
+            raise
         if findings:
             _save_findings(claim, actor, findings)
             _apply_verdict(claim, _evaluate(claim))
@@ -357,6 +383,35 @@ def claim_create(
             },
         )
     return claim
+
+
+def _check_claimable(actor, serial: str, registered: Unit | None, *, shown: bool, err) -> None:
+    """One unit, one live claim (I.2, II.4). A unit the brand has kept (replaced or
+    refunded: it is in the retained-parts ledger) cannot be claimed again; the
+    intake names the unit that replaced it where the claimant may see the registry.
+    A second claim while one is still being dealt with is refused, naming the open
+    one where the claimant may see it."""
+    if registered is not None:
+        successor = Unit.objects.filter(replaces=registered).order_by("-pk").first()
+        if successor is not None and shown:
+            err("serial", "claims.unit_replaced", replacement=successor.serial)
+            return
+        if (
+            successor is not None
+            or RetainedPart.objects.filter(
+                kind=RetainedPartKind.UNIT, serial__iexact=registered.serial
+            ).exists()
+        ):
+            err("serial", "claims.unit_kept")
+            return
+    same_unit = Q(unit=registered) if registered is not None else Q(serial_reported__iexact=serial)
+    live = Claim.objects.filter(same_unit, status__in=LIVE_STATUSES).order_by("pk").first()
+    if live is None:
+        return
+    if Claim.objects.visible_to(actor).filter(pk=live.pk).exists():
+        err("serial", "claims.claim_open", number=live.number)
+    else:
+        err("serial", "claims.claim_open_elsewhere")
 
 
 def _handling_org(actor, code: str, err) -> Organisation | None:
@@ -680,6 +735,7 @@ def claim_resolve(
     retained_parts: list[dict] | None = None,
     note: str = "",
     replacement_decision: str = "",
+    replacement_card_no: str = "",
 ) -> Claim:
     """Resolve an approved claim: repaired, replaced or refunded, as its remedy says.
 
@@ -742,7 +798,8 @@ def claim_resolve(
                 original=claim.unit,
                 region=claim.region,
                 sale_date=claim.delivered_on,
-                warranty_card_no=claim.warranty_card_no,
+                # The replacement comes with its own card, not the old unit's (I.2).
+                warranty_card_no=replacement_card_no,
             )
             Claim.objects.filter(pk=claim.pk).update(replacement_unit=claim.replacement_unit)
         if takes_unit:

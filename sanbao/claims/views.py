@@ -230,11 +230,17 @@ def _replacement_options(user, claim: Claim) -> list[ReplacementOption]:
     specifications marked (the service refuses them again)."""
     original = ModelSpecs.of(claim.model)
     models = catalog_selectors.product_model_list(actor=user, category=claim.model.category.code)
-    return [
-        ReplacementOption(m, is_not_lower(original, ModelSpecs.of(m)).ok)
-        for m in models
-        if m.is_active or m.pk == claim.model_id
-    ]
+    # An original with no specifications: a manager may still choose another model,
+    # with a reason (II.3, item 6); the service checks the permission and the reason.
+    decides = can(user, "replacements.decide")
+    options = []
+    for m in models:
+        if m.is_active or m.pk == claim.model_id:
+            verdict = is_not_lower(original, ModelSpecs.of(m))
+            options.append(
+                ReplacementOption(m, verdict.ok or (decides and verdict.reason == "no_specs"))
+            )
+    return options
 
 
 def _remedy_options(claim: Claim) -> list[dict]:
@@ -352,14 +358,18 @@ def _detail_context(
     if "judge" in actions:
         options = _replacement_options(user, claim)
         forms["judge"] = bound.get("judge") or JudgeForm(
-            replacement_options=options, initial={"remedy": claim.remedy_requested}
+            replacement_options=options,
+            initial={"remedy": claim.remedy_requested},
+            may_decide=can(user, "replacements.decide"),
         )
         if claim.verdict == policy.COVERED:
             remedy_options = _remedy_options(claim)
     if "resolve" in actions:
         models = [o.model for o in _replacement_options(user, claim) if o.ok]
         forms["resolve"] = bound.get("resolve") or ResolveForm(
-            models=models, initial={"outcome": (_allowed_outcomes(claim) or [""])[0]}
+            models=models,
+            initial={"outcome": (_allowed_outcomes(claim) or [""])[0]},
+            may_decide=can(user, "replacements.decide"),
         )
     terms = claim.terms or {}
     return {
@@ -523,6 +533,7 @@ def _judge(user, claim, form):
         replacement_model=_model_or_none(user, data.get("replacement_model") or ""),
         repair_impossible=bool(data.get("repair_impossible")),
         note=data.get("note") or "",
+        replacement_decision=data.get("replacement_decision") or "",
     )
 
 
@@ -530,7 +541,9 @@ claim_judge = _action_view(
     "judge",
     _judge,
     make_form=lambda request, claim: JudgeForm(
-        request.POST, replacement_options=_replacement_options(request.user, claim)
+        request.POST,
+        replacement_options=_replacement_options(request.user, claim),
+        may_decide=can(request.user, "replacements.decide"),
     ),
 )
 
@@ -545,6 +558,7 @@ def _resolve(user, claim, form):
         replacement_model=_model_or_none(user, data.get("replacement_model") or ""),
         retained_parts=form.retained_parts(),
         **cleaned_texts(form, "outcome", "retained_location", "replacement_serial", "note"),
+        **cleaned_texts(form, "replacement_card_no", "replacement_decision"),
     )
 
 
@@ -554,6 +568,7 @@ claim_resolve = _action_view(
     make_form=lambda request, claim: ResolveForm(
         request.POST,
         models=[o.model for o in _replacement_options(request.user, claim) if o.ok],
+        may_decide=can(request.user, "replacements.decide"),
     ),
 )
 

@@ -202,6 +202,7 @@ def _step_resolve_replaced(claim, actor):
         actor=actor,
         outcome="replaced",
         replacement_serial=f"RPL-{claim.unit.serial}",
+        replacement_card_no=f"WC-RPL-{claim.unit.serial}",  # its own card (I.2)
         retained_location="Shenzhen service centre, retained-parts shelf R-03",
         note="Replacement handed over at the counter.",
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sanbao.catalog.exclusions import RULE_TITLES
+from sanbao.catalog.forms import offer_replacement_decision, replacement_decision_field
 from sanbao.core.forms import (
     BootstrapForm,
     FiltersMixin,
@@ -492,9 +493,11 @@ class UnitDisposeForm(ReturnsForm):
         placeholder=_("e.g. shelf B-3"),
     )
     note = text_field(300, _("Note"))
+    replacement_decision = replacement_decision_field()
 
-    def __init__(self, *args, open_dispositions=(), models=(), **kwargs):
+    def __init__(self, *args, open_dispositions=(), models=(), may_decide=False, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_replacement_decision(self, may_decide)
         self.fields["disposition"].choices = [(d, Disposition(d).label) for d in open_dispositions]
         self.fields["replacement_model_code"].widget = select_widget(
             code_choices(models, ("", _("The same model")))
@@ -509,6 +512,7 @@ class UnitDisposeForm(ReturnsForm):
             "replacement_serial": (data.get("replacement_serial") or "").strip(),
             "charge_amount": (data.get("charge_amount") or "").strip() or None,
             **cleaned_texts(self, "charge_reason", "retained_location", "note"),
+            **cleaned_texts(self, "replacement_decision"),
         }
 
 

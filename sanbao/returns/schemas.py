@@ -16,6 +16,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from sanbao.accounts.roles import PLATFORM_ROLES
+from sanbao.catalog.replacements import MAX_DECISION_REASON
 from sanbao.core.api import PageNumber, PageSize
 from sanbao.notifications.models import Channel, Outcome, TaskStatus
 from sanbao.returns import selectors, services
@@ -474,6 +475,12 @@ class UnitDisposeIn(Schema):
         "", max_length=100, description="Where the replaced unit or parts are kept (II.4)"
     )
     note: str = Field("", max_length=300)
+    replacement_decision: str = Field(
+        "",
+        max_length=MAX_DECISION_REASON,
+        description="II.3: an after-sales manager's reason for accepting a different model "
+        "when the original has no performance specifications (replacements.decide; audited)",
+    )
 
 
 class DelayIn(Schema):

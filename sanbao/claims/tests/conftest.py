@@ -95,5 +95,9 @@ def outlet_claim(outlet_tech, unit_of_agent_b):
 @pytest.fixture
 def agent_claim(agent_a_clerk, unit_of_agent_a, platform_org):
     """A covered claim agent A makes for one of its units (handled by the
-    after-sales department, which must exist)."""
-    return intake(agent_a_clerk, unit_of_agent_a, consumer_name="", consumer_phone="")
+    after-sales department, which must exist). It is on another unit of agent A
+    than ``covered_claim``: a unit has at most one live claim (I.2)."""
+    from sanbao.claims.tests.factories import another_unit
+
+    unit = another_unit(unit_of_agent_a, "SBA000002")
+    return intake(agent_a_clerk, unit, consumer_name="", consumer_phone="")

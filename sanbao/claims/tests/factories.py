@@ -96,3 +96,25 @@ def actions_of(obj) -> list[str]:
 
     timeline = AuditEvent.objects.for_target(obj).order_by("at", "id")
     return list(timeline.values_list("action", flat=True))
+
+
+def another_unit(unit, serial: str | None = None):
+    """Another registered unit of ``unit``'s model, sold through the same channel on
+    the same day (its own serial and card). A unit has at most one live claim (SPEC
+    I.2), so a test that needs several open claims at once takes them on several units."""
+    from sanbao.catalog.models import Unit
+    from sanbao.catalog.tests.factories import UnitFactory
+
+    if serial is None:
+        prefix = unit.serial[:3]
+        taken = Unit.objects.filter(serial__startswith=prefix).count()
+        serial = f"{prefix}{taken + 100000:06d}"
+    return UnitFactory(
+        serial=serial,
+        model=unit.model,
+        channel_org=unit.channel_org,
+        authorised_channel=unit.authorised_channel,
+        sale_date=unit.sale_date,
+        region=unit.region,
+        warranty_card_no=f"WC{serial}",
+    )

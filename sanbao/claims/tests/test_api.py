@@ -19,6 +19,7 @@ from sanbao.claims import services
 from sanbao.claims.models import Claim
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, scan
+from sanbao.claims.tests.factories import another_unit
 from sanbao.testkit.cast import api_client_for
 from sanbao.testkit.matrix import (
     Case,
@@ -61,8 +62,12 @@ def _judged_at_intake(actor, unit, **verdict):
 @pytest.fixture
 def approved_claim(platform_staff, unit_of_agent_a):
     """A consumer claim handled by the platform, covered, judged: repair."""
+    # Each claim fixture on its own unit: the permission matrix takes them all at once (I.2).
     return _judged_at_intake(
-        platform_staff, unit_of_agent_a, failure_confirmed=True, remedy="repair"
+        platform_staff,
+        another_unit(unit_of_agent_a, "SBA000003"),
+        failure_confirmed=True,
+        remedy="repair",
     )
 
 
@@ -70,7 +75,7 @@ def approved_claim(platform_staff, unit_of_agent_a):
 def rejected_claim(platform_staff, unit_of_agent_a):
     return _judged_at_intake(
         platform_staff,
-        unit_of_agent_a,
+        another_unit(unit_of_agent_a, "SBA000004"),
         failure_confirmed=False,
         note="Works with every charger tried.",
     )
@@ -86,13 +91,14 @@ def _refund(claim, actor):
 @pytest.fixture
 def part_held_by_platform(platform_staff, unit_of_agent_a):
     """The refunded unit of a claim handled by the platform, in the ledger (II.4)."""
-    claim = _refund(intake(platform_staff, unit_of_agent_a), platform_staff)
+    unit = another_unit(unit_of_agent_a, "SBA000005")
+    claim = _refund(intake(platform_staff, unit), platform_staff)
     return retained_part_list_for(source=claim).get()
 
 
 @pytest.fixture
 def part_held_by_outlet_d(outlet_tech, unit_of_agent_b):
-    claim = _refund(intake(outlet_tech, unit_of_agent_b), outlet_tech)
+    claim = _refund(intake(outlet_tech, another_unit(unit_of_agent_b, "SBB000003")), outlet_tech)
     return retained_part_list_for(source=claim).get()
 
 
@@ -726,7 +732,9 @@ def claims_of_everyone(
     platform_org, covered_claim, outlet_claim, agent_b_clerk, unit_of_agent_b, request
 ):
     agent_claim = request.getfixturevalue("agent_claim")  # handled by the platform
-    agent_b_claim = intake(agent_b_clerk, unit_of_agent_b, consumer_name="", consumer_phone="")
+    # Outlet D's claim is on unit_of_agent_b: agent B claims for another of its units (I.2).
+    agent_b_unit = another_unit(unit_of_agent_b, "SBB000002")
+    agent_b_claim = intake(agent_b_clerk, agent_b_unit, consumer_name="", consumer_phone="")
     return {
         "consumer": covered_claim,
         "outlet": outlet_claim,
@@ -816,8 +824,8 @@ def test_the_claim_list_query_count_does_not_grow_with_rows(platform_staff, unit
     client = api_client_for(platform_staff)
 
     def add(n):
-        for _ in range(n):
-            intake(platform_staff, unit_of_agent_a, findings=[])
+        for _ in range(n):  # one live claim a unit (I.2): each on its own unit
+            intake(platform_staff, another_unit(unit_of_agent_a), findings=[])
 
     # the token, the count, the page
     assert_list_queries_flat(lambda: client.get("/api/v1/claims"), add, ceiling=3, more=10)
@@ -829,8 +837,8 @@ def test_the_retained_parts_list_query_count_does_not_grow_with_rows(
     client = api_client_for(platform_staff)
 
     def add(n):
-        for _ in range(n):
-            _refund(intake(platform_staff, unit_of_agent_a), platform_staff)
+        for _ in range(n):  # a refunded unit is kept (II.4): each on its own unit
+            _refund(intake(platform_staff, another_unit(unit_of_agent_a)), platform_staff)
 
     assert_list_queries_flat(lambda: client.get("/api/v1/retained-parts"), add, ceiling=3, more=5)
 
@@ -882,8 +890,8 @@ def test_the_export_query_count_does_not_grow_with_rows(platform_staff, unit_of_
     client = api_client_for(platform_staff)
 
     def add(n):
-        for _ in range(n):
-            intake(platform_staff, unit_of_agent_a, findings=[])
+        for _ in range(n):  # one live claim a unit (I.2): each on its own unit
+            intake(platform_staff, another_unit(unit_of_agent_a), findings=[])
 
     assert_list_queries_flat(
         lambda: client.get("/api/v1/claims/export.xlsx"), add, ceiling=4, more=10

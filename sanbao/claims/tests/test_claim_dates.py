@@ -13,7 +13,7 @@ from django.utils import timezone
 from sanbao.claims import services
 from sanbao.claims.models import Claim
 from sanbao.claims.tests.conftest import intake
-from sanbao.claims.tests.factories import actions_of, days_ago, reload
+from sanbao.claims.tests.factories import actions_of, another_unit, days_ago, reload
 from sanbao.core.errors import DomainError
 from sanbao.testkit.cast import api_client_for, login_client_for
 
@@ -126,7 +126,8 @@ def test_a_claim_made_on_the_last_day_of_the_warranty_is_covered_when_entered_la
     assert last < timezone.localdate()
     claim = intake(outlet_tech, unit_of_agent_a, delivered_on=delivered, claimed_on=last)
     assert claim.verdict == "covered"
-    later = intake(outlet_tech, unit_of_agent_a, delivered_on=delivered)
+    # The same unit has one live claim (I.2): a twin unit, claimed today, is too late.
+    later = intake(outlet_tech, another_unit(unit_of_agent_a), delivered_on=delivered)
     assert later.verdict == "not_covered"
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from sanbao.claims import selectors
 from sanbao.claims.models import Claim
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake
-from sanbao.claims.tests.factories import days_ago, judged
+from sanbao.claims.tests.factories import another_unit, days_ago, judged
 from sanbao.core.errors import NotAuthenticated, NotFound
 
 
@@ -92,7 +92,8 @@ def test_an_anonymous_visitor_reads_no_claim(covered_claim):
 def test_the_list_filters_by_state_verdict_model_outlet_serial_and_dates(
     claims_of_everyone, platform_staff, unit_of_agent_a
 ):
-    expired = intake(platform_staff, unit_of_agent_a, delivered_on=days_ago(400))
+    # One live claim a unit (I.2): the expired claim is on another unit of agent A.
+    expired = intake(platform_staff, another_unit(unit_of_agent_a), delivered_on=days_ago(400))
     judged(claims_of_everyone["platform"], platform_staff, "repair")
     everyone = {c.number for c in claims_of_everyone.values()} | {expired.number}
 
@@ -157,7 +158,7 @@ def test_an_organisations_claim_has_no_public_look_up(agent_claim):
 
 def test_claims_are_listed_newest_first(platform_staff, unit_of_agent_a):
     first = intake(platform_staff, unit_of_agent_a)
-    second = intake(platform_staff, unit_of_agent_a)
+    second = intake(platform_staff, another_unit(unit_of_agent_a))  # one a unit (I.2)
     listed = list(selectors.claim_list(actor=platform_staff))
     assert listed == [second, first]
     assert Claim.objects.count() == 2

@@ -28,6 +28,7 @@ from sanbao.claims.tests.conftest import (
     resolve_replaced,
     scan,
 )
+from sanbao.claims.tests.factories import another_unit
 from sanbao.core.models import AuditEvent
 from sanbao.testkit.cast import login_client_for
 from sanbao.testkit.matrix import (
@@ -133,7 +134,8 @@ def resolved_claim(in_service_claim, platform_staff):
 @pytest.fixture
 def retained_part(platform_staff, unit_of_agent_b, pb20k):
     """The old unit of a claim resolved by a replacement, kept by the platform."""
-    claim = intake(platform_staff, unit_of_agent_b)
+    # On its own unit: the matrix also takes outlet D's claim on unit_of_agent_b (I.2).
+    claim = intake(platform_staff, another_unit(unit_of_agent_b, "SBB000004"))
     approve_replacement(claim, platform_staff, pb20k)
     resolve_replaced(claim, platform_staff, "SBNEW0001", "Shelf A3")
     return retained_part_list_for(source=claim).get()

@@ -57,6 +57,9 @@ def test_the_demo_claims_have_the_promised_states_and_verdicts(loaded):
     replaced = claims["replaced"]
     assert replaced.outcome == "replaced" and replaced.replacement_unit is not None
     assert RetainedPart.objects.get(source_type="claims.claim").source_id == str(replaced.pk)
+    # The replacement carries its own card, not the old unit's (I.2, issue 10 item 8).
+    card = replaced.replacement_unit.warranty_card_no
+    assert card and card != replaced.unit.warranty_card_no
 
 
 def test_the_demo_claims_are_taken_in_by_staff_the_outlet_and_agents(loaded):

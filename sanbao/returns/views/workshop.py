@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from sanbao.accounts.roles import require
+from sanbao.accounts.roles import can, require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.core.errors import NotFound
@@ -108,6 +108,7 @@ def _unit_forms(user, unit: ReturnedUnit, bound: dict) -> dict:
             models=models,
             auto_id="dispose_%s",
             initial={"replacement_model_code": unit.model.code if unit.model else ""},
+            may_decide=can(user, "replacements.decide"),
         )
     if can_delay:
         forms["delay"] = bound.get("delay") or DelayForm(
@@ -244,6 +245,7 @@ def unit_dispose(request, number: str, seq: int):
             open_dispositions=dispositions_open(unit.result),
             models=catalog_selectors.product_model_list(actor=user),
             auto_id="dispose_%s",
+            may_decide=can(user, "replacements.decide"),
         )
 
     return _unit_act(

@@ -14,7 +14,7 @@ from sanbao.claims.policy import ALL_RULES, CHECKLIST_RULES
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.services import FindingIn
 from sanbao.claims.tests.conftest import all_clear, intake
-from sanbao.claims.tests.factories import days_ago
+from sanbao.claims.tests.factories import another_unit, days_ago
 from sanbao.core.errors import PermissionDenied, ValidationFailed
 from sanbao.core.models import AuditEvent
 
@@ -93,7 +93,8 @@ def test_a_claim_without_inspection_findings_needs_judgement_naming_the_checklis
 
 
 def test_claim_numbers_are_unique_and_readable_over_the_phone(platform_staff, unit_of_agent_a):
-    numbers = {intake(platform_staff, unit_of_agent_a).number for _ in range(5)}
+    units = [unit_of_agent_a] + [another_unit(unit_of_agent_a) for _ in range(4)]
+    numbers = {intake(platform_staff, unit).number for unit in units}  # one claim a unit (I.2)
     assert len(numbers) == 5
     for number in numbers:
         assert not set(number.split("-")[1]) & set("01IO")

@@ -12,7 +12,13 @@ from sanbao.claims import selectors, services
 from sanbao.claims.models import Claim, ClaimStatus
 from sanbao.claims.policy import warranty_end
 from sanbao.claims.tests.conftest import intake
-from sanbao.claims.tests.factories import days_ago, judged, reload, repaired_in_the_past
+from sanbao.claims.tests.factories import (
+    another_unit,
+    days_ago,
+    judged,
+    reload,
+    repaired_in_the_past,
+)
 from sanbao.core.errors import Conflict, NotFound, PermissionDenied, PolicyRefused
 from sanbao.core.models import AuditEvent
 
@@ -67,7 +73,8 @@ def test_the_remedies_open_follow_the_windows_counted_from_delivery(
     platform_staff, unit_of_agent_a, age, open_
 ):
     for remedy in ("return", "replacement", "repair"):
-        claim = intake(platform_staff, unit_of_agent_a, delivered_on=days_ago(age))
+        unit = unit_of_agent_a if remedy == "return" else another_unit(unit_of_agent_a)
+        claim = intake(platform_staff, unit, delivered_on=days_ago(age))  # one a unit (I.2)
         kwargs = {"replacement_model": claim.model} if remedy == "replacement" else {}
         if remedy in open_:
             judge(claim, platform_staff, remedy, **kwargs)

@@ -231,11 +231,16 @@ def test_a_replacement_unit_starts_a_new_warranty_period_when_the_category_says_
         first, platform_staff, "replacement", replacement_model=first.model, repair_impossible=True
     )
     resolve(
-        first, platform_staff, "replaced", replacement_serial="SBNEW0002", retained_location=SHELF
+        first,
+        platform_staff,
+        "replaced",
+        replacement_serial="SBNEW0002",
+        retained_location=SHELF,
+        replacement_card_no="WCSBNEW0002",
     )
     new = Unit.objects.get(serial="SBNEW0002")
     assert new.warranty_starts_on == days_ago(0)
-    # The consumer presents the same warranty card: the replacement carries it.
+    # The consumer presents the replacement's own warranty card, issued with it (I.2).
     later = intake(
         platform_staff, new, delivered_on=delivered, warranty_card_no=new.warranty_card_no
     )
@@ -256,13 +261,18 @@ def test_a_replacement_unit_continues_the_old_warranty_when_the_setting_is_off(
         first, platform_staff, "replacement", replacement_model=first.model, repair_impossible=True
     )
     resolve(
-        first, platform_staff, "replaced", replacement_serial="SBNEW0003", retained_location=SHELF
+        first,
+        platform_staff,
+        "replaced",
+        replacement_serial="SBNEW0003",
+        retained_location=SHELF,
+        replacement_card_no="WCSBNEW0003",
     )
     new = Unit.objects.get(serial="SBNEW0003")
     # It continues the warranty the claim was judged under: from the consumer's
     # delivery, not from the registry's sale date to the agent.
     assert new.warranty_starts_on == delivered
-    # The consumer presents the same warranty card: the replacement carries it.
+    # The consumer presents the replacement's own warranty card, issued with it (I.2).
     later = intake(
         platform_staff, new, delivered_on=delivered, warranty_card_no=new.warranty_card_no
     )
@@ -293,8 +303,13 @@ def test_only_finished_warranty_repairs_extend_the_warranty(platform_staff, unit
     earlier = intake(platform_staff, unit_of_agent_a, delivered_on=days_ago(300))
     in_service(earlier, platform_staff, "repair")
     set_days_in_service(earlier, 20)  # still in repair: not counted yet
-    claim = intake(platform_staff, unit_of_agent_a, delivered_on=days_ago(300))
-    assert claim.terms["days_in_repair_before"] == 0
+    # While it is in repair the unit cannot be claimed again (one live claim, I.2);
+    # what a new intake would count as days in repair before is still none.
+    with pytest.raises(ValidationFailed):
+        intake(platform_staff, unit_of_agent_a, delivered_on=days_ago(300))
+    assert services._days_in_repair_before(unit_of_agent_a) == 0
+    resolve(earlier, platform_staff, "repaired")
+    assert services._days_in_repair_before(unit_of_agent_a) == 20
 
 
 def test_a_replacement_needs_the_serial_of_the_new_unit(covered_claim, platform_staff, pb10k):
