@@ -11,7 +11,7 @@ from django.utils import timezone
 from sanbao.claims import selectors, services
 from sanbao.claims.models import Claim, ClaimStatus
 from sanbao.claims.policy import warranty_end
-from sanbao.claims.tests.conftest import intake
+from sanbao.claims.tests.conftest import intake, photo
 from sanbao.claims.tests.factories import days_ago, judged, reload, repaired_in_the_past
 from sanbao.core.errors import Conflict, NotFound, PermissionDenied, PolicyRefused
 from sanbao.core.models import AuditEvent
@@ -338,7 +338,9 @@ def test_a_judgement_made_on_a_verdict_changed_meanwhile_is_refused(covered_clai
     services.claim_record_findings(
         claim=covered_claim,
         actor=platform_staff,
-        findings=[services.FindingIn(rule="III.6", found=True, note="Liquid inside")],
+        findings=[
+            services.FindingIn(rule="III.6", found=True, note="Liquid inside", photo=photo())
+        ],
     )
     with pytest.raises(Conflict) as caught:
         services.claim_judge(
