@@ -18,7 +18,7 @@ from sanbao.claims.tests.factories import actions_of, reload
 from sanbao.core.errors import ValidationFailed
 from sanbao.testkit.cast import api_client_for, login_client_for
 from sanbao.testkit.matrix import assert_envelope
-from sanbao.testkit.responses import assert_refused, field_errors
+from sanbao.testkit.responses import assert_refused, field_errors, html
 
 EXCLUSIONS = ("III.4", "III.5", "III.6", "III.7", "III.8", "III.10")
 
@@ -216,3 +216,18 @@ def test_the_inspection_form_marks_the_note_and_photo_of_an_exclusion_without_th
     data.update(note_III_6="Liquid marks", photo_III_6=photo(), photo_III_10=photo("knife.png"))
     assert login_client_for(platform_staff).post(url, data).status_code == 302
     assert reload(uninspected).verdict == "not_covered"
+
+
+def test_the_checklist_says_which_exclusions_need_a_photo_and_which_have_one(
+    platform_staff, uninspected
+):
+    record(uninspected, platform_staff, with_exclusion("III.6", note="wet", photo=photo()))
+    page = html(
+        login_client_for(platform_staff).get(
+            reverse("claims:claim_detail", args=[uninspected.number])
+        )
+    )
+    for rule in CHECKLIST_RULES:
+        assert f'data-testid="photo-required-{rule}"' in page
+    assert 'data-testid="photo-stored-III.6"' in page
+    assert 'data-testid="photo-stored-III.4"' not in page
