@@ -23,3 +23,13 @@ RULE_TITLES = {
     "III.9": _("Within the warranty period"),
     "III.10": _("Use, maintenance or storage against the instructions"),
 }
+
+# The exclusions the unit itself shows (III.4–III.8, III.10). Whoever finds one, at
+# a claim's inspection or in the return workshop's test, records what was seen and
+# a photo of it; the others are decided from papers and data, not from the unit.
+PHOTO_RULES = frozenset({"III.4", "III.5", "III.6", "III.7", "III.8", "III.10"})
+
+
+def shown_by_the_unit(rule: str) -> bool:
+    """Whether the exclusion ``rule`` is proved by a photo of the unit."""
+    return rule in PHOTO_RULES

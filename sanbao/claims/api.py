@@ -188,10 +188,31 @@ def start_claim_judgement(request, number: str):
 
 @router.post("/claims/{number}/findings", response={200: ClaimOut, **WRITE_ERRORS})
 def record_claim_findings(request, number: str, payload: FindingsIn):
-    """Record answers of the inspection checklist; the claim is evaluated again."""
+    """Record answers of the inspection checklist; the claim is evaluated again.
+    An exclusion found that the unit shows (III.4–III.8, III.10) needs a note and a
+    photo: attach the photo first with ``POST /claims/{number}/findings/{rule}/photo``."""
     findings = _findings(payload.findings)
     return CLAIMS.make(
         request, number, "record_findings", services.claim_record_findings, findings=findings
+    )
+
+
+@router.post("/claims/{number}/findings/{rule}/photo", response={200: ClaimOut, **WRITE_ERRORS})
+def attach_claim_finding_photo(request, number: str, rule: str, photo: File[UploadedFile]):
+    """Attach (or replace) the photo of the checklist finding ``rule`` (e.g.
+    ``III.6``), a JPEG or PNG, before judgement. An exclusion the unit shows
+    (III.4–III.8, III.10) is recorded with a note and a photo (issue 10 item 7):
+    first attach the photo here, then record the finding found with its note
+    through ``POST /claims/{number}/findings``, which refuses it without a photo
+    (400 ``claims.findings_invalid``, field ``photo_III_6``). A question not
+    answered yet keeps the photo as not checked; the verdict does not change."""
+    return CLAIMS.make(
+        request,
+        number,
+        "record_findings",
+        services.claim_attach_finding_photo,
+        rule=rule,
+        photo=photo,
     )
 
 

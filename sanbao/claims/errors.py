@@ -83,6 +83,15 @@ MESSAGES = {
     "claims.changed_meanwhile": _("Someone changed this claim meanwhile; reload it and try again."),
     "claims.claim_not_found": _("No such claim."),
     "claims.document_not_found": _("No such document."),
+    # Issue 10 item 7: an exclusion the unit shows is recorded with a note and a photo.
+    "claims.findings_invalid": _("The inspection cannot be recorded: check the fields marked."),
+    "claims.exclusion_note_required": _(
+        "Say what was seen: an exclusion found (%(rule)s) needs a note."
+    ),
+    "claims.exclusion_photo_required": _(
+        "Attach a photo of what the unit shows: an exclusion found (%(rule)s) needs one."
+    ),
+    "claims.photo_invalid": _("Upload a JPEG or PNG photo of at most %(limit_mb)s MB."),
     # The retained-parts ledger (catalog) answers claims' pages and API with these.
     **LEDGER_MESSAGES,
 }

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sanbao.catalog.exclusions import RULE_TITLES
+from sanbao.catalog.exclusions import RULE_TITLES, shown_by_the_unit
 from sanbao.catalog.forms import offer_replacement_decision, replacement_decision_field
 from sanbao.catalog.models import Disposal, Region
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
@@ -69,6 +69,9 @@ class ChecklistRow:
         self.choice = form[f"finding_{slug}"]
         self.note = form[f"note_{slug}"]
         self.photo = form[f"photo_{slug}"]
+        # Issue 10 item 7: found, an exclusion the unit shows needs a note and a photo.
+        self.photo_required = shown_by_the_unit(rule)
+        self.photo_stored = rule in getattr(form, "stored_photos", ())
 
 
 class ChecklistMixin:
@@ -328,7 +331,9 @@ class FindingsForm(ChecklistMixin, ClaimsForm):
     def __init__(self, *args, claim, **kwargs):
         super().__init__(*args, **kwargs)
         rules = (CONFIRMABLE_RULES if claim.unit_id is None else ()) + CHECKLIST_RULES
-        current = {f.rule: (f.found, f.note) for f in claim.findings.all()}
+        findings = list(claim.findings.all())
+        current = {f.rule: (f.found, f.note) for f in findings}
+        self.stored_photos = {f.rule for f in findings if f.photo}
         self.add_checklist(rules, current)
 
 

@@ -190,6 +190,13 @@ class FindingOut(Schema):
     rule: str
     found: bool | None
     note: str
+    has_photo: bool = Field(
+        ..., description="A photo is stored (POST /claims/{number}/findings/{rule}/photo)"
+    )
+
+    @staticmethod
+    def resolve_has_photo(obj) -> bool:
+        return bool(obj.photo)
 
 
 class ClaimSummaryOut(Schema):

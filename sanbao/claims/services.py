@@ -5,6 +5,7 @@ claim's state and the policy, writes one audit event and raises a DomainError.""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, OrgKind, Role, require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog import services as catalog_services
+from sanbao.catalog.exclusions import shown_by_the_unit
 from sanbao.catalog.models import ProductModel, RetainedPart, RetainedPartKind, Unit
 from sanbao.catalog.replacements import replacement_check
 
@@ -45,6 +47,64 @@ from sanbao.core.uploads import upload_acceptable
 def _check_scan(upload, field: str, errors) -> None:
     if upload is not None and not upload_acceptable(upload):
         errors.add(field, "claims.file_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
+
+
+# What a photo starts with (PNG, JPEG): a finding's photo is shown as an image.
+PHOTO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def _photo_acceptable(upload) -> bool:
+    """A JPEG or PNG by its first bytes, and acceptable as every upload is."""
+    if not upload_acceptable(upload):
+        return False
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(position)
+    return head.startswith(PHOTO_SIGNATURES)
+
+
+def _check_findings(findings, errors, stored_photos=frozenset()) -> None:
+    """Issue 10 item 7: each photo is an image; an exclusion found that the unit
+    shows (III.4–III.8, III.10, ``catalog.exclusions``) has a note saying what was
+    seen and a photo, sent with it or already stored on its finding (the rules in
+    ``stored_photos``). Errors name the checklist's fields (``note_III_6``)."""
+    for f in findings:
+        if f.rule not in policy.FINDING_RULES:
+            continue
+        slug = f.rule.replace(".", "_")
+        if f.photo is not None and not _photo_acceptable(f.photo):
+            errors.add(
+                f"photo_{slug}", "claims.photo_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB
+            )
+        if f.found is True and shown_by_the_unit(f.rule):
+            if not (f.note or "").strip():
+                errors.add(f"note_{slug}", "claims.exclusion_note_required", rule=f.rule)
+            if f.photo is None and f.rule not in stored_photos:
+                errors.add(f"photo_{slug}", "claims.exclusion_photo_required", rule=f.rule)
+
+
+@contextmanager
+def _files_undone_on_failure():
+    """Files saved in the block (``(storage, name)`` appended to the list it gives)
+    are deleted again when the block fails: nothing of a refused write stays."""
+    saved: list = []
+    try:
+        yield saved
+    except BaseException:
+        for storage, name in saved:
+            storage.delete(name)
+        raise
+
+
+def _save_photo(finding: InspectionFinding, photo, saved: list) -> None:
+    """Store ``photo`` on ``finding``; the one it replaces goes once committed."""
+    old = finding.photo.name
+    finding.photo.save(photo.name, photo, save=True)
+    storage = finding.photo.storage
+    saved.append((storage, finding.photo.name))
+    if old:
+        transaction.on_commit(lambda: storage.delete(old))
 
 
 def _terms(category, *, warranty_start, days_in_repair_before, registry_sale_date) -> dict:
@@ -299,6 +359,7 @@ def claim_create(
     for finding in findings or []:
         if finding.rule not in policy.FINDING_RULES:
             err("findings", "claims.finding_rule_invalid", value=finding.rule)
+    _check_findings(findings or [], errors)
 
     errors.raise_if_any("claims.intake_invalid")
 
@@ -355,7 +416,7 @@ def claim_create(
         _apply_verdict(claim, policy.evaluate(_facts(claim, {})))
         claim.save()
 
-    with transaction.atomic():
+    with _files_undone_on_failure() as saved, transaction.atomic():
         try:
             with transaction.atomic():
                 save_numbered(claim, "C", save=save)
@@ -366,7 +427,7 @@ def claim_create(
             errors.raise_if_any("claims.intake_invalid")
             raise
         if findings:
-            _save_findings(claim, actor, findings)
+            _save_findings(claim, actor, findings, saved)
             _apply_verdict(claim, _evaluate(claim))
             Claim.objects.filter(pk=claim.pk).update(
                 verdict=claim.verdict, verdict_results=claim.verdict_results
@@ -434,7 +495,7 @@ def _handling_org(actor, code: str, err) -> Organisation | None:
     return platform
 
 
-def _save_findings(claim: Claim, actor, findings: list[FindingIn]) -> None:
+def _save_findings(claim: Claim, actor, findings: list[FindingIn], saved: list) -> None:
     for f in findings:
         finding, _created = InspectionFinding.objects.update_or_create(
             claim=claim,
@@ -442,7 +503,7 @@ def _save_findings(claim: Claim, actor, findings: list[FindingIn]) -> None:
             defaults={"found": f.found, "note": (f.note or "")[:500], "recorded_by": actor},
         )
         if f.photo is not None:
-            finding.photo.save(f.photo.name, f.photo, save=True)
+            _save_photo(finding, f.photo, saved)
 
 
 def claim_record_findings(*, claim: Claim, actor, findings: list[FindingIn]) -> Claim:
@@ -452,11 +513,15 @@ def claim_record_findings(*, claim: Claim, actor, findings: list[FindingIn]) -> 
     for f in findings:
         if f.rule not in policy.FINDING_RULES:
             raise ERRORS.invalid("claims.finding_rule_invalid", "findings", value=f.rule)
-    with transaction.atomic():
+    errors = ERRORS.collect()
+    stored = set(claim.findings.exclude(photo="").values_list("rule", flat=True))
+    _check_findings(findings, errors, stored)
+    errors.raise_if_any("claims.findings_invalid")
+    with _files_undone_on_failure() as saved, transaction.atomic():
         # Lock the claim so that two inspections at once cannot leave a verdict that
         # does not match the stored findings.
         CLAIM.hold(claim, "record_findings")
-        _save_findings(claim, actor, findings)
+        _save_findings(claim, actor, findings, saved)
         verdict = _evaluate(claim)
         CLAIM.move(
             claim,
@@ -472,6 +537,32 @@ def claim_record_findings(*, claim: Claim, actor, findings: list[FindingIn]) -> 
                 "findings": {f.rule: f.found for f in findings},
                 "verdict": verdict.status,
             },
+        )
+    return claim
+
+
+def claim_attach_finding_photo(*, claim: Claim, actor, rule: str, photo) -> Claim:
+    """Attach (or replace) the photo of the checklist finding ``rule`` before
+    judgement, so that an exclusion found on it may then be recorded (issue 10
+    item 7: an API client sends the photo first, then the answers). A question not
+    answered yet keeps the photo as "not checked": the verdict does not change."""
+    CLAIM.check(claim, actor, "record_findings")
+    if rule not in policy.FINDING_RULES:
+        raise ERRORS.invalid("claims.finding_rule_invalid", "rule", value=rule)
+    if photo is None:
+        raise ERRORS.invalid("claims.value_required", "photo")
+    if not _photo_acceptable(photo):
+        raise ERRORS.invalid(
+            "claims.photo_invalid", "photo", limit_mb=settings.SANBAO_UPLOAD_MAX_MB
+        )
+    with _files_undone_on_failure() as saved, transaction.atomic():
+        CLAIM.hold(claim, "record_findings")
+        finding, _created = InspectionFinding.objects.get_or_create(
+            claim=claim, rule=rule, defaults={"found": None, "recorded_by": actor}
+        )
+        _save_photo(finding, photo, saved)
+        audit.record(
+            actor=actor, action="claim.finding_photo_attached", target=claim, data={"rule": rule}
         )
     return claim
 

@@ -260,7 +260,15 @@ def ensure_claims(result: DemoResult, today: dt.date) -> None:
         # Only the person judging records the checklist; an agent's claim waits for it.
         findings = (
             [
-                FindingIn(rule=rule, found=rule in found, note=found.get(rule, ""))
+                # An exclusion found is recorded with its note and a photo (issue 10 item 7).
+                FindingIn(
+                    rule=rule,
+                    found=True,
+                    note=found[rule],
+                    photo=_scan(f"finding-{rule}.png", f"Photo of the unit: {rule}"),
+                )
+                if rule in found
+                else FindingIn(rule=rule, found=False)
                 for rule in CHECKLIST_RULES
             ]
             if can(taker, "claims.judge")

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sanbao.catalog import accessories
+from sanbao.catalog.exclusions import shown_by_the_unit
 
 COD, PREPAID = "cod", "prepaid"
 
@@ -199,8 +200,8 @@ EXCLUSION_RULES = (
     "III.1", "III.2", "III.3", "III.4", "III.5",
     "III.6", "III.7", "III.8", "III.9", "III.10",
 )  # fmt: skip
-# Exclusions shown by the unit itself: the test records a photo of what was seen.
-PHOTO_RULES = frozenset({"III.4", "III.5", "III.6", "III.7", "III.8", "III.10"})
+# Exclusions shown by the unit itself (``catalog.exclusions.PHOTO_RULES``, which a
+# claim's inspection asks the same of): the test records a photo of what was seen.
 
 # What may be done with a unit after its test. A confirmed fault is repaired or the
 # unit replaced (II.3); a unit that does not meet the requirements (no fault found,
@@ -219,7 +220,7 @@ def dispositions_open(result: str) -> tuple[str, ...]:
 
 def photo_required(result: str, rule: str) -> bool:
     """An exclusion the unit shows (III.4–III.8, III.10) is proved by a photo."""
-    return result == EXCLUDED and rule in PHOTO_RULES
+    return result == EXCLUDED and shown_by_the_unit(rule)
 
 
 @dataclass(frozen=True)

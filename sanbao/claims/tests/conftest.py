@@ -9,10 +9,12 @@ found". ``covered_claim`` is such a claim taken in by platform staff: covered.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from sanbao.accounts.roles import can
 from sanbao.claims.policy import CHECKLIST_RULES
@@ -25,6 +27,21 @@ def scan(name="scan.pdf"):
     """A small upload accepted as a document scan."""
     kind = "application/pdf" if name.endswith(".pdf") else "image/png"
     return SimpleUploadedFile(name, b"%PDF-1.4 test scan\n%%EOF\n", content_type=kind)
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+# A tiny PNG that is an image by its content (Pillow reads it, as the page's form does).
+PNG = _png()
+
+
+def photo(name="seen.png"):
+    """A photo upload (``PNG``): what an exclusion found at inspection is shown by."""
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
 
 
 def all_clear():

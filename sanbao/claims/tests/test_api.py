@@ -18,7 +18,7 @@ from sanbao.catalog.selectors import retained_part_list_for
 from sanbao.claims import services
 from sanbao.claims.models import Claim
 from sanbao.claims.reasons import reason_text
-from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, scan
+from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake, photo, scan
 from sanbao.claims.tests.factories import another_unit
 from sanbao.testkit.cast import api_client_for
 from sanbao.testkit.matrix import (
@@ -178,6 +178,9 @@ CASES = [
          owner_org="platform_org", on_ok=has_status("under_judgement")),
     Case("record_claim_findings", "POST", _url("covered_claim", "/findings"), JUDGE,
          owner_org="platform_org", body=FINDINGS),
+    Case("attach_claim_finding_photo", "POST", _url("covered_claim", "/findings/III.6/photo"),
+         JUDGE, owner_org="platform_org", body=lambda cast: {"photo": photo()},
+         body_format="multipart"),
     Case("judge_claim_handled_by_platform", "POST", _url("covered_claim", "/judge"), JUDGE,
          owner_org="platform_org", body={"failure_confirmed": True, "remedy": "return"},
          on_ok=has_status("approved")),
@@ -334,12 +337,6 @@ def _failing(overrides, rule, reason, id):
             id="card-of-another-serial",
         ),
         _failing(_past_warranty(), "III.9", "warranty_expired", id="past-its-warranty"),
-        _failing(
-            {"findings": [{"rule": "III.6", "found": True, "note": "Corrosion: liquid ingress."}]},
-            "III.6",
-            "exclusion_found",
-            id="liquid-ingress",
-        ),
     ],
 )
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -355,6 +352,31 @@ def test_a_claim_failing_a_rule_is_not_covered_with_that_rule_and_its_readable_r
     assert (result["outcome"], result["reason"]) == ("fail", reason)
     stored = next(r for r in Claim.objects.get(number=body["number"]).verdict_results
                   if r["rule"] == rule)  # fmt: skip
+    with translation.override(language):
+        assert result["reason_text"] == reason_text(stored) != ""
+
+
+@pytest.mark.clause("III.6")
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_liquid_ingress_found_with_its_photo_is_not_covered_with_its_readable_reason(
+    platform_staff, unit_of_agent_a, language
+):
+    # At intake the API takes no photo: the exclusion is recorded once the photo is
+    # attached (issue 10 item 7).
+    client = api_client_for(platform_staff, language=language)
+    number = create(client).json()["number"]
+    attached = client.post(f"/api/v1/claims/{number}/findings/III.6/photo", {"photo": photo()})
+    assert attached.status_code == 200, attached.content
+    found = {"rule": "III.6", "found": True, "note": "Corrosion: liquid ingress."}
+    response = post(client, f"/api/v1/claims/{number}/findings", {"findings": [found]})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["verdict"] == "not_covered"
+    assert "III.6" in body["failed_rules"]
+    result = results_by_rule(body)["III.6"]
+    assert (result["outcome"], result["reason"]) == ("fail", "exclusion_found")
+    stored = next(r for r in Claim.objects.get(number=number).verdict_results
+                  if r["rule"] == "III.6")  # fmt: skip
     with translation.override(language):
         assert result["reason_text"] == reason_text(stored) != ""
 

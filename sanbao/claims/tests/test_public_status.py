@@ -20,6 +20,7 @@ from sanbao.claims.tests.conftest import (
     all_clear,
     approve_replacement,
     intake,
+    photo,
     resolve_replaced,
 )
 from sanbao.claims.tests.factories import in_service, judged
@@ -270,7 +271,9 @@ def test_a_claim_not_covered_names_the_failing_clauses(platform_staff, pb10k):
 @pytest.mark.django_db
 def test_an_exclusion_found_is_named_without_the_inspectors_note(platform_staff, unit_of_agent_a):
     findings = [
-        FindingIn(rule=f.rule, found=f.rule == "III.6", note="liquid-note-private")
+        FindingIn(rule=f.rule, found=True, note="liquid-note-private", photo=photo())
+        if f.rule == "III.6"
+        else FindingIn(rule=f.rule, found=False, note="liquid-note-private")
         for f in all_clear()
     ]
     claim = intake(platform_staff, unit_of_agent_a, findings=findings)

@@ -25,6 +25,7 @@ from sanbao.claims.tests.conftest import (
     CONSUMER_PHONE,
     approve_replacement,
     intake,
+    photo,
     resolve_replaced,
     scan,
 )
@@ -459,7 +460,12 @@ def test_a_checklist_answer_found_on_intake_makes_the_claim_not_covered(
 ):
     response = login_client_for(outlet_tech).post(
         CREATE_URL,
-        intake_form(unit_of_agent_a, finding_III_6="found", note_III_6="Water marks inside"),
+        intake_form(
+            unit_of_agent_a,
+            finding_III_6="found",
+            note_III_6="Water marks inside",
+            photo_III_6=photo(),
+        ),
     )
     assert response.status_code == 302
     claim = Claim.objects.get()
@@ -576,7 +582,9 @@ def test_a_finding_photo_is_served_from_the_claim_page(outlet_tech, unit_of_agen
     client = login_client_for(outlet_tech)
     client.post(
         CREATE_URL,
-        intake_form(unit_of_agent_a, finding_III_6="found", photo_III_6=photo),
+        intake_form(
+            unit_of_agent_a, finding_III_6="found", note_III_6="Dropped", photo_III_6=photo
+        ),
     )
     claim = Claim.objects.get()
     url = reverse("claims:claim_finding_photo", args=[claim.number, "III.6"])
@@ -675,7 +683,12 @@ def test_starting_the_judgement_of_an_approved_claim_is_a_409_on_the_claim_page(
 def test_recording_liquid_ingress_on_inspection_makes_the_claim_not_covered(
     platform_staff, covered_claim
 ):
-    data = {**all_clear_form(), "finding_III_6": "found", "note_III_6": "Corrosion on the board"}
+    data = {
+        **all_clear_form(),
+        "finding_III_6": "found",
+        "note_III_6": "Corrosion on the board",
+        "photo_III_6": photo(),
+    }
     response = post(platform_staff, covered_claim, "record_findings", data)
     assert response.status_code == 302
     covered_claim.refresh_from_db()

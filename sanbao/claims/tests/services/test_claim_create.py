@@ -13,7 +13,7 @@ from sanbao.claims.models import Claim, InspectionFinding
 from sanbao.claims.policy import ALL_RULES, CHECKLIST_RULES
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.services import FindingIn
-from sanbao.claims.tests.conftest import all_clear, intake
+from sanbao.claims.tests.conftest import all_clear, intake, photo
 from sanbao.claims.tests.factories import another_unit, days_ago
 from sanbao.core.errors import PermissionDenied, ValidationFailed
 from sanbao.core.models import AuditEvent
@@ -52,7 +52,10 @@ def assert_not_covered_by(claim: Claim, rule: str, reason: str) -> None:
 
 def findings_with(rule: str, note: str = "") -> list[FindingIn]:
     return [
-        FindingIn(rule=r, found=(r == rule), note=note if r == rule else "")
+        # An exclusion the unit shows is recorded with a note and a photo (issue 10 item 7).
+        FindingIn(rule=r, found=True, note=note, photo=photo())
+        if r == rule
+        else FindingIn(rule=r, found=False)
         for r in CHECKLIST_RULES
     ]
 

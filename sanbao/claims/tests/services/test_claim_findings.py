@@ -10,7 +10,7 @@ from sanbao.claims import services
 from sanbao.claims.models import Claim, InspectionFinding
 from sanbao.claims.policy import CHECKLIST_RULES
 from sanbao.claims.services import FindingIn
-from sanbao.claims.tests.conftest import all_clear, intake, scan
+from sanbao.claims.tests.conftest import all_clear, intake, photo, scan
 from sanbao.claims.tests.factories import actions_of, judged, reload
 from sanbao.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from sanbao.core.models import AuditEvent
@@ -42,7 +42,9 @@ def test_an_exclusion_found_on_inspection_makes_the_claim_not_covered_and_it_is_
 ):
     services.claim_start_judgement(claim=uninspected, actor=platform_staff)
     findings = [
-        FindingIn(rule=r, found=(r == rule), note="seen on the bench" if r == rule else "")
+        FindingIn(rule=r, found=True, note="seen on the bench", photo=photo())
+        if r == rule
+        else FindingIn(rule=r, found=False)
         for r in CHECKLIST_RULES
     ]
     record(uninspected, platform_staff, findings)
@@ -54,7 +56,7 @@ def test_an_exclusion_found_on_inspection_makes_the_claim_not_covered_and_it_is_
 
 
 def test_a_later_answer_replaces_the_earlier_one(uninspected, platform_staff):
-    record(uninspected, platform_staff, [*all_clear(), FindingIn("III.6", True, "wet")])
+    record(uninspected, platform_staff, [*all_clear(), FindingIn("III.6", True, "wet", photo())])
     assert reload(uninspected).verdict == "not_covered"
     record(uninspected, platform_staff, [FindingIn("III.6", False, "dry after all")])
     claim = reload(uninspected)
@@ -72,7 +74,8 @@ def test_answers_left_open_keep_the_claim_needing_judgement(uninspected, platfor
 
 
 def test_recording_findings_writes_one_audit_event_with_the_answers(uninspected, platform_staff):
-    record(uninspected, platform_staff, [FindingIn("III.4", False), FindingIn("III.6", True)])
+    found = FindingIn("III.6", True, "wet", photo())
+    record(uninspected, platform_staff, [FindingIn("III.4", False), found])
     assert actions_of(uninspected) == ["claim.submitted", "claim.inspected"]
     event = AuditEvent.objects.for_target(uninspected).get(action="claim.inspected")
     assert event.data == {"findings": {"III.4": False, "III.6": True}, "verdict": "not_covered"}

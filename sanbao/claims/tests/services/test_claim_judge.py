@@ -11,7 +11,7 @@ from django.utils import timezone
 from sanbao.claims import selectors, services
 from sanbao.claims.models import Claim, ClaimStatus
 from sanbao.claims.policy import warranty_end
-from sanbao.claims.tests.conftest import intake
+from sanbao.claims.tests.conftest import intake, photo
 from sanbao.claims.tests.factories import (
     another_unit,
     days_ago,
@@ -345,7 +345,9 @@ def test_a_judgement_made_on_a_verdict_changed_meanwhile_is_refused(covered_clai
     services.claim_record_findings(
         claim=covered_claim,
         actor=platform_staff,
-        findings=[services.FindingIn(rule="III.6", found=True, note="Liquid inside")],
+        findings=[
+            services.FindingIn(rule="III.6", found=True, note="Liquid inside", photo=photo())
+        ],
     )
     with pytest.raises(Conflict) as caught:
         services.claim_judge(

@@ -12,7 +12,7 @@ from sanbao.catalog.tests.factories import UnitFactory
 from sanbao.claims.policy import CHECKLIST_RULES
 from sanbao.claims.reasons import VERDICTS, reason_text
 from sanbao.claims.services import FindingIn
-from sanbao.claims.tests.conftest import intake
+from sanbao.claims.tests.conftest import intake, photo
 from sanbao.claims.tests.factories import days_ago
 
 LANGUAGES = ("en", "zh-hans")
@@ -98,7 +98,9 @@ def test_a_unit_with_liquid_ingress_is_not_covered_with_the_inspectors_note_as_t
 ):
     note = "Water marks and corrosion inside the USB-C port / USB-C 口内有水渍和腐蚀"
     findings = [
-        FindingIn(rule=r, found=(r == "III.6"), note=note if r == "III.6" else "")
+        FindingIn(rule=r, found=True, note=note, photo=photo())
+        if r == "III.6"
+        else FindingIn(rule=r, found=False)
         for r in CHECKLIST_RULES
     ]
     claim = intake(platform_staff, unit_of_agent_a, findings=findings)
