@@ -11,9 +11,11 @@ import pytest
 from django.urls import reverse
 
 from sanbao.catalog.models import Unit
+from sanbao.claims import documents
 from sanbao.claims.models import Claim
 from sanbao.claims.tests.conftest import CONSUMER_PHONE, intake
 from sanbao.claims.tests.factories import days_ago, reload
+from sanbao.claims.tests.test_documents import pdf_text
 from sanbao.core.errors import DomainError
 from sanbao.core.models import AuditEvent
 from sanbao.testkit.cast import api_client_for, login_client_for
@@ -227,6 +229,23 @@ def test_the_claim_page_shows_the_proof_date_or_says_the_registry_date_counts(
     page = client.get(reverse("claims:claim_detail", args=[claim.number])).content.decode()
     assert 'data-testid="proof-of-purchase-date" data-date=""' in page
     assert "未提供：以登记的销售日期为准" in page
+
+
+@pytest.mark.clause("I.2")
+def test_the_claim_receipt_prints_the_proof_date_or_that_the_registry_date_counts(
+    platform_staff, unit_of_agent_a
+):
+    sold(unit_of_agent_a, 20)
+    claim = intake(
+        platform_staff, unit_of_agent_a, delivered_on=None, proof_of_purchase_date=days_ago(12)
+    )
+    text = pdf_text(documents.claim_receipt_pdf(claim))
+    assert "购买凭证日期" in text and "Dateontheproofofpurchase" in text
+    assert days_ago(12).isoformat() in text
+    Claim.objects.all().delete()
+    claim = intake(platform_staff, unit_of_agent_a, delivered_on=None)
+    text = pdf_text(documents.claim_receipt_pdf(claim))
+    assert "未提供：以登记的销售日期为准" in text
 
 
 @pytest.mark.clause("I.2")
