@@ -53,6 +53,7 @@ class ClaimAdmin(ReadOnlyAdmin):
                     "delivered_on",
                     "region",
                     "proof_of_purchase_no",
+                    "proof_of_purchase_date",
                     "proof_of_purchase_scan",
                     "warranty_card_no",
                     "warranty_card_scan",

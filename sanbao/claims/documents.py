@@ -76,6 +76,8 @@ HANDED_IN_ON = _("Unit handed in on")  # I.2: the repair-day limit counts from i
 REGION = _("Region of sale")
 DOCUMENTS = _("Documents presented")
 PROOF = _("Proof of purchase")
+PROOF_DATE = _("Date on the proof of purchase")
+NO_PROOF_DATE = _("none given: the registry sale date counts")
 CARD = _("Warranty card")
 FAULT = _("Fault")
 FAULT_DESCRIPTION = _("Description")
@@ -284,6 +286,13 @@ def _product_rows(claim: Claim) -> list[tuple]:
 def _document_rows(claim: Claim) -> list[tuple]:
     return [
         (PROOF, _document_line(claim.proof_of_purchase_no, claim.proof_of_purchase_scan)),
+        # I.2: the date the warranty runs from, when the claimant gave one.
+        (
+            PROOF_DATE,
+            fmt_date(claim.proof_of_purchase_date)
+            if claim.proof_of_purchase_date
+            else bilingual(NO_PROOF_DATE),
+        ),
         (CARD, _document_line(claim.warranty_card_no, claim.warranty_card_scan)),
     ]
 

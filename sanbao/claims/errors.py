@@ -13,6 +13,9 @@ MESSAGES = {
     "claims.model_required": _("The serial number is not registered: choose the model."),
     "claims.model_unknown": _("No product model has the code “%(value)s”."),
     "claims.date_in_future": _("The date cannot be in the future."),
+    "claims.proof_date_differs": _(
+        "The delivery date is the date on the proof of purchase: give it once."
+    ),
     "claims.date_too_early": _("The date cannot be earlier than %(earliest)s."),
     "claims.delivered_before_sale": _(
         "The purchase cannot be earlier than the sale recorded with the serial number "

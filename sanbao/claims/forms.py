@@ -203,9 +203,15 @@ class ClaimIntakeForm(ChecklistMixin, ClaimsForm):
     region = select_field(
         _("Region of sale"), [("", _("As registered with the serial number")), *Region.choices]
     )
+    # I.2, II.2: the date on the proof of purchase (stored as proof_of_purchase_date);
+    # the field keeps its older name, delivered_on, which claim_create also takes.
     delivered_on = forms.DateField(
-        label=_("Delivery or purchase date"),
+        label=_("Date on the proof of purchase"),
         required=False,
+        help_text=_(
+            "The delivery or purchase date it shows. Left empty, the sale date recorded "
+            "with the serial number counts."
+        ),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
     claimed_on = forms.DateField(

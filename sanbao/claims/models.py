@@ -129,6 +129,8 @@ class Claim(models.Model):
     unit = reference(Unit, _("unit"), optional=True, related_name="claims")
     serial_reported = models.CharField(_("serial number as read"), max_length=40, blank=True)
     model = reference(ProductModel, _("model"), related_name="claims")
+    # I.2: the day the warranty and the windows count from: the date on the proof
+    # of purchase when the claimant gives one, else the registry's sale date.
     delivered_on = models.DateField(_("delivery or purchase date"))
     # I.2: the day the consumer asked; every window is counted on it. Today for a
     # claim filed online; an earlier day for a claim taken on paper or by phone.
@@ -139,6 +141,11 @@ class Claim(models.Model):
     region = models.CharField(_("region of sale"), max_length=12, choices=Region.choices)
     proof_of_purchase_no = models.CharField(
         _("proof of purchase number"), max_length=60, blank=True
+    )
+    # II.2, I.2: the delivery or purchase date the proof of purchase shows, as the
+    # claimant gives it (empty: none given, the registry's sale date counts).
+    proof_of_purchase_date = models.DateField(
+        _("date on the proof of purchase"), null=True, blank=True
     )
     proof_of_purchase_scan = models.FileField(
         _("proof of purchase scan"), upload_to=_upload_to, blank=True

@@ -96,14 +96,31 @@ def _scope(f: ClaimFacts) -> RuleResult:
     return RuleResult("I.1", FAIL, "sold_outside_mainland", {"region": f.region})
 
 
+# II.2: what people type in the number box when they have no proof of purchase,
+# compared once punctuation and spaces are gone and the case folded.
+NO_NUMBER_PLACEHOLDERS = frozenset(
+    {"na", "none", "nil", "null", "no", "无", "没有", "暂无", "无票", "无发票"}
+)
+
+
+def proof_number_given(number: str) -> bool:
+    """II.2: a proof-of-purchase number is a number only when it has a letter or a
+    digit and is not a placeholder: "-", "/", "——", "无", "N/A", "none" are what
+    is typed when there is no proof, and a claim with them has none."""
+    kept = "".join(ch for ch in (number or "").casefold() if ch.isalnum())
+    return bool(kept) and kept not in NO_NUMBER_PLACEHOLDERS
+
+
 def _documents(f: ClaimFacts, rule: str) -> RuleResult:
     """II.2 / III.2: the warranty card and the proof of purchase are presented
-    together. A number without its scan needs the scan; no number at all means
-    the document was not presented and the claim is not covered."""
+    together. A number without its scan needs the scan; no number at all (or one
+    that is no number, ``proof_number_given``) means the document was not
+    presented and the claim is not covered."""
     evidence = {"proof_no": f.proof_no, "card_no": f.card_no}
-    if not f.proof_no and not f.card_no:
+    has_proof = proof_number_given(f.proof_no)
+    if not has_proof and not f.card_no:
         return RuleResult(rule, FAIL, "no_card_no_proof", evidence)
-    if not f.proof_no:
+    if not has_proof:
         return RuleResult(rule, FAIL, "no_proof_of_purchase", evidence)
     if not f.card_no:
         return RuleResult(rule, FAIL, "no_warranty_card", evidence)

@@ -43,7 +43,11 @@ class ClaimIn(Schema):
     region: Region | None = Field(
         None, description="Region of sale; the registry's wins for a registered serial"
     )
-    delivered_on: dt.date | None = Field(None, description="Delivery or purchase date")
+    delivered_on: dt.date | None = Field(
+        None,
+        description="Delivery or purchase date: the earlier name of proof_of_purchase_date "
+        "(give one of them)",
+    )
     claimed_on: dt.date | None = Field(
         None,
         description="I.2: the day the consumer asked (default today); the windows "
@@ -66,6 +70,12 @@ class ClaimIn(Schema):
     consumer_name: str = Field("", max_length=100)
     consumer_phone: str = Field("", max_length=40)
     proof_of_purchase_no: str = Field("", max_length=60)
+    proof_of_purchase_date: dt.date | None = Field(
+        None,
+        description="I.2, II.2: the delivery or purchase date on the proof of purchase; "
+        "never before the registry's sale date; when none is given the registry's sale "
+        "date counts (required for an unregistered unit)",
+    )
     warranty_card_no: str = Field("", max_length=40)
     fault_kind: FaultKind
     fault_description: str = Field(..., max_length=4000)
@@ -245,7 +255,9 @@ class ClaimOut(Schema):
     serial: str
     model: str = Field(..., alias="model.code")
     region: str
-    delivered_on: dt.date
+    delivered_on: dt.date = Field(
+        ..., description="I.2: the warranty counts from it: the proof's date, else the registry's"
+    )
     claimed_on: dt.date = Field(..., description="I.2: the day the claim was made")
     handed_in_on: dt.date = Field(..., description="I.2: the day the unit was handed in")
     remedy_requested: str = Field(..., description="I.2: the claimant's choice; empty if none")
@@ -255,6 +267,9 @@ class ClaimOut(Schema):
     consumer_name: str | None = Field(None, description="Null when the caller may not see it")
     consumer_phone: str | None = Field(None, description="Null when the caller may not see it")
     proof_of_purchase_no: str
+    proof_of_purchase_date: dt.date | None = Field(
+        None, description="I.2: the date on the proof of purchase; null when none was given"
+    )
     has_proof_of_purchase_scan: bool
     warranty_card_no: str
     has_warranty_card_scan: bool

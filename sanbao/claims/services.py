@@ -209,7 +209,7 @@ def claim_create(
     actor,
     fault_kind: str,
     fault_description: str,
-    delivered_on: dt.date | None,
+    delivered_on: dt.date | None = None,
     claimed_on: dt.date | None = None,
     handed_in_on: dt.date | None = None,
     remedy_requested: str = "",
@@ -226,6 +226,7 @@ def claim_create(
     warranty_card_scan=None,
     handling_org_code: str = "",
     findings: list[FindingIn] | None = None,
+    proof_of_purchase_date: dt.date | None = None,
 ) -> Claim:
     """Take in a warranty claim and evaluate its eligibility at once (SPEC III).
 
@@ -245,6 +246,14 @@ def claim_create(
     remedies open on that day, honoured at judgement. ``handed_in_on`` is the day
     the unit was handed in (the claim date unless later, never in the future): the
     repair-day limit counts from it.
+
+    I.2, II.2 (issue 10 item 3): the delivery or purchase date comes with the
+    proof of purchase and is stored with its number (``proof_of_purchase_date``;
+    ``delivered_on`` is the earlier name of the same date, and the one the intake
+    page uses). It is never earlier than the registry's sale date; when the
+    claimant gives none, the registry's sale date counts. The claim's
+    ``delivered_on`` is the day so found; the warranty runs from it unless the
+    unit is a replacement with its own warranty start.
     """
     require(actor, "claims.create")
     if findings:
@@ -305,24 +314,35 @@ def claim_create(
 
     today = timezone.localdate()
     earliest = dt.date(settings.SANBAO_EARLIEST_YEAR, 1, 1)
-    if delivered_on is None:
-        err("delivered_on", "claims.value_required")
-    elif delivered_on > today:
-        err("delivered_on", "claims.date_in_future")
-    elif delivered_on < earliest:
+    # I.2: the date on the proof of purchase, under whichever name it was given.
+    date_field = "proof_of_purchase_date" if proof_of_purchase_date else "delivered_on"
+    proof_date = proof_of_purchase_date or delivered_on
+    registry_sale_date = unit.sale_date if unit is not None else None
+    if proof_of_purchase_date and delivered_on and proof_of_purchase_date != delivered_on:
+        err("proof_of_purchase_date", "claims.proof_date_differs")
+    elif proof_date is None:
+        if registry_sale_date is None:
+            err("delivered_on", "claims.value_required")
+    elif proof_date > today:
+        err(date_field, "claims.date_in_future")
+    elif proof_date < earliest:
         # A date that cannot be true (1900, year 1): a typing error, not a purchase.
-        err("delivered_on", "claims.date_too_early", earliest=earliest.isoformat())
-    elif unit is not None and unit.sale_date and delivered_on < unit.sale_date:
+        err(date_field, "claims.date_too_early", earliest=earliest.isoformat())
+    elif registry_sale_date and proof_date < registry_sale_date:
         # The registry says when the brand's channel sold the unit: the consumer
         # cannot have bought it earlier.
-        err("delivered_on", "claims.delivered_before_sale", sale_date=unit.sale_date.isoformat())
+        err(date_field, "claims.delivered_before_sale", sale_date=registry_sale_date.isoformat())
+    # Without a date on the proof, the registry's sale date counts (I.2).
+    delivered_on = proof_date or registry_sale_date
     if claimed_on is None:
         claimed_on = today
     elif claimed_on > today:
         err("claimed_on", "claims.date_in_future")
     elif claimed_on != today and actor.role in RETURN_UNIT_ROLES:
         err("claimed_on", "claims.claimed_on_today_only")
-    elif delivered_on is not None and delivered_on <= today and claimed_on < delivered_on:
+    elif delivered_on and claimed_on < delivered_on <= max(today, registry_sale_date or today):
+        # A proof dated in the future is refused above; a claim before the
+        # registry's sale date (no proof date given) is refused here.
         err("claimed_on", "claims.claimed_before_delivery")
     if handed_in_on is None:
         handed_in_on = claimed_on
@@ -381,6 +401,7 @@ def claim_create(
         remedy_requested=remedy_requested,
         region=region,
         proof_of_purchase_no=(proof_of_purchase_no or "").strip()[:60],
+        proof_of_purchase_date=proof_date,
         warranty_card_no=(warranty_card_no or "").strip()[:40],
         fault_kind=fault_kind,
         fault_description=fault_description,
@@ -389,7 +410,7 @@ def claim_create(
             category,
             warranty_start=start,
             days_in_repair_before=before,
-            registry_sale_date=unit.sale_date if unit else None,
+            registry_sale_date=registry_sale_date,
         ),
         warranty_end=policy.warranty_end(start, category.warranty_months, before),
         created_by=actor,

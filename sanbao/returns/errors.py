@@ -12,6 +12,7 @@ MESSAGES = {
     "returns.number_out_of_range": _("Enter a whole number from %(low)s to %(high)s."),
     "returns.date_in_future": _("The date cannot be in the future."),
     "returns.date_invalid": _("Enter a valid date."),
+    "returns.date_too_early": _("The date cannot be earlier than %(earliest)s."),
     "returns.received_before_sent": _(
         "The parcel cannot have arrived before the batch was sent on %(sent_on)s."
     ),

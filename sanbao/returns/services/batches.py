@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -60,6 +61,12 @@ def _int_in(value, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
+def _earliest_day() -> dt.date:
+    """Issue 10 item 9: no date of a return is before 1 January of
+    ``SANBAO_EARLIEST_YEAR`` (year 1, 1900: a typing error, not a date)."""
+    return dt.date(settings.SANBAO_EARLIEST_YEAR, 1, 1)
+
+
 def _validate_header(actor, data: dict, errors) -> dict:
     err = errors.add
     clean: dict[str, Any] = {}
@@ -86,6 +93,8 @@ def _validate_header(actor, data: dict, errors) -> dict:
         err("packed_on", "returns.value_required")
     elif packed_on > timezone.localdate():
         err("packed_on", "returns.date_in_future")
+    elif packed_on < _earliest_day():
+        err("packed_on", "returns.date_too_early", earliest=_earliest_day().isoformat())
     clean["packed_on"] = packed_on
     for name, limit in (
         ("contact_person", 100),
@@ -304,7 +313,8 @@ def batch_refuse(*, batch: ReturnBatch, actor, reason: str) -> ReturnBatch:
 
 def _received_on(batch: ReturnBatch, value, today: dt.date) -> dt.date:
     """IV.5: the day the parcel arrived, as the clerk says (today when not said):
-    never in the future, never before the batch was sent."""
+    never in the future, never before the batch was sent nor before the earliest
+    year (issue 10 item 9)."""
     if value in (None, ""):
         return today
     if isinstance(value, dt.datetime):
@@ -318,6 +328,10 @@ def _received_on(batch: ReturnBatch, value, today: dt.date) -> dt.date:
         raise ERRORS.invalid("returns.date_invalid", "received_on")
     if value > today:
         raise ERRORS.invalid("returns.date_in_future", "received_on")
+    if value < _earliest_day():
+        raise ERRORS.invalid(
+            "returns.date_too_early", "received_on", earliest=_earliest_day().isoformat()
+        )
     sent_on = timezone.localdate(batch.submitted_at) if batch.submitted_at else batch.packed_on
     if value < sent_on:
         raise ERRORS.invalid(
