@@ -15,16 +15,21 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfWriter
 
 from sanbao.deliveries.services import declarations, deliveries
 
-# A one-pixel PNG: the smallest upload that is an image by its content.
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+
+def _image(kind: str, size=(40, 30)) -> bytes:
+    """A real image of ``kind`` (PNG, JPEG): decodable to its last pixel."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(out, kind)
+    return out.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 SHIPPED = "2026-09-01 08:00"
 RECEIVED = "2026-09-02 09:30"
@@ -54,6 +59,10 @@ def clock(monkeypatch) -> Clock:
 
 def png(name="damage.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def jpeg(name="damage.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, JPEG, content_type="image/jpeg")
 
 
 def pdf(name="scan.pdf") -> SimpleUploadedFile:
@@ -132,7 +141,7 @@ def declared(clock, arrived_delivery, agent_a_clerk):
 
 
 def upload_all(declaration, clerk, kinds=("photo", "form", "note")):
-    files = {"photo": png, "form": pdf, "note": png}
+    files = {"photo": png, "form": pdf, "note": jpeg}
     for kind in kinds:
         declarations.evidence_upload(
             actor=clerk, declaration=declaration, kind=kind, upload=files[kind]()
