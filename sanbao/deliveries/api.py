@@ -5,7 +5,7 @@ with their evidence, and the commissioner's decision. Moves are made as
 
 from __future__ import annotations
 
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from sanbao.core.api import (
     COMMON_ERRORS,
@@ -60,7 +60,7 @@ def create_delivery(request, payload: DeliveryIn):
     """Enter a delivery to an agent: its note, carrier and waybill, boxes with
     their expected weights (g) and the products in them."""
     delivery = deliveries.delivery_create(actor=request.auth, **payload.dict())
-    return 201, _delivery(request, delivery.number)
+    return Status(201, _delivery(request, delivery.number))
 
 
 @router.get("/deliveries/{number}", response={200: DeliveryOut, **COMMON_ERRORS})
@@ -83,7 +83,7 @@ def open_declaration(request, number: str, payload: DeclarationIn):
     declaration = declarations.declaration_open(
         actor=request.auth, delivery=delivery, **payload.dict()
     )
-    return 201, _declaration(request, declaration.number)
+    return Status(201, _declaration(request, declaration.number))
 
 
 @router.get("/declarations", response={200: Page[DeclarationSummaryOut], **COMMON_ERRORS})
@@ -111,7 +111,7 @@ def upload_evidence(
     evidence = declarations.evidence_upload(
         actor=request.auth, declaration=declaration, kind=kind, upload=file
     )
-    return 201, evidence
+    return Status(201, evidence)
 
 
 @router.get(
