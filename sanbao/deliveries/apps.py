@@ -15,5 +15,5 @@ class DeliveriesConfig(AppConfig):
         from sanbao.returns.signals import shipment_dispatched
 
         shipment_dispatched.connect(
-            delivery_from_shipment, dispatch_uid="deliveries.delivery_from_shipment"
+            delivery_from_shipment, dispatch_uid="delivery-from-returns-shipment"
         )
