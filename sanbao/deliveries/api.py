@@ -10,13 +10,16 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from sanbao.core.api import (
     COMMON_ERRORS,
     WRITE_ERRORS,
+    ErrorOut,
     Moves,
     Page,
     binary_response,
+    file_rejected,
     paginate_filtered,
 )
 from sanbao.core.uploads import inline_file
 from sanbao.deliveries import selectors
+from sanbao.deliveries.errors import ERRORS
 from sanbao.deliveries.schemas import (
     ArrivalIn,
     DecisionIn,
@@ -61,6 +64,33 @@ def create_delivery(request, payload: DeliveryIn):
     their expected weights (g) and the products in them."""
     delivery = deliveries.delivery_create(actor=request.auth, **payload.dict())
     return Status(201, _delivery(request, delivery.number))
+
+
+class ImportRejectedOut(ErrorOut):
+    """400: the error envelope; for a file with bad rows, the per-row ``report``."""
+
+    report: dict | None = None
+
+
+@router.post(
+    "/deliveries/import",
+    response={201: list[str], **WRITE_ERRORS, 400: ImportRejectedOut},
+)
+def import_deliveries(request, file: File[UploadedFile]):
+    """Deliveries from the brand's shipping system: a CSV or XLSX file, one row per
+    product line (``delivery_note``, ``agent``, ``carrier``, ``waybill``,
+    ``shipped_at``, ``box``, ``expected_weight_g``, ``model_code``, ``quantity``).
+    All or nothing: a file with any bad row writes nothing and answers 400 with
+    the per-row report. Answers the numbers of the deliveries made."""
+    result = deliveries.delivery_import(
+        actor=request.auth, data=file.read(), filename=file.name or "upload"
+    )
+    if result.errors:
+        message = ERRORS.message("deliveries.import_rejected", bad_rows=result.bad_rows)
+        return file_rejected(
+            "deliveries.import_rejected", message, result.bad_rows, report=result.as_dict()
+        )
+    return Status(201, [d.number for d in result.deliveries])
 
 
 @router.get("/deliveries/{number}", response={200: DeliveryOut, **COMMON_ERRORS})

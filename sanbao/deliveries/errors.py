@@ -87,6 +87,28 @@ MESSAGES = {
     "deliveries.declaration_changed_meanwhile": _(
         "Someone changed this declaration meanwhile; reload it and try again."
     ),
+    # Importing deliveries from the shipping system (CSV or XLSX)
+    "deliveries.import_columns_missing": _("The file lacks the columns %(columns)s."),
+    "deliveries.import_too_many_rows": _("A file has at most %(limit)s rows."),
+    "deliveries.import_empty": _("The file has no rows under its header."),
+    "deliveries.import_value_required": _("A delivery note number of at most 60 characters."),
+    "deliveries.import_note_exists": _(
+        "Delivery note %(note)s of this agent has been imported already."
+    ),
+    "deliveries.import_time_invalid": _(
+        "Enter the time shipped as YYYY-MM-DD HH:MM (the platform's time zone)."
+    ),
+    "deliveries.import_rows_disagree": _(
+        "The rows of delivery note %(note)s differ in this column: one delivery has one "
+        "agent, carrier, waybill and time shipped."
+    ),
+    "deliveries.import_box_weight_differs": _(
+        "Box %(box)s is given two different expected weights."
+    ),
+    "deliveries.import_rejected": _(
+        "The file cannot be imported: %(bad_rows)s rows have errors; nothing was imported."
+    ),
+    "deliveries.import_no_file": _("Choose a CSV or XLSX file to import."),
     # Not found (404): missing, or not the actor's
     "deliveries.delivery_not_found": _("No such delivery."),
     "deliveries.declaration_not_found": _("No such declaration."),

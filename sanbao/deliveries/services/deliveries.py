@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import formats, timezone
@@ -15,7 +16,7 @@ from sanbao.catalog.models import ProductModel
 from sanbao.core import audit
 from sanbao.core.numbers import save_numbered
 from sanbao.core.phones import PHONE_RE, normalise_phone
-from sanbao.deliveries import policy
+from sanbao.deliveries import importing, policy
 from sanbao.deliveries.errors import ERRORS
 from sanbao.deliveries.models import (
     QUANTITY_MAX,
@@ -27,7 +28,14 @@ from sanbao.deliveries.models import (
 )
 from sanbao.deliveries.states import DELIVERY
 
-__all__ = ["arrival_record", "delivery_create", "delivery_from_shipment", "when"]
+__all__ = [
+    "ImportResult",
+    "arrival_record",
+    "delivery_create",
+    "delivery_from_shipment",
+    "delivery_import",
+    "when",
+]
 
 
 def when(value: dt.datetime) -> str:
@@ -296,3 +304,54 @@ def delivery_from_shipment(sender, *, shipment, actor=None, **kwargs) -> Deliver
         data={"source": DeliverySource.RETURNS, "shipment": shipment.number},
     )
     return delivery
+
+
+@dataclass
+class ImportResult:
+    """What an import came to: the deliveries made, or every bad row (none made)."""
+
+    deliveries: list[Delivery] = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    @property
+    def bad_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+    def as_dict(self) -> dict:
+        return {
+            "deliveries": [d.number for d in self.deliveries],
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def delivery_import(*, actor, data: bytes, filename: str) -> ImportResult:
+    """Deliveries sent by the brand's shipping system (CSV or XLSX, one row per
+    product line, grouped by delivery note): every row is checked, and with any
+    bad row nothing is imported (all or nothing, like the unit import)."""
+    require(actor, "deliveries.manage")
+    planned, errors = importing.plan(data, filename)
+    if errors:
+        return ImportResult(errors=errors)
+    made = []
+    with transaction.atomic():
+        for plan in planned:
+            made.append(
+                delivery_create(
+                    actor=actor,
+                    agent_code=plan.agent_code,
+                    note_no=plan.note_no,
+                    carrier=plan.carrier,
+                    waybill_no=plan.waybill_no,
+                    shipped_at=plan.shipped_at,
+                    boxes=[
+                        {"box_no": no, "expected_weight_g": weight}
+                        for no, weight in sorted(plan.boxes.items())
+                    ],
+                    items=plan.items,
+                    source=DeliverySource.IMPORT,
+                )
+            )
+        audit.record_many(
+            actor=actor, action="delivery.imported", target_model=Delivery, count=len(made)
+        )
+    return ImportResult(deliveries=made)
