@@ -371,6 +371,20 @@ class AgentCommissioner(models.Model):
     def __str__(self) -> str:
         return f"{self.agent_id} → {self.commissioner_id}"
 
+    def clean(self) -> None:
+        """The commissioner is one of the two departments' (the admin's form asks)."""
+        from django.core.exceptions import ValidationError
+
+        if self.commissioner_id and self.commissioner.role not in DEPARTMENT_OF:
+            raise ValidationError(
+                {
+                    "commissioner": _(
+                        "Choose a commercial commissioner (marketing) or a "
+                        "customer-service commissioner (after-sales)."
+                    )
+                }
+            )
+
 
 class CreditLine(models.Model):
     """V.2: products credited to the agent instead of being sent again."""

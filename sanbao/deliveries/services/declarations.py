@@ -183,7 +183,12 @@ def declaration_submit(*, actor, declaration: Declaration, department: str = "")
             .select_related("commissioner")
             .first()
         )
-        if assigned is not None and assigned.commissioner.is_active:
+        # Only an active commissioner of one of the two departments takes it.
+        if (
+            assigned is not None
+            and assigned.commissioner.is_active
+            and assigned.commissioner.role in DEPARTMENT_OF
+        ):
             commissioner = assigned.commissioner
     if commissioner is not None:
         department = DEPARTMENT_OF[commissioner.role]

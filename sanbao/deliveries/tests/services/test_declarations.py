@@ -275,3 +275,19 @@ def test_another_agent_cannot_open_a_declaration_on_the_delivery(
     clock.set("2026-09-02 11:00")
     with pytest.raises(NotFound):
         open_declaration(arrived_delivery, agent_b_clerk)
+
+
+def test_an_assigned_user_who_is_no_commissioner_is_refused_and_ignored(
+    complete, agent_a, agent_a_clerk, platform_staff
+):
+    from django.core.exceptions import ValidationError
+
+    assignment = AgentCommissioner(agent=agent_a, commissioner=platform_staff)
+    with pytest.raises(ValidationError):
+        assignment.full_clean()
+    assignment.save()
+    declarations.declaration_submit(
+        actor=agent_a_clerk, declaration=complete, department="after_sales"
+    )
+    declaration = Declaration.objects.get(pk=complete.pk)
+    assert (declaration.commissioner, declaration.department) == (None, "after_sales")
