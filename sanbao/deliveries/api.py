@@ -14,10 +14,12 @@ from sanbao.core.api import (
     Moves,
     Page,
     binary_response,
+    download_route,
     file_rejected,
     paginate_filtered,
 )
 from sanbao.core.uploads import inline_file
+from sanbao.core.web import PDF
 from sanbao.deliveries import selectors
 from sanbao.deliveries.errors import ERRORS
 from sanbao.deliveries.schemas import (
@@ -36,6 +38,7 @@ from sanbao.deliveries.schemas import (
 )
 from sanbao.deliveries.services import declarations, deliveries
 from sanbao.deliveries.states import DECLARATION, DELIVERY
+from sanbao.documents import registry
 
 router = Router(tags=["deliveries"])
 
@@ -156,6 +159,17 @@ def get_evidence(request, number: str, evidence_id: int):
         "inline", "attachment"
     )
     return response
+
+
+download_route(
+    router,
+    "/declarations/{number}/application.pdf",
+    "get_declaration_application_pdf",
+    PDF,
+    "The pre-filled application form to print, stamp and sign (V.2)",
+    fetch=_declaration,
+    file_of=lambda declaration: registry.file("declaration_application_pdf", declaration),
+)
 
 
 @router.post("/declarations/{number}/submit", response={200: DeclarationOut, **WRITE_ERRORS})

@@ -176,6 +176,9 @@ def test_another_agent_gets_404_on_every_url_of_the_delivery_and_its_declaration
     own.post(f"/api/v1/declarations/{number}/evidence", {"kind": "photo", "file": png()})
     evidence = Evidence.objects.get()
     file_url = f"/api/v1/declarations/{number}/evidence/{evidence.pk}"
+    pdf_answer = own.get(f"/api/v1/declarations/{number}/application.pdf")
+    assert pdf_answer.status_code == 200
+    assert pdf_answer["Content-Type"] == "application/pdf"
     mine = own.get(file_url)
     assert mine.status_code == 200
     assert mine["Content-Disposition"].startswith("attachment")
@@ -191,6 +194,7 @@ def test_another_agent_gets_404_on_every_url_of_the_delivery_and_its_declaration
             f"/api/v1/declarations/{number}/evidence", {"kind": "photo", "file": png()}
         ),
         "file": other.get(file_url),
+        "pdf": other.get(f"/api/v1/declarations/{number}/application.pdf"),
         "submit": other.post(
             f"/api/v1/declarations/{number}/submit", {"department": "after_sales"}, **json
         ),
