@@ -100,6 +100,7 @@ def _register_routers() -> None:
     from sanbao.accounts.api import router as accounts_router
     from sanbao.catalog.api import router as catalog_router
     from sanbao.claims.api import router as claims_router
+    from sanbao.deliveries.api import router as deliveries_router
     from sanbao.returns.api import router as returns_router
     from sanbao.workdays.api import router as workdays_router
 
@@ -108,6 +109,7 @@ def _register_routers() -> None:
     api.add_router("/", workdays_router)
     api.add_router("/", claims_router)
     api.add_router("/", returns_router)
+    api.add_router("/", deliveries_router)
 
 
 _register_routers()

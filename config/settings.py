@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sanbao.claims",
     "sanbao.notifications",
     "sanbao.returns",
+    "sanbao.deliveries",
     "sanbao.documents",
     "sanbao.home",
     "sanbao.demo",
@@ -159,6 +160,15 @@ SANBAO_DEFAULT_EXCHANGE_WINDOW_DAYS = env_int("SANBAO_DEFAULT_EXCHANGE_WINDOW_DA
 SANBAO_TURNAROUND_WORKING_DAYS = env_int("SANBAO_TURNAROUND_WORKING_DAYS", 3)  # IV.5
 SANBAO_RETENTION_DAYS = env_int("SANBAO_RETENTION_DAYS", 183)  # IV.8, half a year
 SANBAO_UNPACKING_REPORT_HOURS = env_int("SANBAO_UNPACKING_REPORT_HOURS", 24)  # V.1
+SANBAO_DECLARATION_WINDOW_HOURS = env_int(
+    "SANBAO_DECLARATION_WINDOW_HOURS", SANBAO_UNPACKING_REPORT_HOURS
+)  # V.1, V.2: hours after receipt to declare unpacking damage and upload its evidence
+SANBAO_WEIGHT_TOLERANCE_G = env_int("SANBAO_WEIGHT_TOLERANCE_G", 50)  # VI.3, grams a box
+SANBAO_WEIGHT_TOLERANCE_PERCENT = env_int("SANBAO_WEIGHT_TOLERANCE_PERCENT", 2)  # VI.3
+# V.2: "assigned" (the agent's assigned commissioner, else the agent's choice) or
+# "choice" (the agent chooses the department on submitting).
+SANBAO_DECLARATION_ROUTING = env_str("SANBAO_DECLARATION_ROUTING", "assigned")
+SANBAO_EVIDENCE_MAX_PIXELS = env_int("SANBAO_EVIDENCE_MAX_PIXELS", 50_000_000)  # V.2 photos
 # No purchase or delivery dated before 1 January of this year is true (issue 10 item 9).
 SANBAO_EARLIEST_YEAR = env_int("SANBAO_EARLIEST_YEAR", 2000)
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("calendar/", include("sanbao.workdays.urls")),
     path("claims/", include("sanbao.claims.urls")),
     path("returns/", include("sanbao.returns.urls")),
+    path("deliveries/", include("sanbao.deliveries.urls")),
     path("status/", include("sanbao.claims.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

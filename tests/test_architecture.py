@@ -21,7 +21,7 @@ SANBAO = ROOT / "sanbao"
 
 FOUNDATION = {"core"}
 REGISTERS = {"accounts", "catalog", "workdays", "documents", "notifications"}
-WORKFLOWS = {"claims", "returns", "inbound"}
+WORKFLOWS = {"claims", "returns", "inbound", "deliveries"}
 
 # app -> the other parts of the project it may import. ``config`` is the project
 # itself (settings, urls, the NinjaAPI) and sits above every app.
@@ -38,6 +38,9 @@ ALLOWED: dict[str, set[str]] = {
     "claims": FOUNDATION | REGISTERS,
     "returns": FOUNDATION | REGISTERS,
     "inbound": FOUNDATION | REGISTERS,
+    # Deliveries to agents (V, VI) take in the shipments returns sends back (IV.7):
+    # they listen to the returns signal, never the other way round.
+    "deliveries": FOUNDATION | REGISTERS | {"returns"},
     # Above the workflows: the home page shows each one's work.
     "home": FOUNDATION | REGISTERS | WORKFLOWS,
     # The very top: demo data drives every app's services; the test kit sets up

@@ -77,6 +77,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "retained_parts.manage": frozenset(
         {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.OUTLET_TECHNICIAN}
     ),
+    # V, VI: deliveries to agents and unpacking-damage declarations.
+    "deliveries.view": frozenset(PLATFORM_ROLES | RETURN_UNIT_ROLES),
+    "deliveries.manage": frozenset(
+        {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}
+    ),
+    "deliveries.receive": RETURN_UNIT_ROLES,
+    "declarations.decide": frozenset({Role.COMMERCIAL_COMMISSIONER, Role.CS_COMMISSIONER}),
     "calendar.view": PLATFORM_ROLES,
     "calendar.manage": frozenset({Role.ADMINISTRATOR}),
 }

@@ -26,6 +26,7 @@ from sanbao.returns.models import (
     Shipment,
 )
 from sanbao.returns.services.workshop import batch_unit_states
+from sanbao.returns.signals import shipment_dispatched
 from sanbao.returns.states import BATCH, SHIPMENT
 from sanbao.workdays import services as workdays
 
@@ -190,6 +191,8 @@ def shipment_dispatch(
             target=shipment,
             data={"waybill_no": waybill, "units": shipment.units.count()},
         )
+        # The return unit receives it as a delivery to inspect (VI), in this transaction.
+        shipment_dispatched.send(sender=Shipment, shipment=shipment, actor=actor)
     return shipment
 
 

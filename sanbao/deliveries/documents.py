@@ -1,0 +1,123 @@
+"""V.2: the application form for unpacking damage, pre-filled from the declaration
+and the arrival, to print, stamp with the unit's official seal, sign and scan.
+
+Printed in Chinese and English whatever the reader's language, in the embedded
+font (``sanbao.documents.pdf``); registered as ``declaration_application_pdf``.
+The declaration passed in is already visible to the reader."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from reportlab.platypus import Spacer
+
+from sanbao.core.web import PDF
+from sanbao.deliveries import policy
+from sanbao.documents.pdf import (
+    block,
+    build_pdf,
+    data_table,
+    esc,
+    field_table,
+    fmt_datetime,
+    org_name,
+    para,
+    signature_lines,
+)
+from sanbao.documents.registry import numbered, register
+
+TITLE = _("Application for unpacking damage")
+YES = _("yes")
+NO = _("no")
+
+
+def _yes_no(value) -> str:
+    if value is None:
+        return "—"
+    return str(YES if value else NO)
+
+
+def _grams(value) -> str:
+    return "—" if value is None else f"{value} g"
+
+
+def declaration_application_pdf(declaration) -> bytes:
+    delivery = declaration.delivery
+    facts = field_table(
+        [
+            (_("Declaration"), declaration.number),
+            (_("Agent"), org_name(delivery.agent)),
+            (_("Delivery note number"), delivery.note_no),
+            (_("Carrier and waybill"), f"{delivery.carrier} {delivery.waybill_no}".strip()),
+            (_("Time shipped"), fmt_datetime(delivery.shipped_at)),
+            (_("Time received"), fmt_datetime(delivery.received_at)),
+            (_("Declared"), fmt_datetime(declaration.opened_at)),
+            (
+                _("Window closes (V.1)"),
+                fmt_datetime(policy.window_closes(delivery.received_at))
+                if delivery.received_at
+                else "—",
+            ),
+        ]
+    )
+    products = data_table(
+        [_("Model"), _("Name"), _("Damaged")],
+        [
+            [line.model.code, f"{line.model.name_zh} {line.model.name_en}", str(line.quantity)]
+            for line in declaration.lines.select_related("model")
+        ],
+        [0.25, 0.6, 0.15],
+    )
+    boxes = list(delivery.boxes.all())
+    inspection = data_table(
+        [
+            _("Box"),
+            _("Labels intact (VI.1)"),
+            _("Outside undamaged (VI.2)"),
+            _("Found inside"),
+            _("Courier: labels intact"),
+            _("Courier: box undamaged"),
+            _("Expected weight"),
+            _("Actual weight"),
+        ],
+        [
+            [
+                str(box.box_no),
+                _yes_no(box.labels_intact),
+                _yes_no(box.outside_undamaged),
+                box.inside_note or "—",
+                _yes_no(box.courier_labels_intact),
+                _yes_no(box.courier_box_undamaged),
+                _grams(box.expected_weight_g),
+                _grams(box.actual_weight_g) + (" (!)" if box.weight_gap else ""),
+            ]
+            for box in boxes
+        ],
+        [0.07, 0.12, 0.13, 0.2, 0.12, 0.12, 0.12, 0.12],
+        highlight_rows=[i for i, box in enumerate(boxes) if box.weight_gap],
+    )
+    courier = field_table(
+        [
+            (_("Courier name"), delivery.courier_name),
+            (_("Courier work number"), delivery.courier_work_no),
+            (_("Courier telephone"), delivery.courier_phone),
+            (_("Weight differs from expected (VI.3)"), _yes_no(delivery.weight_gap)),
+        ]
+    )
+    story = [
+        *block(_("Delivery"), facts),
+        *block(_("Damaged products"), products),
+        *block(_("What was found on unpacking"), para(esc(declaration.description))),
+        *block(_("Inspection on arrival"), inspection),
+        *block(_("Courier's annotation on the delivery note (VI.3)"), courier),
+        Spacer(1, 6),
+        signature_lines([_("Official seal of the unit"), _("Signature of the person in charge")]),
+    ]
+    return build_pdf(story, title=TITLE, reference=declaration.number)
+
+
+register(
+    "declaration_application_pdf",
+    render=declaration_application_pdf,
+    filename=numbered("unpacking-damage-application.pdf"),
+    media_type=PDF,
+)

@@ -1,0 +1,48 @@
+"""What the pages and the API read: deliveries and declarations in the actor's
+scope (404 outside it)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from sanbao.accounts.roles import require
+from sanbao.core.tenancy import get_numbered, get_visible
+from sanbao.deliveries.models import Declaration, Delivery, Evidence
+
+
+def delivery_list(*, actor, status: str | None = None) -> QuerySet[Delivery]:
+    require(actor, "deliveries.view")
+    qs = Delivery.objects.visible_to(actor).select_related("agent")
+    return qs.filter(status=status) if status else qs
+
+
+def delivery_get(*, actor, number: str) -> Delivery:
+    require(actor, "deliveries.view")
+    qs = Delivery.objects.select_related("agent").prefetch_related("boxes", "items__model")
+    return get_numbered(qs, actor, number, error_code="deliveries.delivery_not_found")
+
+
+def declaration_list(*, actor, status: str | None = None) -> QuerySet[Declaration]:
+    require(actor, "deliveries.view")
+    qs = Declaration.objects.visible_to(actor).select_related("delivery", "delivery__agent")
+    return qs.filter(status=status) if status else qs
+
+
+def declaration_get(*, actor, number: str) -> Declaration:
+    require(actor, "deliveries.view")
+    qs = Declaration.objects.select_related("delivery", "delivery__agent").prefetch_related(
+        "lines__model", "evidence", "delivery__boxes"
+    )
+    return get_numbered(qs, actor, number, error_code="deliveries.declaration_not_found")
+
+
+def evidence_get(*, actor, number: str, pk: int) -> Evidence:
+    """One file of a declaration the actor may see; 404 for anyone else."""
+    require(actor, "deliveries.view")
+    return get_visible(
+        Evidence.objects.select_related("declaration"),
+        actor,
+        error_code="deliveries.evidence_not_found",
+        pk=pk,
+        declaration__number=(number or "").strip().upper(),
+    )

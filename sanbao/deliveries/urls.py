@@ -1,0 +1,20 @@
+from sanbao.core.routes import routes
+from sanbao.deliveries import views
+
+app_name = "deliveries"
+
+urlpatterns = routes(
+    {
+        "": views.delivery_list,
+        "declarations/": views.declaration_list,
+        # Declaration numbers start with U, delivery numbers with D.
+        "declarations/<str:number>/": views.declaration_detail,
+        "declarations/<str:number>/upload/": views.declaration_upload,
+        "declarations/<str:number>/submit/": views.declaration_submit,
+        "declarations/<str:number>/decide/": views.declaration_decide,
+        "declarations/<str:number>/files/<int:pk>/": views.evidence_file,
+        "declarations/<str:number>/application.pdf": (views.application_pdf, "application_pdf"),
+        "<str:number>/": views.delivery_detail,
+        "<str:number>/declare/": views.declaration_create,
+    }
+)
