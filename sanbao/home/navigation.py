@@ -18,6 +18,7 @@ NAVIGATION = [
             ("returns:shipment_list", _("Shipments"), "returns.view"),
         ],
     ),
+    ("deliveries:delivery_list", _("Deliveries"), "deliveries.view"),
     ("claims:retained_part_list", _("Retained parts"), "retained_parts.view"),
     (
         _("Catalog"),
