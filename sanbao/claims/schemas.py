@@ -19,8 +19,8 @@ from sanbao.catalog.replacements import MAX_DECISION_REASON
 from sanbao.claims import policy
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.reasons import reason_text
-from sanbao.claims.services import claim_open_remedies
 from sanbao.claims.states import allowed_actions
+from sanbao.claims.warranty import claim_open_remedies
 from sanbao.core.api import PageNumber, PageSize
 
 # Input -----------------------------------------------------------------------------

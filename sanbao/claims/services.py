@@ -5,7 +5,6 @@ claim's state and the policy, writes one audit event and raises a DomainError.""
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +17,6 @@ from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, OrgKind, Role, require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog import services as catalog_services
-from sanbao.catalog.exclusions import shown_by_the_unit
 from sanbao.catalog.models import ProductModel, RetainedPart, RetainedPartKind, Unit
 from sanbao.catalog.replacements import replacement_check
 
@@ -26,6 +24,13 @@ from sanbao.catalog.replacements import replacement_check
 from sanbao.catalog.services import retained_part_dispose as retained_part_dispose
 from sanbao.claims import policy
 from sanbao.claims.errors import ERRORS
+from sanbao.claims.evidence import (
+    check_findings,
+    check_scan,
+    files_undone_on_failure,
+    photo_acceptable,
+    save_photo,
+)
 from sanbao.claims.models import (
     LIVE_STATUSES,
     Claim,
@@ -35,130 +40,12 @@ from sanbao.claims.models import (
     InspectionFinding,
     Outcome,
     Remedy,
-    calendar_days,
 )
 from sanbao.claims.states import CLAIM
+from sanbao.claims.warranty import days_in_repair_before, remedy_labels, remedy_window, terms_of
 from sanbao.core import audit
 from sanbao.core.numbers import save_numbered
 from sanbao.core.phones import PHONE_RE, normalise_phone
-from sanbao.core.uploads import upload_acceptable
-
-
-def _check_scan(upload, field: str, errors) -> None:
-    if upload is not None and not upload_acceptable(upload):
-        errors.add(field, "claims.file_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
-
-
-# What a photo starts with (PNG, JPEG): a finding's photo is shown as an image.
-PHOTO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
-
-
-def _photo_acceptable(upload) -> bool:
-    """A JPEG or PNG by its first bytes, and acceptable as every upload is."""
-    if not upload_acceptable(upload):
-        return False
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(position)
-    return head.startswith(PHOTO_SIGNATURES)
-
-
-def _check_findings(findings, errors, stored_photos=frozenset()) -> None:
-    """Issue 10 item 7: each photo is an image; an exclusion found that the unit
-    shows (III.4–III.8, III.10, ``catalog.exclusions``) has a note saying what was
-    seen and a photo, sent with it or already stored on its finding (the rules in
-    ``stored_photos``). Errors name the checklist's fields (``note_III_6``)."""
-    for f in findings:
-        if f.rule not in policy.FINDING_RULES:
-            continue
-        slug = f.rule.replace(".", "_")
-        if f.photo is not None and not _photo_acceptable(f.photo):
-            errors.add(
-                f"photo_{slug}", "claims.photo_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB
-            )
-        if f.found is True and shown_by_the_unit(f.rule):
-            if not (f.note or "").strip():
-                errors.add(f"note_{slug}", "claims.exclusion_note_required", rule=f.rule)
-            if f.photo is None and f.rule not in stored_photos:
-                errors.add(f"photo_{slug}", "claims.exclusion_photo_required", rule=f.rule)
-
-
-@contextmanager
-def _files_undone_on_failure():
-    """Files saved in the block (``(storage, name)`` appended to the list it gives)
-    are deleted again when the block fails: nothing of a refused write stays."""
-    saved: list = []
-    try:
-        yield saved
-    except BaseException:
-        for storage, name in saved:
-            storage.delete(name)
-        raise
-
-
-def _save_photo(finding: InspectionFinding, photo, saved: list) -> None:
-    """Store ``photo`` on ``finding``; the one it replaces goes once committed."""
-    old = finding.photo.name
-    finding.photo.save(photo.name, photo, save=True)
-    storage = finding.photo.storage
-    saved.append((storage, finding.photo.name))
-    if old:
-        transaction.on_commit(lambda: storage.delete(old))
-
-
-def _terms(category, *, warranty_start, days_in_repair_before, registry_sale_date) -> dict:
-    """II.1: the warranty terms the claim is judged under, stored with it."""
-    return {
-        "policy_version": settings.SANBAO_POLICY_VERSION,
-        "category": {
-            "code": category.code,
-            "warranty_months": category.warranty_months,
-            "return_window_days": category.return_window_days,
-            "exchange_window_days": category.exchange_window_days,
-            "repair_attempts_limit": category.repair_attempts_limit,
-            "repair_days_limit": category.repair_days_limit,
-            "new_warranty_on_replacement": category.new_warranty_on_replacement,
-        },
-        "warranty_start": warranty_start.isoformat() if warranty_start else None,
-        "days_in_repair_before": days_in_repair_before,
-        "registry_sale_date": registry_sale_date.isoformat() if registry_sale_date else None,
-    }
-
-
-def _days_in_repair_before(unit: Unit | None, exclude_pk=None, _seen=()) -> int:
-    """I.2: days the unit already spent in warranty repair (they extend the warranty).
-
-    A replacement that continues the original's warranty (the category's
-    restart-on-replacement turned off) keeps the original's extension too."""
-    if unit is None or unit.pk in _seen:
-        return 0
-    total = 0
-    done = Claim.objects.filter(unit=unit, outcome=Outcome.REPAIRED, in_service_at__isnull=False)
-    for started, ended in done.exclude(pk=exclude_pk).values_list("in_service_at", "resolved_at"):
-        if ended:
-            total += calendar_days(started, ended)
-    replaced_by = (
-        Claim.objects.filter(replacement_unit=unit, outcome=Outcome.REPLACED)
-        .select_related("unit")
-        .first()
-    )
-    if replaced_by is not None and not replaced_by.terms["category"]["new_warranty_on_replacement"]:
-        total += _days_in_repair_before(replaced_by.unit, _seen=(*_seen, unit.pk))
-    return total
-
-
-def unit_warranty_end(unit: Unit) -> tuple[dt.date | None, int]:
-    """I.2: the unit's current last day covered, and the days in warranty repair
-    that extend it (the unit page shows both).
-
-    The warranty starts on the unit's own start (a replacement's) or else on the
-    consumer's delivery as the latest claim recorded it, else on the registry's
-    sale date; every finished warranty repair adds its days."""
-    latest = Claim.objects.filter(unit=unit).order_by("-created_at", "-pk").first()
-    start = unit.warranty_starts_on or (latest.delivered_on if latest else None) or unit.sale_date
-    days = _days_in_repair_before(unit)
-    return policy.warranty_end(start, unit.model.category.warranty_months, days), days
 
 
 def _facts(
@@ -374,17 +261,17 @@ def claim_create(
     if serial:
         _check_claimable(actor, serial, registered, shown=unit is not None, err=err)
 
-    _check_scan(proof_of_purchase_scan, "proof_of_purchase_scan", errors)
-    _check_scan(warranty_card_scan, "warranty_card_scan", errors)
+    check_scan(proof_of_purchase_scan, "proof_of_purchase_scan", errors)
+    check_scan(warranty_card_scan, "warranty_card_scan", errors)
     for finding in findings or []:
         if finding.rule not in policy.FINDING_RULES:
             err("findings", "claims.finding_rule_invalid", value=finding.rule)
-    _check_findings(findings or [], errors)
+    check_findings(findings or [], errors)
 
     errors.raise_if_any("claims.intake_invalid")
 
     category = model.category
-    before = _days_in_repair_before(unit)
+    before = days_in_repair_before(unit)
     start = (unit.warranty_starts_on if unit and unit.warranty_starts_on else None) or delivered_on
     claim = Claim(
         handling_org=handling_org,
@@ -406,7 +293,7 @@ def claim_create(
         fault_kind=fault_kind,
         fault_description=fault_description,
         policy_version=settings.SANBAO_POLICY_VERSION,
-        terms=_terms(
+        terms=terms_of(
             category,
             warranty_start=start,
             days_in_repair_before=before,
@@ -423,7 +310,7 @@ def claim_create(
                 "remedy_requested",
                 "claims.remedy_not_open_on_claim_date",
                 remedy=str(Remedy(remedy_requested).label),
-                open=_remedy_labels(open_),
+                open=remedy_labels(open_),
             )
         errors.raise_if_any("claims.intake_invalid")
 
@@ -437,7 +324,7 @@ def claim_create(
         _apply_verdict(claim, policy.evaluate(_facts(claim, {})))
         claim.save()
 
-    with _files_undone_on_failure() as saved, transaction.atomic():
+    with files_undone_on_failure() as saved, transaction.atomic():
         try:
             with transaction.atomic():
                 save_numbered(claim, "C", save=save)
@@ -524,7 +411,7 @@ def _save_findings(claim: Claim, actor, findings: list[FindingIn], saved: list) 
             defaults={"found": f.found, "note": (f.note or "")[:500], "recorded_by": actor},
         )
         if f.photo is not None:
-            _save_photo(finding, f.photo, saved)
+            save_photo(finding, f.photo, saved)
 
 
 def claim_record_findings(*, claim: Claim, actor, findings: list[FindingIn]) -> Claim:
@@ -536,9 +423,9 @@ def claim_record_findings(*, claim: Claim, actor, findings: list[FindingIn]) -> 
             raise ERRORS.invalid("claims.finding_rule_invalid", "findings", value=f.rule)
     errors = ERRORS.collect()
     stored = set(claim.findings.exclude(photo="").values_list("rule", flat=True))
-    _check_findings(findings, errors, stored)
+    check_findings(findings, errors, stored)
     errors.raise_if_any("claims.findings_invalid")
-    with _files_undone_on_failure() as saved, transaction.atomic():
+    with files_undone_on_failure() as saved, transaction.atomic():
         # Lock the claim so that two inspections at once cannot leave a verdict that
         # does not match the stored findings.
         CLAIM.hold(claim, "record_findings")
@@ -572,16 +459,16 @@ def claim_attach_finding_photo(*, claim: Claim, actor, rule: str, photo) -> Clai
         raise ERRORS.invalid("claims.finding_rule_invalid", "rule", value=rule)
     if photo is None:
         raise ERRORS.invalid("claims.value_required", "photo")
-    if not _photo_acceptable(photo):
+    if not photo_acceptable(photo):
         raise ERRORS.invalid(
             "claims.photo_invalid", "photo", limit_mb=settings.SANBAO_UPLOAD_MAX_MB
         )
-    with _files_undone_on_failure() as saved, transaction.atomic():
+    with files_undone_on_failure() as saved, transaction.atomic():
         CLAIM.hold(claim, "record_findings")
         finding, _created = InspectionFinding.objects.get_or_create(
             claim=claim, rule=rule, defaults={"found": None, "recorded_by": actor}
         )
-        _save_photo(finding, photo, saved)
+        save_photo(finding, photo, saved)
         audit.record(
             actor=actor, action="claim.finding_photo_attached", target=claim, data={"rule": rule}
         )
@@ -595,8 +482,8 @@ def claim_attach_scans(
     (II.2) before judgement, and evaluate the claim again."""
     CLAIM.check(claim, actor, "record_findings")
     errors = ERRORS.collect()
-    _check_scan(proof_of_purchase_scan, "proof_of_purchase_scan", errors)
-    _check_scan(warranty_card_scan, "warranty_card_scan", errors)
+    check_scan(proof_of_purchase_scan, "proof_of_purchase_scan", errors)
+    check_scan(warranty_card_scan, "warranty_card_scan", errors)
     if proof_of_purchase_scan is None and warranty_card_scan is None:
         errors.add("proof_of_purchase_scan", "claims.value_required")
     errors.raise_if_any("claims.intake_invalid")
@@ -666,57 +553,6 @@ def claim_start_judgement(*, claim: Claim, actor) -> Claim:
         CLAIM.move(claim, "start_judgement")
         audit.record(actor=actor, action="claim.judgement_started", target=claim)
     return claim
-
-
-def remedy_window(
-    claim: Claim, on: dt.date | None = None, *, repair_impossible: bool | None = None
-) -> policy.RemedyWindow:
-    """I.2: the facts that decide which remedies are open, under the terms stored
-    with the claim (II.1). Every window (return, exchange, warranty) is counted on
-    the day the claim was made; ``on`` (today by default) is the day looked from."""
-    terms = claim.terms["category"]
-    same_fault = 0
-    if claim.unit_id:
-        same_fault = (
-            Claim.objects.filter(
-                unit_id=claim.unit_id, fault_kind=claim.fault_kind, outcome=Outcome.REPAIRED
-            )
-            .exclude(pk=claim.pk)
-            .count()
-        )
-    return policy.RemedyWindow(
-        delivered_on=claim.delivered_on,
-        on=on or timezone.localdate(),
-        return_days=terms["return_window_days"],
-        exchange_days=terms["exchange_window_days"],
-        warranty_end=claim.warranty_end,
-        same_fault_repairs=same_fault,
-        repair_attempts_limit=terms["repair_attempts_limit"],
-        # I.2: counted from the day the unit was handed in, not the start of service.
-        days_in_repair=claim.days_in_repair if claim.handed_in_on else 0,
-        repair_days_limit=terms["repair_days_limit"],
-        repair_impossible=claim.repair_impossible
-        if repair_impossible is None
-        else bool(repair_impossible),
-        claimed_on=claim.claimed_on,
-    )
-
-
-def claim_open_remedies(claim: Claim) -> list[str]:
-    """I.2: the remedies open to ``claim``, as stable codes, before and after
-    judgement. Judged: those recorded at judgement (none for a rejected claim).
-    Not yet judged: those the windows open on the claim date, none when the claim
-    is not covered. (A replacement that whoever judges opens by finding repair
-    impossible is not counted before that finding.)"""
-    if claim.judged_at is not None:
-        return list(claim.open_remedies or [])
-    if claim.verdict == policy.NOT_COVERED:
-        return []
-    return list(policy.open_remedies(remedy_window(claim)))
-
-
-def _remedy_labels(remedies) -> str:
-    return ", ".join(str(Remedy(r).label) for r in remedies) or "—"
 
 
 def _check_replacement(
@@ -793,7 +629,7 @@ def claim_judge(
                 "claims.remedy_not_open",
                 "remedy",
                 remedy=str(Remedy(remedy).label) if remedy in Remedy.values else remedy or "—",
-                open=_remedy_labels(open_),
+                open=remedy_labels(open_),
             )
         if remedy == Remedy.REPLACEMENT:
             decided = _check_replacement(

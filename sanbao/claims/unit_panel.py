@@ -8,7 +8,7 @@ from __future__ import annotations
 from sanbao.accounts.roles import can
 from sanbao.catalog.models import Unit
 from sanbao.claims.models import Claim
-from sanbao.claims.services import unit_warranty_end
+from sanbao.claims.warranty import unit_warranty_end
 
 
 def claims_panel(request, unit: Unit):

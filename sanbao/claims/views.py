@@ -30,7 +30,7 @@ from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Category, ProductModel
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
-from sanbao.claims import policy, selectors, services
+from sanbao.claims import policy, selectors, services, warranty
 from sanbao.claims.forms import (
     CardNumberForm,
     ClaimFilterForm,
@@ -247,7 +247,7 @@ def _remedy_options(claim: Claim) -> list[dict]:
     """I.2, for display: which remedies are open (every window counted on the claim
     date), which open only when repair is judged impossible, and which the
     claimant chose. The judge service computes them again."""
-    window = services.remedy_window(claim, timezone.localdate())
+    window = warranty.remedy_window(claim, timezone.localdate())
     now = policy.open_remedies(window)
     if_impossible = policy.open_remedies(dataclasses.replace(window, repair_impossible=True))
     return [
@@ -392,7 +392,7 @@ def _detail_context(
         # I.2: the remedies open to the claim as stable codes, before judgement too.
         "open_remedies": [
             {"code": r, "label": REMEDY_LABELS.get(r, r)}
-            for r in services.claim_open_remedies(claim)
+            for r in warranty.claim_open_remedies(claim)
         ],
         "retained_parts": list(claim.retained_parts.all()),
         # The claimant learns its unit was kept (II.4), not where the brand stores it.

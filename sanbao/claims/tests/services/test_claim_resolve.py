@@ -12,7 +12,7 @@ import pytest
 from sanbao.catalog.models import RetainedPart, Unit
 from sanbao.catalog.policy import warranty_last_day
 from sanbao.catalog.selectors import retained_part_list_for
-from sanbao.claims import services
+from sanbao.claims import services, warranty
 from sanbao.claims.models import Claim, calendar_days
 from sanbao.claims.tests.conftest import (
     all_clear,
@@ -307,9 +307,9 @@ def test_only_finished_warranty_repairs_extend_the_warranty(platform_staff, unit
     # what a new intake would count as days in repair before is still none.
     with pytest.raises(ValidationFailed):
         intake(platform_staff, unit_of_agent_a, delivered_on=days_ago(300))
-    assert services._days_in_repair_before(unit_of_agent_a) == 0
+    assert warranty.days_in_repair_before(unit_of_agent_a) == 0
     resolve(earlier, platform_staff, "repaired")
-    assert services._days_in_repair_before(unit_of_agent_a) == 20
+    assert warranty.days_in_repair_before(unit_of_agent_a) == 20
 
 
 def test_a_replacement_needs_the_serial_of_the_new_unit(covered_claim, platform_staff, pb10k):

@@ -145,17 +145,17 @@ def colours_used(data: bytes) -> set[tuple[str, ...]]:
 def chinese_everywhere(monkeypatch):
     """Every string not yet translated printed as if its Chinese were as long as
     its English: the layout of a fully translated document."""
-    from sanbao.documents import pdf
+    from sanbao.documents import text as paper_text
 
-    real = pdf._render
+    real = paper_text._render
 
     def render(text, language):
         value = real(text, language)
-        if language == pdf.ZH and value and not re.search(r"[\u4e00-\u9fff]", value):
+        if language == paper_text.ZH and value and not re.search(r"[\u4e00-\u9fff]", value):
             return "中文" * max(1, len(value) // 4)
         return value
 
-    monkeypatch.setattr(pdf, "_render", render)
+    monkeypatch.setattr(paper_text, "_render", render)
 
 
 ORDER = "PO-2026-123"

@@ -1,0 +1,83 @@
+"""The evidence a claim carries: scans of the documents (II.2) and the photos of
+an exclusion found at inspection (III.4–III.8, III.10), checked by content and
+stored so that a refused write leaves no file behind."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import transaction
+
+from sanbao.catalog.exclusions import shown_by_the_unit
+
+# The ledger is catalog's; the claims pages and API dispose of its parts through this name.
+from sanbao.catalog.services import retained_part_dispose as retained_part_dispose
+from sanbao.claims import policy
+from sanbao.claims.models import (
+    InspectionFinding,
+)
+from sanbao.core.uploads import upload_acceptable
+
+
+def check_scan(upload, field: str, errors) -> None:
+    if upload is not None and not upload_acceptable(upload):
+        errors.add(field, "claims.file_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
+
+
+# What a photo starts with (PNG, JPEG): a finding's photo is shown as an image.
+PHOTO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def photo_acceptable(upload) -> bool:
+    """A JPEG or PNG by its first bytes, and acceptable as every upload is."""
+    if not upload_acceptable(upload):
+        return False
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(position)
+    return head.startswith(PHOTO_SIGNATURES)
+
+
+def check_findings(findings, errors, stored_photos=frozenset()) -> None:
+    """Issue 10 item 7: each photo is an image; an exclusion found that the unit
+    shows (III.4–III.8, III.10, ``catalog.exclusions``) has a note saying what was
+    seen and a photo, sent with it or already stored on its finding (the rules in
+    ``stored_photos``). Errors name the checklist's fields (``note_III_6``)."""
+    for f in findings:
+        if f.rule not in policy.FINDING_RULES:
+            continue
+        slug = f.rule.replace(".", "_")
+        if f.photo is not None and not photo_acceptable(f.photo):
+            errors.add(
+                f"photo_{slug}", "claims.photo_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB
+            )
+        if f.found is True and shown_by_the_unit(f.rule):
+            if not (f.note or "").strip():
+                errors.add(f"note_{slug}", "claims.exclusion_note_required", rule=f.rule)
+            if f.photo is None and f.rule not in stored_photos:
+                errors.add(f"photo_{slug}", "claims.exclusion_photo_required", rule=f.rule)
+
+
+@contextmanager
+def files_undone_on_failure():
+    """Files saved in the block (``(storage, name)`` appended to the list it gives)
+    are deleted again when the block fails: nothing of a refused write stays."""
+    saved: list = []
+    try:
+        yield saved
+    except BaseException:
+        for storage, name in saved:
+            storage.delete(name)
+        raise
+
+
+def save_photo(finding: InspectionFinding, photo, saved: list) -> None:
+    """Store ``photo`` on ``finding``; the one it replaces goes once committed."""
+    old = finding.photo.name
+    finding.photo.save(photo.name, photo, save=True)
+    storage = finding.photo.storage
+    saved.append((storage, finding.photo.name))
+    if old:
+        transaction.on_commit(lambda: storage.delete(old))
