@@ -62,6 +62,9 @@
     }
   });
   box.addEventListener("change", function () { input.focus(); });
+  // Until this runs, an Enter posts the form the plain way (the page comes back
+  // with the answer as a notice); from here on, scans are answered in the log.
+  form.dataset.ready = "true";
 
   // A unit recorded by hand: once it is counted the form is emptied for the next
   // one and the scan field takes the focus back.

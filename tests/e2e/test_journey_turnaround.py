@@ -143,6 +143,7 @@ def test_three_units_are_received_tested_dealt_with_and_sent_back_with_their_del
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     page.goto(f"{base}/returns/{batch.number}/receipt/")
     scan_field = page.get_by_test_id("scan-input")
+    expect(page.get_by_test_id("scan-form")).to_have_attribute("data-ready", "true")
     for seq in range(1, 4):
         scan_field.press_sequentially(policy.label_code(batch.number, seq, 1))
         scan_field.press("Enter")
