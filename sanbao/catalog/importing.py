@@ -76,6 +76,10 @@ MESSAGES = IMPORT_MESSAGES
 
 @dataclass(frozen=True)
 class RowError:
+    """One refused cell of an imported file. An app's own import names its error
+    catalogue by subclassing (``catalogue = <app>.errors.ERRORS``)."""
+
+    catalogue = ERRORS  # a class attribute, not a field
     row: int  # 1-based line in the file, the header being row 1
     column: str
     code: str
@@ -83,7 +87,7 @@ class RowError:
 
     @property
     def message(self) -> str:
-        return ERRORS.message(self.code, **self.params)
+        return self.catalogue.message(self.code, **self.params)
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import OrgKind
+from sanbao.catalog import importing as catalog_importing
 from sanbao.catalog.importing import read_table
 from sanbao.catalog.models import ProductModel
 from sanbao.deliveries.errors import ERRORS
@@ -51,19 +52,10 @@ ALIASES = {
 HEADER_FIELDS = ("agent", "carrier", "waybill", "shipped_at")
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # 1-based line in the file, the header being row 1
-    column: str
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
+class RowError(catalog_importing.RowError):
+    """A refused cell of a delivery file, with the deliveries app's messages."""
 
-    @property
-    def message(self) -> str:
-        return ERRORS.message(self.code, **self.params)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+    catalogue = ERRORS
 
 
 @dataclass
