@@ -88,7 +88,7 @@ MESSAGES = {
     ),
     "returns.location_required": _("Say where the replaced unit or parts are kept (II.4)."),
     "returns.charge_invalid": _(
-        "Enter the charge in yuan with at most two decimals, more than 0 and at most 99999."
+        "Enter the charge in yuan with at most two decimals, more than 0 and at most %(limit)s."
     ),
     "returns.charge_reason_required": _(
         "Say why the unit is charged: the reason is printed on the delivery list (IV.P2)."

@@ -239,7 +239,7 @@ def _charge(value) -> Decimal | None:
         return None
     if amount != given:
         return None
-    return amount if Decimal("0") < amount <= Decimal("99999") else None
+    return amount if Decimal("0") < amount <= Decimal(settings.SANBAO_CHARGE_MAX_YUAN) else None
 
 
 def _check_replacement(
@@ -323,7 +323,9 @@ def unit_dispose(
     if disposition == Disposition.CHARGED:
         amount = _charge(charge_amount)
         if amount is None:
-            raise ERRORS.invalid("returns.charge_invalid", "charge_amount")
+            raise ERRORS.invalid(
+                "returns.charge_invalid", "charge_amount", limit=settings.SANBAO_CHARGE_MAX_YUAN
+            )
         reason = (charge_reason or "").strip()
         if not reason:
             raise ERRORS.invalid("returns.charge_reason_required", "charge_reason")

@@ -92,3 +92,17 @@ def test_getting_a_batch_under_test_takes_a_fixed_number_of_queries_however_many
     for batch in (small, large):
         with django_assert_max_num_queries(9):
             assert client.get(f"/api/v1/batches/{batch.number}").status_code == 200
+
+
+@pytest.mark.clause("IV.P2")
+def test_the_highest_charge_is_the_setting_and_the_refusal_names_it(
+    platform_staff, tested_unit_of_batch_a, settings
+):
+    settings.SANBAO_CHARGE_MAX_YUAN = 500
+    url = f"/api/v1/returned-units/{tested_unit_of_batch_a.pk}/disposition"
+    body = {"disposition": "charged", "charge_amount": "500.01", "charge_reason": "Test fee"}
+    response = post(api_client_for(platform_staff, language="zh-hans"), url, body)
+    assert_envelope(response, 400, "returns.charge_invalid")
+    assert "不超过 500。" in response.json()["fields"]["charge_amount"][0]
+    body["charge_amount"] = "500"
+    assert post(api_client_for(platform_staff), url, body).status_code == 200
