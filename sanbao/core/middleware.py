@@ -4,6 +4,8 @@ API requests never reach this: django-ninja's handlers answer them with the JSON
 envelope. A page that wants to show the error inside a form catches it itself.
 """
 
+import json
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -31,6 +33,17 @@ class DomainErrorMiddleware:
         )
 
 
+def _holds_nul(value) -> bool:
+    """Whether a parsed JSON document has a NUL in any key or string."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 class RejectNulMiddleware:
     """Refuse text containing a NUL character with 422 instead of letting it reach
     the database: PostgreSQL cannot store NUL in text and would raise (a 500).
@@ -53,13 +66,20 @@ class RejectNulMiddleware:
             return True
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return False
-        content_type = request.META.get("CONTENT_TYPE", "")
+        # Whatever the body claims to be: the API reads JSON sent as text/plain,
+        # as Application/JSON or with no type at all (issue 13).
+        content_type = request.META.get("CONTENT_TYPE", "").lower()
         if content_type.startswith("multipart/form-data"):
             return any("\x00" in v for _k, values in request.POST.lists() for v in values)
         body = request.body
-        if content_type.startswith("application/json"):
-            return b"\\u0000" in body or b"\x00" in body
-        return b"\x00" in body or b"%00" in body
+        if b"\x00" in body or b"%00" in body:
+            return True
+        if b"\\u0000" in body.lower():
+            try:
+                return _holds_nul(json.loads(body))
+            except ValueError:  # not JSON, so the escape is plain text
+                return False
+        return False
 
     @staticmethod
     def _refuse(request):
