@@ -16,6 +16,7 @@ from sanbao.core.web import PDF
 from sanbao.deliveries import policy
 from sanbao.documents.pdf import (
     bi_para,
+    bilingual,
     block,
     build_pdf,
     data_table,
@@ -32,6 +33,7 @@ from sanbao.documents.registry import numbered, register
 
 TITLE = _("Application for unpacking damage")
 CREDIT_TITLE = _("Credit note")
+TOTAL = _("Total")
 QUANTITIES_ONLY = _(
     "Quantities only: the catalogue keeps no unit prices, so the amount is settled "
     "between the brand and the agent on their price terms."
@@ -151,10 +153,13 @@ def credit_note_pdf(note) -> bytes:
     products = data_table(
         [_("Model"), _("Name"), _("Quantity credited")],
         [
-            [line.model.code, f"{line.model.name_zh} {line.model.name_en}", str(line.quantity)]
-            for line in lines
+            *(
+                [line.model.code, f"{line.model.name_zh} {line.model.name_en}", str(line.quantity)]
+                for line in lines
+            ),
+            ["", bilingual(TOTAL), str(sum(line.quantity for line in lines))],
         ],
-        [0.25, 0.6, 0.15],
+        [0.2, 0.58, 0.22],
     )
     story = [
         number_block(
