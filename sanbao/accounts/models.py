@@ -78,16 +78,25 @@ def _has_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
+# Names the system's database may list that are no place: the server's own
+# setting, and the zone for unknown places.
+NOT_ZONES = {"localtime", "Factory", "posixrules", "posix", "right"}
+
+
+def _known_zones() -> set[str]:
+    return zoneinfo.available_timezones() - NOT_ZONES
+
+
 def time_zones() -> list[str]:
     """Every IANA time zone name the server knows (``zoneinfo``), sorted."""
-    return sorted(zoneinfo.available_timezones())
+    return sorted(_known_zones())
 
 
 def validate_time_zone(value: str) -> None:
     """A user's time zone is blank (the platform's) or an IANA name such as
     ``Europe/Berlin``. Checked against ``zoneinfo`` rather than stored as model
     choices, so a new release of the time zone database needs no migration."""
-    if value and value not in zoneinfo.available_timezones():
+    if value and value not in _known_zones():
         raise ValidationError(
             _("“%(value)s” is not a known time zone."), code="invalid", params={"value": value}
         )
