@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from sanbao.accounts.forms import time_zone_choices
 from sanbao.accounts.models import ApiToken, Organisation, User
 
 
@@ -22,12 +24,23 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ("organisation",)
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Sanbao"), {"fields": ("organisation", "role", "phone", "language")}),
+        (_("Sanbao"), {"fields": ("organisation", "role", "phone", "language", "time_zone")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Sanbao"), {"fields": ("organisation", "role", "language")}),
+        (_("Sanbao"), {"fields": ("organisation", "role", "language", "time_zone")}),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The time zone from the list of known zones (the model validates it too).
+        if db_field.name == "time_zone":
+            return forms.ChoiceField(
+                label=db_field.verbose_name,
+                help_text=db_field.help_text,
+                choices=time_zone_choices(),
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(ApiToken)

@@ -6,7 +6,7 @@ user wins."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja.security import APIKeyCookie, HttpBearer
 
 from sanbao.accounts.services import token_authenticate
@@ -19,6 +19,12 @@ def _activate_user_language(request, user) -> None:
         request.LANGUAGE_CODE = user.language
 
 
+def _activate_user_zone(user) -> None:
+    # Messages (a refusal saying when a window closed) read in the caller's zone;
+    # accounts.middleware.UserTimeZoneMiddleware deactivates it after the response.
+    timezone.activate(user.zone)
+
+
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer sbk_…`` with a token the user created in the UI."""
 
@@ -28,6 +34,7 @@ class TokenAuth(HttpBearer):
             return None
         request.user = user
         _activate_user_language(request, user)
+        _activate_user_zone(user)
         return user
 
 
@@ -39,5 +46,6 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            _activate_user_zone(user)
             return user
         return None

@@ -11,6 +11,9 @@ MESSAGES = {
     "accounts.token_already_revoked": _("This token is already revoked."),
     "accounts.token_not_found": NotFound.default_message,
     "accounts.language_unknown": _("“%(language)s” is not a supported language."),
+    "accounts.time_zone_unknown": _(
+        "“%(zone)s” is not a known time zone: choose one from the list, e.g. Asia/Shanghai."
+    ),
     "accounts.organisation_code_taken": _("The code “%(code_value)s” is already used."),
     "accounts.organisation_invalid": ValidationFailed.default_message,
     "accounts.organisation_not_found": NotFound.default_message,

@@ -2,6 +2,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from sanbao.accounts.models import time_zones
+from sanbao.core.forms import BootstrapForm, select_widget
+
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
@@ -14,3 +17,35 @@ class TokenCreateForm(forms.Form):
         max_length=80,
         help_text=_("What the token is for, e.g. “ERP integration”."),
     )
+
+
+def time_zone_choices() -> list:
+    """The blank choice (the platform's zone, named), then every zone the server
+    knows grouped by its region (``Europe``, ``America``, …)."""
+    groups: dict[str, list] = {}
+    for name in time_zones():
+        region = name.split("/", 1)[0] if "/" in name else _("Other")
+        groups.setdefault(str(region), []).append((name, name.replace("_", " ")))
+    blank = _("The platform's time zone (%(zone)s)") % {"zone": settings.TIME_ZONE}
+    return [("", blank), *groups.items()]
+
+
+class PreferencesForm(BootstrapForm):
+    """The user's own language and time zone, kept on their account."""
+
+    language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, widget=select_widget()
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_(
+            "Every time on the pages, in messages and in the API's messages is shown in "
+            "this zone, and the times you type are read in it."
+        ),
+        widget=select_widget(),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()

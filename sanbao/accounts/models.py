@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +78,30 @@ def _has_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
+# Names the system's database may list that are no place: the server's own
+# setting, and the zone for unknown places.
+NOT_ZONES = {"localtime", "Factory", "posixrules", "posix", "right"}
+
+
+def _known_zones() -> set[str]:
+    return zoneinfo.available_timezones() - NOT_ZONES
+
+
+def time_zones() -> list[str]:
+    """Every IANA time zone name the server knows (``zoneinfo``), sorted."""
+    return sorted(_known_zones())
+
+
+def validate_time_zone(value: str) -> None:
+    """A user's time zone is blank (the platform's) or an IANA name such as
+    ``Europe/Berlin``. Checked against ``zoneinfo`` rather than stored as model
+    choices, so a new release of the time zone database needs no migration."""
+    if value and value not in _known_zones():
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone."), code="invalid", params={"value": value}
+        )
+
+
 class User(AbstractUser):
     """A person who logs in. Belongs to exactly one organisation with one role."""
 
@@ -86,6 +114,16 @@ class User(AbstractUser):
         max_length=10,
         choices=[("en", "English"), ("zh-hans", "简体中文")],
         default="zh-hans",
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Times are shown and read in this zone, e.g. Europe/Berlin; blank: the "
+            "platform's time zone."
+        ),
     )
 
     objects = UserManager()
@@ -111,6 +149,17 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The zone the user reads and types times in: their own, or the
+        platform's (``TIME_ZONE``) when they have none or it is no longer known."""
+        if self.time_zone:
+            try:
+                return zoneinfo.ZoneInfo(self.time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                pass
+        return timezone.get_default_timezone()
 
 
 class ApiTokenQuerySet(TenantQuerySet):

@@ -36,12 +36,19 @@ class MeOut(Schema):
     name: str
     role: str
     language: str
+    time_zone: str = Field(
+        ..., description="The zone times are shown and read in (the platform's when unset)"
+    )
     organisation: OrganisationOut | None
     permissions: list[str]
 
     @staticmethod
     def resolve_name(user) -> str:
         return user.display_name
+
+    @staticmethod
+    def resolve_time_zone(user) -> str:
+        return user.zone.key
 
     @staticmethod
     def resolve_permissions(user) -> list[str]:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanbao.accounts.errors import ERRORS
-from sanbao.accounts.models import ApiToken, Organisation, User
+from sanbao.accounts.models import ApiToken, Organisation, User, validate_time_zone
 from sanbao.accounts.roles import ROLES_BY_KIND, require
 from sanbao.core import audit
 
@@ -85,6 +85,20 @@ def user_set_language(*, user: User, language: str) -> User:
     if getattr(user, "pk", None) and user.language != language:
         User.objects.filter(pk=user.pk).update(language=language)
         user.language = language
+    return user
+
+
+def user_set_time_zone(*, user: User, time_zone: str) -> User:
+    """Remember the zone the user reads and types times in: an IANA name such as
+    ``Europe/Berlin``, or blank for the platform's (``TIME_ZONE``)."""
+    time_zone = (time_zone or "").strip()
+    try:
+        validate_time_zone(time_zone)
+    except DjangoValidationError:
+        raise ERRORS.invalid("accounts.time_zone_unknown", "time_zone", zone=time_zone) from None
+    if getattr(user, "pk", None) and user.time_zone != time_zone:
+        User.objects.filter(pk=user.pk).update(time_zone=time_zone)
+        user.time_zone = time_zone
     return user
 
 

@@ -8,6 +8,7 @@ urlpatterns = routes(
         "login/": (auth_views.LoginView.as_view(redirect_authenticated_user=True), "login"),
         "logout/": (auth_views.LogoutView.as_view(), "logout"),
         "language/": views.set_language,
+        "preferences/": views.preferences,
         "tokens/": views.token_list,
         "tokens/<int:pk>/revoke/": views.token_revoke,
         "organisations/": views.organisation_list,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanbao.accounts import selectors, services
-from sanbao.accounts.forms import LanguageForm, TokenCreateForm
+from sanbao.accounts.forms import LanguageForm, PreferencesForm, TokenCreateForm
 from sanbao.core.errors import DomainError
 from sanbao.core.forms import apply_domain_error
 
@@ -28,10 +28,41 @@ def set_language(request):
         if request.user.is_authenticated:
             services.user_set_language(user=request.user, language=language)
         translation.activate(language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
-        )
+        _language_cookie(response, language)
     return response
+
+
+def _language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
+    )
+
+
+@login_required
+def preferences(request):
+    """The user's own language and time zone (reached from the user menu)."""
+    user = request.user
+    form = PreferencesForm(initial={"language": user.language, "time_zone": user.time_zone})
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            try:
+                services.user_set_language(user=user, language=form.cleaned_data["language"])
+                services.user_set_time_zone(user=user, time_zone=form.cleaned_data["time_zone"])
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                translation.activate(user.language)
+                messages.success(request, _("Your preferences are saved."))
+                response = HttpResponseRedirect(reverse("accounts:preferences"))
+                _language_cookie(response, user.language)
+                return response
+    return render(
+        request,
+        "accounts/preferences.html",
+        {"form": form, "zone": user.zone},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -18,7 +18,9 @@ DRAWS = 5
 
 def new_number(prefix: str, *, length: int = 6) -> str:
     tail = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(length))
-    return f"{prefix}{timezone.localdate():%y%m}-{tail}"
+    # The platform's month, whichever time zone the user drawing it reads times in.
+    month = timezone.localdate(timezone=timezone.get_default_timezone())
+    return f"{prefix}{month:%y%m}-{tail}"
 
 
 def save_numbered(record, prefix: str, *, field: str = "number", save=None) -> None:

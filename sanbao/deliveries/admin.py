@@ -7,6 +7,8 @@ from django.contrib import admin
 from sanbao.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from sanbao.deliveries.models import (
     AgentCommissioner,
+    CreditLine,
+    CreditNote,
     Declaration,
     DeclarationLine,
     Delivery,
@@ -67,6 +69,20 @@ class DeclarationAdmin(ReadOnlyAdmin):
     search_fields = ("number", "delivery__number")
     readonly_fields = [f.name for f in Declaration._meta.fields]
     inlines = [LineInline, EvidenceInline]
+
+
+class CreditLineInline(ReadOnlyInline):
+    model = CreditLine
+    fields = ("model", "quantity")
+    readonly_fields = fields
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(ReadOnlyAdmin):
+    list_display = ("number", "agent", "declaration", "issued_at")
+    search_fields = ("number", "declaration__number", "agent__code")
+    readonly_fields = [f.name for f in CreditNote._meta.fields]
+    inlines = [CreditLineInline]
 
 
 @admin.register(AgentCommissioner)

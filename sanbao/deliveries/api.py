@@ -172,6 +172,17 @@ download_route(
 )
 
 
+download_route(
+    router,
+    "/declarations/{number}/credit-note.pdf",
+    "get_declaration_credit_note_pdf",
+    PDF,
+    "The credit note of a declaration settled by a credit (V.2)",
+    fetch=lambda request, number: selectors.credit_note_get(actor=request.auth, number=number),
+    file_of=lambda note: registry.file("credit_note_pdf", note),
+)
+
+
 @router.post("/declarations/{number}/submit", response={200: DeclarationOut, **WRITE_ERRORS})
 def submit_declaration(request, number: str, payload: SubmitIn):
     """V.2: send the complete application to the commissioner."""

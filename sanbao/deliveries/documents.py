@@ -1,24 +1,30 @@
 """V.2: the application form for unpacking damage, pre-filled from the declaration
-and the arrival, to print, stamp with the unit's official seal, sign and scan.
+and the arrival, to print, stamp with the unit's official seal, sign and scan; and
+the credit note of a declaration settled by a credit.
 
 Printed in Chinese and English whatever the reader's language, in the embedded
-font (``sanbao.documents.pdf``); registered as ``declaration_application_pdf``.
-The declaration passed in is already visible to the reader."""
+font (``sanbao.documents.pdf``); registered as ``declaration_application_pdf`` and
+``credit_note_pdf``. The record passed in is already visible to the reader."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from reportlab.platypus import Spacer
 
 from sanbao.core.web import PDF
 from sanbao.deliveries import policy
 from sanbao.documents.pdf import (
+    bi_para,
+    bilingual,
     block,
     build_pdf,
     data_table,
     esc,
     field_table,
+    fmt_date,
     fmt_datetime,
+    number_block,
     org_name,
     para,
     signature_lines,
@@ -26,6 +32,12 @@ from sanbao.documents.pdf import (
 from sanbao.documents.registry import numbered, register
 
 TITLE = _("Application for unpacking damage")
+CREDIT_TITLE = _("Credit note")
+TOTAL = _("Total")
+QUANTITIES_ONLY = _(
+    "Quantities only: the catalogue keeps no unit prices, so the amount is settled "
+    "between the brand and the agent on their price terms."
+)
 YES = _("yes")
 NO = _("no")
 
@@ -119,5 +131,58 @@ register(
     "declaration_application_pdf",
     render=declaration_application_pdf,
     filename=numbered("unpacking-damage-application.pdf"),
+    media_type=PDF,
+)
+
+
+def credit_note_pdf(note) -> bytes:
+    """The credit note: its number (with a barcode), the agent, the declaration and
+    the delivery it is about, the date and the products credited, in quantities."""
+    declaration = note.declaration
+    delivery = declaration.delivery
+    lines = list(note.lines.select_related("model"))
+    facts = field_table(
+        [
+            (_("Agent"), org_name(note.agent)),
+            (_("Declaration"), declaration.number),
+            (_("Delivery"), delivery.number),
+            (_("Delivery note number"), delivery.note_no),
+            (_("Issued by"), note.issued_by.display_name),
+        ]
+    )
+    products = data_table(
+        [_("Model"), _("Name"), _("Quantity credited")],
+        [
+            *(
+                [line.model.code, f"{line.model.name_zh} {line.model.name_en}", str(line.quantity)]
+                for line in lines
+            ),
+            ["", bilingual(TOTAL), str(sum(line.quantity for line in lines))],
+        ],
+        [0.2, 0.58, 0.22],
+    )
+    story = [
+        number_block(
+            _("Credit note number"),
+            note.number,
+            _("Date"),
+            fmt_date(timezone.localdate(note.issued_at)),
+            gap=3,
+        ),
+        Spacer(1, 6),
+        *block(_("Credited to"), facts),
+        *block(_("Products credited (V.2)"), products),
+        Spacer(1, 4),
+        bi_para(QUANTITIES_ONLY, "body"),
+        Spacer(1, 10),
+        signature_lines([_("Issued by"), _("Received by the agent")]),
+    ]
+    return build_pdf(story, title=CREDIT_TITLE, reference=note.number)
+
+
+register(
+    "credit_note_pdf",
+    render=credit_note_pdf,
+    filename=numbered("credit-note.pdf"),
     media_type=PDF,
 )

@@ -113,6 +113,7 @@ MESSAGES = {
     "deliveries.delivery_not_found": _("No such delivery."),
     "deliveries.declaration_not_found": _("No such declaration."),
     "deliveries.evidence_not_found": _("No such file."),
+    "deliveries.credit_note_not_found": _("No such credit note."),
 }
 
 ERRORS = ErrorCatalog("deliveries", MESSAGES)

@@ -386,9 +386,46 @@ class AgentCommissioner(models.Model):
             )
 
 
+class CreditNoteQuerySet(TenantQuerySet):
+    """A credit note is seen by whoever may see its declaration: the agent it
+    belongs to, the commissioners of its department, the other platform staff."""
+
+    def visible_to(self, actor):
+        return self.filter(declaration__in=Declaration.objects.visible_to(actor))
+
+
+class CreditNote(models.Model):
+    """V.2: the document of an accepted declaration settled by a credit: the
+    products credited to the agent instead of being sent again (its lines)."""
+
+    number = models.CharField(_("credit note number"), max_length=20, unique=True)
+    declaration = models.OneToOneField(
+        Declaration,
+        verbose_name=_("declaration"),
+        on_delete=models.PROTECT,
+        related_name="credit_note",
+    )
+    agent = reference(Organisation, _("agent"))
+    issued_at = models.DateTimeField(_("issued"))
+    issued_by = user_reference(_("issued by"))
+
+    objects = CreditNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class CreditLine(models.Model):
     """V.2: products credited to the agent instead of being sent again."""
 
+    note = models.ForeignKey(
+        CreditNote, verbose_name=_("credit note"), on_delete=models.PROTECT, related_name="lines"
+    )
     declaration = models.ForeignKey(
         Declaration, verbose_name=_("declaration"), on_delete=models.PROTECT, related_name="credits"
     )
@@ -400,7 +437,7 @@ class CreditLine(models.Model):
     class Meta:
         verbose_name = _("credit note line")
         verbose_name_plural = _("credit note lines")
-        ordering = ["-created_at", "-id"]
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.model_id} × {self.quantity}"

@@ -160,6 +160,9 @@ class DeclarationOut(DeclarationSummaryOut):
     reason: str
     decided_at: dt.datetime | None
     replacement: str | None = None
+    credit_note: str | None = Field(
+        None, description="The number of the credit note (K…) of a declaration settled by a credit"
+    )
     lines: list[LineOut]
     evidence: list[EvidenceOut]
     missing_evidence: list[str]
@@ -171,6 +174,11 @@ class DeclarationOut(DeclarationSummaryOut):
     @staticmethod
     def resolve_replacement(obj) -> str | None:
         return obj.replacement.number if obj.replacement_id else None
+
+    @staticmethod
+    def resolve_credit_note(obj) -> str | None:
+        note = getattr(obj, "credit_note", None)
+        return note.number if note is not None else None
 
     @staticmethod
     def resolve_lines(obj):

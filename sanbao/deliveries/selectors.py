@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from sanbao.accounts.roles import require
 from sanbao.core.tenancy import get_numbered, get_visible
-from sanbao.deliveries.models import Declaration, Delivery, Evidence
+from sanbao.deliveries.models import CreditNote, Declaration, Delivery, Evidence
 
 
 def delivery_list(*, actor, status: str | None = None) -> QuerySet[Delivery]:
@@ -44,5 +44,17 @@ def evidence_get(*, actor, number: str, pk: int) -> Evidence:
         actor,
         error_code="deliveries.evidence_not_found",
         pk=pk,
+        declaration__number=(number or "").strip().upper(),
+    )
+
+
+def credit_note_get(*, actor, number: str) -> CreditNote:
+    """The credit note of the declaration numbered ``number``, to whoever may see
+    that declaration (V.2); 404 for anyone else, and for a declaration without one."""
+    require(actor, "deliveries.view")
+    return get_visible(
+        CreditNote.objects.select_related("agent", "issued_by", "declaration__delivery"),
+        actor,
+        error_code="deliveries.credit_note_not_found",
         declaration__number=(number or "").strip().upper(),
     )

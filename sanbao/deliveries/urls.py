@@ -14,6 +14,7 @@ urlpatterns = routes(
         "declarations/<str:number>/decide/": views.declaration_decide,
         "declarations/<str:number>/files/<int:pk>/": views.evidence_file,
         "declarations/<str:number>/application.pdf": (views.application_pdf, "application_pdf"),
+        "declarations/<str:number>/credit-note.pdf": (views.credit_note_pdf, "credit_note_pdf"),
         "<str:number>/": views.delivery_detail,
         "<str:number>/declare/": views.declaration_create,
     }

@@ -29,7 +29,8 @@ PER_PAGE = 50
 
 
 def _moment(value: str) -> dt.datetime | None:
-    """A ``datetime-local`` value, in the platform's time zone; None if unreadable."""
+    """A ``datetime-local`` value, read in the active time zone (the user's own,
+    ``accounts.middleware``); None if unreadable."""
     try:
         parsed = dt.datetime.fromisoformat((value or "").strip())
     except ValueError:
@@ -212,6 +213,7 @@ def _declaration_page(request, declaration, *, error=None, status: int = 200):
         ],
         "missing": declarations.missing_evidence(declaration),
         "window_closes": policy.window_closes(declaration.delivery.received_at),
+        "credit_note": getattr(declaration, "credit_note", None),
         "can_upload": "upload" in actions,
         "can_submit": "submit" in actions,
         "can_decide": "decide" in actions,
@@ -317,6 +319,10 @@ def evidence_file(request, number: str, pk: int):
 application_pdf = download_view(
     selectors.declaration_get,
     lambda declaration: registry.file("declaration_application_pdf", declaration),
+)
+
+credit_note_pdf = download_view(
+    selectors.credit_note_get, lambda note: registry.file("credit_note_pdf", note)
 )
 
 

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -48,8 +49,11 @@ class Document:
 
     def file(self, *args: Any, **kwargs: Any) -> File:
         """Render the document; a refusal of the renderer (a ``DomainError``)
-        propagates before any file is named."""
-        content = self.render(*args, **kwargs)
+        propagates before any file is named. A paper is the platform's record:
+        its times are in the platform's zone (``TIME_ZONE``), whoever prints it
+        and whatever zone their pages show."""
+        with timezone.override(timezone.get_default_timezone()):
+            content = self.render(*args, **kwargs)
         return File(content, self.filename(*args, **kwargs), self.media_type)
 
 

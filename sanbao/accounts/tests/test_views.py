@@ -34,6 +34,7 @@ def _page(name, *fixtures):
 CASES = [
     Case("token_list", "GET", _page("token_list"), EVERYONE),
     Case("token_create", "POST", _page("token_list"), EVERYONE, body={"name": "Nightly sync"}),
+    Case("preferences", "GET", _page("preferences"), EVERYONE),
     Case("organisation_list", "GET", _page("organisation_list"), PLATFORM),
     # A token belongs to one user: everyone else, platform included, gets 404.
     Case(

@@ -24,6 +24,7 @@ from sanbao.deliveries.models import (
     QUANTITY_MAX,
     AgentCommissioner,
     CreditLine,
+    CreditNote,
     Declaration,
     DeclarationLine,
     DeclarationStatus,
@@ -50,15 +51,19 @@ __all__ = [
 
 
 def _in_window(delivery: Delivery) -> None:
-    """V.1: refused once the window after receipt has closed, saying when it did
-    (in the reader's language, in the platform's time zone)."""
+    """V.1: refused once the window after receipt has closed, saying when it did in
+    the reader's language and time zone, the zone named; the API's ``params`` carry
+    the moment as ISO 8601 with its offset (``closed_at``) and the zone."""
     if delivery.received_at is None:
         raise ERRORS.refused("deliveries.not_received")
     if not policy.within_window(delivery.received_at, timezone.now()):
+        closes = policy.window_closes(delivery.received_at)
         raise ERRORS.refused(
             "deliveries.window_closed",
             hours=settings.SANBAO_DECLARATION_WINDOW_HOURS,
-            closed=when(policy.window_closes(delivery.received_at)),
+            closed=when(closes),
+            closed_at=timezone.localtime(closes).isoformat(),
+            time_zone=timezone.get_current_timezone_name(),
         )
 
 
@@ -233,7 +238,7 @@ def declaration_decide(
     reason: str = "",
 ) -> Declaration:
     """The commissioner accepts, recording how many of each damaged product are
-    replaced (a delivery to the agent) or credited (credit note lines), or rejects
+    replaced (a delivery to the agent) or credited (a credit note), or rejects
     with a reason. The agent's clerks are notified either way."""
     DECLARATION.check(declaration, actor, "decide")
     reason = (reason or "").strip()[:1000]
@@ -261,16 +266,7 @@ def declaration_decide(
             if outcome == Outcome.REPLACED:
                 values["replacement"] = _replacement(declaration, lines, counts, actor)
             else:
-                CreditLine.objects.bulk_create(
-                    CreditLine(
-                        declaration=declaration,
-                        agent_id=declaration.delivery.agent_id,
-                        model=line.model,
-                        quantity=counts[line.pk],
-                    )
-                    for line in lines
-                    if counts[line.pk]
-                )
+                _credit_note(declaration, lines, counts, actor, now)
             status = DeclarationStatus.ACCEPTED
         else:
             status = DeclarationStatus.REJECTED
@@ -319,6 +315,37 @@ def _replacement(declaration, lines, counts, actor) -> Delivery:
         data={"source": DeliverySource.REPLACEMENT, "declaration": declaration.number},
     )
     return delivery
+
+
+def _credit_note(declaration, lines, counts, actor, now) -> CreditNote:
+    """V.2: the credit for an accepted declaration: a numbered credit note (K…)
+    to the agent, one line per product credited."""
+    note = CreditNote(
+        declaration=declaration,
+        agent_id=declaration.delivery.agent_id,
+        issued_at=now,
+        issued_by=actor,
+    )
+    save_numbered(note, "K")
+    credited = {line.model.code: counts[line.pk] for line in lines if counts[line.pk]}
+    CreditLine.objects.bulk_create(
+        CreditLine(
+            note=note,
+            declaration=declaration,
+            agent_id=declaration.delivery.agent_id,
+            model=line.model,
+            quantity=counts[line.pk],
+        )
+        for line in lines
+        if counts[line.pk]
+    )
+    audit.record(
+        actor=actor,
+        action="credit_note.created",
+        target=note,
+        data={"declaration": declaration.number, "lines": credited},
+    )
+    return note
 
 
 def _notify(user, declaration, event: str, subject: str) -> None:

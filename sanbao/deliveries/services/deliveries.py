@@ -39,9 +39,12 @@ __all__ = [
 
 
 def when(value: dt.datetime) -> str:
-    """A moment as the reader reads it: their language, the platform's time zone."""
+    """A moment as the reader reads it: in their language and their time zone (the
+    active one, ``accounts.middleware``), the zone named: ``Sept. 3, 2026, 9:30 a.m.
+    (Asia/Shanghai)``."""
     local = timezone.localtime(value)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
+    zone = timezone.get_current_timezone_name()
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone})"
 
 
 def _text(value, name: str, limit: int, errors, *, required: bool = False) -> str:

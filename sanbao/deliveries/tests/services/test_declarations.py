@@ -50,8 +50,8 @@ def test_a_declaration_at_23_59_59_after_receipt_is_accepted(
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "the window for this delivery closed on Sept. 3, 2026, 9:30 a.m. (CST)"),
-        ("zh-hans", "2026年9月3日 09:30 (CST)"),
+        ("en", "the window for this delivery closed on Sept. 3, 2026, 9:30 a.m. (Asia/Shanghai)"),
+        ("zh-hans", "2026年9月3日 09:30 (Asia/Shanghai)"),
     ],
 )
 def test_a_declaration_at_24_00_01_after_receipt_is_refused_saying_when_the_window_closed(

@@ -92,8 +92,8 @@ def test_the_arrival_page_asks_for_the_inspection_of_a_damaged_box(
 @pytest.mark.parametrize(
     ("language", "fragment"),
     [
-        ("en", "closed on Sept. 3, 2026, 9:30 a.m. (CST)"),
-        ("zh-hans", "已于 2026年9月3日 09:30 (CST) 截止"),
+        ("en", "closed on Sept. 3, 2026, 9:30 a.m. (Asia/Shanghai)"),
+        ("zh-hans", "已于 2026年9月3日 09:30 (Asia/Shanghai) 截止"),
     ],
 )
 def test_the_declaration_page_accepts_23_59_59_and_refuses_24_00_01_in_the_users_language(
