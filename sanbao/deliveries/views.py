@@ -368,8 +368,8 @@ def _entry_choices(user) -> tuple[list, list]:
 
 
 def _with_a_row(data, prefix: str) -> None:
-    """ "Add a row": one more blank row of ``prefix`` (a box numbered next, or a
-    product in box 1)."""
+    """One more blank row of ``prefix`` ("add a row"): a box numbered next, or a
+    product in box 1. Never past the formset's limit."""
     total = f"{prefix}-TOTAL_FORMS"
     raw = data.get(total, "0")
     count = int(raw) if raw.isdecimal() else 0
