@@ -6,6 +6,9 @@ app_name = "deliveries"
 urlpatterns = routes(
     {
         "": views.delivery_list,
+        "new/": views.delivery_create,
+        "import/": views.delivery_import,
+        "import/template.csv": views.delivery_import_template,
         "declarations/": views.declaration_list,
         # Declaration numbers start with U, delivery numbers with D.
         "declarations/<str:number>/": views.declaration_detail,

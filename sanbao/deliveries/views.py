@@ -1,14 +1,18 @@
 """The deliveries pages (V, VI): an agent's deliveries, the arrival with the
 inspection of each box, the declaration of unpacking damage with its evidence
-taken straight from the phone's camera, and the commissioner's decision. The
-pages are built for a phone in a warehouse (390 px wide) as much as for a desk."""
+taken straight from the phone's camera, and the commissioner's decision; for the
+platform, entering a delivery and importing deliveries from the shipping system's
+file. The pages are built for a phone in a warehouse (390 px wide) as much as for
+a desk."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +20,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sanbao.accounts.roles import can, require
+from sanbao.accounts import selectors as account_selectors
+from sanbao.accounts.roles import OrgKind, can, require
+from sanbao.catalog import selectors as catalog_selectors
 from sanbao.core.uploads import inline_file
-from sanbao.core.web import attempt, download_view, page_of
-from sanbao.deliveries import policy, selectors
+from sanbao.core.web import attempt, download_view, is_htmx, page_of, render_page
+from sanbao.deliveries import importing, policy, selectors
+from sanbao.deliveries.errors import ERRORS
+from sanbao.deliveries.forms import (
+    BOX_ROWS,
+    BOXES_PREFIX,
+    ITEM_ROWS,
+    ITEMS_PREFIX,
+    BoxFormSet,
+    DeliveryForm,
+    DeliveryImportForm,
+    ItemFormSet,
+)
 from sanbao.deliveries.models import Department, EvidenceKind, Outcome
 from sanbao.deliveries.services import declarations, deliveries
 from sanbao.deliveries.states import DECLARATION, DELIVERY
@@ -62,6 +79,7 @@ def delivery_list(request):
         "page": page_of(request, rows, PER_PAGE),
         "declarations": selectors.declaration_list(actor=user)[:20],
         "show_agent": user.is_platform,
+        "can_enter": can(user, "deliveries.manage"),
     }
     return render(request, "deliveries/delivery_list.html", context)
 
@@ -337,3 +355,209 @@ def declaration_list(request):
         "deliveries/declaration_list.html",
         {"page": page_of(request, rows, PER_PAGE), "can_decide": can(user, "declarations.decide")},
     )
+
+
+# --- Entering a delivery (the platform) --------------------------------------------------
+
+ROW_BUTTONS = {"add_box": BOXES_PREFIX, "add_item": ITEMS_PREFIX}
+
+
+def _entry_choices(user) -> tuple[list, list]:
+    """The agents and enterprises a delivery may go to, and the product models."""
+    agents = (
+        account_selectors.organisation_list(actor=user)
+        .filter(kind__in=[OrgKind.AGENT, OrgKind.ENTERPRISE], is_active=True)
+        .order_by("code")
+    )
+    models = catalog_selectors.product_model_list(actor=user).order_by("code")
+    return list(agents), list(models)
+
+
+def _with_a_row(data, prefix: str) -> None:
+    """One more blank row of ``prefix`` ("add a row"): a box numbered next, or a
+    product in box 1. Never past the formset's limit."""
+    total = f"{prefix}-TOTAL_FORMS"
+    raw = data.get(total, "0")
+    count = int(raw) if raw.isdecimal() else 0
+    if count >= (BoxFormSet.absolute_max if prefix == BOXES_PREFIX else ItemFormSet.absolute_max):
+        return
+    data[total] = str(count + 1)
+    data[f"{prefix}-{count}-box_no"] = str(count + 1) if prefix == BOXES_PREFIX else "1"
+
+
+def _box_key(value: str) -> str:
+    return str(int(value)) if value.isdecimal() else value
+
+
+def _rows(boxes, items) -> tuple[list, list]:
+    """The rows that are part of the delivery, in order: a product row with a model
+    or a quantity; a box row with an expected weight, or whose number a product row
+    names. Each is given its place in the service's lists (``service_index``), the
+    index the service's field names use."""
+    boxes.is_valid()
+    items.is_valid()
+    item_rows = [
+        form for form in items.forms if form.values()["model_code"] or form.values()["quantity"]
+    ]
+    named = {_box_key(form.values()["box_no"] or "1") for form in item_rows}
+    box_rows = [
+        form
+        for form in boxes.forms
+        if form.values()["expected_weight_g"] or _box_key(form.values()["box_no"]) in named
+    ]
+    for rows in (box_rows, item_rows):
+        for index, form in enumerate(rows):
+            form.service_index = index
+    return box_rows, item_rows
+
+
+def _spread(error, header, rows: dict[str, list]) -> dict[str, list[str]]:
+    """Each message of a refusal by its field: the header's, a row's
+    (``boxes.0.expected_weight_g``); those about a list as a whole (``boxes``,
+    ``items``) or no field are returned by section (None: above the form)."""
+    loose: dict = {BOXES_PREFIX: [], ITEMS_PREFIX: [], None: []}
+    for name, texts in error.field_messages().items():
+        parts = name.split(".")
+        kept = rows.get(parts[0])
+        if kept is not None and len(parts) == 3 and parts[1].isdecimal():
+            index = int(parts[1])
+            if index < len(kept) and parts[2] in kept[index].fields:
+                for text in texts:
+                    kept[index].add_error(parts[2], text)
+                continue
+        if name in header.fields:
+            for text in texts:
+                header.add_error(name, text)
+            continue
+        loose[parts[0] if parts[0] in loose else None].extend(texts)
+    return loose
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def delivery_create(request):
+    """Enter a delivery to an agent: the note, carrier and waybill, when it left,
+    the boxes with their expected weights and the products in each box. The
+    service checks every field at once; its messages are shown by the field, and
+    nothing is saved until all are right."""
+    user = request.user
+    require(user, "deliveries.manage")
+    agents, models = _entry_choices(user)
+    error, loose, status = None, {}, 200
+    if request.method == "GET":
+        now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        header = DeliveryForm(initial={"shipped_at": now}, agents=agents)
+        boxes = BoxFormSet(
+            initial=[{"box_no": str(n)} for n in range(1, BOX_ROWS + 1)], prefix=BOXES_PREFIX
+        )
+        items = ItemFormSet(
+            initial=[{"box_no": "1"} for _n in range(ITEM_ROWS)],
+            prefix=ITEMS_PREFIX,
+            form_kwargs={"models": models},
+        )
+    else:
+        data = request.POST.copy()
+        adding = [prefix for button, prefix in ROW_BUTTONS.items() if button in data]
+        for prefix in adding:
+            _with_a_row(data, prefix)
+        header = DeliveryForm(data, agents=agents)
+        boxes = BoxFormSet(data, prefix=BOXES_PREFIX)
+        items = ItemFormSet(data, prefix=ITEMS_PREFIX, form_kwargs={"models": models})
+        if not adding:
+            box_rows, item_rows = _rows(boxes, items)
+            texts = header.texts()
+            done = attempt(
+                lambda: deliveries.delivery_create(
+                    actor=user,
+                    agent_code=texts["agent_code"],
+                    note_no=texts["note_no"],
+                    carrier=texts["carrier"],
+                    waybill_no=texts["waybill_no"],
+                    shipped_at=_moment(texts["shipped_at"]),
+                    boxes=[form.values() for form in box_rows],
+                    items=[form.values() for form in item_rows],
+                )
+            )
+            if done.ok:
+                messages.success(
+                    request,
+                    _("Delivery %(number)s was entered.") % {"number": done.result.number},
+                )
+                return redirect(reverse("deliveries:delivery_detail", args=[done.result.number]))
+            error, status = done.error, done.status
+            loose = _spread(error, header, {BOXES_PREFIX: box_rows, ITEMS_PREFIX: item_rows})
+    context = {
+        "header": header,
+        "boxes": boxes,
+        "items": items,
+        "error": error,
+        "form_errors": loose.get(None, []),
+        "box_errors": loose.get(BOXES_PREFIX, []),
+        "item_errors": loose.get(ITEMS_PREFIX, []),
+        "is_htmx": is_htmx(request),
+    }
+    return render(request, "deliveries/delivery_create.html", context, status=status)
+
+
+# --- Importing deliveries (the shipping system's file) -----------------------------------
+
+IMPORT_ERRORS_SHOWN = 500
+IMPORT_TEMPLATE_NOTE = ("DN-2026-0001", "AG-SZ01", "SF Express", "SF1234567890")
+IMPORT_TEMPLATE_ROWS = (
+    (*IMPORT_TEMPLATE_NOTE, "2026-09-01 08:00", 1, 5000, "PB10K", 6),
+    (*IMPORT_TEMPLATE_NOTE, "2026-09-01 08:00", 2, 3000, "PB10K", 4),
+)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def delivery_import(request):
+    """Upload the shipping system's CSV or XLSX file. All or nothing: a file with any
+    bad row (or one that cannot be read) creates nothing and answers 400 with every
+    bad row; otherwise the deliveries made are listed."""
+    user = request.user
+    require(user, "deliveries.manage")
+    result = None
+    if request.method == "POST":
+        form = DeliveryImportForm(request.POST, request.FILES)
+        result = attempt(
+            lambda: deliveries.delivery_import(
+                actor=user,
+                data=form.cleaned_data["file"].read(),
+                filename=form.cleaned_data["file"].name or "upload",
+            ),
+            form=form,
+            refusals=(400,),
+        ).result
+    else:
+        form = DeliveryImportForm()
+    rejected = result is not None and bool(result.errors)
+    context = {
+        "form": form,
+        "result": result,
+        "rejected": rejected,
+        "errors_shown": result.errors[:IMPORT_ERRORS_SHOWN] if result else [],
+        "refusal": ERRORS.message("deliveries.import_rejected", bad_rows=result.bad_rows)
+        if rejected
+        else "",
+        "columns": importing.COLUMNS,
+    }
+    status = 400 if form.errors or rejected else 200
+    return render_page(
+        request, "deliveries/delivery_import.html", "import-result", context, status=status
+    )
+
+
+@login_required
+@require_GET
+def delivery_import_template(request):
+    """A CSV with the header the importer reads and one delivery of two boxes."""
+    require(request.user, "deliveries.manage")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sanbao-deliveries-template.csv"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(importing.COLUMNS)
+    writer.writerows(IMPORT_TEMPLATE_ROWS)
+    return response
