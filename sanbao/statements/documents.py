@@ -15,8 +15,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from sanbao.core.web import PDF, XLSX
 from sanbao.documents import pdf
@@ -133,25 +135,91 @@ def _number(text: str) -> bool:
 # --- The PDF ---------------------------------------------------------------------------------
 
 
+# Chinese breaks between any two characters; Latin text (English, codes, numbers)
+# only between words, so a code or a heading's word is never cut in two.
+CELL = ParagraphStyle("statement_cell", parent=pdf.style("small"), fontSize=7.5, leading=9.5)
+WORDS = ParagraphStyle("statement_words", parent=CELL, wordWrap=None)
+MUTED = ParagraphStyle("statement_muted", parent=WORDS, textColor=pdf.MUTED)
+HEAD_ZH = ParagraphStyle("statement_head", parent=pdf.style("header_cell"))
+HEAD_EN = ParagraphStyle(
+    "statement_head_en", parent=HEAD_ZH, wordWrap=None, fontName=pdf.FONT, textColor=pdf.MUTED
+)
+PADDING = 8  # a data table cell's left and right padding, and some air
+MAX_COLUMN = 130  # points: longer text wraps
+
+
+def _cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+def _line(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(pdf.esc(text), CELL if style is not HEAD_EN and _cjk(text) else style)
+
+
+def _both_lines(value: Any, zh_style, en_style) -> list[Paragraph]:
+    zh, en = pdf.in_both(value)
+    if zh == en:
+        return [_line(en, en_style)]
+    return [Paragraph(pdf.esc(zh), zh_style), _line(en, en_style)]
+
+
 def _pdf_cell(value: Any):
     if isinstance(value, Promise):
-        return pdf.bi_para(value, "small")
+        return _both_lines(value, CELL, MUTED)
+    return _line(_texts(value)[0], WORDS)
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, Promise):
+        return list(pdf.in_both(value))
     if isinstance(value, dt.datetime):
-        return pdf.para(pdf.fmt_datetime(value), "small")
+        return [pdf.fmt_datetime(value)]
     if isinstance(value, Decimal):
-        return pdf.para(f"{value:,.2f}", "small")
-    if value is None or value == "":
-        return pdf.para("—", "small")
-    return pdf.para(pdf.esc(shown(value)), "small")
+        return [f"{value:,.2f}"]
+    return [shown(value) if value not in (None, "") else "—"]
+
+
+def _word_width(word: str, style: ParagraphStyle) -> float:
+    """The room a word needs on one line: Chinese breaks between any two
+    characters, so a word with Chinese in it needs only two of them."""
+    return pdfmetrics.stringWidth(word[:2] if _cjk(word) else word, style.fontName, style.fontSize)
+
+
+def _widths(section: Section) -> list[float]:
+    """Each column's width in points: never narrower than its longest word (a
+    heading's or a value's: codes and numbers are not broken), as wide as its
+    content up to ``MAX_COLUMN``; the widest give way first when the page is
+    too narrow for all."""
+    least, wanted = [], []
+    for i, heading in enumerate(section.headers):
+        zh, en = pdf.in_both(heading)
+        low = max(_word_width(w, HEAD_EN) for w in [*en.split(), "—"])
+        low = max(low, pdfmetrics.stringWidth(zh, HEAD_ZH.fontName, HEAD_ZH.fontSize) / 2)
+        high = low
+        for row in section.rows:
+            for text in _texts(row[i]):
+                for word in text.split():
+                    low = max(low, _word_width(word, CELL))
+                high = max(high, pdfmetrics.stringWidth(text, CELL.fontName, CELL.fontSize))
+        least.append(low + PADDING)
+        wanted.append(max(low, min(high, MAX_COLUMN)) + PADDING)
+    room = pdf.CONTENT_WIDTH - 12  # the frame's own padding
+    if sum(least) >= room:
+        return [w * room / sum(least) for w in least]
+    spare = sum(wanted) - room
+    if spare > 0:  # take it from what each column wants beyond its least
+        extra = [w - m for w, m in zip(wanted, least, strict=True)]
+        cut = spare / sum(extra)
+        return [m + e * (1 - cut) for m, e in zip(least, extra, strict=True)]
+    return [w * room / sum(wanted) for w in wanted]
 
 
 def _section_flowables(section: Section) -> list:
-    n = len(section.headers)
-    widths = [1 / n] * n
+    widths = _widths(section)
     if section.rows:
-        table = pdf.data_table(
-            section.headers, [[_pdf_cell(v) for v in row] for row in section.rows], widths
-        )
+        headers = [_both_lines(h, HEAD_ZH, HEAD_EN) for h in section.headers]
+        rows = [[_pdf_cell(v) for v in row] for row in section.rows]
+        table = pdf.data_table(headers, rows, widths)
     else:
         table = pdf.para(pdf.esc(pdf.bilingual(NOTHING)), "muted")
     totals = pdf.field_table(
@@ -159,7 +227,7 @@ def _section_flowables(section: Section) -> list:
         label_width=70 * mm,
         width=120 * mm,
     )
-    return pdf.block(section.title, table, Spacer(1, 2 * mm), totals)
+    return pdf.block(section.title, table, Spacer(1, 2 * mm), KeepTogether([totals]), keep=60 * mm)
 
 
 def statement_pdf(statement: Statement) -> bytes:
