@@ -253,3 +253,26 @@ def test_a_return_unit_looks_up_its_own_data_by_period_batch_or_serial_and_expor
     text = table.content.decode("utf-8-sig")
     rows = [line for line in text.splitlines() if line.startswith(f"{number},")]
     assert len(rows) == 9 and "Returned as is" in text
+
+
+def test_the_statement_reads_a_fixed_number_of_queries_however_many_rows(
+    seeded, agent_a_clerk, platform_staff
+):
+    from sanbao.returns.tests.conftest import pb_lines, settle_all, shipped, under_test
+    from sanbao.testkit.queries import count_queries
+
+    def build(period):
+        return count_queries(
+            lambda: statement_for(actor=platform_staff, organisation="AG-A", **period)
+        )
+
+    october = {"start": "2026-10-01", "end": "2026-10-31"}
+    september, before = build(PERIOD)
+    # Today (8 October): another batch of 3, dealt with and shipped.
+    batch = settle_all(under_test(agent_a_clerk, platform_staff, pb_lines(3)), platform_staff)
+    shipped(batch, platform_staff)
+    september_again, after = build(PERIOD)
+    assert after == before  # September's statement does not change
+    counted, now = build(october)
+    assert counted == september == september_again <= 12
+    assert now.section("dispositions").count == 3 and now.section("shipments").count == 1
