@@ -102,6 +102,7 @@ def _register_routers() -> None:
     from sanbao.claims.api import router as claims_router
     from sanbao.deliveries.api import router as deliveries_router
     from sanbao.returns.api import router as returns_router
+    from sanbao.statements.api import router as statements_router
     from sanbao.workdays.api import router as workdays_router
 
     api.add_router("/", accounts_router)
@@ -110,6 +111,7 @@ def _register_routers() -> None:
     api.add_router("/", claims_router)
     api.add_router("/", returns_router)
     api.add_router("/", deliveries_router)
+    api.add_router("/", statements_router)
 
 
 _register_routers()

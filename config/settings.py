@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "sanbao.notifications",
     "sanbao.returns",
     "sanbao.deliveries",
+    "sanbao.statements",
     "sanbao.documents",
     "sanbao.home",
     "sanbao.demo",

@@ -41,12 +41,15 @@ ALLOWED: dict[str, set[str]] = {
     # Deliveries to agents (V, VI) take in the shipments returns sends back (IV.7):
     # they listen to the returns signal, never the other way round.
     "deliveries": FOUNDATION | REGISTERS | {"returns"},
+    # Above the workflows (IV.8): a return unit's statement reads returns and
+    # deliveries through their selectors; no workflow imports it.
+    "statements": FOUNDATION | REGISTERS | {"returns", "deliveries"},
     # Above the workflows: the home page shows each one's work.
-    "home": FOUNDATION | REGISTERS | WORKFLOWS,
+    "home": FOUNDATION | REGISTERS | WORKFLOWS | {"statements"},
     # The very top: demo data drives every app's services; the test kit sets up
     # any app's records and requests the whole API.
-    "demo": FOUNDATION | REGISTERS | WORKFLOWS,
-    "testkit": FOUNDATION | REGISTERS | WORKFLOWS | {"config"},
+    "demo": FOUNDATION | REGISTERS | WORKFLOWS | {"statements"},
+    "testkit": FOUNDATION | REGISTERS | WORKFLOWS | {"statements", "config"},
 }
 
 
@@ -165,6 +168,35 @@ def private_name_violations() -> list[str]:
                     "make it public there (and name it as a rule) or keep the helper here"
                 )
     return problems
+
+
+# An app above the workflows that reads them through their selectors only: the
+# statement (IV.8) shows what the workflows' own scoped reads give each actor.
+SELECTORS_ONLY: dict[str, set[str]] = {"statements": {"returns", "deliveries"}}
+
+
+def selector_only_violations() -> list[str]:
+    problems = []
+    for path in source_files():
+        app = app_of(path)
+        for imp in imports_of(path):
+            target = layer_of(imp.module)
+            if target not in SELECTORS_ONLY.get(app, set()):
+                continue
+            selectors = f"sanbao.{target}.selectors"
+            if imp.module == selectors or (
+                imp.module == f"sanbao.{target}" and set(imp.names) == {"selectors"}
+            ):
+                continue
+            problems.append(
+                f"{imp.where}: `{imp.statement}`: {app!r} reads {target!r} through {selectors} only"
+            )
+    return problems
+
+
+def test_the_statements_read_the_workflows_through_their_selectors_only():
+    problems = selector_only_violations()
+    assert not problems, "\n".join(problems)
 
 
 def test_every_app_imports_only_the_layers_below_it():

@@ -84,6 +84,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "deliveries.receive": RETURN_UNIT_ROLES,
     "declarations.decide": frozenset({Role.COMMERCIAL_COMMISSIONER, Role.CS_COMMISSIONER}),
+    # IV.8: the reconciliation statement and a return unit's own data, "so that both
+    # parties can check": the return unit its own; the platform staff who see every
+    # declaration (a commissioner sees only those of one department).
+    "statements.view": frozenset(
+        {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR} | RETURN_UNIT_ROLES
+    ),
     "calendar.view": PLATFORM_ROLES,
     "calendar.manage": frozenset({Role.ADMINISTRATOR}),
 }

@@ -3,11 +3,17 @@ scope (404 outside it)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from sanbao.accounts.roles import require
 from sanbao.core.tenancy import get_numbered, get_visible
-from sanbao.deliveries.models import CreditNote, Declaration, Delivery, Evidence
+from sanbao.deliveries.models import (
+    CreditNote,
+    Declaration,
+    DeclarationStatus,
+    Delivery,
+    Evidence,
+)
 
 
 def delivery_list(*, actor, status: str | None = None) -> QuerySet[Delivery]:
@@ -57,4 +63,34 @@ def credit_note_get(*, actor, number: str) -> CreditNote:
         actor,
         error_code="deliveries.credit_note_not_found",
         declaration__number=(number or "").strip().upper(),
+    )
+
+
+# --- What happened in a period, for one agent (IV.8) -----------------------------------
+
+
+def deliveries_shipped_between(*, actor, agent, start, end, shipments=None) -> QuerySet[Delivery]:
+    """IV.8: the deliveries shipped to an agent in the local days ``start``..``end``,
+    with the quantity they carried; ``shipments``: only those made from these
+    returns shipments (ids)."""
+    require(actor, "deliveries.view")
+    qs = Delivery.objects.visible_to(actor).filter(
+        agent=agent, shipped_at__date__range=(start, end)
+    )
+    if shipments is not None:
+        qs = qs.filter(shipment_id__in=shipments)
+    return qs.annotate(quantity=Sum("items__quantity")).order_by("shipped_at", "number")
+
+
+def declarations_opened_between(*, actor, agent, start, end) -> QuerySet[Declaration]:
+    """IV.8: the unpacking-damage declarations an agent made (submitted, not drafts)
+    on deliveries, opened in the period, with the quantities declared and settled."""
+    require(actor, "deliveries.view")
+    return (
+        Declaration.objects.visible_to(actor)
+        .filter(delivery__agent=agent, opened_at__date__range=(start, end))
+        .exclude(status=DeclarationStatus.DRAFT)
+        .select_related("delivery")
+        .annotate(damaged=Sum("lines__quantity"), settled=Sum("lines__settled_quantity"))
+        .order_by("opened_at", "number")
     )

@@ -273,8 +273,8 @@ def columns(left: Sequence[Flowable], right: Sequence[Flowable]) -> Table:
     return table
 
 
-def _cell(value: Any) -> Flowable:
-    if isinstance(value, Flowable):
+def _cell(value: Any) -> Flowable | list:
+    if isinstance(value, Flowable | list):  # a flowable, or flowables one under another
         return value
     return para(esc(value) if value not in (None, "") else "—", "cell")
 
@@ -286,13 +286,14 @@ def data_table(
     *,
     highlight_rows: Iterable[int] = (),
 ) -> Table:
-    """A table with a bilingual header row repeated on every page; each cell is a
+    """A table with a bilingual header row repeated on every page (a heading is a
+    translatable string, or flowables made by the caller); each cell is a
     flowable or text that is escaped and wrapped. ``col_widths`` may be fractions
     of the content width (summing to 1) or points; ``highlight_rows`` (indexes in
     ``rows``) get a tinted background."""
     if sum(col_widths) <= 1.0001:
         col_widths = [CONTENT_WIDTH * w for w in col_widths]
-    data = [[bi_para(h, "header_cell") for h in headers]]
+    data = [[h if isinstance(h, Flowable | list) else bi_para(h, "header_cell") for h in headers]]
     for row in rows:
         data.append([_cell(c) for c in row])
     commands = [

@@ -92,6 +92,32 @@ def xlsx_bytes(
     """A workbook of one sheet: ``headers`` (translatable strings, printed in
     Chinese and English) over ``rows`` (Python values: str, int, Decimal, date,
     datetime, bool, None). Returns the .xlsx file's bytes."""
+    return xlsx_sheets_bytes([(sheet_title, headers, rows)])
+
+
+def xlsx_sheets_bytes(
+    sheets: Iterable[tuple[Any, Sequence[Any], Iterable[Sequence[Any]]]],
+) -> bytes:
+    """A workbook of several sheets, each ``(title, headers, rows)`` laid out as
+    :func:`xlsx_bytes` lays out its one (a statement's sections, IV.8). Sheet
+    titles are cut to Excel's 31 characters and made unique."""
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    for title, headers, rows in sheets:
+        name = _sheet_title(bilingual(title))
+        n = 2
+        while name.lower() in taken:
+            suffix = f" {n}"
+            name = _sheet_title(bilingual(title))[: 31 - len(suffix)] + suffix
+            n += 1
+        taken.add(name.lower())
+        _table_sheet(wb, name, headers, rows)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _table_sheet(wb: Workbook, name: str, headers: Sequence[Any], rows) -> None:
     header_texts = [bilingual(h) for h in headers]
     typed_rows = [[_typed(v) for v in row] for row in rows]
 
@@ -103,8 +129,7 @@ def xlsx_bytes(
             else:
                 widths.append(_display_width(_shown(value, fmt)))
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_sheet_title(bilingual(sheet_title)))
+    ws = wb.create_sheet(name)
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
     ws.freeze_panes = "A2"
@@ -130,10 +155,6 @@ def xlsx_bytes(
                 cell.number_format = fmt
             cells.append(cell)
         ws.append(cells)
-
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 TITLE_FONT = Font(bold=True, size=14)

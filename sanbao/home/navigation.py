@@ -19,6 +19,13 @@ NAVIGATION = [
         ],
     ),
     ("deliveries:delivery_list", _("Deliveries"), "deliveries.view"),
+    (
+        _("Reconciliation"),
+        [
+            ("statements:statement", _("Reconciliation statement"), "statements.view"),
+            ("statements:records", _("Repair and delivery data"), "statements.view"),
+        ],
+    ),
     ("claims:retained_part_list", _("Retained parts"), "retained_parts.view"),
     (
         _("Catalog"),

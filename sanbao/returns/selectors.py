@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from sanbao.accounts.roles import require
@@ -464,3 +464,90 @@ def anomaly_line(anomaly: ReceiptAnomaly) -> str:
 
 def open_anomalies(batch: ReturnBatch):
     return batch.anomalies.filter(Q(resolved_at__isnull=True)).select_related("line")
+
+
+# --- What happened in a period, for one return unit (IV.8) ---------------------------
+#
+# The reconciliation statement and a return unit's own look-up read these: each is
+# tenant-scoped (a return unit sees only its own rows) and narrowed to one return
+# unit and to the local days ``start``..``end`` (inclusive) of its own event.
+
+
+def batches_submitted_between(*, actor, return_org, start, end) -> QuerySet[ReturnBatch]:
+    """IV.8: the batches a return unit submitted in the period, with their anomalies."""
+    require(actor, "returns.view")
+    return (
+        ReturnBatch.objects.visible_to(actor)
+        .filter(return_org=return_org, submitted_at__date__range=(start, end))
+        .prefetch_related("anomalies")
+        .order_by("submitted_at", "number")
+    )
+
+
+def units_of(*, actor, return_org) -> QuerySet[ReturnedUnit]:
+    """IV.8: every unit a return unit sent back and the platform received, with its
+    batch, line, models and shipment: the repair data it may look up."""
+    require(actor, "returns.view")
+    return (
+        ReturnedUnit.objects.visible_to(actor)
+        .filter(batch__return_org=return_org)
+        .select_related("batch", "line", "model", "replacement_model", "shipment")
+    )
+
+
+def units_disposed_between(*, actor, return_org, start, end) -> QuerySet[ReturnedUnit]:
+    """IV.8: the units dealt with (IV.P2) in the period."""
+    return (
+        units_of(actor=actor, return_org=return_org)
+        .filter(disposed_at__date__range=(start, end))
+        .exclude(disposition="")
+        .order_by("disposed_at", "batch__number", "seq")
+    )
+
+
+def units_delayed_between(*, actor, return_org, start, end) -> QuerySet[ReturnedUnit]:
+    """IV.8: the units marked delayed (IV.6) in the period."""
+    return (
+        units_of(actor=actor, return_org=return_org)
+        .filter(delayed_at__date__range=(start, end))
+        .exclude(delay_reason="")
+        .order_by("delayed_at", "batch__number", "seq")
+    )
+
+
+def unit_search(
+    *, actor, return_org, start=None, end=None, batch: str = "", serial: str = ""
+) -> QuerySet[ReturnedUnit]:
+    """IV.8: a return unit's repair data by period (the batch's submission), batch
+    number (its beginning, as typed) or serial (received, sent back, or on the
+    packing-list line)."""
+    qs = units_of(actor=actor, return_org=return_org)
+    if start is not None and end is not None:
+        qs = qs.filter(batch__submitted_at__date__range=(start, end))
+    batch = (batch or "").strip().upper()
+    if batch:
+        qs = qs.filter(batch__number__startswith=batch)
+    serial = (serial or "").strip()
+    if serial:
+        qs = qs.filter(
+            Q(serial_in__iexact=serial)
+            | Q(serial_out__iexact=serial)
+            | Q(line__serial__iexact=serial)
+        )
+    return qs.order_by("batch__submitted_at", "batch__number", "seq")
+
+
+def shipments_shipped_between(*, actor, return_org, start, end) -> QuerySet[Shipment]:
+    """IV.8: the shipments (delivery lists, IV.7) that left for a return unit in
+    the period, with how many units and what they were charged (IV.P2)."""
+    require(actor, "returns.view")
+    return (
+        Shipment.objects.visible_to(actor)
+        .filter(
+            return_org=return_org,
+            status=ShipmentStatus.SHIPPED,
+            shipped_at__date__range=(start, end),
+        )
+        .annotate(unit_count=Count("units"), charges=Sum("units__charge_amount"))
+        .order_by("shipped_at", "number")
+    )

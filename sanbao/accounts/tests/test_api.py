@@ -90,6 +90,7 @@ def test_me_describes_the_user_their_organisation_and_permissions(agent_a_clerk)
         "deliveries.view",
         "returns.create",
         "returns.view",
+        "statements.view",
         "tokens.manage",
         "units.view",
     ]
@@ -110,6 +111,7 @@ def test_me_lists_an_administrators_permissions(administrator):
         "replacements.decide",
         "retained_parts.view",
         "returns.view",
+        "statements.view",
         "tokens.manage",
         "units.import",
         "units.view",

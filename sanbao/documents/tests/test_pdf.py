@@ -136,6 +136,14 @@ def test_a_long_chinese_reason_wraps_inside_its_table_cell():
     assert height > 4 * pdf.style("cell").leading  # several lines, not one long one
 
 
+def test_a_heading_or_a_cell_may_be_flowables_one_under_another():
+    lines = [pdf.para("上一行"), pdf.para("Next line")]
+    table = pdf.data_table([lines, TITLE], [[[pdf.para("甲"), pdf.para("A")], "B"]], [0.5, 0.5])
+    data = pdf.build_pdf([table], title=TITLE)
+    text = squash(extract(data))
+    assert "上一行Nextline" in text and "甲A" in text and "[" not in text
+
+
 def test_user_text_cannot_inject_paragraph_markup():
     data = one_page("<b>粗体</b> & <font size=40>x</font>")
     assert "<b>粗体</b>&<fontsize=40>x</font>" in squash(extract(data))

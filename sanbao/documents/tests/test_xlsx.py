@@ -75,3 +75,25 @@ def test_columns_are_as_wide_as_their_content_and_chinese_counts_double():
 def test_a_workbook_without_rows_still_has_its_header():
     ws = sheet(xlsx_bytes([HEADER], []))
     assert ws.max_row == 1
+
+
+def test_a_workbook_of_several_sheets_lays_each_out_like_one_and_keeps_their_titles_apart():
+    from sanbao.documents.xlsx import xlsx_sheets_bytes
+
+    long = "A title much longer than the thirty-one characters Excel allows"
+    data = xlsx_sheets_bytes(
+        [
+            (HEADER, [HEADER], [[1], [2]]),
+            (long, ["amount"], [[Decimal("35.00")]]),
+            (long, ["formula"], [["=1+1"]]),
+        ]
+    )
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    titles = book.sheetnames
+    assert len(set(titles)) == 3 and all(len(t) <= 31 for t in titles)
+    assert titles[2].endswith(" 2")
+    first, second, third = book.worksheets
+    assert [first.cell(r, 1).value for r in (2, 3)] == [1, 2]
+    assert first.freeze_panes == second.freeze_panes == "A2"
+    assert second.cell(2, 1).value == 35
+    assert third.cell(2, 1).data_type == "s"  # text, never a formula
