@@ -159,7 +159,7 @@ DEFAULT_FROM_EMAIL = env_str("SANBAO_FROM_EMAIL", "after-sales@sanbao.example")
 # would let each worker count on its own and forget at every restart.
 CACHES = {
     "default": {
-        "BACKEND": env_str("SANBAO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "BACKEND": env_str("SANBAO_CACHE_BACKEND", "sanbao.core.cache.DatabaseCache"),
         "LOCATION": env_str("SANBAO_CACHE_LOCATION", "sanbao_cache"),
     }
 }
@@ -214,7 +214,11 @@ SANBAO_EARLIEST_YEAR = env_int("SANBAO_EARLIEST_YEAR", 2000)
 
 # --- Operational limits -------------------------------------------------------------
 SANBAO_UPLOAD_MAX_MB = env_int("SANBAO_UPLOAD_MAX_MB", 10)
+# The public claim-status page: look-ups an hour from one address (any claims), and
+# from one address for one claim number. Nothing is counted per claim number alone,
+# so wrong telephones typed from one address never lock out the consumer elsewhere.
 SANBAO_STATUS_LOOKUPS_PER_HOUR = env_int("SANBAO_STATUS_LOOKUPS_PER_HOUR", 20)
+SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR = env_int("SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR", 5)
 SANBAO_IMPORT_MAX_ROWS = env_int("SANBAO_IMPORT_MAX_ROWS", 200_000)
 SANBAO_IMPORT_BATCH_SIZE = env_int("SANBAO_IMPORT_BATCH_SIZE", 2_000)
 SANBAO_API_PAGE_SIZE = env_int("SANBAO_API_PAGE_SIZE", 50)
