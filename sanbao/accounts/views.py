@@ -45,7 +45,9 @@ def token_list(request):
         if form.is_valid():
             try:
                 _token, new_token = services.token_create(
-                    actor=request.user, name=form.cleaned_data["name"]
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    expires_on=form.cleaned_data["expires_on"],
                 )
                 messages.success(request, _("Token created. Copy it now: it is shown only once."))
                 form = TokenCreateForm()
