@@ -112,3 +112,43 @@ def test_workers_counting_at_once_lose_no_count():
     assert escaped == []
     assert caches["default"].get(KEY) == threads_n * each
     caches["default"].clear()
+
+
+def _database_url(settings_dict) -> str:
+    """The URL of the database this test runs on, for another process."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{user}{password}@{settings_dict['HOST']}{port}/{settings_dict['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_process_counts_on_the_same_count():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    caches["default"].clear()
+    caches["default"].add(KEY, 0, timeout=3600)
+    assert caches["default"].incr(KEY) == 1
+    root = Path(__file__).resolve().parents[3]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root),
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+    }
+    script = (
+        "import django; django.setup(); from django.core.cache import cache; "
+        f"print(cache.incr({KEY!r}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "2"
+    assert caches["default"].incr(KEY) == 3
+    caches["default"].clear()
