@@ -177,6 +177,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("SANBAO_LOGIN_COOLOFF_MINUTES", 15
 AXES_RESET_ON_SUCCESS = True
 # The translated page (429, both languages) instead of axes' English-only text.
 AXES_LOCKOUT_CALLABLE = "sanbao.accounts.views.locked_out"
+# Only failures are kept: axes' log of every successful login (address, browser) would
+# keep personal data for ever outside the retention rules; the audit trail records
+# what matters.
+AXES_DISABLE_ACCESS_LOG = True
 # Behind a reverse proxy the proxy sets REMOTE_ADDR (as for the status page).
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 

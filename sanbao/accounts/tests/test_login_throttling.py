@@ -150,3 +150,14 @@ def test_the_lockout_page_says_nothing_about_whether_the_account_exists(agent_a_
     made_up = log_in("nobody-by-this-name", CAST_PASSWORD, ip="198.51.100.2")[1]
     assert is_locked_out(real) and is_locked_out(made_up)
     assert agent_a_clerk.username not in html(real)
+
+
+@pytest.mark.django_db
+def test_a_successful_login_keeps_no_record_of_the_address(agent_a_clerk):
+    from axes.models import AccessAttempt, AccessLog
+
+    fail(agent_a_clerk.username, 1)
+    client, _response = log_in(agent_a_clerk.username, CAST_PASSWORD)
+    assert is_logged_in(client)
+    assert not AccessLog.objects.exists()
+    assert not AccessAttempt.objects.exists()  # the failure is cleared by the success
