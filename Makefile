@@ -29,8 +29,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed-base
 	$(PIP) -e ".[dev]"
 	touch $@
 
+# The cache table holds the rate limits every worker shares (docs/decisions.md).
 migrate: $(VENV)/.installed-base
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(BIN)/python manage.py load_demo

@@ -4,6 +4,7 @@ SANBAO_* settings with their unit and the clause they implement."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "ninja",
+    "axes",
     "sanbao.core",
     "sanbao.accounts",
     "sanbao.catalog",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sanbao.core.middleware.DomainErrorMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised by the backend into the page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,6 +108,22 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# django-axes checks every password login (the login page, /admin/login/) first: a
+# locked-out account or address is refused before its password is even tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Argon2id hashes every new password (issue 13 item 3). PBKDF2 stays listed so a
+# password stored before the switch still verifies; Django rehashes it with Argon2
+# at that user's next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -129,19 +149,42 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 EMAIL_BACKEND = env_str("SANBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("SANBAO_FROM_EMAIL", "after-sales@sanbao.example")
 
-# The public claim-status page counts look-ups here (fixed one-hour windows,
-# cache.add + cache.incr). Process memory by default: right for `make run` (one
-# process) and the tests, with an atomic incr. Several worker processes would
-# each count on their own, so a deployment with more than one points every
-# worker at one shared cache with an atomic incr, e.g.
+# Rate limits live in the default cache (the public claim-status page counts its
+# look-ups there: fixed one-hour windows, cache.add + cache.incr), so it must be
+# one cache shared by every worker and server and kept over a restart (issue 13
+# item 4). By default the database's own table (`manage.py createcachetable`,
+# which `make migrate` runs and the test database gets by itself), through
+# sanbao.core.cache.DatabaseCache, whose incr is atomic. A large deployment points
+# every server at Redis instead (docs/decisions.md):
 # SANBAO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache and
-# SANBAO_CACHE_LOCATION=redis://127.0.0.1:6379/1.
+# SANBAO_CACHE_LOCATION=redis://127.0.0.1:6379/1. A per-process cache (LocMemCache)
+# would let each worker count on its own and forget at every restart.
 CACHES = {
     "default": {
-        "BACKEND": env_str("SANBAO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": env_str("SANBAO_CACHE_LOCATION", "sanbao"),
+        "BACKEND": env_str("SANBAO_CACHE_BACKEND", "sanbao.core.cache.DatabaseCache"),
+        "LOCATION": env_str("SANBAO_CACHE_LOCATION", "sanbao_cache"),
     }
 }
+
+# --- Login throttling (django-axes, issue 13 item 3) -------------------------------
+# Failed password logins are stored in the database (axes' AccessAttempt rows), so
+# every worker and server sees the same count. Each parameter below is its own
+# lock: one account tried from anywhere, or one address trying any accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures allowed: the Nth wrong password in a row locks the account or address.
+AXES_FAILURE_LIMIT = env_int("SANBAO_LOGIN_FAILURES_ALLOWED", 5)
+# Cool-off: minutes a lock lasts; a wrong password while locked starts it again.
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SANBAO_LOGIN_COOLOFF_MINUTES", 15))
+# A successful login clears that account's and address's failures.
+AXES_RESET_ON_SUCCESS = True
+# The translated page (429, both languages) instead of axes' English-only text.
+AXES_LOCKOUT_CALLABLE = "sanbao.accounts.views.locked_out"
+# Only failures are kept: axes' log of every successful login (address, browser) would
+# keep personal data for ever outside the retention rules; the audit trail records
+# what matters.
+AXES_DISABLE_ACCESS_LOG = True
+# Behind a reverse proxy the proxy sets REMOTE_ADDR (as for the status page).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SANBAO_SECURE_COOKIES", default=not DEBUG)
@@ -177,8 +220,14 @@ SANBAO_EARLIEST_YEAR = env_int("SANBAO_EARLIEST_YEAR", 2000)
 
 # --- Operational limits -------------------------------------------------------------
 SANBAO_UPLOAD_MAX_MB = env_int("SANBAO_UPLOAD_MAX_MB", 10)
+# The public claim-status page: look-ups an hour from one address (any claims), and
+# from one address for one claim number. Nothing is counted per claim number alone,
+# so wrong telephones typed from one address never lock out the consumer elsewhere.
 SANBAO_STATUS_LOOKUPS_PER_HOUR = env_int("SANBAO_STATUS_LOOKUPS_PER_HOUR", 20)
+SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR = env_int("SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR", 5)
 SANBAO_IMPORT_MAX_ROWS = env_int("SANBAO_IMPORT_MAX_ROWS", 200_000)
 SANBAO_IMPORT_BATCH_SIZE = env_int("SANBAO_IMPORT_BATCH_SIZE", 2_000)
+# An API token's expiry date, when its owner gives one, is at most this many days ahead.
+SANBAO_API_TOKEN_MAX_DAYS = env_int("SANBAO_API_TOKEN_MAX_DAYS", 3650)
 SANBAO_API_PAGE_SIZE = env_int("SANBAO_API_PAGE_SIZE", 50)
 SANBAO_API_MAX_PAGE_SIZE = env_int("SANBAO_API_MAX_PAGE_SIZE", 500)

@@ -10,6 +10,8 @@ os.environ.setdefault("SANBAO_SECURE_COOKIES", "0")
 from config.settings import *  # noqa: F403
 
 DEBUG = False
+# Argon2 is slow on purpose; the suite hashes with MD5. Production's list (Argon2
+# first) is proved by sanbao/accounts/tests/test_passwords.py against config.settings.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="sanbao-test-media-")

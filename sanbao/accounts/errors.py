@@ -8,6 +8,8 @@ MESSAGES = {
     "accounts.token_name_required": _("Give the token a name."),
     "accounts.token_name_too_long": ValidationFailed.default_message,
     "accounts.token_name_taken": _("You already have an active token named “%(name)s”."),
+    "accounts.token_expiry_not_future": _("Choose an expiry date after today."),
+    "accounts.token_expiry_too_far": _("Choose an expiry date no later than %(latest)s."),
     "accounts.token_already_revoked": _("This token is already revoked."),
     "accounts.token_not_found": NotFound.default_message,
     "accounts.language_unknown": _("“%(language)s” is not a supported language."),

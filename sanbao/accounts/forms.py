@@ -17,6 +17,12 @@ class TokenCreateForm(forms.Form):
         max_length=80,
         help_text=_("What the token is for, e.g. “ERP integration”."),
     )
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Optional: the token stops working at the end of this day."),
+    )
 
 
 def time_zone_choices() -> list:

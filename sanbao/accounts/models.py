@@ -169,12 +169,18 @@ class ApiTokenQuerySet(TenantQuerySet):
         return self.filter(user=actor)
 
     def active(self):
+        """Not revoked (an expired token still holds its name until revoked)."""
         return self.filter(revoked_at__isnull=True)
+
+    def usable(self, now):
+        """Not revoked and not expired at ``now``."""
+        return self.active().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
 
 class ApiToken(models.Model):
     """A bearer token a user creates for integrations. Only its SHA-256 is kept;
-    the plain token is shown once, when it is created."""
+    the plain token is shown once, when it is created. It works until revoked, or
+    until ``expires_at`` when its owner gave it an expiry date."""
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
@@ -185,6 +191,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -202,3 +209,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

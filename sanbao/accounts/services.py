@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -22,22 +23,51 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """Create a named API token for ``actor``; returns the row and the plain
-    token, which is never stored and cannot be shown again."""
+def token_expiry(expires_on: dt.date | None) -> dt.datetime | None:
+    """The moment a token given ``expires_on`` stops working: the end of that day in
+    the current time zone. None (no expiry) when no date is given; the date must be
+    after today and at most ``SANBAO_API_TOKEN_MAX_DAYS`` ahead."""
+    if expires_on is None:
+        return None
+    today = timezone.localdate()
+    if expires_on <= today:
+        raise ERRORS.invalid("accounts.token_expiry_not_future", "expires_on")
+    latest = today + dt.timedelta(days=settings.SANBAO_API_TOKEN_MAX_DAYS)
+    if expires_on > latest:
+        raise ERRORS.invalid(
+            "accounts.token_expiry_too_far", "expires_on", latest=latest.isoformat()
+        )
+    next_day = dt.datetime.combine(expires_on + dt.timedelta(days=1), dt.time.min)
+    return timezone.make_aware(next_day)
+
+
+def token_create(
+    *, actor: User, name: str, expires_on: dt.date | None = None
+) -> tuple[ApiToken, str]:
+    """Create a named API token for ``actor``, working until revoked or, given
+    ``expires_on``, until the end of that day; returns the row and the plain token,
+    which is never stored and cannot be shown again."""
     require(actor, "tokens.manage")
     name = (name or "").strip()
     if not name:
         raise ERRORS.invalid("accounts.token_name_required", "name")
     if len(name) > 80:
         raise ERRORS.invalid("accounts.token_name_too_long", "name")
+    expires_at = token_expiry(expires_on)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    data = {"name": name}
+    if expires_at is not None:
+        data["expires_at"] = expires_at.isoformat()
     try:
         with transaction.atomic():
             token = ApiToken.objects.create(
-                user=actor, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], key_hash=hash_token(raw)
+                user=actor,
+                name=name,
+                prefix=raw[: len(TOKEN_PREFIX) + 6],
+                key_hash=hash_token(raw),
+                expires_at=expires_at,
             )
-            audit.record(actor=actor, action="api_token.created", target=token, data={"name": name})
+            audit.record(actor=actor, action="api_token.created", target=token, data=data)
     except IntegrityError:
         raise ERRORS.invalid("accounts.token_name_taken", "name", name=name) from None
     return token, raw
@@ -59,18 +89,19 @@ def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
 
 
 def token_authenticate(raw: str) -> User | None:
-    """The active user owning an unrevoked token, or None."""
+    """The active user owning a token neither revoked nor expired, or None (the API
+    answers 401)."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
+    now = timezone.now()
     token = (
-        ApiToken.objects.active()
+        ApiToken.objects.usable(now)
         .select_related("user", "user__organisation")
         .filter(key_hash=hash_token(raw))
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
     # Touch last_used at most once a minute: a busy integration must not write per request.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -1,3 +1,5 @@
+import math
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -74,7 +76,9 @@ def token_list(request):
         if form.is_valid():
             try:
                 _token, new_token = services.token_create(
-                    actor=request.user, name=form.cleaned_data["name"]
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    expires_on=form.cleaned_data["expires_on"],
                 )
                 messages.success(request, _("Token created. Copy it now: it is shown only once."))
                 form = TokenCreateForm()
@@ -103,3 +107,14 @@ def token_revoke(request, pk: int):
 def organisation_list(request):
     organisations = selectors.organisation_list(actor=request.user, kind=request.GET.get("kind"))
     return render(request, "accounts/organisation_list.html", {"organisations": organisations})
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login refused for too many failures (the login page
+    and /admin/login/ alike): 429 with the page in the visitor's language, saying
+    how long the lock lasts, and nothing about whether the account exists."""
+    minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    context = {"failures": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    response = render(request, "registration/locked_out.html", context, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response

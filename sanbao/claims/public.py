@@ -9,8 +9,12 @@ Three guarantees against enumeration:
 * the page shows a projection of the claim (:class:`PublicStatus`) built here,
   so the template cannot reach the name, the address, the serial or a note;
 * look-ups are counted per client (IP address, or its /64 for IPv6) and per
-  claim number in fixed one-hour windows of Django's cache; past
-  ``settings.SANBAO_STATUS_LOOKUPS_PER_HOUR`` the answer is 429.
+  claim number from that client, in fixed one-hour windows of the default cache
+  (shared by every worker and kept over a restart: the database's by default);
+  past ``settings.SANBAO_STATUS_LOOKUPS_PER_HOUR`` for the client, or
+  ``SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR`` for one number from it, the answer
+  is 429. Nothing counts a number on its own: wrong telephones typed from one
+  address must not lock the consumer out from theirs (issue 13 item 4).
 
 The form is POSTed, so numbers and phones stay out of server logs, proxies and
 browser history, and the answers are never cached.
@@ -162,16 +166,17 @@ def _count(kind: str, value: str, window: int) -> int:
 
 
 def lookup_allowed(request, number: str) -> int | None:
-    """Count this look-up against the client and against the claim number; None
-    when within both limits, else the seconds until the window ends. A client
-    already over its limit does not use up the number's allowance as well."""
-    limit = settings.SANBAO_STATUS_LOOKUPS_PER_HOUR
+    """Count this look-up against the client and against the claim number from
+    that client; None when within both limits, else the seconds until the window
+    ends. A client already over its limit does not count the number as well."""
     now = _now()
     window = int(now // WINDOW_SECONDS)
     retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
-    if _count("ip", client_bucket(request), window) > limit:
+    client = client_bucket(request)
+    if _count("ip", client, window) > settings.SANBAO_STATUS_LOOKUPS_PER_HOUR:
         return retry_after
-    if _count("number", number, window) > limit:
+    per_claim = settings.SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR
+    if _count("number-from-ip", f"{number}|{client}", window) > per_claim:
         return retry_after
     return None
 

@@ -1,0 +1,64 @@
+"""The default cache: Django's database cache with an atomic ``incr``.
+
+Rate limits count in the default cache (``cache.add`` then ``cache.incr``), so
+every worker and server must share it and a restart must not empty it; the
+database is shared already, which is why it is the default (docs/decisions.md).
+Django's ``DatabaseCache.incr`` reads the value and writes it back in two
+statements, so two workers counting at once can both write the same number and
+lose one look-up. Here the row is locked first, with an ``UPDATE`` that changes
+nothing (a row lock on PostgreSQL, the write lock on SQLite), then read and
+written inside that one transaction; its expiry stays as it was.
+"""
+
+from __future__ import annotations
+
+import base64
+import pickle
+
+from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.db import connections, models, router, transaction
+from django.utils import timezone
+
+
+class DatabaseCache(DjangoDatabaseCache):
+    def incr(self, key, delta=1, version=None):
+        stored_key = self.make_and_validate_key(key, version=version)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        q = connection.ops.quote_name
+        table, value_col, expires_col, key_col = (
+            q(self._table),
+            q("value"),
+            q("expires"),
+            q("cache_key"),
+        )
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {expires_col} = {expires_col} WHERE {key_col} = %s",
+                [stored_key],
+            )
+            if cursor.rowcount == 0:
+                raise ValueError(f"Key '{key}' not found")
+            cursor.execute(
+                f"SELECT {value_col}, {expires_col} FROM {table} WHERE {key_col} = %s",
+                [stored_key],
+            )
+            stored, expires = cursor.fetchone()
+            expression = models.Expression(output_field=models.DateTimeField())
+            converters = connection.ops.get_db_converters(
+                expression
+            ) + expression.get_db_converters(connection)
+            for converter in converters:
+                expires = converter(expires, expression, connection)
+            if expires < timezone.now():
+                raise ValueError(f"Key '{key}' not found")
+            value = pickle.loads(base64.b64decode(connection.ops.process_clob(stored).encode()))
+            new_value = value + delta
+            encoded = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol)).decode(
+                "latin1"
+            )
+            cursor.execute(
+                f"UPDATE {table} SET {value_col} = %s WHERE {key_col} = %s",
+                [encoded, stored_key],
+            )
+        return new_value
