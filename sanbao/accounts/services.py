@@ -83,8 +83,16 @@ def user_set_language(*, user: User, language: str) -> User:
     if language not in codes:
         raise ERRORS.invalid("accounts.language_unknown", "language", language=language)
     if getattr(user, "pk", None) and user.language != language:
-        User.objects.filter(pk=user.pk).update(language=language)
-        user.language = language
+        with transaction.atomic():
+            before = user.language
+            User.objects.filter(pk=user.pk).update(language=language)
+            user.language = language
+            audit.record(
+                actor=user,
+                action="user.language_set",
+                target=user,
+                data={"from": before, "to": language},
+            )
     return user
 
 
