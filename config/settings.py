@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sanbao.returns",
     "sanbao.deliveries",
     "sanbao.documents",
+    "sanbao.audit_trail",
     "sanbao.home",
     "sanbao.demo",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("claims/", include("sanbao.claims.urls")),
     path("returns/", include("sanbao.returns.urls")),
     path("deliveries/", include("sanbao.deliveries.urls")),
+    path("audit/", include("sanbao.audit_trail.urls")),
     path("status/", include("sanbao.claims.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -86,6 +86,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "declarations.decide": frozenset({Role.COMMERCIAL_COMMISSIONER, Role.CS_COMMISSIONER}),
     "calendar.view": PLATFORM_ROLES,
     "calendar.manage": frozenset({Role.ADMINISTRATOR}),
+    # Issue 12: searching the audit trail (who did what to which record).
+    "audit.view": frozenset({Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
 }
 
 

@@ -3,7 +3,7 @@ their names, their events' labels and statuses, and where their pages are."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sanbao.claims.models import Claim, ClaimStatus
 from sanbao.claims.views import EVENT_LABELS
@@ -13,7 +13,7 @@ from sanbao.core import audit
 def register() -> None:
     audit.register_kind(
         Claim,
-        _("Warranty claim"),
+        pgettext_lazy("record type", "Warranty claim"),
         labels=EVENT_LABELS,
         states=dict(ClaimStatus.choices),
         pages="claims:claim_detail",

@@ -28,14 +28,14 @@ DECLARATION_EVENT_LABELS = {
 def register() -> None:
     audit.register_kind(
         Delivery,
-        _("Delivery"),
+        pgettext_lazy("record type", "Delivery"),
         labels=DELIVERY_EVENT_LABELS,
         states=dict(DeliveryStatus.choices),
         pages="deliveries:delivery_detail",
     )
     audit.register_kind(
         Declaration,
-        _("Unpacking-damage declaration"),
+        pgettext_lazy("record type", "Unpacking-damage declaration"),
         labels=DECLARATION_EVENT_LABELS,
         states=dict(DeclarationStatus.choices),
         pages="deliveries:declaration_detail",

@@ -28,14 +28,14 @@ BATCH_EVENT_LABELS = {
 def register() -> None:
     audit.register_kind(
         ReturnBatch,
-        _("Return batch"),
+        pgettext_lazy("record type", "Return batch"),
         labels=BATCH_EVENT_LABELS,
         states=dict(BatchStatus.choices),
         pages="returns:batch_detail",
     )
     audit.register_kind(
         Shipment,
-        _("Shipment"),
+        pgettext_lazy("record type", "Shipment"),
         labels=SHIPMENT_EVENT_LABELS,
         states=dict(ShipmentStatus.choices),
         pages="returns:shipment_detail",
