@@ -98,6 +98,7 @@ def on_http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from sanbao.accounts.api import router as accounts_router
+    from sanbao.audit_trail.api import router as audit_trail_router
     from sanbao.catalog.api import router as catalog_router
     from sanbao.claims.api import router as claims_router
     from sanbao.deliveries.api import router as deliveries_router
@@ -112,6 +113,7 @@ def _register_routers() -> None:
     api.add_router("/", returns_router)
     api.add_router("/", deliveries_router)
     api.add_router("/", statements_router)
+    api.add_router("/", audit_trail_router)
 
 
 _register_routers()

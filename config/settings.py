@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sanbao.deliveries",
     "sanbao.statements",
     "sanbao.documents",
+    "sanbao.audit_trail",
     "sanbao.home",
     "sanbao.demo",
 ]

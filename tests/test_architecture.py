@@ -33,6 +33,10 @@ ALLOWED: dict[str, set[str]] = {
     "catalog": {"core", "accounts"},
     "workdays": {"core", "accounts"},
     "notifications": {"core", "accounts"},
+    # The audit trail's search, export and API: it reads core's events, names the
+    # organisations and exports with documents; the workflows register their
+    # records with core (core.audit.register_kind), so it imports none of them.
+    "audit_trail": {"core", "accounts", "documents"},
     # Workflows use the registers; never each other (a rule shared by two of
     # them belongs in a register, as the exclusion titles do in catalog).
     "claims": FOUNDATION | REGISTERS,
@@ -45,11 +49,11 @@ ALLOWED: dict[str, set[str]] = {
     # deliveries through their selectors; no workflow imports it.
     "statements": FOUNDATION | REGISTERS | {"returns", "deliveries"},
     # Above the workflows: the home page shows each one's work.
-    "home": FOUNDATION | REGISTERS | WORKFLOWS | {"statements"},
+    "home": FOUNDATION | REGISTERS | WORKFLOWS | {"statements", "audit_trail"},
     # The very top: demo data drives every app's services; the test kit sets up
     # any app's records and requests the whole API.
-    "demo": FOUNDATION | REGISTERS | WORKFLOWS | {"statements"},
-    "testkit": FOUNDATION | REGISTERS | WORKFLOWS | {"statements", "config"},
+    "demo": FOUNDATION | REGISTERS | WORKFLOWS | {"statements", "audit_trail"},
+    "testkit": FOUNDATION | REGISTERS | WORKFLOWS | {"statements", "audit_trail", "config"},
 }
 
 

@@ -92,6 +92,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "calendar.view": PLATFORM_ROLES,
     "calendar.manage": frozenset({Role.ADMINISTRATOR}),
+    # Issue 12: searching the audit trail (who did what to which record).
+    "audit.view": frozenset({Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
 }
 
 

@@ -23,7 +23,7 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def token_expiry(expires_on: dt.date | None) -> dt.datetime | None:
+def _token_expiry(expires_on: dt.date | None) -> dt.datetime | None:
     """The moment a token given ``expires_on`` stops working: the end of that day in
     the current time zone. None (no expiry) when no date is given; the date must be
     after today and at most ``SANBAO_API_TOKEN_MAX_DAYS`` ahead."""
@@ -53,7 +53,7 @@ def token_create(
         raise ERRORS.invalid("accounts.token_name_required", "name")
     if len(name) > 80:
         raise ERRORS.invalid("accounts.token_name_too_long", "name")
-    expires_at = token_expiry(expires_on)
+    expires_at = _token_expiry(expires_on)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     data = {"name": name}
     if expires_at is not None:
@@ -114,8 +114,16 @@ def user_set_language(*, user: User, language: str) -> User:
     if language not in codes:
         raise ERRORS.invalid("accounts.language_unknown", "language", language=language)
     if getattr(user, "pk", None) and user.language != language:
-        User.objects.filter(pk=user.pk).update(language=language)
-        user.language = language
+        with transaction.atomic():
+            before = user.language
+            User.objects.filter(pk=user.pk).update(language=language)
+            user.language = language
+            audit.record(
+                actor=user,
+                action="user.language_set",
+                target=user,
+                data={"from": before, "to": language},
+            )
     return user
 
 
@@ -128,8 +136,16 @@ def user_set_time_zone(*, user: User, time_zone: str) -> User:
     except DjangoValidationError:
         raise ERRORS.invalid("accounts.time_zone_unknown", "time_zone", zone=time_zone) from None
     if getattr(user, "pk", None) and user.time_zone != time_zone:
-        User.objects.filter(pk=user.pk).update(time_zone=time_zone)
-        user.time_zone = time_zone
+        with transaction.atomic():
+            before = user.time_zone
+            User.objects.filter(pk=user.pk).update(time_zone=time_zone)
+            user.time_zone = time_zone
+            audit.record(
+                actor=user,
+                action="user.time_zone_set",
+                target=user,
+                data={"from": before, "to": time_zone},
+            )
     return user
 
 

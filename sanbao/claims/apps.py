@@ -13,3 +13,8 @@ class ClaimsConfig(AppConfig):
         from sanbao.claims.unit_panel import claims_panel
 
         register_unit_panel(claims_panel)
+
+        # The audit trail names this app's records, their events and their pages.
+        from sanbao.claims import trail
+
+        trail.register()

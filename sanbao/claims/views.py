@@ -43,7 +43,7 @@ from sanbao.claims.forms import (
     ScansForm,
     SerialHintForm,
 )
-from sanbao.claims.models import Claim, Outcome, Remedy
+from sanbao.claims.models import Claim, ClaimStatus, Outcome, Remedy
 from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.states import MOVES, allowed_actions
 from sanbao.core import audit
@@ -337,7 +337,12 @@ def _event_details(action: str, data: dict) -> list[tuple[str, str]]:
 
 
 def _timeline(claim: Claim) -> list[dict]:
-    return audit.timeline(selectors.claim_timeline(claim=claim), EVENT_LABELS, _event_details)
+    return audit.timeline(
+        selectors.claim_timeline(claim=claim),
+        EVENT_LABELS,
+        _event_details,
+        states=dict(ClaimStatus.choices),
+    )
 
 
 def _detail_context(

@@ -12,10 +12,19 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditQuerySet(models.QuerySet):
+    """Rows are only added. Every way the ORM changes or removes rows in bulk is
+    refused here; on PostgreSQL a trigger refuses the SQL itself (migration 0002)."""
+
     def update(self, **kwargs):
         raise AppendOnlyError("audit events are append-only")
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("audit events are append-only")
+
     def delete(self):
+        raise AppendOnlyError("audit events are append-only")
+
+    def _raw_delete(self, using):
         raise AppendOnlyError("audit events are append-only")
 
     def for_target(self, obj):

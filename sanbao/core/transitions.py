@@ -29,6 +29,7 @@ from typing import Any
 from django.db.models import F, Model
 from django.utils import timezone
 
+from sanbao.core import audit
 from sanbao.core.errors import ErrorCatalog
 
 
@@ -136,17 +137,20 @@ class Machine:
         (unless ``values`` sets the state itself, for moves whose target the service
         decides), writing ``values`` too. ``where`` adds conditions the caller
         decided on (a claim's verdict). Zero rows means someone else changed the
-        record first: 409. The caller's copy is updated."""
+        record first: 409. The caller's copy is updated, and carries the move to
+        the audit event the service records on it next (``audit.note_move``)."""
         move = self.moves[action]
         if move.target is not None and self.field not in values:
             values[self.field] = move.target
         if self.stamp:
             values.setdefault(self.stamp, timezone.now())
+        before = self.state_of(record)
         rows = self.model._default_manager.filter(
-            pk=record.pk, **{self.field: self.state_of(record)}, **(where or {})
+            pk=record.pk, **{self.field: before}, **(where or {})
         )
         if not rows.update(**values):
             raise self.errors.conflict(self.codes.changed)
         for name, value in values.items():
             if not isinstance(value, F):
                 setattr(record, name, value)
+        audit.note_move(record, before, self.state_of(record))

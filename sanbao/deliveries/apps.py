@@ -17,3 +17,8 @@ class DeliveriesConfig(AppConfig):
         shipment_dispatched.connect(
             delivery_from_shipment, dispatch_uid="delivery-from-returns-shipment"
         )
+
+        # The audit trail names this app's records, their events and their pages.
+        from sanbao.deliveries import trail
+
+        trail.register()

@@ -38,4 +38,5 @@ NAVIGATION = [
         ],
     ),
     ("accounts:organisation_list", _("Organisations"), "organisations.view"),
+    ("audit_trail:event_list", _("Audit trail"), "audit.view"),
 ]

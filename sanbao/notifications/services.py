@@ -195,6 +195,12 @@ def message_send(*, recipient, key: str, subject: str, body: str) -> Message | N
     )
     if not created:
         return None
+    audit.record(
+        actor=None,
+        action="message.written",
+        target=message,
+        data={"recipient": recipient.get_username(), "key": message.key},
+    )
     if not recipient.email:
         Message.objects.filter(pk=message.pk).update(status=MessageStatus.NO_ADDRESS)
         message.status = MessageStatus.NO_ADDRESS

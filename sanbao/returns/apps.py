@@ -14,3 +14,8 @@ class ReturnsConfig(AppConfig):
         from sanbao.workdays import services as workdays
 
         workdays.on_calendar_changed(due_dates_refresh)
+
+        # The audit trail names this app's records, their events and their pages.
+        from sanbao.returns import trail
+
+        trail.register()

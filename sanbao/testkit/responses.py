@@ -119,3 +119,15 @@ def xlsx_cells(content: bytes) -> set[str]:
         for value in row
         if value is not None
     }
+
+
+def timeline(response, testid: str) -> list[tuple[str, str]]:
+    """(action, label) of each event of the timeline card ``testid`` (the include
+    ``includes/timeline.html``), oldest first; [] without that card."""
+    page = html(response)
+    start = page.find(f'data-testid="{testid}"')
+    if start < 0:
+        return []
+    card = page[start : page.find("</section>", start)]
+    event = r'data-testid="timeline-event" data-action="([^"]+)">\s*'
+    return re.findall(event + r'<div class="fw-semibold">([^<]*)</div>', card)

@@ -99,6 +99,7 @@ def test_me_describes_the_user_their_organisation_and_permissions(agent_a_clerk)
 def test_me_lists_an_administrators_permissions(administrator):
     body = api_client_for(administrator).get("/api/v1/me").json()
     assert body["permissions"] == [
+        "audit.view",
         "calendar.manage",
         "calendar.view",
         "catalog.manage",

@@ -104,3 +104,15 @@ def test_an_administrator_sets_a_users_zone_in_the_admin_from_the_list(
     done = client.post(url, data)
     assert done.status_code == 302, page.content.decode()[:500]
     assert User.objects.get(pk=agent_a_clerk.pk).time_zone == "Europe/Berlin"
+
+
+def test_choosing_a_zone_is_in_the_audit_trail_with_the_zone_before_and_after(agent_a_clerk):
+    from sanbao.core.models import AuditEvent
+
+    user_set_time_zone(user=agent_a_clerk, time_zone="Europe/Berlin")
+    user_set_time_zone(user=agent_a_clerk, time_zone="Europe/Berlin")  # no change, no event
+    event = AuditEvent.objects.get(action="user.time_zone_set")
+    assert (event.target_id, event.data) == (
+        str(agent_a_clerk.pk),
+        {"from": "", "to": "Europe/Berlin"},
+    )

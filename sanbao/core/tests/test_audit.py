@@ -80,3 +80,42 @@ def test_events_cannot_be_bulk_updated(event):
     with pytest.raises(AppendOnlyError), transaction.atomic():
         AuditEvent.objects.bulk_update([event], ["action"])
     assert AuditEvent.objects.get(pk=event.pk).action == "test.done"
+
+
+# --- From what to what ----------------------------------------------------------------------
+
+
+def test_a_noted_move_goes_into_the_next_event_on_that_record_only(agent_a_clerk, agent_a):
+    audit.note_move(agent_a, "draft", "submitted")
+    first = audit.record(actor=agent_a_clerk, action="test.moved", target=agent_a, data={"n": 1})
+    second = audit.record(actor=agent_a_clerk, action="test.again", target=agent_a)
+    assert first.data == {"from": "draft", "to": "submitted", "n": 1}
+    assert second.data == {}
+
+
+def test_a_move_that_keeps_the_state_notes_nothing(agent_a_clerk, agent_a):
+    audit.note_move(agent_a, "draft", "draft")
+    assert audit.record(actor=agent_a_clerk, action="test.edited", target=agent_a).data == {}
+
+
+def test_a_services_own_from_and_to_win_over_the_noted_move(agent_a_clerk, agent_a):
+    audit.note_move(agent_a, "draft", "submitted")
+    event = audit.record(
+        actor=agent_a_clerk, action="test.corrected", target=agent_a, data={"from": "A", "to": "B"}
+    )
+    assert event.data == {"from": "A", "to": "B"}
+
+
+def test_an_action_without_a_label_reads_humanised():
+    assert audit.event_label("return_batch.unit_recorded_twice") == "Unit recorded twice"
+
+
+def test_a_timeline_names_the_states_moved_between(agent_a_clerk, agent_a):
+    audit.note_move(agent_a, "draft", "submitted")
+    audit.record(actor=agent_a_clerk, action="test.moved", target=agent_a)
+    states = {"draft": "Draft", "submitted": "In transit"}
+    (row,) = audit.timeline(AuditEvent.objects.for_target(agent_a), {}, states=states)
+    assert row["label"] == "Moved"
+    assert [(str(label), value) for label, value in row["details"]] == [
+        ("Status", "Draft → In transit")
+    ]

@@ -443,7 +443,7 @@ def receipt_record_unit(
     prefix = "U" if kind == ScanKind.UNLABELLED else "X"
     with transaction.atomic():
         BATCH.hold(batch, "scan")
-        return ReceiptScan.objects.create(
+        scan = ReceiptScan.objects.create(
             batch=batch,
             code=f"{prefix}-{uuid.uuid4().hex[:12].upper()}",
             kind=kind,
@@ -453,6 +453,13 @@ def receipt_record_unit(
             note=(note or "").strip()[:200],
             scanned_by=actor,
         )
+        audit.record(
+            actor=actor,
+            action="return_batch.unit_recorded",
+            target=batch,
+            data={"kind": kind, "code": scan.code, "box_no": box_no, "line_no": line_no},
+        )
+    return scan
 
 
 def receipt_set_count(

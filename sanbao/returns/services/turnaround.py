@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
 
+from sanbao.core import audit
 from sanbao.returns.models import ReturnBatch
 from sanbao.returns.selectors import Turnaround, turnaround  # noqa: F401 (the services' face)
 from sanbao.workdays import services as workdays
@@ -40,5 +42,15 @@ def due_dates_refresh() -> int:
         if (values["due_on"], values["due_provisional"]) != (batch.due_on, batch.due_provisional):
             batch.due_on, batch.due_provisional = values["due_on"], values["due_provisional"]
             changed.append(batch)
-    ReturnBatch.objects.bulk_update(changed, ["due_on", "due_provisional"], batch_size=500)
+    if not changed:
+        return 0
+    with transaction.atomic():
+        ReturnBatch.objects.bulk_update(changed, ["due_on", "due_provisional"], batch_size=500)
+        audit.record_many(
+            actor=None,
+            action="return_batch.due_dates_recounted",
+            target_model=ReturnBatch,
+            count=len(changed),
+            data={"batches": [b.pk for b in changed[:200]]},
+        )
     return len(changed)

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET
 from sanbao.accounts.roles import can, require
 from sanbao.core import audit
 from sanbao.core.errors import NotFound
-from sanbao.core.models import AuditEvent
 from sanbao.core.web import (
     action_view,
     attempt,
@@ -148,7 +147,8 @@ def task_of(user, batch: ReturnBatch, pk: int) -> ContactTask:
 
 
 def _timeline(batch: ReturnBatch) -> list[dict]:
-    return audit.timeline(AuditEvent.objects.for_target(batch).order_by("at", "id"), EVENT_LABELS)
+    # As the trail registers batches (returns.trail): the labels, and the status moves.
+    return audit.record_timeline(batch)
 
 
 def _turnaround_panel(batch: ReturnBatch, *, from_resolution: bool, cal=None) -> dict | None:

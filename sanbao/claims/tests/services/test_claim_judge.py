@@ -327,6 +327,8 @@ def test_an_approval_writes_one_audit_event_with_the_remedy(covered_claim, platf
     event = AuditEvent.objects.for_target(covered_claim).get(action="claim.approved")
     assert event.actor == platform_staff
     assert event.data == {
+        "from": "under_judgement",
+        "to": "approved",
         "failure_confirmed": True,
         "remedy": "replacement",
         "replacement_model": "PB20K",

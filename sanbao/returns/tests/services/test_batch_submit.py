@@ -247,7 +247,7 @@ def test_a_batch_not_sent_by_home_delivery_is_accepted_with_the_extra_cost_on_th
     from sanbao.core.models import AuditEvent
 
     event = AuditEvent.objects.for_target(batch).get(action=submitted)
-    assert event.data == {"extra_cost_to_shipper": True}
+    assert event.data == {"from": "draft", "to": "submitted", "extra_cost_to_shipper": True}
 
 
 @pytest.mark.clause("IV.P6")

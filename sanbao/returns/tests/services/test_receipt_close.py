@@ -62,6 +62,8 @@ def test_a_batch_that_arrives_as_listed_is_received_ready_for_testing(batch, pla
     assert ContactTask.objects.count() == 0
     event = AuditEvent.objects.for_target(batch).get(action="return_batch.receipt_closed")
     assert event.data == {
+        "from": "receiving",
+        "to": "received",
         "due_on": batch.due_on.isoformat(),  # IV.5: the clock starts at receipt
         "declared_units": 5,
         "received_units": 5,
