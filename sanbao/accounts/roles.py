@@ -86,6 +86,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "declarations.decide": frozenset({Role.COMMERCIAL_COMMISSIONER, Role.CS_COMMISSIONER}),
     "calendar.view": PLATFORM_ROLES,
     "calendar.manage": frozenset({Role.ADMINISTRATOR}),
+    # IV.8: legal holds that keep records from the purge of personal data.
+    "holds.manage": frozenset({Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
 }
 
 

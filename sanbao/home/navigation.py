@@ -31,4 +31,5 @@ NAVIGATION = [
         ],
     ),
     ("accounts:organisation_list", _("Organisations"), "organisations.view"),
+    ("accounts:legal_hold_list", _("Legal holds"), "holds.manage"),
 ]
