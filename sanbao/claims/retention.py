@@ -43,7 +43,7 @@ def _without_notes(ids: list[int]) -> None:
 
 
 CLAIMS = PurgeKind(
-    name="claims.claim",
+    name="claims",
     model=Claim,
     expired=expired_claims,
     organisation="claimant_org_id",

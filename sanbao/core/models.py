@@ -65,7 +65,8 @@ class AuditEvent(models.Model):
 
 # The record type of a hold on a whole organisation (a return unit: agent or
 # enterprise). A label string, so core imports no app.
-ORGANISATION_LABEL = "accounts.organisation"
+ORGANISATION_MODEL = "accounts.Organisation"
+ORGANISATION_LABEL = ORGANISATION_MODEL.lower()
 
 
 class LegalHoldQuerySet(models.QuerySet):

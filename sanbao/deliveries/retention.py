@@ -40,7 +40,7 @@ def expired_deliveries(cutoff):
 
 
 DELIVERIES = PurgeKind(
-    name="deliveries.delivery",
+    name="deliveries",
     model=Delivery,
     expired=expired_deliveries,
     organisation="agent_id",
@@ -52,7 +52,7 @@ DELIVERIES = PurgeKind(
 )
 
 DECLARATIONS = PurgeKind(
-    name="deliveries.declaration",
+    name="declarations",
     model=Declaration,
     expired=expired_declarations,
     organisation="delivery__agent_id",

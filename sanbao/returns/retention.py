@@ -46,7 +46,7 @@ def expired_shipments(cutoff):
 
 
 BATCHES = PurgeKind(
-    name="returns.batch",
+    name="batches",
     model=ReturnBatch,
     expired=expired_batches,
     organisation="return_org_id",
@@ -72,7 +72,7 @@ BATCHES = PurgeKind(
 )
 
 SHIPMENTS = PurgeKind(
-    name="returns.shipment",
+    name="shipments",
     model=Shipment,
     expired=expired_shipments,
     organisation="return_org_id",

@@ -39,7 +39,7 @@ def _catalog(pb10k):
 
 
 def purge(**options):
-    reports = purge_expired(now=NOW, kinds=["returns.batch", "returns.shipment"], **options)
+    reports = purge_expired(now=NOW, kinds=["batches", "shipments"], **options)
     return {r.kind: r for r in reports}
 
 
@@ -78,7 +78,7 @@ def personal(batch) -> tuple:
 def test_a_batch_shipped_183_days_ago_is_kept(agent_a_clerk, platform_staff):
     batch = shipped_back(agent_a_clerk, platform_staff, when=KEPT)
     original = personal(batch)
-    report = purge()["returns.batch"]
+    report = purge()["batches"]
     assert report.anonymised == 0
     assert personal(batch) == original
     assert original[0] == "Wang Fang" and original[2] == "Ask for Mr Zhang, 13900001111"
@@ -97,7 +97,7 @@ def test_a_batch_shipped_more_than_six_months_ago_is_purged_and_its_statistics_s
             "model__code", "serial_in", "result", "disposition", "tested_at", "disposed_at"
         )
     )
-    report = purge()["returns.batch"]
+    report = purge()["batches"]
     assert (report.anonymised, report.files, report.held, report.batches) == (1, 2, 0, 1)
     after = ReturnBatch.objects.get(pk=batch.pk)
     assert personal(after) == ("", "", "")
@@ -125,7 +125,7 @@ def test_a_batch_shipped_more_than_six_months_ago_is_purged_and_its_statistics_s
 def test_an_open_batch_is_never_purged_whatever_its_age(agent_a_clerk, status):
     batch = closed_draft(agent_a_clerk, NOW - dt.timedelta(days=2000), status=status)
     original = personal(batch)
-    assert purge()["returns.batch"].anonymised == 0
+    assert purge()["batches"].anonymised == 0
     assert personal(batch) == original
     assert original[0] == "Wang Fang" and original[2] == "Call Wang Fang"
 
@@ -134,13 +134,13 @@ def test_an_open_batch_is_never_purged_whatever_its_age(agent_a_clerk, status):
 def test_a_batch_on_hold_is_kept_until_the_hold_is_released(agent_a_clerk, platform_manager):
     batch = closed_draft(agent_a_clerk)
     hold = hold_set(
-        actor=platform_manager, kind="returns.batch", reference=batch.number, reason="Dispute 7"
+        actor=platform_manager, kind="batches", reference=batch.number, reason="Dispute 7"
     )
-    report = purge()["returns.batch"]
+    report = purge()["batches"]
     assert (report.anonymised, report.held) == (0, 1)
     assert personal(batch)[0] == "Wang Fang"
     hold_release(actor=platform_manager, hold=hold)
-    assert purge()["returns.batch"].anonymised == 1
+    assert purge()["batches"].anonymised == 1
     assert personal(batch) == ("", "", "")
 
 
@@ -151,7 +151,7 @@ def test_every_record_of_a_return_unit_on_hold_is_kept_and_the_others_are_purged
     mine = closed_draft(agent_a_clerk)
     theirs = closed_draft(agent_b_clerk)
     hold_set(actor=platform_manager, kind="organisation", reference="AG-A", reason="Audit 2026")
-    report = purge()["returns.batch"]
+    report = purge()["batches"]
     assert (report.anonymised, report.held) == (1, 1)
     assert personal(mine)[0] == "Wang Fang"
     assert personal(theirs) == ("", "", "")
@@ -164,7 +164,7 @@ def test_a_second_run_changes_nothing(agent_a_clerk, platform_staff):
     rows = list(ReturnBatch.objects.filter(pk=batch.pk).values())
     units = list(ReturnedUnit.objects.filter(batch=batch).values())
     events = AuditEvent.objects.count()
-    report = purge()["returns.batch"]
+    report = purge()["batches"]
     assert (report.anonymised, report.files, report.batches) == (0, 0, 0)
     assert list(ReturnBatch.objects.filter(pk=batch.pk).values()) == rows
     assert list(ReturnedUnit.objects.filter(batch=batch).values()) == units
@@ -176,9 +176,9 @@ def test_a_shipment_keeps_its_waybill_and_loses_its_note(agent_a_clerk, platform
     batch = shipped_back(agent_a_clerk, platform_staff, when=KEPT, units=1)
     shipment = Shipment.objects.get(units__batch=batch)
     Shipment.objects.filter(pk=shipment.pk).update(note="Leave with Mrs Chen", shipped_at=KEPT)
-    assert purge()["returns.shipment"].anonymised == 0
+    assert purge()["shipments"].anonymised == 0
     Shipment.objects.filter(pk=shipment.pk).update(shipped_at=GONE)
-    assert purge()["returns.shipment"].anonymised == 1
+    assert purge()["shipments"].anonymised == 1
     shipment.refresh_from_db()
     assert (shipment.note, shipment.waybill_no, shipment.status) == ("", "SF9000000001", "shipped")
 
@@ -199,7 +199,7 @@ def test_the_files_of_purged_records_are_gone_from_storage_and_nothing_else(
     before = files_in(tmp_path)
     assert len(before) == 4 and purged <= before
     with django_capture_on_commit_callbacks(execute=True):
-        assert purge()["returns.batch"].files == 2
+        assert purge()["batches"].files == 2
     assert files_in(tmp_path) == before - purged
     assert kept.units.get().photo.storage.exists(kept.units.get().photo.name)
 
@@ -210,21 +210,21 @@ def test_a_dry_run_changes_nothing_and_reports_what_would_go(
 ):
     batch = shipped_back(agent_a_clerk, platform_staff)
     held = closed_draft(agent_b_clerk)
-    hold_set(actor=platform_manager, kind="returns.batch", reference=held.number, reason="Case 9")
-    call_command("purge_expired", "--dry-run", "--kind", "returns.batch")
+    hold_set(actor=platform_manager, kind="batches", reference=held.number, reason="Case 9")
+    call_command("purge_expired", "--dry-run", "--kind", "batches")
     out = capsys.readouterr().out
-    assert "returns.batch: would anonymise 1, would delete 2 files, skipped held 1" in out
+    assert "batches: would anonymise 1, would delete 2 files, skipped held 1" in out
     assert personal(batch)[0] == "Wang Fang" and personal(held)[0] == "Wang Fang"
     assert not AuditEvent.objects.filter(action=PURGED_ACTION).exists()
-    call_command("purge_expired", "--kind", "returns.batch")
-    assert "returns.batch: anonymised 1, deleted 2 files, skipped held 1" in capsys.readouterr().out
+    call_command("purge_expired", "--kind", "batches")
+    assert "batches: anonymised 1, deleted 2 files, skipped held 1" in capsys.readouterr().out
 
 
 @pytest.mark.clause("IV.8")
 def test_the_purge_works_in_batches_of_bounded_size_each_with_its_audit_event(agent_a_clerk):
     batches = [closed_draft(agent_a_clerk) for _ in range(5)]
     with CaptureQueriesContext(connection) as ctx:
-        report = purge(batch_size=2)["returns.batch"]
+        report = purge(batch_size=2)["batches"]
     assert report.anonymised == 5
     assert report.batches == math.ceil(5 / 2)
     events = AuditEvent.objects.filter(action=PURGED_ACTION, target_type="returns.returnbatch")
@@ -251,7 +251,7 @@ def test_the_purge_is_one_of_the_daily_jobs(agent_a_clerk):
 
     closed_draft(agent_a_clerk, NOW - dt.timedelta(days=400))
     reports = run_daily(["retention_purge"])["retention_purge"]
-    assert {r.kind: r.anonymised for r in reports}["returns.batch"] == 1
+    assert {r.kind: r.anonymised for r in reports}["batches"] == 1
 
 
 @pytest.mark.clause("IV.8")
