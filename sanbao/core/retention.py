@@ -225,22 +225,29 @@ def _purge(kind: PurgeKind, now, size: int) -> KindReport:
 
 
 def _anonymise(kind: PurgeKind, ids: list[int], now) -> tuple[int, list[tuple[Any, str]]]:
-    """One batch: the files noted, every scrub's UPDATE, the records stamped."""
+    """One batch: the files noted, every scrub's UPDATE (the record's own one also
+    stamps ``anonymised_at``), the rewrite."""
     files: list[tuple[Any, str]] = []
+    stamped = None
     for scrub in kind.scrubs:
         rows = scrub.rows(ids)
-        for name in scrub.files:
-            storage = scrub.model._meta.get_field(name).storage
-            files += [(storage, n) for n in rows.exclude(**{name: ""}).values_list(name, flat=True)]
+        if scrub.files:
+            storages = [scrub.model._meta.get_field(name).storage for name in scrub.files]
+            for names in rows.values_list(*scrub.files):
+                files += [(storages[i], n) for i, n in enumerate(names) if n]
         values = {**scrub.values, **{name: "" for name in scrub.files}}
-        if values:
+        own = scrub.model is kind.model and scrub.link == "pk" and scrub.condition is None
+        if own and stamped is None:
+            stamped = rows.filter(anonymised_at__isnull=True).update(**values, anonymised_at=now)
+        elif values:
             rows.update(**values)
     if kind.rewrite is not None:
         kind.rewrite(ids)
-    done = kind.model._base_manager.filter(pk__in=ids, anonymised_at__isnull=True).update(
-        anonymised_at=now
-    )
-    return done, files
+    if stamped is None:
+        stamped = kind.model._base_manager.filter(pk__in=ids, anonymised_at__isnull=True).update(
+            anonymised_at=now
+        )
+    return stamped, files
 
 
 def _delete(files) -> None:

@@ -81,7 +81,7 @@ def test_a_claim_closed_more_than_six_months_ago_loses_the_consumers_data_and_ke
 
 
 @pytest.mark.clause("IV.8")
-def test_a_claim_closed_183_days_ago_an_open_one_and_a_held_one_are_kept_and_a_rerun_changes_nothing(
+def test_claims_closed_183_days_ago_open_or_held_are_kept_and_a_rerun_changes_nothing(
     platform_staff, platform_manager, unit_of_agent_a, agent_a_clerk
 ):
     from sanbao.claims.tests.factories import another_unit
