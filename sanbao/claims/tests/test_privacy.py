@@ -75,7 +75,7 @@ def test_the_claimant_sees_its_unit_was_kept_but_not_where(
 
     claim = intake(agent_a_clerk, unit_of_agent_a, consumer_name="", consumer_phone="")
     RetainedPart.objects.create(
-        source_type="claims",
+        source_type="claims.claim",
         source_id=str(claim.pk),
         source_repr=claim.number,
         kind="unit",

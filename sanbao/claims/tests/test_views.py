@@ -1153,7 +1153,7 @@ def test_the_ledger_runs_a_fixed_number_of_queries_however_many_parts(
     def add(count):
         RetainedPart.objects.bulk_create(
             RetainedPart(
-                source_type="claims",
+                source_type="claims.claim",
                 source_id=str(covered_claim.pk),
                 source_repr=covered_claim.number,
                 kind="part",

@@ -36,7 +36,7 @@ def test_loading_twice_creates_the_demo_claims_once(loaded):
     again = load()
     assert again.claims_created == [] and again.claims_skipped == []
     assert Claim.objects.count() == 8
-    assert RetainedPart.objects.filter(source_type="claims").count() == 1
+    assert RetainedPart.objects.filter(source_type="claims.claim").count() == 1
 
 
 def test_the_demo_claims_have_the_promised_states_and_verdicts(loaded):
@@ -56,7 +56,7 @@ def test_the_demo_claims_have_the_promised_states_and_verdicts(loaded):
     assert claims["repair_in_service"].remedy == "repair"
     replaced = claims["replaced"]
     assert replaced.outcome == "replaced" and replaced.replacement_unit is not None
-    assert RetainedPart.objects.get(source_type="claims").source_id == str(replaced.pk)
+    assert RetainedPart.objects.get(source_type="claims.claim").source_id == str(replaced.pk)
     # The replacement carries its own card, not the old unit's (I.2, issue 10 item 8).
     card = replaced.replacement_unit.warranty_card_no
     assert card and card != replaced.unit.warranty_card_no

@@ -43,7 +43,7 @@ def test_the_ledger_says_what_was_taken_from_which_claim_and_where_it_is_kept(
     retained_unit, covered_claim, platform_org
 ):
     source = (retained_unit.source_type, retained_unit.source_id, retained_unit.source_repr)
-    assert source == ("claims", str(covered_claim.pk), covered_claim.number)
+    assert source == ("claims.claim", str(covered_claim.pk), covered_claim.number)
     assert (retained_unit.kind, retained_unit.serial) == ("unit", "SBA000001")
     assert (retained_unit.held_by, retained_unit.location) == (platform_org, SHELF)
     assert retained_unit.description
