@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
+from sanbao.core.models import LegalHold
 from sanbao.core.retention import DELIVERY, PurgeKind, Scrub
 from sanbao.deliveries.models import (
     Declaration,
@@ -31,9 +32,11 @@ def expired_declarations(cutoff):
 
 
 def expired_deliveries(cutoff):
-    live = Declaration.objects.filter(delivery=OuterRef("pk")).exclude(
-        status__in=DECLARATION_FINAL, decided_at__lt=cutoff
-    )
+    """Arrived before ``cutoff``, with no declaration still open, younger, or on
+    hold: the courier's data is that declaration's evidence."""
+    held = [int(i) for i in LegalHold.objects.held_ids(Declaration._meta.label_lower)]
+    done = Q(status__in=DECLARATION_FINAL, decided_at__lt=cutoff) & ~Q(pk__in=held)
+    live = Declaration.objects.filter(delivery=OuterRef("pk")).exclude(done)
     return Delivery.objects.filter(status=DeliveryStatus.ARRIVED, received_at__lt=cutoff).exclude(
         Exists(live)
     )

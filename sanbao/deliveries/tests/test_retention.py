@@ -130,7 +130,9 @@ def test_a_held_declaration_or_one_of_a_held_return_unit_is_kept(
         )
     else:
         hold_set(actor=platform_manager, kind="organisation", reference="AG-A", reason="Audit")
-    report = purge()["declarations"]
-    assert (report.anonymised, report.held) == (0, 1)
+    reports = purge()
+    assert (reports["declarations"].anonymised, reports["declarations"].held) == (0, 1)
     assert Declaration.objects.get(pk=submitted.pk).description
+    # The courier's data on the delivery is the held declaration's evidence: kept too.
+    assert courier(submitted.delivery)[0] == "Wang Wei"
     assert all(e.file and e.file.storage.exists(e.file.name) for e in Evidence.objects.all())
