@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 # The development server runs with DEBUG on unless told otherwise (no secret needed).
 export SANBAO_DEBUG ?= 1
 
-.PHONY: run test lint fmt migrate demo messages constraints clean help bench
+.PHONY: run test lint fmt migrate demo messages constraints clean help bench bench-purge
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve http://$(HOST)"
@@ -16,6 +16,7 @@ help:
 	@echo "make fmt    - ruff format and fix"
 	@echo "make messages - extract and compile translations"
 	@echo "make bench  - time the unit import against a raw INSERT floor (bench/README.md)"
+	@echo "make bench-purge - time the IV.8 purge against a bulk DELETE floor (bench/README.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +63,9 @@ messages: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-base
 	$(BIN)/python bench/bench_import.py $(BENCH_ARGS)
+
+bench-purge: $(VENV)/.installed-base
+	$(BIN)/python bench/bench_purge.py $(PURGE_ARGS)
 
 constraints: $(VENV)/.installed-dev
 	$(BIN)/pip freeze --exclude-editable | sed '1i # Pinned versions that CI and make install (pip -c). Refresh: make constraints' > requirements/constraints.txt

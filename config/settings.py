@@ -206,6 +206,13 @@ SANBAO_DEFAULT_EXCHANGE_WINDOW_DAYS = env_int("SANBAO_DEFAULT_EXCHANGE_WINDOW_DA
 SANBAO_TURNAROUND_WORKING_DAYS = env_int("SANBAO_TURNAROUND_WORKING_DAYS", 3)  # IV.5
 SANBAO_RETENTION_DAYS = env_int("SANBAO_RETENTION_DAYS", 183)  # IV.8, half a year
 SANBAO_CHARGE_MAX_YUAN = env_int("SANBAO_CHARGE_MAX_YUAN", 99_999)  # IV.P2, yuan a unit
+# IV.8: repair data (batches and their lines, receipts, anomalies, tests,
+# dispositions; claims) and delivery data (shipments and delivery lists,
+# deliveries, declarations and their evidence) are kept at least this many days
+# after the record is done with (docs/decisions.md), then purged of personal data.
+SANBAO_RETENTION_REPAIR_DAYS = env_int("SANBAO_RETENTION_REPAIR_DAYS", SANBAO_RETENTION_DAYS)
+SANBAO_RETENTION_DELIVERY_DAYS = env_int("SANBAO_RETENTION_DELIVERY_DAYS", SANBAO_RETENTION_DAYS)
+SANBAO_PURGE_BATCH_SIZE = env_int("SANBAO_PURGE_BATCH_SIZE", 500)  # IV.8, records a transaction
 SANBAO_UNPACKING_REPORT_HOURS = env_int("SANBAO_UNPACKING_REPORT_HOURS", 24)  # V.1
 SANBAO_DECLARATION_WINDOW_HOURS = env_int(
     "SANBAO_DECLARATION_WINDOW_HOURS", SANBAO_UNPACKING_REPORT_HOURS

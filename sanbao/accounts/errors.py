@@ -22,6 +22,15 @@ MESSAGES = {
     "accounts.role_not_for_kind": _(
         "The role “%(role)s” cannot belong to an organisation of kind “%(kind)s”."
     ),
+    # IV.8: legal holds
+    "accounts.hold_invalid": ValidationFailed.default_message,
+    "accounts.hold_kind_unknown": _("“%(kind)s” is not a kind of record that can be held."),
+    "accounts.hold_value_required": _("This field is required."),
+    "accounts.hold_reason_too_long": _("Write at most %(limit)s characters."),
+    "accounts.hold_record_not_found": _("No record numbered “%(reference)s” was found."),
+    "accounts.hold_exists": _("“%(record)s” is already on hold."),
+    "accounts.hold_released_already": _("This hold has already been released."),
+    "accounts.hold_not_found": NotFound.default_message,
 }
 
 ERRORS = ErrorCatalog("accounts", MESSAGES)

@@ -55,3 +55,24 @@ class PreferencesForm(BootstrapForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()
+
+
+class LegalHoldForm(forms.Form):
+    """IV.8: put a record or a whole return unit on hold (the kinds are set by the view)."""
+
+    kind = forms.ChoiceField(label=_("What to hold"), choices=())
+    reference = forms.CharField(
+        label=_("Number or code"),
+        max_length=40,
+        help_text=_("The record's number (e.g. R2612-0001), or the return unit's code."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why it must be kept: the dispute, the request, the case number."),
+    )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(kinds)

@@ -94,6 +94,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "calendar.manage": frozenset({Role.ADMINISTRATOR}),
     # Issue 12: searching the audit trail (who did what to which record).
     "audit.view": frozenset({Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
+    # IV.8: legal holds that keep records from the purge of personal data.
+    "holds.manage": frozenset({Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
 }
 
 

@@ -12,6 +12,8 @@ urlpatterns = routes(
         "tokens/": views.token_list,
         "tokens/<int:pk>/revoke/": views.token_revoke,
         "organisations/": views.organisation_list,
+        "legal-holds/": views.legal_hold_list,
+        "legal-holds/<int:pk>/release/": views.legal_hold_release,
     }
 )
 

@@ -4,17 +4,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanbao.accounts import selectors, services
-from sanbao.accounts.forms import LanguageForm, PreferencesForm, TokenCreateForm
+from sanbao.accounts import holds, selectors, services
+from sanbao.accounts.forms import LanguageForm, LegalHoldForm, PreferencesForm, TokenCreateForm
+from sanbao.accounts.roles import require
 from sanbao.core.errors import DomainError
 from sanbao.core.forms import apply_domain_error
+from sanbao.core.models import LegalHold
 
 
 @require_POST
@@ -118,3 +120,41 @@ def locked_out(request, original_response=None, credentials=None):
     response = render(request, "registration/locked_out.html", context, status=429)
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+@login_required
+def legal_hold_list(request):
+    """IV.8: the legal holds, and the form that sets one."""
+    require(request.user, "holds.manage")
+    kinds = [(t.key, t.verbose_name) for t in holds.hold_targets()]
+    form = LegalHoldForm(request.POST or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            hold = holds.hold_set(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("“%(record)s” is on hold.") % {"record": hold.target_repr})
+            return HttpResponseRedirect(reverse("accounts:legal_hold_list"))
+    names = {t.label: t.verbose_name for t in holds.hold_targets()}
+    rows = [
+        (hold, names.get(hold.target_type, hold.target_type))
+        for hold in holds.hold_list(actor=request.user)
+    ]
+    return render(
+        request,
+        "accounts/legal_hold_list.html",
+        {"form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def legal_hold_release(request, pk: int):
+    require(request.user, "holds.manage")
+    hold = get_object_or_404(LegalHold, pk=pk)
+    holds.hold_release(actor=request.user, hold=hold)
+    released = _("The hold on “%(record)s” is released.")
+    messages.success(request, released % {"record": hold.target_repr})
+    return HttpResponseRedirect(reverse("accounts:legal_hold_list"))

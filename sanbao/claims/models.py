@@ -184,6 +184,8 @@ class Claim(models.Model):
     resolution_note = models.TextField(_("resolution note"), blank=True, max_length=2000)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # IV.8: when the purge removed its personal data and files (never again).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     created_by = user_reference(_("taken in by"))
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)

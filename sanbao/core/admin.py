@@ -6,7 +6,7 @@ event (CONVENTIONS), which an admin form would bypass, so most admins here only 
 
 from django.contrib import admin
 
-from sanbao.core.models import AuditEvent
+from sanbao.core.models import AuditEvent, LegalHold
 
 
 class NoAddNoDeleteAdmin(admin.ModelAdmin):
@@ -49,3 +49,12 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ("actor_label", "action", "target_id", "target_repr")
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(ReadOnlyAdmin):
+    """IV.8: holds are set and released on their page (``accounts:legal_hold_list``)."""
+
+    list_display = ("target_type", "target_repr", "set_at", "set_by", "released_at")
+    list_filter = ("target_type",)
+    search_fields = ("target_repr", "target_id", "reason")

@@ -11,6 +11,8 @@ DAILY_JOBS = [
     ("turnaround_reminders", "sanbao.returns.tasks.turnaround_reminders"),
     # IV.5: due dates recomputed, e.g. after the calendar library learned a year.
     ("due_dates_refresh", "sanbao.returns.services.turnaround.due_dates_refresh"),
+    # IV.8: personal data and files of records kept beyond the retention period.
+    ("retention_purge", "sanbao.core.retention.purge_expired"),
 ]
 
 

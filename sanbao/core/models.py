@@ -70,3 +70,72 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
+
+
+# The record type of a hold on a whole organisation (a return unit: agent or
+# enterprise). A label string, so core imports no app.
+ORGANISATION_MODEL = "accounts.Organisation"
+ORGANISATION_LABEL = ORGANISATION_MODEL.lower()
+
+
+class LegalHoldQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(released_at__isnull=True)
+
+    def held_ids(self, label: str) -> set[str]:
+        """The ids (as stored, strings) of the records of type ``label`` on hold."""
+        return set(self.active().filter(target_type=label).values_list("target_id", flat=True))
+
+
+class LegalHold(models.Model):
+    """IV.8: a record, or every record of one organisation, that the purge of
+    expired personal data must leave alone (a dispute, an authority's request).
+    Set and released by a platform manager or an administrator, with the reason."""
+
+    target_type = models.CharField(_("record type"), max_length=80)
+    target_id = models.CharField(_("record id"), max_length=64)
+    target_repr = models.CharField(_("record"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), max_length=1000)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("set"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+
+    objects = LegalHoldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        ordering = ["-set_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="legal_hold_has_reason"),
+            models.UniqueConstraint(
+                fields=["target_type", "target_id"],
+                condition=models.Q(released_at__isnull=True),
+                name="legal_hold_one_active_per_record",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(released_at__isnull=True) | models.Q(released_by__isnull=False),
+                name="legal_hold_released_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_type} {self.target_repr or self.target_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.released_at is None

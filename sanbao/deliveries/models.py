@@ -73,6 +73,8 @@ class Delivery(models.Model):
     courier_work_no = models.CharField(_("courier work number"), max_length=30, blank=True)
     courier_phone = models.CharField(_("courier telephone"), max_length=30, blank=True)
     weight_gap = models.BooleanField(_("weight differs from expected"), default=False)
+    # IV.8: when the purge removed the courier's personal data (never again).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     created_by = user_reference(_("created by"), optional=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -254,6 +256,8 @@ class Declaration(models.Model):
         blank=True,
         related_name="+",
     )
+    # IV.8: when the purge removed its description and evidence files (never again).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = DeclarationQuerySet.as_manager()

@@ -96,6 +96,8 @@ class ReturnBatch(models.Model):
     shipped_at = models.DateTimeField(_("shipped back"), null=True, blank=True)
     working_days_late = models.PositiveIntegerField(_("working days late"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # IV.8: when the purge removed its personal data and files (never again).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     created_by = user_reference(_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -435,6 +437,8 @@ class Shipment(models.Model):
     created_at = models.DateTimeField(_("prepared"), auto_now_add=True)
     shipped_by = user_reference(_("shipped by"), optional=True)
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    # IV.8: when the purge removed its personal data (never again).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     objects = ReturnUnitQuerySet.as_manager()
 

@@ -107,6 +107,7 @@ def test_me_lists_an_administrators_permissions(administrator):
         "claims.view",
         "deliveries.manage",
         "deliveries.view",
+        "holds.manage",
         "organisations.manage",
         "organisations.view",
         "replacements.decide",

@@ -436,7 +436,9 @@ def unit_delay(*, unit: ReturnedUnit, actor, reason: str, note: str = "") -> Ret
             actor=actor,
             action="returned_unit.delayed",
             target=unit,
-            data={"batch": batch.number, "reason": reason, "note": values["delay_note"]},
+            # IV.8: the note may name people; the trail (never purged) says only that
+            # there is one.
+            data={"batch": batch.number, "reason": reason, "noted": bool(values["delay_note"])},
         )
         _settle(batch, actor, "delay")
     return unit
@@ -453,7 +455,7 @@ def batch_delay(*, batch: ReturnBatch, actor, reason: str, note: str = "") -> Re
             actor=actor,
             action="return_batch.delayed",
             target=batch,
-            data={"reason": reason, "note": values["delay_note"], "units": count},
+            data={"reason": reason, "noted": bool(values["delay_note"]), "units": count},
         )
         _settle(batch, actor, "delay")
     return batch

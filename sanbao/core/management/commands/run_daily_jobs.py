@@ -4,7 +4,10 @@ from sanbao.core.jobs import DAILY_JOBS, run_daily
 
 
 class Command(BaseCommand):
-    help = "Run the daily jobs (turnaround reminders, due-date refresh). Safe to run twice."
+    help = (
+        "Run the daily jobs (turnaround reminders, due-date refresh, retention purge). "
+        "Safe to run twice."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("jobs", nargs="*", help="only these jobs (default: all)")
