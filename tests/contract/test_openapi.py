@@ -5,8 +5,8 @@ Schemathesis generates requests for every operation from ``/api/v1/openapi.json`
 through the WSGI application, authenticated with a real API token as a platform
 user (after-sales staff, who may take in and judge claims and receive batches)
 and, separately, as an agent's clerk (who packs and sends the batches). Every
-answer must be a documented status code with a body matching its schema, and
-never a 5xx. Each operation gets at most ``SANBAO_CONTRACT_EXAMPLES`` examples
+answer must be a documented status code, in a documented media type, with a body
+matching its schema, and never a 5xx. Each operation gets at most ``SANBAO_CONTRACT_EXAMPLES`` examples
 (an environment variable, 12 by default) so the run stays short in CI; raise it
 locally to search harder. Path parameters
 are, for about half the examples, replaced with codes that exist (a unit, a
@@ -27,6 +27,7 @@ from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
+    content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
@@ -35,7 +36,12 @@ from schemathesis.checks import (
 from config.wsgi import application
 
 SCHEMA_PATH = "/api/v1/openapi.json"
-CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, application)
 
