@@ -4,14 +4,16 @@ Schemathesis generates requests for every operation from ``/api/v1/openapi.json`
 (so a new endpoint is covered without anyone adding it) and sends them in-process
 through the WSGI application, authenticated with a real API token as a platform
 user (after-sales staff, who may take in and judge claims and receive batches)
-and, separately, as an agent's clerk (who packs and sends the batches). Every
-answer must be a documented status code, in a documented media type, with a body
-matching its schema, and never a 5xx. Each operation gets at most ``SANBAO_CONTRACT_EXAMPLES`` examples
-(an environment variable, 12 by default) so the run stays short in CI; raise it
-locally to search harder. Path parameters
-are, for about half the examples, replaced with codes that exist (a unit, a
-claim, batches in draft and on hold, an anomaly, a contact task, a retained
-part), so the success responses are checked too and not only the 404s.
+and, separately, as an agent's clerk (who packs and sends the batches). The
+requests are valid ones and, mixed in, invalid ones (a wrong type, a missing
+field, a value out of range). Every answer must be a documented status code, in
+a documented media type, with a body matching its schema, and never a 5xx. Each
+operation gets at most ``SANBAO_CONTRACT_EXAMPLES`` examples per role (an
+environment variable, 12 by default) so the run stays short in CI; raise it
+locally to search harder. Path parameters are, for about half the examples,
+replaced with codes that exist (a unit, a claim, batches in draft and on hold,
+an anomaly, a contact task, a retained part), so the success responses are
+checked too and not only the 404s.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -44,6 +47,9 @@ CHECKS = [
 ]
 
 schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, application)
+# Valid requests and, mixed in under the same budget, invalid ones (a wrong type, a
+# missing field, a value out of its range): the refusals must be documented too.
+schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 
 # Codes that exist in the data below, per path parameter name.
 KNOWN = {
