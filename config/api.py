@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 from django.http import Http404
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from sanbao.accounts.auth import SessionAuth, TokenAuth
-from sanbao.core.errors import DomainError
+from sanbao.core.errors import ERRORS, DomainError
 
 
 class SanbaoAPI(NinjaAPI):
@@ -19,6 +22,28 @@ class SanbaoAPI(NinjaAPI):
 
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__
+
+
+class UnsupportedMediaType(Exception):
+    """A body sent to an operation that reads JSON, under another media type."""
+
+
+def is_json(media_type: str) -> bool:
+    media_type = media_type.lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+class JsonParser(Parser):
+    """An operation that reads a JSON body reads only a body sent as JSON: a form,
+    ``text/plain`` (what a cross-site form may send without asking) or no type at
+    all is a 415, not a guess."""
+
+    def parse_body(self, request):
+        if not is_json(request.content_type or ""):
+            raise UnsupportedMediaType(request.content_type)
+        return json.loads(request.body)
 
 
 api = SanbaoAPI(
@@ -32,6 +57,7 @@ api = SanbaoAPI(
     ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    parser=JsonParser(),
 )
 
 
@@ -68,17 +94,21 @@ def on_validation_error(request, exc: NinjaValidationError):
     )
 
 
-@api.exception_handler(RawPostDataException)
-def on_unreadable_body(request, exc):
-    """A form-encoded or multipart request to an operation that takes JSON: Django
-    has read the body as a form already, so it is not JSON to anyone."""
+def _catalogued(request, status: int, code: str, **params):
     return _envelope(
         request,
-        422,
-        "core.request_invalid",
-        _("The request is not well formed."),
-        {"request": [_("Send this request's body as JSON (Content-Type: application/json).")]},
+        status,
+        code,
+        ERRORS.message(code, **params),
+        params={k: str(v) for k, v in params.items()},
     )
+
+
+@api.exception_handler(RawPostDataException)
+def on_unreadable_body(request, exc):
+    """A multipart form sent to an operation that takes JSON: Django has read the
+    body as a form already, so it is not JSON to anyone."""
+    return _catalogued(request, 415, "core.unsupported_media_type")
 
 
 @api.exception_handler(AuthenticationError)
@@ -93,6 +123,11 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    # django-ninja wraps what the parser raised into "400 Cannot parse request body".
+    if isinstance(exc.__cause__, UnsupportedMediaType):
+        return _catalogued(request, 415, "core.unsupported_media_type")
+    if isinstance(exc.__cause__, ValueError):  # not JSON, or not UTF-8
+        return _catalogued(request, 400, "core.body_unreadable")
     return _envelope(request, exc.status_code, "core.http_error", str(exc))
 
 

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "sanbao.core.middleware.ApiEnvelopeMiddleware",
     "sanbao.core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -225,6 +226,8 @@ SANBAO_DECLARATION_ROUTING = env_str("SANBAO_DECLARATION_ROUTING", "assigned")
 SANBAO_EVIDENCE_MAX_PIXELS = env_int("SANBAO_EVIDENCE_MAX_PIXELS", 50_000_000)  # V.2 photos
 # No purchase or delivery dated before 1 January of this year is true (issue 10 item 9).
 SANBAO_EARLIEST_YEAR = env_int("SANBAO_EARLIEST_YEAR", 2000)
+# No date the API reads is more than this many years after today (issue 13; core.api.Day).
+SANBAO_LATEST_DATE_YEARS = env_int("SANBAO_LATEST_DATE_YEARS", 10)
 
 # --- Operational limits -------------------------------------------------------------
 SANBAO_UPLOAD_MAX_MB = env_int("SANBAO_UPLOAD_MAX_MB", 10)

@@ -5,7 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from sanbao.core.api import PageNumber, PageSize
+from sanbao.core.api import Day, PageNumber, PageSize
 
 
 class AuditFilters(Schema):
@@ -14,8 +14,8 @@ class AuditFilters(Schema):
     user: str | None = Field(None, max_length=150, description="Part of the user name")
     organisation: str | None = Field(None, max_length=32, description="Organisation code")
     action: str | None = Field(None, max_length=80, description="e.g. shipment.shipped")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
     page: PageNumber = 1
     page_size: PageSize = None
 

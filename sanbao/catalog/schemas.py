@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from sanbao.catalog.models import Region
-from sanbao.core.api import PageNumber, PageSize
+from sanbao.core.api import Day, PageNumber, PageSize
 
 
 class CategoryOut(Schema):
@@ -67,8 +67,8 @@ class UnitFilters(Schema):
     region: Region | None = None
     channel_org: str | None = Field(None, max_length=32)
     authorised: bool | None = None
-    sold_from: dt.date | None = None
-    sold_to: dt.date | None = None
+    sold_from: Day | None = None
+    sold_to: Day | None = None
     page: PageNumber = 1
     page_size: PageSize = None
 

@@ -34,6 +34,7 @@ from sanbao.core.api import (
     WRITE_ERRORS,
     Moves,
     Page,
+    RecordId,
     binary_response,
     download_route,
     paginate_filtered,
@@ -274,7 +275,7 @@ def list_retained_parts(request, filters: Query[RetainedPartFilters]):
 
 
 @router.post("/retained-parts/{part_id}/dispose", response={200: RetainedPartOut, **WRITE_ERRORS})
-def dispose_retained_part(request, part_id: int, payload: DisposalIn):
+def dispose_retained_part(request, part_id: RecordId, payload: DisposalIn):
     """Record how a retained part was disposed of; never returned to the user."""
     require(request.auth, "retained_parts.manage")
     part = selectors.retained_part_get(actor=request.auth, pk=part_id)

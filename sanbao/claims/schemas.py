@@ -21,7 +21,7 @@ from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, 
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.states import allowed_actions
 from sanbao.claims.warranty import claim_open_remedies
-from sanbao.core.api import PageNumber, PageSize
+from sanbao.core.api import Day, PageNumber, PageSize
 
 # Input -----------------------------------------------------------------------------
 
@@ -43,17 +43,17 @@ class ClaimIn(Schema):
     region: Region | None = Field(
         None, description="Region of sale; the registry's wins for a registered serial"
     )
-    delivered_on: dt.date | None = Field(
+    delivered_on: Day | None = Field(
         None,
         description="Delivery or purchase date: the earlier name of proof_of_purchase_date "
         "(give one of them)",
     )
-    claimed_on: dt.date | None = Field(
+    claimed_on: Day | None = Field(
         None,
         description="I.2: the day the consumer asked (default today); the windows "
         "are counted on it. Never in the future nor before the delivery date.",
     )
-    handed_in_on: dt.date | None = Field(
+    handed_in_on: Day | None = Field(
         None,
         description="I.2: the day the unit was handed in (default the claim date); the "
         "repair-day limit counts from it",
@@ -70,7 +70,7 @@ class ClaimIn(Schema):
     consumer_name: str = Field("", max_length=100)
     consumer_phone: str = Field("", max_length=40)
     proof_of_purchase_no: str = Field("", max_length=60)
-    proof_of_purchase_date: dt.date | None = Field(
+    proof_of_purchase_date: Day | None = Field(
         None,
         description="I.2, II.2: the delivery or purchase date on the proof of purchase; "
         "never before the registry's sale date; when none is given the registry's sale "
@@ -145,8 +145,8 @@ class ClaimFilters(Schema):
     model: str | None = Field(None, max_length=40, description="Model code")
     outlet: str | None = Field(None, max_length=32, description="Code of the handling organisation")
     serial: str | None = Field(None, max_length=40, description="Serial prefix")
-    submitted_from: dt.date | None = None
-    submitted_to: dt.date | None = None
+    submitted_from: Day | None = None
+    submitted_to: Day | None = None
     page: PageNumber = 1
     page_size: PageSize = None
 
@@ -159,8 +159,8 @@ class ExportFilters(Schema):
     model: str | None = Field(None, max_length=40)
     outlet: str | None = Field(None, max_length=32)
     serial: str | None = Field(None, max_length=40)
-    submitted_from: dt.date | None = None
-    submitted_to: dt.date | None = None
+    submitted_from: Day | None = None
+    submitted_to: Day | None = None
 
 
 class RetainedPartFilters(Schema):

@@ -12,13 +12,18 @@ every operation is the name of its view function (``config.api.SanbaoAPI``).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from sanbao.core.web import download
 
@@ -34,13 +39,114 @@ class ErrorOut(Schema):
 
 # Every operation declares these so the OpenAPI document is honest.
 COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 409: ErrorOut, **COMMON_ERRORS}
+# A write reads a body: too large is a 413, not sent as JSON a 415 (issue 13).
+WRITE_ERRORS = {400: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut, **COMMON_ERRORS}
 
 
 # A list endpoint's page, in the query of its filters (``paginate_filtered`` takes
-# them off): numbered from 1, at most 500 items.
-PageNumber = Annotated[int, Field(ge=1)]
+# them off): numbered from 1, at most 500 items, and no page number past what any
+# list can hold (a number too large for the database is a 422, not an OFFSET).
+PAGE_NUMBER_MAX = 1_000_000
+PageNumber = Annotated[int, Field(ge=1, le=PAGE_NUMBER_MAX)]
 PageSize = Annotated[int | None, Field(ge=1, le=500)]
+
+# The id of a row named in a path (``/returned-units/{unit_id}``): a number the
+# database can hold, so an absurd one is a 422 and never reaches a query.
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+# Dates and times -------------------------------------------------------------------
+# Every date and every date-time the API reads (a body field, a query filter, a path
+# parameter) is a ``Day`` or a ``Moment``: an ISO 8601 string only (no number, no
+# timestamp, no other spelling), from 1 January of ``SANBAO_EARLIEST_YEAR`` to
+# ``SANBAO_LATEST_DATE_YEARS`` years from today. Anything else is a 422 whose message
+# names the field and the bounds, in the request's language. The answers' dates stay
+# plain ``dt.date``/``dt.datetime``: they are the stored values.
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?", re.IGNORECASE
+)
+
+
+def date_bounds() -> tuple[dt.date, dt.date]:
+    """The first and the last day a date the API reads may name."""
+    today = timezone.localdate()
+    years = settings.SANBAO_LATEST_DATE_YEARS
+    try:
+        latest = today.replace(year=today.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        latest = today.replace(year=today.year + years, day=28)
+    return dt.date(settings.SANBAO_EARLIEST_YEAR, 1, 1), latest
+
+
+def _refuse(kind: str, info: ValidationInfo) -> PydanticCustomError:
+    earliest, latest = date_bounds()
+    params = {
+        "field": info.field_name or "value",
+        "earliest": earliest.isoformat(),
+        "latest": latest.isoformat(),
+    }
+    if kind == "day":
+        text = _("%(field)s: enter a date as YYYY-MM-DD, from %(earliest)s to %(latest)s.")
+    else:
+        text = _(
+            "%(field)s: enter a date and time in ISO 8601 (YYYY-MM-DDTHH:MM:SS, with an "
+            "optional time zone), from %(earliest)s to %(latest)s."
+        )
+    # The message is final: braces in it are not placeholders.
+    message = (text % params).replace("{", "{{").replace("}", "}}")
+    return PydanticCustomError(f"sanbao_{kind}", message)
+
+
+def _read_day(value: Any, info: ValidationInfo) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _refuse("day", info)
+
+
+def _read_moment(value: Any, info: ValidationInfo) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _refuse("moment", info)
+
+
+def _day_in_bounds(value: dt.date, info: ValidationInfo) -> dt.date:
+    earliest, latest = date_bounds()
+    if not earliest <= value <= latest:
+        raise _refuse("day", info)
+    return value
+
+
+def _moment_in_bounds(value: dt.datetime, info: ValidationInfo) -> dt.datetime:
+    earliest, latest = date_bounds()
+    if not earliest <= value.date() <= latest:
+        raise _refuse("moment", info)
+    return value
+
+
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_read_day),
+    AfterValidator(_day_in_bounds),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+Moment = Annotated[
+    dt.datetime,
+    BeforeValidator(_read_moment),
+    AfterValidator(_moment_in_bounds),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 class Page(Schema, Generic[T]):

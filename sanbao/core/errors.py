@@ -230,5 +230,20 @@ ERRORS = ErrorCatalog(
         "core.request_invalid": _(
             "The request contains a NUL character, which is not allowed in text."
         ),
+        # The API's answers to a request it cannot read (issue 13): each in the envelope.
+        "core.bad_request": _("The request cannot be understood."),
+        "core.body_unreadable": _(
+            "The request's body cannot be read: check its Content-Type and that it is well formed."
+        ),
+        "core.csrf_failed": _(
+            "The CSRF token of this browser session is missing or wrong: reload the "
+            "page, or send the X-CSRFToken header."
+        ),
+        "core.method_not_allowed": _("This address does not accept this method."),
+        "core.too_large": _("The request is too large: at most %(limit_mb)s MB."),
+        "core.unsupported_media_type": _(
+            "Send this request's body as JSON (Content-Type: application/json)."
+        ),
+        "core.server_error": _("Something went wrong on our side. Please try again later."),
     },
 )

@@ -6,11 +6,16 @@ envelope. A page that wants to show the error inside a form catches it itself.
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from sanbao.core.errors import ERRORS, DomainError, NotAuthenticated
+
+API_PREFIX = "/api/"
 
 
 class DomainErrorMiddleware:
@@ -95,3 +100,100 @@ class RejectNulMiddleware:
             {"error": {"code": "core.request_invalid", "message": message}, "status": 422},
             status=422,
         )
+
+
+def envelope_response(status: int, code: str, *, fields=None, **params) -> JsonResponse:
+    """The API's error envelope for ``code`` of the core catalogue, in the active language."""
+    return JsonResponse(
+        {
+            "code": code,
+            "message": ERRORS.message(code, **params),
+            "fields": fields or {},
+            "params": {k: str(v) for k, v in params.items()},
+        },
+        status=status,
+    )
+
+
+# An error that reached the API without the envelope (Django's own 404 and 400
+# pages, django-ninja's 405): the code it is answered with.
+_STATUS_CODES = {
+    400: "core.bad_request",
+    401: "core.not_authenticated",
+    403: "core.permission_denied",
+    404: "core.not_found",
+    405: "core.method_not_allowed",
+    413: "core.too_large",
+    415: "core.unsupported_media_type",
+}
+
+
+def _limit_mb() -> int:
+    return max(1, settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024))
+
+
+class ApiEnvelopeMiddleware:
+    """Every error the API answers is the JSON envelope, whatever raised it (issue 13).
+
+    Under ``/api/`` it reads the body before anything else does, so that a body too
+    large (``DATA_UPLOAD_MAX_MEMORY_SIZE``, whatever its type, uploads included;
+    too many fields or files) is a 413 and a body Django cannot parse (a broken
+    multipart) a 400, each in the envelope instead of Django's HTML 400. A media
+    type is case-insensitive, so ``Multipart/Form-Data`` is read as multipart.
+    Then any error answer that is not JSON (an unknown address, a method the
+    operation does not take, a server error) becomes the envelope with its status.
+    Pages keep their HTML error pages.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        refusal = self._read_body(request)
+        if refusal is not None:
+            return refusal
+        return self._as_envelope(self.get_response(request))
+
+    @staticmethod
+    def _read_body(request):
+        content_type = request.META.get("CONTENT_TYPE", "")
+        media_type, sep, params = content_type.partition(";")
+        if media_type.strip().lower() != media_type.strip():
+            request.META["CONTENT_TYPE"] = media_type.strip().lower() + sep + params
+            request._set_content_type_params(request.META)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return envelope_response(413, "core.too_large", limit_mb=_limit_mb())
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        try:
+            if request.content_type == "multipart/form-data":
+                request.POST  # noqa: B018 - parsed now, so that its errors are answered here
+            else:
+                request.body  # noqa: B018
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+            return envelope_response(413, "core.too_large", limit_mb=_limit_mb())
+        except MultiPartParserError:
+            return envelope_response(400, "core.body_unreadable")
+        return None
+
+    @staticmethod
+    def _as_envelope(response):
+        status = response.status_code
+        if status < 400 or response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if status >= 500 and settings.DEBUG:
+            return response  # the developer's traceback page
+        code = _STATUS_CODES.get(
+            status, "core.server_error" if status >= 500 else "core.bad_request"
+        )
+        params = {"limit_mb": _limit_mb()} if code == "core.too_large" else {}
+        answer = envelope_response(status, code, **params)
+        if response.has_header("Allow"):
+            answer["Allow"] = response["Allow"]
+        return answer

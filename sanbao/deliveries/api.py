@@ -13,6 +13,7 @@ from sanbao.core.api import (
     ErrorOut,
     Moves,
     Page,
+    RecordId,
     binary_response,
     download_route,
     file_rejected,
@@ -152,7 +153,7 @@ def upload_evidence(
     response=COMMON_ERRORS,
     openapi_extra=binary_response("application/octet-stream", "The uploaded file"),
 )
-def get_evidence(request, number: str, evidence_id: int):
+def get_evidence(request, number: str, evidence_id: RecordId):
     evidence = selectors.evidence_get(actor=request.auth, number=number, pk=evidence_id)
     response = inline_file(evidence.file)
     response["Content-Disposition"] = response["Content-Disposition"].replace(

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from sanbao.core.api import PageNumber, PageSize
+from sanbao.core.api import Moment, PageNumber, PageSize
 from sanbao.deliveries import policy
 from sanbao.deliveries.models import EvidenceKind
 
@@ -28,7 +28,7 @@ class DeliveryIn(Schema):
     note_no: str = Field(max_length=60)
     carrier: str = Field("", max_length=60)
     waybill_no: str = Field("", max_length=60)
-    shipped_at: dt.datetime
+    shipped_at: Moment
     boxes: list[BoxIn] = Field(max_length=999)
     items: list[ItemIn] = Field(max_length=2000)
 
@@ -45,7 +45,7 @@ class BoxArrivalIn(Schema):
 
 
 class ArrivalIn(Schema):
-    received_at: dt.datetime
+    received_at: Moment
     courier_name: str = Field(max_length=60)
     courier_work_no: str = Field(max_length=30)
     courier_phone: str = Field(max_length=30)

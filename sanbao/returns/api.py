@@ -21,6 +21,9 @@ from sanbao.core.api import (
     ErrorOut,
     Moves,
     Page,
+    PageNumber,
+    PageSize,
+    RecordId,
     binary_response,
     download_route,
     file_rejected,
@@ -316,7 +319,7 @@ def receive_unit(request, number: str, payload: UnitIn):
 
 
 @router.put("/batches/{number}/lines/{line_no}/count", response={200: BatchLineOut, **WRITE_ERRORS})
-def count_line(request, number: str, line_no: int, payload: CountIn):
+def count_line(request, number: str, line_no: RecordId, payload: CountIn):
     """Count a line by hand instead of scanning, and note missing accessories.
     A typed count takes the place of the line's scans; null goes back to them."""
     batch = BATCHES.target(request, number, "scan")
@@ -365,7 +368,7 @@ def list_batch_anomalies(request, number: str):
 
 
 @router.post("/anomalies/{anomaly_id}/resolve", response={200: AnomalyOut, **WRITE_ERRORS})
-def resolve_anomaly(request, anomaly_id: int, payload: ResolutionIn):
+def resolve_anomaly(request, anomaly_id: RecordId, payload: ResolutionIn):
     """Resolve an anomaly with what was agreed; when the last one is resolved the
     batch is received."""
     note = payload.note
@@ -384,7 +387,7 @@ def list_batch_contact_tasks(request, number: str):
 
 
 @router.post("/contact-tasks/{task_id}/attempts", response={201: ContactTaskOut, **WRITE_ERRORS})
-def record_contact_attempt(request, task_id: int, payload: AttemptIn):
+def record_contact_attempt(request, task_id: RecordId, payload: AttemptIn):
     """Record a call or fax a person carried out, with its outcome (IV.4); one that
     reached the return unit closes the task."""
     require(request.auth, "contacts.manage")
@@ -394,7 +397,7 @@ def record_contact_attempt(request, task_id: int, payload: AttemptIn):
 
 
 @router.post("/contact-tasks/{task_id}/email", response={200: ContactTaskOut, **WRITE_ERRORS})
-def email_contact_task(request, task_id: int):
+def email_contact_task(request, task_id: RecordId):
     """E-mail the task's message with the anomaly notice (PDF) to the return unit;
     the attempt and its outcome are recorded once the mail backend answers."""
     require(request.auth, "contacts.manage")
@@ -503,12 +506,14 @@ def list_returned_units(request, number: str):
 
 
 @router.get("/returned-units/{unit_id}", response={200: ReturnedUnitOut, **COMMON_ERRORS})
-def get_returned_unit(request, unit_id: int):
+def get_returned_unit(request, unit_id: RecordId):
     return selectors.returned_unit_get(actor=request.auth, pk=unit_id)
 
 
 @router.post("/returned-units/{unit_id}/test", response={200: ReturnedUnitOut, **WRITE_ERRORS})
-def test_unit(request, unit_id: int, payload: Form[UnitTestIn], photo: File[UploadedFile] = None):
+def test_unit(
+    request, unit_id: RecordId, payload: Form[UnitTestIn], photo: File[UploadedFile] = None
+):
     """Record a unit's test (multipart form): fault confirmed, no fault found, or
     excluded under a rule of section III with the evidence and, for what the unit
     itself shows (III.4–III.8, III.10), a ``photo``."""
@@ -520,7 +525,7 @@ def test_unit(request, unit_id: int, payload: Form[UnitTestIn], photo: File[Uplo
     response=COMMON_ERRORS,
     openapi_extra=binary_response("image/jpeg", "The photo taken at the test"),
 )
-def get_returned_unit_photo(request, unit_id: int):
+def get_returned_unit_photo(request, unit_id: RecordId):
     unit = selectors.returned_unit_get(actor=request.auth, pk=unit_id)
     if not unit.photo:
         raise NotFound(code="returns.photo_not_found")
@@ -530,7 +535,7 @@ def get_returned_unit_photo(request, unit_id: int):
 @router.post(
     "/returned-units/{unit_id}/disposition", response={200: ReturnedUnitOut, **WRITE_ERRORS}
 )
-def dispose_unit(request, unit_id: int, payload: UnitDisposeIn):
+def dispose_unit(request, unit_id: RecordId, payload: UnitDisposeIn):
     """Deal with a tested unit: a confirmed fault is ``repaired`` or ``replaced``
     (a model not lower, II.3; the new serial is registered; the old unit and
     replaced parts go into the retained-parts ledger, II.4); a unit that does not
@@ -540,7 +545,7 @@ def dispose_unit(request, unit_id: int, payload: UnitDisposeIn):
 
 
 @router.post("/returned-units/{unit_id}/delay", response={200: ReturnedUnitOut, **WRITE_ERRORS})
-def delay_unit(request, unit_id: int, payload: DelayIn):
+def delay_unit(request, unit_id: RecordId, payload: DelayIn):
     """IV.6: the unit is held back for shortage of products or parts, or force
     majeure; the rest of the batch goes back without it, and it follows later with
     an order of the return unit."""
@@ -560,7 +565,7 @@ def close_batch(request, number: str):
 
 
 @router.get("/turnaround-queue", response={200: Page[QueueEntryOut], **COMMON_ERRORS})
-def list_turnaround_queue(request, page: int = 1, page_size: int | None = None):
+def list_turnaround_queue(request, page: PageNumber = 1, page_size: PageSize = None):
     """IV.5: batches received and not yet sent back, soonest due first, each with
     its due date, working days left or overdue; then batches on hold; last, those
     whose delayed units are still to follow (IV.6, ``units_to_follow``)."""

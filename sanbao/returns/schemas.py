@@ -17,7 +17,7 @@ from ninja import Field, Schema
 
 from sanbao.accounts.roles import PLATFORM_ROLES
 from sanbao.catalog.replacements import MAX_DECISION_REASON
-from sanbao.core.api import PageNumber, PageSize
+from sanbao.core.api import Day, Moment, PageNumber, PageSize
 from sanbao.notifications.models import Channel, Outcome, TaskStatus
 from sanbao.returns import selectors, services
 from sanbao.returns.errors import message
@@ -65,7 +65,7 @@ class BatchIn(Schema):
     )
     declared_units: int = Field(..., description="Total number of faulty units (IV.2)")
     declared_boxes: int = Field(..., description="Number of packages (IV.2)")
-    packed_on: dt.date = Field(..., description="The date of the packing list")
+    packed_on: Day = Field(..., description="The date of the packing list")
     contact_person: str = Field(..., max_length=200)
     contact_phone: str = Field(..., max_length=40)
     carrier: str = Field("", max_length=200)
@@ -93,7 +93,7 @@ class RefusalIn(Schema):
 
 
 class ReceiptOpenIn(Schema):
-    received_on: dt.date | None = Field(
+    received_on: Day | None = Field(
         None,
         description=(
             "The day the parcel arrived (IV.5), today when left out: never in the future, "
@@ -140,7 +140,7 @@ class AttemptIn(Schema):
     outcome: Outcome
     contact_person: str = Field("", max_length=100)
     number_or_address: str = Field("", max_length=254)
-    at: dt.datetime | None = Field(None, description="When; now if omitted")
+    at: Moment | None = Field(None, description="When; now if omitted")
     note: str = Field("", max_length=500)
 
 

@@ -4,12 +4,10 @@ dates counted in working days."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ninja import Query, Router, Status
 
 from sanbao.accounts.roles import require
-from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, ErrorOut
+from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, Day, ErrorOut
 from sanbao.workdays import selectors, services
 from sanbao.workdays.schemas import (
     CalendarDayIn,
@@ -44,7 +42,7 @@ def get_calendar(request, year: int):
 
 
 @router.put("/calendar/days/{day}", response={200: CalendarDayOut, **WRITE_ERRORS})
-def set_calendar_day(request, day: dt.date, payload: CalendarDayIn):
+def set_calendar_day(request, day: Day, payload: CalendarDayIn):
     """Make ``day`` a holiday or a make-up working day, whatever the library says
     (administrator only). Setting a day again changes its override."""
     row = services.day_set(actor=request.auth, day=day, kind=payload.kind, name=payload.name)
@@ -53,7 +51,7 @@ def set_calendar_day(request, day: dt.date, payload: CalendarDayIn):
 
 
 @router.delete("/calendar/days/{day}", response={204: None, **WRITE_ERRORS})
-def delete_calendar_day(request, day: dt.date):
+def delete_calendar_day(request, day: Day):
     """Remove the override of ``day``: the library's word holds again (administrator only)."""
     services.day_delete(actor=request.auth, day=day)
     return Status(204, None)

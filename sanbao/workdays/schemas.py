@@ -13,6 +13,7 @@ from typing import Literal
 from django.conf import settings
 from ninja import Field, Schema
 
+from sanbao.core.api import Day
 from sanbao.workdays.services import MAX_WORKING_DAYS
 
 Kind = Literal["holiday", "workday"]
@@ -34,7 +35,7 @@ class CalendarYearEnteredIn(Schema):
 
 
 class WorkingDaysFilters(Schema):
-    start: dt.date = Field(..., description="The day the count starts from; it never counts")
+    start: Day = Field(..., description="The day the count starts from; it never counts")
     n: int = Field(
         settings.SANBAO_TURNAROUND_WORKING_DAYS,
         ge=1,

@@ -21,6 +21,7 @@ from sanbao.deliveries.tests.conftest import arrive, new_delivery
 from sanbao.testkit.cast import api_client_for, login_client_for
 from sanbao.testkit.matrix import (
     Case,
+    assert_envelope,
     assert_every_operation_has_a_case,
     check,
     declared_url_names,
@@ -204,3 +205,11 @@ def test_an_agent_cannot_read_the_trail_not_even_its_own_events(trail, agent_a_c
     page = login_client_for(agent_a_clerk).get(reverse("audit_trail:event_list"))
     assert page.status_code == 403
     assert AuditEvent.objects.filter(actor=agent_a_clerk).exists()
+
+
+@pytest.mark.parametrize("value", ["0", "0001-01-01", "1700000000"])
+def test_the_api_refuses_a_period_that_is_no_date_naming_the_parameter(platform_manager, value):
+    """Issue 13: a number is no date (it was read as 1970-01-01), nor is year 1."""
+    response = api_client_for(platform_manager).get(f"/api/v1/audit-events?date_from={value}")
+    body = assert_envelope(response, 422, "core.request_invalid")
+    assert "date_from" in body["fields"]

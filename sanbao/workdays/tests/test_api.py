@@ -180,7 +180,10 @@ def test_setting_a_day_again_changes_it(admin_api):
         ("/api/v1/calendar/days/1999-10-01", {"kind": "holiday"}, {"day"}),
     ],
 )
-def test_a_day_that_is_not_valid_is_a_400_naming_its_fields(admin_api, url, body, fields):
+def test_a_day_that_is_not_valid_is_a_400_naming_its_fields(admin_api, url, body, fields, settings):
+    # The API reads no date before SANBAO_EARLIEST_YEAR (422, core.api.Day); below
+    # it, the calendar's own range (from MIN_YEAR) is the service's 400.
+    settings.SANBAO_EARLIEST_YEAR = 1990
     answer = assert_envelope(put(admin_api, url, body), 400, "workdays.day_invalid")
     assert set(answer["fields"]) == fields
     assert not CalendarDay.objects.exists()
@@ -260,10 +263,17 @@ def test_a_count_that_is_not_well_formed_is_a_422(staff_api, query):
     assert_envelope(staff_api.get(f"/api/v1/calendar/working-days?{query}"), 422)
 
 
-def test_a_count_from_outside_the_calendar_is_a_400(staff_api):
+def test_a_count_from_outside_the_calendar_is_a_400(staff_api, settings):
+    settings.SANBAO_EARLIEST_YEAR = 1990  # past the API's own bound (core.api.Day)
     body = assert_envelope(
         staff_api.get("/api/v1/calendar/working-days?start=1999-12-31&n=3"),
         400,
         "workdays.date_out_of_range",
     )
     assert set(body["fields"]) == {"start"}
+
+
+def test_a_day_before_the_earliest_year_is_refused_by_the_api_naming_it(admin_api):
+    response = put(admin_api, "/api/v1/calendar/days/1999-10-01", {"kind": "holiday"})
+    assert set(assert_envelope(response, 422, "core.request_invalid")["fields"]) == {"day"}
+    assert not CalendarDay.objects.exists()
