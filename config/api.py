@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from sanbao.accounts.auth import SessionAuth, TokenAuth
+from sanbao.core import idempotency
 from sanbao.core.errors import ERRORS, DomainError
 
 
@@ -22,6 +23,10 @@ class SanbaoAPI(NinjaAPI):
 
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *args, **kwargs):
+        """Every creating operation documents the ``Idempotency-Key`` header."""
+        return idempotency.document(super().get_openapi_schema(*args, **kwargs))
 
 
 class UnsupportedMediaType(Exception):
@@ -59,6 +64,9 @@ api = SanbaoAPI(
     urls_namespace="api",
     parser=JsonParser(),
 )
+# Every POST, PUT and PATCH honours an Idempotency-Key (issue 13): one registration
+# here, so an operation added later is covered too.
+api.add_decorator(idempotency.idempotent, mode="view")
 
 
 def _envelope(request, status: int, code: str, message: str, fields=None, params=None):

@@ -245,5 +245,16 @@ ERRORS = ErrorCatalog(
             "Send this request's body as JSON (Content-Type: application/json)."
         ),
         "core.server_error": _("Something went wrong on our side. Please try again later."),
+        # Retries of a creating call (issue 13, core.idempotency).
+        "core.idempotency_key_invalid": _(
+            "The Idempotency-Key header must be 1 to %(max_length)s printable ASCII characters."
+        ),
+        "core.idempotency_key_reused": _(
+            "This Idempotency-Key was already used with another request: send a new key "
+            "for a different request."
+        ),
+        "core.idempotency_in_progress": _(
+            "A request with this Idempotency-Key is still being processed: retry in a moment."
+        ),
     },
 )

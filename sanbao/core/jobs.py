@@ -13,6 +13,8 @@ DAILY_JOBS = [
     ("due_dates_refresh", "sanbao.returns.services.turnaround.due_dates_refresh"),
     # IV.8: personal data and files of records kept beyond the retention period.
     ("retention_purge", "sanbao.core.retention.purge_expired"),
+    # Issue 13: Idempotency-Key rows older than SANBAO_IDEMPOTENCY_HOURS.
+    ("idempotency_keys_expire", "sanbao.core.idempotency.purge_expired_keys"),
 ]
 
 

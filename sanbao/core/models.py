@@ -139,3 +139,41 @@ class LegalHold(models.Model):
     @property
     def is_active(self) -> bool:
         return self.released_at is None
+
+
+class IdempotencyKey(models.Model):
+    """A creating API call made with an ``Idempotency-Key`` (issue 13): who sent it,
+    what it asked (method, path, the body's SHA-256) and what it was answered, so a
+    retry with the same key gets that answer instead of a second write. A row with
+    no ``status_code`` is a request still running (or one a crash cut short, taken
+    over after ``SANBAO_IDEMPOTENCY_STALE_SECONDS``). Kept ``SANBAO_IDEMPOTENCY_HOURS``
+    (``core.idempotency``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    key = models.CharField(_("idempotency key"), max_length=255)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.TextField(_("path"))
+    body_hash = models.CharField(_("body hash"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=200, blank=True)
+    response_body = models.BinaryField(_("response"), default=b"", blank=True)
+    created_at = models.DateTimeField(_("created"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status_code is not None
