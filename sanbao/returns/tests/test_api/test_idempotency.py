@@ -166,6 +166,30 @@ def test_a_refusal_is_remembered_and_replayed(platform_staff, receiving_of_agent
     assert again["Idempotency-Replayed"] == "true"
 
 
+def test_a_server_error_is_not_remembered_and_the_retry_runs(
+    platform_staff, receiving_of_agent_a, monkeypatch
+):
+    from sanbao.returns import services
+
+    recorded = services.receipt_record_unit
+
+    def broken(**kwargs):
+        recorded(**kwargs)  # written, then the request fails: nothing of it may stay
+        raise RuntimeError("the server broke")
+
+    client = api_client_for(platform_staff)
+    client.raise_request_exception = False
+    monkeypatch.setattr(services, "receipt_record_unit", broken)
+    assert send(client, receiving_of_agent_a, "flaky").status_code == 500
+    assert not IdempotencyKey.objects.filter(key="flaky").exists()
+    assert unlisted(client, receiving_of_agent_a) == 0
+    monkeypatch.setattr(services, "receipt_record_unit", recorded)
+    retry = send(client, receiving_of_agent_a, "flaky")
+    assert retry.status_code == 201
+    assert not retry.has_header("Idempotency-Replayed")
+    assert unlisted(client, receiving_of_agent_a) == 1
+
+
 @pytest.mark.parametrize("key", ["", "   ", "x" * 256, "caf\u00e9"])
 def test_a_key_empty_too_long_or_not_ascii_is_a_422_naming_the_header(
     platform_staff, receiving_of_agent_a, key
