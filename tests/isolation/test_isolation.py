@@ -33,20 +33,10 @@ def test_every_endpoint_keeps_agent_as_records_to_agent_a_and_the_platform(cast,
     failures = []
     for endpoint in found.walked:
         failures += walk.probe(world, endpoint, clients)
-    pages = sum(1 for e in found.walked if e.kind != "api")
-    operations = sum(1 for e in found.walked if e.kind == "api")
-    public_operations = len(set(found.public) & set(walk.PUBLIC_OPERATIONS))
     with capsys.disabled():
-        print(
-            f"\nisolation walk: {pages} URL patterns of {found.total_patterns} "
-            f"({len(found.public) - public_operations} public, the API's "
-            f"{found.total_patterns - pages - len(found.public) + public_operations} as "
-            f"operations), {operations} API operations of {found.total_operations}"
-        )
+        print(f"\nisolation walk: {found.coverage()}")
     assert not found.unnamed, f"URL patterns the walk cannot build: {found.unnamed}"
-    assert operations == found.total_operations - public_operations
-    api_patterns = found.total_patterns - pages - (len(found.public) - public_operations)
-    assert api_patterns > 0 and pages > 0
+    assert found.complete(), found.coverage()
     assert not failures, "\n".join(failures)
 
 

@@ -195,11 +195,35 @@ def _patterns(resolver, prefix="", namespace=""):
 
 @dataclass
 class Found:
-    walked: list[Endpoint]
-    public: list[str]  # names allow-listed
-    unnamed: list[str]  # patterns without a name: reverse() cannot build them
+    walked: list[Endpoint]  # pages, the admin's and operations
+    public: list[str]  # names allow-listed (pages and operations)
+    unnamed: list[str]  # patterns the walk cannot build: a failure
+    api_patterns: int  # the API's URL patterns, walked as their operations
     total_patterns: int
     total_operations: int
+
+    def coverage(self) -> str:
+        pages = sum(1 for e in self.walked if e.kind != "api")
+        operations = sum(1 for e in self.walked if e.kind == "api")
+        public_pages = len(set(self.public) & set(PUBLIC_PAGES))
+        return (
+            f"{pages} of {self.total_patterns} URL patterns walked as pages, "
+            f"{self.api_patterns} as the API's operations, {public_pages} public; "
+            f"{operations} of {self.total_operations} API operations walked, "
+            f"{len(self.public) - public_pages} public"
+        )
+
+    def complete(self) -> bool:
+        """Every pattern and operation is walked or allow-listed, and no other."""
+        pages = sum(1 for e in self.walked if e.kind != "api")
+        operations = sum(1 for e in self.walked if e.kind == "api")
+        public_pages = len(set(self.public) & set(PUBLIC_PAGES))
+        public_operations = len(self.public) - public_pages
+        return (
+            not self.unnamed
+            and pages + self.api_patterns + public_pages == self.total_patterns
+            and operations + public_operations == self.total_operations
+        )
 
 
 def endpoints(urlconf: str | None = None) -> Found:
@@ -208,6 +232,7 @@ def endpoints(urlconf: str | None = None) -> Found:
     walked: list[Endpoint] = []
     public: list[str] = []
     unnamed: list[str] = []
+    api_patterns = 0
     patterns = list(_patterns(get_resolver(urlconf)))
     operation_ids = set()
     schema = api.get_openapi_schema()
@@ -228,6 +253,8 @@ def endpoints(urlconf: str | None = None) -> Found:
             # that is no operation and not allow-listed is a failure.
             if name.removeprefix("api:") not in operation_ids:
                 unnamed.append(f"{route} ({name}: neither an operation nor allow-listed)")
+            else:
+                api_patterns += 1
         elif name.split(":")[0] == ADMIN_NAMESPACE:
             walked.append(Endpoint("admin", name, route, params))
         else:
@@ -248,7 +275,7 @@ def endpoints(urlconf: str | None = None) -> Found:
         walked.append(
             Endpoint("api", op["operationId"], path, params, method, body_format, body, query)
         )
-    return Found(walked, public, unnamed, len(patterns), len(operations))
+    return Found(walked, public, unnamed, api_patterns, len(patterns), len(operations))
 
 
 def smallest(document: dict, schema: dict, depth: int = 0):
