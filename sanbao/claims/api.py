@@ -18,12 +18,12 @@ from sanbao.claims.schemas import (
     ClaimFilters,
     ClaimIn,
     ClaimOut,
+    ClaimResolutionIn,
     ClaimSummaryOut,
     DisposalIn,
     ExportFilters,
     FindingsIn,
     JudgementIn,
-    ResolutionIn,
     RetainedPartFilters,
     RetainedPartOut,
     TimelineEventOut,
@@ -242,7 +242,7 @@ def start_claim_service(request, number: str):
 
 
 @router.post("/claims/{number}/resolve", response={200: ClaimOut, **WRITE_ERRORS})
-def resolve_claim(request, number: str, payload: ResolutionIn):
+def resolve_claim(request, number: str, payload: ClaimResolutionIn):
     """Repaired, replaced or refunded, as the remedy says. A replaced or refunded
     unit and the parts listed go into the retained-parts ledger (II.4)."""
     claim = CLAIMS.target(request, number, "resolve")

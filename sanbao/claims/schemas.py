@@ -114,7 +114,7 @@ class RetainedPartIn(Schema):
     serial: str = Field("", max_length=40)
 
 
-class ResolutionIn(Schema):
+class ClaimResolutionIn(Schema):
     outcome: Outcome
     retained_location: str = Field("", max_length=100)
     replacement_serial: str = Field("", max_length=40)

@@ -70,7 +70,7 @@ def create_delivery(request, payload: DeliveryIn):
     return Status(201, _delivery(request, delivery.number))
 
 
-class ImportRejectedOut(ErrorOut):
+class DeliveryImportRejectedOut(ErrorOut):
     """400: the error envelope; for a file with bad rows, the per-row ``report``."""
 
     report: dict | None = None
@@ -78,7 +78,7 @@ class ImportRejectedOut(ErrorOut):
 
 @router.post(
     "/deliveries/import",
-    response={201: list[str], **WRITE_ERRORS, 400: ImportRejectedOut},
+    response={201: list[str], **WRITE_ERRORS, 400: DeliveryImportRejectedOut},
 )
 def import_deliveries(request, file: File[UploadedFile]):
     """Deliveries from the brand's shipping system: a CSV or XLSX file, one row per

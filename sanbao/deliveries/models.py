@@ -202,7 +202,7 @@ COMMISSIONER_OF = {
 DEPARTMENT_OF = {role: dept for dept, role in COMMISSIONER_OF.items()}
 
 
-class Outcome(models.TextChoices):
+class DeclarationOutcome(models.TextChoices):
     REPLACED = "replaced", _("Replacement sent")
     CREDITED = "credited", _("Credited")
 
@@ -244,7 +244,9 @@ class Declaration(models.Model):
         _("department"), max_length=12, choices=Department.choices, blank=True
     )
     commissioner = user_reference(_("commissioner"), optional=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=DeclarationOutcome.choices, blank=True
+    )
     reason = models.CharField(_("reason"), max_length=1000, blank=True)
     decided_by = user_reference(_("decided by"), optional=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -269,7 +271,9 @@ class Declaration(models.Model):
         constraints = [
             choice_constraint("status", DeclarationStatus, "declaration_status_valid"),
             choice_constraint("department", Department, "declaration_department_valid", blank=True),
-            choice_constraint("outcome", Outcome, "declaration_outcome_valid", blank=True),
+            choice_constraint(
+                "outcome", DeclarationOutcome, "declaration_outcome_valid", blank=True
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft") | ~Q(department=""),
                 name="declaration_submitted_has_department",

@@ -37,7 +37,7 @@ from sanbao.deliveries.forms import (
     DeliveryImportForm,
     ItemFormSet,
 )
-from sanbao.deliveries.models import Department, EvidenceKind, Outcome
+from sanbao.deliveries.models import DeclarationOutcome, Department, EvidenceKind
 from sanbao.deliveries.services import declarations, deliveries
 from sanbao.deliveries.states import DECLARATION, DELIVERY
 from sanbao.documents import registry
@@ -236,7 +236,7 @@ def _declaration_page(request, declaration, *, error=None, status: int = 200):
         "can_submit": "submit" in actions,
         "can_decide": "decide" in actions,
         "departments": Department.choices,
-        "outcomes": Outcome.choices,
+        "outcomes": DeclarationOutcome.choices,
         "error": error,
         "field_errors": error.field_messages() if error else {},
     }

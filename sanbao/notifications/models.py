@@ -23,7 +23,7 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Outcome(models.TextChoices):
+class AttemptOutcome(models.TextChoices):
     REACHED = "reached", _("Reached the contact")
     NO_ANSWER = "no_answer", _("No answer")
     WRONG_NUMBER = "wrong_number", _("Wrong number")
@@ -97,7 +97,7 @@ class ContactAttempt(models.Model):
     contact_person = models.CharField(_("person contacted"), max_length=100, blank=True)
     number_or_address = models.CharField(_("number or address"), max_length=254, blank=True)
     at = models.DateTimeField(_("when"))
-    outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices)
+    outcome = models.CharField(_("outcome"), max_length=14, choices=AttemptOutcome.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:

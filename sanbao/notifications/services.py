@@ -13,24 +13,28 @@ from sanbao.accounts.roles import require
 from sanbao.core import audit
 from sanbao.notifications.errors import ERRORS
 from sanbao.notifications.models import (
+    AttemptOutcome,
     Channel,
     ContactAttempt,
     ContactTask,
     Message,
     MessageStatus,
-    Outcome,
     TaskStatus,
 )
 
 # Outcomes that mean the message reached the organisation: the task is done. An
 # e-mail is logged but does not replace the call or the fax (IV.4): it closes nothing.
-REACHING = {Outcome.REACHED, Outcome.FAX_SENT}
+REACHING = {AttemptOutcome.REACHED, AttemptOutcome.FAX_SENT}
 # The channels that count as contacting an organisation (IV.4).
 CALL_OR_FAX = (Channel.TELEPHONE, Channel.FAX)
 OUTCOMES_BY_CHANNEL = {
-    Channel.TELEPHONE: {Outcome.REACHED, Outcome.NO_ANSWER, Outcome.WRONG_NUMBER},
-    Channel.FAX: {Outcome.FAX_SENT, Outcome.FAX_FAILED, Outcome.WRONG_NUMBER},
-    Channel.EMAIL: {Outcome.EMAIL_SENT, Outcome.EMAIL_FAILED},
+    Channel.TELEPHONE: {
+        AttemptOutcome.REACHED,
+        AttemptOutcome.NO_ANSWER,
+        AttemptOutcome.WRONG_NUMBER,
+    },
+    Channel.FAX: {AttemptOutcome.FAX_SENT, AttemptOutcome.FAX_FAILED, AttemptOutcome.WRONG_NUMBER},
+    Channel.EMAIL: {AttemptOutcome.EMAIL_SENT, AttemptOutcome.EMAIL_FAILED},
 }
 
 
@@ -171,9 +175,9 @@ def task_send_email(
             mail.attach(name, content, kind)
         try:
             mail.send(fail_silently=False)
-            outcome, note = Outcome.EMAIL_SENT, ""
+            outcome, note = AttemptOutcome.EMAIL_SENT, ""
         except Exception as exc:  # any backend failure is an outcome to record
-            outcome, note = Outcome.EMAIL_FAILED, f"{type(exc).__name__}: {exc}"[:500]
+            outcome, note = AttemptOutcome.EMAIL_FAILED, f"{type(exc).__name__}: {exc}"[:500]
         with transaction.atomic():
             _write_attempt(
                 task=task,

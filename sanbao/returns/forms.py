@@ -23,7 +23,7 @@ from sanbao.core.forms import (
     select_widget,
     text_field,
 )
-from sanbao.notifications.models import Channel, Outcome
+from sanbao.notifications.models import AttemptOutcome, Channel
 from sanbao.returns import policy
 from sanbao.returns.models import (
     BatchStatus,
@@ -366,17 +366,17 @@ class ContactAttemptForm(ReturnsForm):
         css="form-select form-select-sm",
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"),
+        label=_("AttemptOutcome"),
         choices=[
             ("", _("Choose…")),
             *(
                 (o, o.label)
                 for o in (
-                    Outcome.REACHED,
-                    Outcome.NO_ANSWER,
-                    Outcome.WRONG_NUMBER,
-                    Outcome.FAX_SENT,
-                    Outcome.FAX_FAILED,
+                    AttemptOutcome.REACHED,
+                    AttemptOutcome.NO_ANSWER,
+                    AttemptOutcome.WRONG_NUMBER,
+                    AttemptOutcome.FAX_SENT,
+                    AttemptOutcome.FAX_FAILED,
                 )
             ),
         ],

@@ -18,7 +18,7 @@ from ninja import Field, Schema
 from sanbao.accounts.roles import PLATFORM_ROLES
 from sanbao.catalog.replacements import MAX_DECISION_REASON
 from sanbao.core.api import Day, Moment, PageNumber, PageSize
-from sanbao.notifications.models import Channel, Outcome, TaskStatus
+from sanbao.notifications.models import AttemptOutcome, Channel, TaskStatus
 from sanbao.returns import selectors, services
 from sanbao.returns.errors import message
 from sanbao.returns.models import (
@@ -137,7 +137,7 @@ class AttemptIn(Schema):
     """One telephone call, fax or e-mail carried out by a person (IV.4)."""
 
     channel: Channel
-    outcome: Outcome
+    outcome: AttemptOutcome
     contact_person: str = Field("", max_length=100)
     number_or_address: str = Field("", max_length=254)
     at: Moment | None = Field(None, description="When; now if omitted")
@@ -398,7 +398,7 @@ class CountsOut(Schema):
 class AttemptOut(Schema):
     id: int
     channel: Channel
-    outcome: Outcome
+    outcome: AttemptOutcome
     contacted_by: str | None = Field(None, description="Shown to platform users only")
     contact_person: str
     number_or_address: str

@@ -25,7 +25,7 @@ class StatementFilters(Schema):
     end: str | None = None
 
 
-class OrganisationOut(Schema):
+class StatementOrganisationOut(Schema):
     code: str
     name_zh: str
     name_en: str
@@ -47,7 +47,7 @@ class SectionOut(Schema):
 class StatementOut(Schema):
     kind: str
     title: str
-    organisation: OrganisationOut
+    organisation: StatementOrganisationOut
     start: dt.date
     end: dt.date
     sections: list[SectionOut]

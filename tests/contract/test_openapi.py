@@ -256,3 +256,41 @@ def test_interactive_docs_load_only_local_assets(db):
     assert SCHEMA_PATH in html
     remote = re.findall(r"""<(?:script|link)[^>]+(?:src|href)=["']\s*(?:https?:)?//""", html)
     assert remote == []
+
+
+def test_no_two_schemas_of_the_api_share_a_name():
+    """The OpenAPI document names a schema or an enum by its class name and keeps one
+    of those that share it: `POST /claims/{number}/resolve` was documented with the
+    anomaly's `ResolutionIn` (no `outcome`), and three `Outcome` enums (a claim's, a
+    declaration's, a call's) were one. Every schema and enum the API uses has a name
+    of its own."""
+    import enum
+    import typing
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    from config.api import api
+
+    documented = set(api.get_openapi_schema()["components"]["schemas"])
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    def enums(annotation):
+        if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+            yield annotation
+        for arg in typing.get_args(annotation):
+            yield from enums(arg)
+
+    modules = defaultdict(set)
+    for schema in subclasses(Schema):
+        if schema.__module__.startswith(("sanbao.", "config.")):
+            modules[schema.__name__].add(schema.__module__)
+            for field in schema.model_fields.values():
+                for found in enums(field.annotation):
+                    modules[found.__name__].add(found.__module__)
+    clashes = {n: sorted(m) for n, m in modules.items() if len(m) > 1 and n in documented}
+    assert not clashes

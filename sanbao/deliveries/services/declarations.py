@@ -27,6 +27,7 @@ from sanbao.deliveries.models import (
     CreditNote,
     Declaration,
     DeclarationLine,
+    DeclarationOutcome,
     DeclarationStatus,
     Delivery,
     DeliveryBox,
@@ -35,7 +36,6 @@ from sanbao.deliveries.models import (
     Department,
     Evidence,
     EvidenceKind,
-    Outcome,
 )
 from sanbao.deliveries.services.deliveries import when
 from sanbao.deliveries.states import DECLARATION, DELIVERY
@@ -245,7 +245,7 @@ def declaration_decide(
     lines = list(declaration.lines.select_related("model"))
     counts: dict[int, int] = {}
     if accept:
-        if outcome not in Outcome.values:
+        if outcome not in DeclarationOutcome.values:
             raise ERRORS.invalid("deliveries.outcome_invalid", "outcome")
         settled = settled or {}
         for line in lines:
@@ -263,7 +263,7 @@ def declaration_decide(
         if accept:
             for line in lines:
                 DeclarationLine.objects.filter(pk=line.pk).update(settled_quantity=counts[line.pk])
-            if outcome == Outcome.REPLACED:
+            if outcome == DeclarationOutcome.REPLACED:
                 values["replacement"] = _replacement(declaration, lines, counts, actor)
             else:
                 _credit_note(declaration, lines, counts, actor, now)

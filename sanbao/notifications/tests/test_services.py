@@ -13,10 +13,10 @@ from sanbao.core.errors import Conflict, ValidationFailed
 from sanbao.core.models import AuditEvent
 from sanbao.notifications import services
 from sanbao.notifications.models import (
+    AttemptOutcome,
     Channel,
     ContactAttempt,
     ContactTask,
-    Outcome,
     TaskStatus,
 )
 
@@ -60,7 +60,7 @@ def test_a_task_opened_by_the_system_is_audited_as_the_system(agent_a):
     assert (event.actor, event.actor_label) == (None, "system")
 
 
-ALL_PAIRS = [(c, o) for c in Channel.values for o in Outcome.values]
+ALL_PAIRS = [(c, o) for c in Channel.values for o in AttemptOutcome.values]
 
 
 @pytest.mark.parametrize(("channel", "outcome"), ALL_PAIRS)

@@ -22,7 +22,7 @@ from sanbao.core.forms import cleaned_texts
 from sanbao.core.web import action_view, attempt, is_htmx, page_of
 from sanbao.documents import registry
 from sanbao.notifications import services as notifications
-from sanbao.notifications.models import Outcome
+from sanbao.notifications.models import AttemptOutcome
 from sanbao.returns import selectors, services
 from sanbao.returns.errors import MESSAGES
 from sanbao.returns.forms import (
@@ -115,7 +115,7 @@ def contact_email(request, number: str, pk: int):
         notice = registry.file("returns.anomaly_notice_pdf", batch)
         notifications.task_send_email(task=task, actor=user, attachments=[notice.as_attachment()])
         last = task.attempts.order_by("-at", "-id").first()
-        if last is not None and last.outcome == Outcome.EMAIL_FAILED:
+        if last is not None and last.outcome == AttemptOutcome.EMAIL_FAILED:
             return str(_("The e-mail could not be sent: %(reason)s") % {"reason": last.note})
         return str(_("The notice was e-mailed to %(address)s.") % {"address": task.recipient.email})
 
