@@ -84,15 +84,6 @@ def check_upload(upload, *, photo: bool = False) -> Checked:
     return Checked(_image_type(upload))
 
 
-def upload_acceptable(upload, *, photo: bool = False) -> bool:
-    """Whether ``check_upload`` accepts ``upload``."""
-    try:
-        check_upload(upload, photo=photo)
-    except UploadRefused:
-        return False
-    return True
-
-
 def _head(upload, count: int) -> bytes:
     upload.seek(0)
     head = upload.read(count)
