@@ -241,6 +241,11 @@ SANBAO_UPLOAD_MAX_MB = env_int("SANBAO_UPLOAD_MAX_MB", 10)
 SANBAO_STATUS_LOOKUPS_PER_HOUR = env_int("SANBAO_STATUS_LOOKUPS_PER_HOUR", 20)
 SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR = env_int("SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR", 5)
 SANBAO_IMPORT_MAX_ROWS = env_int("SANBAO_IMPORT_MAX_ROWS", 200_000)
+# An uploaded XLSX (a zip) is refused before it is opened when its directory says it
+# unpacks to more than this, or holds more files (issue 13: a 405 KB zip bomb). Python's
+# zipfile never unpacks a member past the size its directory declares.
+SANBAO_XLSX_MAX_UNCOMPRESSED_MB = env_int("SANBAO_XLSX_MAX_UNCOMPRESSED_MB", 50)
+SANBAO_XLSX_MAX_MEMBERS = env_int("SANBAO_XLSX_MAX_MEMBERS", 1_000)
 SANBAO_IMPORT_BATCH_SIZE = env_int("SANBAO_IMPORT_BATCH_SIZE", 2_000)
 # An API token's expiry date, when its owner gives one, is at most this many days ahead.
 SANBAO_API_TOKEN_MAX_DAYS = env_int("SANBAO_API_TOKEN_MAX_DAYS", 3650)

@@ -11,6 +11,10 @@ from sanbao.core.errors import ErrorCatalog, NotFound
 IMPORT_MESSAGES = {
     "catalog.file_unreadable": _("The file could not be read as CSV or XLSX."),
     "catalog.file_empty": _("The file has no rows."),
+    "catalog.file_unpacks_too_large": _(
+        "The file unpacks to more than %(limit_mb)s MB or holds more than %(members)s parts: "
+        "it is refused before it is opened."
+    ),
     "catalog.file_too_large": _("The file has more than %(limit)s rows; split it."),
     "catalog.columns_missing": _("Required columns are missing: %(columns)s."),
     "catalog.value_required": _("This value is required."),

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from sanbao.catalog.errors import ERRORS, IMPORT_MESSAGES
 from sanbao.core.errors import ValidationFailed
+from sanbao.core.uploads import xlsx_within_limits
 
 REQUIRED_COLUMNS = ("serial", "model_code", "sale_date", "region")
 # The columns of an import file, required ones first.
@@ -183,6 +184,13 @@ def _read_csv(data: bytes):
 
 def _read_xlsx(data: bytes):
     from openpyxl import load_workbook
+
+    if not xlsx_within_limits(data):  # a zip bomb is refused before it is opened
+        raise file_error(
+            "catalog.file_unpacks_too_large",
+            limit_mb=settings.SANBAO_XLSX_MAX_UNCOMPRESSED_MB,
+            members=settings.SANBAO_XLSX_MAX_MEMBERS,
+        )
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

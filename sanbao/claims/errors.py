@@ -95,6 +95,7 @@ MESSAGES = {
         "Attach a photo of what the unit shows: an exclusion found (%(rule)s) needs one."
     ),
     "claims.photo_invalid": _("Upload a JPEG or PNG photo of at most %(limit_mb)s MB."),
+    "claims.image_too_large": _("The image is too large: at most %(limit)s pixels are accepted."),
     # The retained-parts ledger (catalog) answers claims' pages and API with these.
     **LEDGER_MESSAGES,
 }

@@ -17,27 +17,28 @@ from sanbao.claims import policy
 from sanbao.claims.models import (
     InspectionFinding,
 )
-from sanbao.core.uploads import upload_acceptable
+from sanbao.core.uploads import UploadRefused, check_upload
 
 
 def check_scan(upload, field: str, errors) -> None:
-    if upload is not None and not upload_acceptable(upload):
-        errors.add(field, "claims.file_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
+    """A scan is a PDF, JPEG or PNG by its content (``core.uploads.check_upload``)."""
+    if upload is not None:
+        _check(upload, field, "claims.file_invalid", errors, photo=False)
 
 
-# What a photo starts with (PNG, JPEG): a finding's photo is shown as an image.
-PHOTO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+def check_photo(upload, field: str, errors) -> None:
+    """A photo is a JPEG or PNG image by its content (a PDF is no photo)."""
+    _check(upload, field, "claims.photo_invalid", errors, photo=True)
 
 
-def photo_acceptable(upload) -> bool:
-    """A JPEG or PNG by its first bytes, and acceptable as every upload is."""
-    if not upload_acceptable(upload):
-        return False
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(position)
-    return head.startswith(PHOTO_SIGNATURES)
+def _check(upload, field: str, code: str, errors, *, photo: bool) -> None:
+    try:
+        check_upload(upload, photo=photo)
+    except UploadRefused as refused:
+        if refused.too_large:
+            errors.add(field, "claims.image_too_large", limit=f"{refused.limit:,}")
+        else:
+            errors.add(field, code, limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
 
 
 def check_findings(findings, errors, stored_photos=frozenset()) -> None:
@@ -49,10 +50,8 @@ def check_findings(findings, errors, stored_photos=frozenset()) -> None:
         if f.rule not in policy.FINDING_RULES:
             continue
         slug = f.rule.replace(".", "_")
-        if f.photo is not None and not photo_acceptable(f.photo):
-            errors.add(
-                f"photo_{slug}", "claims.photo_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB
-            )
+        if f.photo is not None:
+            check_photo(f.photo, f"photo_{slug}", errors)
         if f.found is True and shown_by_the_unit(f.rule):
             if not (f.note or "").strip():
                 errors.add(f"note_{slug}", "claims.exclusion_note_required", rule=f.rule)

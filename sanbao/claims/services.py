@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -26,9 +27,9 @@ from sanbao.claims import policy
 from sanbao.claims.errors import ERRORS
 from sanbao.claims.evidence import (
     check_findings,
+    check_photo,
     check_scan,
     files_undone_on_failure,
-    photo_acceptable,
     save_photo,
 )
 from sanbao.claims.models import (
@@ -315,12 +316,15 @@ def claim_create(
         errors.raise_if_any("claims.intake_invalid")
 
     def save() -> None:
-        if proof_of_purchase_scan is not None:
-            claim.proof_of_purchase_scan.save(
-                proof_of_purchase_scan.name, proof_of_purchase_scan, save=False
-            )
-        if warranty_card_scan is not None:
-            claim.warranty_card_scan.save(warranty_card_scan.name, warranty_card_scan, save=False)
+        # Each scan is stored once (a number drawn again re-runs this) and listed in
+        # ``saved``, so a create that fails afterwards leaves no file behind.
+        for field, upload in (
+            (claim.proof_of_purchase_scan, proof_of_purchase_scan),
+            (claim.warranty_card_scan, warranty_card_scan),
+        ):
+            if upload is not None and not field:
+                field.save(upload.name, upload, save=False)
+                saved.append((field.storage, field.name))
         _apply_verdict(claim, policy.evaluate(_facts(claim, {})))
         claim.save()
 
@@ -459,10 +463,9 @@ def claim_attach_finding_photo(*, claim: Claim, actor, rule: str, photo) -> Clai
         raise ERRORS.invalid("claims.finding_rule_invalid", "rule", value=rule)
     if photo is None:
         raise ERRORS.invalid("claims.value_required", "photo")
-    if not photo_acceptable(photo):
-        raise ERRORS.invalid(
-            "claims.photo_invalid", "photo", limit_mb=settings.SANBAO_UPLOAD_MAX_MB
-        )
+    errors = ERRORS.collect()
+    check_photo(photo, "photo", errors)
+    errors.raise_if_any("claims.photo_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
     with files_undone_on_failure() as saved, transaction.atomic():
         CLAIM.hold(claim, "record_findings")
         finding, _created = InspectionFinding.objects.get_or_create(
@@ -487,16 +490,22 @@ def claim_attach_scans(
     if proof_of_purchase_scan is None and warranty_card_scan is None:
         errors.add("proof_of_purchase_scan", "claims.value_required")
     errors.raise_if_any("claims.intake_invalid")
-    with transaction.atomic():
+    with files_undone_on_failure() as saved, transaction.atomic():
         values: dict[str, Any] = {}
-        if proof_of_purchase_scan is not None:
-            claim.proof_of_purchase_scan.save(
-                proof_of_purchase_scan.name, proof_of_purchase_scan, save=False
-            )
-            values["proof_of_purchase_scan"] = claim.proof_of_purchase_scan.name
-        if warranty_card_scan is not None:
-            claim.warranty_card_scan.save(warranty_card_scan.name, warranty_card_scan, save=False)
-            values["warranty_card_scan"] = claim.warranty_card_scan.name
+        for name, upload in (
+            ("proof_of_purchase_scan", proof_of_purchase_scan),
+            ("warranty_card_scan", warranty_card_scan),
+        ):
+            if upload is None:
+                continue
+            field = getattr(claim, name)
+            replaced = field.name
+            field.save(upload.name, upload, save=False)
+            saved.append((field.storage, field.name))
+            values[name] = field.name
+            if replaced:
+                # The scan a new one replaces goes once the new one is committed.
+                transaction.on_commit(partial(field.storage.delete, replaced))
         verdict = _evaluate(claim)
         values.update(
             verdict=verdict.status, verdict_results=[r.as_dict() for r in verdict.results]

@@ -49,7 +49,7 @@ from sanbao.claims.states import MOVES, allowed_actions
 from sanbao.core import audit
 from sanbao.core.errors import NotFound, ValidationFailed
 from sanbao.core.forms import cleaned_texts
-from sanbao.core.uploads import inline_file
+from sanbao.core.uploads import attached_file
 from sanbao.core.web import action_view, attempt, is_htmx, page_of, record_page_view, render_page
 
 CLAIMS_PER_PAGE = 50
@@ -421,7 +421,7 @@ def claim_scan(request, number: str, document: str):
     field = getattr(claim, SCANS[document]) if document in SCANS else None
     if not field:
         raise NotFound(code="claims.document_not_found")
-    return inline_file(field)
+    return attached_file(field)
 
 
 @never_cache
@@ -432,7 +432,7 @@ def claim_finding_photo(request, number: str, rule: str):
     finding = next((f for f in claim.findings.all() if f.rule == rule), None)
     if finding is None or not finding.photo:
         raise NotFound(code="claims.document_not_found")
-    return inline_file(finding.photo)
+    return attached_file(finding.photo)
 
 
 # --- Actions on a claim -------------------------------------------------------------------

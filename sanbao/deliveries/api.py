@@ -19,7 +19,7 @@ from sanbao.core.api import (
     file_rejected,
     paginate_filtered,
 )
-from sanbao.core.uploads import inline_file
+from sanbao.core.uploads import attached_file
 from sanbao.core.web import PDF
 from sanbao.deliveries import selectors
 from sanbao.deliveries.errors import ERRORS
@@ -155,11 +155,7 @@ def upload_evidence(
 )
 def get_evidence(request, number: str, evidence_id: RecordId):
     evidence = selectors.evidence_get(actor=request.auth, number=number, pk=evidence_id)
-    response = inline_file(evidence.file)
-    response["Content-Disposition"] = response["Content-Disposition"].replace(
-        "inline", "attachment"
-    )
-    return response
+    return attached_file(evidence.file)
 
 
 download_route(

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanbao.accounts import selectors as account_selectors
 from sanbao.accounts.roles import OrgKind, can, require
 from sanbao.catalog import selectors as catalog_selectors
-from sanbao.core.uploads import inline_file
+from sanbao.core.uploads import attached_file
 from sanbao.core.web import attempt, download_view, is_htmx, page_of, render_page
 from sanbao.deliveries import importing, policy, selectors
 from sanbao.deliveries.errors import ERRORS
@@ -327,11 +327,7 @@ def evidence_file(request, number: str, pk: int):
     """One uploaded file, saved (never shown), to those who may see its
     declaration; 404 to anyone else."""
     evidence = selectors.evidence_get(actor=request.user, number=number, pk=pk)
-    response = inline_file(evidence.file)
-    response["Content-Disposition"] = response["Content-Disposition"].replace(
-        "inline", "attachment"
-    )
-    return response
+    return attached_file(evidence.file)
 
 
 application_pdf = download_view(

@@ -31,7 +31,7 @@ from sanbao.core.api import (
     paginate_filtered,
 )
 from sanbao.core.errors import NotFound
-from sanbao.core.uploads import inline_file
+from sanbao.core.uploads import attached_file
 from sanbao.core.web import PDF, XLSX, download
 from sanbao.documents import registry
 from sanbao.notifications import services as notifications
@@ -529,7 +529,7 @@ def get_returned_unit_photo(request, unit_id: RecordId):
     unit = selectors.returned_unit_get(actor=request.auth, pk=unit_id)
     if not unit.photo:
         raise NotFound(code="returns.photo_not_found")
-    return inline_file(unit.photo)
+    return attached_file(unit.photo)
 
 
 @router.post(

@@ -67,7 +67,8 @@ MESSAGES = {
     "returns.rule_invalid": _("Choose the rule of section III that excludes the unit."),
     "returns.evidence_required": _("Describe what the test found: it is the evidence."),
     "returns.photo_required": _("Attach a photo of what the unit shows (%(rule)s)."),
-    "returns.photo_invalid": _("Upload a JPEG, PNG or PDF file of at most %(limit_mb)s MB."),
+    "returns.photo_invalid": _("Upload a JPEG or PNG photo of at most %(limit_mb)s MB."),
+    "returns.image_too_large": _("The image is too large: at most %(limit)s pixels are accepted."),
     "returns.model_required": _("Say which model this unit is."),
     "returns.unit_disposed_already": _("This unit has already been dealt with."),
     "returns.unit_not_tested": _("Test the unit before deciding what to do with it."),
@@ -116,6 +117,10 @@ MESSAGES = {
     ),
     # Importing a packing list's lines from XLSX (per row and column)
     "returns.import_unreadable": _("The file could not be read as an XLSX workbook."),
+    "returns.import_unpacks_too_large": _(
+        "The file unpacks to more than %(limit_mb)s MB or holds more than %(members)s parts: "
+        "it is refused before it is opened."
+    ),
     "returns.import_no_header": _(
         "No header row was found: the first sheet needs the columns %(columns)s."
     ),

@@ -430,9 +430,9 @@ class UnitTestForm(ReturnsForm):
     photo = forms.FileField(
         label=_("Photo"),
         required=False,
-        help_text=_("What the unit shows: required for III.4–III.8 and III.10. JPEG, PNG or PDF."),
+        help_text=_("What the unit shows: required for III.4–III.8 and III.10. JPEG or PNG."),
         widget=forms.ClearableFileInput(
-            attrs={"class": "form-control", "accept": "image/jpeg,image/png,application/pdf"}
+            attrs={"class": "form-control", "accept": "image/jpeg,image/png"}
         ),
     )
 

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
@@ -30,6 +31,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from sanbao.catalog.models import ProductModel
+from sanbao.core.uploads import xlsx_within_limits
 from sanbao.documents.pdf import bilingual
 from sanbao.returns import policy
 from sanbao.returns.errors import message
@@ -161,6 +163,16 @@ def lines_from_xlsx(data: bytes) -> tuple[list[LineIn], list[dict[str, Any]]]:
     characters), ``accessories`` (配件, comma-separated), ``bundled`` (捆扎:
     yes/no/是/否, empty is no), ``box_no`` (箱号, 1–1000). Blank rows are skipped.
     Returns ``(lines, [])`` when the file is good, ``([], problems)`` otherwise."""
+    if not xlsx_within_limits(data):
+        return [], [
+            _error(
+                None,
+                "file",
+                "returns.import_unpacks_too_large",
+                limit_mb=settings.SANBAO_XLSX_MAX_UNCOMPRESSED_MB,
+                members=settings.SANBAO_XLSX_MAX_MEMBERS,
+            )
+        ]
     rows = _read_rows(data)
     if rows is None:
         return [], [_error(None, "file", "returns.import_unreadable")]

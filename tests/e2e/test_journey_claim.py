@@ -23,15 +23,13 @@ from sanbao.claims.policy import CHECKLIST_RULES
 from sanbao.claims.reasons import reason_text
 from sanbao.claims.tests.factories import WHOLE_LIFE
 from sanbao.core.models import AuditEvent
+from sanbao.testkit.uploads import pdf_bytes, png_bytes
 from tests.e2e.people import log_in, person, platform, power_bank, power_banks
 
 pytestmark = pytest.mark.browser
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
-)
+PDF = pdf_bytes()
+PNG = png_bytes()
 
 
 @pytest.fixture

@@ -22,11 +22,12 @@ from sanbao.catalog.models import Unit
 from sanbao.claims import services
 from sanbao.claims.models import Claim
 from sanbao.claims.policy import CHECKLIST_RULES
+from sanbao.testkit.uploads import pdf_bytes
 from tests.e2e.people import log_in, person, platform, power_bank, power_banks
 
 pytestmark = pytest.mark.browser
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 NEW = "JRN-NEW-0001"
 
 

@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 from sanbao.catalog.models import RetainedPart
 from sanbao.returns import policy
 from sanbao.returns.models import ReturnBatch, Shipment
+from sanbao.testkit.uploads import png_bytes
 from sanbao.workdays import services as workdays
 from tests.e2e.people import (
     agent_with_power_banks,
@@ -37,11 +38,7 @@ from tests.e2e.people import (
 
 pytestmark = pytest.mark.browser
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+PNG = png_bytes()
 
 
 @pytest.fixture

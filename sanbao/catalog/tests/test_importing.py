@@ -343,5 +343,46 @@ def test_progress_is_reported_every_thousand_rows():
     assert seen == [1000, 2000]
 
 
+def test_an_xlsx_that_unpacks_past_the_limit_is_refused_before_it_is_opened(settings, monkeypatch):
+    """Issue 13: a few hundred KB that unzip to more than
+    ``SANBAO_XLSX_MAX_UNCOMPRESSED_MB`` never reach openpyxl."""
+    import openpyxl
+
+    from sanbao.catalog.importing import read_table
+    from sanbao.testkit.uploads import xlsx_bomb
+
+    opened = []
+
+    def never(*args, **_kwargs):
+        opened.append(args)
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    with pytest.raises(ValidationFailed) as caught:
+        read_table(xlsx_bomb(settings.SANBAO_XLSX_MAX_UNCOMPRESSED_MB + 10), "units.xlsx")
+    assert not opened
+    assert caught.value.code == "catalog.file_unpacks_too_large"
+    assert list(caught.value.fields) == ["file"]
+
+
+def test_an_xlsx_of_too_many_parts_is_refused_before_it_is_opened(settings):
+    import io
+    import zipfile
+
+    from sanbao.catalog.importing import read_table
+
+    settings.SANBAO_XLSX_MAX_MEMBERS = 10
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(11):
+            archive.writestr(f"part{n}.xml", "<x/>")
+    with pytest.raises(ValidationFailed) as caught:
+        read_table(buffer.getvalue(), "units.xlsx")
+    assert caught.value.code == "catalog.file_unpacks_too_large"
+
+
+PROVED.add("catalog.file_unpacks_too_large")
+
+
 def test_every_importer_error_code_is_proved_by_a_test():
     assert set(MESSAGES) == PROVED

@@ -19,6 +19,7 @@ from PIL import Image
 from sanbao.accounts.roles import can
 from sanbao.claims.policy import CHECKLIST_RULES
 from sanbao.claims.services import FindingIn, claim_create, claim_judge, claim_resolve
+from sanbao.testkit.uploads import pdf_bytes
 
 CONSUMER_PHONE = "13800138000"
 
@@ -26,7 +27,7 @@ CONSUMER_PHONE = "13800138000"
 def scan(name="scan.pdf"):
     """A small upload accepted as a document scan."""
     kind = "application/pdf" if name.endswith(".pdf") else "image/png"
-    return SimpleUploadedFile(name, b"%PDF-1.4 test scan\n%%EOF\n", content_type=kind)
+    return SimpleUploadedFile(name, pdf_bytes(), content_type=kind)
 
 
 def _png() -> bytes:

@@ -15,9 +15,9 @@ from sanbao.accounts.roles import RETURN_UNIT_ROLES
 from sanbao.catalog.models import ProductModel
 from sanbao.core import audit
 from sanbao.core.numbers import save_numbered
+from sanbao.core.uploads import UploadRefused, check_upload
 from sanbao.deliveries import policy
 from sanbao.deliveries.errors import ERRORS
-from sanbao.deliveries.evidence import check_upload
 from sanbao.deliveries.models import (
     COMMISSIONER_OF,
     DEPARTMENT_OF,
@@ -139,25 +139,47 @@ def evidence_upload(*, actor, declaration: Declaration, kind: str, upload) -> Ev
     if upload is None:
         raise ERRORS.invalid("deliveries.file_required", "file")
     _in_window(declaration.delivery)
-    checked = check_upload(upload, photo=kind == EvidenceKind.PHOTO)
-    with transaction.atomic():
-        DECLARATION.hold(declaration, "upload")
-        evidence = Evidence(
-            declaration=declaration,
-            kind=kind,
-            media_type=checked.media_type,
-            uploaded_by=actor,
-            uploaded_at=timezone.now(),
-        )
-        evidence.file.save(upload.name, upload, save=False)
-        evidence.save()
-        audit.record(
-            actor=actor,
-            action="declaration.evidence_uploaded",
-            target=declaration,
-            data={"kind": kind, "type": checked.media_type},
-        )
+    checked = _checked(upload, photo=kind == EvidenceKind.PHOTO)
+    stored = ""
+    try:
+        with transaction.atomic():
+            DECLARATION.hold(declaration, "upload")
+            evidence = Evidence(
+                declaration=declaration,
+                kind=kind,
+                media_type=checked.media_type,
+                uploaded_by=actor,
+                uploaded_at=timezone.now(),
+            )
+            evidence.file.save(upload.name, upload, save=False)
+            stored = evidence.file.name
+            evidence.save()
+            audit.record(
+                actor=actor,
+                action="declaration.evidence_uploaded",
+                target=declaration,
+                data={"kind": kind, "type": checked.media_type},
+            )
+    except BaseException:
+        # Nothing of a refused upload stays behind, not even its file.
+        if stored:
+            evidence.file.storage.delete(stored)
+        raise
     return evidence
+
+
+def _checked(upload, *, photo: bool):
+    """``core.uploads.check_upload``'s answer, or its refusal as a 400 on ``file``."""
+    try:
+        return check_upload(upload, photo=photo)
+    except UploadRefused as refused:
+        if refused.too_large:
+            raise ERRORS.invalid(
+                "deliveries.image_too_large", "file", limit=f"{refused.limit:,}"
+            ) from None
+        raise ERRORS.invalid(
+            "deliveries.file_not_accepted", "file", mb=settings.SANBAO_UPLOAD_MAX_MB
+        ) from None
 
 
 def missing_evidence(declaration: Declaration) -> list[str]:

@@ -17,7 +17,7 @@ from sanbao.catalog import services as catalog_services
 from sanbao.catalog.models import ProductModel
 from sanbao.catalog.replacements import replacement_check
 from sanbao.core import audit
-from sanbao.core.uploads import upload_acceptable
+from sanbao.core.uploads import UploadRefused, check_upload
 from sanbao.returns import policy
 from sanbao.returns.errors import ERRORS
 from sanbao.returns.models import (
@@ -185,8 +185,15 @@ def unit_test(
             model_id = model.pk
     elif model_id is None:
         errors.add("model_code", "returns.model_required")
-    if photo is not None and not upload_acceptable(photo):
-        errors.add("photo", "returns.photo_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
+    if photo is not None:
+        # A photo is a JPEG or PNG image by its content: a PDF or a lying file is no photo.
+        try:
+            check_upload(photo, photo=True)
+        except UploadRefused as refused:
+            if refused.too_large:
+                errors.add("photo", "returns.image_too_large", limit=f"{refused.limit:,}")
+            else:
+                errors.add("photo", "returns.photo_invalid", limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
     elif photo is None and not unit.photo and policy.photo_required(result, rule):
         errors.add("photo", "returns.photo_required", rule=rule)
     errors.raise_if_any("returns.unit_test_invalid")

@@ -27,13 +27,10 @@ from sanbao.core.models import AuditEvent
 from sanbao.returns import policy, services
 from sanbao.returns.models import ReturnBatch
 from sanbao.returns.services import LineIn
+from sanbao.testkit.uploads import png_bytes
 
-# A one-pixel PNG: the smallest upload that is an image by its content.
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+# A small PNG: an upload that is an image by its content.
+PNG = png_bytes()
 
 
 def photo(name="swollen.png"):

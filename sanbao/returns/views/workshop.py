@@ -16,7 +16,7 @@ from sanbao.accounts.roles import can, require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.core.errors import NotFound
-from sanbao.core.uploads import inline_file
+from sanbao.core.uploads import attached_file
 from sanbao.core.web import attempt, is_htmx, redirect_after, render_page
 from sanbao.returns import selectors, services
 from sanbao.returns.forms import (
@@ -166,7 +166,7 @@ def unit_photo(request, number: str, seq: int):
     unit = selectors.returned_unit_of(actor=request.user, batch=batch, seq=seq)
     if not unit.photo:
         raise NotFound(code="returns.photo_not_found")
-    return inline_file(unit.photo)
+    return attached_file(unit.photo)
 
 
 UNIT_DONE = {

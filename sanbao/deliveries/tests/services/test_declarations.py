@@ -4,8 +4,6 @@ commissioner's decision, through the services and the real database."""
 from __future__ import annotations
 
 import datetime as dt
-import struct
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,6 +28,7 @@ from sanbao.deliveries.tests.conftest import (
     upload_all,
 )
 from sanbao.notifications.models import Message
+from sanbao.testkit.uploads import png_header
 
 pytestmark = pytest.mark.django_db
 
@@ -123,19 +122,9 @@ def test_a_file_that_claims_to_be_a_jpeg_but_is_not_is_refused(declared, agent_a
     assert not Evidence.objects.exists()
 
 
-def _png_header(width: int, height: int) -> bytes:
-    """A PNG whose header says ``width`` × ``height`` (its pixels are never there)."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = b"IHDR" + ihdr
-    body = struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
-    idat = b"IDAT" + zlib.compress(b"\x00" * 64)
-    body += struct.pack(">I", len(idat) - 4) + idat + struct.pack(">I", zlib.crc32(idat))
-    return b"\x89PNG\r\n\x1a\n" + body
-
-
 @pytest.mark.clause("V.2")
 def test_an_image_of_30000_by_30000_pixels_is_refused(declared, agent_a_clerk):
-    huge = SimpleUploadedFile("huge.png", _png_header(30_000, 30_000), content_type="image/png")
+    huge = SimpleUploadedFile("huge.png", png_header(30_000, 30_000), content_type="image/png")
     with pytest.raises(ValidationFailed) as caught:
         declarations.evidence_upload(
             actor=agent_a_clerk, declaration=declared, kind="photo", upload=huge
