@@ -366,7 +366,7 @@ class ContactAttemptForm(ReturnsForm):
         css="form-select form-select-sm",
     )
     outcome = forms.ChoiceField(
-        label=_("AttemptOutcome"),
+        label=_("Outcome"),
         choices=[
             ("", _("Choose…")),
             *(
