@@ -98,7 +98,7 @@ def on_validation_error(request, exc: NinjaValidationError):
             loc = loc[1:]
         fields.setdefault(".".join(loc) or "request", []).append(err.get("msg", ""))
     return _envelope(
-        request, 422, "core.request_invalid", _("The request is not well formed."), fields
+        request, 422, "core.request_invalid", ERRORS.message("core.request_invalid"), fields
     )
 
 

@@ -227,9 +227,7 @@ ERRORS = ErrorCatalog(
         )
     }
     | {
-        "core.request_invalid": _(
-            "The request contains a NUL character, which is not allowed in text."
-        ),
+        "core.request_invalid": _("The request is not well formed."),
         # The API's answers to a request it cannot read (issue 13): each in the envelope.
         "core.bad_request": _("The request cannot be understood."),
         "core.body_unreadable": _(

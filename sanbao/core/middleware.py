@@ -12,6 +12,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanbao.core.errors import ERRORS, DomainError, NotAuthenticated
 
@@ -36,6 +37,9 @@ class DomainErrorMiddleware:
             {"error": exception.as_dict(), "status": exception.status},
             status=exception.status,
         )
+
+
+NUL_REFUSED = _lazy("The request contains a NUL character, which is not allowed in text.")
 
 
 def _holds_nul(value) -> bool:
@@ -88,16 +92,26 @@ class RejectNulMiddleware:
 
     @staticmethod
     def _refuse(request):
+        # The code's one message, and why under ``request`` (what a field would say).
         message = ERRORS.message("core.request_invalid")
+        why = str(NUL_REFUSED)
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"code": "core.request_invalid", "message": message, "fields": {}, "params": {}},
+                {
+                    "code": "core.request_invalid",
+                    "message": message,
+                    "fields": {"request": [why]},
+                    "params": {},
+                },
                 status=422,
             )
         return render(
             request,
             "core/error.html",
-            {"error": {"code": "core.request_invalid", "message": message}, "status": 422},
+            {
+                "error": {"code": "core.request_invalid", "message": f"{message} {why}"},
+                "status": 422,
+            },
             status=422,
         )
 

@@ -61,3 +61,22 @@ def test_text_that_merely_mentions_the_escape_is_stored(administrator):
     )
     assert response.status_code in (200, 201), response.content
     assert Organisation.objects.get(code="AG-NUL").name_en == "see \\u0000 in the manual"
+
+
+def test_the_code_has_one_message_and_the_nul_is_named_under_request(administrator):
+    """`core.request_invalid` said "NUL character" in the catalogue and "not well
+    formed" where the API used it: one code, one message; the NUL is the reason."""
+    from sanbao.core.errors import ERRORS
+
+    raw = json.dumps(BODY).replace("\\u0000", "\x00").encode()
+    nul = api_client_for(administrator, language="en").generic(
+        "POST", "/api/v1/organisations", raw, content_type="application/json"
+    )
+    malformed = api_client_for(administrator, language="en").post(
+        "/api/v1/organisations", data={"code": "bad code!"}, content_type="application/json"
+    )
+    nul_body = assert_envelope(nul, 422, "core.request_invalid")
+    malformed_body = assert_envelope(malformed, 422, "core.request_invalid")
+    assert nul_body["message"] == malformed_body["message"] == "The request is not well formed."
+    assert nul_body["message"] == str(ERRORS.message("core.request_invalid"))
+    assert "NUL" in nul_body["fields"]["request"][0]
