@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "template_partials",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "sanbao.core",
     "sanbao.accounts",
     "sanbao.catalog",
@@ -151,6 +153,17 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# Background work (issue 13 item 7): Django's tasks API through the django-tasks
+# backport. By default tasks are rows in this database and `manage.py db_worker`
+# runs them (`make run` starts one); a large deployment switches to RQ on Redis
+# with SANBAO_TASKS_BACKEND (docs/decisions.md).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("SANBAO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 EMAIL_BACKEND = env_str("SANBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("SANBAO_FROM_EMAIL", "after-sales@sanbao.example")
