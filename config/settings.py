@@ -144,7 +144,8 @@ LANGUAGE_COOKIE_NAME = "sanbao_language"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `manage.py collectstatic` writes here (the production profile serves it with WhiteNoise).
+STATIC_ROOT = Path(env_str("SANBAO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("SANBAO_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {

@@ -48,7 +48,7 @@ MIDDLEWARE.insert(
 # AWS_SECRET_ACCESS_KEY, or an instance role); files are private and always served
 # through Sanbao's permission-checked views, never by a public URL.
 STORAGES = dict(STORAGES)
-STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+STORAGES["staticfiles"] = {"BACKEND": "sanbao.core.staticfiles.StaticFilesStorage"}
 S3_BUCKET = env_str("SANBAO_S3_BUCKET", "")
 if S3_BUCKET:
     STORAGES["default"] = {
