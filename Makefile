@@ -38,8 +38,12 @@ migrate: $(VENV)/.installed-base
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The task worker (e-mail) runs beside the development server and stops with it.
 run: demo
 	$(BIN)/python manage.py print_demo_logins
+	@$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "task worker started (pid $$worker)"; \
 	$(BIN)/python manage.py runserver $(HOST)
 
 # The suite runs on one pytest-xdist worker per core (docs/decisions.md);

@@ -269,3 +269,10 @@ SANBAO_IMPORT_BATCH_SIZE = env_int("SANBAO_IMPORT_BATCH_SIZE", 2_000)
 SANBAO_API_TOKEN_MAX_DAYS = env_int("SANBAO_API_TOKEN_MAX_DAYS", 3650)
 SANBAO_API_PAGE_SIZE = env_int("SANBAO_API_PAGE_SIZE", 50)
 SANBAO_API_MAX_PAGE_SIZE = env_int("SANBAO_API_MAX_PAGE_SIZE", 500)
+# E-mail from the background worker: tries in all before a message is marked failed,
+# and minutes before the second try (doubled before each later one).
+SANBAO_EMAIL_ATTEMPTS = env_int("SANBAO_EMAIL_ATTEMPTS", 3)
+SANBAO_EMAIL_RETRY_MINUTES = env_int("SANBAO_EMAIL_RETRY_MINUTES", 5)
+# Finished background tasks (their results, a notice PDF's bytes among their
+# arguments) are deleted this many days after they finished (core.jobs).
+SANBAO_TASK_RESULTS_DAYS = env_int("SANBAO_TASK_RESULTS_DAYS", 7)

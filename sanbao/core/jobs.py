@@ -15,6 +15,8 @@ DAILY_JOBS = [
     ("retention_purge", "sanbao.core.retention.purge_expired"),
     # Issue 13: Idempotency-Key rows older than SANBAO_IDEMPOTENCY_HOURS.
     ("idempotency_keys_expire", "sanbao.core.idempotency.purge_expired_keys"),
+    # Issue 13: finished background tasks older than SANBAO_TASK_RESULTS_DAYS.
+    ("task_results_prune", "sanbao.core.background.prune_finished"),
 ]
 
 

@@ -1,16 +1,22 @@
-"""Contact tasks and their attempts. A task is written in the caller's transaction;
-an e-mail is sent only after that transaction commits, and its attempt records
-whether the mail backend accepted it."""
+"""Contact tasks and their attempts, and messages. A task is written in the caller's
+transaction; an e-mail is sent by a background worker once that transaction commits
+(``notifications.tasks``), and its attempt or message records whether the mail
+backend accepted it."""
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from sanbao.accounts.models import User
 from sanbao.accounts.roles import require
-from sanbao.core import audit
+from sanbao.core import audit, background
 from sanbao.notifications.errors import ERRORS
 from sanbao.notifications.models import (
     AttemptOutcome,
@@ -155,45 +161,70 @@ def _write_attempt(
 def task_send_email(
     *, task: ContactTask, actor, attachments: list[tuple[str, bytes, str]] = ()
 ) -> None:
-    """E-mail the task's message (with e.g. the notice PDF) to the organisation once
-    the current transaction commits, and record the attempt with its outcome.
-
-    The attempt is recorded whatever happened to the task meanwhile (a telephone
-    call may have closed it): the e-mail went out, or failed, all the same, and a
-    callback that runs after the commit has no one to report a refusal to."""
+    """E-mail the task's message (with e.g. the notice PDF) to the organisation: a
+    background task, enqueued in the current transaction, sends it once that commits
+    and records the attempt with its outcome (``task_email_deliver``)."""
     require(actor, "contacts.manage")
     address = task.recipient.email
     if not address:
         raise ERRORS.invalid("notifications.no_email", "channel")
     if task.status != TaskStatus.OPEN:
         raise ERRORS.conflict("notifications.task_closed")
-    attachments = list(attachments)
+    from sanbao.notifications import tasks
 
-    def send():
-        mail = EmailMessage(subject=task.subject, body=task.body, to=[address])
-        for name, content, kind in attachments:
-            mail.attach(name, content, kind)
-        try:
-            mail.send(fail_silently=False)
-            outcome, note = AttemptOutcome.EMAIL_SENT, ""
-        except Exception as exc:  # any backend failure is an outcome to record
-            outcome, note = AttemptOutcome.EMAIL_FAILED, f"{type(exc).__name__}: {exc}"[:500]
-        with transaction.atomic():
-            _write_attempt(
-                task=task,
-                actor=actor,
-                channel=Channel.EMAIL,
-                outcome=outcome,
-                number_or_address=address,
-                note=note,
-            )
+    files = [
+        [name, base64.b64encode(content).decode("ascii"), kind]
+        for name, content, kind in attachments
+    ]
+    background.enqueue(tasks.contact_task_email, task.pk, actor.pk, address, files)
 
-    transaction.on_commit(send)
+
+def task_email_deliver(
+    task_id: int, *, actor_id: int, address: str, attachments: list, attempt: int = 1
+) -> str:
+    """In the worker: send a contact task's e-mail and record the attempt, whatever
+    happened to the task meanwhile (a telephone call may have closed it): the e-mail
+    went out, or failed, all the same. A failure is tried again, later, up to
+    ``SANBAO_EMAIL_ATTEMPTS`` times in all; each try is an attempt on the task."""
+    task = ContactTask.objects.filter(pk=task_id).select_related("recipient").first()
+    if task is None:  # purged meanwhile (IV.8): nobody to write to any more
+        return "gone"
+    actor = User.objects.filter(pk=actor_id).first()
+    mail = EmailMessage(subject=task.subject, body=task.body, to=[address])
+    for name, content, kind in attachments:
+        mail.attach(name, base64.b64decode(content), kind)
+    error = _send(mail)
+    with transaction.atomic():
+        _write_attempt(
+            task=task,
+            actor=actor,
+            channel=Channel.EMAIL,
+            outcome=AttemptOutcome.EMAIL_FAILED if error else AttemptOutcome.EMAIL_SENT,
+            number_or_address=address,
+            note=error,
+        )
+    if not error:
+        return "sent"
+    if attempt < settings.SANBAO_EMAIL_ATTEMPTS:
+        from sanbao.notifications import tasks
+
+        background.enqueue_later(
+            tasks.contact_task_email,
+            _retry_delay(attempt),
+            task_id,
+            actor_id,
+            address,
+            attachments,
+            attempt=attempt + 1,
+        )
+        return "retry"
+    return "failed"
 
 
 def message_send(*, recipient, key: str, subject: str, body: str) -> Message | None:
-    """Write a message to ``recipient`` and e-mail it once the transaction commits.
-    None when a message with ``key`` exists already (sent once only)."""
+    """Write a message to ``recipient``; a background task e-mails it once the
+    transaction commits (``message_deliver``). None when a message with ``key``
+    exists already (sent once only)."""
     message, created = Message.objects.get_or_create(
         key=key[:120], defaults={"recipient": recipient, "subject": subject[:200], "body": body}
     )
@@ -209,17 +240,48 @@ def message_send(*, recipient, key: str, subject: str, body: str) -> Message | N
         Message.objects.filter(pk=message.pk).update(status=MessageStatus.NO_ADDRESS)
         message.status = MessageStatus.NO_ADDRESS
         return message
+    from sanbao.notifications import tasks
 
-    def send():
-        try:
-            EmailMessage(subject=message.subject, body=message.body, to=[recipient.email]).send(
-                fail_silently=False
-            )
-            values = {"status": MessageStatus.SENT, "sent_at": timezone.now()}
-        except Exception as exc:  # any backend failure is recorded on the message
-            values = {"status": MessageStatus.FAILED, "error": f"{type(exc).__name__}: {exc}"}
-            values["error"] = values["error"][:500]
-        Message.objects.filter(pk=message.pk).update(**values)
-
-    transaction.on_commit(send)
+    background.enqueue(tasks.message_email, message.pk)
     return message
+
+
+def message_deliver(message_id: int, *, attempt: int = 1) -> str:
+    """In the worker: e-mail a pending message to its recipient's address as it is
+    now, and mark it sent; a failure is kept on the message and tried again later,
+    up to ``SANBAO_EMAIL_ATTEMPTS`` times in all, then the message is marked failed."""
+    message = Message.objects.filter(pk=message_id).select_related("recipient").first()
+    if message is None or message.status != MessageStatus.PENDING:
+        return "gone" if message is None else message.status
+    address = message.recipient.email
+    if not address:
+        Message.objects.filter(pk=message.pk).update(status=MessageStatus.NO_ADDRESS)
+        return MessageStatus.NO_ADDRESS
+    error = _send(EmailMessage(subject=message.subject, body=message.body, to=[address]))
+    if not error:
+        values = {"status": MessageStatus.SENT, "sent_at": timezone.now(), "error": ""}
+    elif attempt < settings.SANBAO_EMAIL_ATTEMPTS:
+        from sanbao.notifications import tasks
+
+        values = {"error": error}
+        background.enqueue_later(
+            tasks.message_email, _retry_delay(attempt), message_id, attempt=attempt + 1
+        )
+    else:
+        values = {"status": MessageStatus.FAILED, "error": error}
+    Message.objects.filter(pk=message.pk).update(**values)
+    return values.get("status", "retry")
+
+
+def _send(mail: EmailMessage) -> str:
+    """Send ``mail``: "" when the backend accepted it, else why not."""
+    try:
+        mail.send(fail_silently=False)
+    except Exception as exc:  # any backend failure is an outcome to record
+        return f"{type(exc).__name__}: {exc}"[:500]
+    return ""
+
+
+def _retry_delay(attempt: int) -> dt.timedelta:
+    """Before try ``attempt + 1``: SANBAO_EMAIL_RETRY_MINUTES, doubled each time."""
+    return dt.timedelta(minutes=settings.SANBAO_EMAIL_RETRY_MINUTES * 2 ** (attempt - 1))

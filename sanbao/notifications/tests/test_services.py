@@ -1,7 +1,8 @@
 """Contact tasks and attempts (notifications.services): a task says what to tell an
 organisation and by which channel first; each attempt records who, when, how and
 with what outcome; an attempt that reaches them closes the task; e-mail goes out
-through Django's mail backend only after the transaction commits."""
+through Django's mail backend from the background worker, once the transaction
+commits (test_tasks.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sanbao.notifications.models import (
     ContactTask,
     TaskStatus,
 )
+from sanbao.testkit.background import run_queued_tasks
 
 
 @pytest.fixture
@@ -96,12 +98,12 @@ def test_an_attempt_on_a_task_closed_meanwhile_is_refused(task, platform_staff):
 
 
 def test_an_e_mail_that_went_out_is_recorded_even_if_a_call_closed_the_task_first(
-    task, agent_a, platform_staff, django_capture_on_commit_callbacks
+    task, agent_a, platform_staff
 ):
     agent_a.email = "office@agent-a.example"
     agent_a.save(update_fields=["email"])
     task = ContactTask.objects.select_related("recipient").get(pk=task.pk)
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with transaction.atomic():
         services.task_send_email(task=task, actor=platform_staff)
         services.attempt_record(
             task=ContactTask.objects.get(pk=task.pk),
@@ -109,6 +111,7 @@ def test_an_e_mail_that_went_out_is_recorded_even_if_a_call_closed_the_task_firs
             channel="telephone",
             outcome="reached",
         )
+    run_queued_tasks()
     assert len(mail.outbox) == 1
     outcomes = list(ContactAttempt.objects.order_by("id").values_list("outcome", flat=True))
     assert outcomes == ["reached", "email_sent"]

@@ -29,6 +29,7 @@ from sanbao.returns.tests.conftest import (
     settle_all,
     shipped,
 )
+from sanbao.testkit.background import run_queued_tasks
 from sanbao.workdays import services as workdays
 
 
@@ -180,15 +181,15 @@ def test_the_daily_reminder_tells_staff_of_batches_due_by_the_next_working_day_a
     platform_manager,
     pb10k,
     mailoutbox,
-    django_capture_on_commit_callbacks,
 ):
     overdue = received_on("2026-11-23", clock, agent_a_clerk, platform_staff)  # due Thu 26
     due_next = received_on("2026-11-27", clock, agent_b_clerk, platform_staff)  # due Wed 2 Dec
     due_today = received_on("2026-11-26", clock, agent_b_clerk, platform_staff)  # due Tue 1
     not_yet = received_on("2026-11-30", clock, agent_a_clerk, platform_staff)  # due Thu 3 Dec
-    with django_capture_on_commit_callbacks(execute=True):
-        written = turnaround_reminders(today=dt.date(2026, 12, 1))
-    assert written == 2  # the staff member and the manager
+    written = turnaround_reminders(today=dt.date(2026, 12, 1))
+    assert written == 2
+    assert mailoutbox == []  # the worker sends them
+    run_queued_tasks()  # the staff member and the manager
     body = Message.objects.get(recipient=platform_staff).body
     assert overdue.number in body and due_next.number in body and due_today.number in body
     assert not_yet.number not in body
