@@ -151,3 +151,34 @@ def test_no_page_holds_inline_code_or_style(cast, world):
     # The walk really rendered pages (a broken world would render only refusals).
     assert rendered > 60, rendered
     assert not failures, "\n".join(failures)
+
+
+def test_no_admin_page_holds_inline_code_or_style(cast):
+    # Django's admin, as a superuser sees it: its index, and each registered model's
+    # list and (where adding is allowed) its add form.
+    from django.contrib import admin
+
+    from sanbao.accounts.models import User
+
+    user = cast.administrator
+    User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+    client = login_client_for(User.objects.get(pk=user.pk))
+    client.raise_request_exception = False
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        meta = model._meta
+        urls += [
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"),
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_add"),
+        ]
+    failures, rendered = [], 0
+    for url in urls:
+        response = client.get(url)
+        if response.status_code == 403:  # a model nobody adds by hand
+            continue
+        assert response.status_code == 200, (url, response.status_code)
+        rendered += 1
+        assert "Content-Security-Policy" in response, url
+        failures += [f"GET {url}: {f}" for f in inline_code(response.content.decode())]
+    assert rendered > 20, rendered
+    assert not failures, "\n".join(failures)
