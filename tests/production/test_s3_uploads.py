@@ -7,6 +7,7 @@ organisation, and the scan a new one replaces is deleted from the bucket."""
 
 from __future__ import annotations
 
+import os
 import socket
 from contextlib import closing
 
@@ -28,7 +29,11 @@ PORTS = range(18150, 18200)  # this suite's share of the machine's ports
 
 
 def free_port() -> int:
-    for port in PORTS:
+    """A free port of PORTS, each pytest-xdist worker starting at its own (gw0, gw1…)
+    so that workers starting at once do not pick the same one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    start = int(worker.removeprefix("gw") or 0) % len(PORTS)
+    for port in [*PORTS[start:], *PORTS[:start]]:
         with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 return port
