@@ -9,15 +9,42 @@ Behind nginx (or any proxy that terminates TLS), the proxy must set
 
 from __future__ import annotations
 
-import os
-
-from config.env import EnvError, env_bool, env_int, env_str
+from config.env import EnvError, env_bool, env_int
+from config.storage import s3_storage
 
 if env_bool("SANBAO_DEBUG", default=False):
     raise EnvError("SANBAO_DEBUG must be off in the production profile")
 
 from config.settings import *  # noqa: F403
-from config.settings import MIDDLEWARE, STORAGES
+from config.settings import MIDDLEWARE, SECRET_KEY, STORAGES
+
+# The secret key signs sessions, password-reset links and CSRF tokens: a guessable
+# one lets anyone forge them. The profile refuses to start on a missing key, the
+# placeholder of .env.example, or one too short or too plain to be random (the same
+# bounds as Django's security.W009 check). Generate one with
+#   python -c "from django.core.management.utils import get_random_secret_key as k; print(k())"
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 5
+
+
+def check_secret_key(key: str | None) -> None:
+    """Raise EnvError naming what is wrong with ``key`` for production."""
+    if not key:
+        raise EnvError("SANBAO_SECRET_KEY must be set in the production profile")
+    if key.startswith("django-insecure") or key.strip().lower() in {
+        "change-me",
+        "changeme",
+        "insecure-development-key-only-for-debug",
+    }:
+        raise EnvError("SANBAO_SECRET_KEY is a placeholder: generate a random key")
+    if len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        raise EnvError(
+            f"SANBAO_SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_LENGTH} random "
+            f"characters with at least {SECRET_KEY_MIN_DISTINCT} different ones"
+        )
+
+
+check_secret_key(SECRET_KEY)
 
 DEBUG = False
 
@@ -43,25 +70,10 @@ MIDDLEWARE.insert(
 )
 
 # --- Uploads: on S3-compatible storage when SANBAO_S3_BUCKET is set (several app
-# servers then share them), else in SANBAO_MEDIA_ROOT on this server's disk.
-# Credentials come the way boto3 reads them (AWS_ACCESS_KEY_ID and
-# AWS_SECRET_ACCESS_KEY, or an instance role); files are private and always served
-# through Sanbao's permission-checked views, never by a public URL.
+# servers then share them), else in SANBAO_MEDIA_ROOT on this server's disk
+# (config.storage.s3_storage has the options: private objects, never overwritten).
 STORAGES = dict(STORAGES)
 STORAGES["staticfiles"] = {"BACKEND": "sanbao.core.staticfiles.StaticFilesStorage"}
-S3_BUCKET = env_str("SANBAO_S3_BUCKET", "")
-if S3_BUCKET:
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": env_str("SANBAO_S3_ENDPOINT_URL") or None,
-            "region_name": env_str("SANBAO_S3_REGION") or None,
-            "location": env_str("SANBAO_S3_PREFIX", ""),
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
-            "access_key": os.environ.get("AWS_ACCESS_KEY_ID"),
-            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY"),
-        },
-    }
+S3_STORAGE = s3_storage()
+if S3_STORAGE:
+    STORAGES["default"] = S3_STORAGE

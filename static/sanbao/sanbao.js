@@ -7,9 +7,23 @@
  *   so the address pushed into the history names only the filters chosen.
  * data-keep-input (on an element htmx replaces): what the user changes inside it
  *   while the request is on its way survives the swap.
+ * data-sb-width="N" (a progress bar): its width is N per cent. A style attribute
+ *   would be refused by the policy's style-src; a width set from a script through
+ *   the element's style object is not.
  */
 (function () {
   "use strict";
+
+  function applyWidths(root) {
+    const bars = Array.from(root.querySelectorAll ? root.querySelectorAll("[data-sb-width]") : []);
+    if (root.matches && root.matches("[data-sb-width]")) { bars.push(root); }
+    bars.forEach(function (bar) {
+      const percent = Math.max(0, Math.min(100, parseInt(bar.getAttribute("data-sb-width"), 10) || 0));
+      bar.style.width = percent + "%";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { applyWidths(document); });
+  document.addEventListener("htmx:load", function (event) { applyWidths(event.target); });
 
   document.addEventListener("htmx:configRequest", function (event) {
     const source = event.detail.elt;
