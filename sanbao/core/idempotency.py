@@ -14,8 +14,10 @@ PATCH operation, so a new endpoint is covered without anyone adding it;
 - The first request claims the key (a unique row, committed before the operation
   runs), then runs the operation and stores its answer in one transaction with
   the operation's writes. A request arriving while the key's row has no answer yet
-  gets 409 ``core.idempotency_in_progress``; a claim left by a request that never
-  finished (a crash) is taken over after ``SANBAO_IDEMPOTENCY_STALE_SECONDS``.
+  gets 409 ``core.idempotency_in_progress``. A claim left by a request that never
+  finished (a crash) is taken over: on PostgreSQL at once, since the running
+  request holds its key's row lock until it answers and a killed server's locks
+  go with its connections; elsewhere after ``SANBAO_IDEMPOTENCY_STALE_SECONDS``.
 - A repeat with the same method, path and body gets the stored answer (status,
   body, media type) with ``Idempotency-Replayed: true``; the same key with another
   request is 422 ``core.idempotency_key_reused``.
@@ -33,7 +35,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -117,7 +119,7 @@ def _claim(user, key: str, request, body_hash: str):
         if existing.is_done:
             return None, replay(existing)
         stale = timezone.now() - dt.timedelta(seconds=settings.SANBAO_IDEMPOTENCY_STALE_SECONDS)
-        if existing.created_at < stale:
+        if existing.created_at < stale or _holder_is_gone(existing):
             taken = IdempotencyKey.objects.filter(
                 pk=existing.pk, status_code__isnull=True, created_at=existing.created_at
             ).update(created_at=timezone.now())
@@ -126,6 +128,35 @@ def _claim(user, key: str, request, body_hash: str):
                 return existing, None
         return None, _envelope(409, "core.idempotency_in_progress")
     return None, _envelope(409, "core.idempotency_in_progress")
+
+
+def _holder_is_gone(row: IdempotencyKey) -> bool:
+    """Whether no request holds the unanswered ``row`` any more. A request holds
+    its key's row locked from before its operation runs until its answer is
+    stored (``_hold``); a server killed mid-request takes its connections, and so
+    that lock, with it, so a row no one has locked belongs to a request that died.
+    Only where the database can skip locked rows (PostgreSQL); elsewhere (SQLite,
+    which has no row locks) the stale timer alone decides."""
+    if not connection.features.has_select_for_update_skip_locked:
+        return False
+    with transaction.atomic():
+        return (
+            IdempotencyKey.objects.select_for_update(skip_locked=True)
+            .filter(pk=row.pk, status_code__isnull=True, created_at=row.created_at)
+            .exists()
+        )
+
+
+def _hold(row: IdempotencyKey) -> bool:
+    """Lock the claimed ``row`` for the life of the operation's transaction, so
+    that a retry can tell this running request from a dead one (``_holder_is_gone``).
+    False when another request has taken the claim over meanwhile (its
+    ``created_at`` moved): then this one must not run."""
+    return (
+        IdempotencyKey.objects.select_for_update()
+        .filter(pk=row.pk, status_code__isnull=True, created_at=row.created_at)
+        .exists()
+    )
 
 
 def replay(row: IdempotencyKey) -> HttpResponse:
@@ -176,6 +207,8 @@ def idempotent(run):
             return answer
         try:
             with transaction.atomic():
+                if not _hold(row):
+                    return _envelope(409, "core.idempotency_in_progress")
                 response = run(request, **kwargs)
                 if _storable(response):
                     IdempotencyKey.objects.filter(pk=row.pk).update(

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from contextlib import contextmanager
 
 import pytest
-from django.db import connection, connections
-from django.test import Client
+from django.db import connection, connections, transaction
+from django.test import Client, RequestFactory
+from django.utils import timezone
 
+from sanbao.core import idempotency
 from sanbao.core.jobs import run_daily
 from sanbao.core.models import IdempotencyKey
 from sanbao.returns.tests.test_api.conftest import post
@@ -126,16 +129,75 @@ def test_the_daily_job_deletes_expired_keys_only(platform_staff, receiving_of_ag
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh"]
 
 
+ROW_LOCKS = connection.features.has_select_for_update_skip_locked
+
+
+@contextmanager
+def running_request_holding(key: str):
+    """As the database stands while a request with ``key`` runs: its row claimed
+    with no answer yet and, where there are row locks (PostgreSQL), locked by the
+    request's open transaction, here on a connection of its own."""
+    IdempotencyKey.objects.filter(key=key).update(status_code=None, response_body=b"")
+    if not ROW_LOCKS:
+        yield
+        return
+    locked, done = threading.Event(), threading.Event()
+
+    def run():
+        try:
+            with transaction.atomic():
+                list(IdempotencyKey.objects.select_for_update().filter(key=key))
+                locked.set()
+                done.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        assert locked.wait(timeout=30)
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_request_still_running_makes_a_repeat_wait_with_a_409(
     platform_staff, receiving_of_agent_a
 ):
     client = api_client_for(platform_staff)
     assert send(client, receiving_of_agent_a, "busy").status_code == 201
-    # As it stands while the first request runs: claimed, no answer yet.
-    IdempotencyKey.objects.filter(key="busy").update(status_code=None, response_body=b"")
-    repeat = send(client, receiving_of_agent_a, "busy")
+    with running_request_holding("busy"):
+        repeat = send(client, receiving_of_agent_a, "busy")
     body = assert_envelope(repeat, 409, "core.idempotency_in_progress")
     assert list(body["fields"]) == ["Idempotency-Key"]
+    assert unlisted(client, receiving_of_agent_a) == 1
+
+
+@pytest.mark.skipif(not ROW_LOCKS, reason="without row locks the stale timer decides")
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_whose_request_died_with_its_server_is_taken_over_at_once(
+    platform_staff, receiving_of_agent_a
+):
+    # A server killed mid-request: the key's row, committed first, stays claimed
+    # with no answer; the write was rolled back, and the lock its request held went
+    # with its connection (tests/crash/).
+    url = f"/api/v1/batches/{receiving_of_agent_a.number}/units"
+    sent = RequestFactory().post(url, data=json.dumps(UNIT), content_type="application/json")
+    IdempotencyKey.objects.create(
+        user=platform_staff,
+        key="killed",
+        method="POST",
+        path=url,
+        body_hash=idempotency.fingerprint(sent),
+        created_at=timezone.now(),
+    )
+    client = api_client_for(platform_staff)
+    again = send(client, receiving_of_agent_a, "killed")
+    assert again.status_code == 201
+    assert not again.has_header("Idempotency-Replayed")
+    assert IdempotencyKey.objects.get(key="killed").status_code == 201
     assert unlisted(client, receiving_of_agent_a) == 1
 
 
