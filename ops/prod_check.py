@@ -160,6 +160,9 @@ class Stack:
         if self.cleaned:
             return
         self.cleaned = True
+        # A second Ctrl-C or SIGTERM must not cut the clean-up short.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
         for _name, process in reversed(self.processes):
             if process.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
@@ -922,6 +925,11 @@ def main(argv: list[str] | None = None) -> int:
     except CannotStart as exc:
         print(f"FAIL set-up: {exc}", flush=True)
         check.report.failed.append("set-up")
+    except (KeyboardInterrupt, SystemExit):
+        print(
+            "prod-check: interrupted; stopping every process and dropping the databases", flush=True
+        )
+        raise
     finally:
         if args.keep_logs or check.report.failed:
             logs = Path(tempfile.mkdtemp(prefix="sanbao-prodcheck-logs-"))
