@@ -141,9 +141,14 @@ class Stack:
 
     # databases
     def admin_connect(self):
+        """A connection for CREATE and DROP DATABASE: to the database DATABASE_URL
+        names, else (it need not exist) to the server's ``postgres`` database."""
         import psycopg
 
-        return psycopg.connect(self.admin_url, autocommit=True)
+        try:
+            return psycopg.connect(self.admin_url, autocommit=True)
+        except psycopg.OperationalError:
+            return psycopg.connect(self.url_for("postgres"), autocommit=True)
 
     def create_database(self, suffix: str = "") -> str:
         name = f"{self.db_prefix}_{secrets.token_hex(4)}{suffix}"
@@ -425,6 +430,9 @@ class ProdCheck:
             **base,
             **self.s3_env,
             "PYTHONUNBUFFERED": "1",
+            # Loopback traffic (S3, Redis) never goes through a proxy the machine has.
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
             "DJANGO_SETTINGS_MODULE": "config.settings_production",
             "SANBAO_DEBUG": "0",
             "SANBAO_SECRET_KEY": secrets.token_urlsafe(64),
@@ -906,6 +914,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
 
     started = time.monotonic()
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
     stack = Stack(
         url,
         os.environ.get("SANBAO_PRODCHECK_DB_PREFIX", "sanbao_prodcheck"),
