@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 # The development server runs with DEBUG on unless told otherwise (no secret needed).
 export SANBAO_DEBUG ?= 1
 
-.PHONY: run test lint fmt migrate demo messages constraints clean help bench bench-purge
+.PHONY: run test lint fmt migrate demo messages constraints clean help bench bench-purge prod-check
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve http://$(HOST)"
@@ -17,6 +17,7 @@ help:
 	@echo "make messages - extract and compile translations"
 	@echo "make bench  - time the unit import against a raw INSERT floor (bench/README.md)"
 	@echo "make bench-purge - time the IV.8 purge against a bulk DELETE floor (bench/README.md)"
+	@echo "make prod-check - nginx + two app servers + worker + Redis + S3, a journey through them (docs/deploy.md; needs DATABASE_URL=postgres://...)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +71,12 @@ bench: $(VENV)/.installed-base
 
 bench-purge: $(VENV)/.installed-base
 	$(BIN)/python bench/bench_purge.py $(PURGE_ARGS)
+
+# The production set-up of docs/deploy.md on this machine, and a journey through it
+# (ops/prod_check.py). DATABASE_URL names a PostgreSQL server it may create and drop
+# a database on; nginx, redis-server and the PostgreSQL client tools must be installed.
+prod-check: $(VENV)/.installed-dev
+	SANBAO_DEBUG=0 $(BIN)/python ops/prod_check.py $(PROD_CHECK_ARGS)
 
 constraints: $(VENV)/.installed-dev
 	$(BIN)/pip freeze --exclude-editable | sed '1i # Pinned versions that CI and make install (pip -c). Refresh: make constraints' > requirements/constraints.txt

@@ -4,6 +4,7 @@ SANBAO_* settings with their unit and the clause they implement."""
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -192,6 +193,9 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":  # pip extra `rq`
     RQ_QUEUES = {"default": {"URL": env_str("SANBAO_RQ_URL", "redis://127.0.0.1:6379/2")}}
 
 EMAIL_BACKEND = env_str("SANBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where django.core.mail.backends.filebased.EmailBackend writes each message (one
+# file a connection); `make prod-check` reads the mail the worker sent there.
+EMAIL_FILE_PATH = env_str("SANBAO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("SANBAO_FROM_EMAIL", "after-sales@sanbao.example")
 
 # Rate limits live in the default cache (the public claim-status page counts its
@@ -228,8 +232,9 @@ AXES_LOCKOUT_CALLABLE = "sanbao.accounts.views.locked_out"
 # keep personal data for ever outside the retention rules; the audit trail records
 # what matters.
 AXES_DISABLE_ACCESS_LOG = True
-# Behind a reverse proxy the proxy sets REMOTE_ADDR (as for the status page).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# The client's address: X-Real-IP / X-Forwarded-For only from a trusted proxy
+# (SANBAO_TRUSTED_PROXIES below), as for the status page's limit.
+AXES_CLIENT_IP_CALLABLE = "sanbao.core.clients.client_address"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SANBAO_SECURE_COOKIES", default=not DEBUG)
@@ -278,6 +283,15 @@ SANBAO_LATEST_DATE_YEARS = env_int("SANBAO_LATEST_DATE_YEARS", 10)
 
 # --- Operational limits -------------------------------------------------------------
 SANBAO_UPLOAD_MAX_MB = env_int("SANBAO_UPLOAD_MAX_MB", 10)
+# Reverse proxies (addresses or networks, e.g. 127.0.0.1,10.0.0.0/24) whose X-Real-IP
+# and X-Forwarded-For name the client (sanbao.core.clients). Empty: no proxy is
+# believed, every client is its REMOTE_ADDR. Never list an address clients can use.
+SANBAO_TRUSTED_PROXIES = env_list("SANBAO_TRUSTED_PROXIES", [])
+for _proxy in SANBAO_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise EnvError(f"SANBAO_TRUSTED_PROXIES: {_proxy!r} is no address or network") from None
 # The public claim-status page: look-ups an hour from one address (any claims), and
 # from one address for one claim number. Nothing is counted per claim number alone,
 # so wrong telephones typed from one address never lock out the consumer elsewhere.

@@ -42,6 +42,7 @@ from sanbao.claims import policy, selectors
 from sanbao.claims.errors import MESSAGES
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, Outcome, Remedy
 from sanbao.claims.reasons import VERDICTS
+from sanbao.core.clients import client_address
 from sanbao.core.phones import PHONE_RE, normalise_phone
 
 TEMPLATE = "claims/public_status.html"
@@ -139,8 +140,9 @@ class StatusLookupForm(forms.Form):
 def client_bucket(request) -> str:
     """Who is counted: the client's IP address; for IPv6 its /64 network, since
     one subscriber is usually given a whole /64 and could otherwise rotate
-    addresses for free. Behind a reverse proxy, the proxy must set REMOTE_ADDR."""
-    raw = request.META.get("REMOTE_ADDR", "")
+    addresses for free. Behind a reverse proxy listed in SANBAO_TRUSTED_PROXIES,
+    the address the proxy names (sanbao.core.clients)."""
+    raw = client_address(request)
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:
