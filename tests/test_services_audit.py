@@ -43,6 +43,10 @@ READ_ONLY: dict[str, str] = {
         "the ledger row of a claim's resolution, named in its event "
         "(retained_part_take_in is the audited form for other callers)"
     ),
+    "sanbao/notifications/services.py:message_deliver": (
+        "the worker e-mailing a message already audited as message.written; the outcome "
+        "is on the message itself (status, sent time, error)"
+    ),
     "sanbao/returns/services/batches.py:receipt_scan": (
         "one scan of a label: the scan row is itself append-only evidence (who, when, "
         "which label, unique per label) and receipt_close writes the count to the trail; "

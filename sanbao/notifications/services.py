@@ -172,11 +172,19 @@ def task_send_email(
         raise ERRORS.conflict("notifications.task_closed")
     from sanbao.notifications import tasks
 
+    attachments = list(attachments)
     files = [
         [name, base64.b64encode(content).decode("ascii"), kind]
         for name, content, kind in attachments
     ]
-    background.enqueue(tasks.contact_task_email, task.pk, actor.pk, address, files)
+    with transaction.atomic():  # the request and its queued e-mail, or neither
+        audit.record(
+            actor=actor,
+            action="contact_task.email_requested",
+            target=task,
+            data={"address": address, "attachments": [name for name, _, _ in attachments]},
+        )
+        background.enqueue(tasks.contact_task_email, task.pk, actor.pk, address, files)
 
 
 def task_email_deliver(

@@ -1,5 +1,8 @@
-"""Browser journeys: Playwright's sync API driving Debian's chromium against
-pytest-django's ``live_server``.
+"""The browser, for the e2e journeys and the CSP check in chromium
+(tests/production/test_csp_browser.py): Playwright's sync API driving Debian's
+chromium against pytest-django's ``live_server``. Defined once, here: a second
+session-scoped copy in one worker would start a second Playwright inside the
+first one's event loop, which Playwright refuses.
 
 Playwright runs an event loop in the test's thread, so Django's ORM, which the
 tests use to arrange data and check what was written, must be told that this is
@@ -26,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "e2e"
+RESULTS = Path(__file__).resolve().parents[1] / "test-results" / "e2e"
 
 
 @pytest.fixture(scope="session")
