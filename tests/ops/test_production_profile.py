@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management.utils import get_random_secret_key
 from django.test import Client, override_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def production() -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SANBAO_", "DJANGO_SETTINGS"))}
-    env.update(SANBAO_SECRET_KEY="x" * 60, SANBAO_DEBUG="0")
+    # A random key: the profile refuses a plain one such as "x" * 60.
+    env.update(SANBAO_SECRET_KEY=get_random_secret_key(), SANBAO_DEBUG="0")
     code = (
         "import json, config.settings_production as s; print(json.dumps({n: getattr(s, n) for n in "
         "['SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SECURE_PROXY_SSL_HEADER', "
