@@ -315,6 +315,13 @@ def claim_create(
             )
         errors.raise_if_any("claims.intake_invalid")
 
+    # The checklist as it is stored (the last answer per rule, notes cut to size):
+    # the claim is judged with it before it is written, and its rows are written in
+    # one INSERT, instead of judging, writing row by row and judging again.
+    checklist = list({f.rule: f for f in findings or []}.values())
+    answers = {f.rule: f.found for f in checklist}
+    notes = {f.rule: (f.note or "")[:500] for f in checklist if (f.note or "")[:500]}
+
     def save() -> None:
         # Each scan is stored once (a number drawn again re-runs this) and listed in
         # ``saved``, so a create that fails afterwards leaves no file behind.
@@ -325,7 +332,7 @@ def claim_create(
             if upload is not None and not field:
                 field.save(upload.name, upload, save=False)
                 saved.append((field.storage, field.name))
-        _apply_verdict(claim, policy.evaluate(_facts(claim, {})))
+        _apply_verdict(claim, policy.evaluate(_facts(claim, answers, notes)))
         claim.save()
 
     with files_undone_on_failure() as saved, transaction.atomic():
@@ -338,12 +345,7 @@ def claim_create(
             _check_claimable(actor, serial, registered, shown=unit is not None, err=errors.add)
             errors.raise_if_any("claims.intake_invalid")
             raise
-        if findings:
-            _save_findings(claim, actor, findings, saved)
-            _apply_verdict(claim, _evaluate(claim))
-            Claim.objects.filter(pk=claim.pk).update(
-                verdict=claim.verdict, verdict_results=claim.verdict_results
-            )
+        _create_findings(claim, actor, checklist, saved)
         audit.record(
             actor=actor,
             action="claim.submitted",
@@ -405,6 +407,32 @@ def _handling_org(actor, code: str, err) -> Organisation | None:
     if platform is None:
         err("handling_org_code", "claims.handling_org_invalid")
     return platform
+
+
+def _create_findings(claim: Claim, actor, findings: list[FindingIn], saved: list) -> None:
+    """The checklist of a claim just created (no finding stored yet), in one INSERT,
+    and kept on the claim as if prefetched: the answer to the intake is written
+    from memory, without reading the claim back (issue 14)."""
+    rows = []
+    if findings:
+        rows = InspectionFinding.objects.bulk_create(
+            InspectionFinding(
+                claim=claim,
+                rule=f.rule,
+                found=f.found,
+                note=(f.note or "")[:500],
+                recorded_by=actor,
+            )
+            for f in findings
+        )
+        for row, f in zip(rows, findings, strict=True):
+            if f.photo is not None:
+                save_photo(row, f.photo, saved)
+    # What prefetch_related("findings") leaves, in the model's order (by rule).
+    cached = claim.findings.all()
+    cached._result_cache = sorted(rows, key=lambda row: row.rule)
+    cached._prefetch_done = True
+    claim._prefetched_objects_cache = {"findings": cached}
 
 
 def _save_findings(claim: Claim, actor, findings: list[FindingIn], saved: list) -> None:
