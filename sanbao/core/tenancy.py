@@ -23,8 +23,17 @@ def get_numbered(queryset, actor, number: str, *, error_code: str):
 
 
 def get_visible(queryset, actor, *, error_code: str = "core.not_found", **lookup):
-    """The one visible row matching ``lookup``, or NotFound."""
+    """The one visible row matching ``lookup``, or NotFound. The row remembers whom
+    it was found visible to (``seen_by``), so a transition checked on it for the
+    same actor in the same request need not ask the database again."""
     try:
-        return queryset.visible_to(actor).get(**lookup)
+        record = queryset.visible_to(actor).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise NotFound(code=error_code) from None
+    record._sanbao_visible_to = actor.pk
+    return record
+
+
+def seen_by(record, actor) -> bool:
+    """Whether ``record`` was read through ``visible_to(actor)`` (``get_visible``)."""
+    return actor.pk is not None and getattr(record, "_sanbao_visible_to", None) == actor.pk

@@ -29,7 +29,7 @@ from typing import Any
 from django.db.models import F, Model
 from django.utils import timezone
 
-from sanbao.core import audit
+from sanbao.core import audit, tenancy
 from sanbao.core.errors import ErrorCatalog
 
 
@@ -116,9 +116,12 @@ class Machine:
     def check(self, record, actor, action: str) -> Move:
         """Role (403), visibility (404) and state (409), in that order."""
         move = self.authorise(actor, action)
-        visible = self.model._default_manager.visible_to(actor).filter(pk=record.pk)
-        if not visible.exists():
-            raise self.errors.not_found(self.codes.not_found)
+        # A record this actor's request read through ``get_visible`` is in scope;
+        # any other (a service called with a record from anywhere) is checked here.
+        if not tenancy.seen_by(record, actor):
+            visible = self.model._default_manager.visible_to(actor).filter(pk=record.pk)
+            if not visible.exists():
+                raise self.errors.not_found(self.codes.not_found)
         if self.state_of(record) not in move.sources:
             raise self.refusal(record, action)
         return move
