@@ -49,7 +49,8 @@ class Generated:
     intake_serials: dict[str, list[str]]  # run name -> units with no claim
     scan_batches: dict[str, list[str]]  # run name -> one receiving batch per client
     scan_labels: dict[str, list[list[str]]]  # run name -> each client's label codes
-    documents_batch: str  # 1,000 lines of one unit each: 1,000 labels
+    documents_batch: str  # 1,000 lines of one unit each: the packing list
+    labels_batch: str  # 1,000 units on lines of 100: 1,000 fault labels
     counts: dict[str, int]
 
 
@@ -247,7 +248,7 @@ def _scan_batch(agent, staff, labels: int, lines: int, tag: str):
 
 def _documents_batch(agent, lines: int) -> str:
     """A draft batch of ``lines`` lines of one unit each (more than a service takes,
-    MAX_LINES): the 1,000 labels and the 1,000-line packing list."""
+    MAX_LINES, and more than a label's code can number): the 1,000-line packing list."""
     from sanbao.returns import services as returns
     from sanbao.returns.models import BatchLine
 
@@ -345,6 +346,9 @@ def generate(
             scan_labels[name].append(codes)
     log(f"  receiving batches for the scans [{(timezone.now() - t).total_seconds():.1f}s]")
     documents = _documents_batch(agent, document_lines)
+    labels_batch, _codes = _scan_batch(
+        agent, staff, document_lines, -(-document_lines // 100), "labels"
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -359,6 +363,7 @@ def generate(
         scan_batches=scan_batches,
         scan_labels=scan_labels,
         documents_batch=documents,
+        labels_batch=labels_batch.number,
         counts=counts,
     )
 

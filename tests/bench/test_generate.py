@@ -67,10 +67,12 @@ def test_each_scanning_client_has_a_receiving_batch_and_its_labels(generated):
             assert {parse_label_code(c)[0] for c in codes} == {number}
 
 
-def test_the_documents_batch_has_one_line_a_unit(generated):
+def test_the_documents_batches_hold_the_lines_and_the_labels_asked_for(generated):
     batch = ReturnBatch.objects.get(number=generated.documents_batch)
     lines = list(batch.lines.order_by("line_no").values_list("line_no", "quantity"))
     assert lines == [(n, 1) for n in range(1, 31)]
+    labels = ReturnBatch.objects.get(number=generated.labels_batch)
+    assert sum(labels.lines.values_list("quantity", flat=True)) == 30
 
 
 def test_generated_numbers_are_distinct_and_never_a_drawn_month():
