@@ -650,7 +650,12 @@ def run_size(stack: Stack, rows: int, args) -> dict:
     spec_floor = floor_spec(url, gen, prepared["statements"])
     port, master = start_server(stack, env, f"gunicorn-{rows}")
     workers = worker_pids(master)
-    result = {"rows": rows, "database_counts": gen["counts"], "scenarios": {}}
+    result = {
+        "rows": rows,
+        "database_counts": gen["counts"],
+        "read_statements": prepared["statements"],
+        "scenarios": {},
+    }
 
     def spec_for(scenario, run, k):
         spec = {"port": port, "max_requests": args.max_requests}
@@ -693,6 +698,7 @@ def run_size(stack: Stack, rows: int, args) -> dict:
                 cpu_before = cpu_ms(workers)
                 figures = run_clients("http", scenario, spec, k, seconds, max_requests)
                 cpu = cpu_ms(workers) - cpu_before
+                figures["load_average_1m"] = round(os.getloadavg()[0], 2)
                 ok_ops = figures["ops"] - figures["failed"]
                 figures["server_cpu_ms_per_op"] = round(cpu / ok_ops, 2) if ok_ops else None
                 if scenario == "scan":
