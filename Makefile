@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 # The development server runs with DEBUG on unless told otherwise (no secret needed).
 export SANBAO_DEBUG ?= 1
 
-.PHONY: run test lint fmt migrate demo messages constraints clean help bench bench-purge prod-check
+.PHONY: run test lint fmt migrate demo messages constraints clean help bench bench-import bench-purge prod-check
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve http://$(HOST)"
@@ -15,7 +15,8 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make fmt    - ruff format and fix"
 	@echo "make messages - extract and compile translations"
-	@echo "make bench  - time the unit import against a raw INSERT floor (bench/README.md)"
+	@echo "make bench  - the benchmark suite: gunicorn, production settings, each scenario against its floor (bench/README.md; needs DATABASE_URL=postgres://...)"
+	@echo "make bench-import - time the unit import against a raw INSERT floor (bench/README.md)"
 	@echo "make bench-purge - time the IV.8 purge against a bulk DELETE floor (bench/README.md)"
 	@echo "make prod-check - nginx + two app servers + worker + Redis + S3, a journey through them (docs/deploy.md; needs DATABASE_URL=postgres://...)"
 
@@ -66,7 +67,12 @@ messages: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=static --ignore='*/tests/*' --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
+# The suite (bench/suite.py): a scratch PostgreSQL database on the server DATABASE_URL
+# names, gunicorn on 127.0.0.1, 1 and 8 client processes a scenario; JSON in var/bench/.
 bench: $(VENV)/.installed-base
+	SANBAO_DEBUG=0 $(BIN)/python bench/suite.py $(BENCH_ARGS)
+
+bench-import: $(VENV)/.installed-base
 	$(BIN)/python bench/bench_import.py $(BENCH_ARGS)
 
 bench-purge: $(VENV)/.installed-base

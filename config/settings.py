@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Off unless SANBAO_QUERY_COUNT_HEADER (the benchmark): first, to count every statement.
+    "sanbao.core.middleware.QueryCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
@@ -306,6 +308,9 @@ SANBAO_XLSX_MAX_MEMBERS = env_int("SANBAO_XLSX_MAX_MEMBERS", 1_000)
 SANBAO_IMPORT_BATCH_SIZE = env_int("SANBAO_IMPORT_BATCH_SIZE", 2_000)
 # An API token's expiry date, when its owner gives one, is at most this many days ahead.
 SANBAO_API_TOKEN_MAX_DAYS = env_int("SANBAO_API_TOKEN_MAX_DAYS", 3650)
+# bench/suite.py: answer each request's number of SQL statements in X-Sanbao-Queries
+# (sanbao.core.middleware.QueryCountMiddleware). Off in any real deployment.
+SANBAO_QUERY_COUNT_HEADER = env_bool("SANBAO_QUERY_COUNT_HEADER", default=False)
 SANBAO_API_PAGE_SIZE = env_int("SANBAO_API_PAGE_SIZE", 50)
 SANBAO_API_MAX_PAGE_SIZE = env_int("SANBAO_API_MAX_PAGE_SIZE", 500)
 # E-mail from the background worker: tries in all before a message is marked failed,

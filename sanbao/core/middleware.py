@@ -1,14 +1,22 @@
-"""Turn a DomainError raised under a page view into the error page with its status.
+"""Turn a DomainError raised under a page view into the error page with its status;
+and, for the benchmark only, count each request's SQL statements.
 
 API requests never reach this: django-ninja's handlers answer them with the JSON
 envelope. A page that wants to show the error inside a form catches it itself.
 """
 
+import contextlib
 import json
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    MiddlewareNotUsed,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.db import connections
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -17,6 +25,36 @@ from django.utils.translation import gettext_lazy as _lazy
 from sanbao.core.errors import ERRORS, DomainError, NotAuthenticated
 
 API_PREFIX = "/api/"
+
+
+QUERY_COUNT_HEADER = "X-Sanbao-Queries"
+
+
+class QueryCountMiddleware:
+    """``X-Sanbao-Queries``: the SQL statements the request ran, on every database
+    connection, from the first middleware to the response (bench/suite.py reads it).
+    Only when ``SANBAO_QUERY_COUNT_HEADER`` is on; off (the default) Django drops
+    the middleware at start-up, so a deployment pays nothing for it."""
+
+    def __init__(self, get_response):
+        if not settings.SANBAO_QUERY_COUNT_HEADER:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counted(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with contextlib.ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(counted))
+            response = self.get_response(request)
+        response[QUERY_COUNT_HEADER] = str(count)
+        return response
 
 
 class DomainErrorMiddleware:
