@@ -25,7 +25,6 @@ databases (default sanbao_bench)."""
 from __future__ import annotations
 
 import argparse
-import atexit
 import datetime as dt
 import http.client
 import json
@@ -45,7 +44,7 @@ for path in (str(ROOT), str(ROOT / "bench")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from ops.prod_check import CannotStart, Stack, manage, parse_ports  # noqa: E402
+from ops.prod_check import CannotStart, Stack, manage, scratch_stack  # noqa: E402
 
 PYTHON = sys.executable
 HOST = "127.0.0.1"  # every request loop targets this address and no other
@@ -887,19 +886,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
-    stack = Stack(
-        url,
-        os.environ.get("SANBAO_BENCH_DB_PREFIX", "sanbao_bench"),
-        parse_ports(os.environ.get("SANBAO_BENCH_PORTS")),
-    )
-    atexit.register(stack.cleanup)
-
-    def stop(signum, _frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGHUP, stop)
+    stack = scratch_stack(url, "SANBAO_BENCH", "sanbao_bench")
     started = dt.datetime.now(dt.UTC)
     load_before = os.getloadavg()
     results = []

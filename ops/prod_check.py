@@ -314,6 +314,27 @@ class Skip(Exception):
     pass
 
 
+def scratch_stack(url: str, env_prefix: str, default_db_prefix: str) -> Stack:
+    """A ``Stack`` on the PostgreSQL server ``url`` names, its databases named from
+    ``<env_prefix>_DB_PREFIX`` and its ports taken from ``<env_prefix>_PORTS``;
+    cleaned up at exit, on SIGTERM and on SIGHUP (Ctrl-C raises already). Only
+    loopback is ever asked for, so no proxy of the environment is used."""
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+    stack = Stack(
+        url,
+        os.environ.get(f"{env_prefix}_DB_PREFIX", default_db_prefix),
+        parse_ports(os.environ.get(f"{env_prefix}_PORTS")),
+    )
+    atexit.register(stack.cleanup)
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
+    return stack
+
+
 def parse_ports(value: str | None) -> tuple[int, int] | None:
     if not value:
         return None
@@ -914,19 +935,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
 
     started = time.monotonic()
-    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
-    stack = Stack(
-        url,
-        os.environ.get("SANBAO_PRODCHECK_DB_PREFIX", "sanbao_prodcheck"),
-        parse_ports(os.environ.get("SANBAO_PRODCHECK_PORTS")),
-    )
-    atexit.register(stack.cleanup)
-
-    def stop(signum, _frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGHUP, stop)
+    stack = scratch_stack(url, "SANBAO_PRODCHECK", "sanbao_prodcheck")
     check = ProdCheck(stack, keep_logs=args.keep_logs)
     try:
         check.set_up()
