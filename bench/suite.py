@@ -44,7 +44,13 @@ for path in (str(ROOT), str(ROOT / "bench")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from ops.prod_check import CannotStart, Stack, manage, scratch_stack  # noqa: E402
+from ops.prod_check import (  # noqa: E402
+    CannotStart,
+    Stack,
+    manage,
+    postgres_url,
+    scratch_stack,
+)
 
 PYTHON = sys.executable
 HOST = "127.0.0.1"  # every request loop targets this address and no other
@@ -878,13 +884,8 @@ def main(argv: list[str] | None = None) -> int:
         phase_inprocess(args.out, args.rows[0], args.documents_batch, args.labels_batch)
         return 0
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        print(
-            "bench/suite.py needs DATABASE_URL pointing at PostgreSQL (postgres://user@host/db): "
-            "it creates and drops its own scratch database on that server.",
-            file=sys.stderr,
-        )
+    url = postgres_url("bench/suite.py")
+    if url is None:
         return 2
     stack = scratch_stack(url, "SANBAO_BENCH", "sanbao_bench")
     started = dt.datetime.now(dt.UTC)

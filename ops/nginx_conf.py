@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -65,6 +66,35 @@ def site_values(
         "CLIENT_MAX_BODY_SIZE": client_max_body_size,
         "PROXY_READ_TIMEOUT": proxy_read_timeout,
     }
+
+
+def self_signed_certificate(folder: Path, days: int = 2) -> tuple[Path, Path]:
+    """A throw-away certificate and key for 127.0.0.1 in ``folder`` (the production
+    check and nginx's own test; a real site uses its CA's, docs/deploy.md)."""
+    certificate, key = folder / "tls.crt", folder / "tls.key"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            str(days),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return certificate, key
 
 
 def main(argv: list[str] | None = None) -> int:

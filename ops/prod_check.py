@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ops.nginx_conf import render, site_values  # noqa: E402
+from ops.nginx_conf import render, self_signed_certificate, site_values  # noqa: E402
 
 NGINX = os.environ.get("SANBAO_PRODCHECK_NGINX", "/usr/sbin/nginx")
 PYTHON = sys.executable
@@ -314,6 +314,34 @@ class Skip(Exception):
     pass
 
 
+def run_ops_script(name: str, folder: Path, env: dict) -> subprocess.CompletedProcess:
+    """Run ``ops/<name> <folder>`` (the backup and restore scripts) as an operator
+    would; a failure is the check's failure, with the end of what it printed."""
+    done = subprocess.run(
+        [str(ROOT / "ops" / name), str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    expect(done.returncode == 0, f"{name}: {done.stderr[-500:]}")
+    return done
+
+
+def postgres_url(program: str) -> str | None:
+    """``DATABASE_URL`` when it names a PostgreSQL server; else None, having told
+    why on stderr (the caller exits 2)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return url
+    print(
+        f"{program} needs DATABASE_URL pointing at PostgreSQL (postgres://user@host/db): "
+        "it creates and drops its own scratch database on that server.",
+        file=sys.stderr,
+    )
+    return None
+
+
 def scratch_stack(url: str, env_prefix: str, default_db_prefix: str) -> Stack:
     """A ``Stack`` on the PostgreSQL server ``url`` names, its databases named from
     ``<env_prefix>_DB_PREFIX`` and its ports taken from ``<env_prefix>_PORTS``;
@@ -404,29 +432,7 @@ class ProdCheck:
         s3 = stack.start(
             "s3", [PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(ports["s3"])]
         )
-        certificate, key = tmp / "tls.crt", tmp / "tls.key"
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout",
-                str(key),
-                "-out",
-                str(certificate),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        certificate, key = self_signed_certificate(tmp)
         stack.wait_for_port("redis", redis, ports["redis"])
         stack.wait_for_port("s3", s3, ports["s3"])
 
@@ -850,14 +856,7 @@ class ProdCheck:
         backups = self.stack.tmp / "backups"
         env = {**self.env, "PYTHON": PYTHON}
         started = time.monotonic()
-        made = subprocess.run(
-            [str(ROOT / "ops" / "backup.sh"), str(backups)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        expect(made.returncode == 0, f"backup.sh: {made.stderr[-500:]}")
+        made = run_ops_script("backup.sh", backups, env)
         backup = Path(made.stdout.strip().splitlines()[-1])
         backup_seconds = time.monotonic() - started
         dump_size = (backup / "database.dump").stat().st_size
@@ -869,14 +868,7 @@ class ProdCheck:
             "SANBAO_S3_BUCKET": RESTORED_BUCKET,
         }
         started = time.monotonic()
-        done = subprocess.run(
-            [str(ROOT / "ops" / "restore.sh"), str(backup)],
-            env=restored_env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        expect(done.returncode == 0, f"restore.sh: {done.stderr[-500:]}")
+        run_ops_script("restore.sh", backup, restored_env)
         restore_seconds = time.monotonic() - started
         before, after = self.row_counts(self.database), self.row_counts(restored_db)
         differ = {t: (before[t], after.get(t)) for t in before if before[t] != after.get(t)}
@@ -921,13 +913,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        print(
-            "prod-check needs DATABASE_URL pointing at PostgreSQL (postgres://user@host/db): "
-            "it creates and drops its own database on that server.",
-            file=sys.stderr,
-        )
+    url = postgres_url("prod-check")
+    if url is None:
         return 2
     for program in (NGINX, "redis-server", "openssl", "pg_dump", "pg_restore", "psql"):
         if not shutil.which(program):

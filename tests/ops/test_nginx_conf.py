@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from ops.nginx_conf import TemplateError, main, placeholders, render, site_values
+from ops.nginx_conf import (
+    TemplateError,
+    main,
+    placeholders,
+    render,
+    self_signed_certificate,
+    site_values,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,27 +103,7 @@ def test_the_command_line_prints_the_site(capsys):
 @pytest.mark.skipif(not Path("/usr/sbin/nginx").exists(), reason="nginx is not installed")
 def test_nginx_accepts_the_rendered_site(tmp_path):
     # A throw-away certificate, and nginx -t on a main configuration including the site.
-    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=x",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed_certificate(tmp_path, days=1)
     site = tmp_path / "site.conf"
     site.write_text(
         rendered(
