@@ -198,6 +198,7 @@ def test_an_agent_sends_thirty_units_back_and_the_platform_counts_them_by_scanni
     log_out(page)
     log_in(page, base, people["clerk"])
     page.get_by_test_id("lang-zh-hans").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     page.goto(f"{base}/returns/{batch.number}/")
     expect(page.get_by_test_id("anomaly")).to_have_attribute("data-kind", "missing_units")
     expect(page.get_by_test_id("doc-anomaly-notice")).to_be_visible()

@@ -84,7 +84,12 @@ SCROLLING_INSIDE = """() => [...document.querySelectorAll("main *")].filter(e =>
 
 
 def _fits(page) -> None:
-    """The page is no wider than the phone, and no part of it scrolls sideways."""
+    """The page is no wider than the phone, and no part of it scrolls sideways.
+
+    Called only once the page shows what the step expects: measuring while a
+    navigation is under way finds no document (a flaky failure in CI).
+    """
+    page.wait_for_load_state()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width} px wide at {PHONE['width']} px"
     assert page.evaluate(SCROLLING_INSIDE) == [], f"{page.url} scrolls sideways inside"
@@ -184,6 +189,7 @@ def test_a_dented_box_is_inspected_declared_and_replaced_from_a_phone(
     screenshot(page, f"2-arrived-{language}")
 
     page.get_by_test_id("declare").click()
+    expect(page.get_by_test_id("damaged-quantity")).to_be_visible()
     _fits(page)
     page.get_by_test_id("damaged-quantity").fill("2")
     page.get_by_test_id("description").fill("Two power banks dented at the crushed corner.")
@@ -194,9 +200,11 @@ def test_a_dented_box_is_inspected_declared_and_replaced_from_a_phone(
     expect(photo).to_have_attribute("capture", "environment")
     photo.set_input_files([{"name": "dent.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
     page.get_by_test_id("upload-photo").locator("button").click()
+    expect(page.get_by_test_id("evidence-file")).to_have_count(1)
     form = page.get_by_test_id("upload-form").locator("input[type=file]")
     form.set_input_files([{"name": "form.pdf", "mimeType": "application/pdf", "buffer": _pdf()}])
     page.get_by_test_id("upload-form").locator("button").click()
+    expect(page.get_by_test_id("evidence-file")).to_have_count(2)
 
     # Without the courier-signed delivery note it cannot be submitted.
     page.select_option("#department", "after_sales")
@@ -207,6 +215,7 @@ def test_a_dented_box_is_inspected_declared_and_replaced_from_a_phone(
     note = page.get_by_test_id("upload-note").locator("input[type=file]")
     note.set_input_files([{"name": "note.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
     page.get_by_test_id("upload-note").locator("button").click()
+    expect(page.get_by_test_id("evidence-file")).to_have_count(3)
     _fits(page)
     screenshot(page, f"3-declaration-{language}")
     page.select_option("#department", "after_sales")
