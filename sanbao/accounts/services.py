@@ -15,6 +15,7 @@ from sanbao.accounts.errors import ERRORS
 from sanbao.accounts.models import ApiToken, Organisation, User, validate_time_zone
 from sanbao.accounts.roles import ROLES_BY_KIND, require
 from sanbao.core import audit
+from sanbao.core.prepared import Prepared
 
 TOKEN_PREFIX = "sbk_"
 
@@ -88,18 +89,26 @@ def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     return token
 
 
+# Every API request reads its token: compiled once per process (core.prepared).
+_USABLE_TOKEN = Prepared(
+    lambda p: (
+        ApiToken.objects.usable(p.now)
+        .select_related("user", "user__organisation")
+        .filter(key_hash=p.key_hash)[:1]
+    ),
+    key_hash=str,
+    now=dt.datetime,
+)
+
+
 def token_authenticate(raw: str) -> User | None:
     """The active user owning a token neither revoked nor expired, or None (the API
     answers 401)."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    token = (
-        ApiToken.objects.usable(now)
-        .select_related("user", "user__organisation")
-        .filter(key_hash=hash_token(raw))
-        .first()
-    )
+    found = _USABLE_TOKEN(key_hash=hash_token(raw), now=now)
+    token = found[0] if found else None
     if token is None or not token.user.is_active:
         return None
     # Touch last_used at most once a minute: a busy integration must not write per request.
