@@ -85,7 +85,10 @@ class Prepared:
                 raise ValueError(f"Prepared: parameter {name!r} is not a parameter of {sql}")
             slots.extend((i, name, adapt) for i in places)
         # Every other parameter is a constant of the shape (a status, a flag).
-        return queryset, compiler, sql, list(params), slots
+        # The converters of the selected columns (dates on SQLite, JSON) are fixed too.
+        fields = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(fields)
+        return queryset, compiler, sql, list(params), slots, converters
 
     def compiled(self, alias: str = "default") -> tuple:
         connection = connections[alias]
@@ -103,7 +106,7 @@ class Prepared:
         as it is (iterated, listed): chaining it would build a different query."""
         if values.keys() != self._kinds.keys():
             raise TypeError(f"Prepared: expected {sorted(self._kinds)}, got {sorted(values)}")
-        template, compiler, sql, params, slots = self.compiled(alias)
+        template, compiler, sql, params, slots, converters = self.compiled(alias)
         params = list(params)
         for index, name, adapt in slots:
             params[index] = adapt(values[name])
@@ -111,6 +114,7 @@ class Prepared:
         run.connection = connections[alias]
         frozen = (sql, tuple(params))
         run.as_sql = lambda *args, **kwargs: frozen
+        run.get_converters = lambda expressions: converters
         query = copy.copy(template.query)
         query.get_compiler = lambda *args, **kwargs: run
         queryset = QuerySet(model=template.model, query=query, using=alias, hints=template._hints)
