@@ -17,12 +17,12 @@ from sanbao.documents.pdf import (
     FONT,
     FONT_BOLD,
     RULE,
-    barcode_in,
     bilingual,
     canvas_pdf,
+    draw_code128,
     fit_para,
-    qr_code,
 )
+from sanbao.documents.qr import draw_qr
 from sanbao.returns import policy
 from sanbao.returns.documents.layout import lines_of
 from sanbao.returns.documents.text import BOX, LABELS_TITLE, LAYOUT_INVALID, LINE
@@ -103,7 +103,28 @@ FAULT_STYLE = ParagraphStyle(
 )
 
 
-def _draw_label(c, label: Label, x: float, y: float, w: float, h: float, pad: tuple) -> None:
+class _Kit:
+    """What every label of a document shares, made once a document: the words
+    "box" and "line" in both languages, and the fault paragraphs already fitted
+    (the labels of a line, and often of a batch, repeat the same fault)."""
+
+    def __init__(self) -> None:
+        self.box = bilingual(BOX, "/")
+        self.line = bilingual(LINE, "/")
+        self._faults: dict[tuple[str, float, float], object] = {}
+
+    def fault(self, text: str, width: float, height: float):
+        key = (text, width, height)
+        if key not in self._faults:
+            para = fit_para(text, width, height, style_obj=FAULT_STYLE, min_size=6, bold=True)
+            para.wrap(width, height)
+            self._faults[key] = para
+        return self._faults[key]
+
+
+def _draw_label(
+    c, label: Label, x: float, y: float, w: float, h: float, pad: tuple, kit: _Kit
+) -> None:
     """One label in the box (x, y, w, h), ``pad`` kept clear inside it: the batch
     and box, the model, the line and serial, the fault in large type beside a QR
     code, and a Code 128 barcode with the code printed under it."""
@@ -113,14 +134,14 @@ def _draw_label(c, label: Label, x: float, y: float, w: float, h: float, pad: tu
     c.setFillColor(FAX_INK)
 
     # Top strip: three lines of 3.3 mm.
-    box = f"{bilingual(BOX, '/')} {label.box_no}"
+    box = f"{kit.box} {label.box_no}"
     box_width = pdfmetrics.stringWidth(box, FONT_BOLD, 8.5) + 1 * mm
     _text_line(c, label.batch, left, top - 3 * mm, cw - box_width, FONT_BOLD, 8.5)
     _text_line(
         c, box, left + cw - box_width, top - 3 * mm, box_width, FONT_BOLD, 8.5, align="right"
     )
     _text_line(c, label.model, left, top - 6.4 * mm, cw, FONT, 7)
-    where = f"{bilingual(LINE, '/')} {label.line_no} · {label.seq}/{label.quantity}"
+    where = f"{kit.line} {label.line_no} · {label.seq}/{label.quantity}"
     if label.serial:
         where += f"   SN {label.serial}"
     _text_line(c, where, left, top - 9.7 * mm, cw, FONT, 7)
@@ -129,19 +150,16 @@ def _draw_label(c, label: Label, x: float, y: float, w: float, h: float, pad: tu
     # Bottom: the code in text, and the Code 128 barcode above it.
     text_h, bar_h, gap = 2.8 * mm, 6.5 * mm, 0.6 * mm
     _text_line(c, label.code, left, bottom + 0.4 * mm, cw, FONT, 7.5, align="center")
-    bar = barcode_in(label.code, cw, bar_h, max_bar_width=0.3 * mm)
-    bar.drawOn(c, left + (cw - bar.width) / 2, bottom + text_h)
+    draw_code128(c, label.code, left, bottom + text_h, cw, bar_h, max_bar_width=0.3 * mm)
 
     # Middle: the fault in large type, the QR code on the right.
     middle = ch - strip - text_h - bar_h - 2 * gap
     q = min(middle, 17 * mm)
-    qr = qr_code(label.code, q)
     mid_bottom = bottom + text_h + bar_h + gap
-    qr.drawOn(c, left + cw - q, mid_bottom + (middle - q) / 2)
+    draw_qr(c, label.code, left + cw - q, mid_bottom + (middle - q) / 2, q)
     fault_w = cw - q - 1 * mm
-    fault = fit_para(label.fault, fault_w, middle, style_obj=FAULT_STYLE, min_size=6, bold=True)
-    _fw, fh = fault.wrap(fault_w, middle)
-    fault.drawOn(c, left, mid_bottom + (middle - fh) / 2)
+    fault = kit.fault(label.fault, fault_w, middle)
+    fault.drawOn(c, left, mid_bottom + (middle - fault.height) / 2)
 
 
 def _cut_lines(c) -> None:
@@ -174,10 +192,11 @@ def labels_pdf(batch: ReturnBatch, layout: str = "60x40") -> bytes:
             params=params,
         )
     labels = labels_of(batch)
+    kit = _Kit()
 
     def draw_rolls(c) -> None:
         for label in labels:
-            _draw_label(c, label, 0, 0, *LABEL_SIZE, LABEL_PAD)
+            _draw_label(c, label, 0, 0, *LABEL_SIZE, LABEL_PAD, kit)
             c.showPage()
         if not labels:
             c.showPage()
@@ -190,7 +209,7 @@ def labels_pdf(batch: ReturnBatch, layout: str = "60x40") -> bytes:
                 col, row = i % SHEET_COLUMNS, i // SHEET_COLUMNS
                 x = col * SHEET_CELL[0]
                 y = A4[1] - (row + 1) * SHEET_CELL[1]
-                _draw_label(c, label, x, y, *SHEET_CELL, SHEET_PAD)
+                _draw_label(c, label, x, y, *SHEET_CELL, SHEET_PAD, kit)
             c.showPage()
 
     return canvas_pdf(

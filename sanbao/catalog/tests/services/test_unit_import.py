@@ -228,10 +228,9 @@ def test_a_serial_registered_by_a_concurrent_import_is_a_409_and_writes_nothing(
             race["run"] = True
             run(platform_staff, [GOOD_ROWS[1]])
         result = execute(sql, params, many, context)
-        if (
-            sql.startswith("SELECT")
-            and f"{table}.{connection.ops.quote_name('serial')} IN (" in sql
-        ):
+        # The existence check: the only read of the unit table (an IN list of
+        # serials on SQLite, a join with an array of them on PostgreSQL).
+        if sql.startswith("SELECT") and f"FROM {table}" in sql:
             race["checked"] = True
         return result
 
@@ -244,3 +243,31 @@ def test_a_serial_registered_by_a_concurrent_import_is_a_409_and_writes_nothing(
     assert caught.value.code == "catalog.import_conflict"
     assert list(Unit.objects.values_list("serial", flat=True)) == ["SB0000002"]
     assert imports().count() == 1
+
+
+def test_on_postgresql_an_import_reads_the_registry_once_and_copies_its_new_rows(
+    platform_staff, registry
+):
+    """Issue 14: the existence check is one statement (a join with the serials as one
+    array) and the new rows go in with one COPY, whatever the file's size; the
+    report is the same as the batched path's. SQLite reads in chunks of 900."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY path is PostgreSQL's")
+    run(platform_staff, [row(f"SB{i:07d}") for i in range(0, 2000, 2)])  # every other one
+    table = connection.ops.quote_name(Unit._meta.db_table)
+    rows = [row(f"SB{i:07d}") for i in range(2000)]
+    rows[10] = row("SB0000010", region="macau")  # registered differently
+    with CaptureQueriesContext(connection) as queries:
+        report = run(platform_staff, rows, mode=ImportMode.VALID_ONLY)
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and table in q["sql"]]
+    inserts = [q["sql"] for q in queries if q["sql"].startswith("INSERT") and table in q["sql"]]
+    assert len(reads) == 1 and inserts == []
+    assert (report.created, report.unchanged, report.bad_rows) == (1000, 999, 1)
+    assert [e.code for e in report.errors] == ["catalog.serial_registered_differently"]
+    assert report.errors[0].params == {"value": "SB0000010", "columns": "region"}
+    assert Unit.objects.count() == 2000
+    assert Unit.objects.get(serial="SB0000010").region == "mainland"
+    assert Unit.objects.get(serial="SB0001999").created_at is not None
