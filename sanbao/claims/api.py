@@ -129,7 +129,7 @@ def correct_claim_warranty_card_no(request, number: str, payload: CardNumberIn):
 
 @router.get("/claims", response={200: Page[ClaimSummaryOut], **COMMON_ERRORS})
 def list_claims(request, filters: Query[ClaimFilters]):
-    return paginate_filtered(selectors.claim_list, request, filters)
+    return paginate_filtered(selectors.claim_list, request, filters, rows=selectors.claim_summaries)
 
 
 @router.get(

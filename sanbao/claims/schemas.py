@@ -210,16 +210,18 @@ class FindingOut(Schema):
 
 
 class ClaimSummaryOut(Schema):
+    """A claim in the list, read from the rows of ``selectors.claim_summaries``."""
+
     number: str
     status: ClaimStatus
     verdict: Verdict
     failed_rules: list[str]
-    serial: str
-    model: str = Field(..., alias="model.code")
+    serial: str = Field(..., alias="serial_shown")
+    model: str = Field(..., alias="model_code")
     region: str
     claimant_kind: ClaimantKind
-    claimant_org: str | None = Field(None, alias="claimant_org.code")
-    handling_org: str = Field(..., alias="handling_org.code")
+    claimant_org: str | None = Field(None, alias="claimant_org_code")
+    handling_org: str = Field(..., alias="handling_org_code")
     remedy: str
     outcome: str
     warranty_end: dt.date | None
@@ -227,8 +229,8 @@ class ClaimSummaryOut(Schema):
     updated_at: dt.datetime
 
     @staticmethod
-    def resolve_failed_rules(obj) -> list[str]:
-        return _rules_with(obj.verdict_results, policy.FAIL)
+    def resolve_failed_rules(row) -> list[str]:
+        return _rules_with(row["verdict_results"], policy.FAIL)
 
 
 def _may_see_consumer(claim, actor) -> bool:

@@ -156,23 +156,31 @@ class Page(Schema, Generic[T]):
     items: list[T]
 
 
-def paginate(queryset, *, page: int, page_size: int | None) -> dict:
+def paginate(queryset, *, page: int, page_size: int | None, rows=None) -> dict:
+    """One page of ``queryset`` and the count of all of it. ``rows``: what the page
+    shows instead of the records, made from the page's slice of ``queryset`` (e.g.
+    its ``.values()``); the count stays on ``queryset``, without the joins ``rows``
+    may add."""
     size = page_size or settings.SANBAO_API_PAGE_SIZE
     size = max(1, min(size, settings.SANBAO_API_MAX_PAGE_SIZE))
     page = max(1, page)
     count = queryset.count()
     start = (page - 1) * size
     # A page past the end is empty, not an error (and never a huge OFFSET).
-    items = list(queryset[start : start + size]) if start < count else []
+    if start >= count:
+        items = []
+    else:
+        found = queryset[start : start + size]
+        items = list(rows(found) if rows else found)
     return {"count": count, "page": page, "page_size": size, "items": items}
 
 
-def paginate_filtered(select, request, filters) -> dict:
+def paginate_filtered(select, request, filters, rows=None) -> dict:
     """One page of what ``select`` finds for the caller with ``filters`` (a query
-    schema whose ``page`` and ``page_size`` choose the page)."""
+    schema whose ``page`` and ``page_size`` choose the page); ``rows`` as ``paginate``."""
     data = filters.dict(exclude={"page", "page_size"})
     qs = select(actor=request.auth, **data)
-    return paginate(qs, page=filters.page, page_size=filters.page_size)
+    return paginate(qs, page=filters.page, page_size=filters.page_size, rows=rows)
 
 
 def binary_response(content_type: str, description: str) -> dict:

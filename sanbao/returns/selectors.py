@@ -6,7 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sanbao.accounts.roles import require
@@ -249,16 +262,21 @@ def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
     are resolved); last, batches whose delayed units are still to follow (IV.6),
     which stay listed until those units ship (``units_to_follow``: how many). A
     batch waiting for a unit delayed after its due date is overdue: it is listed
-    with those whose clock runs."""
+    with those whose clock runs.
+
+    The unit counts are correlated subqueries, not a join grouped by batch: the
+    database sorts the queue's batches without touching their units and counts
+    units only for the rows of the page it returns, and ``count()`` is a plain
+    count of the queued batches (issue 14)."""
     require(actor, "returns.receive")
     return (
         with_late_delays(ReturnBatch.objects.visible_to(actor))
-        .filter(status__in=[*AWAITING_RETURN, BatchStatus.ON_HOLD, BatchStatus.DELAYED])
+        .filter(status__in=QUEUE_STATES)
         .select_related("return_org")
         .annotate(
-            units_total=Count("units", distinct=True),
-            units_settled=Count("units", filter=~Q(units__disposition=""), distinct=True),
-            units_to_follow=Count("units", filter=TO_FOLLOW_UNITS, distinct=True),
+            units_total=_units_counted(Q()),
+            units_settled=_units_counted(~Q(disposition="")),
+            units_to_follow=_units_counted(TO_FOLLOW),
             queue_group=Case(
                 When(clock_running(), then=Value(0)),
                 When(status=BatchStatus.ON_HOLD, then=Value(1)),
@@ -269,11 +287,26 @@ def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
     )
 
 
-# IV.6: a batch's units still to follow: delayed and not yet shipped back (in no
+# The states of the batches in the work queue (IV.5, IV.6).
+QUEUE_STATES = [*AWAITING_RETURN, BatchStatus.ON_HOLD, BatchStatus.DELAYED]
+
+# IV.6: a returned unit still to follow: delayed and not yet shipped back (in no
 # shipment, or in one prepared that has not left).
-TO_FOLLOW_UNITS = ~Q(units__delay_reason="") & (
-    Q(units__shipment__isnull=True) | Q(units__shipment__status=ShipmentStatus.PREPARED)
+TO_FOLLOW = ~Q(delay_reason="") & (
+    Q(shipment__isnull=True) | Q(shipment__status=ShipmentStatus.PREPARED)
 )
+
+
+def _units_counted(condition: Q) -> Coalesce:
+    """How many of the outer batch's units meet ``condition`` (0 when none)."""
+    units = (
+        ReturnedUnit.objects.filter(condition, batch=OuterRef("pk"))
+        .order_by()
+        .values("batch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(units), 0)
 
 
 def units_to_follow(*, actor, return_org: str | None = None) -> QuerySet[ReturnedUnit]:
@@ -283,8 +316,7 @@ def units_to_follow(*, actor, return_org: str | None = None) -> QuerySet[Returne
     require(actor, "returns.view")
     qs = (
         ReturnedUnit.objects.visible_to(actor)
-        .exclude(delay_reason="")
-        .filter(Q(shipment__isnull=True) | Q(shipment__status=ShipmentStatus.PREPARED))
+        .filter(TO_FOLLOW)
         .select_related("batch", "batch__return_org", "model", "line", "shipment")
     )
     if return_org:
