@@ -5,7 +5,7 @@ its existence does not leak."""
 from __future__ import annotations
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connections, models
+from django.db import models
 
 from sanbao.core.errors import NotFound
 
@@ -45,17 +45,17 @@ def mark_seen(record, actor) -> None:
     record._sanbao_visible_to = actor.pk
 
 
-def visible_sql(queryset, actor) -> tuple[str, list]:
-    """``queryset.visible_to(actor)`` as a condition on the model's own table (named
-    by its table name, unaliased) with its parameters, for a statement written by
-    hand on a hot path (a receipt scan): the rule itself, compiled, not a copy.
+def visible_sql(queryset, actor, connection) -> tuple[str, list]:
+    """``queryset.visible_to(actor)`` (a queryset or a manager) as a condition on the
+    model's own table (named by its table name, unaliased) with its parameters, for
+    a statement written by hand on a hot path (a receipt scan) that ``connection``
+    runs: the rule itself, compiled, not a copy.
     Nothing visible gives a condition that is always false, everything visible one
     that is always true. A rule that needs a join cannot be put this way: ValueError."""
     query = queryset.visible_to(actor).query
     joined = {alias for alias, uses in query.alias_refcount.items() if uses}
     if joined - {query.get_meta().db_table}:
         raise ValueError(f"visible_to of {query.model.__name__} joins other tables")
-    connection = connections[queryset.db]
     compiler = query.get_compiler(connection=connection)
     try:
         sql, params = compiler.compile(query.where)

@@ -127,64 +127,56 @@ def receipt_scan(
     code = (code or "").strip().upper()
     parsed = policy.parse_label_code(code)
     line_no = parsed[1] if parsed is not None else None
-    if isinstance(batch, ReturnBatch):
-        BATCH.check(batch, actor, "scan")
-        row = _state(connection, "returns_returnbatch.id = %s", [batch.pk], line_no, code)
-        if row is None:
-            raise ERRORS.not_found(BATCH.codes.not_found)
-    else:
-        BATCH.authorise(actor, "scan")
-        visible, params = tenancy.visible_sql(ReturnBatch.objects.using(using), actor)
-        number = tenancy.typed_number(batch)
-        row = _state(
-            connection,
-            f"returns_returnbatch.number = %s AND {visible}",
-            [number, *params],
-            line_no,
-            code,
-        )
-        if row is None:
-            raise ERRORS.not_found(BATCH.codes.not_found)
-        # As the ORM builds a row read with .only() (columns in the model's order).
-        batch = ReturnBatch.from_db(
-            using, ["id", "number", "status", "declared_boxes", "received_boxes"], row[:5]
-        )
-        tenancy.mark_seen(batch, actor)
-        BATCH.check(batch, actor, "scan")
-    line_id, quantity, line_box, model_id, model_code = row[5:10]
-    if parsed is None:
-        raise ERRORS.invalid("returns.label_unknown", "code", code=code[:60])
-    number, line_no, seq = parsed
-    if number != batch.number:
-        raise ERRORS.invalid("returns.label_of_other_batch", "code", code=code, batch=number)
-    if line_id is None or not 1 <= seq <= quantity:
-        raise ERRORS.invalid("returns.label_unknown", "code", code=code)
-    _check_box(batch, box_no)
-    if row[10] is not None:
-        return _counted(connection, batch.pk, code, row[10:])
-    scanned_at = timezone.now()  # the field's auto_now_add, which no ORM save applies here
-    guard, states, lock = BATCH.guard_sql("scan", connection)
-    values = [
-        code,
-        ScanKind.LABEL.value,
-        line_id,
-        box_no or line_box,
-        model_id,
-        actor.pk,
-        connection.ops.adapt_datetimefield_value(scanned_at),
-        batch.pk,
-        *states,
-    ]
     with connection.cursor() as cursor:
+        if isinstance(batch, ReturnBatch):
+            BATCH.check(batch, actor, "scan")
+            row = _state(cursor, "returns_returnbatch.id = %s", [batch.pk], line_no, code)
+        else:
+            BATCH.authorise(actor, "scan")
+            visible, params = tenancy.visible_sql(ReturnBatch.objects, actor, connection)
+            where = f"returns_returnbatch.number = %s AND {visible}"
+            row = _state(cursor, where, [tenancy.typed_number(batch), *params], line_no, code)
+            if row is not None:
+                # As the ORM builds a row read with .only() (columns in the model's order).
+                batch = ReturnBatch.from_db(
+                    using, ["id", "number", "status", "declared_boxes", "received_boxes"], row[:5]
+                )
+                tenancy.mark_seen(batch, actor)
+                BATCH.check(batch, actor, "scan")
+        if row is None:
+            raise ERRORS.not_found(BATCH.codes.not_found)
+        line_id, quantity, line_box, model_id, model_code = row[5:10]
+        if parsed is None:
+            raise ERRORS.invalid("returns.label_unknown", "code", code=code[:60])
+        number, line_no, seq = parsed
+        if number != batch.number:
+            raise ERRORS.invalid("returns.label_of_other_batch", "code", code=code, batch=number)
+        if line_id is None or not 1 <= seq <= quantity:
+            raise ERRORS.invalid("returns.label_unknown", "code", code=code)
+        _check_box(batch, box_no)
+        if row[10] is not None:
+            return _counted(connection, batch.pk, code, row[10:])
+        scanned_at = timezone.now()  # the field's auto_now_add, which no ORM save applies here
+        guard, states, lock = BATCH.guard_sql("scan", connection)
+        values = [
+            code,
+            ScanKind.LABEL.value,
+            line_id,
+            box_no or line_box,
+            model_id,
+            actor.pk,
+            connection.ops.adapt_datetimefield_value(scanned_at),
+            batch.pk,
+            *states,
+        ]
         cursor.execute(_INSERT_SQL.format(guard=guard, lock=lock), values)
         written = cursor.fetchone()
-    if written is None:  # counted meanwhile by another scanner, or the batch moved
-        with connection.cursor() as cursor:
+        if written is None:  # counted meanwhile by another scanner, or the batch moved
             cursor.execute(_SCAN_SQL, [batch.pk, code])
             seen = cursor.fetchone()
-        if seen is None:
-            raise ERRORS.conflict(BATCH.codes.changed)
-        return _counted(connection, batch.pk, code, seen)
+            if seen is None:
+                raise ERRORS.conflict(BATCH.codes.changed)
+            return _counted(connection, batch.pk, code, seen)
     return ScanResult(
         created=True,
         id=written[0],
@@ -202,10 +194,9 @@ def receipt_scan(
     )
 
 
-def _state(connection, where: str, params: list, line_no: int | None, code: str):
-    with connection.cursor() as cursor:
-        cursor.execute(_STATE_SQL.format(where=where), [line_no, code, *params])
-        return cursor.fetchone()
+def _state(cursor, where: str, params: list, line_no: int | None, code: str):
+    cursor.execute(_STATE_SQL.format(where=where), [line_no, code, *params])
+    return cursor.fetchone()
 
 
 def _counted(connection, batch_id: int, code: str, seen) -> ScanResult:

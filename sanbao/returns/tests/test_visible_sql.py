@@ -23,19 +23,19 @@ def rows_where(condition: str, params: list) -> set[int]:
 def test_the_condition_selects_what_the_queryset_does(request, who, drafts_of_everyone):
     actor = AnonymousUser() if who == "nobody" else request.getfixturevalue(who)
     expected = set(ReturnBatch.objects.visible_to(actor).values_list("pk", flat=True))
-    assert rows_where(*visible_sql(ReturnBatch.objects.all(), actor)) == expected
+    assert rows_where(*visible_sql(ReturnBatch.objects, actor, connection)) == expected
 
 
 def test_each_kind_of_scope_is_told_apart(
     platform_staff, agent_a_clerk, outlet_tech, drafts_of_everyone
 ):
-    assert rows_where(*visible_sql(ReturnBatch.objects.all(), platform_staff)) == {
+    assert rows_where(*visible_sql(ReturnBatch.objects, platform_staff, connection)) == {
         batch.pk for batch in drafts_of_everyone.values()
     }
-    assert rows_where(*visible_sql(ReturnBatch.objects.all(), agent_a_clerk)) == {
+    assert rows_where(*visible_sql(ReturnBatch.objects.all(), agent_a_clerk, connection)) == {
         drafts_of_everyone["agent_a"].pk
     }
-    assert rows_where(*visible_sql(ReturnBatch.objects.all(), outlet_tech)) == set()
+    assert rows_where(*visible_sql(ReturnBatch.objects, outlet_tech, connection)) == set()
 
 
 class ScopedThroughTheReturnUnit(ReturnUnitQuerySet):
@@ -45,4 +45,4 @@ class ScopedThroughTheReturnUnit(ReturnUnitQuerySet):
 
 def test_a_scope_that_needs_a_join_is_refused(agent_a_clerk):
     with pytest.raises(ValueError, match="joins other tables"):
-        visible_sql(ScopedThroughTheReturnUnit(model=ReturnBatch), agent_a_clerk)
+        visible_sql(ScopedThroughTheReturnUnit(model=ReturnBatch), agent_a_clerk, connection)
