@@ -68,15 +68,12 @@ class ScanResult:
         )
 
 
-# The batch, the label's line with its model, and the label's scan (with its line
-# and model) if it was counted before: one row, or none when the batch is not there
-# or not in the actor's scope (the condition ``{where}`` ends with).
+# The batch, the label's line with its model, and the label's scan if it was
+# counted before: one row, or none when the batch is not there or not in the
+# actor's scope (the condition ``{where}`` ends with).
 _SCAN_COLUMNS = """
-       scan.id, scan.kind, scan.line_id, scan_line.line_no, scan.box_no, scan.model_id,
-       scan_model.code, scan.note, scan.scanned_by_id, scan.scanned_at"""
-_SCAN_JOINS = """
-  LEFT JOIN returns_batchline scan_line ON scan_line.id = scan.line_id
-  LEFT JOIN catalog_productmodel scan_model ON scan_model.id = scan.model_id"""
+       scan.id, scan.kind, scan.line_id, scan.box_no, scan.model_id, scan.note,
+       scan.scanned_by_id, scan.scanned_at"""
 _STATE_SQL = f"""
 SELECT returns_returnbatch.id, returns_returnbatch.number, returns_returnbatch.status,
        returns_returnbatch.declared_boxes, returns_returnbatch.received_boxes,
@@ -86,13 +83,18 @@ SELECT returns_returnbatch.id, returns_returnbatch.number, returns_returnbatch.s
     ON line.batch_id = returns_returnbatch.id AND line.line_no = %s
   LEFT JOIN catalog_productmodel line_model ON line_model.id = line.model_id
   LEFT JOIN returns_receiptscan scan
-    ON scan.batch_id = returns_returnbatch.id AND scan.code = %s{_SCAN_JOINS}
+    ON scan.batch_id = returns_returnbatch.id AND scan.code = %s
  WHERE {{where}}
 """
-# The label's scan alone, when the write found it there (counted meanwhile).
+# The label's scan with its own line's number and model's code: when the write
+# found it there (counted meanwhile), or when it is not of the label's line and
+# that line's model (never, as long as this service is the labels' only writer;
+# the read above does not join them, which PostgreSQL would plan every time).
 _SCAN_SQL = f"""
-SELECT{_SCAN_COLUMNS}
-  FROM returns_receiptscan scan{_SCAN_JOINS}
+SELECT{_SCAN_COLUMNS}, scan_line.line_no, scan_model.code
+  FROM returns_receiptscan scan
+  LEFT JOIN returns_batchline scan_line ON scan_line.id = scan.line_id
+  LEFT JOIN catalog_productmodel scan_model ON scan_model.id = scan.model_id
  WHERE scan.batch_id = %s AND scan.code = %s
 """
 
@@ -154,8 +156,12 @@ def receipt_scan(
         if line_id is None or not 1 <= seq <= quantity:
             raise ERRORS.invalid("returns.label_unknown", "code", code=code)
         _check_box(batch, box_no)
-        if row[10] is not None:
-            return _counted(connection, batch.pk, code, row[10:])
+        seen = row[10:]
+        if seen[0] is not None:
+            if (seen[2], seen[4]) == (line_id, model_id):  # the label's line, its model
+                return _counted(connection, batch.pk, code, (*seen, line_no, model_code))
+            cursor.execute(_SCAN_SQL, [batch.pk, code])
+            return _counted(connection, batch.pk, code, cursor.fetchone())
         scanned_at = timezone.now()  # the field's auto_now_add, which no ORM save applies here
         guard, states, lock = BATCH.guard_sql("scan", connection)
         values = [
@@ -200,8 +206,9 @@ def _state(cursor, where: str, params: list, line_no: int | None, code: str):
 
 
 def _counted(connection, batch_id: int, code: str, seen) -> ScanResult:
-    """The answer for a label counted before, from its scan's columns (``seen``)."""
-    scan_id, kind, line_id, line_no, box_no, model_id, model, note, by_id, at = seen
+    """The answer for a label counted before, from its scan's columns (``seen``)
+    with its line's number and its model's code."""
+    scan_id, kind, line_id, box_no, model_id, note, by_id, at, line_no, model = seen
     return ScanResult(
         created=False,
         id=scan_id,

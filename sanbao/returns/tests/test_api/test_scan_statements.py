@@ -75,3 +75,20 @@ def test_the_answers_are_the_scan_as_stored(client, platform_staff, receiving_of
     assert first == {"created": True, "already_counted": False, **stored}
     assert again == {"created": False, "already_counted": True, **stored}
     assert (row.box_no, row.line.line_no, row.scanned_by_id) == (2, 3, platform_staff.pk)
+
+
+def test_a_scan_stored_with_another_model_is_answered_with_its_own(
+    client, platform_staff, receiving_of_agent_a, pb20k
+):
+    # Not something the service writes: the answer still shows the row as stored,
+    # read with a second statement.
+    batch = receiving_of_agent_a
+    code = policy.label_code(batch.number, 2, 1)
+    line = batch.lines.get(line_no=2)
+    ReceiptScan.objects.create(
+        batch=batch, code=code, kind="label", line=line, model=pb20k, scanned_by=platform_staff
+    )
+    again, sqls = statements(client, batch, code)
+    assert again.status_code == 200
+    assert (again.json()["model"], again.json()["line_no"]) == ("PB20K", 2)
+    assert [sql.split()[0] for sql in own(sqls)] == ["SELECT", "SELECT"], sqls
