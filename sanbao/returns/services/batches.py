@@ -366,7 +366,9 @@ def receipt_open(*, batch: ReturnBatch, actor, received_on=None) -> ReturnBatch:
     return batch
 
 
-def _check_box(batch: ReturnBatch, box_no: int | None) -> None:
+def receipt_box_check(batch: ReturnBatch, box_no: int | None) -> None:
+    """A box counted at receipt is one of the batch's: up to 20 more than it declared
+    or was found to have (400 otherwise); none named is the line's."""
     if box_no is None:
         return
     limit = max(batch.declared_boxes, batch.received_boxes or 0) + 20
@@ -389,7 +391,7 @@ def receipt_record_unit(
     BATCH.check(batch, actor, "scan")
     if kind not in (ScanKind.UNLABELLED, ScanKind.UNLISTED):
         raise ERRORS.invalid("returns.value_required", "kind")
-    _check_box(batch, box_no)
+    receipt_box_check(batch, box_no)
     line = None
     if line_no is not None:
         line = batch.lines.filter(line_no=line_no).first()

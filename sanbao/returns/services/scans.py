@@ -27,7 +27,7 @@ from sanbao.core import tenancy
 from sanbao.returns import policy
 from sanbao.returns.errors import ERRORS
 from sanbao.returns.models import ReceiptScan, ReturnBatch, ScanKind
-from sanbao.returns.services.batches import _check_box
+from sanbao.returns.services.batches import receipt_box_check
 from sanbao.returns.states import BATCH
 
 __all__ = ["ScanResult", "receipt_scan"]
@@ -155,7 +155,7 @@ def receipt_scan(
             raise ERRORS.invalid("returns.label_of_other_batch", "code", code=code, batch=number)
         if line_id is None or not 1 <= seq <= quantity:
             raise ERRORS.invalid("returns.label_unknown", "code", code=code)
-        _check_box(batch, box_no)
+        receipt_box_check(batch, box_no)
         seen = row[10:]
         if seen[0] is not None:
             if (seen[2], seen[4]) == (line_id, model_id):  # the label's line, its model
