@@ -27,6 +27,7 @@ READ_ONLY: dict[str, str] = {
     "sanbao/returns/services/batches.py:problem_fields": "reads the packing problems",
     "sanbao/returns/services/batches.py:receipt_counts": "reads the receipt's counts",
     "sanbao/returns/services/batches.py:anomaly_notice_text": "the text of a notice",
+    "sanbao/returns/services/batches.py:receipt_box_check": "refuses a box number out of range",
     "sanbao/returns/services/turnaround.py:clock_start": "the clock's fields, for a caller",
     "sanbao/returns/services/workshop.py:batch_unit_states": "reads the units' states",
     "sanbao/workdays/services.py:library_year": "reads the holidays package",
@@ -47,7 +48,7 @@ READ_ONLY: dict[str, str] = {
         "the worker e-mailing a message already audited as message.written; the outcome "
         "is on the message itself (status, sent time, error)"
     ),
-    "sanbao/returns/services/batches.py:receipt_scan": (
+    "sanbao/returns/services/scans.py:receipt_scan": (
         "one scan of a label: the scan row is itself append-only evidence (who, when, "
         "which label, unique per label) and receipt_close writes the count to the trail; "
         "an event per scan would fill the batch's timeline with hundreds of lines"

@@ -135,6 +135,26 @@ class Machine:
         if not rows.update(**{self.field: F(self.field)}):
             raise self.errors.conflict(self.codes.changed)
 
+    def guard_sql(self, action: str, connection) -> tuple[str, list[str], str]:
+        """For one statement that writes a row beside the record (a receipt scan beside
+        its batch), selecting the record's row by its key, only while the record is,
+        as stored, in one of ``action``'s source states: the condition on the record's
+        table (named by its table name) with its parameters, and the locking clause to
+        end the ``SELECT`` with. The lock is shared (``FOR SHARE`` on PostgreSQL): such
+        writes do not queue behind each other, while ``hold`` and ``move`` (exclusive)
+        wait for them and they for those; a statement that waited re-checks the
+        condition on the row it waited for, so a record moved meanwhile gives no row.
+        SQLite has no row locks: any write takes its one write lock, which does the same.
+        Zero rows written means the record moved (or the row was there already: the
+        caller tells which)."""
+        sources = sorted(self.moves[action].sources)
+        column = self.model._meta.get_field(self.field).column
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        placeholders = ", ".join(["%s"] * len(sources))
+        condition = f"{table}.{connection.ops.quote_name(column)} IN ({placeholders})"
+        lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+        return condition, sources, lock
+
     def move(self, record, action: str, *, where: Mapping[str, Any] | None = None, **values):
         """Move ``record`` from the state the caller checked: to the move's target
         (unless ``values`` sets the state itself, for moves whose target the service

@@ -1,6 +1,7 @@
 """Writes on return batches: the packing list, submission under the packing rules,
-receipt by scanning where the physical count prevails, and receipt anomalies with
-their telephone/fax notice (SPEC IV.1–IV.4, IV.P1, IV.P3–IV.P6)."""
+receipt where the physical count prevails (a label's scan itself: ``scans``), and
+receipt anomalies with their telephone/fax notice (SPEC IV.1–IV.4, IV.P1,
+IV.P3–IV.P6)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -365,53 +366,9 @@ def receipt_open(*, batch: ReturnBatch, actor, received_on=None) -> ReturnBatch:
     return batch
 
 
-@dataclass(frozen=True)
-class ScanResult:
-    created: bool
-    scan: ReceiptScan
-
-
-def receipt_scan(*, batch: ReturnBatch, actor, code: str, box_no: int | None = None) -> ScanResult:
-    """IV.3, IV.1: count one labelled unit by its label's code. A label counts once,
-    however many times and from however many scanners it arrives: the unique
-    (batch, code) row decides, so concurrent scans of one label cannot double it."""
-    BATCH.check(batch, actor, "scan")
-    code = (code or "").strip().upper()
-    parsed = policy.parse_label_code(code)
-    if parsed is None:
-        raise ERRORS.invalid("returns.label_unknown", "code", code=code[:60])
-    number, line_no, seq = parsed
-    if number != batch.number:
-        raise ERRORS.invalid("returns.label_of_other_batch", "code", code=code, batch=number)
-    # The line with its model, and a repeat with its line and model: what the
-    # answer shows, read in the same statement (issue 14: scans at scanner speed).
-    line = batch.lines.select_related("model").filter(line_no=line_no).first()
-    if line is None or not 1 <= seq <= line.quantity:
-        raise ERRORS.invalid("returns.label_unknown", "code", code=code)
-    _check_box(batch, box_no)
-    counted = ReceiptScan.objects.select_related("line", "model").filter(batch=batch, code=code)
-    with transaction.atomic():
-        BATCH.hold(batch, "scan")
-        seen = counted.first()
-        if seen is not None:
-            return ScanResult(False, seen)
-        try:
-            with transaction.atomic():
-                scan = ReceiptScan.objects.create(
-                    batch=batch,
-                    code=code,
-                    kind=ScanKind.LABEL,
-                    line=line,
-                    box_no=box_no or line.box_no,
-                    model=line.model,
-                    scanned_by=actor,
-                )
-        except IntegrityError:  # the unique (batch, code) row is the last word
-            return ScanResult(False, counted.get())
-    return ScanResult(True, scan)
-
-
-def _check_box(batch: ReturnBatch, box_no: int | None) -> None:
+def receipt_box_check(batch: ReturnBatch, box_no: int | None) -> None:
+    """A box counted at receipt is one of the batch's: up to 20 more than it declared
+    or was found to have (400 otherwise); none named is the line's."""
     if box_no is None:
         return
     limit = max(batch.declared_boxes, batch.received_boxes or 0) + 20
@@ -434,7 +391,7 @@ def receipt_record_unit(
     BATCH.check(batch, actor, "scan")
     if kind not in (ScanKind.UNLABELLED, ScanKind.UNLISTED):
         raise ERRORS.invalid("returns.value_required", "kind")
-    _check_box(batch, box_no)
+    receipt_box_check(batch, box_no)
     line = None
     if line_no is not None:
         line = batch.lines.filter(line_no=line_no).first()

@@ -243,8 +243,7 @@ def _count_label(user, batch, form) -> dict:
         code=form.cleaned_data.get("code") or "",
         box_no=form.cleaned_data.get("box_no"),
     )
-    scan = result.scan
-    params = {"code": scan.code, "line": scan.line.line_no, "box": scan.box_no or "—"}
+    params = {"code": result.code, "line": result.line_no, "box": result.box_no or "—"}
     if result.created:
         text = _("%(code)s counted: line %(line)s, box %(box)s.") % params
     else:
@@ -252,8 +251,8 @@ def _count_label(user, batch, form) -> dict:
     return {
         "result": "counted" if result.created else "again",
         "text": str(text),
-        "code": scan.code,
-        "line_no": scan.line.line_no,
+        "code": result.code,
+        "line_no": result.line_no,
     }
 
 
