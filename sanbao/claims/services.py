@@ -49,7 +49,7 @@ from sanbao.claims.warranty import (
     remedy_window,
     terms_of,
 )
-from sanbao.core import audit
+from sanbao.core import audit, rows
 from sanbao.core.numbers import save_numbered
 from sanbao.core.phones import PHONE_RE, normalise_phone
 
@@ -332,32 +332,12 @@ def claim_create(
     answers = {f.rule: f.found for f in checklist}
     notes = {f.rule: (f.note or "")[:500] for f in checklist if (f.note or "")[:500]}
 
-    def save() -> None:
-        # Each scan is stored once (a number drawn again re-runs this) and listed in
-        # ``saved``, so a create that fails afterwards leaves no file behind.
-        for field, upload in (
-            (claim.proof_of_purchase_scan, proof_of_purchase_scan),
-            (claim.warranty_card_scan, warranty_card_scan),
-        ):
-            if upload is not None and not field:
-                field.save(upload.name, upload, save=False)
-                saved.append((field.storage, field.name))
-        _apply_verdict(claim, policy.evaluate(_facts(claim, answers, notes)))
-        claim.save()
-
-    with files_undone_on_failure() as saved, transaction.atomic():
-        try:
-            # Each draw of a number is saved in its own savepoint, rolled back on
-            # any IntegrityError: the transaction can still be read from below.
-            save_numbered(claim, "C", save=save)
-        except IntegrityError:
-            # Another intake of the same unit got in first (claim_one_live_per_unit):
-            # its claim is read afresh, to name it.
-            errors = ERRORS.collect()
-            _unit, now = unit_with_history(serial)
-            _check_claimable(actor, serial, now, shown=unit is not None, err=errors.add)
-            errors.raise_if_any("claims.intake_invalid")
-            raise
+    def write() -> None:
+        # One draw of a number: the claim, its checklist and its event, in the
+        # transaction save_numbered opens for the draw (a savepoint when the caller
+        # has a transaction already). A number taken meanwhile fails the claim's
+        # INSERT, before any photo of the checklist is stored, and draws again.
+        rows.insert(claim)  # Claim.save's row, its statement built once (issue 14)
         _create_findings(claim, actor, checklist, saved)
         audit.record(
             actor=actor,
@@ -370,6 +350,29 @@ def claim_create(
                 "remedy_requested": claim.remedy_requested,
             },
         )
+
+    with files_undone_on_failure() as saved:
+        # The scans are stored once, whatever the draws, and listed in ``saved``: a
+        # create that fails leaves no file behind.
+        for field, upload in (
+            (claim.proof_of_purchase_scan, proof_of_purchase_scan),
+            (claim.warranty_card_scan, warranty_card_scan),
+        ):
+            if upload is not None:
+                field.save(upload.name, upload, save=False)
+                saved.append((field.storage, field.name))
+        _apply_verdict(claim, policy.evaluate(_facts(claim, answers, notes)))
+        try:
+            # The whole write is the draw's transaction: no savepoint inside it.
+            save_numbered(claim, "C", save=write)
+        except IntegrityError:
+            # Another intake of the same unit got in first (claim_one_live_per_unit):
+            # its claim is read afresh (the transaction is over), to name it.
+            errors = ERRORS.collect()
+            _unit, now = unit_with_history(serial)
+            _check_claimable(actor, serial, now, shown=unit is not None, err=errors.add)
+            errors.raise_if_any("claims.intake_invalid")
+            raise
     return claim
 
 
