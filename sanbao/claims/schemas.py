@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 from sanbao.accounts.roles import PLATFORM_ROLES, can
 from sanbao.catalog.exclusions import RULE_TITLES
@@ -172,7 +173,10 @@ class RetainedPartFilters(Schema):
 # Output ----------------------------------------------------------------------------
 
 
-class RuleResultOut(Schema):
+# A plain pydantic model, not a ninja Schema: it is only ever given the dicts
+# ``_rule_result`` builds, which pydantic validates natively; a Schema would read each
+# of a claim's dozen results back field by field through ninja's getter (issue 14).
+class RuleResultOut(BaseModel):
     rule: str
     title: str
     outcome: str = Field(..., description="pass, fail or unknown")
