@@ -367,7 +367,7 @@ def claim_create(
             save_numbered(claim, "C", save=write)
         except IntegrityError:
             # Another intake of the same unit got in first (claim_one_live_per_unit):
-            # its claim is read afresh (the transaction is over), to name it.
+            # its claim is read afresh (the draw was rolled back), to name it.
             errors = ERRORS.collect()
             _unit, now = unit_with_history(serial)
             _check_claimable(actor, serial, now, shown=unit is not None, err=errors.add)
