@@ -30,16 +30,20 @@ def width(model) -> int:
     return len(model._meta.concrete_fields)
 
 
-@cache
-def _converters(model, using: str) -> tuple:
-    connection = connections[using]
-    found = []
-    for position, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(model._meta.db_table)
-        steps = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if steps:
-            found.append((position, column, tuple(steps)))
-    return tuple(found)
+def _converters(model, connection) -> tuple:
+    """The converters of ``model``'s columns on ``connection``: kept on the
+    connection itself (a thread's own), as the backend's are its methods."""
+    known = connection.__dict__.setdefault("_sanbao_row_converters", {})
+    found = known.get(model)
+    if found is None:
+        found = []
+        for position, field in enumerate(model._meta.concrete_fields):
+            column = field.get_col(model._meta.db_table)
+            steps = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if steps:
+                found.append((position, column, tuple(steps)))
+        found = known[model] = tuple(found)
+    return found
 
 
 def instance(model, values: Sequence, using: str = "default"):
@@ -47,7 +51,7 @@ def instance(model, values: Sequence, using: str = "default"):
     the ORM builds it from a row: converted, and marked as read from ``using``."""
     connection = connections[using]
     values = list(values)
-    for position, column, steps in _converters(model, using):
+    for position, column, steps in _converters(model, connection):
         value = values[position]
         for step in steps:
             value = step(value, column, connection)
