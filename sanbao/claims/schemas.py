@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 from sanbao.accounts.roles import PLATFORM_ROLES, can
 from sanbao.catalog.exclusions import RULE_TITLES
@@ -172,7 +173,10 @@ class RetainedPartFilters(Schema):
 # Output ----------------------------------------------------------------------------
 
 
-class RuleResultOut(Schema):
+# A plain pydantic model, not a ninja Schema: it is only ever given the dicts
+# ``_rule_result`` builds, which pydantic validates natively; a Schema would read each
+# of a claim's dozen results back field by field through ninja's getter (issue 14).
+class RuleResultOut(BaseModel):
     rule: str
     title: str
     outcome: str = Field(..., description="pass, fail or unknown")
@@ -255,7 +259,7 @@ class ClaimOut(Schema):
     warranty_end: dt.date | None
 
     serial: str
-    model: str = Field(..., alias="model.code")
+    model: str
     region: str
     delivered_on: dt.date = Field(
         ..., description="I.2: the warranty counts from it: the proof's date, else the registry's"
@@ -264,8 +268,8 @@ class ClaimOut(Schema):
     handed_in_on: dt.date = Field(..., description="I.2: the day the unit was handed in")
     remedy_requested: str = Field(..., description="I.2: the claimant's choice; empty if none")
     claimant_kind: ClaimantKind
-    claimant_org: str | None = Field(None, alias="claimant_org.code")
-    handling_org: str = Field(..., alias="handling_org.code")
+    claimant_org: str | None = None
+    handling_org: str
     consumer_name: str | None = Field(None, description="Null when the caller may not see it")
     consumer_phone: str | None = Field(None, description="Null when the caller may not see it")
     proof_of_purchase_no: str
@@ -289,8 +293,8 @@ class ClaimOut(Schema):
     repair_impossible: bool
     judgement_note: str
     outcome: str
-    replacement_model: str | None = Field(None, alias="replacement_model.code")
-    replacement_serial: str | None = Field(None, alias="replacement_unit.serial")
+    replacement_model: str | None = None
+    replacement_serial: str | None = None
     resolution_note: str
     days_in_service: int | None
     days_in_repair: int = Field(
@@ -304,6 +308,28 @@ class ClaimOut(Schema):
     in_service_at: dt.datetime | None
     resolved_at: dt.datetime | None
     closed_at: dt.datetime | None
+
+    # The related records' codes, read directly: an alias such as "model.code" is
+    # looked up by ninja through Django's template variables after a failed getattr.
+    @staticmethod
+    def resolve_model(obj) -> str:
+        return obj.model.code
+
+    @staticmethod
+    def resolve_claimant_org(obj) -> str | None:
+        return obj.claimant_org.code if obj.claimant_org_id else None
+
+    @staticmethod
+    def resolve_handling_org(obj) -> str:
+        return obj.handling_org.code
+
+    @staticmethod
+    def resolve_replacement_model(obj) -> str | None:
+        return obj.replacement_model.code if obj.replacement_model_id else None
+
+    @staticmethod
+    def resolve_replacement_serial(obj) -> str | None:
+        return obj.replacement_unit.serial if obj.replacement_unit_id else None
 
     @staticmethod
     def resolve_verdict_results(obj) -> list[dict]:

@@ -11,14 +11,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from sanbao.accounts.models import Organisation
 from sanbao.accounts.roles import PLATFORM_ROLES, RETURN_UNIT_ROLES, OrgKind, Role, require
-from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog import services as catalog_services
-from sanbao.catalog.models import ProductModel, RetainedPart, RetainedPartKind, Unit
+from sanbao.catalog.models import ProductModel, RetainedPartKind
 from sanbao.catalog.replacements import replacement_check
 
 # The ledger is catalog's; the claims pages and API dispose of its parts through this name.
@@ -43,8 +41,15 @@ from sanbao.claims.models import (
     Remedy,
 )
 from sanbao.claims.states import CLAIM
-from sanbao.claims.warranty import days_in_repair_before, remedy_labels, remedy_window, terms_of
-from sanbao.core import audit
+from sanbao.claims.unit_history import UnitHistory, unit_with_history
+from sanbao.claims.warranty import (
+    days_in_repair_before,
+    note_never_repaired,
+    remedy_labels,
+    remedy_window,
+    terms_of,
+)
+from sanbao.core import audit, rows
 from sanbao.core.numbers import save_numbered
 from sanbao.core.phones import PHONE_RE, normalise_phone
 
@@ -177,8 +182,9 @@ def claim_create(
         err("consumer_phone", "claims.phone_invalid")
 
     serial = (serial or "").strip()
-    unit = catalog_selectors.unit_find(serial=serial) if serial else None
-    registered = unit
+    # The unit, its model and category, and what its past says (its successor, the
+    # ledger, its live claim, its repairs), in one statement (issue 14).
+    unit, history = unit_with_history(serial)
     # I.1: the region of sale of a registered unit is the registry's, whoever claims it.
     registry_region = unit.region if unit is not None else ""
     if unit is not None and claimant_org is not None and unit.channel_org_id != claimant_org.pk:
@@ -260,7 +266,7 @@ def claim_create(
 
     handling_org = _handling_org(actor, handling_org_code, err)
     if serial:
-        _check_claimable(actor, serial, registered, shown=unit is not None, err=err)
+        _check_claimable(actor, serial, history, shown=unit is not None, err=err)
 
     check_scan(proof_of_purchase_scan, "proof_of_purchase_scan", errors)
     check_scan(warranty_card_scan, "warranty_card_scan", errors)
@@ -272,7 +278,9 @@ def claim_create(
     errors.raise_if_any("claims.intake_invalid")
 
     category = model.category
-    before = days_in_repair_before(unit)
+    # I.2: days in warranty repair extend the warranty; a unit never repaired, nor
+    # given as a replacement, has none (no need to look for them).
+    before = days_in_repair_before(unit) if unit and history.extends_warranty else 0
     start = (unit.warranty_starts_on if unit and unit.warranty_starts_on else None) or delivered_on
     claim = Claim(
         handling_org=handling_org,
@@ -303,6 +311,8 @@ def claim_create(
         warranty_end=policy.warranty_end(start, category.warranty_months, before),
         created_by=actor,
     )
+    if unit is not None and not history.repaired:
+        note_never_repaired(claim)
     if remedy_requested:
         # I.2: the claimant chooses among the remedies open on the claim date.
         open_ = policy.open_remedies(remedy_window(claim))
@@ -322,29 +332,12 @@ def claim_create(
     answers = {f.rule: f.found for f in checklist}
     notes = {f.rule: (f.note or "")[:500] for f in checklist if (f.note or "")[:500]}
 
-    def save() -> None:
-        # Each scan is stored once (a number drawn again re-runs this) and listed in
-        # ``saved``, so a create that fails afterwards leaves no file behind.
-        for field, upload in (
-            (claim.proof_of_purchase_scan, proof_of_purchase_scan),
-            (claim.warranty_card_scan, warranty_card_scan),
-        ):
-            if upload is not None and not field:
-                field.save(upload.name, upload, save=False)
-                saved.append((field.storage, field.name))
-        _apply_verdict(claim, policy.evaluate(_facts(claim, answers, notes)))
-        claim.save()
-
-    with files_undone_on_failure() as saved, transaction.atomic():
-        try:
-            with transaction.atomic():
-                save_numbered(claim, "C", save=save)
-        except IntegrityError:
-            # Another intake of the same unit got in first (claim_one_live_per_unit).
-            errors = ERRORS.collect()
-            _check_claimable(actor, serial, registered, shown=unit is not None, err=errors.add)
-            errors.raise_if_any("claims.intake_invalid")
-            raise
+    def write() -> None:
+        # One draw of a number: the claim, its checklist and its event, in the
+        # transaction save_numbered opens for the draw (a savepoint when the caller
+        # has a transaction already). A number taken meanwhile fails the claim's
+        # INSERT, before any photo of the checklist is stored, and draws again.
+        rows.insert(claim)  # Claim.save's row, its statement built once (issue 14)
         _create_findings(claim, actor, checklist, saved)
         audit.record(
             actor=actor,
@@ -357,34 +350,58 @@ def claim_create(
                 "remedy_requested": claim.remedy_requested,
             },
         )
+
+    with files_undone_on_failure() as saved:
+        # The scans are stored once, whatever the draws, and listed in ``saved``: a
+        # create that fails leaves no file behind.
+        for field, upload in (
+            (claim.proof_of_purchase_scan, proof_of_purchase_scan),
+            (claim.warranty_card_scan, warranty_card_scan),
+        ):
+            if upload is not None:
+                field.save(upload.name, upload, save=False)
+                saved.append((field.storage, field.name))
+        _apply_verdict(claim, policy.evaluate(_facts(claim, answers, notes)))
+        try:
+            # The whole write is the draw's transaction: no savepoint inside it.
+            save_numbered(claim, "C", save=write)
+        except IntegrityError:
+            # Another intake of the same unit got in first (claim_one_live_per_unit):
+            # its claim is read afresh (the draw was rolled back), to name it.
+            errors = ERRORS.collect()
+            _unit, now = unit_with_history(serial)
+            _check_claimable(actor, serial, now, shown=unit is not None, err=errors.add)
+            errors.raise_if_any("claims.intake_invalid")
+            raise
     return claim
 
 
-def _check_claimable(actor, serial: str, registered: Unit | None, *, shown: bool, err) -> None:
+def _check_claimable(actor, serial: str, history: UnitHistory | None, *, shown: bool, err) -> None:
     """One unit, one live claim (I.2, II.4). A unit the brand has kept (replaced or
     refunded: it is in the retained-parts ledger) cannot be claimed again; the
     intake names the unit that replaced it where the claimant may see the registry.
     A second claim while one is still being dealt with is refused, naming the open
-    one where the claimant may see it."""
-    if registered is not None:
-        successor = Unit.objects.filter(replaces=registered).order_by("-pk").first()
-        if successor is not None and shown:
-            err("serial", "claims.unit_replaced", replacement=successor.serial)
+    one where the claimant may see it. ``history`` is the registered unit's
+    (``unit_history``), None for a serial the registry does not know."""
+    if history is not None:
+        if history.successor_serial is not None and shown:
+            err("serial", "claims.unit_replaced", replacement=history.successor_serial)
             return
-        if (
-            successor is not None
-            or RetainedPart.objects.filter(
-                kind=RetainedPartKind.UNIT, serial__iexact=registered.serial
-            ).exists()
-        ):
+        if history.successor_serial is not None or history.kept:
             err("serial", "claims.unit_kept")
             return
-    same_unit = Q(unit=registered) if registered is not None else Q(serial_reported__iexact=serial)
-    live = Claim.objects.filter(same_unit, status__in=LIVE_STATUSES).order_by("pk").first()
+        live = history.live_claim
+    else:
+        live = (
+            Claim.objects.filter(serial_reported__iexact=serial, status__in=LIVE_STATUSES)
+            .order_by("pk")
+            .values_list("number", flat=True)
+            .first()
+        )
     if live is None:
         return
-    if Claim.objects.visible_to(actor).filter(pk=live.pk).exists():
-        err("serial", "claims.claim_open", number=live.number)
+    if Claim.objects.visible_to(actor).filter(number=live).exists():
+        err("serial", "claims.claim_open", number=live)
     else:
         err("serial", "claims.claim_open_elsewhere")
 

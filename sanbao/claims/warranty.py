@@ -75,6 +75,18 @@ def unit_warranty_end(unit: Unit) -> tuple[dt.date | None, int]:
     return policy.warranty_end(start, unit.model.category.warranty_months, days), days
 
 
+# Set on a claim just taken in for a unit that no claim has been repaired on: its
+# remedies need no count of same-fault repairs (issue 14, ``note_never_repaired``).
+_NEVER_REPAIRED = "_unit_never_repaired"
+
+
+def note_never_repaired(claim: Claim) -> None:
+    """The intake read, in its own transaction, that no claim of ``claim``'s unit
+    ended in a repair: ``remedy_window`` then counts no same-fault repairs instead
+    of asking the database again (the 201 answer lists the open remedies)."""
+    claim.__dict__[_NEVER_REPAIRED] = True
+
+
 def remedy_window(
     claim: Claim, on: dt.date | None = None, *, repair_impossible: bool | None = None
 ) -> policy.RemedyWindow:
@@ -83,7 +95,7 @@ def remedy_window(
     the day the claim was made; ``on`` (today by default) is the day looked from."""
     terms = claim.terms["category"]
     same_fault = 0
-    if claim.unit_id:
+    if claim.unit_id and not claim.__dict__.get(_NEVER_REPAIRED):
         same_fault = (
             Claim.objects.filter(
                 unit_id=claim.unit_id, fault_kind=claim.fault_kind, outcome=Outcome.REPAIRED

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from sanbao.core import rows
 from sanbao.core.models import AuditEvent
 
 MOVE_ATTRIBUTE = "_audit_move"
@@ -162,7 +163,7 @@ def record_urls(events: Iterable[AuditEvent]) -> dict[tuple[str, str], str]:
 def _append(actor, action: str, data: dict | None, **target) -> AuditEvent:
     """The event, with the actor as they are now (a job or the system has no user)."""
     user = actor if getattr(actor, "pk", None) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=user,
         actor_label=(actor.get_username() if user else "system")[:200],
         organisation_id_snapshot=getattr(actor, "organisation_id", None),
@@ -170,6 +171,10 @@ def _append(actor, action: str, data: dict | None, **target) -> AuditEvent:
         data=data or {},
         **target,
     )
+    # Every service writes one: a statement built once, not compiled per event
+    # (issue 14); a new row only, as the table is append-only.
+    rows.insert(event)
+    return event
 
 
 def numbered_pages(model, url_name: str) -> Callable[[list[str]], dict[str, str]]:

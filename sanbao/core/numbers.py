@@ -26,11 +26,16 @@ def new_number(prefix: str, *, length: int = 6) -> str:
 def save_numbered(record, prefix: str, *, field: str = "number", save=None) -> None:
     """Insert ``record`` under a fresh unique number in ``field``.
 
-    ``save`` (default ``record.save``) runs inside a savepoint for each draw; a
+    ``save`` (default ``record.save``) runs inside an atomic block for each draw
+    (a savepoint within the caller's transaction, else a transaction of its own); a
     unique-number collision rolls it back and draws again. Any other integrity
     error is the caller's and propagates. Five collisions in a row (not expected
     before the heat death of the month) raise ``IntegrityError`` rather than carry
     on with an unsaved record.
+
+    A ``save`` that writes the record first and then everything that goes with it
+    (claim intake: the checklist, the audit event) makes the draw's block the whole
+    write: called outside any transaction, that is one transaction and no savepoint.
     """
     manager = type(record)._default_manager
     save = save or record.save

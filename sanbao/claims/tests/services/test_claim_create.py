@@ -503,3 +503,37 @@ def test_an_agent_cannot_record_the_inspection_checklist_at_intake(
 def test_an_agents_claim_waits_for_the_inspection(agent_a_clerk, platform_org, unit_of_agent_a):
     claim = intake(agent_a_clerk, unit_of_agent_a, consumer_name="", consumer_phone="")
     assert claim.verdict == "needs_judgement"
+
+
+def test_a_number_drawn_again_writes_the_claim_its_checklist_and_its_event_once(
+    platform_staff, unit_of_agent_a, covered_claim, monkeypatch
+):
+    """The intake's write is one transaction per draw of a number: a number taken
+    meanwhile rolls it back whole and draws again; the checklist's photo is stored
+    once."""
+    from django.core.files.storage import default_storage
+
+    from sanbao.core import numbers
+
+    def photos() -> set[str]:
+        if not default_storage.exists("claims/findings"):
+            return set()
+        return set(default_storage.listdir("claims/findings")[1])
+
+    other = another_unit(unit_of_agent_a, "SBA000077")
+    drawn = iter([covered_claim.number, "C2601-AGAIN2"])
+    monkeypatch.setattr(numbers, "new_number", lambda prefix: next(drawn))
+    before = photos()
+    claim = intake(
+        platform_staff,
+        other,
+        warranty_card_no="WCSBA000077",
+        findings=findings_with("III.6", "Wet"),
+    )
+    assert claim.number == "C2601-AGAIN2"
+    assert Claim.objects.filter(unit=other).get() == claim
+    assert claim.findings.count() == len(CHECKLIST_RULES)
+    photo_stored = claim.findings.get(rule="III.6").photo.name
+    assert photos() - before == {photo_stored.rpartition("/")[2]}
+    events = AuditEvent.objects.filter(target_id=str(claim.pk), target_type="claims.claim")
+    assert [e.action for e in events] == ["claim.submitted"]

@@ -102,3 +102,28 @@ def test_the_replacement_carries_its_own_warranty_start_and_card(replaced, unit_
     assert new.replaces == unit_of_agent_a
     assert new.warranty_starts_on == timezone.localdate()
     assert new.warranty_card_no == "WC-NEW-0100" != unit_of_agent_a.warranty_card_no
+
+
+@pytest.mark.clause("I.2")
+def test_an_intake_that_loses_the_race_names_the_claim_that_got_in_first(
+    unit_of_agent_a, platform_staff, monkeypatch
+):
+    """Two intakes of one unit at once: both find it free, the database lets one
+    in (claim_one_live_per_unit) and the other is refused naming it, read afresh."""
+    from sanbao.claims import unit_history
+
+    look_up = unit_history.unit_with_history
+    first: list[Claim] = []
+
+    def the_other_intake_gets_in_meanwhile(serial):
+        found = look_up(serial)
+        monkeypatch.setattr(services, "unit_with_history", look_up)  # once
+        first.append(intake(platform_staff, unit_of_agent_a))
+        return found
+
+    monkeypatch.setattr(services, "unit_with_history", the_other_intake_gets_in_meanwhile)
+    with pytest.raises(ValidationFailed) as caught:
+        intake(platform_staff, unit_of_agent_a)
+    assert caught.value.code == "claims.intake_invalid"
+    assert first[0].number in caught.value.fields["serial"][0]
+    assert list(Claim.objects.filter(unit=unit_of_agent_a)) == first
