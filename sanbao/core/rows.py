@@ -46,6 +46,23 @@ def _converters(model, connection) -> tuple:
     return found
 
 
+def value(model, name: str, raw, using: str = "default"):
+    """One column of ``model`` read by hand (``name``, a field), as the ORM gives it
+    (SQLite returns a date and time as text)."""
+    connection = connections[using]
+    position = _positions(model)[name]
+    for at, column, steps in _converters(model, connection):
+        if at == position:
+            for step in steps:
+                raw = step(raw, column, connection)
+    return raw
+
+
+@cache
+def _positions(model) -> dict[str, int]:
+    return {f.name: i for i, f in enumerate(model._meta.concrete_fields)}
+
+
 def instance(model, values: Sequence, using: str = "default"):
     """The ``model`` instance of ``values`` (one per concrete field, in order), as
     the ORM builds it from a row: converted, and marked as read from ``using``."""

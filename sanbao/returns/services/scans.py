@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.db import connections, router
 from django.utils import timezone
 
-from sanbao.core import tenancy
+from sanbao.core import rows, tenancy
 from sanbao.returns import policy
 from sanbao.returns.errors import ERRORS
 from sanbao.returns.models import ReceiptScan, ReturnBatch, ScanKind
@@ -218,19 +218,9 @@ def _counted(connection, batch_id: int, code: str, seen) -> ScanResult:
         box_no=box_no,
         model=model,
         note=note,
-        scanned_at=_from_db(connection, "scanned_at", at),
+        scanned_at=rows.value(ReceiptScan, "scanned_at", at, connection.alias),
         batch_id=batch_id,
         line_id=line_id,
         model_id=model_id,
         scanned_by_id=by_id,
     )
-
-
-def _from_db(connection, name: str, value):
-    """A column of ``ReceiptScan`` read by hand, as the ORM would give it (SQLite
-    returns a date and time as text)."""
-    column = ReceiptScan._meta.get_field(name).cached_col
-    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-    for converter in converters:
-        value = converter(value, column, connection)
-    return value
