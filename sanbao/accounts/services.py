@@ -90,7 +90,7 @@ def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
 
 
 # Every API request reads its token: compiled once per process (core.prepared).
-_USABLE_TOKEN = Prepared(
+USABLE_TOKEN = Prepared(
     lambda p: (
         ApiToken.objects.usable(p.now)
         .select_related("user", "user__organisation")
@@ -107,7 +107,7 @@ def token_authenticate(raw: str) -> User | None:
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    found = _USABLE_TOKEN(key_hash=hash_token(raw), now=now)
+    found = USABLE_TOKEN(key_hash=hash_token(raw), now=now)
     token = found[0] if found else None
     if token is None or not token.user.is_active:
         return None

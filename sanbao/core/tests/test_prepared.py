@@ -13,18 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sanbao.accounts.models import ApiToken, Organisation
-from sanbao.accounts.services import hash_token, token_create, token_revoke
+from sanbao.accounts.services import USABLE_TOKEN, hash_token, token_create, token_revoke
 from sanbao.core.prepared import Prepared
 
-TOKEN = Prepared(
-    lambda p: (
-        ApiToken.objects.usable(p.now)
-        .select_related("user", "user__organisation")
-        .filter(key_hash=p.key_hash)[:1]
-    ),
-    key_hash=str,
-    now=dt.datetime,
-)
+TOKEN = USABLE_TOKEN  # the token look-up of every API request
 
 
 def test_a_prepared_read_answers_what_its_queryset_answers(platform_staff):
