@@ -31,7 +31,6 @@ import json
 import multiprocessing
 import os
 import platform
-import secrets
 import signal
 import statistics
 import subprocess
@@ -49,6 +48,7 @@ from ops.prod_check import (  # noqa: E402
     Stack,
     manage,
     postgres_url,
+    production_env,
     scratch_stack,
 )
 
@@ -600,21 +600,8 @@ def floor_spec(url: str, gen: dict, statements: dict) -> dict:
 
 
 def server_env(stack: Stack, database: str) -> dict:
-    tmp = stack.tmp
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SANBAO_", "DJANGO_"))}
-    base.pop("DATABASE_URL", None)
     return {
-        **base,
-        "PYTHONUNBUFFERED": "1",
-        "NO_PROXY": "127.0.0.1,localhost",
-        "no_proxy": "127.0.0.1,localhost",
-        "DJANGO_SETTINGS_MODULE": "config.settings_production",
-        "SANBAO_DEBUG": "0",
-        "SANBAO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DATABASE_URL": stack.url_for(database),
-        "SANBAO_VAR_DIR": str(tmp / "var"),
-        "SANBAO_MEDIA_ROOT": str(tmp / "media"),
-        "SANBAO_STATIC_ROOT": str(tmp / "static"),
+        **production_env(stack, database),
         "SANBAO_ALLOWED_HOSTS": HOST,
         # Requests come straight to gunicorn on loopback, marked as HTTPS as nginx does.
         "SANBAO_SSL_REDIRECT": "0",

@@ -342,6 +342,31 @@ def postgres_url(program: str) -> str | None:
     return None
 
 
+def production_env(stack: Stack, database: str, *, leave_out: tuple[str, ...] = ()) -> dict:
+    """The environment of a process run with the production profile on a scratch
+    stack (prod-check, the benchmark): the caller's environment without its Sanbao,
+    Django (and ``leave_out``) variables, a fresh secret key, the stack's database
+    ``database`` and directories under its temporary folder; loopback traffic never
+    through a proxy the machine has. Callers add their own settings."""
+    tmp = stack.tmp
+    prefixes = ("SANBAO_", "DJANGO_", *leave_out)
+    base = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    base.pop("DATABASE_URL", None)
+    return {
+        **base,
+        "PYTHONUNBUFFERED": "1",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+        "DJANGO_SETTINGS_MODULE": "config.settings_production",
+        "SANBAO_DEBUG": "0",
+        "SANBAO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DATABASE_URL": stack.url_for(database),
+        "SANBAO_VAR_DIR": str(tmp / "var"),
+        "SANBAO_MEDIA_ROOT": str(tmp / "media"),
+        "SANBAO_STATIC_ROOT": str(tmp / "static"),
+    }
+
+
 def scratch_stack(url: str, env_prefix: str, default_db_prefix: str) -> Stack:
     """A ``Stack`` on the PostgreSQL server ``url`` names, its databases named from
     ``<env_prefix>_DB_PREFIX`` and its ports taken from ``<env_prefix>_PORTS``;
@@ -449,24 +474,9 @@ class ProdCheck:
         for bucket in (BUCKET, RESTORED_BUCKET):
             self.s3.create_bucket(Bucket=bucket)
 
-        base = {
-            k: v for k, v in os.environ.items() if not k.startswith(("SANBAO_", "DJANGO_", "AWS_"))
-        }
-        base.pop("DATABASE_URL", None)
         self.env = {
-            **base,
+            **production_env(stack, self.database, leave_out=("AWS_",)),
             **self.s3_env,
-            "PYTHONUNBUFFERED": "1",
-            # Loopback traffic (S3, Redis) never goes through a proxy the machine has.
-            "NO_PROXY": "127.0.0.1,localhost",
-            "no_proxy": "127.0.0.1,localhost",
-            "DJANGO_SETTINGS_MODULE": "config.settings_production",
-            "SANBAO_DEBUG": "0",
-            "SANBAO_SECRET_KEY": secrets.token_urlsafe(64),
-            "DATABASE_URL": stack.url_for(self.database),
-            "SANBAO_VAR_DIR": str(tmp / "var"),
-            "SANBAO_MEDIA_ROOT": str(tmp / "media"),
-            "SANBAO_STATIC_ROOT": str(tmp / "static"),
             "SANBAO_CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache",
             "SANBAO_CACHE_LOCATION": f"redis://127.0.0.1:{ports['redis']}/1",
             "SANBAO_S3_BUCKET": BUCKET,
