@@ -27,6 +27,7 @@ from holidays.countries.china import ChinaStaticHolidays
 
 from sanbao.accounts.roles import require
 from sanbao.core import audit
+from sanbao.core.prepared import Prepared
 from sanbao.workdays import policy
 from sanbao.workdays.errors import ERRORS
 from sanbao.workdays.models import (
@@ -114,6 +115,12 @@ def _library_span(first: int, last: int) -> tuple[frozenset[dt.date], frozenset[
     )
 
 
+# Read for every due date and every page of the work queue: compiled once a process
+# (core.prepared); the calendar built from them is kept for as long as they read the same.
+_OVERRIDES = Prepared(lambda p: CalendarDay.objects.values_list("day", "kind"))
+_ENTERED = Prepared(lambda p: CalendarYear.objects.values_list("year", flat=True))
+
+
 def calendar() -> policy.Calendar:
     """IV.5: the working-day calendar of the years ``MIN_YEAR`` to ``MAX_YEAR``.
 
@@ -121,18 +128,24 @@ def calendar() -> policy.Calendar:
     overrides applied: a ``holiday`` override takes the date out of the make-up
     working days and into the holidays, a ``workday`` override the reverse. The
     known years are those of the package and those the administrator marked as
-    entered. Two queries; the package's part is computed once per process.
+    entered. Two queries, every time (another server may have changed them); the
+    package's part is computed once per process, and the whole calendar again only
+    when the overrides read differ.
     """
+    return _calendar(tuple(_OVERRIDES()), frozenset(_ENTERED()))
+
+
+@lru_cache(maxsize=8)
+def _calendar(overrides: tuple, entered: frozenset[int]) -> policy.Calendar:
     library_holidays, library_workdays = _library_span(MIN_YEAR, MAX_YEAR)
     days_off, days_worked = set(library_holidays), set(library_workdays)
-    for day, kind in CalendarDay.objects.values_list("day", "kind"):
+    for day, kind in overrides:
         if kind == DayKind.HOLIDAY:
             days_worked.discard(day)
             days_off.add(day)
         else:
             days_off.discard(day)
             days_worked.add(day)
-    entered = set(CalendarYear.objects.values_list("year", flat=True))
     return policy.Calendar(
         holidays=frozenset(days_off),
         workdays=frozenset(days_worked),

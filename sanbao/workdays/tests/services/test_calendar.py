@@ -88,3 +88,20 @@ def test_a_count_outside_the_calendar_is_refused_on_its_field(db, start, working
     with pytest.raises(ValidationFailed) as refused:
         services.due_date(start, working_days)
     assert set(refused.value.fields) == {field}
+
+
+def test_an_override_written_elsewhere_counts_at_the_next_read(administrator):
+    # Another app server's write: this process's calendar is not told, it reads it.
+    from sanbao.workdays.models import CalendarDay, CalendarYear
+
+    before = services.calendar()
+    assert services.calendar() is before  # the same rows read: built once
+    CalendarDay.objects.create(
+        day=D(2026, 10, 12), kind="holiday", name="typhoon", created_by=administrator
+    )
+    assert not services.calendar().is_working_day(D(2026, 10, 12))
+    CalendarYear.objects.create(year=2027, entered_by=administrator)
+    assert services.calendar().is_known(2027)
+    CalendarDay.objects.all().delete()
+    CalendarYear.objects.all().delete()
+    assert services.calendar() == before
