@@ -13,7 +13,7 @@ from sanbao.catalog import selectors as catalog_selectors
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, LedgerPart
 from sanbao.core.filters import filter_given
 from sanbao.core.models import AuditEvent
-from sanbao.core.tenancy import get_numbered
+from sanbao.core.tenancy import get_numbered, typed_number
 
 
 def claim_list(
@@ -102,7 +102,7 @@ def claim_public_status(*, number: str, phone: str) -> Claim | None:
     caller answers a miss the same way whichever of the two was wrong."""
     from sanbao.core.phones import normalise_phone
 
-    number = (number or "").strip().upper()
+    number = typed_number(number)
     phone = normalise_phone(phone)
     if not number or not phone:
         return None

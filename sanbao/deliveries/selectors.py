@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet, Sum
 
 from sanbao.accounts.roles import require
-from sanbao.core.tenancy import get_numbered, get_visible
+from sanbao.core.tenancy import get_numbered, get_visible, typed_number
 from sanbao.deliveries.models import (
     CreditNote,
     Declaration,
@@ -50,7 +50,7 @@ def evidence_get(*, actor, number: str, pk: int) -> Evidence:
         actor,
         error_code="deliveries.evidence_not_found",
         pk=pk,
-        declaration__number=(number or "").strip().upper(),
+        declaration__number=typed_number(number),
     )
 
 
@@ -62,7 +62,7 @@ def credit_note_get(*, actor, number: str) -> CreditNote:
         CreditNote.objects.select_related("agent", "issued_by", "declaration__delivery"),
         actor,
         error_code="deliveries.credit_note_not_found",
-        declaration__number=(number or "").strip().upper(),
+        declaration__number=typed_number(number),
     )
 
 

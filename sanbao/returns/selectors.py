@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from sanbao.accounts.roles import require
 from sanbao.core.filters import filter_given
-from sanbao.core.tenancy import get_numbered, get_visible
+from sanbao.core.tenancy import get_numbered, get_visible, typed_number
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import policy, reasons
 from sanbao.returns.models import (
@@ -556,7 +556,7 @@ def unit_search(
     qs = units_of(actor=actor, return_org=return_org)
     if start is not None and end is not None:
         qs = qs.filter(batch__submitted_at__date__range=(start, end))
-    batch = (batch or "").strip().upper()
+    batch = typed_number(batch)
     if batch:
         qs = qs.filter(batch__number__startswith=batch)
     serial = (serial or "").strip()

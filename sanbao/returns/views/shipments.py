@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sanbao.accounts import selectors as account_selectors
 from sanbao.accounts.roles import can, require
+from sanbao.core.tenancy import typed_number
 from sanbao.core.web import attempt, page_of, render_page
 from sanbao.returns import selectors, services
 from sanbao.returns.forms import (
@@ -103,7 +104,7 @@ def shipment_create(request):
     require(user, "returns.receive")
     if request.method == "GET":
         return_org = (request.GET.get("return_org") or "").strip()
-        batch_number = (request.GET.get("batch") or "").strip().upper()
+        batch_number = typed_number(request.GET.get("batch"))
         form = ShipmentForm(initial={"return_org_code": return_org})
         context = _create_context(request, return_org, form, batch_number)
         return render(request, "returns/shipment_create.html", context)
