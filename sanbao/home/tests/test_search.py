@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sanbao.accounts.roles import Role
 from sanbao.accounts.services import user_set_language
@@ -253,6 +255,16 @@ def test_a_text_that_cannot_be_searched_for_is_refused_with_the_reason(
 def test_a_nul_in_the_search_is_refused_before_the_database(agent_a_clerk):
     response = login_client_for(agent_a_clerk).get(f"{SEARCH}?q=R2612%00X")
     assert response.status_code == 422
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=TEXT_MAX + 5))
+def test_any_text_at_all_is_either_searched_or_refused_with_a_reason(platform_staff, text):
+    # Any character (NUL, emoji, full-width digits, a lone surrogate): never an error.
+    result = record_search(actor=platform_staff, text=text)
+    assert result.problem in {"", EMPTY, TOO_LONG, UNREADABLE}
+    assert bool(result.problem) == bool(result.problem_message)
+    assert not (result.problem and result.groups)
 
 
 def test_the_longest_text_searched_for_is_still_searched(agent_a_clerk):
