@@ -16,10 +16,11 @@ not read at all (an outlet and return batches) is not searched.
 Every look-up is index-backed and returns at most ``HITS_PER_KIND`` (+1) rows: a
 number exactly or by its beginning once ``PREFIX_MIN`` characters are typed (the
 unique ``number`` columns; on PostgreSQL their ``_like`` index serves ``LIKE
-'R2612-7%'``), a waybill exactly (in any of three spellings, on the ``waybill_no``
-indexes of returns and deliveries), a serial exactly (``Unit.serial`` is unique), a label by its
-batch's number and the received unit's ``(batch, code)``. No leading-wildcard
-match: so the number of queries is fixed, and none reads a whole table.
+'R2612-7%'``), a waybill exactly (in any of three spellings, on the
+``waybill_no`` indexes of returns and deliveries), a serial exactly
+(``Unit.serial`` is unique), a label by its batch's number and the received
+unit's ``(batch, code)``. No leading-wildcard match: so the number of queries is
+fixed, and none reads a whole table.
 """
 
 from __future__ import annotations
@@ -163,8 +164,9 @@ def record_search(*, actor, text: str | None) -> SearchResult:
 
 
 def _number_match(number: str) -> Q:
-    """The record whose number is ``number``, or begins with it once it is long
-    enough to mean one record more than a month's (``PREFIX_MIN``)."""
+    """The records whose number is ``number`` or, once it is ``PREFIX_MIN``
+    characters long, begins with it (a shorter beginning, ``R2612-``, would match
+    a whole month's records)."""
     if len(number) >= PREFIX_MIN:
         return Q(number__startswith=number)
     return Q(number=number)
