@@ -335,12 +335,13 @@ def clock_running_now() -> Q:
 def overdue(today: dt.date) -> Q:
     """IV.5: not sent back and past the end of its due day while its clock runs (a
     batch waiting only for units delayed in time is not overdue, IV.6)."""
-    return clock_running_now() & Q(due_on__lt=today, shipped_at__isnull=True)
+    # The cheap conditions first: the delayed batch's subquery runs only for the rest.
+    return Q(due_on__lt=today, shipped_at__isnull=True) & clock_running_now()
 
 
 def due_today(today: dt.date) -> Q:
     """IV.5: to be sent back by the end of today."""
-    return clock_running_now() & Q(due_on=today, shipped_at__isnull=True)
+    return Q(due_on=today, shipped_at__isnull=True) & clock_running_now()
 
 
 def contact_pending(today: dt.date | None = None) -> Q:
