@@ -178,27 +178,9 @@ def return_unit_work(user) -> dict:
     work = returns.returns_work(actor=user)
     declared = deliveries.declarations_work(actor=user)
     declarations = "deliveries:declaration_list"
+    # The most urgent first (overdue, due back today), then what the clerk must do:
+    # a declaration's evidence within its window (V.1), an anomaly's notice (IV.4).
     counts = [
-        Count(
-            "anomalies",
-            work.open_anomalies,
-            _("Receipt anomalies on your batches, not yet resolved"),
-            _url("returns:anomaly_list"),
-            "warning",
-        ),
-        Count(
-            "declarations-draft",
-            declared.draft,
-            _("Declarations being prepared: upload the evidence and submit"),
-            _url(declarations, status=DeclarationStatus.DRAFT),
-            "warning",
-        ),
-        Count(
-            "declarations-waiting",
-            declared.submitted,
-            _("Declarations waiting for the commissioner's decision"),
-            _url(declarations, status=DeclarationStatus.SUBMITTED),
-        ),
         Count(
             "overdue",
             work.overdue,
@@ -211,6 +193,27 @@ def return_unit_work(user) -> dict:
             work.due_today,
             _("Batches due back today"),
             _batches(attention="due_today"),
+            "warning",
+        ),
+        Count(
+            "declarations-draft",
+            declared.draft,
+            _("Declarations being prepared: upload the evidence and submit"),
+            _url(declarations, status=DeclarationStatus.DRAFT),
+            "warning",
+        ),
+        Count(
+            "anomalies",
+            work.open_anomalies,
+            _("Receipt anomalies on your batches, not yet resolved"),
+            _url("returns:anomaly_list"),
+            "warning",
+        ),
+        Count(
+            "declarations-waiting",
+            declared.submitted,
+            _("Declarations waiting for the commissioner's decision"),
+            _url(declarations, status=DeclarationStatus.SUBMITTED),
         ),
         Count(
             "to-follow",

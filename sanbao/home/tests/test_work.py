@@ -134,6 +134,11 @@ def test_the_most_urgent_counts_come_first_on_the_after_sales_home_page(cast, ba
     assert keys[:3] == ["overdue", "due-today", "to-contact"]
 
 
+def test_the_most_urgent_counts_come_first_on_an_agents_home_page(cast, batches):
+    keys = [c.key for c in home_of(cast.agent_a_clerk)["counts"]]
+    assert keys[:2] == ["overdue", "due-today"]
+
+
 def test_an_agent_sees_only_its_own_batches_anomalies_and_declarations(cast, batches, declarations):
     work = home_of(cast.agent_a_clerk)
     assert counted(work) == {
