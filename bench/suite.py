@@ -857,7 +857,11 @@ def parse_args(argv):
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--documents-batch", help=argparse.SUPPRESS)
     parser.add_argument("--labels-batch", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.documents < 1:
+        # The generator makes the packing list and the labels batch from it.
+        parser.error("--documents: at least 1 (fault labels and packing-list lines)")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:

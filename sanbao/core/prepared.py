@@ -101,18 +101,33 @@ class Prepared:
                     found = self._compiled[key] = self._prepare(alias, connection)
         return found
 
-    def queryset(self, alias: str = "default", **values: Any) -> QuerySet:
-        """A queryset that runs the compiled SQL with ``values``; it must be evaluated
-        as it is (iterated, listed): chaining it would build a different query."""
+    def _sql(self, alias: str, values: dict[str, Any]) -> tuple:
         if values.keys() != self._kinds.keys():
             raise TypeError(f"Prepared: expected {sorted(self._kinds)}, got {sorted(values)}")
         template, compiler, sql, params, slots, converters = self.compiled(alias)
         params = list(params)
         for index, name, adapt in slots:
             params[index] = adapt(values[name])
+        return template, compiler, sql, tuple(params), converters
+
+    def queryset(
+        self, alias: str = "default", *, limits: tuple[int, int] | None = None, **values: Any
+    ) -> QuerySet:
+        """A queryset that runs the compiled SQL with ``values``; it must be evaluated
+        as it is (iterated, listed): chaining it would build a different query.
+        ``limits``: (low, high), the rows ``[low:high]`` of it, as slicing the
+        queryset would give (its LIMIT and OFFSET put after the compiled SQL, where
+        Django puts them)."""
+        template, compiler, sql, params, converters = self._sql(alias, values)
+        if limits is not None:
+            query = template.query
+            if query.is_sliced or query.select_for_update or query.combinator:
+                raise ValueError("Prepared: limits on a query sliced, locking or combined")
+            low, high = limits
+            sql = f"{sql} {connections[alias].ops.limit_offset_sql(low, high)}"
         run = copy.copy(compiler)
         run.connection = connections[alias]
-        frozen = (sql, tuple(params))
+        frozen = (sql, params)
         run.as_sql = lambda *args, **kwargs: frozen
         run.get_converters = lambda expressions: converters
         query = copy.copy(template.query)
@@ -126,3 +141,29 @@ class Prepared:
 
     def __call__(self, **values: Any) -> list:
         return list(self.queryset(**values))
+
+    def count(self, alias: str = "default", **values: Any) -> int:
+        """How many rows the compiled SQL gives with ``values``."""
+        _template, _compiler, sql, params, _converters = self._sql(alias, values)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) sanbao_counted", params)
+            return cursor.fetchone()[0]
+
+
+class PreparedList:
+    """A list read by two prepared queries, as ``core.api.paginate`` reads a
+    queryset: ``count()`` by ``counted`` (the same rows, without what only the page
+    shows) and a slice by ``rows``, both with ``values``."""
+
+    def __init__(self, rows: Prepared, counted: Prepared, **values: Any):
+        self._rows = rows
+        self._counted = counted
+        self._values = values
+
+    def count(self) -> int:
+        return self._counted.count(**self._values)
+
+    def __getitem__(self, part: slice) -> QuerySet:
+        if not isinstance(part, slice) or part.step is not None or part.start is None:
+            raise TypeError("PreparedList: only [low:high] slices")
+        return self._rows.queryset(limits=(part.start, part.stop), **self._values)

@@ -582,9 +582,12 @@ def list_turnaround_queue(request, page: PageNumber = 1, page_size: PageSize = N
     """IV.5: batches received and not yet sent back, soonest due first, each with
     its due date, working days left or overdue; then batches on hold; last, those
     whose delayed units are still to follow (IV.6, ``units_to_follow``)."""
-    found = paginate(selectors.turnaround_queue(actor=request.auth), page=page, page_size=page_size)
-    selectors.with_turnaround(found["items"])
-    return found
+    return paginate(
+        selectors.queue_for_api(actor=request.auth),
+        page=page,
+        page_size=page_size,
+        rows=selectors.queue_entries,
+    )
 
 
 # Shipments and delivery lists (IV.7) ---------------------------------------------------

@@ -269,11 +269,12 @@ class BatchSummaryOut(Schema):
 
 
 class QueueEntryOut(Schema):
-    """A batch in the platform's turnaround queue (IV.5)."""
+    """A batch in the platform's turnaround queue (IV.5), read from the rows of
+    ``selectors.queue_entries``."""
 
     number: str
     status: BatchStatus
-    return_org: str = Field(..., alias="return_org.code")
+    return_org: str = Field(..., alias="return_org_code")
     received_units: int | None
     units_total: int
     units_settled: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import (
     Case,
@@ -23,8 +24,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from sanbao.accounts.roles import require
+from sanbao.accounts.roles import PLATFORM_ROLES, require
 from sanbao.core.filters import filter_given
+from sanbao.core.prepared import Prepared, PreparedList
 from sanbao.core.tenancy import get_numbered, get_visible, typed_number
 from sanbao.notifications.models import ContactTask, TaskStatus
 from sanbao.returns import policy, reasons
@@ -281,8 +283,12 @@ def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
     units only for the rows of the page it returns, and ``count()`` is a plain
     count of the queued batches (issue 14)."""
     require(actor, "returns.receive")
+    return _queue(ReturnBatch.objects.visible_to(actor))
+
+
+def _queue(batches: QuerySet[ReturnBatch]) -> QuerySet[ReturnBatch]:
     return (
-        with_late_delays(ReturnBatch.objects.visible_to(actor))
+        with_late_delays(batches)
         .filter(status__in=QUEUE_STATES)
         .select_related("return_org")
         .annotate(
@@ -297,6 +303,54 @@ def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
         )
         .order_by("queue_group", F("due_on").asc(nulls_last=True), "receipt_closed_at", "number")
     )
+
+
+def queue_entries(rows) -> list[SimpleNamespace]:
+    """A page of the queue as the API shows it (``QueueEntryOut``), from
+    ``queue_rows`` (dicts): each with its ``turnaround_now``."""
+    return with_turnaround([SimpleNamespace(**row) for row in rows])
+
+
+def queue_rows(batches: QuerySet[ReturnBatch]) -> QuerySet[dict]:
+    """What the API's queue shows of each batch, and what its turnaround is worked
+    out from: 14 columns read as dicts, no model instances."""
+    return batches.values(*QUEUE_COLUMNS, return_org_code=F("return_org__code"))
+
+
+# What the queue shows of a batch, and what its turnaround is worked out from.
+QUEUE_COLUMNS = (
+    "number",
+    "status",
+    "received_units",
+    "receipt_closed_at",
+    "clock_started_on",
+    "due_on",
+    "due_provisional",
+    "shipped_at",
+    "working_days_late",
+    "late_delay",
+    "units_total",
+    "units_settled",
+    "units_to_follow",
+)
+
+# Issue 14: the platform's queue (every batch visible) compiled once per process;
+# ``queue_for_api`` runs it. Built from ``_queue`` itself, so it is the same query.
+_PLATFORM_QUEUE = Prepared(lambda p: queue_rows(_queue(ReturnBatch.objects.all())))
+_PLATFORM_QUEUED = Prepared(
+    lambda p: ReturnBatch.objects.filter(status__in=QUEUE_STATES).order_by().values("pk")
+)
+
+
+def queue_for_api(*, actor):
+    """The queue as the API pages it: ``paginate`` takes its count and a slice of
+    rows (dicts, see ``queue_rows``); ``queue_entries`` makes the page's entries.
+    A platform user sees every batch (``OrgScopedQuerySet``), so its queue is
+    the prepared one; anyone else's is built as ``turnaround_queue`` builds it."""
+    require(actor, "returns.receive")
+    if actor.role in PLATFORM_ROLES:
+        return PreparedList(_PLATFORM_QUEUE, _PLATFORM_QUEUED)
+    return queue_rows(turnaround_queue(actor=actor))
 
 
 # The states of the batches in the work queue (IV.5, IV.6).

@@ -38,6 +38,15 @@ def test_it_refuses_to_run_without_postgresql(url):
     assert not done.stdout
 
 
+def test_no_documents_is_refused_before_anything_is_made():
+    """``--documents 0`` got as far as generating the data and then failed making an
+    empty packing list; the generator needs at least one line."""
+    done = run_suite("--rows", "10", "--documents", "0", env=dict(os.environ), timeout=60)
+    assert done.returncode == 2
+    assert "--documents: at least 1" in done.stderr
+    assert not done.stdout
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_a_tiny_run_goes_through_every_scenario_and_leaves_no_database(tmp_path):

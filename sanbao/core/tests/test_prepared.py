@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from sanbao.accounts.models import ApiToken, Organisation
 from sanbao.accounts.services import USABLE_TOKEN, hash_token, token_create, token_revoke
-from sanbao.core.prepared import Prepared
+from sanbao.core.api import paginate
+from sanbao.core.prepared import Prepared, PreparedList
 
 TOKEN = USABLE_TOKEN  # the token look-up of every API request
 
@@ -75,3 +76,60 @@ def test_a_value_that_is_not_a_parameter_is_refused_when_first_prepared(db):
 def test_the_values_named_must_be_the_parameters_declared(db):
     with pytest.raises(TypeError, match="expected"):
         TOKEN(key_hash="x")
+
+
+def _organisations(n: int) -> list[str]:
+    codes = [f"PREP-{i:02d}" for i in range(n)]
+    Organisation.objects.bulk_create(
+        Organisation(code=code, kind="agent", name_en=code, name_zh=code) for code in codes
+    )
+    return codes
+
+
+def test_a_slice_of_a_prepared_read_is_the_slice_of_its_queryset(db):
+    codes = _organisations(7)
+    ordered = Organisation.objects.filter(code__gte="PREP-").order_by("-code")
+    prepared = Prepared(
+        lambda p: (
+            Organisation.objects.filter(code__gte=p.first)
+            .order_by("-code")
+            .values_list("code", flat=True)
+        ),
+        first=str,
+    )
+    for low, high in [(0, 3), (3, 6), (6, 9), (9, 12)]:
+        got = list(prepared.queryset(limits=(low, high), first="PREP-"))
+        assert got == list(ordered.values_list("code", flat=True)[low:high])
+    assert list(prepared.queryset(limits=(0, 100), first="PREP-")) == sorted(codes, reverse=True)
+
+
+def test_a_prepared_count_is_the_querysets_count(db):
+    _organisations(5)
+    prepared = Prepared(
+        lambda p: Organisation.objects.filter(code__gte=p.first).values("pk"), first=str
+    )
+    assert prepared.count(first="PREP-") == 5
+    assert prepared.count(first="PREP-03") == 2
+    assert prepared.count(first="ZZZ") == 0
+
+
+def test_limits_on_a_read_already_sliced_are_refused(db):
+    sliced = Prepared(lambda p: Organisation.objects.filter(pk=p.pk)[:1], pk=int)
+    with pytest.raises(ValueError, match="limits"):
+        sliced.queryset(limits=(0, 10), pk=1)
+
+
+def test_a_prepared_list_pages_as_a_queryset_does(db):
+    _organisations(5)
+    rows = Prepared(
+        lambda p: (
+            Organisation.objects.filter(code__startswith="PREP-")
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+    )
+    counted = Prepared(lambda p: Organisation.objects.filter(code__startswith="PREP-").values("pk"))
+    page = paginate(PreparedList(rows, counted), page=2, page_size=2)
+    assert page["count"] == 5
+    assert page["items"] == ["PREP-02", "PREP-03"]
+    assert paginate(PreparedList(rows, counted), page=4, page_size=2)["items"] == []

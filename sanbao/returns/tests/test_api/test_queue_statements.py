@@ -7,9 +7,12 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from sanbao.returns.selectors import turnaround_queue, with_turnaround
 from sanbao.returns.tests.conftest import (
+    on_hold,
     pb_lines,
     received,
+    received_on,
     record_test,
     settle_all,
     under_test,
@@ -63,3 +66,40 @@ def test_the_queue_runs_a_fixed_number_of_statements_and_counts_without_a_join(
     (count,) = [sql for sql in many if "COUNT(*)" in sql]
     assert "JOIN" not in count
     assert "returns_returnedunit" not in count
+
+
+def test_the_apis_queue_is_the_selectors_queue_page_by_page(
+    clock, agent_a_clerk, agent_b_clerk, platform_staff, pb10k
+):
+    """The API pages a query compiled once per process (``queue_for_api``); it must
+    list what ``turnaround_queue`` lists, in its order, with the same figures."""
+    staff = api_client_for(platform_staff)
+    received_on("2026-11-30", clock, agent_a_clerk, platform_staff)
+    received_on("2026-11-26", clock, agent_b_clerk, platform_staff)
+    clock.set("2026-11-27")
+    on_hold(agent_a_clerk, platform_staff, pb_lines(2))
+    testing = under_test(agent_b_clerk, platform_staff, pb_lines(3))
+    first, _second, third = testing.units.order_by("seq")
+    settle_all(testing, platform_staff, units=[first])
+    delayed = post(staff, f"/api/v1/returned-units/{third.pk}/delay", {"reason": "parts_shortage"})
+    assert delayed.status_code == 200, delayed.content
+    received(agent_a_clerk, platform_staff, pb_lines(1))
+    expected = with_turnaround(list(turnaround_queue(actor=platform_staff)))
+    shown = []
+    for page in (1, 2, 3):
+        answer = staff.get(f"/api/v1/turnaround-queue?page={page}&page_size=2").json()
+        assert answer["count"] == len(expected) == 5
+        shown += answer["items"]
+    assert [item["number"] for item in shown] == [batch.number for batch in expected]
+    for item, batch in zip(shown, expected, strict=True):
+        assert item["return_org"] == batch.return_org.code
+        assert (item["units_total"], item["units_settled"], item["units_to_follow"]) == (
+            batch.units_total,
+            batch.units_settled,
+            batch.units_to_follow,
+        )
+        assert item["turnaround"]["due_on"] == (
+            batch.turnaround_now.due_on and batch.turnaround_now.due_on.isoformat()
+        )
+        assert item["turnaround"]["working_days_left"] == batch.turnaround_now.working_days_left
+        assert item["turnaround"]["overdue"] == batch.turnaround_now.overdue
