@@ -103,3 +103,13 @@ def test_the_list_page_filters_by_attention_and_offers_calls_to_make_to_the_plat
     assert "to_contact" in choices
     agent = login_client_for(cast.agent_a_clerk).get(reverse("returns:batch_list"))
     assert "to_contact" not in dict(agent.context["form"].fields["attention"].choices)
+
+
+def test_the_list_shows_each_batchs_due_date(cast, batches):
+    response = login_client_for(cast.agent_a_clerk).get(
+        reverse("returns:batch_list"), {"attention": "due_today"}
+    )
+    assert (
+        f'data-testid="batch-due">{timezone.localdate().isoformat()}</td>'
+        in response.content.decode()
+    )
