@@ -33,6 +33,7 @@ from sanbao.deliveries.forms import (
     ITEM_ROWS,
     ITEMS_PREFIX,
     BoxFormSet,
+    DeclarationFilterForm,
     DeliveryForm,
     DeliveryImportForm,
     ItemFormSet,
@@ -345,12 +346,14 @@ credit_note_pdf = download_view(
 def declaration_list(request):
     user = request.user
     require(user, "deliveries.view")
-    rows = selectors.declaration_list(actor=user).order_by("-opened_at", "-id")
-    return render(
-        request,
-        "deliveries/declaration_list.html",
-        {"page": page_of(request, rows, PER_PAGE), "can_decide": can(user, "declarations.decide")},
-    )
+    form = DeclarationFilterForm(request.GET)
+    rows = selectors.declaration_list(actor=user, **form.filters()).order_by("-opened_at", "-id")
+    context = {
+        "form": form,
+        "page": page_of(request, rows, PER_PAGE),
+        "can_decide": can(user, "declarations.decide"),
+    }
+    return render_page(request, "deliveries/declaration_list.html", "declaration-results", context)
 
 
 # --- Entering a delivery (the platform) --------------------------------------------------

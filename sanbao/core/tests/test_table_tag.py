@@ -54,7 +54,7 @@ def test_a_row_holding_its_own_table_and_a_table_not_stacked_are_left_as_they_ar
 
 def test_labels_are_escaped():
     html = render(
-        '{% table rows as r %}<th>{{ head }}</th>{% row %}<tr><td>{{ r }}</td></tr>{% endtable %}',
+        "{% table rows as r %}<th>{{ head }}</th>{% row %}<tr><td>{{ r }}</td></tr>{% endtable %}",
         rows=["a"],
         head='"><script>',
     )
