@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -18,12 +19,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
-WIDTH = 640
-LABEL_W = 170  # the left column of a bar chart's labels
-VALUE_W = 60  # room right of the longest bar for its value
-BAR_H = 14
+WIDTH = 360  # about a phone's width, so that its text stays legible there
+LABEL_W = 112  # the left column of a bar chart's labels
+VALUE_W = 54  # room right of the longest bar for its value
+BAR_H = 15
 GAP = 10
-LEGEND_H = 24
+LEGEND_ROW = 20
 _ids = itertools.count(1)
 
 
@@ -39,21 +40,35 @@ def _fmt(value, unit: str) -> str:
     return f"{value}{unit}"
 
 
-def _cut(text: str, n: int = 24) -> str:
+def _cut(text: str, room: float = LABEL_W - 8) -> str:
+    """``text`` shortened with an ellipsis to fit ``room`` (its <title> has it whole)."""
     text = str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
+    if _text_width(text) <= room:
+        return text
+    while text and _text_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…"
 
 
-def _legend(series: Sequence[Series], y: int) -> list[str]:
-    parts, x = [], 0
+def _text_width(text: str, size: int = 12) -> float:
+    """About how wide ``text`` is drawn: a Chinese character is twice a Latin one."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.6 for ch in text)
+
+
+def _legend(series: Sequence[Series]) -> tuple[list[str], int]:
+    """The legend's swatches and names, wrapped over rows; and its height."""
+    parts, x, y = [], 0.0, 4
     for i, s in enumerate(series):
         colour = PALETTE[i % len(PALETTE)]
+        width = 16 + _text_width(str(s.name)) + 14
+        if x and x + width > WIDTH:
+            x, y = 0.0, y + LEGEND_ROW
         parts.append(
-            f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"></rect>'
-            f'<text x="{x + 16}" y="{y + 11}" font-size="12">{escape(s.name)}</text>'
+            f'<rect x="{x:.0f}" y="{y}" width="12" height="12" fill="{colour}"></rect>'
+            f'<text x="{x + 16:.0f}" y="{y + 11}" font-size="12">{escape(s.name)}</text>'
         )
-        x += 28 + 8 * len(str(s.name))
-    return parts
+        x += width
+    return parts, y + LEGEND_ROW + 2
 
 
 def _frame(title: str, desc: str, height: int, body: list[str]) -> SafeString:
@@ -76,13 +91,13 @@ def bar_chart(
     scale = (WIDTH - LABEL_W - VALUE_W) / top
     group_h = BAR_H * len(series) + GAP
     show_legend = len(series) > 1
-    y0 = LEGEND_H if show_legend else 4
-    body = _legend(series, 4) if show_legend else []
+    body, y0 = _legend(series) if show_legend else ([], 4)
     for row, label in enumerate(labels):
         y = y0 + row * group_h
         body.append(
             f'<text x="{LABEL_W - 6}" y="{y + BAR_H * len(series) / 2 + 4:.1f}" '
-            f'font-size="12" text-anchor="end">{escape(_cut(label))}</text>'
+            f'font-size="12" text-anchor="end">{escape(_cut(label))}'
+            f"<title>{escape(label)}</title></text>"
         )
         for i, s in enumerate(series):
             value = s.values[row]
@@ -118,7 +133,8 @@ def line_chart(
     desc: str = "",
 ) -> SafeString:
     """Lines over labelled points (weeks, months) on one scale from 0 to ``top``."""
-    height, left, bottom, right, head = 240, 44, 40, 16, LEGEND_H if len(series) > 1 else 10
+    legend, head = _legend(series) if len(series) > 1 else ([], 10)
+    height, left, bottom, right = 200 + head, 44, 28, 16
     values = [float(v) for s in series for v in s.values if v is not None]
     top = top or max([*values, 0.0]) or 1.0
     plot_w, plot_h = WIDTH - left - right, height - bottom - head
@@ -127,7 +143,7 @@ def line_chart(
     def xy(i, v):
         return left + i * step, head + plot_h - float(v) / top * plot_h
 
-    body = _legend(series, 4) if len(series) > 1 else []
+    body = legend
     for k in range(5):
         value = top * k / 4
         y = head + plot_h - plot_h * k / 4
@@ -136,7 +152,7 @@ def line_chart(
             f'stroke="#dee2e6"></line><text x="{left - 4}" y="{y + 4:.1f}" font-size="11" '
             f'text-anchor="end">{value:g}{escape(unit)}</text>'
         )
-    every = max(1, len(labels) // 8)
+    every = max(1, len(labels) // 6)
     for i, label in enumerate(labels):
         if i % every == 0:
             x, _y = xy(i, 0)
