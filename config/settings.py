@@ -331,3 +331,7 @@ SANBAO_QUALITY_MIN_FAULTS = env_int("SANBAO_QUALITY_MIN_FAULTS", 3)
 SANBAO_QUALITY_HISTORY_MONTHS = env_int("SANBAO_QUALITY_HISTORY_MONTHS", 6)
 SANBAO_QUALITY_RISE_PERCENT = env_int("SANBAO_QUALITY_RISE_PERCENT", 200)
 SANBAO_QUALITY_CATEGORY_PERCENT = env_int("SANBAO_QUALITY_CATEGORY_PERCENT", 200)
+# The dashboard's figures are counted at most this often (seconds; 0: on every
+# request): over a million units a count takes a second on PostgreSQL, and each
+# figure says when it was counted (docs/decisions.md).
+SANBAO_DASHBOARD_CACHE_SECONDS = env_int("SANBAO_DASHBOARD_CACHE_SECONDS", 300)

@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -571,15 +573,34 @@ FIGURES: dict[str, Callable[[], Figure]] = {
 }
 
 
-def figure(*, actor, key: str) -> Figure:
-    """One figure (for its download)."""
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """The figures as counted at ``taken_at``."""
+
+    taken_at: dt.datetime
+    figures: list[Figure]
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+
+def snapshot(*, actor) -> Snapshot:
+    """Every figure of the page, counted at most every
+    ``SANBAO_DASHBOARD_CACHE_SECONDS`` (kept in the cache, one copy a language: the
+    labels are in it), so the page and each XLSX download show the same numbers."""
     require(actor, "dashboard.view")
-    return FIGURES[key]()
+    seconds = settings.SANBAO_DASHBOARD_CACHE_SECONDS
+    key = f"insights:dashboard:{get_language()}"
+    found = cache.get(key) if seconds else None
+    if found is None:
+        found = Snapshot(taken_at=timezone.now(), figures=count_figures())
+        if seconds:
+            cache.set(key, found, seconds)
+    return found
 
 
-def figures(*, actor) -> list[Figure]:
+def count_figures() -> list[Figure]:
     """Every figure of the page, in its order (the results read once for two)."""
-    require(actor, "dashboard.view")
     results = results_by_model()
     return [
         quality_figure(),

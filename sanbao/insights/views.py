@@ -15,9 +15,14 @@ from sanbao.insights import dashboard as figures
 @login_required
 @require_GET
 def dashboard(request):
-    """Every figure: its chart, its table and the link to its workbook."""
-    shown = figures.figures(actor=request.user)
-    return render(request, "insights/dashboard.html", {"figures": shown})
+    """Every figure: its chart, its table and the link to its workbook (a
+    platform role's: ``dashboard.view``, else 403)."""
+    counted = figures.snapshot(actor=request.user)
+    return render(
+        request,
+        "insights/dashboard.html",
+        {"figures": counted.figures, "taken_at": counted.taken_at},
+    )
 
 
 def _xlsx(key: str):
@@ -25,7 +30,7 @@ def _xlsx(key: str):
     @login_required
     @require_GET
     def view(request):
-        made = figures.figure(actor=request.user, key=key)
+        made = figures.snapshot(actor=request.user).figure(key)
         return download(registry.file("insights.figure_xlsx", made))
 
     return view, f"{key}_xlsx"

@@ -28,7 +28,9 @@ CHARTS_FIT = """() => [...document.querySelectorAll("svg.chart")].every(svg =>
 
 
 @pytest.fixture
-def manager(transactional_db):
+def manager(transactional_db, settings):
+    # Counted on every request: the cache's table outlives a transactional test.
+    settings.SANBAO_DASHBOARD_CACHE_SECONDS = 0
     staff = person(platform(), "quality_manager", "aftersales_manager", language="en")
     quality_scenario(Shop(handler=staff, return_org=shenzhen_agent()))
     return staff

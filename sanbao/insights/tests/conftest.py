@@ -17,3 +17,9 @@ def shop(platform_staff, agent_a) -> Shop:
 @pytest.fixture
 def quality_data(shop) -> dict:
     return quality_scenario(shop)
+
+
+@pytest.fixture(autouse=True)
+def _counted_every_time(settings):
+    """The figures counted on every request (the cache has its own test)."""
+    settings.SANBAO_DASHBOARD_CACHE_SECONDS = 0

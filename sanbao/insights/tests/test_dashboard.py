@@ -277,3 +277,26 @@ def test_the_page_speaks_chinese(figures_data, platform_manager):
         .content.decode()
     )
     assert "按龄期" in html or "未解决" in html
+
+
+def test_the_figures_are_counted_at_most_every_so_many_seconds(
+    figures_data, platform_staff, shop, settings, django_assert_max_num_queries
+):
+    settings.SANBAO_DASHBOARD_CACHE_SECONDS = 300
+    client = login_client_for(platform_staff)
+    first = client.get(reverse("insights:dashboard")).content.decode()
+    assert 'data-testid="taken-at"' in first
+    _declaration(shop, shop.return_org, "EMS", "submitted")
+    with django_assert_max_num_queries(4):  # the session, the user, the cache
+        again = client.get(reverse("insights:dashboard")).content.decode()
+    assert "EMS" not in again
+    workbook = client.get(reverse("insights:declarations_xlsx")).content
+    rows = list(load_workbook(io.BytesIO(workbook)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["SF", "ZTO"]  # the numbers the page shows
+    settings.SANBAO_DASHBOARD_CACHE_SECONDS = 0
+    assert "EMS" in client.get(reverse("insights:dashboard")).content.decode()
+
+
+def test_the_page_shows_the_figures_in_the_order_of_their_keys(figures_data, platform_staff):
+    keys = [f.key for f in dashboard.snapshot(actor=platform_staff).figures]
+    assert keys == list(dashboard.FIGURES)
