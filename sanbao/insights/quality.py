@@ -1,12 +1,16 @@
 """Quality signals (issue 15 item 4): the fault rate of each product model by the
 month its units were sold, and the model-months flagged (``policy.flags``).
 
-Three queries, whatever the number of units: the units sold per model and sale
-month, the faulty units among them per model and sale month (with the first and
-last serial of each), and the models' names. A unit is faulty when a claim on it
-was judged covered with its performance failure confirmed (II.3), or when the
-return workshop's test confirmed its fault (a returned unit's ``serial_in`` is a
-serial of the registry); a unit found faulty by both counts once. A claim or a
+Four queries at most, whatever the number of units: the units sold per model and
+sale month, the faulty units among them per model and sale month (with the first
+and last serial of each), then, for the model-months flagged only, the first and
+last serial sold and the models' names. (The serials of every model-month sold
+would triple the cost of the first count: text compared over every unit.)
+
+A unit is faulty when a claim on it was judged covered with its performance
+failure confirmed (II.3), or when the return workshop's test confirmed its fault
+(a returned unit's ``serial_in`` is a serial of the registry); a unit found faulty
+by both counts once. A claim or a
 returned unit whose serial is not in the registry has no sale month: it is not
 counted (nor is a unit without a sale date)."""
 
@@ -48,13 +52,14 @@ def faulty_units() -> Q:
 
 
 def model_months() -> list[policy.ModelMonth]:
-    """Every model-month with units sold: sold, faulty, their serial ranges."""
+    """Every model-month with units sold: sold, faulty and the faulty serials' range
+    (the range of the serials sold is left empty: ``serials_sold`` fills it)."""
     sold_units = Unit.objects.filter(sale_date__isnull=False).annotate(
         month=TruncMonth("sale_date")
     )
     sold = (
         sold_units.values("model_id", "model__category_id", "month")
-        .annotate(sold=Count("pk"), first=Min("serial"), last=Max("serial"))
+        .annotate(sold=Count("pk"))
         .order_by()
     )
     faulty = {
@@ -74,8 +79,6 @@ def model_months() -> list[policy.ModelMonth]:
                 month=row["month"],
                 sold=row["sold"],
                 faulty=found.get("faulty", 0),
-                first_serial=row["first"],
-                last_serial=row["last"],
                 first_faulty=found.get("first", ""),
                 last_faulty=found.get("last", ""),
             )
@@ -93,10 +96,44 @@ class Signals:
         return self.models[flag_or_row.model_id]
 
 
+def serials_sold(found: list[policy.Flag]) -> list[policy.Flag]:
+    """``found`` with the first and last serial sold in each flagged model-month (one
+    query, on the index of model and sale date)."""
+    if not found:
+        return found
+    months = Q()
+    for flag in found:
+        months |= Q(
+            model_id=flag.model_id,
+            sale_date__gte=flag.month,
+            sale_date__lt=policy.months_before(flag.month, -1),
+        )
+    ranges = {
+        (row["model_id"], row["month"]): (row["first"], row["last"])
+        for row in Unit.objects.filter(months)
+        .annotate(month=TruncMonth("sale_date"))
+        .values("model_id", "month")
+        .annotate(first=Min("serial"), last=Max("serial"))
+        .order_by()
+    }
+    return [
+        dataclasses.replace(
+            flag,
+            counts=dataclasses.replace(
+                flag.counts,
+                first_serial=ranges[(flag.model_id, flag.month)][0],
+                last_serial=ranges[(flag.model_id, flag.month)][1],
+            ),
+        )
+        for flag in found
+    ]
+
+
 def signals() -> Signals:
-    """The model-months and those flagged, with the models they name (three queries)."""
+    """The model-months and those flagged, with their serials and the models they name
+    (four queries; two when nothing is flagged)."""
     rows = model_months()
-    found = policy.flags(rows, thresholds())
+    found = serials_sold(policy.flags(rows, thresholds()))
     ids = {flag.model_id for flag in found}
     models = (
         {m.pk: m for m in ProductModel.objects.filter(pk__in=ids).select_related("category")}

@@ -79,14 +79,14 @@ def test_the_thresholds_are_the_settings(quality_data, settings):
     ]
 
 
-def test_the_signals_take_three_queries_whatever_the_number_of_units(
+def test_the_signals_take_four_queries_whatever_the_number_of_units(
     quality_data, shop, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         quality.signals()
     for unit in shop.sell(quality_data["PY"], "2026-08", 50)[:10]:
         shop.claim(unit)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         assert len(quality.signals().flags) == 3
 
 
