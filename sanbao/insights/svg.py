@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 WIDTH = 360  # about a phone's width, so that its text stays legible there
-LABEL_W = 112  # the left column of a bar chart's labels
+LABEL_W = 130  # the left column of a bar chart's labels
 VALUE_W = 54  # room right of the longest bar for its value
 BAR_H = 15
 GAP = 10
