@@ -55,8 +55,8 @@ def rate(part: int, whole: int):
 # --- Quality signals (item 4) -------------------------------------------------------
 
 
-def quality_figure() -> Figure:
-    found = quality.signals()
+def quality_figure(found: quality.Signals | None = None) -> Figure:
+    found = found or quality.signals()
     rows, labels = [], []
     latest_first = sorted(found.flags, key=lambda f: (-f.month.toordinal(), found.model(f).code))
     for flag in latest_first:
@@ -115,6 +115,65 @@ def quality_figure() -> Figure:
             gettext_lazy("Why flagged"),
             gettext_lazy("Faulty serials"),
             gettext_lazy("Serials sold that month"),
+        ],
+        rows=rows,
+        chart=chart,
+    )
+
+
+TREND_MONTHS = 12  # sale months of the flagged models' trend
+TREND_MODELS = len(svg.PALETTE)  # lines on one chart
+
+
+def quality_trend_figure(found: quality.Signals | None = None) -> Figure:
+    """The fault rate of each flagged model by sale month, over the twelve sale months
+    up to the latest one flagged: the rise against the model's own history."""
+    found = found or quality.signals()
+    rows: list[list[Any]] = []
+    months: list[dt.date] = []
+    codes: list[str] = []
+    if found.flags:
+        latest = max(f.month for f in found.flags)
+        months = [policy.months_before(latest, n) for n in range(TREND_MONTHS - 1, -1, -1)]
+        flagged = sorted(found.flags, key=lambda f: (-f.month.toordinal(), found.model(f).code))
+        ids = list(dict.fromkeys(f.model_id for f in flagged))[:TREND_MODELS]
+        codes = [found.models[pk].code for pk in ids]
+        by_model = {pk: {} for pk in ids}
+        for row in found.rows:
+            if row.model_id in by_model and months[0] <= row.month <= latest:
+                by_model[row.model_id][row.month] = row
+        for pk in sorted(ids, key=lambda pk: found.models[pk].code):
+            for month in months:
+                row = by_model[pk].get(month)
+                if row is not None:
+                    code = found.models[pk].code
+                    rows.append([code, f"{month:%Y-%m}", row.sold, row.faulty, row.rate])
+    title = gettext_lazy("Fault rate of the flagged models, by sale month")
+    chart = None
+    if rows:
+        rates = {(r[0], r[1]): r[4] for r in rows}
+        chart = svg.line_chart(
+            str(title),
+            [f"{m:%y-%m}" for m in months],
+            [
+                svg.Series(code, [rates.get((code, f"{m:%Y-%m}")) for m in months])
+                for code in sorted(codes)
+            ],
+            unit="%",
+        )
+    return Figure(
+        key="quality_trend",
+        title=title,
+        note=gettext_lazy(
+            "Each flagged model's fault rate in the twelve sale months up to the latest "
+            "one flagged (months without sales are left out)."
+        ),
+        headers=[
+            gettext_lazy("Model"),
+            gettext_lazy("Sale month"),
+            gettext_lazy("Units sold"),
+            gettext_lazy("Faulty units"),
+            gettext_lazy("Fault rate (%)"),
         ],
         rows=rows,
         chart=chart,
@@ -563,6 +622,7 @@ def anomalies_figure(now: dt.datetime | None = None) -> Figure:
 
 FIGURES: dict[str, Callable[[], Figure]] = {
     "quality": quality_figure,
+    "quality_trend": quality_trend_figure,
     "turnaround": turnaround_figure,
     "receipt": receipt_figure,
     "results_model": results_model_figure,
@@ -600,10 +660,13 @@ def snapshot(*, actor) -> Snapshot:
 
 
 def count_figures() -> list[Figure]:
-    """Every figure of the page, in its order (the results read once for two)."""
+    """Every figure of the page, in its order (the signals and the results each read
+    once for two figures)."""
+    found = quality.signals()
     results = results_by_model()
     return [
-        quality_figure(),
+        quality_figure(found),
+        quality_trend_figure(found),
         turnaround_figure(),
         receipt_figure(),
         results_model_figure(results),

@@ -294,3 +294,12 @@ def test_the_figures_are_counted_at_most_every_so_many_seconds(
 def test_the_page_shows_the_figures_in_the_order_of_their_keys(figures_data, platform_staff):
     keys = [f.key for f in dashboard.snapshot(actor=platform_staff).figures]
     assert keys == list(dashboard.FIGURES)
+
+
+def test_the_trend_figure_shows_each_flagged_models_rate_by_sale_month(quality_data):
+    rows = dashboard.quality_trend_figure().rows
+    assert [r for r in rows if r[0] == "A2"] == [["A2", "2026-07", 100, 5, Decimal("5.00")]]
+    px = [r for r in rows if r[0] == "PX"]
+    assert [r[1] for r in px] == [f"2026-{m:02d}" for m in range(1, 8)]
+    assert [r[4] for r in px] == [Decimal("2.00")] * 6 + [Decimal("6.00")]
+    assert {r[0] for r in rows} == {"A2", "PX"}  # the steady models are not drawn
