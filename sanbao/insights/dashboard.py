@@ -160,6 +160,7 @@ def quality_trend_figure(found: quality.Signals | None = None) -> Figure:
                 for code in sorted(codes)
             ],
             unit="%",
+            legend=True,
         )
     return Figure(
         key="quality_trend",

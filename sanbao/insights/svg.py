@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
@@ -82,6 +83,19 @@ def _frame(title: str, desc: str, height: int, body: list[str]) -> SafeString:
     )
 
 
+def nice_top(value: float) -> float:
+    """The smallest round number (1, 2, 2.5 or 5 times a power of ten, times the four
+    steps of the axis) at or above ``value``: an axis of 0, 10, 20, 30, 40."""
+    if value <= 0:
+        return 1.0
+    step = value / 4
+    power = 10 ** math.floor(math.log10(step))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * power >= step - 1e-12:
+            return factor * power * 4
+    return value  # pragma: no cover - the loop ends at 10, which always fits
+
+
 def bar_chart(
     title: str, labels: Sequence[str], series: Sequence[Series], *, unit: str = "", desc: str = ""
 ) -> SafeString:
@@ -131,26 +145,30 @@ def line_chart(
     unit: str = "",
     top: float | None = None,
     desc: str = "",
+    legend: bool | None = None,
 ) -> SafeString:
-    """Lines over labelled points (weeks, months) on one scale from 0 to ``top``."""
-    legend, head = _legend(series) if len(series) > 1 else ([], 10)
+    """Lines over labelled points (weeks, months) on one scale from 0 to ``top``
+    (by default the largest value rounded up to a round number). The legend names
+    the series when there are several, or when ``legend`` says so."""
+    shown = len(series) > 1 if legend is None else legend
+    legend_parts, head = _legend(series) if shown else ([], 10)
     height, left, bottom, right = 200 + head, 44, 28, 16
     values = [float(v) for s in series for v in s.values if v is not None]
-    top = top or max([*values, 0.0]) or 1.0
+    top = top or nice_top(max([*values, 0.0]))
     plot_w, plot_h = WIDTH - left - right, height - bottom - head
     step = plot_w / max(len(labels) - 1, 1)
 
     def xy(i, v):
         return left + i * step, head + plot_h - float(v) / top * plot_h
 
-    body = legend
+    body = legend_parts
     for k in range(5):
         value = top * k / 4
         y = head + plot_h - plot_h * k / 4
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}" '
             f'stroke="#dee2e6"></line><text x="{left - 4}" y="{y + 4:.1f}" font-size="11" '
-            f'text-anchor="end">{value:g}{escape(unit)}</text>'
+            f'text-anchor="end">{round(value, 2):g}{escape(unit)}</text>'
         )
     every = max(1, len(labels) // 6)
     for i, label in enumerate(labels):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from sanbao.insights import svg
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -66,3 +68,16 @@ def test_each_chart_has_its_own_ids():
     second = str(svg.bar_chart("B", ["x"], [svg.Series("n", [1])]))
     ids = lambda s: set(re.findall(r'id="([^"]+)"', s))  # noqa: E731
     assert not ids(first) & ids(second)
+
+
+@pytest.mark.parametrize(
+    ("value", "top"), [(33.33, 40), (6, 8), (100, 100), (0.7, 0.8), (3, 4), (0, 1), (13, 20)]
+)
+def test_the_line_charts_axis_ends_at_a_round_number(value, top):
+    assert svg.nice_top(value) == pytest.approx(top)
+
+
+def test_a_line_chart_of_one_series_names_it_when_asked():
+    lone = [svg.Series("PX", [2, 6])]
+    assert ">PX</text>" not in str(svg.line_chart("Rate", ["06", "07"], lone))
+    assert ">PX</text>" in str(svg.line_chart("Rate", ["06", "07"], lone, legend=True))
