@@ -16,6 +16,7 @@ urlpatterns = [
     path("deliveries/", include("sanbao.deliveries.urls")),
     path("statements/", include("sanbao.statements.urls")),
     path("audit/", include("sanbao.audit_trail.urls")),
+    path("dashboard/", include("sanbao.insights.urls")),
     path("status/", include("sanbao.claims.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
