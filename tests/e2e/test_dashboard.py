@@ -1,8 +1,8 @@
 """The dashboard in a browser (issue 15 items 3, 4): an after-sales manager opens it
 in English on a 1366 px screen and reads the quality signal of the power bank whose
 fault rate tripled in July 2026, with its serials; in Chinese on a phone 390 px wide
-the same page fits the screen, its charts scaled to it (wide tables scroll inside
-their own box)."""
+the same page fits the screen, its charts scaled to it and its tables' rows stacked;
+on both screens nothing is wider than the window and nothing scrolls sideways."""
 
 from __future__ import annotations
 
@@ -10,19 +10,12 @@ import pytest
 from playwright.sync_api import expect
 
 from sanbao.insights.tests.data import Shop, quality_scenario
-from tests.e2e.people import PASSWORD, person, platform, shenzhen_agent
+from tests.e2e.people import person, platform, shenzhen_agent
+from tests.e2e.screens import LAPTOP, PHONE, context_at, fits, log_in_at
 
 pytestmark = pytest.mark.browser
 
-WIDE = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-# How far the page's own content (``main``) reaches beyond the window, and the
-# widest chart against its card.
-MAIN_OVERFLOW = """() => {
-    const main = document.querySelector("main");
-    return main.scrollWidth - main.clientWidth;
-}"""
+# The widest chart against its card.
 CHARTS_FIT = """() => [...document.querySelectorAll("svg.chart")].every(svg =>
     svg.getBoundingClientRect().right <= svg.closest(".card").getBoundingClientRect().right)"""
 
@@ -37,31 +30,24 @@ def manager(transactional_db, settings):
 
 
 def _open_dashboard(browser, base: str, user, viewport) -> object:
-    context = browser.new_context(viewport=viewport, locale="en-GB")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page.get_by_test_id("user-menu")).to_be_attached()
+    page = context_at(browser, viewport).new_page()
+    log_in_at(page, base, user)
     page.goto(f"{base}/dashboard/")
     expect(page.get_by_test_id("figure-quality")).to_be_visible()
-    page.wait_for_load_state()
     return page
 
 
 def test_the_manager_reads_the_quality_signal_on_a_wide_screen_and_a_phone(
     browser, live_server, manager, screenshot
 ):
-    page = _open_dashboard(browser, live_server.url, manager, WIDE)
+    page = _open_dashboard(browser, live_server.url, manager, LAPTOP)
     table = page.get_by_test_id("table-quality")
     expect(table).to_contain_text("PX-202607-0010 – PX-202607-0015")
     expect(table).to_contain_text("well above its own history, well above its category")
     expect(page.get_by_test_id("chart-quality").locator("svg title").first).to_have_text(
         "Quality signals"
     )
-    assert page.evaluate(MAIN_OVERFLOW) <= 0
+    fits(page, LAPTOP)
     assert page.evaluate(CHARTS_FIT)
     screenshot(page, "dashboard-en")
     page.context.close()
@@ -70,8 +56,7 @@ def test_the_manager_reads_the_quality_signal_on_a_wide_screen_and_a_phone(
     manager.save(update_fields=["language"])
     page = _open_dashboard(browser, live_server.url, manager, PHONE)
     expect(page.get_by_test_id("table-quality")).to_contain_text("明显高于本型号以往")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the dashboard is {width} px wide at 390 px"
+    fits(page, PHONE)
     assert page.evaluate(CHARTS_FIT)
     screenshot(page, "dashboard-phone-zh-hans")
     page.context.close()

@@ -37,6 +37,7 @@ LISTS = {
     ],
     "manager": [
         "/",
+        "/dashboard/",
         "/returns/queue/",
         "/audit/",
         "/statements/",
