@@ -139,7 +139,7 @@ def list_claims(request, filters: Query[ClaimFilters]):
 )
 def export_claims(request, filters: Query[ExportFilters]):
     qs = selectors.claim_list(actor=request.auth, **filters.dict())
-    return download(registry.file("claims.claims_xlsx", qs), attachment=True)
+    return download(registry.file("claims.claims_xlsx", qs, request.auth), attachment=True)
 
 
 @router.get("/claims/{number}", response={200: ClaimOut, **COMMON_ERRORS})

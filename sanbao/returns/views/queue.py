@@ -9,13 +9,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sanbao.accounts.roles import require
-from sanbao.core.web import page_of, render_page
+from sanbao.core.web import list_export_view, page_of, render_page
 from sanbao.returns import selectors
+from sanbao.returns.documents import lists
 from sanbao.returns.services.turnaround import turnaround
 from sanbao.workdays import services as workdays
 
 QUEUE_PER_PAGE = 100
 # --- The turnaround queue (IV.5) ----------------------------------------------------------
+
+
+def queue_rows(request):
+    """The batches the queue lists, every page of them."""
+    return selectors.turnaround_queue(actor=request.user)
+
+
+queue_xlsx = list_export_view(queue_rows, lists.QUEUE)
 
 
 @login_required
@@ -24,9 +33,7 @@ def queue(request):
     """IV.5: the batches received and not yet sent back, soonest due first, with the
     working days left or overdue; batches on hold (no due date until their
     anomalies are resolved) last."""
-    user = request.user
-    require(user, "returns.receive")
-    page = page_of(request, selectors.turnaround_queue(actor=user), QUEUE_PER_PAGE)
+    page = page_of(request, queue_rows(request), QUEUE_PER_PAGE)
     cal = workdays.calendar()
     today = timezone.localdate()
     rows = [

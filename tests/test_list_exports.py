@@ -1,0 +1,367 @@
+"""Every list page's "Export as XLSX" link downloads exactly what the page shows
+(issue 15, item 2), in a fixed number of queries whatever the number of rows.
+
+For each list page (``LISTS``), with agent A's records (``tests.isolation.world``,
+one of each kind, made through the services): the page is fetched with one of its
+filters where it has filters, its export link followed as the page writes it, and
+the workbook's header row (the English part of each bilingual header) must be the
+page table's header cells, in order (a column marked ``data-export="false"``,
+links only, aside), and its first column the page's rows, in order. Then the page
+and its export are counted with more rows than their query bound (copies of the
+records, ``bulk_create``). Agents' exports hold their own rows only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from html.parser import HTMLParser
+
+import openpyxl
+import pytest
+from django.db import models
+from django.test import override_settings
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from sanbao.accounts.models import Organisation
+from sanbao.catalog.models import Category, ProductModel, RetainedPart, Unit
+from sanbao.claims.models import Claim
+from sanbao.core.models import AuditEvent, LegalHold
+from sanbao.deliveries.models import Declaration, Delivery
+from sanbao.returns.models import ReceiptAnomaly, ReturnBatch, Shipment
+from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.responses import error_code, html
+from tests.isolation import world as agent_a_world
+
+# --- Reading the page's table and the workbook --------------------------------------
+
+
+class _Table(HTMLParser):
+    """The header cells (without ``data-export="false"``) and each body row's first
+    cell of the ``<table data-testid=…>`` of a page."""
+
+    def __init__(self, testid: str) -> None:
+        super().__init__()
+        self.testid = testid
+        self.inside = False
+        self.part = ""  # thead or tbody
+        self.headers: list[str] = []
+        self.first_cells: list[str] = []
+        self._cell: list[str] | None = None
+        self._keep = False
+        self._cells_in_row = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("data-testid") == self.testid:
+            self.inside = True
+        if not self.inside:
+            return
+        if tag in ("thead", "tbody"):
+            self.part = tag
+        elif tag == "tr":
+            self._cells_in_row = 0
+        elif tag == "th" and self.part == "thead":
+            self._cell, self._keep = [], attrs.get("data-export") != "false"
+        elif tag == "td" and self.part == "tbody":
+            self._cells_in_row += 1
+            self._cell, self._keep = [], self._cells_in_row == 1 and "colspan" not in attrs
+
+    def handle_endtag(self, tag):
+        if not self.inside:
+            return
+        if tag == "table":
+            self.inside = False
+        elif tag in ("th", "td") and self._cell is not None:
+            text = " ".join("".join(self._cell).split())
+            if self._keep:
+                (self.headers if tag == "th" else self.first_cells).append(text)
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def page_table(response, testid: str) -> tuple[list[str], list[str]]:
+    table = _Table(testid)
+    table.feed(html(response))
+    assert table.headers, f"no table {testid!r} on the page"
+    return table.headers, table.first_cells
+
+
+def workbook(response) -> tuple[list[str], list[object]]:
+    assert response.status_code == 200, (response.status_code, error_code(response))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    return [str(h) for h in rows[0]], [row[0] for row in rows[1:]]
+
+
+def as_shown(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M:%S}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def export_href(response, name: str) -> str:
+    """The export link of the page, as it writes it (its query string included)."""
+    found = [
+        dict(attrs)["href"]
+        for tag, attrs in _links(html(response))
+        if dict(attrs).get("data-testid") == f"{name}-export"
+    ]
+    assert len(found) == 1, f"{name}-export: {found}"
+    return found[0]
+
+
+def _links(text: str) -> list:
+    links: list = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                links.append((tag, attrs))
+
+    Links().feed(text)
+    return links
+
+
+# --- The list pages ----------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ListPage:
+    page: str  # URL name of the page; its export is "<page>_xlsx" unless named
+    name: str  # the page's test ids: "<name>-export"
+    table: str  # the table's data-testid
+    who: str  # the cast member who reads it
+    model: type[models.Model]  # the rows copied to go past the query bound
+    query: dict = dataclasses.field(default_factory=dict)  # a filter the world's rows pass
+    export: str = ""
+    # Queries of the page and of its export, whatever the number of rows: the
+    # session and the user, the role's reads, a count and the rows.
+    page_queries: int = 8
+    export_queries: int = 7
+
+    @property
+    def export_url(self) -> str:
+        app, page = self.page.split(":")
+        return reverse(self.export or f"{app}:{page}_xlsx")
+
+    def __str__(self) -> str:
+        return self.page
+
+
+LISTS = [
+    ListPage(
+        "claims:claim_list", "claim", "claim-table", "platform_staff", Claim, {"model": "PB10K"}
+    ),
+    ListPage(
+        "claims:retained_part_list",
+        "part",
+        "part-table",
+        "platform_staff",
+        RetainedPart,
+        {"open_only": "on"},
+    ),
+    ListPage(
+        "audit_trail:event_list",
+        "event",
+        "event-table",
+        "platform_manager",
+        AuditEvent,
+        {"date_from": "2026-09-01"},
+        # The records' pages and organisations: a query per kind of record.
+        page_queries=14,
+        export_queries=13,
+    ),
+    ListPage("catalog:category_list", "category", "category-table", "platform_staff", Category),
+    ListPage(
+        "catalog:model_list", "model", "model-table", "platform_staff", ProductModel, {"q": "PB"}
+    ),
+    ListPage("catalog:unit_list", "unit", "unit-table", "platform_staff", Unit, {"serial": "SBA"}),
+    ListPage(
+        "accounts:organisation_list",
+        "organisation",
+        "",
+        "platform_staff",
+        Organisation,
+        {"kind": "agent"},
+    ),
+    ListPage("accounts:legal_hold_list", "hold", "hold-table", "platform_manager", LegalHold),
+    ListPage("deliveries:delivery_list", "delivery", "delivery-list", "platform_staff", Delivery),
+    ListPage(
+        "deliveries:declaration_list",
+        "declaration",
+        "declaration-list",
+        "platform_staff",
+        Declaration,
+    ),
+    ListPage(
+        "returns:batch_list",
+        "batch",
+        "batch-table",
+        "platform_staff",
+        ReturnBatch,
+        {"return_org": "AG-A"},
+    ),
+    ListPage(
+        "returns:queue",
+        "queue",
+        "queue-table",
+        "platform_staff",
+        ReturnBatch,
+        export="returns:queue_xlsx",
+    ),
+    ListPage(
+        "returns:anomaly_list",
+        "anomaly",
+        "anomaly-table",
+        "platform_staff",
+        ReceiptAnomaly,
+        {"show": "all"},
+    ),
+    ListPage(
+        "returns:shipment_list",
+        "shipment",
+        "shipment-table",
+        "platform_staff",
+        Shipment,
+        {"return_org": "AG-A"},
+    ),
+]
+
+# The lists an agent reads, each its own organisation's rows only.
+AGENT_LISTS = [
+    item
+    for item in LISTS
+    if item.page
+    in {
+        "claims:claim_list",
+        "catalog:unit_list",
+        "deliveries:delivery_list",
+        "deliveries:declaration_list",
+        "returns:batch_list",
+        "returns:anomaly_list",
+        "returns:shipment_list",
+    }
+]
+
+
+def reader(user):
+    """A client of ``user``, reading the pages in English (their saved language)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return login_client_for(user, language="en")
+
+
+@pytest.fixture
+def world(cast, monkeypatch):
+    return agent_a_world.build(cast, monkeypatch)
+
+
+def copies(model: type[models.Model], count: int) -> None:
+    """``count`` more rows of ``model``, copies of its first, each unique where the
+    model asks it to be (numbers, codes, serials; a claim without its unit; a hold
+    on another record)."""
+    original = model._default_manager.order_by("pk").first()
+    assert original is not None, f"no {model.__name__} to copy"
+    made = []
+    for i in range(count):
+        row = model._default_manager.get(pk=original.pk)
+        row.pk = row.id = None
+        row._state.adding = True
+        for field in model._meta.fields:
+            if field.primary_key or not field.unique:
+                continue
+            if field.one_to_one:
+                setattr(row, field.name, None)
+            else:
+                value = getattr(row, field.attname)
+                setattr(row, field.attname, f"{value[: max(field.max_length - 4, 1) - 1]}X{i:03d}")
+        if model is Claim:
+            row.unit = None
+        if model is LegalHold:
+            row.target_id = f"copy-{i}"
+        made.append(row)
+    model._default_manager.bulk_create(made)
+
+
+# --- Each list exports what its page shows -------------------------------------------
+
+
+@pytest.mark.parametrize("item", LISTS, ids=str)
+def test_the_export_holds_the_pages_columns_and_rows_in_order(cast, world, item):
+    client = reader(getattr(cast, item.who))
+    page = client.get(reverse(item.page), item.query)
+    assert page.status_code == 200
+    headers, first_cells = page_table(page, item.table) if item.table else _plain_table(page)
+    assert first_cells, f"{item}: the filter {item.query} lists nothing"
+
+    href = export_href(page, item.name)
+    assert href.split("?")[0] == item.export_url
+    for key, value in item.query.items():
+        assert f"{key}={value}" in href
+    exported_headers, first_column = workbook(client.get(href))
+
+    assert len(exported_headers) == len(headers), (exported_headers, headers)
+    for exported, shown in zip(exported_headers, headers, strict=True):
+        assert exported == shown or exported.endswith(f" {shown}"), (exported, shown)
+    assert len(first_column) == len(first_cells)
+    for exported, shown in zip(first_column, first_cells, strict=True):
+        # A date-time cell is typed; the page may show it to the day or the minute.
+        assert as_shown(exported).startswith(shown), (exported, shown)
+
+
+def _plain_table(page) -> tuple[list[str], list[str]]:
+    """The organisations' page: its one table, written without a test id."""
+    text = html(page).replace("<table ", '<table data-testid="the-table" ', 1)
+    return page_table(text, "the-table")
+
+
+@pytest.mark.parametrize("item", LISTS, ids=str)
+def test_the_page_and_its_export_run_a_bounded_number_of_queries(
+    cast, world, item, django_assert_max_num_queries
+):
+    copies(item.model, max(item.page_queries, item.export_queries) + 5)
+    client = reader(getattr(cast, item.who))
+    page_url = reverse(item.page) + "?" + urlencode(item.query)
+    export_url = item.export_url + "?" + urlencode(item.query)
+    client.get(page_url)  # warm-up: the session, the calendar's cache
+    with django_assert_max_num_queries(item.page_queries):
+        page = client.get(page_url)
+    _shown, first_cells = page_table(page, item.table) if item.table else _plain_table(page)
+    assert len(first_cells) > item.page_queries
+    client.get(export_url)
+    with django_assert_max_num_queries(item.export_queries):
+        response = client.get(export_url)
+    _headers, first_column = workbook(response)
+    assert len(first_column) > item.export_queries
+
+
+@pytest.mark.parametrize("item", AGENT_LISTS, ids=str)
+def test_an_agents_export_never_holds_another_agents_rows(cast, world, item):
+    theirs = reader(cast.agent_b_clerk).get(item.export_url)
+    _headers, first_column = workbook(theirs)
+    cells = {as_shown(v) for v in first_column}
+    assert not cells & set(world.markers), cells & set(world.markers)
+
+    own = reader(cast.agent_a_clerk)
+    page = own.get(reverse(item.page))
+    _shown_headers, first_cells = page_table(page, item.table)
+    _headers, first_column = workbook(own.get(item.export_url))
+    assert [as_shown(v) for v in first_column] == first_cells
+
+
+@override_settings(SANBAO_EXPORT_MAX_ROWS=3)
+def test_an_export_past_the_limit_is_refused_with_a_message_not_a_timeout(cast, world):
+    copies(Unit, 5)
+    client = reader(cast.platform_staff)
+    response = client.get(reverse("catalog:unit_list_xlsx"))
+    assert response.status_code == 400
+    assert error_code(response) == "core.export_too_large"
