@@ -26,13 +26,16 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from sanbao.accounts.models import Organisation
+from sanbao.accounts.roles import PERMISSIONS
 from sanbao.catalog.models import Category, ProductModel, RetainedPart, Unit
 from sanbao.claims.models import Claim
 from sanbao.core.models import AuditEvent, LegalHold
+from sanbao.core.web import XLSX
 from sanbao.deliveries.models import Declaration, Delivery
 from sanbao.returns.models import ReceiptAnomaly, ReturnBatch, Shipment
 from sanbao.testkit.cast import login_client_for
-from sanbao.testkit.responses import error_code, html
+from sanbao.testkit.matrix import Case, check, matrix
+from sanbao.testkit.responses import error_code, html, is_download
 from tests.isolation import world as agent_a_world
 
 # --- Reading the page's table and the workbook --------------------------------------
@@ -140,6 +143,7 @@ class ListPage:
     name: str  # the page's test ids: "<name>-export"
     table: str  # the table's data-testid
     who: str  # the cast member who reads it
+    permission: str  # what the page and its export require
     model: type[models.Model]  # the rows copied to go past the query bound
     query: dict = dataclasses.field(default_factory=dict)  # a filter the world's rows pass
     export: str = ""
@@ -159,13 +163,20 @@ class ListPage:
 
 LISTS = [
     ListPage(
-        "claims:claim_list", "claim", "claim-table", "platform_staff", Claim, {"model": "PB10K"}
+        "claims:claim_list",
+        "claim",
+        "claim-table",
+        "platform_staff",
+        "claims.view",
+        Claim,
+        {"model": "PB10K"},
     ),
     ListPage(
         "claims:retained_part_list",
         "part",
         "part-table",
         "platform_staff",
+        "retained_parts.view",
         RetainedPart,
         {"open_only": "on"},
     ),
@@ -174,32 +185,70 @@ LISTS = [
         "event",
         "event-table",
         "platform_manager",
+        "audit.view",
         AuditEvent,
         {"date_from": "2026-09-01"},
         # The records' pages and organisations: a query per kind of record.
         page_queries=14,
         export_queries=13,
     ),
-    ListPage("catalog:category_list", "category", "category-table", "platform_staff", Category),
     ListPage(
-        "catalog:model_list", "model", "model-table", "platform_staff", ProductModel, {"q": "PB"}
+        "catalog:category_list",
+        "category",
+        "category-table",
+        "platform_staff",
+        "catalog.view",
+        Category,
     ),
-    ListPage("catalog:unit_list", "unit", "unit-table", "platform_staff", Unit, {"serial": "SBA"}),
+    ListPage(
+        "catalog:model_list",
+        "model",
+        "model-table",
+        "platform_staff",
+        "catalog.view",
+        ProductModel,
+        {"q": "PB"},
+    ),
+    ListPage(
+        "catalog:unit_list",
+        "unit",
+        "unit-table",
+        "platform_staff",
+        "units.view",
+        Unit,
+        {"serial": "SBA"},
+    ),
     ListPage(
         "accounts:organisation_list",
         "organisation",
         "",
         "platform_staff",
+        "organisations.view",
         Organisation,
         {"kind": "agent"},
     ),
-    ListPage("accounts:legal_hold_list", "hold", "hold-table", "platform_manager", LegalHold),
-    ListPage("deliveries:delivery_list", "delivery", "delivery-list", "platform_staff", Delivery),
+    ListPage(
+        "accounts:legal_hold_list",
+        "hold",
+        "hold-table",
+        "platform_manager",
+        "holds.manage",
+        LegalHold,
+    ),
+    ListPage(
+        "deliveries:delivery_list",
+        "delivery",
+        "delivery-list",
+        "platform_staff",
+        "deliveries.view",
+        Delivery,
+    ),
     ListPage(
         "deliveries:declaration_list",
         "declaration",
         "declaration-list",
         "platform_staff",
+        "deliveries.view",
         Declaration,
     ),
     ListPage(
@@ -207,6 +256,7 @@ LISTS = [
         "batch",
         "batch-table",
         "platform_staff",
+        "returns.view",
         ReturnBatch,
         {"return_org": "AG-A"},
     ),
@@ -215,6 +265,7 @@ LISTS = [
         "queue",
         "queue-table",
         "platform_staff",
+        "returns.receive",
         ReturnBatch,
         export="returns:queue_xlsx",
     ),
@@ -223,6 +274,7 @@ LISTS = [
         "anomaly",
         "anomaly-table",
         "platform_staff",
+        "returns.view",
         ReceiptAnomaly,
         {"show": "all"},
     ),
@@ -231,6 +283,7 @@ LISTS = [
         "shipment",
         "shipment-table",
         "platform_staff",
+        "returns.view",
         Shipment,
         {"return_org": "AG-A"},
     ),
@@ -365,3 +418,21 @@ def test_an_export_past_the_limit_is_refused_with_a_message_not_a_timeout(cast, 
     response = client.get(reverse("catalog:unit_list_xlsx"))
     assert response.status_code == 400
     assert error_code(response) == "core.export_too_large"
+
+
+# --- Who may export: the page's own permission -----------------------------------------
+
+
+def _export_case(item: ListPage) -> Case:
+    return Case(
+        f"{item.page.split(':')[1]}_xlsx",
+        "GET",
+        lambda cast: item.export_url,
+        PERMISSIONS[item.permission],
+        on_ok=is_download(XLSX),
+    )
+
+
+@pytest.mark.parametrize("row", matrix([_export_case(item) for item in LISTS]))
+def test_each_export_answers_each_member_of_the_cast_as_its_page_does(cast, row):
+    check(cast, row)
