@@ -33,7 +33,7 @@ from sanbao.core.models import AuditEvent, LegalHold
 from sanbao.core.web import XLSX
 from sanbao.deliveries.models import Declaration, Delivery
 from sanbao.returns.models import ReceiptAnomaly, ReturnBatch, Shipment
-from sanbao.testkit.cast import login_client_for
+from sanbao.testkit.cast import api_client_for, login_client_for
 from sanbao.testkit.matrix import Case, check, matrix
 from sanbao.testkit.responses import error_code, html, is_download
 from tests.isolation import world as agent_a_world
@@ -436,3 +436,32 @@ def _export_case(item: ListPage) -> Case:
 @pytest.mark.parametrize("row", matrix([_export_case(item) for item in LISTS]))
 def test_each_export_answers_each_member_of_the_cast_as_its_page_does(cast, row):
     check(cast, row)
+
+
+# --- The API's twins: the same columns, the rows of the API's list -------------------
+
+API_TWINS = {
+    "claims:claim_list": "/api/v1/claims/export.xlsx",
+    "claims:retained_part_list": "/api/v1/retained-parts/export.xlsx",
+    "audit_trail:event_list": "/api/v1/audit-events/export.xlsx",
+    "catalog:unit_list": "/api/v1/units/export.xlsx",
+    "deliveries:delivery_list": "/api/v1/deliveries/export.xlsx",
+    "deliveries:declaration_list": "/api/v1/declarations/export.xlsx",
+}
+
+
+@pytest.mark.parametrize("item", [i for i in LISTS if i.page in API_TWINS], ids=str)
+def test_the_apis_export_has_the_pages_columns_and_its_rows(cast, world, item):
+    user = getattr(cast, item.who)
+    api = api_client_for(user, language="en")  # first: its token is an audit event
+    page_headers, page_rows = workbook(reader(user).get(item.export_url))
+    api_headers, api_rows = workbook(api.get(API_TWINS[item.page]))
+    assert api_headers == page_headers
+    assert sorted(map(as_shown, api_rows)) == sorted(map(as_shown, page_rows))
+
+
+def test_the_apis_export_takes_the_lists_filters(cast, world):
+    client = api_client_for(cast.platform_staff, language="en")
+    _headers, every = workbook(client.get("/api/v1/units/export.xlsx"))
+    _headers, some = workbook(client.get("/api/v1/units/export.xlsx?serial=SBA000002"))
+    assert some == ["SBA000002"] and len(every) > 1

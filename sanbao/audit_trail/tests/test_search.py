@@ -48,6 +48,13 @@ CASES = [
         on_ok=is_download(XLSX),
     ),
     Case("list_audit_events", "GET", "/api/v1/audit-events", AUDIT_VIEW),
+    Case(
+        "export_audit_events",
+        "GET",
+        "/api/v1/audit-events/export.xlsx",
+        AUDIT_VIEW,
+        on_ok=is_download(XLSX),
+    ),
 ]
 
 
