@@ -32,7 +32,7 @@ from sanbao.claims.models import Claim
 from sanbao.core.models import AuditEvent, LegalHold
 from sanbao.core.web import XLSX
 from sanbao.deliveries.models import Declaration, Delivery
-from sanbao.returns.models import ReceiptAnomaly, ReturnBatch, Shipment
+from sanbao.returns.models import ReceiptAnomaly, ReturnBatch, ReturnedUnit, Shipment
 from sanbao.testkit.cast import api_client_for, login_client_for
 from sanbao.testkit.matrix import Case, check, matrix
 from sanbao.testkit.responses import error_code, html, is_download
@@ -43,7 +43,8 @@ from tests.isolation import world as agent_a_world
 
 class _Table(HTMLParser):
     """The header cells (without ``data-export="false"``) and each body row's first
-    cell of the ``<table data-testid=…>`` of a page."""
+    cell of the ``<table data-testid=…>`` of a page (of every such table, in order,
+    where the page groups its rows in several; the headers of the first)."""
 
     def __init__(self, testid: str) -> None:
         super().__init__()
@@ -55,11 +56,13 @@ class _Table(HTMLParser):
         self._cell: list[str] | None = None
         self._keep = False
         self._cells_in_row = 0
+        self.tables = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "table" and attrs.get("data-testid") == self.testid:
             self.inside = True
+            self.tables += 1
         if not self.inside:
             return
         if tag in ("thead", "tbody"):
@@ -67,7 +70,8 @@ class _Table(HTMLParser):
         elif tag == "tr":
             self._cells_in_row = 0
         elif tag == "th" and self.part == "thead":
-            self._cell, self._keep = [], attrs.get("data-export") != "false"
+            self._cell = []
+            self._keep = self.tables == 1 and attrs.get("data-export") != "false"
         elif tag == "td" and self.part == "tbody":
             self._cells_in_row += 1
             self._cell, self._keep = [], self._cells_in_row == 1 and "colspan" not in attrs
@@ -101,6 +105,11 @@ def workbook(response) -> tuple[list[str], list[object]]:
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     return [str(h) for h in rows[0]], [row[0] for row in rows[1:]]
+
+
+def second_column(response) -> list[object]:
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [row[1] for row in list(sheet.iter_rows(values_only=True))[1:]]
 
 
 def as_shown(value: object) -> str:
@@ -151,6 +160,10 @@ class ListPage:
     # session and the user, the role's reads, a count and the rows.
     page_queries: int = 8
     export_queries: int = 7
+    # A page grouping its rows under headings (the return unit's) names the group in
+    # the workbook's first column, under this header.
+    grouped_by: str = ""
+    copy_of: dict = dataclasses.field(default_factory=dict)  # which row to copy
 
     @property
     def export_url(self) -> str:
@@ -270,6 +283,18 @@ LISTS = [
         export="returns:queue_xlsx",
     ),
     ListPage(
+        "returns:to_follow",
+        "to-follow",
+        "to-follow-table",
+        "platform_staff",
+        "returns.view",
+        ReturnedUnit,
+        {"return_org": "AG-A"},
+        export="returns:to_follow_xlsx",
+        grouped_by="Return unit",
+        copy_of={"delayed_at__isnull": False},
+    ),
+    ListPage(
         "returns:anomaly_list",
         "anomaly",
         "anomaly-table",
@@ -318,11 +343,11 @@ def world(cast, monkeypatch):
     return agent_a_world.build(cast, monkeypatch)
 
 
-def copies(model: type[models.Model], count: int) -> None:
+def copies(model: type[models.Model], count: int, **lookup) -> None:
     """``count`` more rows of ``model``, copies of its first, each unique where the
     model asks it to be (numbers, codes, serials; a claim without its unit; a hold
     on another record)."""
-    original = model._default_manager.order_by("pk").first()
+    original = model._default_manager.filter(**lookup).order_by("pk").first()
     assert original is not None, f"no {model.__name__} to copy"
     made = []
     for i in range(count):
@@ -341,6 +366,8 @@ def copies(model: type[models.Model], count: int) -> None:
             row.unit = None
         if model is LegalHold:
             row.target_id = f"copy-{i}"
+        if model is ReturnedUnit:
+            row.seq, row.code = 1000 + i, f"{row.code[:20]}-{i}"
         made.append(row)
     model._default_manager.bulk_create(made)
 
@@ -361,6 +388,9 @@ def test_the_export_holds_the_pages_columns_and_rows_in_order(cast, world, item)
     for key, value in item.query.items():
         assert f"{key}={value}" in href
     exported_headers, first_column = workbook(client.get(href))
+    if item.grouped_by:
+        assert exported_headers.pop(0).endswith(item.grouped_by)
+        first_column = second_column(client.get(href))
 
     assert len(exported_headers) == len(headers), (exported_headers, headers)
     for exported, shown in zip(exported_headers, headers, strict=True):
@@ -381,7 +411,7 @@ def _plain_table(page) -> tuple[list[str], list[str]]:
 def test_the_page_and_its_export_run_a_bounded_number_of_queries(
     cast, world, item, django_assert_max_num_queries
 ):
-    copies(item.model, max(item.page_queries, item.export_queries) + 5)
+    copies(item.model, max(item.page_queries, item.export_queries) + 5, **item.copy_of)
     client = reader(getattr(cast, item.who))
     page_url = reverse(item.page) + "?" + urlencode(item.query)
     export_url = item.export_url + "?" + urlencode(item.query)

@@ -20,6 +20,7 @@ urlpatterns = routes(
         "queue/": queue.queue,
         "queue/export.xlsx": (queue.queue_xlsx, "queue_xlsx"),
         "to-follow/": queue.to_follow,
+        "to-follow/export.xlsx": (queue.to_follow_xlsx, "to_follow_xlsx"),
         "shipments/": shipments.shipment_list,
         "shipments/export.xlsx": (shipments.shipment_list_xlsx, "shipment_list_xlsx"),
         "shipments/new/": shipments.shipment_create,

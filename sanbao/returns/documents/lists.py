@@ -132,3 +132,37 @@ SHIPMENTS = list_export(
         Column(_("Order number"), lambda s: s.order_no),
     ],
 )
+
+
+def _where_it_stands(unit) -> str:
+    if unit.shipment_id:
+        return gettext_now("in shipment %(number)s, not yet dispatched") % {
+            "number": unit.shipment.number
+        }
+    if unit.disposition:
+        return gettext_now("dealt with: ready to go with the return unit's order")
+    return gettext_now("waiting to be tested and dealt with")
+
+
+def _delay(unit) -> str:
+    reason = unit.get_delay_reason_display()
+    return f"{reason} · {unit.delay_note}" if unit.delay_note else reason
+
+
+# The page groups the units under their return unit's heading: the workbook, one
+# table, names it in its first column.
+TO_FOLLOW = list_export(
+    "returns.to_follow_xlsx",
+    title=_("Still to follow"),
+    stem="still-to-follow",
+    columns=[
+        Column(_("Return unit"), lambda u: org_label(u.batch.return_org)),
+        Column(_("Batch"), lambda u: u.batch.number),
+        Column(_("No."), lambda u: u.seq),
+        Column(_("Label or receipt code"), lambda u: u.code),
+        Column(_("Model"), lambda u: u.model.code if u.model_id else None),
+        Column(_("Delay"), _delay),
+        Column(_("Delayed"), lambda u: u.delayed_at),
+        Column(_("Where it stands"), _where_it_stands),
+    ],
+)

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from sanbao.accounts.roles import require
 from sanbao.core.web import list_export_view, page_of, render_page
 from sanbao.returns import selectors
 from sanbao.returns.documents import lists
@@ -53,6 +52,19 @@ def queue(request):
 # --- Still to follow (IV.6) ----------------------------------------------------------------
 
 
+def _return_org(request) -> str:
+    """The platform's ``?return_org=`` (one return unit's units only)."""
+    return (request.GET.get("return_org") or "").strip() if request.user.is_platform else ""
+
+
+def to_follow_rows(request):
+    """The units the page lists, by return unit and batch."""
+    return selectors.units_to_follow(actor=request.user, return_org=_return_org(request) or None)
+
+
+to_follow_xlsx = list_export_view(to_follow_rows, lists.TO_FOLLOW)
+
+
 @login_required
 @require_GET
 def to_follow(request):
@@ -60,13 +72,17 @@ def to_follow(request):
     platform sees every return unit's (``?return_org=`` for one), a return unit its
     own. They stay listed until the shipment that takes them leaves."""
     user = request.user
-    require(user, "returns.view")
-    return_org = (request.GET.get("return_org") or "").strip() if user.is_platform else ""
+    return_org = _return_org(request)
     groups: list[dict] = []
-    for unit in selectors.units_to_follow(actor=user, return_org=return_org or None):
+    for unit in to_follow_rows(request):
         org = unit.batch.return_org
         if not groups or groups[-1]["org"].pk != org.pk:
             groups.append({"org": org, "units": []})
         groups[-1]["units"].append(unit)
-    context = {"groups": groups, "return_org": return_org, "show_people": user.is_platform}
+    context = {
+        "groups": groups,
+        "return_org": return_org,
+        "show_people": user.is_platform,
+        "unit_count": sum(len(group["units"]) for group in groups),
+    }
     return render(request, "returns/to_follow.html", context)

@@ -94,6 +94,7 @@ CASES = [
         on_ok=is_download(XLSX),
     ),
     Case("to_follow", "GET", matrix_url("to_follow"), VIEW),
+    Case("to_follow_xlsx", "GET", matrix_url("to_follow_xlsx"), VIEW, on_ok=is_download(XLSX)),
     Case(
         "shipment_list", "GET", needs("prepared_of_agent_a", then=matrix_url("shipment_list")), VIEW
     ),
