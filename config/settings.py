@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sanbao.returns",
     "sanbao.deliveries",
     "sanbao.statements",
+    "sanbao.insights",
     "sanbao.documents",
     "sanbao.audit_trail",
     "sanbao.home",
@@ -323,3 +324,17 @@ SANBAO_EMAIL_RETRY_MINUTES = env_int("SANBAO_EMAIL_RETRY_MINUTES", 5)
 # Finished background tasks (their results, a notice PDF's bytes among their
 # arguments) are deleted this many days after they finished (core.jobs).
 SANBAO_TASK_RESULTS_DAYS = env_int("SANBAO_TASK_RESULTS_DAYS", 7)
+# Issue 15 item 4, quality signals (sanbao.insights.quality, docs/decisions.md): a
+# model's fault rate in a sale month (faulty units per unit sold) is flagged when it
+# has at least SANBAO_QUALITY_MIN_FAULTS faulty units and is at least
+# SANBAO_QUALITY_RISE_PERCENT % of its own rate over the SANBAO_QUALITY_HISTORY_MONTHS
+# sale months before, or SANBAO_QUALITY_CATEGORY_PERCENT % of the rate of the other
+# models of its category sold that month.
+SANBAO_QUALITY_MIN_FAULTS = env_int("SANBAO_QUALITY_MIN_FAULTS", 3)
+SANBAO_QUALITY_HISTORY_MONTHS = env_int("SANBAO_QUALITY_HISTORY_MONTHS", 6)
+SANBAO_QUALITY_RISE_PERCENT = env_int("SANBAO_QUALITY_RISE_PERCENT", 200)
+SANBAO_QUALITY_CATEGORY_PERCENT = env_int("SANBAO_QUALITY_CATEGORY_PERCENT", 200)
+# The dashboard's figures are counted at most this often (seconds; 0: on every
+# request): over a million units a count takes a second on PostgreSQL, and each
+# figure says when it was counted (docs/decisions.md).
+SANBAO_DASHBOARD_CACHE_SECONDS = env_int("SANBAO_DASHBOARD_CACHE_SECONDS", 300)

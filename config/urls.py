@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from sanbao.home import search_views
 from sanbao.home import views as home_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("search/", search_views.search, name="search"),
     path("accounts/", include("sanbao.accounts.urls")),
     path("catalog/", include("sanbao.catalog.urls")),
     path("calendar/", include("sanbao.workdays.urls")),
@@ -14,6 +16,7 @@ urlpatterns = [
     path("deliveries/", include("sanbao.deliveries.urls")),
     path("statements/", include("sanbao.statements.urls")),
     path("audit/", include("sanbao.audit_trail.urls")),
+    path("dashboard/", include("sanbao.insights.urls")),
     path("status/", include("sanbao.claims.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

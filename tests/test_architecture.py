@@ -48,12 +48,18 @@ ALLOWED: dict[str, set[str]] = {
     # Above the workflows (IV.8): a return unit's statement reads returns and
     # deliveries through their selectors; no workflow imports it.
     "statements": FOUNDATION | REGISTERS | {"returns", "deliveries"},
+    # Above the workflows (issue 15): the platform's dashboard and quality signals
+    # read claims, returns and deliveries (their models, selectors); none imports it.
+    "insights": FOUNDATION | REGISTERS | WORKFLOWS,
     # Above the workflows: the home page shows each one's work.
-    "home": FOUNDATION | REGISTERS | WORKFLOWS | {"statements", "audit_trail"},
+    "home": FOUNDATION | REGISTERS | WORKFLOWS | {"statements", "audit_trail", "insights"},
     # The very top: demo data drives every app's services; the test kit sets up
     # any app's records and requests the whole API.
-    "demo": FOUNDATION | REGISTERS | WORKFLOWS | {"statements", "audit_trail"},
-    "testkit": FOUNDATION | REGISTERS | WORKFLOWS | {"statements", "audit_trail", "config"},
+    "demo": FOUNDATION | REGISTERS | WORKFLOWS | {"statements", "audit_trail", "insights"},
+    "testkit": FOUNDATION
+    | REGISTERS
+    | WORKFLOWS
+    | {"statements", "audit_trail", "insights", "config"},
 }
 
 

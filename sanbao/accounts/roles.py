@@ -96,6 +96,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
     # IV.8: legal holds that keep records from the purge of personal data.
     "holds.manage": frozenset({Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
+    # Issue 15: the platform's dashboard (its figures and charts) and quality signals.
+    "dashboard.view": PLATFORM_ROLES,
 }
 
 

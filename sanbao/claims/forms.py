@@ -129,8 +129,15 @@ class ChecklistMixin:
 
 
 class ClaimFilterForm(FiltersMixin, ClaimsForm):
+    # "To judge" is a group of states (selectors.STATUS_GROUPS), the home page's link.
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[ANY, *ClaimStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[
+            ANY,
+            ("to_judge", _("To judge (submitted or under judgement)")),
+            *ClaimStatus.choices,
+        ],
     )
     verdict = forms.ChoiceField(label=_("Verdict"), required=False, choices=[ANY, *Verdict.choices])
     model = forms.ChoiceField(label=_("Model"), required=False)

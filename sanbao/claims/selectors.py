@@ -4,13 +4,15 @@ show it, and the public status look-up."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from sanbao.accounts.roles import require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, LedgerPart
+from sanbao.claims.states import MOVES
 from sanbao.core.filters import filter_given
 from sanbao.core.models import AuditEvent
 from sanbao.core.tenancy import get_numbered, typed_number
@@ -31,6 +33,8 @@ def claim_list(
     qs = Claim.objects.visible_to(actor).select_related(
         "model", "model__category", "handling_org", "claimant_org", "unit"
     )
+    if status in STATUS_GROUPS:
+        qs, status = qs.filter(status__in=STATUS_GROUPS[status]), None
     return filter_given(
         qs,
         status=status,
@@ -41,6 +45,38 @@ def claim_list(
         created_at__date__gte=submitted_from,
         created_at__date__lte=submitted_to,
     )
+
+
+# A status filter may name a group of states: "to_judge", the claims waiting for a
+# judgement (submitted or under judgement: where the judge move starts, II.3).
+TO_JUDGE = "to_judge"
+STATUS_GROUPS = {TO_JUDGE: MOVES["judge"].sources}
+
+
+@dataclass(frozen=True)
+class ClaimsWork:
+    """What a home page counts of the claims the actor sees (``claims_work``)."""
+
+    to_judge: int
+    approved: int
+    in_service: int
+
+
+def claims_work(*, actor) -> ClaimsWork:
+    """The home page's counts of the claims the actor sees (an outlet's own, every
+    claim for the platform): waiting for a judgement, approved and not yet in
+    service, in service. One query."""
+    require(actor, "claims.view")
+    figures = (
+        Claim.objects.visible_to(actor)
+        .order_by()
+        .aggregate(
+            to_judge=Count("pk", filter=Q(status__in=STATUS_GROUPS[TO_JUDGE])),
+            approved=Count("pk", filter=Q(status=ClaimStatus.APPROVED)),
+            in_service=Count("pk", filter=Q(status=ClaimStatus.IN_SERVICE)),
+        )
+    )
+    return ClaimsWork(**figures)
 
 
 def claim_summaries(claims: QuerySet[Claim]) -> QuerySet[dict]:

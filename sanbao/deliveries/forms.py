@@ -11,10 +11,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sanbao.core.forms import BootstrapForm, code_choices, select_widget
+from sanbao.core.forms import BootstrapForm, FiltersMixin, code_choices, select_widget
 from sanbao.deliveries.errors import MESSAGES
+from sanbao.deliveries.models import DeclarationStatus
 
 NONE_CHOSEN = ("", "—")
+ANY = ("", _("Any"))
 # Blank rows a new delivery offers; "add a row" adds one more.
 BOX_ROWS = 3
 ITEM_ROWS = 4
@@ -111,4 +113,13 @@ class DeliveryImportForm(BootstrapForm):
         widget=forms.ClearableFileInput(
             attrs={"class": "form-control", "accept": ".csv,.xlsx,text/csv"}
         ),
+    )
+
+
+class DeclarationFilterForm(FiltersMixin, BootstrapForm):
+    """The declaration list's filter: by status (the home pages link to the
+    declarations being prepared and to those waiting for a decision)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[ANY, *DeclarationStatus.choices]
     )

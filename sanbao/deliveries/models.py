@@ -85,7 +85,11 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         ordering = ["-shipped_at", "-id"]
-        indexes = [models.Index(fields=["agent", "status"])]
+        indexes = [
+            models.Index(fields=["agent", "status"]),
+            # The search box finds a delivery by its waybill (issue 15).
+            models.Index(fields=["waybill_no"]),
+        ]
         constraints = [
             choice_constraint("status", DeliveryStatus, "delivery_status_valid"),
             choice_constraint("source", DeliverySource, "delivery_source_valid"),

@@ -3,7 +3,9 @@ scope (404 outside it)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet, Sum
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
 
 from sanbao.accounts.roles import require
 from sanbao.core.tenancy import get_numbered, get_visible, typed_number
@@ -32,6 +34,32 @@ def declaration_list(*, actor, status: str | None = None) -> QuerySet[Declaratio
     require(actor, "deliveries.view")
     qs = Declaration.objects.visible_to(actor).select_related("delivery", "delivery__agent")
     return qs.filter(status=status) if status else qs
+
+
+@dataclass(frozen=True)
+class DeclarationsWork:
+    """What a home page counts of the declarations the actor sees."""
+
+    draft: int  # being prepared by the agent (evidence to upload, then submit)
+    submitted: int  # with a commissioner, waiting for the decision (V.2)
+
+
+def declarations_work(*, actor) -> DeclarationsWork:
+    """The home page's counts of unpacking-damage declarations in the actor's
+    scope: an agent's own being prepared and waiting for a decision; for a
+    commissioner, those submitted to their department, which any commissioner of
+    it may decide (``DECLARATION``'s "decide"; drafts are not theirs to see). One
+    query."""
+    require(actor, "deliveries.view")
+    figures = (
+        Declaration.objects.visible_to(actor)
+        .order_by()
+        .aggregate(
+            draft=Count("pk", filter=Q(status=DeclarationStatus.DRAFT)),
+            submitted=Count("pk", filter=Q(status=DeclarationStatus.SUBMITTED)),
+        )
+    )
+    return DeclarationsWork(**figures)
 
 
 def declaration_get(*, actor, number: str) -> Declaration:

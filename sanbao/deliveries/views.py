@@ -40,6 +40,7 @@ from sanbao.deliveries.forms import (
     ITEM_ROWS,
     ITEMS_PREFIX,
     BoxFormSet,
+    DeclarationFilterForm,
     DeliveryForm,
     DeliveryImportForm,
     ItemFormSet,
@@ -354,10 +355,13 @@ credit_note_pdf = download_view(
 )
 
 
-def declaration_rows(request):
-    """The declarations the list page lists, every page of them."""
+def declaration_rows(request, form=None):
+    """The declarations the list page lists for this request's filters, every page
+    of them."""
     require(request.user, "deliveries.view")
-    return selectors.declaration_list(actor=request.user).order_by("-opened_at", "-id")
+    form = form or DeclarationFilterForm(request.GET)
+    rows = selectors.declaration_list(actor=request.user, **form.filters())
+    return rows.order_by("-opened_at", "-id")
 
 
 declaration_list_xlsx = list_export_view(declaration_rows, documents.DECLARATIONS)
@@ -367,14 +371,13 @@ declaration_list_xlsx = list_export_view(declaration_rows, documents.DECLARATION
 @require_GET
 def declaration_list(request):
     user = request.user
-    return render(
-        request,
-        "deliveries/declaration_list.html",
-        {
-            "page": page_of(request, declaration_rows(request), PER_PAGE),
-            "can_decide": can(user, "declarations.decide"),
-        },
-    )
+    form = DeclarationFilterForm(request.GET)
+    context = {
+        "form": form,
+        "page": page_of(request, declaration_rows(request, form), PER_PAGE),
+        "can_decide": can(user, "declarations.decide"),
+    }
+    return render_page(request, "deliveries/declaration_list.html", "declaration-results", context)
 
 
 # --- Entering a delivery (the platform) --------------------------------------------------

@@ -40,4 +40,5 @@ NAVIGATION = [
     ("accounts:organisation_list", _("Organisations"), "organisations.view"),
     ("audit_trail:event_list", _("Audit trail"), "audit.view"),
     ("accounts:legal_hold_list", _("Legal holds"), "holds.manage"),
+    ("insights:dashboard", _("Dashboard"), "dashboard.view"),
 ]

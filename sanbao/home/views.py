@@ -3,11 +3,13 @@ from django.shortcuts import render
 
 from sanbao.accounts.roles import PLATFORM_ROLES, Role, can
 from sanbao.catalog.selectors import home_figures
+from sanbao.home.work import work_for
 
 
 @login_required
 def home(request):
-    """The home page, by role: shortcuts to what this role does most."""
+    """The home page, by role: the work waiting (``work.work_for``), each count a
+    link to the list of those records; then shortcuts to what this role does most."""
     user = request.user
     if user.role in PLATFORM_ROLES:
         audience = "platform"
@@ -25,4 +27,5 @@ def home(request):
         "can_view_orgs": can(user, "organisations.view"),
     }
     context.update(home_figures(actor=user))
+    context["work"] = work_for(user)
     return render(request, "home/home.html", context)

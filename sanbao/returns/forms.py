@@ -67,11 +67,26 @@ class BatchFilterForm(FiltersMixin, ReturnsForm):
     )
     return_org = forms.ChoiceField(label=_("Return unit"), required=False)
     number = search_field(20, _("Batch number starts with"), css="mono", spellcheck="false")
+    # What the home pages count (selectors.ATTENTION); calls to make are the platform's.
+    attention = forms.ChoiceField(
+        label=_("Needs attention"),
+        required=False,
+        choices=[
+            ANY,
+            ("overdue", _("Overdue")),
+            ("due_today", _("Due back today")),
+            ("to_contact", _("Calls and faxes to make")),
+            ("late", _("Sent back late or overdue")),
+        ],
+    )
 
     def __init__(self, *args, return_orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
         if return_orgs is None:  # an agent or enterprise sees its own batches only
             del self.fields["return_org"]
+            self.fields["attention"].choices = [
+                c for c in self.fields["attention"].choices if c[0] != "to_contact"
+            ]
         else:
             self.fields["return_org"].choices = code_choices(return_orgs, ANY, label="display_name")
 

@@ -114,6 +114,8 @@ class ReturnBatch(models.Model):
             models.Index(fields=["return_org", "status"]),
             models.Index(fields=["status"]),
             models.Index(fields=["status", "due_on"]),
+            # The search box finds a batch by the waybill it came under (issue 15).
+            models.Index(fields=["waybill_no"]),
         ]
         constraints = [
             choice_constraint("status", BatchStatus, "batch_status_valid"),
@@ -446,7 +448,11 @@ class Shipment(models.Model):
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["return_org", "status"])]
+        indexes = [
+            models.Index(fields=["return_org", "status"]),
+            # The search box finds a shipment by its waybill (issue 15).
+            models.Index(fields=["waybill_no"]),
+        ]
         constraints = [
             choice_constraint("status", ShipmentStatus, "shipment_status_valid"),
             models.CheckConstraint(

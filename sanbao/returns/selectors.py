@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -20,14 +21,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from sanbao.accounts.roles import PLATFORM_ROLES, require
 from sanbao.core.filters import filter_given
 from sanbao.core.prepared import Prepared, PreparedList
 from sanbao.core.tenancy import get_numbered, get_visible, typed_number
-from sanbao.notifications.models import ContactTask
+from sanbao.notifications.models import ContactTask, TaskStatus
 from sanbao.returns import policy, reasons
 from sanbao.returns.models import (
     AnomalyKind,
@@ -41,21 +42,32 @@ from sanbao.returns.models import (
     ShipmentStatus,
 )
 from sanbao.returns.reasons import ANOMALY_SENTENCES
-from sanbao.returns.states import AWAITING_RETURN
+from sanbao.returns.states import AWAITING_RETURN, MOVES
 from sanbao.workdays import services as workdays
 
 
 def batch_list(
-    *, actor, status: str | None = None, return_org: str | None = None, number: str | None = None
+    *,
+    actor,
+    status: str | None = None,
+    return_org: str | None = None,
+    number: str | None = None,
+    attention: str | None = None,
 ) -> QuerySet[ReturnBatch]:
+    """The batches the actor sees; ``attention``: only those that need it (one of
+    ``ATTENTION``: overdue, due back today, a call or fax to make, sent back late),
+    as the home page counts them."""
     require(actor, "returns.view")
     # ``late_delay``: whether a batch waiting for delayed units is overdue (IV.6).
-    return filter_given(
+    qs = filter_given(
         with_late_delays(ReturnBatch.objects.visible_to(actor)).select_related("return_org"),
         status=status,
         return_org__code=return_org,
         number__istartswith=(number or "").strip(),
     )
+    if attention in ATTENTION:
+        qs = qs.filter(ATTENTION[attention](timezone.localdate()))
+    return qs
 
 
 def batch_get(*, actor, number: str) -> ReturnBatch:
@@ -361,6 +373,120 @@ def _units_counted(condition: Q) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(units), 0)
+
+
+# --- What needs attention: the home pages' counts and the lists they open -------------
+
+
+def clock_running_now() -> Q:
+    """``clock_running`` for a query without the ``late_delay`` annotation (an
+    aggregate): the delayed batch's late unit asked for in place."""
+    return Q(status__in=AWAITING_RETURN) | (
+        Q(status=BatchStatus.DELAYED) & Q(late_delays_pending())
+    )
+
+
+def overdue(today: dt.date) -> Q:
+    """IV.5: not sent back and past the end of its due day while its clock runs (a
+    batch waiting only for units delayed in time is not overdue, IV.6)."""
+    # The cheap conditions first: the delayed batch's subquery runs only for the rest.
+    return Q(due_on__lt=today, shipped_at__isnull=True) & clock_running_now()
+
+
+def due_today(today: dt.date) -> Q:
+    """IV.5: to be sent back by the end of today."""
+    return Q(due_on=today, shipped_at__isnull=True) & clock_running_now()
+
+
+def contact_pending(today: dt.date | None = None) -> Q:
+    """IV.4: a call or fax to make: an open contact task (no attempt has reached
+    the return unit yet) about a batch still in a state where an attempt is
+    recorded (on hold, or received once its anomalies were resolved)."""
+    tasks = ContactTask.objects.filter(
+        status=TaskStatus.OPEN,
+        target_type=ReturnBatch._meta.label_lower,
+        target_id=Cast(OuterRef("pk"), output_field=CharField()),
+    )
+    return Q(status__in=MOVES["contact"].sources) & Q(Exists(tasks))
+
+
+def sent_back_late(today: dt.date) -> Q:
+    """IV.5: shipped back after its due day, or overdue and not yet shipped."""
+    return Q(working_days_late__gt=0) | overdue(today)
+
+
+# The batch list's ``attention`` filter: name -> the condition as of a day.
+ATTENTION = {
+    "overdue": overdue,
+    "due_today": due_today,
+    "to_contact": contact_pending,
+    "late": sent_back_late,
+}
+
+
+@dataclass(frozen=True)
+class ReturnsWork:
+    """What a home page counts of the return batches the actor sees (see
+    ``returns_work``)."""
+
+    by_status: dict[str, int]
+    overdue: int
+    due_today: int
+    to_contact: int
+    on_time: int  # shipped back by the end of the due day (IV.5)
+    late: int  # shipped back after it, or overdue and not yet shipped
+    open_anomalies: int
+    units_to_follow: int
+    next_due: list[ReturnBatch]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """On time / (on time + late); None before any batch is due."""
+        judged = self.on_time + self.late
+        return self.on_time / judged if judged else None
+
+
+def returns_work(*, actor, today: dt.date | None = None, next_due: int = 5) -> ReturnsWork:
+    """The home page's counts of return batches, scoped to the actor: batches by
+    state, overdue, due back today, calls or faxes to make (IV.4, IV.5), the
+    on-time record, open receipt anomalies, units still to follow (IV.6), and the
+    ``next_due`` batches soonest due back. Four queries whatever the rows: one
+    aggregate over the batches, one count each of anomalies and units, and the
+    soonest due."""
+    require(actor, "returns.view")
+    today = today or timezone.localdate()
+    batches = ReturnBatch.objects.visible_to(actor).order_by()
+    counts = {f"s_{value}": Count("pk", filter=Q(status=value)) for value in BatchStatus.values}
+    figures = batches.aggregate(
+        **counts,
+        overdue=Count("pk", filter=overdue(today)),
+        due_today=Count("pk", filter=due_today(today)),
+        to_contact=Count("pk", filter=contact_pending()),
+        on_time=Count("pk", filter=Q(working_days_late=0)),
+        shipped_late=Count("pk", filter=Q(working_days_late__gt=0)),
+    )
+    soonest = (
+        list(
+            batches.filter(clock_running_now(), due_on__isnull=False, shipped_at__isnull=True)
+            .select_related("return_org")
+            .order_by("due_on", "number")[:next_due]
+        )
+        if next_due
+        else []
+    )
+    return ReturnsWork(
+        by_status={value: figures[f"s_{value}"] for value in BatchStatus.values},
+        overdue=figures["overdue"],
+        due_today=figures["due_today"],
+        to_contact=figures["to_contact"],
+        on_time=figures["on_time"],
+        late=figures["shipped_late"] + figures["overdue"],
+        open_anomalies=ReceiptAnomaly.objects.visible_to(actor)
+        .filter(resolved_at__isnull=True)
+        .count(),
+        units_to_follow=ReturnedUnit.objects.visible_to(actor).filter(TO_FOLLOW).count(),
+        next_due=soonest,
+    )
 
 
 def units_to_follow(*, actor, return_org: str | None = None) -> QuerySet[ReturnedUnit]:

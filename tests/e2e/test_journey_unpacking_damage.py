@@ -26,11 +26,11 @@ from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from sanbao.deliveries.models import Declaration, Delivery
-from tests.e2e.people import PASSWORD, agent_with_power_banks, person, platform
+from tests.e2e.people import agent_with_power_banks, person, platform
+from tests.e2e.screens import PHONE, context_at, fits, log_in_at
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 
 TOLD = {"en": "open it and record what was found inside", "zh-hans": "须开箱检查并登记箱内情况"}
 
@@ -60,50 +60,15 @@ def cast(transactional_db, request):
     return language, agent, staff, clerk, commissioner
 
 
-def _phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="en-GB", has_touch=True, is_mobile=True)
-    context.set_default_timeout(10_000)
-    return context
-
-
-def _log_in(page, base_url: str, user) -> None:
-    """Log in; at phone width the user menu is folded into the menu button."""
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page.get_by_test_id("user-menu")).to_be_attached()
-
-
-# Parts of the page that scroll sideways inside themselves (a wide table in a
-# ``table-responsive``): the page fits, but the phone's user still has to scroll.
-SCROLLING_INSIDE = """() => [...document.querySelectorAll("main *")].filter(e => {
-    const x = getComputedStyle(e).overflowX;
-    return (x === "auto" || x === "scroll") && e.scrollWidth > e.clientWidth + 1;
-}).map(e => e.dataset.testid || e.id || e.className)"""
-
-
-def _fits(page) -> None:
-    """The page is no wider than the phone, and no part of it scrolls sideways.
-
-    Called only once the page shows what the step expects: measuring while a
-    navigation is under way finds no document (a flaky failure in CI).
-    """
-    page.wait_for_load_state()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width} px wide at {PHONE['width']} px"
-    assert page.evaluate(SCROLLING_INSIDE) == [], f"{page.url} scrolls sideways inside"
-
-
 def _enter_the_delivery(browser, url: str, staff, agent, screenshot, language) -> Delivery:
     """After-sales staff enter the delivery note on the entry page, from a phone."""
-    context = _phone(browser)
+    context = context_at(browser, PHONE)
     page = context.new_page()
-    _log_in(page, url, staff)
+    log_in_at(page, url, staff)
     page.goto(f"{url}/deliveries/")
     page.get_by_test_id("delivery-new").click()
     expect(page.get_by_test_id("delivery-form")).to_be_visible()
-    _fits(page)
+    fits(page, PHONE)
     page.select_option("#id_agent_code", agent.code)
     page.fill("#id_note_no", "DN-2026-0917")
     page.fill("#id_carrier", "SF Express")
@@ -126,7 +91,7 @@ def _enter_the_delivery(browser, url: str, staff, agent, screenshot, language) -
     expect(page.get_by_test_id("delivery-error")).to_be_visible()
     expect(page.locator("[data-field-error='items.1.quantity']")).to_be_visible()
     assert not Delivery.objects.exists()
-    _fits(page)
+    fits(page, PHONE)
     screenshot(page, f"0-entry-refused-{language}")
 
     page.fill("#id_items-1-quantity", "4")
@@ -154,11 +119,11 @@ def test_a_dented_box_is_inspected_declared_and_replaced_from_a_phone(
         (2, 3000),
     ]
 
-    context = _phone(browser)
+    context = context_at(browser, PHONE)
     page = context.new_page()
-    _log_in(page, url, clerk)
+    log_in_at(page, url, clerk)
     page.goto(f"{url}/deliveries/{delivery.number}/")
-    _fits(page)
+    fits(page, PHONE)
     received = timezone.localtime(timezone.now() - dt.timedelta(minutes=30))
     page.get_by_test_id("received-at").fill(received.strftime("%Y-%m-%dT%H:%M"))
     page.fill("#courier_name", "Wang Wei")
@@ -176,7 +141,7 @@ def test_a_dented_box_is_inspected_declared_and_replaced_from_a_phone(
     page.get_by_test_id("arrival-submit").click()
     expect(page.get_by_test_id("refusal")).to_be_visible()
     expect(page.locator("[data-field-error='box-1']")).to_contain_text(TOLD[language])
-    _fits(page)
+    fits(page, PHONE)
     screenshot(page, f"1-arrival-refused-{language}")
 
     page.locator("#b1-opened_inspected").check()
@@ -185,12 +150,12 @@ def test_a_dented_box_is_inspected_declared_and_replaced_from_a_phone(
     expect(page.get_by_test_id("delivery-body")).to_have_attribute("data-status", "arrived")
     expect(page.get_by_test_id("delivery-weight-gap")).to_be_visible()
     expect(page.get_by_test_id("inspection")).to_be_visible()
-    _fits(page)
+    fits(page, PHONE)
     screenshot(page, f"2-arrived-{language}")
 
     page.get_by_test_id("declare").click()
     expect(page.get_by_test_id("damaged-quantity")).to_be_visible()
-    _fits(page)
+    fits(page, PHONE)
     page.get_by_test_id("damaged-quantity").fill("2")
     page.get_by_test_id("description").fill("Two power banks dented at the crushed corner.")
     page.get_by_test_id("declaration-submit").click()
@@ -216,7 +181,7 @@ def test_a_dented_box_is_inspected_declared_and_replaced_from_a_phone(
     note.set_input_files([{"name": "note.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
     page.get_by_test_id("upload-note").locator("button").click()
     expect(page.get_by_test_id("evidence-file")).to_have_count(3)
-    _fits(page)
+    fits(page, PHONE)
     screenshot(page, f"3-declaration-{language}")
     page.select_option("#department", "after_sales")
     page.get_by_test_id("submit-declaration").click()
@@ -224,13 +189,13 @@ def test_a_dented_box_is_inspected_declared_and_replaced_from_a_phone(
     number = Declaration.objects.get().number
     context.close()
 
-    context = _phone(browser)
+    context = context_at(browser, PHONE)
     page = context.new_page()
-    _log_in(page, url, commissioner)
+    log_in_at(page, url, commissioner)
     page.goto(f"{url}/deliveries/declarations/{number}/")
     expect(page.get_by_test_id("evidence-file")).to_have_count(3)
     expect(page.get_by_test_id("inspection")).to_be_visible()
-    _fits(page)
+    fits(page, PHONE)
     screenshot(page, f"4-review-{language}")
     page.get_by_test_id("decide").click()
     expect(page.get_by_test_id("declaration-body")).to_have_attribute("data-status", "accepted")

@@ -105,6 +105,7 @@ def test_me_lists_an_administrators_permissions(administrator):
         "catalog.manage",
         "catalog.view",
         "claims.view",
+        "dashboard.view",
         "deliveries.manage",
         "deliveries.view",
         "holds.manage",

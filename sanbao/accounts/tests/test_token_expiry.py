@@ -139,7 +139,7 @@ def test_the_tokens_page_shows_last_use_expiry_and_status(agent_a_clerk):
 
     page = html(in_english(agent_a_clerk).get(TOKENS))
     rows = {
-        name: page.split(f"<td>{name}</td>", 1)[1].split("</tr>", 1)[0]
+        name: page.split(f">{name}</td>", 1)[1].split("</tr>", 1)[0]
         for name in ("Used", "Old", "Gone")
     }
     used.refresh_from_db()

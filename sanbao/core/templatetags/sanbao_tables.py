@@ -17,16 +17,23 @@ cells, so a column shown only to some users needs no second count). Options:
 
 - ``testid``: the table's test id; ``class``: its classes ("table table-sm
   align-middle" unless given); ``wrapper``: the wrapper's extra classes;
-- ``empty``: the message of an empty table;
+- ``empty``: the message of an empty table; ``caption``: its caption, for screen
+  readers only;
 - ``paginate`` (a Paginator page) and ``target`` (what htmx replaces): the page
   links under the table (``_pagination.html``);
-- ``{% foot %}`` before ``{% endtable %}``: the table's foot (``<tfoot>`` content).
+- ``{% foot %}`` before ``{% endtable %}``: the table's foot (``<tfoot>`` content);
+- ``stack``: on a phone (narrower than Bootstrap's ``sm``), each row is shown as a
+  block of "label: value" lines instead of a row too wide to see (``table-stack``
+  in sanbao.css), unless ``stack=False``. Each body cell is given its column's
+  header as ``data-label`` for that; a cell spanning columns takes the first one's.
 
 The header cells are written as they are, or listed with ``{% columns %}``.
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 from dataclasses import dataclass
 
 from django import template
@@ -38,12 +45,44 @@ from ._arguments import resolve_options, tag_arguments
 
 register = template.Library()
 
-_OPTIONS = {"testid", "class", "wrapper", "empty", "paginate", "target"}
+_OPTIONS = {"testid", "class", "wrapper", "empty", "paginate", "target", "stack", "caption"}
 _TABLE = (
-    '<div class="table-responsive{}">\n<table class="{}"{}>\n<thead><tr>\n{}\n</tr></thead>\n'
+    '<div class="table-responsive{}">\n<table class="{}"{}>{}\n<thead><tr>\n{}\n</tr></thead>\n'
     "<tbody>\n{}\n</tbody>{}\n</table>\n</div>"
 )
 _EMPTY_ROW = '<tr><td colspan="{}" class="text-secondary">{}</td></tr>'
+_HEADER_CELL = re.compile(r"<th\b([^>]*)>(.*?)</th>", re.S)
+_BODY_CELL = re.compile(r"<td\b([^>]*)>")
+_COLSPAN = re.compile(r"""colspan=["']?(\d+)""")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _labels(head: str) -> list[str]:
+    """Each column's header text (a header spanning columns counts for each)."""
+    labels = []
+    for attrs, inner in _HEADER_CELL.findall(head):
+        text = " ".join(html_lib.unescape(_TAGS.sub(" ", inner)).split())
+        span = _COLSPAN.search(attrs)
+        labels.extend([text] * (int(span.group(1)) if span else 1))
+    return labels
+
+
+def _labelled(row: str, labels: list[str]) -> str:
+    """``row`` with each of its cells' column header as ``data-label`` (rows holding
+    a table of their own are left as they are)."""
+    if "<table" in row or "data-label=" in row:
+        return row
+    column = 0
+
+    def label(match: re.Match) -> str:
+        nonlocal column
+        attrs = match.group(1)
+        text = labels[column] if column < len(labels) else ""
+        span = _COLSPAN.search(attrs)
+        column += int(span.group(1)) if span else 1
+        return format_html('<td data-label="{}"', text) + attrs + ">"
+
+    return _BODY_CELL.sub(label, row)
 
 
 @dataclass(eq=False)
@@ -59,10 +98,13 @@ class TableNode(template.Node):
     def render(self, context):
         opt = resolve_options(self.options, context)
         head = self.head.render(context).strip()
+        stack = opt.get("stack", True) is not False
+        labels = _labels(head) if stack else []
         rows = []
         for item in self.items.resolve(context) or ():
             with context.push({self.name: item}):
-                rows.append(self.row.render(context))
+                row = self.row.render(context)
+            rows.append(_labelled(row, labels) if stack else row)
         if not rows and opt.get("empty"):
             columns = head.count("<th")
             rows.append(format_html(_EMPTY_ROW, columns, opt["empty"]))
@@ -70,8 +112,11 @@ class TableNode(template.Node):
         html = format_html(
             _TABLE,
             f" {opt['wrapper']}" if opt.get("wrapper") else "",
-            opt.get("class") or "table table-sm align-middle",
+            (opt.get("class") or "table table-sm align-middle") + (" table-stack" if stack else ""),
             format_html(' data-testid="{}"', opt["testid"]) if opt.get("testid") else "",
+            format_html('\n<caption class="visually-hidden">{}</caption>', opt["caption"])
+            if opt.get("caption")
+            else "",
             mark_safe(head),
             mark_safe("".join(rows)),
             format_html("\n<tfoot>{}</tfoot>", mark_safe(foot)) if foot else "",

@@ -37,6 +37,7 @@ BATCHES = list_export(
         Column(_("Units received"), lambda b: b.received_units),
         Column(_("Boxes"), _boxes),
         Column(_("Carrier and waybill"), _carrier),
+        Column(_("Due back by"), lambda b: b.due_on),
         Column(_("Status"), lambda b: b.get_status_display()),
         Column(_("Anomalies"), lambda b: b.open_anomalies or None),
     ],
