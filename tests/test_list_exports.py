@@ -263,6 +263,7 @@ LISTS = [
         "platform_staff",
         "deliveries.view",
         Declaration,
+        {"status": "accepted"},
     ),
     ListPage(
         "returns:batch_list",
