@@ -301,6 +301,9 @@ for _proxy in SANBAO_TRUSTED_PROXIES:
 SANBAO_STATUS_LOOKUPS_PER_HOUR = env_int("SANBAO_STATUS_LOOKUPS_PER_HOUR", 20)
 SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR = env_int("SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR", 5)
 SANBAO_IMPORT_MAX_ROWS = env_int("SANBAO_IMPORT_MAX_ROWS", 200_000)
+# A list page's XLSX export holds at most this many rows; more is refused with a message
+# asking for narrower filters (a workbook of a million rows would time out first).
+SANBAO_EXPORT_MAX_ROWS = env_int("SANBAO_EXPORT_MAX_ROWS", 20_000)
 # An uploaded XLSX (a zip) is refused before it is opened when its directory says it
 # unpacks to more than this, or holds more files (issue 13: a 405 KB zip bomb). Python's
 # zipfile never unpacks a member past the size its directory declares.

@@ -12,7 +12,9 @@ urlpatterns = routes(
         "tokens/": views.token_list,
         "tokens/<int:pk>/revoke/": views.token_revoke,
         "organisations/": views.organisation_list,
+        "organisations/export.xlsx": (views.organisation_list_xlsx, "organisation_list_xlsx"),
         "legal-holds/": views.legal_hold_list,
+        "legal-holds/export.xlsx": (views.legal_hold_list_xlsx, "legal_hold_list_xlsx"),
         "legal-holds/<int:pk>/release/": views.legal_hold_release,
     }
 )

@@ -11,12 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanbao.accounts import holds, selectors, services
+from sanbao.accounts import documents, holds, selectors, services
 from sanbao.accounts.forms import LanguageForm, LegalHoldForm, PreferencesForm, TokenCreateForm
 from sanbao.accounts.roles import require
 from sanbao.core.errors import DomainError
 from sanbao.core.forms import apply_domain_error
 from sanbao.core.models import LegalHold
+from sanbao.core.web import list_export_view
 
 
 @require_POST
@@ -105,9 +106,17 @@ def token_revoke(request, pk: int):
     return HttpResponseRedirect(reverse("accounts:token_list"))
 
 
+def organisation_rows(request):
+    """The organisations the list page lists (``?kind=`` for one kind)."""
+    return selectors.organisation_list(actor=request.user, kind=request.GET.get("kind"))
+
+
+organisation_list_xlsx = list_export_view(organisation_rows, documents.ORGANISATIONS)
+
+
 @login_required
 def organisation_list(request):
-    organisations = selectors.organisation_list(actor=request.user, kind=request.GET.get("kind"))
+    organisations = organisation_rows(request)
     return render(request, "accounts/organisation_list.html", {"organisations": organisations})
 
 
@@ -120,6 +129,19 @@ def locked_out(request, original_response=None, credentials=None):
     response = render(request, "registration/locked_out.html", context, status=429)
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+def legal_hold_rows(request) -> list[tuple[LegalHold, str]]:
+    """The holds the page lists, the active ones first, each with the kind of
+    record it holds."""
+    names = {t.label: t.verbose_name for t in holds.hold_targets()}
+    return [
+        (hold, names.get(hold.target_type, hold.target_type))
+        for hold in holds.hold_list(actor=request.user)
+    ]
+
+
+legal_hold_list_xlsx = list_export_view(legal_hold_rows, documents.LEGAL_HOLDS)
 
 
 @login_required
@@ -136,15 +158,10 @@ def legal_hold_list(request):
         else:
             messages.success(request, _("“%(record)s” is on hold.") % {"record": hold.target_repr})
             return HttpResponseRedirect(reverse("accounts:legal_hold_list"))
-    names = {t.label: t.verbose_name for t in holds.hold_targets()}
-    rows = [
-        (hold, names.get(hold.target_type, hold.target_type))
-        for hold in holds.hold_list(actor=request.user)
-    ]
     return render(
         request,
         "accounts/legal_hold_list.html",
-        {"form": form, "rows": rows},
+        {"form": form, "rows": legal_hold_rows(request)},
         status=400 if form.errors else 200,
     )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ninja import Query, Router
 
-from sanbao.audit_trail import selectors
+from sanbao.audit_trail import documents, selectors
 from sanbao.audit_trail.schemas import AuditEventOut, AuditFilters
-from sanbao.core.api import COMMON_ERRORS, ErrorOut, Page, paginate
+from sanbao.core.api import COMMON_ERRORS, ErrorOut, Page, list_export_route, paginate
 
 router = Router(tags=["audit"])
 
@@ -36,3 +36,14 @@ def list_audit_events(request, filters: Query[AuditFilters]):
         for row in selectors.rows(found["items"])
     ]
     return found
+
+
+list_export_route(
+    router,
+    "/audit-events/export.xlsx",
+    "export_audit_events",
+    filters=AuditFilters,
+    select=selectors.event_list,
+    export=documents.EVENTS,
+    description="The events matching the filters, as the audit trail's page shows them",
+)

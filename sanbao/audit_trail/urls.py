@@ -4,7 +4,7 @@ from sanbao.core.routes import routes
 urlpatterns = routes(
     {
         "": views.event_list,
-        "export.xlsx": views.event_list_xlsx,
+        "export.xlsx": (views.event_list_xlsx, "event_list_xlsx"),
     }
 )
 

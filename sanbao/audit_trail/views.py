@@ -8,10 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sanbao.accounts.roles import require
-from sanbao.audit_trail import selectors
+from sanbao.audit_trail import documents, selectors
 from sanbao.audit_trail.forms import AuditFilterForm
-from sanbao.core.web import download, page_of, render_page
-from sanbao.documents import registry
+from sanbao.core.web import list_export_view, page_of, render_page
 
 EVENTS_PER_PAGE = 50
 
@@ -22,29 +21,25 @@ def _filter_form(request) -> AuditFilterForm:
     )
 
 
+def _event_list(request):
+    require(request.user, "audit.view")
+    form = _filter_form(request)
+    return form, selectors.event_list(actor=request.user, **form.filters())
+
+
+def event_rows(request):
+    """The events the search page lists for this request's filters, every page of them."""
+    return _event_list(request)[1]
+
+
+event_list_xlsx = list_export_view(event_rows, documents.EVENTS)
+
+
 @never_cache
 @login_required
 @require_GET
 def event_list(request):
-    user = request.user
-    require(user, "audit.view")
-    form = _filter_form(request)
-    page = page_of(request, selectors.event_list(actor=user, **form.filters()), EVENTS_PER_PAGE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "rows": selectors.rows(page.object_list),
-        "export_query": query.urlencode(),
-    }
+    form, events = _event_list(request)
+    page = page_of(request, events, EVENTS_PER_PAGE)
+    context = {"form": form, "page": page, "rows": selectors.rows(page.object_list)}
     return render_page(request, "audit_trail/event_list.html", "event-results", context)
-
-
-@never_cache
-@login_required
-@require_GET
-def event_list_xlsx(request):
-    require(request.user, "audit.view")
-    events = selectors.event_list(actor=request.user, **_filter_form(request).filters())
-    return download(registry.file("audit_trail.events_xlsx", events))

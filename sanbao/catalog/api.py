@@ -5,7 +5,7 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
 
-from sanbao.catalog import selectors, services
+from sanbao.catalog import documents, selectors, services
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
 from sanbao.catalog.schemas import (
     CategoryOut,
@@ -23,6 +23,7 @@ from sanbao.core.api import (
     ErrorOut,
     Page,
     file_rejected,
+    list_export_route,
     paginate_filtered,
 )
 
@@ -67,6 +68,18 @@ def check_not_lower(request, code: str, candidate: str):
 @router.get("/units", response={200: Page[UnitOut], **COMMON_ERRORS})
 def list_units(request, filters: Query[UnitFilters]):
     return paginate_filtered(selectors.unit_list, request, filters)
+
+
+# Before /units/{serial}: the export's path would otherwise read as a serial.
+list_export_route(
+    router,
+    "/units/export.xlsx",
+    "export_units",
+    filters=UnitFilters,
+    select=selectors.unit_list,
+    export=documents.UNITS,
+    description="The units matching the filters, as the unit registry's page lists them",
+)
 
 
 @router.post(

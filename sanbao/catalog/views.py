@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sanbao.accounts.roles import Role, can, require
-from sanbao.catalog import selectors, services
+from sanbao.catalog import documents, selectors, services
 from sanbao.catalog.forms import (
     ModelFilterForm,
     ReplacementCheckForm,
@@ -37,7 +37,7 @@ from sanbao.catalog.policy import (
     warranty_last_day,
 )
 from sanbao.core.errors import NotFound
-from sanbao.core.web import attempt, is_htmx, page_of, render_page
+from sanbao.core.web import attempt, is_htmx, list_export_view, page_of, render_page
 
 UNITS_PER_PAGE = 50
 IMPORT_ERRORS_SHOWN = 500  # a 200 000-row file can have as many errors; the page shows the first
@@ -62,16 +62,22 @@ IMPORT_TEMPLATE_ROWS = (
 # --- Categories and models ------------------------------------------------------------
 
 
+def category_rows(request):
+    """The categories the list page lists."""
+    return selectors.category_list(actor=request.user)
+
+
+category_list_xlsx = list_export_view(category_rows, documents.CATEGORIES)
+
+
 @login_required
 @require_GET
 def category_list(request):
-    categories = selectors.category_list(actor=request.user)
+    categories = category_rows(request)
     return render(request, "catalog/category_list.html", {"categories": categories})
 
 
-@login_required
-@require_GET
-def model_list(request):
+def _model_list(request):
     categories = list(selectors.category_list(actor=request.user))
     form = ModelFilterForm(request.GET, categories=categories)
     form.is_valid()
@@ -80,6 +86,21 @@ def model_list(request):
         category=form.cleaned_data.get("category") or None,
         q=(form.cleaned_data.get("q") or "").strip() or None,
     )
+    return form, models
+
+
+def model_rows(request):
+    """The models the list page lists for this request's filters."""
+    return _model_list(request)[1]
+
+
+model_list_xlsx = list_export_view(model_rows, documents.MODELS)
+
+
+@login_required
+@require_GET
+def model_list(request):
+    form, models = _model_list(request)
     return render_page(
         request,
         "catalog/model_list.html",
@@ -162,6 +183,27 @@ def model_replacement_check(request, code: str):
 # --- Units ---------------------------------------------------------------------------
 
 
+def _unit_list(request):
+    form = UnitFilterForm(
+        request.GET,
+        categories=selectors.category_list(actor=request.user),
+        models=selectors.product_model_list(actor=request.user),
+        channel_filter=request.user.is_platform,
+    )
+    return form, selectors.unit_list(actor=request.user, **form.filters())
+
+
+def unit_rows(request):
+    """The units the registry's page lists for this request's filters; none for a
+    service outlet, whose page only looks a serial up."""
+    require(request.user, "units.view")
+    units = _unit_list(request)[1]
+    return units.none() if request.user.role == Role.OUTLET_TECHNICIAN else units
+
+
+unit_list_xlsx = list_export_view(unit_rows, documents.UNITS)
+
+
 @login_required
 @require_GET
 def unit_list(request):
@@ -186,13 +228,7 @@ def unit_list(request):
 
     context = {"lookup_form": lookup_form, "browse": request.user.role != Role.OUTLET_TECHNICIAN}
     if context["browse"]:
-        form = UnitFilterForm(
-            request.GET,
-            categories=selectors.category_list(actor=request.user),
-            models=selectors.product_model_list(actor=request.user),
-            channel_filter=request.user.is_platform,
-        )
-        units = selectors.unit_list(actor=request.user, **form.filters())
+        form, units = _unit_list(request)
         context.update(
             {
                 "form": form,

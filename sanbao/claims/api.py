@@ -11,7 +11,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 
 from sanbao.accounts.roles import require
 from sanbao.catalog import selectors as catalog_selectors
-from sanbao.claims import selectors, services
+from sanbao.claims import documents, selectors, services
 from sanbao.claims.errors import MESSAGES
 from sanbao.claims.schemas import (
     CardNumberIn,
@@ -21,7 +21,6 @@ from sanbao.claims.schemas import (
     ClaimResolutionIn,
     ClaimSummaryOut,
     DisposalIn,
-    ExportFilters,
     FindingsIn,
     JudgementIn,
     RetainedPartFilters,
@@ -35,12 +34,12 @@ from sanbao.core.api import (
     Moves,
     Page,
     RecordId,
-    binary_response,
     download_route,
+    list_export_route,
     paginate_filtered,
 )
 from sanbao.core.errors import NotFound, field_error
-from sanbao.core.web import PDF, XLSX, download
+from sanbao.core.web import PDF
 from sanbao.documents import registry
 
 router = Router(tags=["claims"])
@@ -132,14 +131,16 @@ def list_claims(request, filters: Query[ClaimFilters]):
     return paginate_filtered(selectors.claim_list, request, filters, rows=selectors.claim_summaries)
 
 
-@router.get(
+# Before /claims/{number}: the export's path would otherwise read as a claim number.
+list_export_route(
+    router,
     "/claims/export.xlsx",
-    response=COMMON_ERRORS,
-    openapi_extra=binary_response(XLSX, "The claims matching the filters, as a spreadsheet"),
+    "export_claims",
+    filters=ClaimFilters,
+    select=selectors.claim_list,
+    export=documents.CLAIMS,
+    description="The claims matching the filters, as the claim list's page shows them",
 )
-def export_claims(request, filters: Query[ExportFilters]):
-    qs = selectors.claim_list(actor=request.auth, **filters.dict())
-    return download(registry.file("claims.claims_xlsx", qs), attachment=True)
 
 
 @router.get("/claims/{number}", response={200: ClaimOut, **COMMON_ERRORS})
@@ -274,6 +275,17 @@ def close_claim(request, number: str):
 @router.get("/retained-parts", response={200: Page[RetainedPartOut], **COMMON_ERRORS})
 def list_retained_parts(request, filters: Query[RetainedPartFilters]):
     return paginate_filtered(selectors.retained_part_list, request, filters)
+
+
+list_export_route(
+    router,
+    "/retained-parts/export.xlsx",
+    "export_retained_parts",
+    filters=RetainedPartFilters,
+    select=selectors.retained_part_list,
+    export=documents.RETAINED_PARTS,
+    description="The ledger's rows matching the filter, as its page lists them",
+)
 
 
 @router.post("/retained-parts/{part_id}/dispose", response={200: RetainedPartOut, **WRITE_ERRORS})

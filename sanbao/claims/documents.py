@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
@@ -24,7 +24,8 @@ from sanbao.catalog.models import Disposal, Region, RetainedPartKind
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy
 from sanbao.claims.reasons import REMEDY_LABELS, VERDICTS, reason_text
 from sanbao.claims.selectors import claim_timeline
-from sanbao.core.web import PDF, XLSX
+from sanbao.core.lists import Column, list_export, org_label, platform_only
+from sanbao.core.web import PDF
 from sanbao.documents.pdf import (
     HALF_WIDTH,
     bi_markup,
@@ -48,7 +49,6 @@ from sanbao.documents.pdf import (
     style,
 )
 from sanbao.documents.registry import numbered, register
-from sanbao.documents.xlsx import xlsx_bytes
 
 STATUS_PATH = "/status/"
 WIDE_LABEL = 62 * mm  # the service report's long labels (terms, judgement)
@@ -174,23 +174,6 @@ DISPOSAL = _("Disposal")
 TIME = _("Time")
 EVENT = _("Event")
 BY = _("By")
-
-# The claim list workbook.
-XLSX_HEADERS = [
-    CLAIM_NUMBER,
-    SUBMITTED_AT,
-    STATUS,
-    VERDICT,
-    RULES_NOT_MET,
-    MODEL,
-    SERIAL,
-    REGION,
-    CLAIMANT,
-    HANDLED_BY,
-    REMEDY,
-    OUTCOME,
-    RESOLVED_AT,
-]
 
 
 # --- Small formatters ------------------------------------------------------------------
@@ -543,42 +526,66 @@ def claim_service_report_pdf(claim: Claim) -> bytes:
     return _claim_pdf(claim, REPORT_TITLE, story)
 
 
-# --- The claim list as a workbook ------------------------------------------------------
+# --- The list pages as workbooks (their "Export as XLSX" links) ---------------------------
 
 
-def claims_xlsx(claims: Iterable[Claim]) -> bytes:
-    """One row per claim. Headers are in both languages; choice values in the
-    reader's language; times are local date-times, typed as such."""
-    rows = []
-    for claim in claims:
-        rows.append(
-            [
-                claim.number,
-                claim.created_at,
-                claim.get_status_display(),
-                claim.get_verdict_display(),
-                ", ".join(_failed(claim)),
-                claim.model.code,
-                claim.serial,
-                claim.get_region_display(),
-                claim.claimant_org.display_name
-                if claim.claimant_kind == ClaimantKind.ORGANISATION and claim.claimant_org_id
-                else claim.consumer_name,
-                claim.handling_org.display_name,
-                claim.get_remedy_display() if claim.remedy else "",
-                claim.get_outcome_display() if claim.outcome else "",
-                claim.resolved_at,
-            ]
-        )
-    return xlsx_bytes(XLSX_HEADERS, rows, sheet_title=LIST_TITLE)
+def _claimant_cell(claim: Claim) -> str:
+    if claim.claimant_org_id and claim.claimant_org:
+        return org_label(claim.claimant_org)
+    return claim.consumer_name
+
+
+def _claim_status(claim: Claim) -> str:
+    """The status as the list's badge says it: a resolved claim with its outcome."""
+    label = claim.get_status_display()
+    if claim.status == ClaimStatus.RESOLVED and claim.outcome:
+        label = f"{label} · {claim.get_outcome_display()}"
+    return label
+
+
+CLAIMS = list_export(
+    "claims.claims_xlsx",
+    title=LIST_TITLE,
+    stem="claims",
+    columns=[
+        Column(_("Claim"), lambda c: c.number),
+        Column(_("Submitted"), lambda c: c.created_at),
+        Column(_("Serial number"), lambda c: c.serial),
+        Column(_("Model"), lambda c: c.model.code),
+        Column(_("Claimant"), _claimant_cell),
+        Column(_("Handled by"), lambda c: c.handling_org.code, shown=platform_only),
+        Column(_("Fault"), lambda c: c.get_fault_kind_display()),
+        Column(_("Verdict"), lambda c: c.get_verdict_display()),
+        Column(_("Status"), _claim_status),
+    ],
+)
+
+
+def _disposal(part) -> str:
+    if not part.disposal:
+        return gettext("kept")
+    when = f"{timezone.localtime(part.disposed_at):%Y-%m-%d}" if part.disposed_at else ""
+    return " ".join(x for x in (part.get_disposal_display(), when, part.disposal_note) if x)
+
+
+RETAINED_PARTS = list_export(
+    "claims.retained_parts_xlsx",
+    title=_("Retained parts"),
+    stem="retained-parts",
+    columns=[
+        Column(_("Stored since"), lambda p: p.taken_in_at),
+        Column(_("Claim or batch unit"), lambda p: p.claim.number if p.claim else p.source_repr),
+        Column(_("Kind"), lambda p: p.get_kind_display()),
+        Column(_("What"), lambda p: p.label),
+        Column(_("Serial number"), lambda p: p.serial),
+        Column(_("Held by"), lambda p: p.held_by.code, shown=platform_only),
+        Column(_("Where kept"), lambda p: p.location),
+        Column(_("Disposal"), _disposal),
+    ],
+)
 
 
 # --- The registry: one file name for the pages and the API ---------------------------------
-
-
-def _export_name(claims) -> str:
-    """The list as exported now: the minute in the name keeps successive exports apart."""
-    return f"sanbao-claims-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
 
 
 for name, render, media_type, filename in (
@@ -589,6 +596,5 @@ for name, render, media_type, filename in (
         PDF,
         numbered("claim-service-report.pdf"),
     ),
-    ("claims_xlsx", claims_xlsx, XLSX, _export_name),
 ):
     register(f"claims.{name}", render=render, filename=filename, media_type=media_type)

@@ -152,18 +152,6 @@ class ClaimFilters(Schema):
     page_size: PageSize = None
 
 
-class ExportFilters(Schema):
-    """The list's filters, without paging: the export holds every matching claim."""
-
-    status: ClaimStatus | None = None
-    verdict: Verdict | None = None
-    model: str | None = Field(None, max_length=40)
-    outlet: str | None = Field(None, max_length=32)
-    serial: str | None = Field(None, max_length=40)
-    submitted_from: Day | None = None
-    submitted_to: Day | None = None
-
-
 class RetainedPartFilters(Schema):
     open_only: bool = Field(False, description="Only parts not yet disposed of")
     page: PageNumber = 1

@@ -6,8 +6,9 @@ urlpatterns = routes(
         "": views.claim_list,
         "new/": views.claim_create,
         "new/serial-hint/": views.claim_serial_hint,
-        "export.xlsx": document_views.claim_list_xlsx,
+        "export.xlsx": (views.claim_list_xlsx, "claim_list_xlsx"),
         "retained-parts/": views.retained_part_list,
+        "retained-parts/export.xlsx": (views.retained_part_list_xlsx, "retained_part_list_xlsx"),
         "retained-parts/<int:pk>/dispose/": views.retained_part_dispose,
         # Claim numbers (C2605-K7M2QX) never collide with the fixed paths above.
         "<str:number>/": (views.claim_detail, "claim_detail"),

@@ -30,7 +30,7 @@ from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Category, ProductModel
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
-from sanbao.claims import policy, selectors, services, warranty
+from sanbao.claims import documents, policy, selectors, services, warranty
 from sanbao.claims.forms import (
     CardNumberForm,
     ClaimFilterForm,
@@ -50,7 +50,15 @@ from sanbao.core import audit
 from sanbao.core.errors import NotFound, ValidationFailed
 from sanbao.core.forms import cleaned_texts
 from sanbao.core.uploads import attached_file
-from sanbao.core.web import action_view, attempt, is_htmx, page_of, record_page_view, render_page
+from sanbao.core.web import (
+    action_view,
+    attempt,
+    is_htmx,
+    list_export_view,
+    page_of,
+    record_page_view,
+    render_page,
+)
 
 CLAIMS_PER_PAGE = 50
 PARTS_PER_PAGE = 50
@@ -106,9 +114,7 @@ def _handling_orgs(user):
 # --- The claim list -----------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def claim_list(request):
+def _claim_list(request):
     user = request.user
     require(user, "claims.view")
     form = ClaimFilterForm(
@@ -116,15 +122,27 @@ def claim_list(request):
         models=catalog_selectors.product_model_list(actor=user),
         outlets=_handling_orgs(user) if user.is_platform else None,
     )
-    claims = selectors.claim_list(actor=user, **form.filters())
-    query = request.GET.copy()
-    query.pop("page", None)
+    return form, selectors.claim_list(actor=user, **form.filters())
+
+
+def claim_rows(request):
+    """The claims the list page lists for this request's filters, every page of them."""
+    return _claim_list(request)[1]
+
+
+claim_list_xlsx = list_export_view(claim_rows, documents.CLAIMS)
+
+
+@login_required
+@require_GET
+def claim_list(request):
+    user = request.user
+    form, claims = _claim_list(request)
     context = {
         "form": form,
         "page": page_of(request, claims, CLAIMS_PER_PAGE),
         "show_handler": user.is_platform,
         "can_create": can(user, "claims.create"),
-        "export_query": query.urlencode(),
     }
     return render_page(request, "claims/claim_list.html", "claim-results", context)
 
@@ -583,13 +601,26 @@ claim_close = _action_view("close", _move(services.claim_close))
 # --- Retained parts -----------------------------------------------------------------------
 
 
-def _part_list_context(request, *, error=None, failed_pk=None, bound=None) -> dict:
-    user = request.user
+def _part_list(request):
     form = RetainedPartFilterForm(request.GET)
     form.is_valid()
     parts = selectors.retained_part_list(
-        actor=user, open_only=bool(form.cleaned_data.get("open_only"))
+        actor=request.user, open_only=bool(form.cleaned_data.get("open_only"))
     )
+    return form, parts
+
+
+def retained_part_rows(request):
+    """The ledger's rows the page lists for this request's filter, every page of them."""
+    return _part_list(request)[1]
+
+
+retained_part_list_xlsx = list_export_view(retained_part_rows, documents.RETAINED_PARTS)
+
+
+def _part_list_context(request, *, error=None, failed_pk=None, bound=None) -> dict:
+    user = request.user
+    form, parts = _part_list(request)
     return {
         "form": form,
         "page": page_of(request, parts, PARTS_PER_PAGE),

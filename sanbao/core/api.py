@@ -16,16 +16,19 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
-from pydantic import AfterValidator, BeforeValidator, ValidationInfo, WithJsonSchema
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
 
-from sanbao.core.web import download
+from sanbao.core.web import XLSX, download
+
+if TYPE_CHECKING:
+    from sanbao.core.lists import ListExport
 
 T = TypeVar("T")
 
@@ -267,4 +270,43 @@ def download_route(
         path,
         response=errors or COMMON_ERRORS,
         openapi_extra=binary_response(media_type, description),
+    )(endpoint)
+
+
+def list_export_route(
+    router: Router,
+    path: str,
+    name: str,
+    *,
+    filters: type[Schema],
+    select: Callable[..., Any],
+    export: ListExport,
+    description: str,
+) -> None:
+    """Declare ``GET path``, operation ``name``: the workbook of every row the API's
+    list finds with the list's ``filters`` (its schema, without the paging), under
+    the list page's columns (``export``, ``core.lists``), always saved. ``select``
+    is the list's selector, called as the list calls it (``actor=`` and the
+    filters). More than ``SANBAO_EXPORT_MAX_ROWS`` rows is a 400
+    (``core.export_too_large``). The page views' twin is
+    ``core.web.list_export_view``."""
+    fields = {
+        field: (info.annotation, info)
+        for field, info in filters.model_fields.items()
+        if field not in {"page", "page_size"}
+    }
+    schema = create_model(
+        filters.__name__.removesuffix("Filters") + "ExportFilters", __base__=Schema, **fields
+    )
+
+    def endpoint(request, filters):
+        rows = select(actor=request.auth, **filters.dict())
+        return download(export.file(rows, request.auth), attachment=True)
+
+    endpoint.__name__ = endpoint.__qualname__ = name
+    endpoint.__annotations__ = {"filters": Query[schema]}
+    router.get(
+        path,
+        response={400: ErrorOut, **COMMON_ERRORS},
+        openapi_extra=binary_response(XLSX, description),
     )(endpoint)

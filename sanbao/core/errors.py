@@ -243,6 +243,11 @@ ERRORS = ErrorCatalog(
             "Send this request's body as JSON (Content-Type: application/json)."
         ),
         "core.server_error": _("Something went wrong on our side. Please try again later."),
+        # A list page's export past SANBAO_EXPORT_MAX_ROWS (core.lists).
+        "core.export_too_large": _(
+            "These filters match %(rows)s rows; an export holds at most %(limit)s. "
+            "Narrow the filters and export again."
+        ),
         # Retries of a creating call (issue 13, core.idempotency).
         "core.idempotency_key_invalid": _(
             "The Idempotency-Key header must be 1 to %(max_length)s printable ASCII characters."

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,6 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sanbao.core.errors import DomainError, ValidationFailed
 from sanbao.core.forms import apply_domain_error
+
+if TYPE_CHECKING:
+    from sanbao.core.lists import ListExport
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -118,6 +121,23 @@ def download_view(fetch: Callable[..., Any], file_of: Callable[[Any], File]):
     @require_GET
     def view(request, number: str):
         return download(file_of(fetch(actor=request.user, number=number)))
+
+    return view
+
+
+def list_export_view(rows_of: Callable[[Any], Any], export: ListExport):
+    """The "Export as XLSX" of a list page, the one view every list's export uses:
+    ``rows_of(request)`` is the list's own function, the one its page pages (the
+    same role check, the filters of the same query string, the same tenancy), so
+    the workbook holds exactly the rows the page lists, every page of them, in its
+    order; ``export`` (``core.lists``) writes the page's columns. Lists name
+    people: never cached."""
+
+    @never_cache
+    @login_required
+    @require_GET
+    def view(request):
+        return download(export.file(rows_of(request), request.user))
 
     return view
 

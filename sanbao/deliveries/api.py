@@ -17,11 +17,12 @@ from sanbao.core.api import (
     binary_response,
     download_route,
     file_rejected,
+    list_export_route,
     paginate_filtered,
 )
 from sanbao.core.uploads import attached_file
 from sanbao.core.web import PDF
-from sanbao.deliveries import selectors
+from sanbao.deliveries import documents, selectors
 from sanbao.deliveries.errors import ERRORS
 from sanbao.deliveries.schemas import (
     ArrivalIn,
@@ -60,6 +61,17 @@ DECLARATIONS = Moves(DECLARATION, _declaration, "declaration")
 def list_deliveries(request, filters: Query[DeliveryFilters]):
     """Deliveries in the caller's scope: an agent its own, the platform all."""
     return paginate_filtered(selectors.delivery_list, request, filters)
+
+
+list_export_route(
+    router,
+    "/deliveries/export.xlsx",
+    "export_deliveries",
+    filters=DeliveryFilters,
+    select=selectors.delivery_list,
+    export=documents.DELIVERIES,
+    description="The deliveries matching the filter, as their list page shows them",
+)
 
 
 @router.post("/deliveries", response={201: DeliveryOut, **WRITE_ERRORS})
@@ -125,6 +137,17 @@ def list_declarations(request, filters: Query[DeclarationFilters]):
     """Declarations in the caller's scope: an agent its own, a commissioner its
     department's."""
     return paginate_filtered(selectors.declaration_list, request, filters)
+
+
+list_export_route(
+    router,
+    "/declarations/export.xlsx",
+    "export_declarations",
+    filters=DeclarationFilters,
+    select=selectors.declaration_list,
+    export=documents.DECLARATIONS,
+    description="The declarations matching the filter, as their list page shows them",
+)
 
 
 @router.get("/declarations/{number}", response={200: DeclarationOut, **COMMON_ERRORS})

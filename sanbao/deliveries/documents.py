@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from reportlab.platypus import Spacer
 
+from sanbao.core.lists import Column, list_export, platform_only
 from sanbao.core.web import PDF
 from sanbao.deliveries import policy
 from sanbao.documents.pdf import (
@@ -185,4 +186,40 @@ register(
     render=credit_note_pdf,
     filename=numbered("credit-note.pdf"),
     media_type=PDF,
+)
+
+
+# --- The list pages as workbooks (their "Export as XLSX" links) ---------------------------
+
+
+def _carrier(delivery) -> str:
+    return " ".join(part for part in (delivery.carrier, delivery.waybill_no) if part)
+
+
+DELIVERIES = list_export(
+    "deliveries.deliveries_xlsx",
+    title=_("Deliveries"),
+    stem="deliveries",
+    columns=[
+        Column(_("Delivery"), lambda d: d.number),
+        Column(_("Status"), lambda d: d.get_status_display()),
+        Column(_("Delivery note"), lambda d: d.note_no),
+        Column(_("Carrier and waybill"), _carrier),
+        Column(_("Agent"), lambda d: d.agent.code, shown=platform_only),
+        Column(_("Source"), lambda d: d.get_source_display()),
+        Column(_("Weight differs"), lambda d: d.weight_gap),
+    ],
+)
+
+DECLARATIONS = list_export(
+    "deliveries.declarations_xlsx",
+    title=_("Unpacking-damage declarations"),
+    stem="declarations",
+    columns=[
+        Column(_("Declaration"), lambda d: d.number),
+        Column(_("Status"), lambda d: d.get_status_display()),
+        Column(_("Delivery"), lambda d: d.delivery.number),
+        Column(_("Agent"), lambda d: d.delivery.agent.code),
+        Column(_("Opened"), lambda d: d.opened_at),
+    ],
 )

@@ -6,10 +6,12 @@ app_name = "deliveries"
 urlpatterns = routes(
     {
         "": views.delivery_list,
+        "export.xlsx": (views.delivery_list_xlsx, "delivery_list_xlsx"),
         "new/": views.delivery_create,
         "import/": views.delivery_import,
         "import/template.csv": views.delivery_import_template,
         "declarations/": views.declaration_list,
+        "declarations/export.xlsx": (views.declaration_list_xlsx, "declaration_list_xlsx"),
         # Declaration numbers start with U, delivery numbers with D.
         "declarations/<str:number>/": views.declaration_detail,
         "declarations/<str:number>/upload/": views.declaration_upload,

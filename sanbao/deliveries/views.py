@@ -24,8 +24,15 @@ from sanbao.accounts import selectors as account_selectors
 from sanbao.accounts.roles import OrgKind, can, require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.core.uploads import attached_file
-from sanbao.core.web import attempt, download_view, is_htmx, page_of, render_page
-from sanbao.deliveries import importing, policy, selectors
+from sanbao.core.web import (
+    attempt,
+    download_view,
+    is_htmx,
+    list_export_view,
+    page_of,
+    render_page,
+)
+from sanbao.deliveries import documents, importing, policy, selectors
 from sanbao.deliveries.errors import ERRORS
 from sanbao.deliveries.forms import (
     BOX_ROWS,
@@ -69,15 +76,22 @@ def _prefixed(error, prefix: str) -> list[str]:
     ]
 
 
+def delivery_rows(request):
+    """The deliveries the list page lists, every page of them."""
+    require(request.user, "deliveries.view")
+    return selectors.delivery_list(actor=request.user).order_by("-shipped_at", "-id")
+
+
+delivery_list_xlsx = list_export_view(delivery_rows, documents.DELIVERIES)
+
+
 @login_required
 @require_GET
 def delivery_list(request):
     """Deliveries: an agent's own, every one for the platform."""
     user = request.user
-    require(user, "deliveries.view")
-    rows = selectors.delivery_list(actor=user).order_by("-shipped_at", "-id")
     context = {
-        "page": page_of(request, rows, PER_PAGE),
+        "page": page_of(request, delivery_rows(request), PER_PAGE),
         "declarations": selectors.declaration_list(actor=user)[:20],
         "show_agent": user.is_platform,
         "can_enter": can(user, "deliveries.manage"),
@@ -341,16 +355,26 @@ credit_note_pdf = download_view(
 )
 
 
+def declaration_rows(request, form=None):
+    """The declarations the list page lists for this request's filters, every page
+    of them."""
+    require(request.user, "deliveries.view")
+    form = form or DeclarationFilterForm(request.GET)
+    rows = selectors.declaration_list(actor=request.user, **form.filters())
+    return rows.order_by("-opened_at", "-id")
+
+
+declaration_list_xlsx = list_export_view(declaration_rows, documents.DECLARATIONS)
+
+
 @login_required
 @require_GET
 def declaration_list(request):
     user = request.user
-    require(user, "deliveries.view")
     form = DeclarationFilterForm(request.GET)
-    rows = selectors.declaration_list(actor=user, **form.filters()).order_by("-opened_at", "-id")
     context = {
         "form": form,
-        "page": page_of(request, rows, PER_PAGE),
+        "page": page_of(request, declaration_rows(request, form), PER_PAGE),
         "can_decide": can(user, "declarations.decide"),
     }
     return render_page(request, "deliveries/declaration_list.html", "declaration-results", context)

@@ -23,6 +23,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from sanbao.core import lists
+
 
 @dataclasses.dataclass(frozen=True)
 class File:
@@ -88,6 +90,15 @@ def _discover() -> None:
     with _lock:
         if not _discovered:
             autodiscover_modules("documents")
+            # The list pages' workbooks (core.lists), declared by the apps' documents modules.
+            for export in lists.exports():
+                if export.name not in _documents:
+                    register(
+                        export.name,
+                        render=export.render,
+                        filename=export.filename,
+                        media_type=lists.XLSX,
+                    )
             _discovered = True
 
 

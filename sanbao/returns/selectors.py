@@ -661,15 +661,21 @@ def anomaly_units(anomaly: ReceiptAnomaly) -> str:
     return str(reasons.UNITS_NAMED) % {"units": "; ".join(named)}
 
 
-def anomaly_line(anomaly: ReceiptAnomaly) -> str:
-    """One anomaly as a sentence in the active language (notice, task, pages),
-    naming the units it is about where the receipt recorded them (IV.4)."""
-    sentence = str(ANOMALY_SENTENCES[anomaly.kind]) % {
+def anomaly_sentence(anomaly: ReceiptAnomaly) -> str:
+    """One anomaly as a sentence in the active language, without the units it is
+    about: no query beyond the anomaly and its line (the anomaly list's export)."""
+    return str(ANOMALY_SENTENCES[anomaly.kind]) % {
         "line": anomaly.line.line_no if anomaly.line_id else "—",
         "expected": anomaly.expected,
         "found": anomaly.found,
         "detail": anomaly.detail,
     }
+
+
+def anomaly_line(anomaly: ReceiptAnomaly) -> str:
+    """One anomaly as a sentence in the active language (notice, task, pages),
+    naming the units it is about where the receipt recorded them (IV.4)."""
+    sentence = anomaly_sentence(anomaly)
     units = anomaly_units(anomaly)
     return f"{sentence} {units}" if units else sentence
 

@@ -12,12 +12,17 @@ from sanbao.returns.views import (
 urlpatterns = routes(
     {
         "": batches.batch_list,
+        "export.xlsx": (batches.batch_list_xlsx, "batch_list_xlsx"),
         "new/": packing_list.batch_create,
         "anomalies/": receipt.anomaly_list,
+        "anomalies/export.xlsx": (receipt.anomaly_list_xlsx, "anomaly_list_xlsx"),
         "lines-template.xlsx": documents.lines_template_xlsx,
         "queue/": queue.queue,
+        "queue/export.xlsx": (queue.queue_xlsx, "queue_xlsx"),
         "to-follow/": queue.to_follow,
+        "to-follow/export.xlsx": (queue.to_follow_xlsx, "to_follow_xlsx"),
         "shipments/": shipments.shipment_list,
+        "shipments/export.xlsx": (shipments.shipment_list_xlsx, "shipment_list_xlsx"),
         "shipments/new/": shipments.shipment_create,
         # Shipment numbers start with S (S2605-K7M2QX), batch numbers with R.
         "shipments/<str:number>/": shipments.shipment_detail,

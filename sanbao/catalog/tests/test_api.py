@@ -12,6 +12,7 @@ from sanbao.catalog.tests.factories import ProductModelFactory, UnitFactory
 from sanbao.catalog.tests.roles import BAD_ROW, EVERYONE, IMPORTERS, SEE_ANY_UNIT, VALID_ROW
 from sanbao.catalog.tests.test_importing import csv_bytes
 from sanbao.core.models import AuditEvent
+from sanbao.core.web import XLSX
 from sanbao.testkit.cast import api_client_for
 from sanbao.testkit.matrix import (
     Case,
@@ -21,6 +22,7 @@ from sanbao.testkit.matrix import (
     matrix,
 )
 from sanbao.testkit.queries import assert_list_queries_flat
+from sanbao.testkit.responses import is_download
 
 
 def upload(rows, name="units.csv"):
@@ -53,6 +55,7 @@ CASES = [
         EVERYONE,
     ),
     Case("list_units", "GET", "/api/v1/units", EVERYONE, on_ok=_listed),
+    Case("export_units", "GET", "/api/v1/units/export.xlsx", EVERYONE, on_ok=is_download(XLSX)),
     Case(
         "get_unit_of_agent_a",
         "GET",

@@ -194,6 +194,8 @@ CASES = [
     Case("close_claim", "POST", _url("rejected_claim", "/close"), JUDGE,
          owner_org="platform_org", on_ok=has_status("closed")),
     Case("list_retained_parts", "GET", "/api/v1/retained-parts", PARTS_VIEW),
+    Case("export_retained_parts", "GET", "/api/v1/retained-parts/export.xlsx", PARTS_VIEW,
+         on_ok=is_download(XLSX)),
     Case("dispose_part_held_by_platform", "POST",
          lambda c: f"/api/v1/retained-parts/{c.part_held_by_platform.pk}/dispose", PARTS_MANAGE,
          owner_org="platform_org", body={"disposal": "scrapped"}),

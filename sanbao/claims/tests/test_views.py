@@ -31,6 +31,7 @@ from sanbao.claims.tests.conftest import (
 )
 from sanbao.claims.tests.factories import another_unit
 from sanbao.core.models import AuditEvent
+from sanbao.core.web import XLSX
 from sanbao.testkit.cast import login_client_for
 from sanbao.testkit.matrix import (
     Case,
@@ -49,6 +50,7 @@ from sanbao.testkit.responses import (
     field_errors,
     fragment,
     html,
+    is_download,
     listed_numbers,
 )
 
@@ -277,6 +279,13 @@ CASES = [
         "GET",
         needs("retained_part", then=_url("retained_part_list")),
         PART_VIEWERS,
+    ),
+    Case(
+        "retained_part_list_xlsx",
+        "GET",
+        needs("retained_part", then=_url("retained_part_list_xlsx")),
+        PART_VIEWERS,
+        on_ok=is_download(XLSX),
     ),
     form_post(
         "retained_part_dispose",

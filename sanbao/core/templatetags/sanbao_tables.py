@@ -155,10 +155,12 @@ class ColumnsNode(template.Node):
             if options.get("hidden") and options["hidden"].resolve(context):
                 text = format_html('<span class="visually-hidden">{}</span>', text)
             css = options["class"].resolve(context) if "class" in options else ""
+            exported = options["export"].resolve(context) if "export" in options else True
             html.append(
                 format_html(
-                    '<th scope="col"{}>{}</th>',
+                    '<th scope="col"{}{}>{}</th>',
                     format_html(' class="{}"', css) if css else "",
+                    mark_safe(' data-export="false"') if not exported else "",
                     text,
                 )
             )
@@ -169,13 +171,15 @@ class ColumnsNode(template.Node):
 def columns(parser, token):
     """The header cells of a table, one translated label a column; ``class=`` and
     ``hidden=True`` after a label are that column's classes, and a label for screen
-    readers only: ``{% columns _("Batch") _("Units") class="text-end" %}``."""
+    readers only: ``{% columns _("Batch") _("Units") class="text-end" %}``.
+    ``export=False`` marks a column of links only (papers, actions), which the
+    list's XLSX export leaves out (``data-export="false"``)."""
     bits = token.split_contents()
     tag = bits.pop(0)
     cells = []
     for bit in bits:
         key, eq, value = bit.partition("=")
-        if eq and key in {"class", "hidden"}:
+        if eq and key in {"class", "hidden", "export"}:
             if not cells:
                 raise template.TemplateSyntaxError(f"{tag}: {key}= follows the label it is for")
             cells[-1][1][key] = parser.compile_filter(value)

@@ -59,3 +59,6 @@ for name, render, media_type, filename in (
     ("lines_template_xlsx", lines_template_xlsx, XLSX, lambda: "return-batch-lines.xlsx"),
 ):
     register(f"returns.{name}", render=render, filename=filename, media_type=media_type)
+
+# The list pages' workbooks register themselves (their "Export as XLSX" links).
+from sanbao.returns.documents import lists  # noqa: E402, F401

@@ -27,6 +27,7 @@ from sanbao.core.web import (
     action_view,
     attempt,
     is_htmx,
+    list_export_view,
     page_of,
     record_page_view,
     redirect_after,
@@ -34,6 +35,7 @@ from sanbao.core.web import (
 )
 from sanbao.notifications.models import ContactTask
 from sanbao.returns import selectors, services
+from sanbao.returns.documents import lists
 from sanbao.returns.errors import message
 from sanbao.returns.forms import (
     BatchFilterForm,
@@ -86,9 +88,7 @@ EVENT_LABELS = {
 # --- The batch list -----------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def batch_list(request):
+def _batch_list(request):
     user = request.user
     require(user, "returns.view")
     form = BatchFilterForm(request.GET, return_orgs=return_orgs(user) if user.is_platform else None)
@@ -97,6 +97,19 @@ def batch_list(request):
         .annotate(open_anomalies=Count("anomalies", filter=Q(anomalies__resolved_at__isnull=True)))
         .order_by("-created_at", "-id")
     )
+    return form, batches
+
+
+def batch_rows(request):
+    """The batches the list page lists for this request, every page of them."""
+    return _batch_list(request)[1]
+
+
+@login_required
+@require_GET
+def batch_list(request):
+    user = request.user
+    form, batches = _batch_list(request)
     context = {
         "form": form,
         "page": page_of(request, batches, BATCHES_PER_PAGE),
@@ -105,6 +118,9 @@ def batch_list(request):
         "can_receive": can(user, "returns.receive"),
     }
     return render_page(request, "returns/batch_list.html", "batch-results", context)
+
+
+batch_list_xlsx = list_export_view(batch_rows, lists.BATCHES)
 
 
 # --- The batch page -----------------------------------------------------------------------

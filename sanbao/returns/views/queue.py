@@ -8,14 +8,22 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from sanbao.accounts.roles import require
-from sanbao.core.web import page_of, render_page
+from sanbao.core.web import list_export_view, page_of, render_page
 from sanbao.returns import selectors
+from sanbao.returns.documents import lists
 from sanbao.returns.services.turnaround import turnaround
 from sanbao.workdays import services as workdays
 
 QUEUE_PER_PAGE = 100
 # --- The turnaround queue (IV.5) ----------------------------------------------------------
+
+
+def queue_rows(request):
+    """The batches the queue lists, every page of them."""
+    return selectors.turnaround_queue(actor=request.user)
+
+
+queue_xlsx = list_export_view(queue_rows, lists.QUEUE)
 
 
 @login_required
@@ -24,9 +32,7 @@ def queue(request):
     """IV.5: the batches received and not yet sent back, soonest due first, with the
     working days left or overdue; batches on hold (no due date until their
     anomalies are resolved) last."""
-    user = request.user
-    require(user, "returns.receive")
-    page = page_of(request, selectors.turnaround_queue(actor=user), QUEUE_PER_PAGE)
+    page = page_of(request, queue_rows(request), QUEUE_PER_PAGE)
     cal = workdays.calendar()
     today = timezone.localdate()
     rows = [
@@ -46,6 +52,19 @@ def queue(request):
 # --- Still to follow (IV.6) ----------------------------------------------------------------
 
 
+def _return_org(request) -> str:
+    """The platform's ``?return_org=`` (one return unit's units only)."""
+    return (request.GET.get("return_org") or "").strip() if request.user.is_platform else ""
+
+
+def to_follow_rows(request):
+    """The units the page lists, by return unit and batch."""
+    return selectors.units_to_follow(actor=request.user, return_org=_return_org(request) or None)
+
+
+to_follow_xlsx = list_export_view(to_follow_rows, lists.TO_FOLLOW)
+
+
 @login_required
 @require_GET
 def to_follow(request):
@@ -53,13 +72,17 @@ def to_follow(request):
     platform sees every return unit's (``?return_org=`` for one), a return unit its
     own. They stay listed until the shipment that takes them leaves."""
     user = request.user
-    require(user, "returns.view")
-    return_org = (request.GET.get("return_org") or "").strip() if user.is_platform else ""
+    return_org = _return_org(request)
     groups: list[dict] = []
-    for unit in selectors.units_to_follow(actor=user, return_org=return_org or None):
+    for unit in to_follow_rows(request):
         org = unit.batch.return_org
         if not groups or groups[-1]["org"].pk != org.pk:
             groups.append({"org": org, "units": []})
         groups[-1]["units"].append(unit)
-    context = {"groups": groups, "return_org": return_org, "show_people": user.is_platform}
+    context = {
+        "groups": groups,
+        "return_org": return_org,
+        "show_people": user.is_platform,
+        "unit_count": sum(len(group["units"]) for group in groups),
+    }
     return render(request, "returns/to_follow.html", context)

@@ -19,11 +19,12 @@ from sanbao.accounts.roles import require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.core.errors import NotFound, ValidationFailed
 from sanbao.core.forms import cleaned_texts
-from sanbao.core.web import action_view, attempt, is_htmx, page_of
+from sanbao.core.web import action_view, attempt, is_htmx, list_export_view, page_of
 from sanbao.documents import registry
 from sanbao.notifications import services as notifications
 from sanbao.notifications.models import AttemptOutcome
 from sanbao.returns import selectors, services
+from sanbao.returns.documents import lists
 from sanbao.returns.errors import MESSAGES
 from sanbao.returns.forms import (
     CloseReceiptForm,
@@ -351,6 +352,18 @@ def receipt_close(request, number: str):
 # --- Receipt anomalies --------------------------------------------------------------------
 
 
+def anomaly_rows(request):
+    """The anomalies the list page lists (``?show=all``: resolved ones too), every
+    page of them."""
+    show_all = request.GET.get("show") == "all"
+    return selectors.anomaly_list(actor=request.user, open_only=not show_all).order_by(
+        "-opened_at", "-id"
+    )
+
+
+anomaly_list_xlsx = list_export_view(anomaly_rows, lists.ANOMALIES)
+
+
 @login_required
 @require_GET
 def anomaly_list(request):
@@ -358,10 +371,7 @@ def anomaly_list(request):
     return unit's own anomalies with their notices."""
     user = request.user
     show_all = request.GET.get("show") == "all"
-    anomalies = selectors.anomaly_list(actor=user, open_only=not show_all).order_by(
-        "-opened_at", "-id"
-    )
-    page = page_of(request, anomalies, ANOMALIES_PER_PAGE)
+    page = page_of(request, anomaly_rows(request), ANOMALIES_PER_PAGE)
     rows = [{"anomaly": a, "sentence": services.anomaly_line(a)} for a in page.object_list]
     context = {
         "page": page,

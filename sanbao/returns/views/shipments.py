@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanbao.accounts import selectors as account_selectors
 from sanbao.accounts.roles import can, require
 from sanbao.core.tenancy import typed_number
-from sanbao.core.web import attempt, page_of, render_page
+from sanbao.core.web import attempt, list_export_view, page_of, render_page
 from sanbao.returns import selectors, services
+from sanbao.returns.documents import lists
 from sanbao.returns.forms import (
     DispatchForm,
     ShipmentFilterForm,
@@ -32,16 +33,30 @@ SHIPMENTS_PER_PAGE = 50
 # --- Shipments and their delivery lists (IV.7, IV.6) --------------------------------------
 
 
-@login_required
-@require_GET
-def shipment_list(request):
-    """Shipments: every one for the platform, a return unit's own for it."""
+def _shipment_list(request):
     user = request.user
     require(user, "returns.view")
     form = ShipmentFilterForm(
         request.GET, return_orgs=return_orgs(user) if user.is_platform else None
     )
     shipments = selectors.shipment_list(actor=user, **form.filters()).order_by("-created_at", "-id")
+    return form, shipments
+
+
+def shipment_rows(request):
+    """The shipments the list page lists for this request, every page of them."""
+    return _shipment_list(request)[1]
+
+
+shipment_list_xlsx = list_export_view(shipment_rows, lists.SHIPMENTS)
+
+
+@login_required
+@require_GET
+def shipment_list(request):
+    """Shipments: every one for the platform, a return unit's own for it."""
+    user = request.user
+    form, shipments = _shipment_list(request)
     context = {
         "form": form,
         "page": page_of(request, shipments, SHIPMENTS_PER_PAGE),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from sanbao.core.web import XLSX
 from sanbao.returns.models import BatchStatus, ReturnBatch
 from sanbao.returns.tests.conftest import called
 from sanbao.returns.tests.views.conftest import (
@@ -25,6 +26,7 @@ from sanbao.returns.tests.views.conftest import (
 )
 from sanbao.testkit.cast import CAST_USERS
 from sanbao.testkit.matrix import Case, check, form_post, matrix
+from sanbao.testkit.responses import is_download
 
 # The permission matrix ----------------------------------------------------------------------
 
@@ -129,6 +131,21 @@ CASES = [
         on_ok=_created,
     ),
     Case("anomaly_list", "GET", needs("on_hold_of_agent_a", then=matrix_url("anomaly_list")), VIEW),
+    # The list pages' exports (tests/test_list_exports.py checks what they hold).
+    Case(
+        "batch_list_xlsx",
+        "GET",
+        needs("draft_of_agent_a", then=matrix_url("batch_list_xlsx")),
+        VIEW,
+        on_ok=is_download(XLSX),
+    ),
+    Case(
+        "anomaly_list_xlsx",
+        "GET",
+        needs("on_hold_of_agent_a", then=matrix_url("anomaly_list_xlsx")),
+        VIEW,
+        on_ok=is_download(XLSX),
+    ),
     page_of_agent_a(
         "batch_detail", "on_hold_of_agent_a", VIEW, on_ok=_batch_shown("on_hold_of_agent_a")
     ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from sanbao.core.web import XLSX
 from sanbao.returns.models import (
     BatchStatus,
     Shipment,
@@ -22,6 +23,7 @@ from sanbao.returns.tests.views.conftest import (
     status_now,
 )
 from sanbao.testkit.matrix import Case, check, declared_url_names, form_post, matrix
+from sanbao.testkit.responses import is_download
 
 # The permission matrix ----------------------------------------------------------------------
 
@@ -77,7 +79,22 @@ CASES = [
         RECEIVE,
         on_ok=_queued("received_of_agent_a"),
     ),
+    Case(
+        "queue_xlsx",
+        "GET",
+        needs("received_of_agent_a", then=matrix_url("queue_xlsx")),
+        RECEIVE,
+        on_ok=is_download(XLSX),
+    ),
+    Case(
+        "shipment_list_xlsx",
+        "GET",
+        needs("prepared_of_agent_a", then=matrix_url("shipment_list_xlsx")),
+        VIEW,
+        on_ok=is_download(XLSX),
+    ),
     Case("to_follow", "GET", matrix_url("to_follow"), VIEW),
+    Case("to_follow_xlsx", "GET", matrix_url("to_follow_xlsx"), VIEW, on_ok=is_download(XLSX)),
     Case(
         "shipment_list", "GET", needs("prepared_of_agent_a", then=matrix_url("shipment_list")), VIEW
     ),
