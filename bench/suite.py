@@ -66,6 +66,17 @@ WARM, WARM_CLIENTS, WARM_REQUESTS = (
 )  # every fifth scan repeats the label scanned three before it
 
 HTTP_SCENARIOS = ["intake", "batch", "scan", "queue", "claims_list", "lookup"]
+# Issue 15: the pages people open every morning, read in a browser's session (no
+# floor: the target is an answer within 300 ms at the 95th percentile).
+PAGES = {
+    # scenario -> (path, whose session)
+    "home_staff": ("/", "staff"),
+    "home_agent": ("/", "agent"),
+    "queue_page": ("/returns/queue/", "staff"),
+    "batches_page": ("/returns/", "staff"),
+    "claims_page": ("/claims/", "staff"),
+    "dashboard": ("/dashboard/", "staff"),
+}
 READS = {
     # scenario -> (path, which token)
     "queue": ("/api/v1/turnaround-queue", "staff"),
@@ -88,14 +99,13 @@ class HttpClient:
     """One client's connection to the server; gunicorn's sync workers close it
     after each answer, so it reconnects as a browser would."""
 
-    def __init__(self, port: int, token: str):
+    def __init__(self, port: int, token: str | None = None, cookie: str | None = None):
         self.port = port
-        self.headers = {
-            "Authorization": f"Bearer {token}",
-            "Host": HOST,
-            "X-Forwarded-Proto": "https",
-            "Content-Type": "application/json",
-        }
+        self.headers = {"Host": HOST, "X-Forwarded-Proto": "https"}
+        if token:
+            self.headers |= {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        if cookie:
+            self.headers["Cookie"] = cookie
         self.conn = None
 
     def request(self, method: str, path: str, body=None) -> tuple[int, bytes, int]:
@@ -185,6 +195,9 @@ def _http_op(scenario: str, spec: dict, client: int, i: int, http: HttpClient):
             "POST", f"/api/v1/batches/{spec['batches'][client]}/scans", {"code": code}
         )
         return status in (200, 201), q, status
+    if scenario in PAGES:
+        status, body, q = http.request("GET", PAGES[scenario][0])
+        return status == 200, q, None if status == 200 else f"{status} {body[:200]!r}"
     path, _who = READS[scenario]
     if "{serial}" in path:
         serials = spec["serials"]
@@ -230,7 +243,9 @@ def _client(kind, scenario, spec, client, deadline_s, max_requests, start, resul
     limit = max_requests
     if scenario == "scan":
         limit = min(limit, len(spec["sequences"][client]))
-    if kind == "http":
+    if kind == "http" and scenario in PAGES:
+        worker = HttpClient(spec["port"], cookie=spec["cookies"][PAGES[scenario][1]])
+    elif kind == "http":
         token = spec["tokens"][client]
         worker = HttpClient(spec["port"], token)
     else:
@@ -455,9 +470,27 @@ def phase_prepare(
             for q in captured.captured_queries
             if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK"))
         ]
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    # The pages' sessions: one signed-in browser each, made the way a login makes it.
+    cookies = {}
+    for who, username in (("staff", "staff"), ("agent", "agent_sz")):
+        browser = Client(HTTP_HOST=HOST)
+        browser.force_login(get_user_model().objects.get(username=username))
+        cookie = browser.cookies[settings.SESSION_COOKIE_NAME]
+        cookies[who] = f"{settings.SESSION_COOKIE_NAME}={cookie.value}"
     from bench.generate import as_json
 
-    out.write_text(json.dumps({"generated": json.loads(as_json(gen)), "statements": statements}))
+    out.write_text(
+        json.dumps(
+            {
+                "generated": json.loads(as_json(gen)),
+                "statements": statements,
+                "cookies": cookies,
+            }
+        )
+    )
 
 
 def phase_inprocess(out: Path, rows: int, documents_batch: str, labels_batch: str):
@@ -662,12 +695,16 @@ def run_size(stack: Stack, rows: int, args) -> dict:
             spec["sequences"] = [
                 scan_sequence(codes, per_client) for codes in gen["scan_labels"][run]
             ]
+        elif scenario in PAGES:
+            spec["cookies"] = prepared["cookies"]
         else:
             spec["tokens"], spec["serials"] = gen["staff_tokens"], gen["serials"]
         return spec
 
+    http_scenarios = [*HTTP_SCENARIOS, *PAGES]
+
     try:
-        for scenario in [s for s in HTTP_SCENARIOS if s in args.scenarios]:
+        for scenario in [s for s in http_scenarios if s in args.scenarios]:
             warm = run_clients(
                 "http",
                 scenario,
@@ -679,13 +716,16 @@ def run_size(stack: Stack, rows: int, args) -> dict:
             if warm["failed"]:
                 print(f"  warm-up {scenario}: {warm['failed']} failed {warm['errors']}")
         for scenario in args.scenarios:
-            if scenario not in HTTP_SCENARIOS:
+            if scenario not in http_scenarios:
                 continue
             result["scenarios"][scenario] = []
             for k in args.clients:
                 spec = spec_for(scenario, f"c{k}", k)
                 seconds = args.scan_seconds if scenario == "scan" else args.seconds
                 max_requests = args.max_requests if scenario != "scan" else args.scans
+                if scenario in PAGES:
+                    # The page target is a p95 over a count of requests, all clients.
+                    seconds, max_requests = args.page_seconds, -(-args.page_requests // k)
                 workers = worker_pids(master) or workers
                 cpu_before = cpu_ms(workers)
                 figures = run_clients("http", scenario, spec, k, seconds, max_requests)
@@ -695,6 +735,11 @@ def run_size(stack: Stack, rows: int, args) -> dict:
                 figures["server_cpu_ms_per_op"] = round(cpu / ok_ops, 2) if ok_ops else None
                 if scenario == "scan":
                     figures["exact"] = check_scans(url, spec, figures)
+                if scenario in PAGES:
+                    figures["floor"] = None
+                    result["scenarios"][scenario].append(figures)
+                    print(line_of(scenario, figures), flush=True)
+                    continue
                 fspec = dict(spec_floor)
                 if scenario == "scan":
                     fspec["sequences"] = spec["sequences"]
@@ -785,7 +830,7 @@ def table(results: list[dict]) -> str:
     for size in results:
         for scenario, runs in size["scenarios"].items():
             for f in runs:
-                floor = f["floor"]
+                floor = f["floor"] or {}
                 name = scenario + (
                     "" if "exact" not in f else (" (exact)" if f["exact"]["ok"] else " (NOT EXACT)")
                 )
@@ -793,7 +838,7 @@ def table(results: list[dict]) -> str:
                     f"| {size['rows']:,} | {name} | {f['clients']} | {_fmt(f['per_s'])} | "
                     f"{_fmt(f['p50_ms'])} | {_fmt(f['p95_ms'])} | {_fmt(f['p99_ms'])} | "
                     f"{_fmt(f['server_cpu_ms_per_op'])} | {_fmt(f['statements'])} | "
-                    f"{_fmt(floor['per_s'])} | {_fmt(floor['p95_ms'])} | "
+                    f"{_fmt(floor.get('per_s'))} | {_fmt(floor.get('p95_ms'))} | "
                     f"{_fmt(f.get('floor_over_rate'))} | {_fmt(f.get('p95_over_floor'))} |"
                 )
     lines = ["\n".join(out)]
@@ -849,8 +894,12 @@ def parse_args(argv):
     parser.add_argument(
         "--scenarios",
         type=lambda s: s.split(","),
-        default=[*HTTP_SCENARIOS, "import", "documents"],
+        default=[*HTTP_SCENARIOS, *PAGES, "import", "documents"],
     )
+    parser.add_argument(
+        "--page-requests", type=int, default=200, help="requests per page run, all clients"
+    )
+    parser.add_argument("--page-seconds", type=float, default=60, help="per page run at most")
     parser.add_argument("--json", type=Path, default=None, help="default var/bench/<time>.json")
     # Internal: the Django phases run in a child process with the scratch database.
     parser.add_argument("--phase", choices=["prepare", "inprocess"], help=argparse.SUPPRESS)

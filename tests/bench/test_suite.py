@@ -64,6 +64,7 @@ def test_a_tiny_run_goes_through_every_scenario_and_leaves_no_database(tmp_path)
     done = run_suite(
         "--rows", "100", "--clients", "1,2", "--seconds", "1", "--max-requests", "5",
         "--scans", "20", "--scan-seconds", "2", "--documents", "50", "--json", str(out),
+        "--page-requests", "4", "--page-seconds", "5",
         env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -77,6 +78,15 @@ def test_a_tiny_run_goes_through_every_scenario_and_leaves_no_database(tmp_path)
             assert r["ops"] > 0 and r["failed"] == 0, (scenario, r["errors"])
             assert r["statements"] >= 1 and r["floor"]["ops"] > 0
     assert all(r["exact"]["ok"] for r in size["scenarios"]["scan"])
+    # The pages, read in a signed-in browser's session: each answered, none redirected
+    # to the login page (a 302 counts as failed), within its count of requests.
+    for page in ("home_staff", "home_agent", "queue_page", "batches_page", "claims_page"):
+        runs = size["scenarios"][page]
+        assert [r["clients"] for r in runs] == [1, 2]
+        for r in runs:
+            assert r["ops"] == 4 and r["failed"] == 0, (page, r["errors"])
+            assert r["statements"] >= 1 and r["floor"] is None
+    assert size["scenarios"]["dashboard"][0]["failed"] == 0
     assert size["import"]["rows"] == 100 and size["documents"]["labels"] == 50
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_database WHERE datname LIKE %s", [prefix + "%"])
