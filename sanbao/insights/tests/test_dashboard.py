@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from pickle import loads as pickle_loads
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -289,6 +292,31 @@ def test_the_figures_are_counted_at_most_every_so_many_seconds(
     assert [r[0] for r in rows[1:]] == ["SF", "ZTO"]  # the numbers the page shows
     settings.SANBAO_DASHBOARD_CACHE_SECONDS = 0
     assert "EMS" in client.get(reverse("insights:dashboard")).content.decode()
+
+
+def test_a_snapshot_already_read_is_not_read_again_until_another_is_taken(
+    figures_data, platform_staff, shop, settings
+):
+    """Each request reads when the cached snapshot was taken; the snapshot itself is
+    unpickled only when it is not the one this process read last."""
+    settings.SANBAO_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    first = dashboard.snapshot(actor=platform_staff)
+    read = []
+
+    def loads(data):
+        read.append(pickle_loads(data))
+        return read[-1]
+
+    with mock.patch("pickle.loads", side_effect=loads):
+        dashboard.snapshot(actor=platform_staff)
+    assert read == [first.taken_at]  # when the cached one was taken, only
+    assert dashboard.snapshot(actor=platform_staff) is first
+    cache.delete("insights:dashboard:en:taken-at")  # it expired: counted anew
+    _declaration(shop, shop.return_org, "EMS", "submitted")
+    later = dashboard.snapshot(actor=platform_staff)
+    assert later is not first
+    assert "EMS" in [row[0] for row in later.figure("declarations").rows]
 
 
 def test_the_page_shows_the_figures_in_the_order_of_their_keys(figures_data, platform_staff):
