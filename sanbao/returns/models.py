@@ -116,6 +116,9 @@ class ReturnBatch(models.Model):
             models.Index(fields=["status", "due_on"]),
             # The search box finds a batch by the waybill it came under (issue 15).
             models.Index(fields=["waybill_no"]),
+            # The batch list, newest first: its page read from the index, not a sort
+            # of every batch (issue 15).
+            models.Index(fields=["-created_at", "-id"], name="returns_batch_newest_idx"),
         ]
         constraints = [
             choice_constraint("status", BatchStatus, "batch_status_valid"),

@@ -70,6 +70,22 @@ def batch_list(
     return qs
 
 
+def with_open_anomalies(batches: QuerySet[ReturnBatch]) -> QuerySet[ReturnBatch]:
+    """``batches`` with ``open_anomalies``: how many of each one's receipt anomalies
+    are unresolved. A correlated count, not a join grouped by batch: the database
+    sorts and pages the batches by their own index and counts anomalies for the
+    rows of the page only (a join counted them for every batch before the page
+    was cut: 260 ms at 100,000 batches, issue 15)."""
+    open_ones = (
+        ReceiptAnomaly.objects.filter(batch=OuterRef("pk"), resolved_at__isnull=True)
+        .order_by()
+        .values("batch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return batches.annotate(open_anomalies=Coalesce(Subquery(open_ones), 0))
+
+
 def batch_get(*, actor, number: str) -> ReturnBatch:
     require(actor, "returns.view")
     batches = ReturnBatch.objects.select_related("return_org", "created_by", "received_by")

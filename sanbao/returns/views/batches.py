@@ -14,7 +14,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -92,11 +91,9 @@ def _batch_list(request):
     user = request.user
     require(user, "returns.view")
     form = BatchFilterForm(request.GET, return_orgs=return_orgs(user) if user.is_platform else None)
-    batches = (
+    batches = selectors.with_open_anomalies(
         selectors.batch_list(actor=user, **form.filters())
-        .annotate(open_anomalies=Count("anomalies", filter=Q(anomalies__resolved_at__isnull=True)))
-        .order_by("-created_at", "-id")
-    )
+    ).order_by("-created_at", "-id")
     return form, batches
 
 
