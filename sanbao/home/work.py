@@ -48,6 +48,17 @@ def _batches(**query) -> str:
     return _url("returns:batch_list", **query)
 
 
+# The batch states after-sales staff work on, in the order they come to them.
+STAFF_STATES = [
+    ("on-hold", BatchStatus.ON_HOLD, _("On hold with open receipt anomalies")),
+    ("in-transit", BatchStatus.SUBMITTED, _("In transit, to receive")),
+    ("receiving", BatchStatus.RECEIVING, _("Being received: counting not finished")),
+    ("received", BatchStatus.RECEIVED, _("Received, testing not started")),
+    ("testing", BatchStatus.TESTING, _("Under test")),
+    ("ready", BatchStatus.READY, _("Ready to ship back")),
+]
+
+
 def after_sales_work(user) -> list[Count]:
     """After-sales staff and managers: the return batches in their hands (IV.1–IV.6)."""
     work = returns.returns_work(actor=user, next_due=0)
@@ -74,41 +85,9 @@ def after_sales_work(user) -> list[Count]:
             _batches(attention="to_contact"),
             "warning",
         ),
-        Count(
-            "on-hold",
-            state[BatchStatus.ON_HOLD],
-            _("On hold with open receipt anomalies"),
-            _batches(status=BatchStatus.ON_HOLD),
-        ),
-        Count(
-            "in-transit",
-            state[BatchStatus.SUBMITTED],
-            _("In transit, to receive"),
-            _batches(status=BatchStatus.SUBMITTED),
-        ),
-        Count(
-            "receiving",
-            state[BatchStatus.RECEIVING],
-            _("Being received: counting not finished"),
-            _batches(status=BatchStatus.RECEIVING),
-        ),
-        Count(
-            "received",
-            state[BatchStatus.RECEIVED],
-            _("Received, testing not started"),
-            _batches(status=BatchStatus.RECEIVED),
-        ),
-        Count(
-            "testing",
-            state[BatchStatus.TESTING],
-            _("Under test"),
-            _batches(status=BatchStatus.TESTING),
-        ),
-        Count(
-            "ready",
-            state[BatchStatus.READY],
-            _("Ready to ship back"),
-            _batches(status=BatchStatus.READY),
+        *(
+            Count(key, state[status], label, _batches(status=status))
+            for key, status, label in STAFF_STATES
         ),
         Count(
             "to-follow",

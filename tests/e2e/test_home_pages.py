@@ -15,18 +15,10 @@ from playwright.sync_api import expect
 
 from sanbao.home.tests import rows
 from sanbao.returns.models import BatchStatus as S
-from tests.e2e.people import PASSWORD, agent_with_power_banks, person, platform
+from tests.e2e.people import agent_with_power_banks, person, platform
+from tests.e2e.screens import LAPTOP, PHONE, context_at, fits, log_in_at
 
 pytestmark = pytest.mark.browser
-
-DESK = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-# Parts of the page that scroll sideways inside themselves.
-SCROLLING_INSIDE = """() => [...document.querySelectorAll("main *")].filter(e => {
-    const x = getComputedStyle(e).overflowX;
-    return (x === "auto" || x === "scroll") && e.scrollWidth > e.clientWidth + 1;
-}).map(e => e.dataset.testid || e.id || e.className)"""
 
 
 @pytest.fixture
@@ -48,39 +40,13 @@ def people(transactional_db) -> dict:
     return {"staff": staff, "clerk": clerk}
 
 
-def _log_in(page, base_url: str, user) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    # At phone width the user menu is folded into the menu button.
-    expect(page.get_by_test_id("user-menu")).to_be_attached()
-
-
-def _fits(page, width: int) -> None:
-    """No wider than the screen, and nothing scrolls sideways inside the page."""
-    page.wait_for_load_state()
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} is {scroll} px wide at {width} px"
-    assert page.evaluate(SCROLLING_INSIDE) == [], f"{page.url} scrolls sideways inside"
-
-
-def _open(browser, viewport: dict):
-    phone = viewport["width"] < 500
-    context = browser.new_context(
-        viewport=viewport, locale="en-GB", has_touch=phone, is_mobile=phone
-    )
-    context.set_default_timeout(10_000)
-    return context
-
-
-@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1366", "390"])
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])
 def test_after_sales_staff_open_on_the_overdue_batches_and_follow_the_count_to_them(
     browser, live_server, people, viewport, screenshot
 ):
-    context = _open(browser, viewport)
+    context = context_at(browser, viewport)
     page = context.new_page()
-    _log_in(page, live_server.url, people["staff"])
+    log_in_at(page, live_server.url, people["staff"])
     page.goto(f"{live_server.url}/")
     work = page.get_by_test_id("home-work")
     expect(work).to_be_visible()
@@ -90,7 +56,7 @@ def test_after_sales_staff_open_on_the_overdue_batches_and_follow_the_count_to_t
     expect(page.get_by_test_id("work-in-transit")).to_have_attribute("data-count", "2")
     first = work.locator("a").first
     expect(first).to_have_attribute("data-testid", "work-overdue")
-    _fits(page, viewport["width"])
+    fits(page, viewport)
     screenshot(page, f"home-staff-{viewport['width']}")
 
     page.get_by_test_id("work-overdue").click()
@@ -100,13 +66,13 @@ def test_after_sales_staff_open_on_the_overdue_batches_and_follow_the_count_to_t
     context.close()
 
 
-@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1366", "390"])
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])
 def test_an_agent_opens_on_its_batches_by_state_and_its_on_time_rate(
     browser, live_server, people, viewport, screenshot
 ):
-    context = _open(browser, viewport)
+    context = context_at(browser, viewport)
     page = context.new_page()
-    _log_in(page, live_server.url, people["clerk"])
+    log_in_at(page, live_server.url, people["clerk"])
     page.goto(f"{live_server.url}/")
     expect(page.get_by_test_id("home-work")).to_be_visible()
     expect(page.get_by_test_id("work-anomalies")).to_have_attribute("data-count", "1")
@@ -117,7 +83,7 @@ def test_an_agent_opens_on_its_batches_by_state_and_its_on_time_rate(
     expect(on_time).to_have_attribute("data-on-time", "1")
     expect(on_time).to_have_attribute("data-judged", "4")
     expect(page.get_by_test_id("on-time-rate")).to_have_text("25%")
-    _fits(page, viewport["width"])
+    fits(page, viewport)
     screenshot(page, f"home-agent-{viewport['width']}")
 
     page.get_by_test_id("work-state-submitted").click()
