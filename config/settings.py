@@ -344,3 +344,10 @@ SANBAO_QUALITY_CATEGORY_PERCENT = env_int("SANBAO_QUALITY_CATEGORY_PERCENT", 200
 # request): over a million units a count takes a second on PostgreSQL, and each
 # figure says when it was counted (docs/decisions.md).
 SANBAO_DASHBOARD_CACHE_SECONDS = env_int("SANBAO_DASHBOARD_CACHE_SECONDS", 300)
+# A list page counts up to this many rows exactly on every request; a longer list's
+# total is counted again at most every SANBAO_LIST_COUNT_CACHE_SECONDS (0: always).
+SANBAO_LIST_EXACT_COUNT = env_int("SANBAO_LIST_EXACT_COUNT", 10000)
+SANBAO_LIST_COUNT_CACHE_SECONDS = env_int("SANBAO_LIST_COUNT_CACHE_SECONDS", 60)
+# The home page's totals (product models, registered units) are counted again at
+# most this often (seconds; 0: on every request).
+SANBAO_HOME_TOTALS_CACHE_SECONDS = env_int("SANBAO_HOME_TOTALS_CACHE_SECONDS", 300)

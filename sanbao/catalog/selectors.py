@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from sanbao.accounts.roles import Role, require
 from sanbao.catalog.models import Category, ProductModel, RetainedPart, Unit
+from sanbao.core.cache import cached_count
 from sanbao.core.errors import NotFound
 from sanbao.core.filters import filter_given
 from sanbao.core.tenancy import get_visible
@@ -85,12 +87,16 @@ def unit_get(*, actor, serial: str) -> Unit:
 
 
 def home_figures(*, actor) -> dict:
-    """Counts shown on the home page, scoped to what the actor may see."""
+    """Totals shown on the home page, scoped to what the actor may see: context,
+    not work, so counted at most every ``SANBAO_HOME_TOTALS_CACHE_SECONDS`` for
+    the same rows (a COUNT over a million units on every home page would be most
+    of its time)."""
     from sanbao.accounts.roles import can
 
-    figures = {"model_count": ProductModel.objects.visible_to(actor).count()}
+    seconds = settings.SANBAO_HOME_TOTALS_CACHE_SECONDS
+    figures = {"model_count": cached_count(ProductModel.objects.visible_to(actor), seconds)}
     if can(actor, "units.view"):
-        figures["unit_count"] = Unit.objects.visible_to(actor).count()
+        figures["unit_count"] = cached_count(Unit.objects.visible_to(actor), seconds)
     return figures
 
 

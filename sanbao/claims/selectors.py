@@ -18,6 +18,10 @@ from sanbao.core.models import AuditEvent
 from sanbao.core.tenancy import get_numbered, typed_number
 
 
+# The claim's fields its list (page and export) never reads.
+LIST_DEFERRED = ("verdict_results", "terms", "open_remedies")
+
+
 def claim_list(
     *,
     actor,
@@ -30,8 +34,12 @@ def claim_list(
     submitted_to: dt.date | None = None,
 ) -> QuerySet[Claim]:
     require(actor, "claims.view")
-    qs = Claim.objects.visible_to(actor).select_related(
-        "model", "model__category", "handling_org", "claimant_org", "unit"
+    # What the list and its export show: not the rule results and terms applied, nor
+    # the model's category's terms (JSON, decoded for every row: half of a page's time).
+    qs = (
+        Claim.objects.visible_to(actor)
+        .select_related("model", "handling_org", "claimant_org", "unit")
+        .defer(*LIST_DEFERRED)
     )
     if status in STATUS_GROUPS:
         qs, status = qs.filter(status__in=STATUS_GROUPS[status]), None

@@ -13,9 +13,11 @@ written inside that one transaction; its expiry stays as it was.
 from __future__ import annotations
 
 import base64
+import hashlib
 import pickle
 
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
@@ -62,3 +64,27 @@ class DatabaseCache(DjangoDatabaseCache):
                 [encoded, stored_key],
             )
         return new_value
+
+
+def cached_count(queryset, seconds: int) -> int:
+    """``queryset.count()``, kept in the default cache for ``seconds`` (0: counted
+    every time). The key is the query's SQL and parameters (and the database it
+    runs on), so two users who see the same rows share one count and users who
+    see different ones never do. For figures where a count a few minutes old is
+    as good as a fresh one (a million registered units) and counting them on
+    every page would not be (issue 15)."""
+    if seconds <= 0:
+        return queryset.count()
+    from django.core.cache import cache
+
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # the actor sees none of them (``.none()``)
+        return 0
+    digest = hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
+    key = f"sanbao:count:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = queryset.count()
+        cache.set(key, found, seconds)
+    return found

@@ -61,7 +61,7 @@ STAFF_STATES = [
 
 def after_sales_work(user) -> list[Count]:
     """After-sales staff and managers: the return batches in their hands (IV.1–IV.6)."""
-    work = returns.returns_work(actor=user, next_due=0)
+    work = returns.returns_work(actor=user, next_due=0, history=False)
     state = work.by_status
     return [
         Count(

@@ -449,8 +449,8 @@ class ReturnsWork:
     overdue: int
     due_today: int
     to_contact: int
-    on_time: int  # shipped back by the end of the due day (IV.5)
-    late: int  # shipped back after it, or overdue and not yet shipped
+    on_time: int | None  # shipped back by the end of the due day (IV.5); None: not asked
+    late: int | None  # shipped back after it, or overdue and not yet shipped
     open_anomalies: int
     units_to_follow: int
     next_due: list[ReturnBatch]
@@ -458,29 +458,59 @@ class ReturnsWork:
     @property
     def on_time_rate(self) -> float | None:
         """On time / (on time + late); None before any batch is due."""
+        if self.on_time is None or self.late is None:
+            return None
         judged = self.on_time + self.late
         return self.on_time / judged if judged else None
 
 
-def returns_work(*, actor, today: dt.date | None = None, next_due: int = 5) -> ReturnsWork:
+# The states a batch ends in: the home pages count them only as history.
+ENDED = (BatchStatus.SHIPPED, BatchStatus.CLOSED, BatchStatus.REFUSED)
+
+
+def _lateness() -> dict:
+    """The batches sent back on time and after their due day (IV.5)."""
+    return {
+        "on_time": Count("pk", filter=Q(working_days_late=0)),
+        "shipped_late": Count("pk", filter=Q(working_days_late__gt=0)),
+    }
+
+
+def returns_work(
+    *, actor, today: dt.date | None = None, next_due: int = 5, history: bool = True
+) -> ReturnsWork:
     """The home page's counts of return batches, scoped to the actor: batches by
     state, overdue, due back today, calls or faxes to make (IV.4, IV.5), the
     on-time record, open receipt anomalies, units still to follow (IV.6), and the
-    ``next_due`` batches soonest due back. Four queries whatever the rows: one
-    aggregate over the batches, one count each of anomalies and units, and the
-    soonest due."""
+    ``next_due`` batches soonest due back. At most five queries whatever the rows:
+    one aggregate over the batches still open (read through the status index: a
+    million-row history is not scanned for the day's work), one over the ended
+    ones (``history``: their states and the on-time record; the after-sales
+    staff's page, which shows neither, leaves it out and gets None for both), one
+    count each of anomalies and units, and the soonest due."""
     require(actor, "returns.view")
     today = today or timezone.localdate()
     batches = ReturnBatch.objects.visible_to(actor).order_by()
-    counts = {f"s_{value}": Count("pk", filter=Q(status=value)) for value in BatchStatus.values}
-    figures = batches.aggregate(
-        **counts,
+    open_states = [value for value in BatchStatus.values if value not in ENDED]
+    figures = batches.filter(status__in=open_states).aggregate(
+        **{f"s_{value}": Count("pk", filter=Q(status=value)) for value in open_states},
         overdue=Count("pk", filter=overdue(today)),
         due_today=Count("pk", filter=due_today(today)),
         to_contact=Count("pk", filter=contact_pending()),
-        on_time=Count("pk", filter=Q(working_days_late=0)),
-        shipped_late=Count("pk", filter=Q(working_days_late__gt=0)),
+        **_lateness(),
     )
+    by_status = {value: figures[f"s_{value}"] for value in open_states}
+    on_time = late = None
+    if history:
+        ended = batches.filter(status__in=ENDED).aggregate(
+            **{f"s_{value}": Count("pk", filter=Q(status=value)) for value in ENDED},
+            **_lateness(),
+        )
+        by_status.update({value: ended[f"s_{value}"] for value in ENDED})
+        # A batch sent back (a delayed one too, its late units to follow) has its
+        # lateness counted; one not sent back is late once overdue.
+        on_time = figures["on_time"] + ended["on_time"]
+        late = figures["shipped_late"] + ended["shipped_late"] + figures["overdue"]
     soonest = (
         list(
             batches.filter(clock_running_now(), due_on__isnull=False, shipped_at__isnull=True)
@@ -491,12 +521,12 @@ def returns_work(*, actor, today: dt.date | None = None, next_due: int = 5) -> R
         else []
     )
     return ReturnsWork(
-        by_status={value: figures[f"s_{value}"] for value in BatchStatus.values},
+        by_status=by_status,
         overdue=figures["overdue"],
         due_today=figures["due_today"],
         to_contact=figures["to_contact"],
-        on_time=figures["on_time"],
-        late=figures["shipped_late"] + figures["overdue"],
+        on_time=on_time,
+        late=late,
         open_anomalies=ReceiptAnomaly.objects.visible_to(actor)
         .filter(resolved_at__isnull=True)
         .count(),

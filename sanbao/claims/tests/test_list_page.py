@@ -74,3 +74,25 @@ def test_the_list_runs_three_statements_and_counts_without_the_pages_joins(
     assert count.startswith("SELECT COUNT(*)") and "JOIN" not in count
     # Only the columns shown: never the claim's texts, files or terms.
     assert "fault_description" not in rows and '"terms"' not in rows
+
+
+def test_the_list_page_reads_neither_the_claims_json_nor_the_models_category(
+    platform_staff, unit_of_agent_a
+):
+    """Decoding the rule results, the terms and the category's terms of every row
+    was most of the page's time at a million claims (issue 15)."""
+    from sanbao.testkit.cast import login_client_for
+
+    intake(platform_staff, unit_of_agent_a, findings=[])
+    client = login_client_for(platform_staff)
+    client.get("/claims/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/claims/?status=submitted")
+    assert response.status_code == 200
+    (rows,) = [
+        q["sql"]
+        for q in queries
+        if 'FROM "claims_claim"' in q["sql"] and "LIMIT" in q["sql"] and "COUNT" not in q["sql"]
+    ]
+    for column in ('"terms"', '"verdict_results"', '"open_remedies"', "catalog_category"):
+        assert column not in rows

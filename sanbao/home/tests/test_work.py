@@ -261,9 +261,10 @@ def _more_batches(cast, count: int) -> None:
             rows.claim(cast.outlet_d, cast.outlet_tech, ClaimStatus.SUBMITTED, model=cast.pb10k)
 
 
-# The queries of a home page: the session and its user, the catalog's two counts,
-# and the role's own (after-sales: 3; a return unit: 4 of batches, 1 of declarations).
-HOME_QUERIES = 10
+# The queries of a home page: the session and its user, the catalog's two totals
+# (read from the cache), and the role's own (after-sales: 3; a return unit: 5 of
+# batches, 1 of declarations, its organisation).
+HOME_QUERIES = 11
 
 
 @pytest.mark.parametrize(
@@ -279,3 +280,21 @@ def test_a_home_page_runs_a_bounded_number_of_queries_however_many_rows(
     with django_assert_max_num_queries(HOME_QUERIES):
         response = client.get(reverse("home"))
     assert response.status_code == 200
+
+
+def test_the_after_sales_home_counts_the_open_batches_without_reading_the_ended_ones(
+    cast, batches, django_assert_num_queries
+):
+    from sanbao.returns.selectors import ENDED, returns_work
+
+    whole = returns_work(actor=cast.platform_staff, next_due=0)
+    with django_assert_num_queries(3):  # the open batches, anomalies, units to follow
+        day = returns_work(actor=cast.platform_staff, next_due=0, history=False)
+    assert day.by_status == {s: n for s, n in whole.by_status.items() if s not in ENDED}
+    assert (day.overdue, day.due_today, day.to_contact) == (
+        whole.overdue,
+        whole.due_today,
+        whole.to_contact,
+    )
+    assert (day.on_time, day.late, day.on_time_rate) == (None, None, None)
+    assert whole.by_status[S.SHIPPED] > 0  # the fixture has ended batches to leave out
