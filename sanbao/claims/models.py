@@ -203,6 +203,15 @@ class Claim(models.Model):
             # page's count of one status from the index alone.
             models.Index(fields=["status", "-created_at", "-id"], name="claim_status_newest"),
             models.Index(fields=["-created_at", "-id"], name="claim_newest"),
+            # An outlet's (or a claimant's) claims newest first, with or without a
+            # status filter (issue 15): the outlet's "to judge" page at a million
+            # claims skipped 20,000 other outlets' rows of claim_newest (33 ms).
+            models.Index(
+                fields=["handling_org", "-created_at", "-id"], name="claim_handler_newest"
+            ),
+            models.Index(
+                fields=["claimant_org", "-created_at", "-id"], name="claim_claimant_newest"
+            ),
             models.Index(fields=["handling_org", "status"]),
             models.Index(fields=["claimant_org", "status"]),
         ]

@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 
 from sanbao.accounts.roles import require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, LedgerPart
 from sanbao.claims.states import MOVES
+from sanbao.core.cache import bounded_count
 from sanbao.core.filters import filter_given
 from sanbao.core.models import AuditEvent
 from sanbao.core.tenancy import get_numbered, typed_number
-
 
 # The claim's fields its list (page and export) never reads.
 LIST_DEFERRED = ("verdict_results", "terms", "open_remedies")
@@ -73,18 +73,16 @@ class ClaimsWork:
 def claims_work(*, actor) -> ClaimsWork:
     """The home page's counts of the claims the actor sees (an outlet's own, every
     claim for the platform): waiting for a judgement, approved and not yet in
-    service, in service. One query."""
+    service, in service. A count each, read from the (handling organisation,
+    status) index and exact up to ``SANBAO_LIST_EXACT_COUNT`` (``bounded_count``):
+    one aggregate over an outlet's 375,000 claims took half a second."""
     require(actor, "claims.view")
-    figures = (
-        Claim.objects.visible_to(actor)
-        .order_by()
-        .aggregate(
-            to_judge=Count("pk", filter=Q(status__in=STATUS_GROUPS[TO_JUDGE])),
-            approved=Count("pk", filter=Q(status=ClaimStatus.APPROVED)),
-            in_service=Count("pk", filter=Q(status=ClaimStatus.IN_SERVICE)),
-        )
+    claims = Claim.objects.visible_to(actor)
+    return ClaimsWork(
+        to_judge=bounded_count(claims.filter(status__in=STATUS_GROUPS[TO_JUDGE])),
+        approved=bounded_count(claims.filter(status=ClaimStatus.APPROVED)),
+        in_service=bounded_count(claims.filter(status=ClaimStatus.IN_SERVICE)),
     )
-    return ClaimsWork(**figures)
 
 
 def claim_summaries(claims: QuerySet[Claim]) -> QuerySet[dict]:

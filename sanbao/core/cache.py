@@ -88,3 +88,19 @@ def cached_count(queryset, seconds: int) -> int:
         found = queryset.count()
         cache.set(key, found, seconds)
     return found
+
+
+def bounded_count(queryset) -> int:
+    """How many rows ``queryset`` has: exactly, with a count that stops past
+    ``SANBAO_LIST_EXACT_COUNT`` rows, on every call; a longer one's total from
+    :func:`cached_count`, counted again at most every
+    ``SANBAO_LIST_COUNT_CACHE_SECONDS`` (docs/decisions.md, issue 15). A list's
+    pages and a home page's work counts: every queue a person acts on is short
+    and always exact; past ten thousand, a total a minute old is as good."""
+    from django.conf import settings
+
+    limit = settings.SANBAO_LIST_EXACT_COUNT
+    counted = queryset.order_by()[: limit + 1].count()
+    if counted <= limit:
+        return counted
+    return cached_count(queryset, settings.SANBAO_LIST_COUNT_CACHE_SECONDS)

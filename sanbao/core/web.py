@@ -8,7 +8,6 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -20,7 +19,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from sanbao.core.cache import cached_count
+from sanbao.core.cache import bounded_count
 from sanbao.core.errors import DomainError, ValidationFailed
 from sanbao.core.forms import apply_domain_error
 
@@ -176,22 +175,17 @@ def action_view(run: Callable[..., HttpResponse], *args, **options):
 
 class ListPaginator(Paginator):
     """A list page's paginator. Counting every row a list's filters match is what
-    a page costs most once they are many (a COUNT over a million claims); a list
-    with up to ``SANBAO_LIST_EXACT_COUNT`` rows is counted exactly each time, with
-    a count that stops there, and a longer one is counted in full at most every
-    ``SANBAO_LIST_COUNT_CACHE_SECONDS`` for the same rows (``core.cache.
-    cached_count``): past ten thousand rows, a total a minute old is as good."""
+    a page costs most once they are many (a COUNT over a million claims): a list
+    is counted with ``core.cache.bounded_count``, exactly up to
+    ``SANBAO_LIST_EXACT_COUNT`` rows on every request, a longer one's total
+    counted again at most every ``SANBAO_LIST_COUNT_CACHE_SECONDS``."""
 
     @cached_property
     def count(self) -> int:
         rows = self.object_list
         if not isinstance(rows, QuerySet):
             return super().count
-        limit = settings.SANBAO_LIST_EXACT_COUNT
-        counted = rows.order_by()[: limit + 1].count()
-        if counted <= limit:
-            return counted
-        return cached_count(rows, settings.SANBAO_LIST_COUNT_CACHE_SECONDS)
+        return bounded_count(rows)
 
 
 def page_of(request, rows, per_page: int):
