@@ -72,9 +72,20 @@ PAGES = {
     # scenario -> (path, whose session)
     "home_staff": ("/", "staff"),
     "home_agent": ("/", "agent"),
+    "home_outlet": ("/", "outlet"),
+    "home_commissioner": ("/", "commissioner"),
     "queue_page": ("/returns/queue/", "staff"),
     "batches_page": ("/returns/", "staff"),
     "claims_page": ("/claims/", "staff"),
+    "outlet_claims_page": ("/claims/?status=to_judge", "outlet"),
+    "agent_batches_page": ("/returns/", "agent"),
+    "anomalies_page": ("/returns/anomalies/", "staff"),
+    "to_follow_page": ("/returns/to-follow/", "staff"),
+    "shipments_page": ("/returns/shipments/", "staff"),
+    "declarations_page": ("/deliveries/declarations/", "commissioner"),
+    "deliveries_page": ("/deliveries/", "staff"),
+    "units_page": ("/catalog/units/", "staff"),
+    "audit_page": ("/audit/", "admin"),
     "dashboard": ("/dashboard/", "staff"),
 }
 READS = {
@@ -475,7 +486,14 @@ def phase_prepare(
 
     # The pages' sessions: one signed-in browser each, made the way a login makes it.
     cookies = {}
-    for who, username in (("staff", "staff"), ("agent", "agent_sz")):
+    signed_in = {
+        "staff": "staff",
+        "agent": "agent_sz",
+        "outlet": "outlet",
+        "commissioner": "service",
+        "admin": "admin",
+    }
+    for who, username in signed_in.items():
         browser = Client(HTTP_HOST=HOST)
         browser.force_login(get_user_model().objects.get(username=username))
         cookie = browser.cookies[settings.SESSION_COOKIE_NAME]
