@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "sanbao.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from sanbao.core.choices import speed_up_choice_labels
+
+        speed_up_choice_labels()

@@ -69,7 +69,8 @@ def _labels(head: str) -> list[str]:
 
 def _labelled(row: str, labels: list[str]) -> str:
     """``row`` with each of its cells' column header as ``data-label`` (rows holding
-    a table of their own are left as they are)."""
+    a table of their own are left as they are). ``labels`` are escaped already
+    (``_escaped``): this runs for every cell of every list."""
     if "<table" in row or "data-label=" in row:
         return row
     column = 0
@@ -78,11 +79,15 @@ def _labelled(row: str, labels: list[str]) -> str:
         nonlocal column
         attrs = match.group(1)
         text = labels[column] if column < len(labels) else ""
-        span = _COLSPAN.search(attrs)
+        span = _COLSPAN.search(attrs) if "colspan" in attrs else None
         column += int(span.group(1)) if span else 1
-        return format_html('<td data-label="{}"', text) + attrs + ">"
+        return f'<td data-label="{text}"{attrs}>'
 
     return _BODY_CELL.sub(label, row)
+
+
+def _escaped(labels: list[str]) -> list[str]:
+    return [html_lib.escape(text, quote=True) for text in labels]
 
 
 @dataclass(eq=False)
@@ -99,7 +104,7 @@ class TableNode(template.Node):
         opt = resolve_options(self.options, context)
         head = self.head.render(context).strip()
         stack = opt.get("stack", True) is not False
-        labels = _labels(head) if stack else []
+        labels = _escaped(_labels(head)) if stack else []
         rows = []
         for item in self.items.resolve(context) or ():
             with context.push({self.name: item}):
