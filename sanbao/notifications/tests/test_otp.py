@@ -341,3 +341,39 @@ def test_a_number_that_is_no_number_is_refused_naming_the_phone():
         services.otp_send("call me", PURPOSE, client=CLIENT)
     assert caught.value.code == "notifications.sms_phone_invalid"
     assert list(caught.value.fields) == ["phone"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_codes_tried_at_once_never_count_past_the_limit():
+    """Twelve wrong tries sent together (threads, each its own connection): the code
+    counts exactly five, is burnt once, and the right code is refused after."""
+    import threading
+
+    from django.db import connections, transaction
+
+    send()
+    with transaction.atomic():  # the test kit's worker claims its task in one
+        code = sent_code()
+    barrier = threading.Barrier(12)
+    codes: list[str] = []
+
+    def try_wrong():
+        try:
+            barrier.wait()
+            with pytest.raises(ValidationFailed) as caught:
+                verify(wrong(code))
+            codes.append(caught.value.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=try_wrong) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(codes) == 12
+    assert codes.count("notifications.otp_code_wrong") <= 4
+    row = OneTimeCode.objects.get()
+    assert row.wrong_tries == 5 and row.status == OtpStatus.BURNT
+    assert AuditEvent.objects.filter(action="otp.burnt").count() == 1
+    assert refusal(code) == "notifications.otp_code_burnt"
