@@ -42,6 +42,15 @@ def _reset_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """The test SMS backend's outbox (``notifications.sms.outbox``) starts empty, as
+    Django empties ``mail.outbox`` before each test."""
+    from sanbao.notifications import sms
+
+    sms.outbox.clear()
+
+
 @pytest.fixture
 def cast(request, db) -> Cast:
     return Cast(request)

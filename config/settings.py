@@ -351,3 +351,42 @@ SANBAO_LIST_COUNT_CACHE_SECONDS = env_int("SANBAO_LIST_COUNT_CACHE_SECONDS", 60)
 # The home page's totals (product models, registered units) are counted again at
 # most this often (seconds; 0: on every request).
 SANBAO_HOME_TOTALS_CACHE_SECONDS = env_int("SANBAO_HOME_TOTALS_CACHE_SECONDS", 300)
+
+# --- SMS and one-time codes (issue 16 item 2, sanbao.notifications) -----------------
+# Where an SMS goes: sanbao.notifications.sms.ConsoleBackend (development: printed by
+# the worker), .LocmemBackend (tests: an outbox list) or .AliyunBackend (Alibaba Cloud
+# SMS, dysmsapi SendSms). Sent by the background worker once the transaction commits.
+SANBAO_SMS_BACKEND = env_str("SANBAO_SMS_BACKEND", "sanbao.notifications.sms.ConsoleBackend")
+# The language an SMS is written in (the console and the outbox show the text; the
+# provider fills its own approved template with the same values).
+SANBAO_SMS_LANGUAGE = env_str("SANBAO_SMS_LANGUAGE", "zh-hans")
+# Alibaba Cloud SMS: the endpoint, the RAM user's AccessKey, the approved signature
+# (签名) and region, and each message template's approved code (模板 CODE).
+SANBAO_SMS_ALIYUN_ENDPOINT = env_str("SANBAO_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+SANBAO_SMS_ALIYUN_ACCESS_KEY_ID = env_str("SANBAO_SMS_ALIYUN_ACCESS_KEY_ID", "")
+SANBAO_SMS_ALIYUN_ACCESS_KEY_SECRET = env_str("SANBAO_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+SANBAO_SMS_ALIYUN_SIGN_NAME = env_str("SANBAO_SMS_ALIYUN_SIGN_NAME", "")
+SANBAO_SMS_ALIYUN_REGION = env_str("SANBAO_SMS_ALIYUN_REGION", "cn-hangzhou")
+SANBAO_SMS_TEMPLATE_OTP_CODE = env_str("SANBAO_SMS_TEMPLATE_OTP_CODE", "")
+SANBAO_SMS_TEMPLATE_CLAIM_RECEIVED = env_str("SANBAO_SMS_TEMPLATE_CLAIM_RECEIVED", "")
+SANBAO_SMS_TEMPLATE_CLAIM_JUDGED = env_str("SANBAO_SMS_TEMPLATE_CLAIM_JUDGED", "")
+SANBAO_SMS_TEMPLATE_UNIT_READY = env_str("SANBAO_SMS_TEMPLATE_UNIT_READY", "")
+SANBAO_SMS_TEMPLATE_UNIT_SENT_BACK = env_str("SANBAO_SMS_TEMPLATE_UNIT_SENT_BACK", "")
+# Seconds the worker waits for the provider's answer.
+SANBAO_SMS_TIMEOUT_SECONDS = env_int("SANBAO_SMS_TIMEOUT_SECONDS", 10)
+# A refused or unanswered SMS: tries in all, and seconds before the second (doubled
+# before each later one). A one-time code is not tried once it has expired.
+SANBAO_SMS_ATTEMPTS = env_int("SANBAO_SMS_ATTEMPTS", 3)
+SANBAO_SMS_RETRY_SECONDS = env_int("SANBAO_SMS_RETRY_SECONDS", 30)
+# One-time codes sent by SMS: seconds a code is valid; wrong tries a code allows (it
+# is burnt after them, and even the right code is refused until a new one is sent);
+# seconds before another code may be sent to a number; codes sent an hour to one
+# number and from one client address; codes tried an hour from one client address.
+SANBAO_OTP_TTL_SECONDS = env_int("SANBAO_OTP_TTL_SECONDS", 300)
+SANBAO_OTP_MAX_ATTEMPTS = env_int("SANBAO_OTP_MAX_ATTEMPTS", 5)
+SANBAO_OTP_RESEND_SECONDS = env_int("SANBAO_OTP_RESEND_SECONDS", 60)
+SANBAO_OTP_SENDS_PER_PHONE_PER_HOUR = env_int("SANBAO_OTP_SENDS_PER_PHONE_PER_HOUR", 5)
+SANBAO_OTP_SENDS_PER_CLIENT_PER_HOUR = env_int("SANBAO_OTP_SENDS_PER_CLIENT_PER_HOUR", 20)
+SANBAO_OTP_TRIES_PER_CLIENT_PER_HOUR = env_int("SANBAO_OTP_TRIES_PER_CLIENT_PER_HOUR", 30)
+# Hours a phone confirmed by a code stays confirmed in the consumer's browser session.
+SANBAO_CONSUMER_SESSION_HOURS = env_int("SANBAO_CONSUMER_SESSION_HOURS", 24)

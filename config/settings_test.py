@@ -14,6 +14,7 @@ DEBUG = False
 # first) is proved by sanbao/accounts/tests/test_passwords.py against config.settings.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SANBAO_SMS_BACKEND = "sanbao.notifications.sms.LocmemBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="sanbao-test-media-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

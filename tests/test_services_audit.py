@@ -24,6 +24,7 @@ READ_ONLY: dict[str, str] = {
     "sanbao/deliveries/services/declarations.py:missing_evidence": "reads the evidence rows",
     "sanbao/deliveries/services/deliveries.py:when": "formats a time for a message",
     "sanbao/notifications/services.py:attempted": "reads the attempts",
+    "sanbao/notifications/services.py:sms_phone": "normalises and checks a number typed",
     "sanbao/returns/services/batches.py:problem_fields": "reads the packing problems",
     "sanbao/returns/services/batches.py:receipt_counts": "reads the receipt's counts",
     "sanbao/returns/services/batches.py:anomaly_notice_text": "the text of a notice",
@@ -47,6 +48,10 @@ READ_ONLY: dict[str, str] = {
     "sanbao/notifications/services.py:message_deliver": (
         "the worker e-mailing a message already audited as message.written; the outcome "
         "is on the message itself (status, sent time, error)"
+    ),
+    "sanbao/notifications/services.py:sms_deliver": (
+        "the worker sending an SMS already audited as sms.written; the outcome and the "
+        "provider's answer are on the message itself (status, sent time, error, answer)"
     ),
     "sanbao/returns/services/scans.py:receipt_scan": (
         "one scan of a label: the scan row is itself append-only evidence (who, when, "

@@ -17,6 +17,8 @@ DAILY_JOBS = [
     ("idempotency_keys_expire", "sanbao.core.idempotency.purge_expired_keys"),
     # Issue 13: finished background tasks older than SANBAO_TASK_RESULTS_DAYS.
     ("task_results_prune", "sanbao.core.background.prune_finished"),
+    # Issue 16: one-time codes past their expiry, and their SMS.
+    ("otp_codes_purge", "sanbao.notifications.services.otp_codes_purge"),
     # Issue 15: models whose fault rate rose in a sale month, told to the managers once.
     ("quality_signals", "sanbao.insights.tasks.quality_signals_notify"),
 ]

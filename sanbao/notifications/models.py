@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -116,16 +117,37 @@ class MessageStatus(models.TextChoices):
     NO_ADDRESS = "no_address", _("No e-mail address")
 
 
-class Message(models.Model):
-    """A message to one user (a reminder from a daily job), sent by e-mail. ``key``
-    makes it once only: a job run twice on one day writes nothing new."""
+class MessageChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
 
+
+class Message(models.Model):
+    """A message to one user (a reminder from a daily job), sent by e-mail, or an SMS
+    to a telephone number (a consumer's one-time code, a claim's step: issue 16).
+    ``key`` makes it once only: a job run twice on one day writes nothing new."""
+
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=MessageChannel.choices, default=MessageChannel.EMAIL
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="messages",
+        null=True,
+        blank=True,
     )
+    # An SMS: the number (normalised, core.phones), the template (notifications.sms)
+    # and its values. A value that must never be stored readable (a one-time code) is
+    # in ``sealed``, encrypted, and erased once the SMS is sent or given up.
+    phone = models.CharField(_("telephone"), max_length=21, blank=True)
+    template = models.CharField(_("template"), max_length=40, blank=True)
+    params = models.JSONField(_("values"), default=dict, blank=True)
+    sealed = models.TextField(_("sealed values"), blank=True)
+    # What the SMS provider answered the last time it was asked (its code, message,
+    # request and delivery ids), or why it could not be asked.
+    answer = models.JSONField(_("provider's answer"), default=dict, blank=True)
     key = models.CharField(_("key"), max_length=120, unique=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), max_length=20000)
@@ -140,6 +162,75 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            choice_constraint("channel", MessageChannel, "message_channel_valid"),
+            # An e-mail goes to a user, an SMS to a number.
+            models.CheckConstraint(
+                condition=(Q(channel=MessageChannel.EMAIL) & Q(recipient__isnull=False))
+                | (Q(channel=MessageChannel.SMS) & ~Q(phone="")),
+                name="message_has_an_address",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject
+
+
+class OtpPurpose(models.TextChoices):
+    """What a one-time code proves: add one per use (codes of one purpose never
+    confirm another)."""
+
+    CONSUMER_PHONE = "consumer_phone", _("A consumer confirms their mobile number")
+
+
+class OtpStatus(models.TextChoices):
+    ACTIVE = "active", _("Waiting to be entered")
+    USED = "used", _("Entered")
+    BURNT = "burnt", _("Too many wrong tries")
+    REPLACED = "replaced", _("Replaced by a newer code")
+
+
+class OneTimeCode(models.Model):
+    """A six-digit code sent by SMS to prove a telephone number. The code itself is
+    never stored: only its keyed hash (HMAC-SHA256 with the site's secret key and the
+    row's own salt). Expired codes are deleted by a daily job."""
+
+    phone = models.CharField(_("telephone"), max_length=21)
+    purpose = models.CharField(_("purpose"), max_length=40, choices=OtpPurpose.choices)
+    salt = models.CharField(_("salt"), max_length=32)
+    digest = models.CharField(_("keyed hash of the code"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OtpStatus.choices, default=OtpStatus.ACTIVE
+    )
+    wrong_tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    created_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("entered"), null=True, blank=True)
+    message = models.OneToOneField(
+        Message,
+        verbose_name=_("SMS"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="one_time_code",
+    )
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["phone", "purpose", "-created_at"])]
+        constraints = [
+            choice_constraint("status", OtpStatus, "one_time_code_status_valid"),
+            choice_constraint("purpose", OtpPurpose, "one_time_code_purpose_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {masked(self.phone)}"
+
+
+def masked(phone: str) -> str:
+    """A number as the audit trail and the logs show it: 138****8000."""
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"

@@ -23,3 +23,9 @@ def contact_task_email(
     return services.task_email_deliver(
         task_id, actor_id=actor_id, address=address, attachments=attachments, attempt=attempt
     )
+
+
+@task()
+def sms_message(message_id: int, attempt: int = 1) -> str:
+    """Hand a written SMS to the SMS backend and record the provider's answer."""
+    return services.sms_deliver(message_id, attempt=attempt)
