@@ -24,7 +24,13 @@ from sanbao.core.uploads import xlsx_within_limits
 
 REQUIRED_COLUMNS = ("serial", "model_code", "sale_date", "region")
 # The columns of an import file, required ones first.
-COLUMNS = (*REQUIRED_COLUMNS, "authorised_channel", "channel_org_code", "warranty_card_no")
+COLUMNS = (
+    *REQUIRED_COLUMNS,
+    "authorised_channel",
+    "channel_org_code",
+    "warranty_card_no",
+    "production_lot",
+)
 
 # Header aliases: agents keep these files in Chinese spreadsheets too.
 HEADER_ALIASES = {
@@ -44,6 +50,10 @@ HEADER_ALIASES = {
     "agent_code": "channel_org_code",
     "保修卡号": "warranty_card_no",
     "warranty_card": "warranty_card_no",
+    "生产批次": "production_lot",
+    "批次": "production_lot",
+    "批号": "production_lot",
+    "lot": "production_lot",
 }
 
 REGION_ALIASES = {
@@ -104,6 +114,7 @@ class CleanRow:
     authorised_channel: bool
     channel_org_id: int | None
     warranty_card_no: str
+    production_lot: str = ""
 
     def values(self) -> tuple:
         return (
@@ -113,6 +124,7 @@ class CleanRow:
             self.authorised_channel,
             self.channel_org_id,
             self.warranty_card_no,
+            self.production_lot,
         )
 
 
@@ -123,6 +135,7 @@ VALUE_FIELDS = (
     "authorised_channel",
     "channel_org_id",
     "warranty_card_no",
+    "production_lot",
 )
 
 
@@ -362,6 +375,12 @@ def validate_rows(
                 RowError(line, "warranty_card_no", "catalog.value_too_long", {"limit": 40})
             )
 
+        lot = _text(cell("production_lot"))
+        if len(lot) > 40:
+            row_errors.append(
+                RowError(line, "production_lot", "catalog.value_too_long", {"limit": 40})
+            )
+
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -375,6 +394,7 @@ def validate_rows(
                 authorised_channel=authorised,
                 channel_org_id=org_id,
                 warranty_card_no=card,
+                production_lot=lot,
             )
         )
     if total == 0:

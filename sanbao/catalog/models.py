@@ -177,6 +177,18 @@ class Unit(models.Model):
         _("region of sale"), max_length=12, choices=Region.choices, default=Region.MAINLAND
     )
     warranty_card_no = models.CharField(_("warranty card number"), max_length=40, blank=True)
+    # The lot the unit was made in: its warranty cards are printed a lot at a time
+    # (issue 16). A database default too, so rows written by raw SQL (the
+    # benchmark's) without the column are valid.
+    production_lot = models.CharField(
+        _("production lot"),
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        db_index=True,
+        help_text=_("The production lot the unit was made in; its warranty cards print by lot."),
+    )
     warranty_starts_on = models.DateField(
         _("warranty starts on"),
         null=True,
