@@ -34,6 +34,10 @@ IMPORT_MESSAGES = {
     "catalog.boolean_invalid": _("“%(value)s” is not yes or no."),
     "catalog.organisation_unknown": _("No agent or enterprise has the code “%(value)s”."),
     "catalog.value_too_long": _("The value is longer than %(limit)s characters."),
+    "catalog.lot_invalid": _(
+        "“%(value)s” is not a production lot: use up to 40 letters, digits, - _ and . "
+        "(no spaces or slashes)."
+    ),
 }
 
 MESSAGES = IMPORT_MESSAGES | {

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from sanbao.catalog.errors import ERRORS, IMPORT_MESSAGES
+from sanbao.catalog.models import LOT_PATTERN
 from sanbao.core.errors import ValidationFailed
 from sanbao.core.uploads import xlsx_within_limits
 
@@ -80,6 +81,7 @@ TRUE_WORDS = {"yes", "y", "true", "1", "是", "授权"}
 FALSE_WORDS = {"no", "n", "false", "0", "否", "非授权"}
 
 SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{2,39}$")
+LOT_RE = re.compile(LOT_PATTERN)
 
 # The import file's messages (its codes and only those).
 MESSAGES = IMPORT_MESSAGES
@@ -376,9 +378,9 @@ def validate_rows(
             )
 
         lot = _text(cell("production_lot"))
-        if len(lot) > 40:
+        if lot and not LOT_RE.match(lot):
             row_errors.append(
-                RowError(line, "production_lot", "catalog.value_too_long", {"limit": 40})
+                RowError(line, "production_lot", "catalog.lot_invalid", {"value": lot})
             )
 
         if row_errors:

@@ -4,7 +4,7 @@ ledger of units and parts the brand keeps (II.4)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -145,6 +145,10 @@ class Region(models.TextChoices):
     OVERSEAS = "overseas", _("Overseas")
 
 
+# A production lot names a sheet of warranty cards in a URL path (issue 16): no slash.
+LOT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9\-_.]{0,39}$"
+
+
 class UnitQuerySet(OrgScopedQuerySet):
     def scope_field(self, role):
         """Platform users see every unit; an agent or enterprise sees the units
@@ -187,6 +191,7 @@ class Unit(models.Model):
         default="",
         db_default="",
         db_index=True,
+        validators=[RegexValidator(LOT_PATTERN)],
         help_text=_("The production lot the unit was made in; its warranty cards print by lot."),
     )
     warranty_starts_on = models.DateField(

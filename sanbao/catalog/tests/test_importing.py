@@ -99,7 +99,8 @@ ROW_ERRORS = [
     ("authorised_channel", "maybe", "catalog.boolean_invalid"),
     ("channel_org_code", "AG-ZZ", "catalog.organisation_unknown"),
     ("warranty_card_no", "W" * 41, "catalog.value_too_long"),
-    ("production_lot", "L" * 41, "catalog.value_too_long"),
+    ("production_lot", "L" * 41, "catalog.lot_invalid"),
+    ("production_lot", "L2503/A", "catalog.lot_invalid"),
 ]
 PROVED |= {code for _column, _value, code in ROW_ERRORS}
 
