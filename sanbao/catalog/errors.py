@@ -51,6 +51,7 @@ MESSAGES = IMPORT_MESSAGES | {
     "catalog.category_not_found": NotFound.default_message,
     "catalog.model_not_found": NotFound.default_message,
     "catalog.unit_not_found": NotFound.default_message,
+    "catalog.lot_not_found": NotFound.default_message,
 }
 
 ERRORS = ErrorCatalog("catalog", MESSAGES)
