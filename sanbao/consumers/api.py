@@ -12,7 +12,7 @@ from sanbao.core.api import COMMON_ERRORS, ErrorOut, download_route
 from sanbao.core.web import PDF
 from sanbao.documents import registry
 
-router = Router(tags=["catalog"])
+router = Router(tags=["consumers"])
 
 
 def _lot(request, number: str):
