@@ -144,6 +144,7 @@ def _register_routers() -> None:
     from sanbao.audit_trail.api import router as audit_trail_router
     from sanbao.catalog.api import router as catalog_router
     from sanbao.claims.api import router as claims_router
+    from sanbao.consumers.api import router as consumers_router
     from sanbao.deliveries.api import router as deliveries_router
     from sanbao.returns.api import router as returns_router
     from sanbao.statements.api import router as statements_router
@@ -153,6 +154,7 @@ def _register_routers() -> None:
     api.add_router("/", catalog_router)
     api.add_router("/", workdays_router)
     api.add_router("/", claims_router)
+    api.add_router("/", consumers_router)
     api.add_router("/", returns_router)
     api.add_router("/", deliveries_router)
     api.add_router("/", statements_router)

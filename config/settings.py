@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sanbao.deliveries",
     "sanbao.statements",
     "sanbao.insights",
+    "sanbao.consumers",
     "sanbao.documents",
     "sanbao.audit_trail",
     "sanbao.home",
@@ -306,6 +307,19 @@ for _proxy in SANBAO_TRUSTED_PROXIES:
 # so wrong telephones typed from one address never lock out the consumer elsewhere.
 SANBAO_STATUS_LOOKUPS_PER_HOUR = env_int("SANBAO_STATUS_LOOKUPS_PER_HOUR", 20)
 SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR = env_int("SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR", 5)
+# The electronic warranty card (issue 16 item 1). Its QR code holds
+# <SANBAO_PUBLIC_BASE_URL>/w/<serial>/<signature>/: the address consumers' phones
+# reach the platform at (https in production; printed cards keep it for years).
+SANBAO_PUBLIC_BASE_URL = env_str("SANBAO_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The key of the cards' signatures (consumers.cards); empty: SECRET_KEY. Printed
+# cards stop working when it changes, so production sets its own, kept apart from
+# SECRET_KEY (which may be rotated): docs/deploy.md.
+SANBAO_CARD_SIGNING_KEY = env_str("SANBAO_CARD_SIGNING_KEY", "")
+# The card page: views an hour from one address (any cards), counted in the cache.
+SANBAO_CARD_VIEWS_PER_HOUR = env_int("SANBAO_CARD_VIEWS_PER_HOUR", 60)
+# A sheet of warranty cards prints at most this many units (ten an A4 page); a
+# larger production lot is refused with a message.
+SANBAO_CARD_SHEET_MAX_UNITS = env_int("SANBAO_CARD_SHEET_MAX_UNITS", 2_000)
 SANBAO_IMPORT_MAX_ROWS = env_int("SANBAO_IMPORT_MAX_ROWS", 200_000)
 # A list page's XLSX export holds at most this many rows; more is refused with a message
 # asking for narrower filters (a workbook of a million rows would time out first).

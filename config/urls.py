@@ -10,6 +10,8 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("accounts/", include("sanbao.accounts.urls")),
     path("catalog/", include("sanbao.catalog.urls")),
+    # A production lot's sheet of warranty cards (the consumers app: it signs the URLs).
+    path("catalog/lots/", include("sanbao.consumers.urls")),
     path("calendar/", include("sanbao.workdays.urls")),
     path("claims/", include("sanbao.claims.urls")),
     path("returns/", include("sanbao.returns.urls")),
@@ -18,6 +20,8 @@ urlpatterns = [
     path("audit/", include("sanbao.audit_trail.urls")),
     path("dashboard/", include("sanbao.insights.urls")),
     path("status/", include("sanbao.claims.public_urls")),
+    # The electronic warranty card's page (issue 16): no login, a signed URL.
+    path("w/", include("sanbao.consumers.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

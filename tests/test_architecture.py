@@ -48,6 +48,10 @@ ALLOWED: dict[str, set[str]] = {
     # Above the workflows (IV.8): a return unit's statement reads returns and
     # deliveries through their selectors; no workflow imports it.
     "statements": FOUNDATION | REGISTERS | {"returns", "deliveries"},
+    # Above the workflows (issue 16): the consumer's side, the warranty card's signed
+    # page and the sheets that print it; it reads claims (the warranty end) and the
+    # catalog; nothing imports it but the project's urls and API.
+    "consumers": FOUNDATION | REGISTERS | {"claims"},
     # Above the workflows (issue 15): the platform's dashboard and quality signals
     # read claims, returns and deliveries (their models, selectors); none imports it.
     "insights": FOUNDATION | REGISTERS | WORKFLOWS,

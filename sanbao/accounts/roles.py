@@ -54,6 +54,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "catalog.manage": frozenset({Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
     "units.view": frozenset(PLATFORM_ROLES | RETURN_UNIT_ROLES | {Role.OUTLET_TECHNICIAN}),
     "units.import": frozenset({Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}),
+    # Issue 16: printing a production lot's warranty cards (their signed QR codes).
+    "units.print_cards": frozenset(
+        {Role.AFTERSALES_STAFF, Role.AFTERSALES_MANAGER, Role.ADMINISTRATOR}
+    ),
     "organisations.view": PLATFORM_ROLES,
     "organisations.manage": frozenset({Role.ADMINISTRATOR}),
     "tokens.manage": ALL_ROLES,

@@ -46,10 +46,11 @@ class UnitAdmin(NoAddNoDeleteAdmin):
         "sale_date",
         "region",
         "warranty_card_no",
+        "production_lot",
     )
     list_filter = ("region", "authorised_channel", "model__category")
     list_select_related = ("model", "model__category", "channel_org")
-    search_fields = ("serial",)
+    search_fields = ("serial", "production_lot")
     autocomplete_fields = ("model", "channel_org")
     date_hierarchy = "sale_date"
     show_full_result_count = False  # the registry is large; skip the second COUNT(*)

@@ -34,6 +34,10 @@ IMPORT_MESSAGES = {
     "catalog.boolean_invalid": _("“%(value)s” is not yes or no."),
     "catalog.organisation_unknown": _("No agent or enterprise has the code “%(value)s”."),
     "catalog.value_too_long": _("The value is longer than %(limit)s characters."),
+    "catalog.lot_invalid": _(
+        "“%(value)s” is not a production lot: use up to 40 letters, digits, - _ and . "
+        "(no spaces or slashes)."
+    ),
 }
 
 MESSAGES = IMPORT_MESSAGES | {
@@ -47,6 +51,7 @@ MESSAGES = IMPORT_MESSAGES | {
     "catalog.category_not_found": NotFound.default_message,
     "catalog.model_not_found": NotFound.default_message,
     "catalog.unit_not_found": NotFound.default_message,
+    "catalog.lot_not_found": NotFound.default_message,
 }
 
 ERRORS = ErrorCatalog("catalog", MESSAGES)

@@ -19,12 +19,19 @@ from django.conf import settings
 from django.utils import timezone
 
 from sanbao.catalog.errors import ERRORS, IMPORT_MESSAGES
+from sanbao.catalog.models import LOT_PATTERN
 from sanbao.core.errors import ValidationFailed
 from sanbao.core.uploads import xlsx_within_limits
 
 REQUIRED_COLUMNS = ("serial", "model_code", "sale_date", "region")
 # The columns of an import file, required ones first.
-COLUMNS = (*REQUIRED_COLUMNS, "authorised_channel", "channel_org_code", "warranty_card_no")
+COLUMNS = (
+    *REQUIRED_COLUMNS,
+    "authorised_channel",
+    "channel_org_code",
+    "warranty_card_no",
+    "production_lot",
+)
 
 # Header aliases: agents keep these files in Chinese spreadsheets too.
 HEADER_ALIASES = {
@@ -44,6 +51,10 @@ HEADER_ALIASES = {
     "agent_code": "channel_org_code",
     "保修卡号": "warranty_card_no",
     "warranty_card": "warranty_card_no",
+    "生产批次": "production_lot",
+    "批次": "production_lot",
+    "批号": "production_lot",
+    "lot": "production_lot",
 }
 
 REGION_ALIASES = {
@@ -70,6 +81,7 @@ TRUE_WORDS = {"yes", "y", "true", "1", "是", "授权"}
 FALSE_WORDS = {"no", "n", "false", "0", "否", "非授权"}
 
 SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{2,39}$")
+LOT_RE = re.compile(LOT_PATTERN)
 
 # The import file's messages (its codes and only those).
 MESSAGES = IMPORT_MESSAGES
@@ -104,6 +116,7 @@ class CleanRow:
     authorised_channel: bool
     channel_org_id: int | None
     warranty_card_no: str
+    production_lot: str = ""
 
     def values(self) -> tuple:
         return (
@@ -113,6 +126,7 @@ class CleanRow:
             self.authorised_channel,
             self.channel_org_id,
             self.warranty_card_no,
+            self.production_lot,
         )
 
 
@@ -123,6 +137,7 @@ VALUE_FIELDS = (
     "authorised_channel",
     "channel_org_id",
     "warranty_card_no",
+    "production_lot",
 )
 
 
@@ -362,6 +377,12 @@ def validate_rows(
                 RowError(line, "warranty_card_no", "catalog.value_too_long", {"limit": 40})
             )
 
+        lot = _text(cell("production_lot"))
+        if lot and not LOT_RE.match(lot):
+            row_errors.append(
+                RowError(line, "production_lot", "catalog.lot_invalid", {"value": lot})
+            )
+
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -375,6 +396,7 @@ def validate_rows(
                 authorised_channel=authorised,
                 channel_org_id=org_id,
                 warranty_card_no=card,
+                production_lot=lot,
             )
         )
     if total == 0:

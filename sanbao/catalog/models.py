@@ -4,7 +4,7 @@ ledger of units and parts the brand keeps (II.4)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -145,6 +145,10 @@ class Region(models.TextChoices):
     OVERSEAS = "overseas", _("Overseas")
 
 
+# A production lot names a sheet of warranty cards in a URL path (issue 16): no slash.
+LOT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9\-_.]{0,39}$"
+
+
 class UnitQuerySet(OrgScopedQuerySet):
     def scope_field(self, role):
         """Platform users see every unit; an agent or enterprise sees the units
@@ -177,6 +181,19 @@ class Unit(models.Model):
         _("region of sale"), max_length=12, choices=Region.choices, default=Region.MAINLAND
     )
     warranty_card_no = models.CharField(_("warranty card number"), max_length=40, blank=True)
+    # The lot the unit was made in: its warranty cards are printed a lot at a time
+    # (issue 16). A database default too, so rows written by raw SQL (the
+    # benchmark's) without the column are valid.
+    production_lot = models.CharField(
+        _("production lot"),
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        db_index=True,
+        validators=[RegexValidator(LOT_PATTERN)],
+        help_text=_("The production lot the unit was made in; its warranty cards print by lot."),
+    )
     warranty_starts_on = models.DateField(
         _("warranty starts on"),
         null=True,

@@ -58,6 +58,7 @@ class UnitOut(Schema):
     region: Region
     in_scope: bool
     warranty_card_no: str
+    production_lot: str
 
 
 class UnitFilters(Schema):

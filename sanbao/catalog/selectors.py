@@ -146,3 +146,20 @@ def retained_part_list_for(*, source) -> QuerySet[RetainedPart]:
     return RetainedPart.objects.filter(
         source_type=source._meta.label_lower, source_id=str(source.pk)
     ).select_related("model")
+
+
+def lot_units(*, actor, lot: str) -> QuerySet[Unit]:
+    """The units of the production ``lot``, in serial order, for whoever prints
+    warranty cards (``units.print_cards``, the platform's staff); no unit in the
+    lot is a 404, as for any record that does not exist."""
+    require(actor, "units.print_cards")
+    lot = (lot or "").strip()
+    units = (
+        Unit.objects.visible_to(actor)
+        .select_related("model", "model__category")
+        .filter(production_lot=lot)
+        .order_by("serial")
+    )
+    if not lot or not units.exists():
+        raise NotFound(code="catalog.lot_not_found")
+    return units

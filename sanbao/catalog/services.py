@@ -128,18 +128,7 @@ def _insert_units(rows: list[CleanRow], progress: Callable[[int], None] | None =
         ):
             for start in range(0, len(rows), batch):
                 for r in rows[start : start + batch]:
-                    copy.write_row(
-                        (
-                            r.serial,
-                            r.model_id,
-                            r.sale_date,
-                            r.region,
-                            r.authorised_channel,
-                            r.channel_org_id,
-                            r.warranty_card_no,
-                            now,
-                        )
-                    )
+                    copy.write_row((r.serial, *r.values(), now))
                 if progress:
                     progress(min(start + batch, len(rows)))
         return

@@ -54,8 +54,8 @@ VERDICT_MESSAGES = {
 }
 
 IMPORT_TEMPLATE_ROWS = (
-    ("SB20K2403150001", "PB20K", "2024-03-15", "mainland", "yes", "AG-SZ01", "WC-0001"),
-    ("SB10K2404020002", "PB10K", "2024-04-02", "mainland", "no", "", ""),
+    ("SB20K2403150001", "PB20K", "2024-03-15", "mainland", "yes", "AG-SZ01", "WC-0001", "L2403-A"),
+    ("SB10K2404020002", "PB10K", "2024-04-02", "mainland", "no", "", "", ""),
 )
 
 

@@ -10,7 +10,8 @@ Three guarantees against enumeration:
   so the template cannot reach the name, the address, the serial or a note;
 * look-ups are counted per client (IP address, or its /64 for IPv6) and per
   claim number from that client, in fixed one-hour windows of the default cache
-  (shared by every worker and kept over a restart: the database's by default);
+  (shared by every worker and kept over a restart: the database's by default;
+  ``sanbao.core.ratelimit``, which the warranty-card page counts with too);
   past ``settings.SANBAO_STATUS_LOOKUPS_PER_HOUR`` for the client, or
   ``SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR`` for one number from it, the answer
   is 429. Nothing counts a number on its own: wrong telephones typed from one
@@ -22,17 +23,13 @@ browser history, and the answers are never cached.
 
 from __future__ import annotations
 
-import ipaddress
 import math
-import time
 from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -42,7 +39,7 @@ from sanbao.claims import policy, selectors
 from sanbao.claims.errors import MESSAGES
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, Outcome, Remedy
 from sanbao.claims.reasons import VERDICTS
-from sanbao.core.clients import client_address
+from sanbao.core import ratelimit
 from sanbao.core.phones import PHONE_RE, normalise_phone
 
 TEMPLATE = "claims/public_status.html"
@@ -112,11 +109,6 @@ REJECTED_NO_FAILURE = _(
 )
 
 
-def _now() -> float:
-    """The current time for the rate-limit windows (tests move it)."""
-    return time.time()
-
-
 class StatusLookupForm(forms.Form):
     """Parses the two values a consumer holds: the number on the receipt and the
     telephone given at intake (any spacing or dashes)."""
@@ -137,50 +129,21 @@ class StatusLookupForm(forms.Form):
 # --- Rate limit -----------------------------------------------------------------------
 
 
-def client_bucket(request) -> str:
-    """Who is counted: the client's IP address; for IPv6 its /64 network, since
-    one subscriber is usually given a whole /64 and could otherwise rotate
-    addresses for free. Behind a reverse proxy listed in SANBAO_TRUSTED_PROXIES,
-    the address the proxy names (sanbao.core.clients)."""
-    raw = client_address(request)
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        return raw or "unknown"
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
-    return str(address)
-
-
-def _count(kind: str, value: str, window: int) -> int:
-    """Add one to a fixed-window counter and return the new count. The key holds
-    a keyed hash, not the number or the address itself."""
-    digest = salted_hmac(CACHE_PREFIX, f"{kind}:{value}").hexdigest()[:32]
-    key = f"{CACHE_PREFIX}:{kind}:{window}:{digest}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
-    try:
-        return cache.incr(key)
-    except ValueError:  # evicted between add and incr: start again at one
-        cache.set(key, 1, timeout=WINDOW_SECONDS * 2)
-        return 1
-
-
 def lookup_allowed(request, number: str) -> int | None:
     """Count this look-up against the client and against the claim number from
-    that client; None when within both limits, else the seconds until the window
-    ends. A client already over its limit does not count the number as well."""
-    now = _now()
-    window = int(now // WINDOW_SECONDS)
-    retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
-    client = client_bucket(request)
-    if _count("ip", client, window) > settings.SANBAO_STATUS_LOOKUPS_PER_HOUR:
-        return retry_after
-    per_claim = settings.SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR
-    if _count("number-from-ip", f"{number}|{client}", window) > per_claim:
-        return retry_after
-    return None
+    that client (``sanbao.core.ratelimit``); None when within both limits, else
+    the seconds until the window ends. A client already over its limit does not
+    count the number as well."""
+    client = ratelimit.client_bucket(request)
+    limits = [
+        ratelimit.Limit("ip", client, settings.SANBAO_STATUS_LOOKUPS_PER_HOUR),
+        ratelimit.Limit(
+            "number-from-ip",
+            f"{number}|{client}",
+            settings.SANBAO_STATUS_LOOKUPS_PER_CLAIM_PER_HOUR,
+        ),
+    ]
+    return ratelimit.over_limit(CACHE_PREFIX, limits, seconds=WINDOW_SECONDS)
 
 
 # --- What the consumer sees -------------------------------------------------------------

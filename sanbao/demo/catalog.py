@@ -184,6 +184,15 @@ PRODUCT_MODELS = [
 CHANNELS = [("AG-SZ01", 50), ("AG-CD01", 35), ("EN-HZ01", 15)]
 REGIONS = [("mainland", 930), ("hong_kong", 30), ("macau", 15), ("taiwan", 20), ("overseas", 5)]
 UNAUTHORISED_SHARE = 0.02
+# Units of a model are made in lots of this many, in serial order (issue 16: the
+# warranty cards print a lot at a time). Counted from the serial, not drawn, so the
+# other demo values stay as they were.
+LOT_SIZE = 40
+
+
+def demo_lot(model_code: str, number: int) -> str:
+    """The production lot of a model's ``number``-th demo unit: L + model code + lot."""
+    return f"L{model_code}-{(number - 1) // LOT_SIZE + 1:03d}"
 
 
 def unit_serial(model_code: str, number: int) -> str:
@@ -218,6 +227,7 @@ def demo_unit_rows(today: dt.date, count: int = UNIT_COUNT) -> list[dict[str, st
                 if authorised
                 else "",
                 "warranty_card_no": f"WC{rng.randrange(10**9):09d}" if authorised else "",
+                "production_lot": demo_lot(code, numbers[code]),
             }
         )
     return rows

@@ -626,6 +626,25 @@ def fit_para(
     return Paragraph(esc(text[:low].rstrip() + ELLIPSIS), current)
 
 
+def draw_text_line(c, text: str, x: float, y: float, width: float, font: str, size: float, **kw):
+    """Draw ``text`` on one line no wider than ``width``: smaller (down to
+    ``min_size``), then cut short with an ellipsis; ``align`` "right" or "center"."""
+    min_size = kw.get("min_size", 5)
+    while size > min_size and pdfmetrics.stringWidth(text, font, size) > width:
+        size -= 0.25
+    if pdfmetrics.stringWidth(text, font, size) > width:
+        while text and pdfmetrics.stringWidth(text + ELLIPSIS, font, size) > width:
+            text = text[:-1]
+        text += ELLIPSIS
+    c.setFont(font, size)
+    if kw.get("align") == "right":
+        c.drawRightString(x + width, y, text)
+    elif kw.get("align") == "center":
+        c.drawCentredString(x + width / 2, y, text)
+    else:
+        c.drawString(x, y, text)
+
+
 def fill_rects(c: rl_canvas.Canvas, rects: Iterable[tuple[float, float, float, float]]) -> None:
     """Fill the rectangles ``rects`` (x, y, width, height) in the canvas's fill
     colour as one path: a ``re`` operator each and one ``f``, written straight into

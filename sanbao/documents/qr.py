@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import pairwise, zip_longest
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.qr import QrCode
@@ -193,3 +194,23 @@ def draw_qr(canvas, value: str, x: float, y: float, size: float, *, level: str =
     for run, first in open_runs.items():
         close(run, first, n - 1)
     fill_rects(canvas, rects)
+
+
+def qr_svg(value: str, *, level: str = "M", title: str = "") -> str:
+    """The QR code of ``value`` as a small SVG document for a page (no script, no
+    style: the dark modules are one path, each run of a row a rectangle; the quiet
+    zone included). Scales to its box: give it a width in the page's CSS."""
+    rows = qr_rows(value, level)
+    n = len(rows) + 2 * QUIET_ZONE
+    path = []
+    for r, row in enumerate(rows):
+        for m in _DARK_RUN.finditer(row):
+            x = m.start() + QUIET_ZONE
+            path.append(f"M{x} {r + QUIET_ZONE}h{m.end() - m.start()}v1H{x}z")
+    label = escape(title, {'"': "&quot;"})
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" '
+        f'shape-rendering="crispEdges" role="img" aria-label="{label}">'
+        f'<rect width="{n}" height="{n}" fill="#fff"/>'
+        f'<path fill="#000" d="{"".join(path)}"/></svg>'
+    )

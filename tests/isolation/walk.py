@@ -39,6 +39,11 @@ PUBLIC_PAGES = {
     # Consumers have no account: the status page answers a claim number with the
     # telephone on it (rate-limited; tests in claims/tests/test_public_status.py).
     "public:claim_status": "the consumers' status page, public by the specification",
+    # The electronic warranty card (issue 16): a URL signed for one serial opens that
+    # unit's card, with no personal data; anything else under /w/ is one 404
+    # (rate-limited; tests in consumers/tests/test_card_page.py).
+    "cards:card": "the warranty card's page, opened by the card's signed URL",
+    "cards:card_unsigned": "the one not-found answer of an unsigned card URL",
     # The API's description, not data.
     "api:openapi-json": "the OpenAPI document, describing operations and holding no data",
     "api:openapi-view": "the API's documentation page, describing operations",
@@ -70,6 +75,8 @@ BY_NAME: dict[tuple[str, str], str] = {
     ("statements:statement_xlsx", "code"): "org_code",
     ("statements:records_xlsx", "code"): "org_code",
     ("statements:records_csv", "code"): "org_code",
+    ("lots:warranty_cards_pdf", "number"): "lot",
+    ("get_warranty_cards", "number"): "lot",
     ("returns:anomaly_resolve", "pk"): "anomaly",
     ("returns:contact_attempt", "pk"): "contact_task",
     ("returns:contact_email", "pk"): "contact_task",

@@ -64,6 +64,8 @@ def build(cast, monkeypatch) -> World:
     # Claims: one agent A makes (the pages' and API's default), one taken in by the
     # platform for another of A's units with a finding photographed.
     unit = cast.unit_of_agent_a
+    # The lot its warranty cards are printed in (issue 16): the platform's to print.
+    type(unit).objects.filter(pk=unit.pk).update(production_lot="LA-2606")
     claim = intake(clerk, another_unit(unit, "SBA000002"), consumer_name="", consumer_phone="")
     findings = [FindingIn(rule=r, found=False, note="") for r in CHECKLIST_RULES]
     findings[0] = FindingIn(rule=PHOTO_RULE, found=True, note="Seen", photo=claim_photo())
@@ -72,6 +74,7 @@ def build(cast, monkeypatch) -> World:
         "claim": claim.number,
         "photo_claim": photo_claim.number,
         "unit_serial": unit.serial,
+        "lot": "LA-2606",
         "scan_document": "proof-of-purchase",
         "rule": PHOTO_RULE,
     }

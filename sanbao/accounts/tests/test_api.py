@@ -117,6 +117,7 @@ def test_me_lists_an_administrators_permissions(administrator):
         "statements.view",
         "tokens.manage",
         "units.import",
+        "units.print_cards",
         "units.view",
     ]
 

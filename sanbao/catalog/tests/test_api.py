@@ -167,6 +167,7 @@ def test_a_unit_answers_its_model_category_channel_and_scope(platform_staff, pb2
         "region": "hong_kong",
         "in_scope": False,
         "warranty_card_no": "WC-SBH000001",
+        "production_lot": "",
     }
 
 

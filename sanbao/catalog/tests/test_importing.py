@@ -20,7 +20,7 @@ from sanbao.catalog.importing import (
 from sanbao.core.errors import ValidationFailed
 
 HEADER = list(COLUMNS)
-GOOD = ["SB0000001", "PB10K", "2025-03-01", "mainland", "yes", "AG-A", "WC0001"]
+GOOD = ["SB0000001", "PB10K", "2025-03-01", "mainland", "yes", "AG-A", "WC0001", "L2503-A"]
 MODEL_IDS = {"PB10K": 1, "PB20K": 2}
 ORG_IDS = {"AG-A": 10, "EN-C": 30}
 
@@ -99,6 +99,8 @@ ROW_ERRORS = [
     ("authorised_channel", "maybe", "catalog.boolean_invalid"),
     ("channel_org_code", "AG-ZZ", "catalog.organisation_unknown"),
     ("warranty_card_no", "W" * 41, "catalog.value_too_long"),
+    ("production_lot", "L" * 41, "catalog.lot_invalid"),
+    ("production_lot", "L2503/A", "catalog.lot_invalid"),
 ]
 PROVED |= {code for _column, _value, code in ROW_ERRORS}
 
@@ -115,9 +117,17 @@ def test_a_bad_value_is_a_row_error_naming_row_column_and_code(column, value, co
 
 
 def test_a_row_with_several_bad_values_reports_each_of_them():
-    result = validate(csv_bytes([["", "PB99K", "soon", "mars", "maybe", "AG-ZZ", ""]]))
-    # every column but the last: an empty warranty card number is allowed
-    assert [e.column for e in result.errors] == HEADER[:-1]
+    result = validate(csv_bytes([["", "PB99K", "soon", "mars", "maybe", "AG-ZZ", "", ""]]))
+    # every column but the last two: an empty warranty card number and lot are allowed
+    assert [e.column for e in result.errors] == HEADER[:-2]
+
+
+def test_the_production_lot_is_read_under_its_chinese_name_too():
+    header = ["序列号", "型号", "销售日期", "地区", "生产批次"]
+    result = validate(
+        csv_bytes([["SB0000001", "PB10K", "2025-03-01", "mainland", " L2503-B "]], header)
+    )
+    assert [r.production_lot for r in result.clean] == ["L2503-B"]
 
 
 def test_a_serial_repeated_in_the_file_is_an_error_on_the_later_row_naming_the_first():

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sanbao.catalog.tests.factories import UnitFactory
-from sanbao.claims import public, services
+from sanbao.claims import services
 from sanbao.claims.services import FindingIn
 from sanbao.claims.tests.conftest import (
     CONSUMER_PHONE,
@@ -24,6 +24,7 @@ from sanbao.claims.tests.conftest import (
     resolve_replaced,
 )
 from sanbao.claims.tests.factories import in_service, judged
+from sanbao.core import ratelimit
 from sanbao.testkit.responses import html
 
 URL = "/status/"
@@ -48,7 +49,7 @@ def clock(monkeypatch):
         now = float(T0)
 
     fixed = Clock()
-    monkeypatch.setattr(public, "_now", lambda: fixed.now)
+    monkeypatch.setattr(ratelimit, "_now", lambda: fixed.now)
     return fixed
 
 
@@ -481,7 +482,7 @@ def test_the_count_is_shared_by_every_worker_and_kept_over_a_restart(
         # after every process forgot what it kept in memory.
         _caches.clear()
         _expire_info.clear()
-        monkeypatch.setattr(public, "cache", caches.create_connection("default"))
+        monkeypatch.setattr(ratelimit, "cache", caches.create_connection("default"))
 
     for n in range(limit_of_three):
         on_a_new_worker()
@@ -539,7 +540,7 @@ def test_the_client_bucket_is_the_ipv4_address_or_the_ipv6_64():
     from django.test import RequestFactory
 
     def bucket(ip):
-        return public.client_bucket(RequestFactory().get("/", REMOTE_ADDR=ip))
+        return ratelimit.client_bucket(RequestFactory().get("/", REMOTE_ADDR=ip))
 
     assert bucket("203.0.113.7") == "203.0.113.7"
     assert bucket("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"

@@ -12,7 +12,6 @@ from reportlab.pdfbase import pdfmetrics
 
 from sanbao.core.errors import ValidationFailed
 from sanbao.documents.pdf import (
-    ELLIPSIS,
     FAX_INK,
     FONT,
     FONT_BOLD,
@@ -20,6 +19,7 @@ from sanbao.documents.pdf import (
     bilingual,
     canvas_pdf,
     draw_code128,
+    draw_text_line,
     fit_para,
 )
 from sanbao.documents.qr import draw_qr
@@ -80,24 +80,6 @@ def labels_of(batch: ReturnBatch) -> list[Label]:
     return labels
 
 
-def _text_line(c, text: str, x: float, y: float, width: float, font: str, size: float, **kw):
-    """Draw ``text`` on one line no wider than ``width``: smaller, then cut short."""
-    min_size = kw.get("min_size", 5)
-    while size > min_size and pdfmetrics.stringWidth(text, font, size) > width:
-        size -= 0.25
-    if pdfmetrics.stringWidth(text, font, size) > width:
-        while text and pdfmetrics.stringWidth(text + ELLIPSIS, font, size) > width:
-            text = text[:-1]
-        text += ELLIPSIS
-    c.setFont(font, size)
-    if kw.get("align") == "right":
-        c.drawRightString(x + width, y, text)
-    elif kw.get("align") == "center":
-        c.drawCentredString(x + width / 2, y, text)
-    else:
-        c.drawString(x, y, text)
-
-
 FAULT_STYLE = ParagraphStyle(
     "label_fault", fontName=FONT_BOLD, fontSize=14, leading=16, wordWrap="CJK", textColor=FAX_INK
 )
@@ -136,20 +118,20 @@ def _draw_label(
     # Top strip: three lines of 3.3 mm.
     box = f"{kit.box} {label.box_no}"
     box_width = pdfmetrics.stringWidth(box, FONT_BOLD, 8.5) + 1 * mm
-    _text_line(c, label.batch, left, top - 3 * mm, cw - box_width, FONT_BOLD, 8.5)
-    _text_line(
+    draw_text_line(c, label.batch, left, top - 3 * mm, cw - box_width, FONT_BOLD, 8.5)
+    draw_text_line(
         c, box, left + cw - box_width, top - 3 * mm, box_width, FONT_BOLD, 8.5, align="right"
     )
-    _text_line(c, label.model, left, top - 6.4 * mm, cw, FONT, 7)
+    draw_text_line(c, label.model, left, top - 6.4 * mm, cw, FONT, 7)
     where = f"{kit.line} {label.line_no} · {label.seq}/{label.quantity}"
     if label.serial:
         where += f"   SN {label.serial}"
-    _text_line(c, where, left, top - 9.7 * mm, cw, FONT, 7)
+    draw_text_line(c, where, left, top - 9.7 * mm, cw, FONT, 7)
     strip = 10.5 * mm
 
     # Bottom: the code in text, and the Code 128 barcode above it.
     text_h, bar_h, gap = 2.8 * mm, 6.5 * mm, 0.6 * mm
-    _text_line(c, label.code, left, bottom + 0.4 * mm, cw, FONT, 7.5, align="center")
+    draw_text_line(c, label.code, left, bottom + 0.4 * mm, cw, FONT, 7.5, align="center")
     draw_code128(c, label.code, left, bottom + text_h, cw, bar_h, max_bar_width=0.3 * mm)
 
     # Middle: the fault in large type, the QR code on the right.

@@ -271,3 +271,16 @@ def test_on_postgresql_an_import_reads_the_registry_once_and_copies_its_new_rows
     assert Unit.objects.count() == 2000
     assert Unit.objects.get(serial="SB0000010").region == "mainland"
     assert Unit.objects.get(serial="SB0001999").created_at is not None
+
+
+def test_the_production_lot_is_written_and_a_changed_lot_is_registered_differently(
+    platform_staff, registry
+):
+    """Issue 16: the lot the unit's warranty cards print in, on the batched path and
+    on PostgreSQL's COPY alike; re-importing another lot never overwrites it."""
+    run(platform_staff, [[*row("SB0000001"), "L2612-A"], [*row("SB0000002"), ""]])
+    lots = dict(Unit.objects.values_list("serial", "production_lot"))
+    assert lots == {"SB0000001": "L2612-A", "SB0000002": ""}
+    report = run(platform_staff, [[*row("SB0000001"), "L2612-B"]])
+    assert report.errors[0].params == {"value": "SB0000001", "columns": "production_lot"}
+    assert Unit.objects.get(serial="SB0000001").production_lot == "L2612-A"

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsumersConfig(AppConfig):
+    name = "sanbao.consumers"
+    label = "consumers"
+    verbose_name = _("Consumers")
+
+    def ready(self):
+        # The unit page (catalog) shows the unit's warranty card through its panel registry.
+        from sanbao.catalog.panels import register_unit_panel
+        from sanbao.consumers.unit_panel import card_panel
+
+        register_unit_panel(card_panel)

@@ -1,0 +1,14 @@
+"""The consumer's warranty-card page, mounted at /w/ without a login. Anything
+under /w/ that is not a signed card URL reaches the same view and its one
+not-found answer (serials may contain "/": the signature is the last segment)."""
+
+from django.urls import path, re_path
+
+from sanbao.consumers import views
+
+app_name = "cards"
+
+urlpatterns = [
+    path("<path:serial>/<str:signature>/", views.card, name="card"),
+    re_path(r"^(?P<serial>.*)$", views.card, name="card_unsigned"),
+]

@@ -1,0 +1,85 @@
+"""The consumer's warranty-card page at /w/<serial>/<signature>/ (issue 16 item 1),
+and the staff's download of a production lot's sheet of cards.
+
+The card page needs no login: whoever holds the card (its QR code) may see it.
+Every answer that is not the page itself is the one not-found page, from the same
+template by the same code, whatever was wrong: an unknown serial, a wrong, missing,
+truncated or tampered signature, another serial's signature. Nothing of the URL is
+echoed in it (the language links are relative, ``?lang=en``), so two refusals are
+byte for byte the same.
+
+The page is in Chinese unless the consumer chooses English with the link on it
+(``?lang=en``); not the staff's language and not the browser's: the card is
+printed for consumers in mainland China. It is never cached, and every request is
+counted per client (``core.ratelimit``, ``SANBAO_CARD_VIEWS_PER_HOUR``) before the
+signature is looked at, so forged URLs use up the allowance too.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
+
+from sanbao.consumers import selectors
+from sanbao.core import ratelimit
+from sanbao.core.web import download_view
+from sanbao.documents import registry
+
+CARD_TEMPLATE = "consumers/card.html"
+NOT_FOUND_TEMPLATE = "consumers/card_not_found.html"
+LIMITED_TEMPLATE = "consumers/card_limited.html"
+CACHE_PREFIX = "sanbao:card-views"
+WINDOW_SECONDS = 3600  # SANBAO_CARD_VIEWS_PER_HOUR is per hour
+DEFAULT_LANGUAGE = "zh-hans"
+PAGE_LANGUAGES = ("zh-hans", "en")
+
+
+def page_language(request) -> str:
+    """The card page's language: ``?lang=`` when it names one of the page's
+    languages, else Simplified Chinese."""
+    chosen = request.GET.get("lang", "")
+    return chosen if chosen in PAGE_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _answer(request, template: str, context_of, *, status: int = 200):
+    """Render ``template`` in the page's language with ``context_of()`` (built in
+    that language too); never cached."""
+    language = page_language(request)
+    with translation.override(language):
+        context = {**context_of(), "page_language": language}
+        response = render(request, template, context, status=status)
+    response["Content-Language"] = language
+    add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+def card(request, serial: str, signature: str = ""):
+    """The unit's card: model, region and channel, warranty status and end; or
+    the one not-found page; or 429 past the client's allowance."""
+    client = ratelimit.client_bucket(request)
+    limits = [ratelimit.Limit("ip", client, settings.SANBAO_CARD_VIEWS_PER_HOUR)]
+    retry_after = ratelimit.over_limit(CACHE_PREFIX, limits, seconds=WINDOW_SECONDS)
+    if retry_after is not None:
+        minutes = math.ceil(retry_after / 60)
+        response = _answer(
+            request, LIMITED_TEMPLATE, lambda: {"retry_minutes": minutes}, status=429
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
+    unit = selectors.unit_for_card(serial=serial, signature=signature)
+    if unit is None:
+        return _answer(request, NOT_FOUND_TEMPLATE, dict, status=404)
+    return _answer(request, CARD_TEMPLATE, lambda: {"card": selectors.card_facts(unit)})
+
+
+# The staff's download of a lot's sheet of cards (the unit page links to it).
+warranty_cards_pdf = download_view(
+    selectors.lot_get, partial(registry.file, "consumers.warranty_cards_pdf")
+)
