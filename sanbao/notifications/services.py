@@ -23,9 +23,9 @@ from django.utils.translation import gettext
 
 from sanbao.accounts.models import User
 from sanbao.accounts.roles import require
-from sanbao.core import audit, background
+from sanbao.core import audit, background, ratelimit
 from sanbao.core.phones import PHONE_RE, normalise_phone
-from sanbao.notifications import limits, sms
+from sanbao.notifications import sms
 from sanbao.notifications.errors import ERRORS, too_many
 from sanbao.notifications.models import (
     AttemptOutcome,
@@ -56,6 +56,9 @@ OUTCOMES_BY_CHANNEL = {
     Channel.FAX: {AttemptOutcome.FAX_SENT, AttemptOutcome.FAX_FAILED, AttemptOutcome.WRONG_NUMBER},
     Channel.EMAIL: {AttemptOutcome.EMAIL_SENT, AttemptOutcome.EMAIL_FAILED},
 }
+
+# The one-time codes' counters and resend holds in the shared cache (core.ratelimit).
+OTP_LIMITS = "sanbao:otp"
 
 
 def task_open(
@@ -456,18 +459,18 @@ def otp_send(phone: str, purpose: str, *, client: str) -> OneTimeCode:
     is stored, and the SMS carries it sealed until sent."""
     phone, purpose = sms_phone(phone), _purpose(purpose)
     cooldown = ("resend", f"{purpose}|{phone}", settings.SANBAO_OTP_RESEND_SECONDS)
-    _refuse_resend(limits.held(*cooldown))  # a refused resend counts nowhere
+    _refuse_resend(ratelimit.held(OTP_LIMITS, *cooldown))  # a refused resend counts nowhere
     # The client first: a client over its limit does not count against the number.
     counters = (
-        ("send-from-client", limits.client_bucket(client), "notifications.otp_client_limit"),
+        ("send-from-client", ratelimit.bucket_of(client), "notifications.otp_client_limit"),
         ("send-to-phone", phone, "notifications.otp_phone_limit"),
     )
     for kind, value, error in counters:
-        count, retry_after = limits.hourly_count(kind, value)
+        count, retry_after = ratelimit.window_count(OTP_LIMITS, kind, value)
         if count > getattr(settings, SEND_LIMITS[kind]):
             minutes = math.ceil(retry_after / 60)
             raise too_many(error, field="phone", retry_after=retry_after, minutes=minutes)
-    _refuse_resend(limits.hold(*cooldown))  # taken now: one of two at once wins
+    _refuse_resend(ratelimit.hold(OTP_LIMITS, *cooldown))  # taken now: one of two at once wins
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
     ttl = settings.SANBAO_OTP_TTL_SECONDS
@@ -521,7 +524,9 @@ def otp_verify(phone: str, purpose: str, code: str, *, client: str) -> OneTimeCo
     code = re.sub(r"\s", "", code or "")
     if not CODE_RE.match(code):
         raise ERRORS.invalid("notifications.otp_code_invalid", "code")
-    count, retry_after = limits.hourly_count("try-from-client", limits.client_bucket(client))
+    count, retry_after = ratelimit.window_count(
+        OTP_LIMITS, "try-from-client", ratelimit.bucket_of(client)
+    )
     if count > settings.SANBAO_OTP_TRIES_PER_CLIENT_PER_HOUR:
         raise too_many(
             "notifications.otp_tries_limit",

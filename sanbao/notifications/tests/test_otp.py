@@ -13,10 +13,11 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from sanbao.core import ratelimit
 from sanbao.core.errors import ValidationFailed
 from sanbao.core.jobs import DAILY_JOBS, run_daily
 from sanbao.core.models import AuditEvent
-from sanbao.notifications import limits, services, sms
+from sanbao.notifications import services, sms
 from sanbao.notifications.errors import TooManyRequests
 from sanbao.notifications.models import (
     Message,
@@ -45,7 +46,7 @@ def clock(monkeypatch):
             self.at += seconds
 
     clock = Clock()
-    monkeypatch.setattr(limits, "now", lambda: clock.at)
+    monkeypatch.setattr(ratelimit, "_now", lambda: clock.at)
     return clock
 
 
