@@ -22,6 +22,8 @@ urlpatterns = [
     path("status/", include("sanbao.claims.public_urls")),
     # The electronic warranty card's page (issue 16): no login, a signed URL.
     path("w/", include("sanbao.consumers.public_urls")),
+    # The consumer's service pages (issue 16): the confirmed phone, requests, claims.
+    path("service/", include("sanbao.consumers.service_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

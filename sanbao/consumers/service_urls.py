@@ -1,0 +1,10 @@
+"""The consumer's service pages, mounted at /service/ without a login (issue 16):
+confirming a mobile number by a one-time code, asking for service, and following
+a claim. A card's own pages (the card, registering the purchase, asking for
+service from it) are under its signed URL (``public_urls``)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "service"
+
+urlpatterns: list = []
