@@ -3,8 +3,12 @@ confirming a mobile number by a one-time code, asking for service, and following
 a claim. A card's own pages (the card, registering the purchase, asking for
 service from it) are under its signed URL (``public_urls``)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sanbao.consumers import phone_views
 
 app_name = "service"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("phone/", phone_views.phone, name="phone"),
+]

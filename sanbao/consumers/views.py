@@ -40,14 +40,31 @@ DEFAULT_LANGUAGE = "zh-hans"
 PAGE_LANGUAGES = ("zh-hans", "en")
 
 
+LANGUAGE_SESSION_KEY = "sanbao.consumer.language"
+
+
 def page_language(request) -> str:
-    """The card page's language: ``?lang=`` when it names one of the page's
-    languages, else Simplified Chinese."""
+    """A consumer page's language: ``?lang=`` when it names one of the pages'
+    languages, else the one chosen earlier on a page that keeps it (forms, once a
+    session exists), else Simplified Chinese."""
     chosen = request.GET.get("lang", "")
-    return chosen if chosen in PAGE_LANGUAGES else DEFAULT_LANGUAGE
+    if chosen in PAGE_LANGUAGES:
+        return chosen
+    session = getattr(request, "session", None)
+    kept = session.get(LANGUAGE_SESSION_KEY) if session is not None else None
+    return kept if kept in PAGE_LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _answer(request, template: str, context_of, *, status: int = 200):
+def keep_language(request) -> str:
+    """The page's language, remembered in the session for the consumer's next pages
+    (a form's answer, a redirect) that carry no ``?lang=``."""
+    language = page_language(request)
+    if request.session.get(LANGUAGE_SESSION_KEY) != language:
+        request.session[LANGUAGE_SESSION_KEY] = language
+    return language
+
+
+def answer(request, template: str, context_of, *, status: int = 200):
     """Render ``template`` in the page's language with ``context_of()`` (built in
     that language too); never cached."""
     language = page_language(request)
@@ -68,15 +85,15 @@ def card(request, serial: str, signature: str = ""):
     retry_after = ratelimit.over_limit(CACHE_PREFIX, limits, seconds=WINDOW_SECONDS)
     if retry_after is not None:
         minutes = math.ceil(retry_after / 60)
-        response = _answer(
+        response = answer(
             request, LIMITED_TEMPLATE, lambda: {"retry_minutes": minutes}, status=429
         )
         response["Retry-After"] = str(retry_after)
         return response
     unit = selectors.unit_for_card(serial=serial, signature=signature)
     if unit is None:
-        return _answer(request, NOT_FOUND_TEMPLATE, dict, status=404)
-    return _answer(request, CARD_TEMPLATE, lambda: {"card": selectors.card_facts(unit)})
+        return answer(request, NOT_FOUND_TEMPLATE, dict, status=404)
+    return answer(request, CARD_TEMPLATE, lambda: {"card": selectors.card_facts(unit)})
 
 
 # The staff's download of a lot's sheet of cards (the unit page links to it).

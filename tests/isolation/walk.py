@@ -44,6 +44,7 @@ PUBLIC_PAGES = {
     # (rate-limited; tests in consumers/tests/test_card_page.py).
     "cards:card": "the warranty card's page, opened by the card's signed URL",
     "cards:card_unsigned": "the one not-found answer of an unsigned card URL",
+    "service:phone": "a consumer confirms a mobile number by a one-time code",
     # The API's description, not data.
     "api:openapi-json": "the OpenAPI document, describing operations and holding no data",
     "api:openapi-view": "the API's documentation page, describing operations",
