@@ -124,6 +124,8 @@ def _units(prefix: str, count: int, models: list[int], orgs: list[int], today: d
             # for most of them.
             "sale_date": today - dt.timedelta(days=30 + i % 150),
             "warranty_card_no": f"WC{prefix}{i:09d}",
+            # Made in lots of a thousand (a sheet of warranty cards is printed per lot).
+            "production_lot": f"{prefix}-{i // 1000:06d}",
             "created_at": now,
         }
 
