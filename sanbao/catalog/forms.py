@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanbao.catalog.models import Region
 from sanbao.catalog.replacements import MAX_DECISION_REASON
+from sanbao.catalog.selectors import UNIT_SORTS
 from sanbao.catalog.services import ImportMode
 from sanbao.core.forms import FiltersMixin, code_choices, date_filter, search_field
 
@@ -46,6 +47,7 @@ class UnitLookupForm(forms.Form):
 
 
 class UnitFilterForm(FiltersMixin, forms.Form):
+    sorting = UNIT_SORTS
     serial = search_field(40, _("Serial starts with"))
     category = forms.ChoiceField(label=_("Category"), required=False)
     model = forms.ChoiceField(label=_("Model"), required=False)

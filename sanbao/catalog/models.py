@@ -195,6 +195,8 @@ class Unit(models.Model):
         indexes = [
             models.Index(fields=["channel_org", "serial"]),
             models.Index(fields=["model", "sale_date"]),
+            # The registry's list by sale date (core.sorting, issue 15).
+            models.Index(fields=["sale_date", "id"], name="unit_sold"),
         ]
         constraints = [choice_constraint("region", Region, "unit_region_valid")]
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from sanbao.catalog.models import Region
-from sanbao.core.api import Day, PageNumber, PageSize
+from sanbao.catalog.selectors import UNIT_SORTS
+from sanbao.core.api import SORT_HELP, Day, PageNumber, PageSize
 
 
 class CategoryOut(Schema):
@@ -60,6 +61,9 @@ class UnitOut(Schema):
     warranty_card_no: str
 
 
+UnitSort = UNIT_SORTS.literal()
+
+
 class UnitFilters(Schema):
     serial: str | None = Field(None, max_length=40, description="Serial prefix")
     model: str | None = Field(None, max_length=40)
@@ -69,6 +73,7 @@ class UnitFilters(Schema):
     authorised: bool | None = None
     sold_from: Day | None = None
     sold_to: Day | None = None
+    sort: UnitSort | None = Field(None, description=SORT_HELP)
     page: PageNumber = 1
     page_size: PageSize = None
 

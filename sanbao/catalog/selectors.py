@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.roles import Role, require
 from sanbao.catalog.models import Category, ProductModel, RetainedPart, Unit
 from sanbao.core.errors import NotFound
 from sanbao.core.filters import filter_given
+from sanbao.core.sorting import Sorting, SortKey
 from sanbao.core.tenancy import get_visible
 
 
@@ -41,6 +43,15 @@ def product_model_get(*, actor, code: str) -> ProductModel:
     return get_visible(models, actor, error_code="catalog.model_not_found", code__iexact=code)
 
 
+# The unit registry's orders (issue 15): a million units, so each has its index:
+# the serial's unique one, and ``unit_sold`` (sale_date, id).
+UNIT_SORTS = Sorting(
+    SortKey("serial", _("Serial number"), "serial", unique=True),
+    SortKey("sold", _("Sale date"), "sale_date"),
+    default="serial",
+)
+
+
 def unit_list(
     *,
     actor,
@@ -52,6 +63,7 @@ def unit_list(
     authorised: bool | None = None,
     sold_from=None,
     sold_to=None,
+    sort: str | None = None,
 ) -> QuerySet[Unit]:
     require(actor, "units.view")
     qs = Unit.objects.visible_to(actor).select_related("model", "model__category", "channel_org")
@@ -66,7 +78,7 @@ def unit_list(
         sale_date__gte=sold_from,
         sale_date__lte=sold_to,
     )
-    return qs.order_by("serial")
+    return UNIT_SORTS.apply(qs, sort)
 
 
 def unit_get(*, actor, serial: str) -> Unit:

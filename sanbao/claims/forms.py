@@ -14,6 +14,7 @@ from sanbao.catalog.models import Disposal, Region
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
 from sanbao.claims.reasons import CHECKLIST_QUESTIONS
+from sanbao.claims.selectors import CLAIM_SORTS
 from sanbao.claims.services import FindingIn
 from sanbao.core.forms import (
     BootstrapForm,
@@ -129,6 +130,7 @@ class ChecklistMixin:
 
 
 class ClaimFilterForm(FiltersMixin, ClaimsForm):
+    sorting = CLAIM_SORTS
     # "To judge" is a group of states (selectors.STATUS_GROUPS), the home page's link.
     status = forms.ChoiceField(
         label=_("Status"),

@@ -47,18 +47,22 @@ SORT = "sort"  # the query parameter
 @dataclasses.dataclass(frozen=True)
 class SortKey:
     """One order of a list: its name in ``?sort=``, its label (a column's header,
-    usually) and the model fields it orders by, ascending."""
+    usually) and the model fields it orders by, ascending; ``unique`` when they
+    are unique together (a number): then no tiebreak follows, and the field's own
+    unique index serves the order."""
 
     name: str
     label: Any
     fields: tuple[str, ...]
+    unique: bool
 
-    def __init__(self, name: str, label: Any, *fields: str) -> None:
+    def __init__(self, name: str, label: Any, *fields: str, unique: bool = False) -> None:
         if not fields:
             raise ValueError(f"The sort key {name!r} orders by no field.")
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "label", label)
         object.__setattr__(self, "fields", tuple(fields))
+        object.__setattr__(self, "unique", unique)
 
 
 class Sorting:
@@ -94,7 +98,7 @@ class Sorting:
     def order_by(self, sort: str | None) -> list[OrderBy]:
         """The ORDER BY of ``sort``: its key's fields then the tiebreak, all one way."""
         key, descending = self.split(sort)
-        fields = [*key.fields, self.tiebreak]
+        fields = [*key.fields] if key.unique else [*key.fields, self.tiebreak]
         if descending:
             return [F(f).desc(nulls_first=True) for f in fields]
         return [F(f).asc(nulls_last=True) for f in fields]
