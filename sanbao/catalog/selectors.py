@@ -12,10 +12,29 @@ from sanbao.core.filters import filter_given
 from sanbao.core.sorting import Sorting, SortKey
 from sanbao.core.tenancy import get_visible
 
+# The reference lists' orders: a few dozen rows each, sorted in memory.
+CATEGORY_SORTS = Sorting(
+    SortKey("code", _("Code"), "code", unique=True),
+    SortKey("warranty", _("Warranty (months)"), "warranty_months"),
+    default="code",
+)
+MODEL_SORTS = Sorting(
+    SortKey("category", _("Category"), "category__code", "code"),
+    SortKey("code", _("Code"), "code", unique=True),
+    SortKey("capacity", _("Capacity (mAh)"), "capacity_mah"),
+    default="category",
+)
+# The ledger by when each entry was stored, from the index ``retained_part_stored``.
+RETAINED_PART_SORTS = Sorting(
+    SortKey("stored", _("Stored since"), "taken_in_at"),
+    default="-stored",
+)
 
-def category_list(*, actor) -> QuerySet[Category]:
+
+def category_list(*, actor, sort: str | None = None) -> QuerySet[Category]:
     require(actor, "catalog.view")
-    return Category.objects.visible_to(actor).annotate(model_count=Count("models"))
+    categories = Category.objects.visible_to(actor).annotate(model_count=Count("models"))
+    return CATEGORY_SORTS.apply(categories, sort)
 
 
 def category_get(*, actor, code: str) -> Category:
@@ -25,7 +44,9 @@ def category_get(*, actor, code: str) -> Category:
     )
 
 
-def product_model_list(*, actor, category: str | None = None, q: str | None = None):
+def product_model_list(
+    *, actor, category: str | None = None, q: str | None = None, sort: str | None = None
+):
     require(actor, "catalog.view")
     qs = filter_given(
         ProductModel.objects.visible_to(actor).select_related("category"), category__code=category
@@ -34,7 +55,7 @@ def product_model_list(*, actor, category: str | None = None, q: str | None = No
         from django.db.models import Q
 
         qs = qs.filter(Q(code__icontains=q) | Q(name_en__icontains=q) | Q(name_zh__icontains=q))
-    return qs
+    return MODEL_SORTS.apply(qs, sort)
 
 
 def product_model_get(*, actor, code: str) -> ProductModel:
@@ -124,7 +145,11 @@ def unit_find(*, serial: str) -> Unit | None:
 
 
 def retained_part_list(
-    *, actor, open_only: bool = False, model: type[RetainedPart] = RetainedPart
+    *,
+    actor,
+    open_only: bool = False,
+    sort: str | None = None,
+    model: type[RetainedPart] = RetainedPart,
 ) -> QuerySet[RetainedPart]:
     """The ledger as ``actor`` may see it, newest first. ``model`` is RetainedPart
     or a proxy of it through which a workflow's pages show a row."""
@@ -132,7 +157,7 @@ def retained_part_list(
     qs = model.objects.visible_to(actor).select_related("held_by", "model")
     if open_only:
         qs = qs.filter(disposal="")
-    return qs
+    return RETAINED_PART_SORTS.apply(qs, sort)
 
 
 def retained_part_get(*, actor, pk: int, model: type[RetainedPart] = RetainedPart) -> RetainedPart:

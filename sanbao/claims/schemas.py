@@ -17,6 +17,7 @@ from sanbao.accounts.roles import PLATFORM_ROLES, can
 from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Disposal, Region
 from sanbao.catalog.replacements import MAX_DECISION_REASON
+from sanbao.catalog.selectors import RETAINED_PART_SORTS
 from sanbao.claims import policy
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.reasons import reason_text
@@ -157,8 +158,12 @@ class ClaimFilters(Schema):
     page_size: PageSize = None
 
 
+RetainedPartSort = RETAINED_PART_SORTS.literal()
+
+
 class RetainedPartFilters(Schema):
     open_only: bool = Field(False, description="Only parts not yet disposed of")
+    sort: RetainedPartSort | None = Field(None, description=SORT_HELP)
     page: PageNumber = 1
     page_size: PageSize = None
 

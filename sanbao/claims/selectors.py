@@ -161,10 +161,14 @@ def claim_public_status(*, number: str, phone: str) -> Claim | None:
     )
 
 
-def retained_part_list(*, actor, open_only: bool = False) -> QuerySet[LedgerPart]:
+def retained_part_list(
+    *, actor, open_only: bool = False, sort: str | None = None
+) -> QuerySet[LedgerPart]:
     """The whole ledger (the claims app serves it at /retained-parts), each row
     able to name the claim it came from."""
-    return catalog_selectors.retained_part_list(actor=actor, open_only=open_only, model=LedgerPart)
+    return catalog_selectors.retained_part_list(
+        actor=actor, open_only=open_only, sort=sort, model=LedgerPart
+    )
 
 
 def retained_part_get(*, actor, pk: int) -> LedgerPart:
