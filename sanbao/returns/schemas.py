@@ -82,6 +82,7 @@ class BatchIn(Schema):
 
 BatchSort = selectors.BATCH_SORTS.literal()
 ShipmentSort = selectors.SHIPMENT_SORTS.literal()
+QueueSort = selectors.QUEUE_SORTS.literal()
 
 
 class BatchFilters(Schema):

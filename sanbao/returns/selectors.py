@@ -299,7 +299,18 @@ def with_turnaround(batches: list[ReturnBatch]) -> list[ReturnBatch]:
     return batches
 
 
-def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
+# The queue's orders: its own (IV.5: the batches whose clock runs, soonest due
+# first, then those on hold, then those waiting for delayed units), either way, or
+# by number. A few hundred batches are ever queued: sorted in memory.
+QUEUE_SORTS = Sorting(
+    SortKey("due", _("Due back by"), "queue_group", "due_on", "receipt_closed_at"),
+    SortKey("number", _("Batch"), "number", unique=True),
+    default="due",
+    tiebreak="number",
+)
+
+
+def turnaround_queue(*, actor, sort: str | None = None) -> QuerySet[ReturnBatch]:
     """IV.5: the platform's work queue: batches received and not yet sent back,
     soonest due first; then batches on hold (no due date until their anomalies
     are resolved); last, batches whose delayed units are still to follow (IV.6),
@@ -312,11 +323,11 @@ def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
     units only for the rows of the page it returns, and ``count()`` is a plain
     count of the queued batches (issue 14)."""
     require(actor, "returns.receive")
-    return _queue(ReturnBatch.objects.visible_to(actor))
+    return _queue(ReturnBatch.objects.visible_to(actor), sort)
 
 
-def _queue(batches: QuerySet[ReturnBatch]) -> QuerySet[ReturnBatch]:
-    return (
+def _queue(batches: QuerySet[ReturnBatch], sort: str | None = None) -> QuerySet[ReturnBatch]:
+    queue = (
         with_late_delays(batches)
         .filter(status__in=QUEUE_STATES)
         .select_related("return_org")
@@ -330,8 +341,8 @@ def _queue(batches: QuerySet[ReturnBatch]) -> QuerySet[ReturnBatch]:
                 default=Value(2),
             ),
         )
-        .order_by("queue_group", F("due_on").asc(nulls_last=True), "receipt_closed_at", "number")
     )
+    return QUEUE_SORTS.apply(queue, sort)
 
 
 def queue_entries(rows) -> list[SimpleNamespace]:
@@ -363,23 +374,29 @@ QUEUE_COLUMNS = (
     "units_to_follow",
 )
 
-# Issue 14: the platform's queue (every batch visible) compiled once per process;
-# ``queue_for_api`` runs it. Built from ``_queue`` itself, so it is the same query.
-_PLATFORM_QUEUE = Prepared(lambda p: queue_rows(_queue(ReturnBatch.objects.all())))
+# Issue 14: the platform's queue (every batch visible) compiled once per process,
+# one query per order of the queue; ``queue_for_api`` runs it. Built from
+# ``_queue`` itself, so it is the same query.
+_PLATFORM_QUEUES = {
+    sort: Prepared(lambda p, sort=sort: queue_rows(_queue(ReturnBatch.objects.all(), sort)))
+    for sort in QUEUE_SORTS.values()
+}
 _PLATFORM_QUEUED = Prepared(
     lambda p: ReturnBatch.objects.filter(status__in=QUEUE_STATES).order_by().values("pk")
 )
 
 
-def queue_for_api(*, actor):
+def queue_for_api(*, actor, sort: str | None = None):
     """The queue as the API pages it: ``paginate`` takes its count and a slice of
     rows (dicts, see ``queue_rows``); ``queue_entries`` makes the page's entries.
     A platform user sees every batch (``OrgScopedQuerySet``), so its queue is
     the prepared one; anyone else's is built as ``turnaround_queue`` builds it."""
     require(actor, "returns.receive")
     if actor.role in PLATFORM_ROLES:
-        return PreparedList(_PLATFORM_QUEUE, _PLATFORM_QUEUED)
-    return queue_rows(turnaround_queue(actor=actor))
+        key, descending = QUEUE_SORTS.split(sort)
+        queue = _PLATFORM_QUEUES[f"-{key.name}" if descending else key.name]
+        return PreparedList(queue, _PLATFORM_QUEUED)
+    return queue_rows(turnaround_queue(actor=actor, sort=sort))
 
 
 # The states of the batches in the work queue (IV.5, IV.6).
