@@ -115,8 +115,19 @@ def anomaly_get(*, actor, pk: int) -> ReceiptAnomaly:
     )
 
 
+ANOMALY_SORTS = Sorting(
+    SortKey("opened", _("Opened"), "opened_at"),
+    SortKey("batch", _("Batch"), "batch__number"),
+    default="-opened",
+)
+
+
 def anomaly_list(
-    *, actor, batch: ReturnBatch | None = None, open_only: bool = False
+    *,
+    actor,
+    batch: ReturnBatch | None = None,
+    open_only: bool = False,
+    sort: str | None = None,
 ) -> QuerySet[ReceiptAnomaly]:
     """IV.4: receipt anomalies; a return unit sees those of its own batches."""
     require(actor, "returns.view")
@@ -127,7 +138,7 @@ def anomaly_list(
         qs = qs.filter(batch=batch)
     if open_only:
         qs = qs.filter(resolved_at__isnull=True)
-    return qs
+    return ANOMALY_SORTS.apply(qs, sort)
 
 
 def batch_contact_tasks(*, actor, batch: ReturnBatch) -> QuerySet[ContactTask]:
