@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from sanbao.catalog.models import Region
-from sanbao.catalog.selectors import UNIT_SORTS
+from sanbao.catalog.selectors import MODEL_SORTS, UNIT_SORTS
 from sanbao.core.api import SORT_HELP, Day, PageNumber, PageSize
 
 
@@ -36,9 +36,13 @@ class ProductModelOut(Schema):
     is_active: bool
 
 
+ModelSort = MODEL_SORTS.literal()
+
+
 class ModelFilters(Schema):
     category: str | None = Field(None, max_length=32)
     q: str | None = Field(None, max_length=100, description="Part of the code or a name")
+    sort: ModelSort | None = Field(None, description=SORT_HELP)
 
 
 class NotLowerOut(Schema):

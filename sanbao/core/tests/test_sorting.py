@@ -7,7 +7,7 @@ import pytest
 from django.db.models import F
 
 from sanbao.core.errors import ValidationFailed
-from sanbao.core.sorting import SortKey, Sorting
+from sanbao.core.sorting import Sorting, SortKey
 
 SORTS = Sorting(
     SortKey("submitted", "Submitted", "created_at"),
