@@ -8,6 +8,7 @@ from sanbao.accounts.schemas import MeOut, OrganisationIn, OrganisationOut
 from sanbao.core.api import COMMON_ERRORS, WRITE_ERRORS, Page, PageNumber, PageSize, paginate
 
 router = Router(tags=["accounts"])
+OrganisationSort = selectors.ORGANISATION_SORTS.literal()
 
 
 @router.get("/me", response={200: MeOut, **COMMON_ERRORS})
@@ -21,8 +22,9 @@ def list_organisations(
     kind: OrgKind | None = None,
     page: PageNumber = 1,
     page_size: PageSize = None,
+    sort: OrganisationSort | None = None,
 ):
-    qs = selectors.organisation_list(actor=request.auth, kind=kind)
+    qs = selectors.organisation_list(actor=request.auth, kind=kind, sort=sort)
     return paginate(qs, page=page, page_size=page_size)
 
 

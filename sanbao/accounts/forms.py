@@ -3,7 +3,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.models import time_zones
-from sanbao.core.forms import BootstrapForm, select_widget
+from sanbao.accounts.roles import OrgKind
+from sanbao.accounts.selectors import ORGANISATION_SORTS
+from sanbao.core.forms import BootstrapForm, FiltersMixin, select_field, select_widget
 
 
 class LanguageForm(forms.Form):
@@ -76,3 +78,10 @@ class LegalHoldForm(forms.Form):
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = list(kinds)
+
+
+class OrganisationFilterForm(FiltersMixin, BootstrapForm):
+    """The organisations' list: one kind (``?kind=``), in the order chosen."""
+
+    sorting = ORGANISATION_SORTS
+    kind = select_field(_("Kind"), [("", _("Any")), *OrgKind.choices])

@@ -1,14 +1,25 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from sanbao.accounts.models import ApiToken, Organisation
 from sanbao.accounts.roles import require
 from sanbao.core.filters import filter_given
+from sanbao.core.sorting import Sorting, SortKey
 from sanbao.core.tenancy import get_visible
 
+# The organisations' list (a few hundred rows): by kind then code, or by code.
+ORGANISATION_SORTS = Sorting(
+    SortKey("kind", _("Kind"), "kind", "code"),
+    SortKey("code", _("Code"), "code", unique=True),
+    default="kind",
+)
 
-def organisation_list(*, actor, kind: str | None = None):
+
+def organisation_list(*, actor, kind: str | None = None, sort: str | None = None):
     require(actor, "organisations.view")
-    return filter_given(Organisation.objects.visible_to(actor), kind=kind)
+    organisations = filter_given(Organisation.objects.visible_to(actor), kind=kind)
+    return ORGANISATION_SORTS.apply(organisations, sort)
 
 
 def organisation_get(*, actor, code: str) -> Organisation:

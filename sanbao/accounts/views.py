@@ -12,12 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanbao.accounts import documents, holds, selectors, services
-from sanbao.accounts.forms import LanguageForm, LegalHoldForm, PreferencesForm, TokenCreateForm
+from sanbao.accounts.forms import (
+    LanguageForm,
+    LegalHoldForm,
+    OrganisationFilterForm,
+    PreferencesForm,
+    TokenCreateForm,
+)
 from sanbao.accounts.roles import require
 from sanbao.core.errors import DomainError
 from sanbao.core.forms import apply_domain_error
 from sanbao.core.models import LegalHold
-from sanbao.core.web import list_export_view
+from sanbao.core.web import list_export_view, render_page
 
 
 @require_POST
@@ -106,9 +112,15 @@ def token_revoke(request, pk: int):
     return HttpResponseRedirect(reverse("accounts:token_list"))
 
 
+def _organisation_list(request):
+    require(request.user, "organisations.view")
+    form = OrganisationFilterForm(request.GET)
+    return form, selectors.organisation_list(actor=request.user, **form.filters())
+
+
 def organisation_rows(request):
     """The organisations the list page lists (``?kind=`` for one kind)."""
-    return selectors.organisation_list(actor=request.user, kind=request.GET.get("kind"))
+    return _organisation_list(request)[1]
 
 
 organisation_list_xlsx = list_export_view(organisation_rows, documents.ORGANISATIONS)
@@ -116,8 +128,9 @@ organisation_list_xlsx = list_export_view(organisation_rows, documents.ORGANISAT
 
 @login_required
 def organisation_list(request):
-    organisations = organisation_rows(request)
-    return render(request, "accounts/organisation_list.html", {"organisations": organisations})
+    form, organisations = _organisation_list(request)
+    context = {"form": form, "organisations": organisations}
+    return render_page(request, "accounts/organisation_list.html", "organisation-results", context)
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sanbao.audit_trail.selectors import EVENT_SORTS
 from sanbao.core import audit
 from sanbao.core.forms import (
     BootstrapForm,
@@ -19,6 +20,7 @@ ANY = ("", _("Any"))
 
 
 class AuditFilterForm(FiltersMixin, BootstrapForm):
+    sorting = EVENT_SORTS
     record_type = select_field(_("Record type"), [])
     record = search_field(200, _("Record (number or id)"))
     user = search_field(150, _("User"))

@@ -5,7 +5,10 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from sanbao.core.api import Day, PageNumber, PageSize
+from sanbao.audit_trail.selectors import EVENT_SORTS
+from sanbao.core.api import SORT_HELP, Day, PageNumber, PageSize
+
+EventSort = EVENT_SORTS.literal()
 
 
 class AuditFilters(Schema):
@@ -16,6 +19,7 @@ class AuditFilters(Schema):
     action: str | None = Field(None, max_length=80, description="e.g. shipment.shipped")
     date_from: Day | None = None
     date_to: Day | None = None
+    sort: EventSort | None = Field(None, description=SORT_HELP)
     page: PageNumber = 1
     page_size: PageSize = None
 

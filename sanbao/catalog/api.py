@@ -42,7 +42,9 @@ def get_category(request, code: str):
 
 @router.get("/models", response={200: list[ProductModelOut], **COMMON_ERRORS})
 def list_product_models(request, filters: Query[ModelFilters]):
-    return selectors.product_model_list(actor=request.auth, category=filters.category, q=filters.q)
+    return selectors.product_model_list(
+        actor=request.auth, category=filters.category, q=filters.q, sort=filters.sort
+    )
 
 
 @router.get("/models/{code}", response={200: ProductModelOut, **COMMON_ERRORS})

@@ -7,13 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from sanbao.catalog.models import Region
 from sanbao.catalog.replacements import MAX_DECISION_REASON
+from sanbao.catalog.selectors import MODEL_SORTS, UNIT_SORTS
 from sanbao.catalog.services import ImportMode
 from sanbao.core.forms import FiltersMixin, code_choices, date_filter, search_field
 
 ANY = ("", _("Any"))
 
 
-class ModelFilterForm(forms.Form):
+class ModelFilterForm(FiltersMixin, forms.Form):
+    sorting = MODEL_SORTS
     category = forms.ChoiceField(label=_("Category"), required=False)
     q = forms.CharField(
         label=_("Search"),
@@ -46,6 +48,7 @@ class UnitLookupForm(forms.Form):
 
 
 class UnitFilterForm(FiltersMixin, forms.Form):
+    sorting = UNIT_SORTS
     serial = search_field(40, _("Serial starts with"))
     category = forms.ChoiceField(label=_("Category"), required=False)
     model = forms.ChoiceField(label=_("Model"), required=False)

@@ -212,6 +212,8 @@ class Unit(models.Model):
         indexes = [
             models.Index(fields=["channel_org", "serial"]),
             models.Index(fields=["model", "sale_date"]),
+            # The registry's list by sale date (core.sorting, issue 15).
+            models.Index(fields=["sale_date", "id"], name="unit_sold"),
         ]
         constraints = [choice_constraint("region", Region, "unit_region_valid")]
 
@@ -304,7 +306,12 @@ class RetainedPart(models.Model):
                 name="retained_part_has_origin",
             ),
         ]
-        indexes = [models.Index(fields=["source_type", "source_id"])]
+        indexes = [
+            models.Index(fields=["source_type", "source_id"]),
+            # The ledger's page by when each entry was stored, either way
+            # (RETAINED_PART_SORTS): one entry per claim replaced under warranty.
+            models.Index(fields=["taken_in_at", "id"], name="retained_part_stored"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} {self.serial}".strip()

@@ -6,7 +6,8 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from sanbao.catalog.models import Region
-from sanbao.core.api import Day, PageNumber, PageSize
+from sanbao.catalog.selectors import MODEL_SORTS, UNIT_SORTS
+from sanbao.core.api import SORT_HELP, Day, PageNumber, PageSize
 
 
 class CategoryOut(Schema):
@@ -35,9 +36,13 @@ class ProductModelOut(Schema):
     is_active: bool
 
 
+ModelSort = MODEL_SORTS.literal()
+
+
 class ModelFilters(Schema):
     category: str | None = Field(None, max_length=32)
     q: str | None = Field(None, max_length=100, description="Part of the code or a name")
+    sort: ModelSort | None = Field(None, description=SORT_HELP)
 
 
 class NotLowerOut(Schema):
@@ -61,6 +66,9 @@ class UnitOut(Schema):
     production_lot: str
 
 
+UnitSort = UNIT_SORTS.literal()
+
+
 class UnitFilters(Schema):
     serial: str | None = Field(None, max_length=40, description="Serial prefix")
     model: str | None = Field(None, max_length=40)
@@ -70,6 +78,7 @@ class UnitFilters(Schema):
     authorised: bool | None = None
     sold_from: Day | None = None
     sold_to: Day | None = None
+    sort: UnitSort | None = Field(None, description=SORT_HELP)
     page: PageNumber = 1
     page_size: PageSize = None
 

@@ -4,18 +4,39 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.roles import Role, require
 from sanbao.catalog.models import Category, ProductModel, RetainedPart, Unit
 from sanbao.core.cache import cached_count
 from sanbao.core.errors import NotFound
 from sanbao.core.filters import filter_given
+from sanbao.core.sorting import Sorting, SortKey
 from sanbao.core.tenancy import get_visible
 
+# The reference lists' orders: a few dozen rows each, sorted in memory.
+CATEGORY_SORTS = Sorting(
+    SortKey("code", _("Code"), "code", unique=True),
+    SortKey("warranty", _("Warranty (months)"), "warranty_months"),
+    default="code",
+)
+MODEL_SORTS = Sorting(
+    SortKey("category", _("Category"), "category__code", "code"),
+    SortKey("code", _("Code"), "code", unique=True),
+    SortKey("capacity", _("Capacity (mAh)"), "capacity_mah"),
+    default="category",
+)
+# The ledger by when each entry was stored, from the index ``retained_part_stored``.
+RETAINED_PART_SORTS = Sorting(
+    SortKey("stored", _("Stored since"), "taken_in_at"),
+    default="-stored",
+)
 
-def category_list(*, actor) -> QuerySet[Category]:
+
+def category_list(*, actor, sort: str | None = None) -> QuerySet[Category]:
     require(actor, "catalog.view")
-    return Category.objects.visible_to(actor).annotate(model_count=Count("models"))
+    categories = Category.objects.visible_to(actor).annotate(model_count=Count("models"))
+    return CATEGORY_SORTS.apply(categories, sort)
 
 
 def category_get(*, actor, code: str) -> Category:
@@ -25,7 +46,9 @@ def category_get(*, actor, code: str) -> Category:
     )
 
 
-def product_model_list(*, actor, category: str | None = None, q: str | None = None):
+def product_model_list(
+    *, actor, category: str | None = None, q: str | None = None, sort: str | None = None
+):
     require(actor, "catalog.view")
     qs = filter_given(
         ProductModel.objects.visible_to(actor).select_related("category"), category__code=category
@@ -34,13 +57,22 @@ def product_model_list(*, actor, category: str | None = None, q: str | None = No
         from django.db.models import Q
 
         qs = qs.filter(Q(code__icontains=q) | Q(name_en__icontains=q) | Q(name_zh__icontains=q))
-    return qs
+    return MODEL_SORTS.apply(qs, sort)
 
 
 def product_model_get(*, actor, code: str) -> ProductModel:
     require(actor, "catalog.view")
     models = ProductModel.objects.select_related("category")
     return get_visible(models, actor, error_code="catalog.model_not_found", code__iexact=code)
+
+
+# The unit registry's orders (issue 15): a million units, so each has its index:
+# the serial's unique one, and ``unit_sold`` (sale_date, id).
+UNIT_SORTS = Sorting(
+    SortKey("serial", _("Serial number"), "serial", unique=True),
+    SortKey("sold", _("Sale date"), "sale_date"),
+    default="serial",
+)
 
 
 def unit_list(
@@ -54,6 +86,7 @@ def unit_list(
     authorised: bool | None = None,
     sold_from=None,
     sold_to=None,
+    sort: str | None = None,
 ) -> QuerySet[Unit]:
     require(actor, "units.view")
     qs = Unit.objects.visible_to(actor).select_related("model", "model__category", "channel_org")
@@ -68,7 +101,7 @@ def unit_list(
         sale_date__gte=sold_from,
         sale_date__lte=sold_to,
     )
-    return qs.order_by("serial")
+    return UNIT_SORTS.apply(qs, sort)
 
 
 def unit_get(*, actor, serial: str) -> Unit:
@@ -118,7 +151,11 @@ def unit_find(*, serial: str) -> Unit | None:
 
 
 def retained_part_list(
-    *, actor, open_only: bool = False, model: type[RetainedPart] = RetainedPart
+    *,
+    actor,
+    open_only: bool = False,
+    sort: str | None = None,
+    model: type[RetainedPart] = RetainedPart,
 ) -> QuerySet[RetainedPart]:
     """The ledger as ``actor`` may see it, newest first. ``model`` is RetainedPart
     or a proxy of it through which a workflow's pages show a row."""
@@ -126,7 +163,7 @@ def retained_part_list(
     qs = model.objects.visible_to(actor).select_related("held_by", "model")
     if open_only:
         qs = qs.filter(disposal="")
-    return qs
+    return RETAINED_PART_SORTS.apply(qs, sort)
 
 
 def retained_part_get(*, actor, pk: int, model: type[RetainedPart] = RetainedPart) -> RetainedPart:

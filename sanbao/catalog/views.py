@@ -37,6 +37,7 @@ from sanbao.catalog.policy import (
     warranty_last_day,
 )
 from sanbao.core.errors import NotFound
+from sanbao.core.forms import SortForm
 from sanbao.core.web import attempt, is_htmx, list_export_view, page_of, render_page
 
 UNITS_PER_PAGE = 50
@@ -62,9 +63,14 @@ IMPORT_TEMPLATE_ROWS = (
 # --- Categories and models ------------------------------------------------------------
 
 
+def _category_list(request):
+    form = SortForm(request.GET, sorting=selectors.CATEGORY_SORTS)
+    return form, selectors.category_list(actor=request.user, **form.filters())
+
+
 def category_rows(request):
     """The categories the list page lists."""
-    return selectors.category_list(actor=request.user)
+    return _category_list(request)[1]
 
 
 category_list_xlsx = list_export_view(category_rows, documents.CATEGORIES)
@@ -73,18 +79,20 @@ category_list_xlsx = list_export_view(category_rows, documents.CATEGORIES)
 @login_required
 @require_GET
 def category_list(request):
-    categories = category_rows(request)
-    return render(request, "catalog/category_list.html", {"categories": categories})
+    form, categories = _category_list(request)
+    context = {"form": form, "categories": categories}
+    return render_page(request, "catalog/category_list.html", "category-results", context)
 
 
 def _model_list(request):
     categories = list(selectors.category_list(actor=request.user))
     form = ModelFilterForm(request.GET, categories=categories)
-    form.is_valid()
+    filters = form.filters()
     models = selectors.product_model_list(
         actor=request.user,
-        category=form.cleaned_data.get("category") or None,
-        q=(form.cleaned_data.get("q") or "").strip() or None,
+        category=filters.get("category"),
+        q=(filters.get("q") or "").strip() or None,
+        sort=filters.get("sort"),
     )
     return form, models
 
@@ -105,7 +113,11 @@ def model_list(request):
         request,
         "catalog/model_list.html",
         "model-results",
-        {"form": form, "models": models, "filtered": any(form.cleaned_data.values())},
+        {
+            "form": form,
+            "models": models,
+            "filtered": any(v for k, v in form.cleaned_data.items() if k != "sort"),
+        },
     )
 
 

@@ -11,9 +11,11 @@ from django.utils.translation import pgettext_lazy
 from sanbao.catalog.exclusions import RULE_TITLES, shown_by_the_unit
 from sanbao.catalog.forms import offer_replacement_decision, replacement_decision_field
 from sanbao.catalog.models import Disposal, Region
+from sanbao.catalog.selectors import RETAINED_PART_SORTS
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
 from sanbao.claims.reasons import CHECKLIST_QUESTIONS
+from sanbao.claims.selectors import CLAIM_SORTS
 from sanbao.claims.services import FindingIn
 from sanbao.core.forms import (
     BootstrapForm,
@@ -129,6 +131,7 @@ class ChecklistMixin:
 
 
 class ClaimFilterForm(FiltersMixin, ClaimsForm):
+    sorting = CLAIM_SORTS
     # "To judge" is a group of states (selectors.STATUS_GROUPS), the home page's link.
     status = forms.ChoiceField(
         label=_("Status"),
@@ -501,5 +504,7 @@ class DisposeForm(ClaimsForm):
     note = text_field(300, _("Note"), css="form-control form-control-sm")
 
 
-class RetainedPartFilterForm(forms.Form):
+class RetainedPartFilterForm(FiltersMixin, forms.Form):
+    sorting = RETAINED_PART_SORTS
+
     open_only = forms.BooleanField(label=_("Only parts not yet disposed of"), required=False)

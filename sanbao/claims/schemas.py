@@ -17,12 +17,14 @@ from sanbao.accounts.roles import PLATFORM_ROLES, can
 from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Disposal, Region
 from sanbao.catalog.replacements import MAX_DECISION_REASON
+from sanbao.catalog.selectors import RETAINED_PART_SORTS
 from sanbao.claims import policy
 from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
 from sanbao.claims.reasons import reason_text
+from sanbao.claims.selectors import CLAIM_SORTS
 from sanbao.claims.states import allowed_actions
 from sanbao.claims.warranty import claim_open_remedies
-from sanbao.core.api import Day, PageNumber, PageSize
+from sanbao.core.api import SORT_HELP, Day, PageNumber, PageSize
 
 # Input -----------------------------------------------------------------------------
 
@@ -140,6 +142,9 @@ class DisposalIn(Schema):
     note: str = Field("", max_length=300)
 
 
+ClaimSort = CLAIM_SORTS.literal()
+
+
 class ClaimFilters(Schema):
     status: ClaimStatus | None = None
     verdict: Verdict | None = None
@@ -148,12 +153,17 @@ class ClaimFilters(Schema):
     serial: str | None = Field(None, max_length=40, description="Serial prefix")
     submitted_from: Day | None = None
     submitted_to: Day | None = None
+    sort: ClaimSort | None = Field(None, description=SORT_HELP)
     page: PageNumber = 1
     page_size: PageSize = None
 
 
+RetainedPartSort = RETAINED_PART_SORTS.literal()
+
+
 class RetainedPartFilters(Schema):
     open_only: bool = Field(False, description="Only parts not yet disposed of")
+    sort: RetainedPartSort | None = Field(None, description=SORT_HELP)
     page: PageNumber = 1
     page_size: PageSize = None
 

@@ -603,11 +603,7 @@ claim_close = _action_view("close", _move(services.claim_close))
 
 def _part_list(request):
     form = RetainedPartFilterForm(request.GET)
-    form.is_valid()
-    parts = selectors.retained_part_list(
-        actor=request.user, open_only=bool(form.cleaned_data.get("open_only"))
-    )
-    return form, parts
+    return form, selectors.retained_part_list(actor=request.user, **form.filters())
 
 
 def retained_part_rows(request):

@@ -52,6 +52,8 @@ WRITE_ERRORS = {400: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut, **CO
 PAGE_NUMBER_MAX = 1_000_000
 PageNumber = Annotated[int, Field(ge=1, le=PAGE_NUMBER_MAX)]
 PageSize = Annotated[int | None, Field(ge=1, le=500)]
+# A list's ``sort`` (``core.sorting``: its values are the enum of its filters).
+SORT_HELP = "The order of the list: a key ascending, -key descending; its usual order if absent."
 
 # The id of a row named in a path (``/returned-units/{unit_id}``): a number the
 # database can hold, so an absurd one is a 422 and never reaches a query.

@@ -248,6 +248,10 @@ ERRORS = ErrorCatalog(
             "These filters match %(rows)s rows; an export holds at most %(limit)s. "
             "Narrow the filters and export again."
         ),
+        # A list's ``?sort=`` naming none of its orders (core.sorting).
+        "core.sort_unknown": _(
+            "%(value)s is not an order of this list: choose one of %(choices)s."
+        ),
         # Retries of a creating call (issue 13, core.idempotency).
         "core.idempotency_key_invalid": _(
             "The Idempotency-Key header must be 1 to %(max_length)s printable ASCII characters."

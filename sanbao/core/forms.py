@@ -25,7 +25,29 @@ class BootstrapForm(forms.Form):
 
 
 class FiltersMixin:
-    """A list page's filter form: ``filters()`` gives what the selector takes."""
+    """A list page's filter form: ``filters()`` gives what the selector takes.
+
+    ``sorting`` (a ``core.sorting.Sorting``, given to the form or set on its class)
+    adds the "Sort by" select last, its value the selector's ``sort``: on a phone,
+    where the table's header row is hidden, it is how the reader sorts. An unknown
+    value is an error by the field and the list keeps its default order."""
+
+    sorting = None
+
+    def __init__(self, *args, sorting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sorting is not None:
+            self.sorting = sorting
+        if self.sorting is not None:
+            self.fields["sort"] = self.sorting.field()
+
+    @property
+    def sorted_by(self) -> str:
+        """The order the list is in: the chosen one if valid, the default otherwise
+        (what the table's sortable headers show)."""
+        if self.sorting is None:
+            return ""
+        return self.filters().get("sort") or self.sorting.default
 
     def filters(self) -> dict:
         """The filters that parsed; a field with an error is left out (and shown)."""
@@ -111,3 +133,7 @@ def select_field(label, choices, *, css: str = "form-select") -> forms.ChoiceFie
 
 def select_widget(choices=(), css: str = "form-select") -> forms.Select:
     return forms.Select(attrs={"class": css}, choices=choices)
+
+
+class SortForm(FiltersMixin, BootstrapForm):
+    """The filter form of a list that has no filter but its order (``sorting=``)."""

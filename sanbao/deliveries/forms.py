@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from sanbao.core.forms import BootstrapForm, FiltersMixin, code_choices, select_widget
 from sanbao.deliveries.errors import MESSAGES
 from sanbao.deliveries.models import DeclarationStatus
+from sanbao.deliveries.selectors import DECLARATION_SORTS
 
 NONE_CHOSEN = ("", "—")
 ANY = ("", _("Any"))
@@ -119,6 +120,8 @@ class DeliveryImportForm(BootstrapForm):
 class DeclarationFilterForm(FiltersMixin, BootstrapForm):
     """The declaration list's filter: by status (the home pages link to the
     declarations being prepared and to those waiting for a decision)."""
+
+    sorting = DECLARATION_SORTS
 
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[ANY, *DeclarationStatus.choices]

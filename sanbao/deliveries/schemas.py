@@ -7,9 +7,10 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from sanbao.core.api import Moment, PageNumber, PageSize
+from sanbao.core.api import SORT_HELP, Moment, PageNumber, PageSize
 from sanbao.deliveries import policy
 from sanbao.deliveries.models import EvidenceKind
+from sanbao.deliveries.selectors import DECLARATION_SORTS, DELIVERY_SORTS
 
 
 class BoxIn(Schema):
@@ -104,8 +105,13 @@ class DeliveryOut(DeliverySummaryOut):
         return list(obj.items.all())
 
 
+DeliverySort = DELIVERY_SORTS.literal()
+DeclarationSort = DECLARATION_SORTS.literal()
+
+
 class DeliveryFilters(Schema):
     status: Literal["shipped", "arrived"] | None = None
+    sort: DeliverySort | None = Field(None, description=SORT_HELP)
     page: PageNumber = 1
     page_size: PageSize = None
 
@@ -196,5 +202,6 @@ class DeclarationOut(DeclarationSummaryOut):
 
 class DeclarationFilters(Schema):
     status: Literal["draft", "submitted", "accepted", "rejected"] | None = None
+    sort: DeclarationSort | None = Field(None, description=SORT_HELP)
     page: PageNumber = 1
     page_size: PageSize = None

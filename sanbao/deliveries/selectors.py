@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.roles import require
+from sanbao.core.sorting import Sorting, SortKey
 from sanbao.core.tenancy import get_numbered, get_visible, typed_number
 from sanbao.deliveries.models import (
     CreditNote,
@@ -17,11 +19,24 @@ from sanbao.deliveries.models import (
     Evidence,
 )
 
+DELIVERY_SORTS = Sorting(
+    SortKey("shipped", _("Shipped"), "shipped_at"),
+    SortKey("number", _("Delivery"), "number", unique=True),
+    default="-shipped",
+)
+DECLARATION_SORTS = Sorting(
+    SortKey("opened", _("Opened"), "opened_at"),
+    SortKey("number", _("Declaration"), "number", unique=True),
+    default="-opened",
+)
 
-def delivery_list(*, actor, status: str | None = None) -> QuerySet[Delivery]:
+
+def delivery_list(
+    *, actor, status: str | None = None, sort: str | None = None
+) -> QuerySet[Delivery]:
     require(actor, "deliveries.view")
     qs = Delivery.objects.visible_to(actor).select_related("agent")
-    return qs.filter(status=status) if status else qs
+    return DELIVERY_SORTS.apply(qs.filter(status=status) if status else qs, sort)
 
 
 def delivery_get(*, actor, number: str) -> Delivery:
@@ -30,10 +45,12 @@ def delivery_get(*, actor, number: str) -> Delivery:
     return get_numbered(qs, actor, number, error_code="deliveries.delivery_not_found")
 
 
-def declaration_list(*, actor, status: str | None = None) -> QuerySet[Declaration]:
+def declaration_list(
+    *, actor, status: str | None = None, sort: str | None = None
+) -> QuerySet[Declaration]:
     require(actor, "deliveries.view")
     qs = Declaration.objects.visible_to(actor).select_related("delivery", "delivery__agent")
-    return qs.filter(status=status) if status else qs
+    return DECLARATION_SORTS.apply(qs.filter(status=status) if status else qs, sort)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sanbao.accounts import selectors as account_selectors
 from sanbao.accounts.roles import OrgKind, can, require
 from sanbao.catalog import selectors as catalog_selectors
+from sanbao.core.forms import SortForm
 from sanbao.core.uploads import attached_file
 from sanbao.core.web import (
     attempt,
@@ -78,8 +79,13 @@ def _prefixed(error, prefix: str) -> list[str]:
 
 def delivery_rows(request):
     """The deliveries the list page lists, every page of them."""
+    return _delivery_list(request)[1]
+
+
+def _delivery_list(request):
     require(request.user, "deliveries.view")
-    return selectors.delivery_list(actor=request.user).order_by("-shipped_at", "-id")
+    form = SortForm(request.GET, sorting=selectors.DELIVERY_SORTS)
+    return form, selectors.delivery_list(actor=request.user, **form.filters())
 
 
 delivery_list_xlsx = list_export_view(delivery_rows, documents.DELIVERIES)
@@ -90,13 +96,15 @@ delivery_list_xlsx = list_export_view(delivery_rows, documents.DELIVERIES)
 def delivery_list(request):
     """Deliveries: an agent's own, every one for the platform."""
     user = request.user
+    form, deliveries = _delivery_list(request)
     context = {
-        "page": page_of(request, delivery_rows(request), PER_PAGE),
+        "form": form,
+        "page": page_of(request, deliveries, PER_PAGE),
         "declarations": selectors.declaration_list(actor=user)[:20],
         "show_agent": user.is_platform,
         "can_enter": can(user, "deliveries.manage"),
     }
-    return render(request, "deliveries/delivery_list.html", context)
+    return render_page(request, "deliveries/delivery_list.html", "delivery-results", context)
 
 
 BOX_ANSWERS = (
@@ -360,8 +368,7 @@ def declaration_rows(request, form=None):
     of them."""
     require(request.user, "deliveries.view")
     form = form or DeclarationFilterForm(request.GET)
-    rows = selectors.declaration_list(actor=request.user, **form.filters())
-    return rows.order_by("-opened_at", "-id")
+    return selectors.declaration_list(actor=request.user, **form.filters())
 
 
 declaration_list_xlsx = list_export_view(declaration_rows, documents.DECLARATIONS)

@@ -53,6 +53,7 @@ from sanbao.returns.schemas import (
     DispatchIn,
     LinesImportRejectedOut,
     QueueEntryOut,
+    QueueSort,
     ReceiptCloseIn,
     ReceiptOpenIn,
     RefusalIn,
@@ -578,12 +579,17 @@ def close_batch(request, number: str):
 
 
 @router.get("/turnaround-queue", response={200: Page[QueueEntryOut], **COMMON_ERRORS})
-def list_turnaround_queue(request, page: PageNumber = 1, page_size: PageSize = None):
+def list_turnaround_queue(
+    request,
+    page: PageNumber = 1,
+    page_size: PageSize = None,
+    sort: QueueSort | None = None,
+):
     """IV.5: batches received and not yet sent back, soonest due first, each with
     its due date, working days left or overdue; then batches on hold; last, those
     whose delayed units are still to follow (IV.6, ``units_to_follow``)."""
     return paginate(
-        selectors.queue_for_api(actor=request.auth),
+        selectors.queue_for_api(actor=request.auth, sort=sort),
         page=page,
         page_size=page_size,
         rows=selectors.queue_entries,

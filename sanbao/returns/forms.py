@@ -34,6 +34,7 @@ from sanbao.returns.models import (
     ShipmentStatus,
     TestResult,
 )
+from sanbao.returns.selectors import BATCH_SORTS, SHIPMENT_SORTS
 from sanbao.returns.services import MAX_LINES, LineIn
 
 ANY = ("", _("Any"))
@@ -62,6 +63,7 @@ def _number(label, *, css: str = "form-control", min_value: int = 0, **attrs):
 
 
 class BatchFilterForm(FiltersMixin, ReturnsForm):
+    sorting = BATCH_SORTS
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[ANY, *BatchStatus.choices]
     )
@@ -556,6 +558,7 @@ class DelayForm(ReturnsForm):
 
 
 class ShipmentFilterForm(FiltersMixin, ReturnsForm):
+    sorting = SHIPMENT_SORTS
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[ANY, *ShipmentStatus.choices]
     )

@@ -119,6 +119,8 @@ class ReturnBatch(models.Model):
             # The batch list, newest first: its page read from the index, not a sort
             # of every batch (issue 15).
             models.Index(fields=["-created_at", "-id"], name="returns_batch_newest_idx"),
+            # The batch list by its due date, either way (core.sorting, issue 15).
+            models.Index(fields=["due_on", "id"], name="returns_batch_due_idx"),
         ]
         constraints = [
             choice_constraint("status", BatchStatus, "batch_status_valid"),

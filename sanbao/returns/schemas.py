@@ -17,7 +17,7 @@ from ninja import Field, Schema
 
 from sanbao.accounts.roles import PLATFORM_ROLES
 from sanbao.catalog.replacements import MAX_DECISION_REASON
-from sanbao.core.api import Day, Moment, PageNumber, PageSize
+from sanbao.core.api import SORT_HELP, Day, Moment, PageNumber, PageSize
 from sanbao.notifications.models import AttemptOutcome, Channel, TaskStatus
 from sanbao.returns import selectors, services
 from sanbao.returns.errors import message
@@ -80,10 +80,16 @@ class BatchIn(Schema):
     lines: list[BatchLineIn] = Field(default_factory=list, max_length=services.MAX_LINES)
 
 
+BatchSort = selectors.BATCH_SORTS.literal()
+ShipmentSort = selectors.SHIPMENT_SORTS.literal()
+QueueSort = selectors.QUEUE_SORTS.literal()
+
+
 class BatchFilters(Schema):
     status: BatchStatus | None = None
     return_org: str | None = Field(None, max_length=32, description="Return unit's code")
     number: str | None = Field(None, max_length=20, description="Batch number prefix")
+    sort: BatchSort | None = Field(None, description=SORT_HELP)
     page: PageNumber = 1
     page_size: PageSize = None
 
@@ -542,6 +548,7 @@ class DispatchIn(Schema):
 class ShipmentFilters(Schema):
     return_org: str | None = Field(None, max_length=32)
     status: ShipmentStatus | None = None
+    sort: ShipmentSort | None = Field(None, description=SORT_HELP)
     page: PageNumber = 1
     page_size: PageSize = None
 

@@ -23,10 +23,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sanbao.accounts.roles import PLATFORM_ROLES, require
 from sanbao.core.filters import filter_given
 from sanbao.core.prepared import Prepared, PreparedList
+from sanbao.core.sorting import Sorting, SortKey
 from sanbao.core.tenancy import get_numbered, get_visible, typed_number
 from sanbao.notifications.models import ContactTask, TaskStatus
 from sanbao.returns import policy, reasons
@@ -45,6 +47,16 @@ from sanbao.returns.reasons import ANOMALY_SENTENCES
 from sanbao.returns.states import AWAITING_RETURN, MOVES
 from sanbao.workdays import services as workdays
 
+# The batch list's orders (issue 15): 100,000 batches, each order read from an
+# index: ``returns_batch_newest_idx`` (created_at, id), the number's unique one and
+# ``returns_batch_due_idx`` (due_on, id).
+BATCH_SORTS = Sorting(
+    SortKey("created", _("Created"), "created_at"),
+    SortKey("number", _("Batch"), "number", unique=True),
+    SortKey("due", _("Due back by"), "due_on"),
+    default="-created",
+)
+
 
 def batch_list(
     *,
@@ -53,6 +65,7 @@ def batch_list(
     return_org: str | None = None,
     number: str | None = None,
     attention: str | None = None,
+    sort: str | None = None,
 ) -> QuerySet[ReturnBatch]:
     """The batches the actor sees; ``attention``: only those that need it (one of
     ``ATTENTION``: overdue, due back today, a call or fax to make, sent back late),
@@ -67,7 +80,7 @@ def batch_list(
     )
     if attention in ATTENTION:
         qs = qs.filter(ATTENTION[attention](timezone.localdate()))
-    return qs
+    return BATCH_SORTS.apply(qs, sort)
 
 
 def with_open_anomalies(batches: QuerySet[ReturnBatch]) -> QuerySet[ReturnBatch]:
@@ -102,8 +115,19 @@ def anomaly_get(*, actor, pk: int) -> ReceiptAnomaly:
     )
 
 
+ANOMALY_SORTS = Sorting(
+    SortKey("opened", _("Opened"), "opened_at"),
+    SortKey("batch", _("Batch"), "batch__number"),
+    default="-opened",
+)
+
+
 def anomaly_list(
-    *, actor, batch: ReturnBatch | None = None, open_only: bool = False
+    *,
+    actor,
+    batch: ReturnBatch | None = None,
+    open_only: bool = False,
+    sort: str | None = None,
 ) -> QuerySet[ReceiptAnomaly]:
     """IV.4: receipt anomalies; a return unit sees those of its own batches."""
     require(actor, "returns.view")
@@ -114,7 +138,7 @@ def anomaly_list(
         qs = qs.filter(batch=batch)
     if open_only:
         qs = qs.filter(resolved_at__isnull=True)
-    return qs
+    return ANOMALY_SORTS.apply(qs, sort)
 
 
 def batch_contact_tasks(*, actor, batch: ReturnBatch) -> QuerySet[ContactTask]:
@@ -286,7 +310,18 @@ def with_turnaround(batches: list[ReturnBatch]) -> list[ReturnBatch]:
     return batches
 
 
-def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
+# The queue's orders: its own (IV.5: the batches whose clock runs, soonest due
+# first, then those on hold, then those waiting for delayed units), either way, or
+# by number. A few hundred batches are ever queued: sorted in memory.
+QUEUE_SORTS = Sorting(
+    SortKey("due", _("Due back by"), "queue_group", "due_on", "receipt_closed_at"),
+    SortKey("number", _("Batch"), "number", unique=True),
+    default="due",
+    tiebreak="number",
+)
+
+
+def turnaround_queue(*, actor, sort: str | None = None) -> QuerySet[ReturnBatch]:
     """IV.5: the platform's work queue: batches received and not yet sent back,
     soonest due first; then batches on hold (no due date until their anomalies
     are resolved); last, batches whose delayed units are still to follow (IV.6),
@@ -299,11 +334,11 @@ def turnaround_queue(*, actor) -> QuerySet[ReturnBatch]:
     units only for the rows of the page it returns, and ``count()`` is a plain
     count of the queued batches (issue 14)."""
     require(actor, "returns.receive")
-    return _queue(ReturnBatch.objects.visible_to(actor))
+    return _queue(ReturnBatch.objects.visible_to(actor), sort)
 
 
-def _queue(batches: QuerySet[ReturnBatch]) -> QuerySet[ReturnBatch]:
-    return (
+def _queue(batches: QuerySet[ReturnBatch], sort: str | None = None) -> QuerySet[ReturnBatch]:
+    queue = (
         with_late_delays(batches)
         .filter(status__in=QUEUE_STATES)
         .select_related("return_org")
@@ -317,8 +352,8 @@ def _queue(batches: QuerySet[ReturnBatch]) -> QuerySet[ReturnBatch]:
                 default=Value(2),
             ),
         )
-        .order_by("queue_group", F("due_on").asc(nulls_last=True), "receipt_closed_at", "number")
     )
+    return QUEUE_SORTS.apply(queue, sort)
 
 
 def queue_entries(rows) -> list[SimpleNamespace]:
@@ -350,23 +385,29 @@ QUEUE_COLUMNS = (
     "units_to_follow",
 )
 
-# Issue 14: the platform's queue (every batch visible) compiled once per process;
-# ``queue_for_api`` runs it. Built from ``_queue`` itself, so it is the same query.
-_PLATFORM_QUEUE = Prepared(lambda p: queue_rows(_queue(ReturnBatch.objects.all())))
+# Issue 14: the platform's queue (every batch visible) compiled once per process,
+# one query per order of the queue; ``queue_for_api`` runs it. Built from
+# ``_queue`` itself, so it is the same query.
+_PLATFORM_QUEUES = {
+    sort: Prepared(lambda p, sort=sort: queue_rows(_queue(ReturnBatch.objects.all(), sort)))
+    for sort in QUEUE_SORTS.values()
+}
 _PLATFORM_QUEUED = Prepared(
     lambda p: ReturnBatch.objects.filter(status__in=QUEUE_STATES).order_by().values("pk")
 )
 
 
-def queue_for_api(*, actor):
+def queue_for_api(*, actor, sort: str | None = None):
     """The queue as the API pages it: ``paginate`` takes its count and a slice of
     rows (dicts, see ``queue_rows``); ``queue_entries`` makes the page's entries.
     A platform user sees every batch (``OrgScopedQuerySet``), so its queue is
     the prepared one; anyone else's is built as ``turnaround_queue`` builds it."""
     require(actor, "returns.receive")
     if actor.role in PLATFORM_ROLES:
-        return PreparedList(_PLATFORM_QUEUE, _PLATFORM_QUEUED)
-    return queue_rows(turnaround_queue(actor=actor))
+        key, descending = QUEUE_SORTS.split(sort)
+        queue = _PLATFORM_QUEUES[f"-{key.name}" if descending else key.name]
+        return PreparedList(queue, _PLATFORM_QUEUED)
+    return queue_rows(turnaround_queue(actor=actor, sort=sort))
 
 
 # The states of the batches in the work queue (IV.5, IV.6).
@@ -550,13 +591,25 @@ def units_to_follow(*, actor, return_org: str | None = None) -> QuerySet[Returne
     return qs.order_by("batch__return_org__code", "batch__number", "seq")
 
 
+SHIPMENT_SORTS = Sorting(
+    SortKey("prepared", _("Prepared"), "created_at"),
+    SortKey("number", _("Delivery list number"), "number", unique=True),
+    SortKey("shipped", _("Shipped"), "shipped_at"),
+    default="-prepared",
+)
+
+
 def shipment_list(
-    *, actor, return_org: str | None = None, status: str | None = None
+    *,
+    actor,
+    return_org: str | None = None,
+    status: str | None = None,
+    sort: str | None = None,
 ) -> QuerySet[Shipment]:
     require(actor, "returns.view")
     qs = Shipment.objects.visible_to(actor).select_related("return_org")
     qs = filter_given(qs, return_org__code=return_org, status=status)
-    return qs.annotate(unit_count=Count("units"))
+    return SHIPMENT_SORTS.apply(qs.annotate(unit_count=Count("units")), sort)
 
 
 def shipment_get(*, actor, number: str) -> Shipment:

@@ -10,6 +10,9 @@
  * data-sb-width="N" (a progress bar): its width is N per cent. A style attribute
  *   would be refused by the policy's style-src; a width set from a script through
  *   the element's style object is not.
+ * data-sort="key" (a sortable column's header link, {% columns … sort= %}): the
+ *   filter form's "Sort by" select outside the table htmx replaces is set to the
+ *   order chosen, so that the next filter sent keeps it.
  */
 (function () {
   "use strict";
@@ -24,6 +27,17 @@
   }
   document.addEventListener("DOMContentLoaded", function () { applyWidths(document); });
   document.addEventListener("htmx:load", function (event) { applyWidths(event.target); });
+
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest ? event.target.closest("a.sort-link[data-sort]") : null;
+    if (!link) { return; }
+    const order = link.getAttribute("data-sort");
+    document.querySelectorAll("form select[name=sort]").forEach(function (select) {
+      if (Array.from(select.options).some(function (o) { return o.value === order; })) {
+        select.value = order;
+      }
+    });
+  });
 
   document.addEventListener("htmx:configRequest", function (event) {
     const source = event.detail.elt;

@@ -21,6 +21,9 @@ cells, so a column shown only to some users needs no second count). Options:
   readers only;
 - ``paginate`` (a Paginator page) and ``target`` (what htmx replaces): the page
   links under the table (``_pagination.html``);
+- ``sort``: the order the rows are in (``?sort=``, e.g. the filter form's
+  ``sorted_by``), which the headers of sortable columns show (``{% columns %}``'s
+  ``sort=``; without it they read the request's ``?sort=``);
 - ``{% foot %}`` before ``{% endtable %}``: the table's foot (``<tfoot>`` content);
 - ``stack``: on a phone (narrower than Bootstrap's ``sm``), each row is shown as a
   block of "label: value" lines instead of a row too wide to see (``table-stack``
@@ -37,15 +40,30 @@ import re
 from dataclasses import dataclass
 
 from django import template
+from django.http import QueryDict
 from django.template.base import FilterExpression, NodeList
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from sanbao.core.sorting import SORT
 
 from ._arguments import resolve_options, tag_arguments
 
 register = template.Library()
 
-_OPTIONS = {"testid", "class", "wrapper", "empty", "paginate", "target", "stack", "caption"}
+_OPTIONS = {
+    "testid",
+    "class",
+    "wrapper",
+    "empty",
+    "paginate",
+    "target",
+    "stack",
+    "caption",
+    "sort",
+}
+# What a table tells the sortable headers of its head (``{% columns … sort= %}``).
+_HEAD = "sanbao_table_head"
 _TABLE = (
     '<div class="table-responsive{}">\n<table class="{}"{}>{}\n<thead><tr>\n{}\n</tr></thead>\n'
     "<tbody>\n{}\n</tbody>{}\n</table>\n</div>"
@@ -102,7 +120,8 @@ class TableNode(template.Node):
 
     def render(self, context):
         opt = resolve_options(self.options, context)
-        head = self.head.render(context).strip()
+        with context.push({_HEAD: {"sort": opt.get("sort"), "target": opt.get("target")}}):
+            head = self.head.render(context).strip()
         stack = opt.get("stack", True) is not False
         labels = _escaped(_labels(head)) if stack else []
         rows = []
@@ -149,6 +168,41 @@ def table(parser, token):
     return TableNode(items, name, options, head, row, foot)
 
 
+def _sort_link(context, key: str, text) -> tuple[str, str]:
+    """The header of a column sorted by ``key``: a link to the list in that order
+    (the other query parameters kept, back to the first page; the opposite
+    direction when the list is already in it), and its ``aria-sort``. The arrow is
+    drawn by the style sheet from ``aria-sort``, so the header's text stays the
+    column's label (the stacked rows' ``data-label``, the export's header)."""
+    head = context.get(_HEAD) or {}
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    current = head.get("sort") or query.get(SORT) or ""
+    direction = ""
+    if current == key:
+        direction, target = "ascending", f"-{key}"
+    elif current == f"-{key}":
+        direction, target = "descending", key
+    else:
+        target = key
+    query.pop("page", None)
+    query[SORT] = target
+    href = f"?{query.urlencode()}"
+    htmx = (
+        format_html(
+            ' hx-get="{}" hx-target="{}" hx-swap="outerHTML" hx-push-url="true"',
+            href,
+            head["target"],
+        )
+        if head.get("target")
+        else ""
+    )
+    link = format_html(
+        '<a class="sort-link" href="{}"{} data-sort="{}">{}</a>', href, htmx, target, text
+    )
+    return link, format_html(' aria-sort="{}"', direction) if direction else ""
+
+
 @dataclass(eq=False)
 class ColumnsNode(template.Node):
     cells: list
@@ -161,11 +215,16 @@ class ColumnsNode(template.Node):
                 text = format_html('<span class="visually-hidden">{}</span>', text)
             css = options["class"].resolve(context) if "class" in options else ""
             exported = options["export"].resolve(context) if "export" in options else True
+            key = options["sort"].resolve(context) if "sort" in options else ""
+            aria = ""
+            if key:
+                text, aria = _sort_link(context, key, text)
             html.append(
                 format_html(
-                    '<th scope="col"{}{}>{}</th>',
+                    '<th scope="col"{}{}{}>{}</th>',
                     format_html(' class="{}"', css) if css else "",
                     mark_safe(' data-export="false"') if not exported else "",
+                    aria,
                     text,
                 )
             )
@@ -178,13 +237,17 @@ def columns(parser, token):
     ``hidden=True`` after a label are that column's classes, and a label for screen
     readers only: ``{% columns _("Batch") _("Units") class="text-end" %}``.
     ``export=False`` marks a column of links only (papers, actions), which the
-    list's XLSX export leaves out (``data-export="false"``)."""
+    list's XLSX export leaves out (``data-export="false"``). ``sort="key"`` makes
+    the header a link ordering the list by that key of its ``core.sorting``
+    declaration (again: the other way), marked ``aria-sort`` while the list is in
+    that order (the table's ``sort=``), and replacing the table's ``target`` by
+    htmx as its page links do."""
     bits = token.split_contents()
     tag = bits.pop(0)
     cells = []
     for bit in bits:
         key, eq, value = bit.partition("=")
-        if eq and key in {"class", "hidden", "export"}:
+        if eq and key in {"class", "hidden", "export", "sort"}:
             if not cells:
                 raise template.TemplateSyntaxError(f"{tag}: {key}= follows the label it is for")
             cells[-1][1][key] = parser.compile_filter(value)

@@ -91,9 +91,7 @@ def _batch_list(request):
     user = request.user
     require(user, "returns.view")
     form = BatchFilterForm(request.GET, return_orgs=return_orgs(user) if user.is_platform else None)
-    batches = selectors.with_open_anomalies(
-        selectors.batch_list(actor=user, **form.filters())
-    ).order_by("-created_at", "-id")
+    batches = selectors.with_open_anomalies(selectors.batch_list(actor=user, **form.filters()))
     return form, batches
 
 

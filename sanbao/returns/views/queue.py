@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from sanbao.core.forms import SortForm
 from sanbao.core.web import list_export_view, page_of, render_page
 from sanbao.returns import selectors
 from sanbao.returns.documents import lists
@@ -18,9 +19,14 @@ QUEUE_PER_PAGE = 100
 # --- The turnaround queue (IV.5) ----------------------------------------------------------
 
 
+def _queue(request):
+    form = SortForm(request.GET, sorting=selectors.QUEUE_SORTS)
+    return form, selectors.turnaround_queue(actor=request.user, **form.filters())
+
+
 def queue_rows(request):
     """The batches the queue lists, every page of them."""
-    return selectors.turnaround_queue(actor=request.user)
+    return _queue(request)[1]
 
 
 queue_xlsx = list_export_view(queue_rows, lists.QUEUE)
@@ -32,7 +38,8 @@ def queue(request):
     """IV.5: the batches received and not yet sent back, soonest due first, with the
     working days left or overdue; batches on hold (no due date until their
     anomalies are resolved) last."""
-    page = page_of(request, queue_rows(request), QUEUE_PER_PAGE)
+    form, batches = _queue(request)
+    page = page_of(request, batches, QUEUE_PER_PAGE)
     cal = workdays.calendar()
     today = timezone.localdate()
     rows = [
@@ -40,6 +47,7 @@ def queue(request):
         for batch in page.object_list
     ]
     context = {
+        "form": form,
         "page": page,
         "rows": rows,
         "today": today,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sanbao.accounts.roles import require
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.core.errors import NotFound, ValidationFailed
-from sanbao.core.forms import cleaned_texts
+from sanbao.core.forms import SortForm, cleaned_texts
 from sanbao.core.web import action_view, attempt, is_htmx, list_export_view, page_of
 from sanbao.documents import registry
 from sanbao.notifications import services as notifications
@@ -352,13 +352,17 @@ def receipt_close(request, number: str):
 # --- Receipt anomalies --------------------------------------------------------------------
 
 
+def _anomaly_list(request):
+    show_all = request.GET.get("show") == "all"
+    form = SortForm(request.GET, sorting=selectors.ANOMALY_SORTS)
+    anomalies = selectors.anomaly_list(actor=request.user, open_only=not show_all, **form.filters())
+    return form, anomalies
+
+
 def anomaly_rows(request):
     """The anomalies the list page lists (``?show=all``: resolved ones too), every
     page of them."""
-    show_all = request.GET.get("show") == "all"
-    return selectors.anomaly_list(actor=request.user, open_only=not show_all).order_by(
-        "-opened_at", "-id"
-    )
+    return _anomaly_list(request)[1]
 
 
 anomaly_list_xlsx = list_export_view(anomaly_rows, lists.ANOMALIES)
@@ -371,9 +375,11 @@ def anomaly_list(request):
     return unit's own anomalies with their notices."""
     user = request.user
     show_all = request.GET.get("show") == "all"
-    page = page_of(request, anomaly_rows(request), ANOMALIES_PER_PAGE)
+    form, anomalies = _anomaly_list(request)
+    page = page_of(request, anomalies, ANOMALIES_PER_PAGE)
     rows = [{"anomaly": a, "sentence": services.anomaly_line(a)} for a in page.object_list]
     context = {
+        "form": form,
         "page": page,
         "rows": rows,
         "show_all": show_all,

@@ -39,7 +39,7 @@ def _shipment_list(request):
     form = ShipmentFilterForm(
         request.GET, return_orgs=return_orgs(user) if user.is_platform else None
     )
-    shipments = selectors.shipment_list(actor=user, **form.filters()).order_by("-created_at", "-id")
+    shipments = selectors.shipment_list(actor=user, **form.filters())
     return form, shipments
 
 
