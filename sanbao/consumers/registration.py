@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sanbao.accounts.roles import PLATFORM_ROLES
 from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog.models import Unit
 from sanbao.claims.evidence import files_undone_on_failure
@@ -185,11 +186,21 @@ def card_registration(unit: Unit, phone: str | None) -> CardRegistration:
     )
 
 
+def sees_registrations(actor) -> bool:
+    """Whether ``actor`` sees who registered a unit and the proof of purchase: the
+    after-sales department (the platform's roles) only. The consent the consumer
+    gave (``consent.POINTS``) names the after-sales department and the outlet
+    handling their claim, nobody else: not the agent that sold the unit, not an
+    outlet looking a serial up (the claim carries its own scans to its outlet)."""
+    return getattr(actor, "role", None) in PLATFORM_ROLES
+
+
 def registration_get(*, actor, serial: str) -> Registration:
-    """The registration of the unit ``serial`` for staff who may see the unit
-    (``catalog.selectors.unit_get``: 404 otherwise); 404 when it has none."""
+    """The registration of the unit ``serial`` for the after-sales department
+    (:func:`sees_registrations`) when it may see the unit
+    (``catalog.selectors.unit_get``); 404 otherwise, and when it has none."""
     unit = catalog_selectors.unit_get(actor=actor, serial=serial)
-    registration = registration_of(unit)
+    registration = registration_of(unit) if sees_registrations(actor) else None
     if registration is None:
         raise ERRORS.not_found("consumers.registration_not_found")
     return registration

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from sanbao.accounts.roles import can
 from sanbao.catalog.models import Unit
 from sanbao.consumers.cards import card_url
-from sanbao.consumers.registration import masked_phone, registration_of
+from sanbao.consumers.registration import masked_phone, registration_of, sees_registrations
 from sanbao.documents.qr import qr_svg
 
 
@@ -21,11 +21,14 @@ def card_panel(request, unit: Unit):
     the user may see the unit)."""
     url = card_url(unit)
     registered = registration_of(unit)
+    details = registered is not None and sees_registrations(request.user)
     return "consumers/_unit_panel.html", {
-        # The consumer's registration (issue 16 item 2): the number masked, the
-        # photo through a view that checks again who may see the unit.
+        # The consumer's registration (issue 16 item 2): that it exists and its dates
+        # to whoever sees the unit; the number (masked) and the photo (through a view
+        # that checks again) to the after-sales department only.
         "registration": registered,
-        "registration_phone": masked_phone(registered.phone) if registered else "",
+        "registration_details": details,
+        "registration_phone": masked_phone(registered.phone) if details else "",
         "card_url": url,
         # Built here from the URL alone (no user text): safe to insert as it is.
         "card_qr": mark_safe(qr_svg(url, title=_("Warranty card QR code"))),
