@@ -114,8 +114,10 @@ def test_the_page_shows_the_consent_first_the_masked_number_and_the_camera_in_ch
     assert 'type="date"' in html
     assert 'accept="image/*"' in html and 'capture="environment"' in html
     assert "登记购买" in html
+    assert "{#" not in html and "{%" not in html  # no template comment shown as text
 
 
+@pytest.mark.clause("II.2")
 def test_a_registration_made_goes_back_to_the_card_with_its_photo_stored_and_audited(
     unit_of_agent_a, _media
 ):
@@ -158,6 +160,7 @@ def test_a_bad_delivery_date_is_refused_on_its_field_with_no_row_and_no_file(
     assert not Registration.objects.exists() and stored(_media) == set()
 
 
+@pytest.mark.clause("II.2")
 @pytest.mark.parametrize(
     "proof",
     [
@@ -249,6 +252,7 @@ def test_an_unregistered_units_card_links_to_registering_it(unit_of_agent_a):
     assert page.index('data-testid="card-registration"') > warranty_end
 
 
+@pytest.mark.clause("II.2")
 def test_the_card_shows_the_registration_to_its_number_only(unit_of_agent_a):
     register(unit_of_agent_a)
     path = card_path(unit_of_agent_a.serial)
