@@ -271,6 +271,12 @@ SANBAO_CHARGE_MAX_YUAN = env_int("SANBAO_CHARGE_MAX_YUAN", 99_999)  # IV.P2, yua
 # after the record is done with (docs/decisions.md), then purged of personal data.
 SANBAO_RETENTION_REPAIR_DAYS = env_int("SANBAO_RETENTION_REPAIR_DAYS", SANBAO_RETENTION_DAYS)
 SANBAO_RETENTION_DELIVERY_DAYS = env_int("SANBAO_RETENTION_DELIVERY_DAYS", SANBAO_RETENTION_DAYS)
+# IV.8 and PIPL: a consumer's registration of a purchase (issue 16) is kept this many
+# days after the unit's warranty ends (it serves claims until then), then its number
+# and proof-of-purchase photo are purged (consumers.retention, docs/decisions.md).
+SANBAO_RETENTION_REGISTRATION_DAYS = env_int(
+    "SANBAO_RETENTION_REGISTRATION_DAYS", SANBAO_RETENTION_REPAIR_DAYS
+)
 SANBAO_PURGE_BATCH_SIZE = env_int("SANBAO_PURGE_BATCH_SIZE", 500)  # IV.8, records a transaction
 # Issue 13: an API call's Idempotency-Key is remembered this many hours; a request
 # that never finished (a crash) holds its key this many seconds before a retry runs.

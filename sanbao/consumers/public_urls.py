@@ -4,11 +4,13 @@ not-found answer (serials may contain "/": the signature is the last segment).""
 
 from django.urls import path, re_path
 
-from sanbao.consumers import views
+from sanbao.consumers import register_views, views
 
 app_name = "cards"
 
 urlpatterns = [
+    # A card's sub-pages, each before the card itself and the catch-all.
+    path("<path:serial>/<str:signature>/register/", register_views.register, name="register"),
     path("<path:serial>/<str:signature>/", views.card, name="card"),
     re_path(r"^(?P<serial>.*)$", views.card, name="card_unsigned"),
 ]

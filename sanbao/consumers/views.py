@@ -22,14 +22,17 @@ from functools import partial
 
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from sanbao.consumers import selectors
+from sanbao.consumers import registration, selectors
+from sanbao.consumers.cards import card_signature
 from sanbao.core import ratelimit
 from sanbao.core.web import download_view
 from sanbao.documents import registry
+from sanbao.notifications import consumer
 
 CARD_TEMPLATE = "consumers/card.html"
 NOT_FOUND_TEMPLATE = "consumers/card_not_found.html"
@@ -76,22 +79,52 @@ def answer(request, template: str, context_of, *, status: int = 200):
     return response
 
 
-@require_safe
-def card(request, serial: str, signature: str = ""):
-    """The unit's card: model, region and channel, warranty status and end; or
-    the one not-found page; or 429 past the client's allowance."""
+def over_allowance(request):
+    """Count this request against the client's allowance of card pages (the card
+    and its sub-pages share ``SANBAO_CARD_VIEWS_PER_HOUR``): None while within
+    it, else the 429 answer with Retry-After."""
     client = ratelimit.client_bucket(request)
     limits = [ratelimit.Limit("ip", client, settings.SANBAO_CARD_VIEWS_PER_HOUR)]
     retry_after = ratelimit.over_limit(CACHE_PREFIX, limits, seconds=WINDOW_SECONDS)
-    if retry_after is not None:
-        minutes = math.ceil(retry_after / 60)
-        response = answer(request, LIMITED_TEMPLATE, lambda: {"retry_minutes": minutes}, status=429)
-        response["Retry-After"] = str(retry_after)
-        return response
+    if retry_after is None:
+        return None
+    minutes = math.ceil(retry_after / 60)
+    response = answer(request, LIMITED_TEMPLATE, lambda: {"retry_minutes": minutes}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def not_found(request):
+    """The one not-found answer of every card URL that is not a signed one."""
+    return answer(request, NOT_FOUND_TEMPLATE, dict, status=404)
+
+
+@require_safe
+def card(request, serial: str, signature: str = ""):
+    """The unit's card: model, region and channel, warranty status and end, and
+    its registration as far as the session's confirmed number may see it; or the
+    one not-found page; or 429 past the client's allowance."""
+    limited = over_allowance(request)
+    if limited is not None:
+        return limited
     unit = selectors.unit_for_card(serial=serial, signature=signature)
     if unit is None:
-        return answer(request, NOT_FOUND_TEMPLATE, dict, status=404)
-    return answer(request, CARD_TEMPLATE, lambda: {"card": selectors.card_facts(unit)})
+        return not_found(request)
+    phone = consumer.confirmed_phone(request)
+    return answer(
+        request,
+        CARD_TEMPLATE,
+        lambda: {
+            "card": selectors.card_facts(unit),
+            "registration": registration.card_registration(unit, phone),
+            "register_path": register_path(unit.serial),
+        },
+    )
+
+
+def register_path(serial: str) -> str:
+    """The card's page for registering the purchase (signed like the card)."""
+    return reverse("cards:register", kwargs={"serial": serial, "signature": card_signature(serial)})
 
 
 # The staff's download of a lot's sheet of cards (the unit page links to it).

@@ -40,6 +40,7 @@ PURGE_KINDS = [
     "sanbao.claims.retention.CLAIMS",
     "sanbao.deliveries.retention.DELIVERIES",
     "sanbao.deliveries.retention.DECLARATIONS",
+    "sanbao.consumers.retention.REGISTRATIONS",
 ]
 
 # What a required text becomes when its content goes (a constraint wants it non-empty).

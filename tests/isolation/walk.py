@@ -45,6 +45,10 @@ PUBLIC_PAGES = {
     "cards:card": "the warranty card's page, opened by the card's signed URL",
     "cards:card_unsigned": "the one not-found answer of an unsigned card URL",
     "service:phone": "a consumer confirms a mobile number by a one-time code",
+    # Registering a purchase from the card (issue 16 item 2): signed like the card,
+    # and it needs a number confirmed by a one-time code before it shows or stores
+    # anything (tests in consumers/tests/test_registration.py).
+    "cards:register": "registering a purchase, from the card's signed URL and a confirmed number",
     # The API's description, not data.
     "api:openapi-json": "the OpenAPI document, describing operations and holding no data",
     "api:openapi-view": "the API's documentation page, describing operations",

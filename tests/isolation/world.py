@@ -21,6 +21,8 @@ from sanbao.claims.services import FindingIn
 from sanbao.claims.tests.conftest import intake
 from sanbao.claims.tests.conftest import photo as claim_photo
 from sanbao.claims.tests.factories import another_unit
+from sanbao.consumers import consent
+from sanbao.consumers.registration import registration_create
 from sanbao.deliveries.models import CreditNote
 from sanbao.deliveries.services import declarations
 from sanbao.deliveries.tests.conftest import arrive, new_delivery, open_declaration, upload_all
@@ -40,6 +42,9 @@ from sanbao.returns.tests.conftest import (
 )
 from sanbao.returns.tests.conftest import photo as unit_photo
 from sanbao.statements.tests.conftest import Clock
+
+# The number of the consumer who registered agent A's unit.
+CONSUMER_PHONE = "13700137000"
 
 # The rule of section III whose finding carries a photo on ``photo_claim``.
 PHOTO_RULE = CHECKLIST_RULES[0]
@@ -70,6 +75,14 @@ def build(cast, monkeypatch) -> World:
     findings = [FindingIn(rule=r, found=False, note="") for r in CHECKLIST_RULES]
     findings[0] = FindingIn(rule=PHOTO_RULE, found=True, note="Seen", photo=claim_photo())
     photo_claim = intake(staff, another_unit(unit, "SBA000003"), findings=findings)
+    # A consumer registered the purchase of A's unit (issue 16): its proof of purchase.
+    registration_create(
+        unit=unit,
+        phone=CONSUMER_PHONE,
+        delivered_on=unit.sale_date,
+        proof_photo=claim_photo("receipt.png"),
+        consent_version=consent.VERSION,
+    )
     v |= {
         "claim": claim.number,
         "photo_claim": photo_claim.number,
@@ -154,6 +167,7 @@ def build(cast, monkeypatch) -> World:
         credit_note.number,
         cast.agent_a.name_en,
         cast.agent_a.name_zh,
+        CONSUMER_PHONE,
     ]
     monkeypatch.undo()
     return world
