@@ -45,6 +45,11 @@ PUBLIC_PAGES = {
     "cards:card": "the warranty card's page, opened by the card's signed URL",
     "cards:card_unsigned": "the one not-found answer of an unsigned card URL",
     "service:phone": "a consumer confirms a mobile number by a one-time code",
+    # A consumer follows their claims (issue 16 item 4): only the claims whose
+    # telephone is the number confirmed by a one-time code in the session; any other
+    # claim number is one 404 (rate-limited; consumers/tests/test_follow.py).
+    "service:claims": "the claims of the consumer's number confirmed by a one-time code",
+    "service:claim_detail": "one claim of the consumer's confirmed number, else one 404",
     # The API's description, not data.
     "api:openapi-json": "the OpenAPI document, describing operations and holding no data",
     "api:openapi-view": "the API's documentation page, describing operations",
