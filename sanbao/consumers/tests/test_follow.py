@@ -139,14 +139,20 @@ def agent_claim_of_b(agent_b_clerk, unit_of_agent_b, platform_org):
     return intake(agent_b_clerk, unit, consumer_phone=CONSUMER_PHONE)
 
 
-def test_an_anonymised_claim_is_not_shown(platform_staff, unit_of_agent_a):
+@pytest.mark.clause("IV.8")
+def test_an_anonymised_claim_is_not_shown(settings, platform_staff, unit_of_agent_a):
     from django.utils import timezone
 
     from sanbao.claims.models import Claim
 
+    settings.SANBAO_SMS_COUNTER_CLAIMS = True
     claim = intake(platform_staff, unit_of_agent_a)
+    assert notices.wants_sms(claim)
     Claim.objects.filter(pk=claim.pk).update(anonymised_at=timezone.now())
+    claim.refresh_from_db()
     assert confirmed().get(page_of(claim.number)).status_code == 404
+    assert confirmed().get(LIST).content.decode().count(claim.number) == 0
+    assert not notices.wants_sms(claim)  # nor told by SMS
 
 
 def test_the_pages_are_rate_limited_per_client(settings, platform_staff, unit_of_agent_a):
@@ -166,6 +172,7 @@ def test_the_pages_are_rate_limited_per_client(settings, platform_staff, unit_of
 # --- The steps, their times, the verdict and why ------------------------------------------
 
 
+@pytest.mark.clause("II.3")
 def test_the_steps_of_an_approved_claim_with_their_times_to_its_resolution(
     outlet_tech, unit_of_agent_b
 ):
@@ -201,6 +208,7 @@ def test_the_steps_of_an_approved_claim_with_their_times_to_its_resolution(
         assert secret not in text, secret
 
 
+@pytest.mark.clause("II.3")
 def test_a_rejected_claim_shows_why_in_the_words_of_the_staffs_page(platform_staff, pb10k):
     # Sold in Hong Kong (I.1), and a liquid found on inspection (III.6), with a note.
     hong_kong = UnitFactory(
@@ -255,6 +263,7 @@ def sms_told(settings):
     settings.SANBAO_SMS_COUNTER_CLAIMS = True
 
 
+@pytest.mark.clause("II.3")
 def test_an_sms_at_each_step_that_matters_exactly_once(sms_told, outlet_tech, unit_of_agent_b):
     claim = intake(outlet_tech, unit_of_agent_b)
     services.claim_start_judgement(claim=claim, actor=outlet_tech)
