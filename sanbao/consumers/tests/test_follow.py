@@ -185,7 +185,7 @@ def test_the_steps_of_an_approved_claim_with_their_times_to_its_resolution(
     assert shown["received"][0] == "current" and re.match(
         r"\d{4}-\d\d-\d\d \d\d:\d\d", shown["received"][1]
     )
-    assert shown["decision"] == ("to_come", "待定")
+    assert shown["decision"] == ("to_come", "尚未进行")
     services.claim_record_findings(claim=claim, actor=outlet_tech, findings=all_clear())
     services.claim_start_judgement(claim=claim, actor=outlet_tech)
     assert steps(client.get(page_of(claim.number)))["judgement"][0] == "current"
