@@ -33,6 +33,10 @@ RECEIVED = "received"
 JUDGED = "judged"
 READY = "ready"
 
+# Alibaba Cloud refuses a notice template's value longer than 35 characters
+# (isv.PARAM_LENGTH_LIMIT, never retried): a long outlet name is cut to fit.
+VALUE_LIMIT = 35
+
 APPROVED_RESULT = _("approved, remedy: %(remedy)s")
 REJECTED_RESULT = _("not approved (the reasons are on your claim's page)")
 
@@ -71,7 +75,8 @@ def _message(claim: Claim, step: str) -> tuple[str, dict] | None:
         return "claim_judged", {"number": claim.number, "result": str(result)}
     if step == READY and claim.outcome in (Outcome.REPAIRED, Outcome.REPLACED):
         # A refund leaves nothing to collect: the unit stays with the brand (II.4).
-        return "unit_ready", {"number": claim.number, "place": claim.handling_org.display_name}
+        place = claim.handling_org.display_name[:VALUE_LIMIT]
+        return "unit_ready", {"number": claim.number, "place": place}
     return None
 
 
