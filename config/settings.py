@@ -410,3 +410,10 @@ SANBAO_OTP_SENDS_PER_CLIENT_PER_HOUR = env_int("SANBAO_OTP_SENDS_PER_CLIENT_PER_
 SANBAO_OTP_TRIES_PER_CLIENT_PER_HOUR = env_int("SANBAO_OTP_TRIES_PER_CLIENT_PER_HOUR", 30)
 # Hours a phone confirmed by a code stays confirmed in the consumer's browser session.
 SANBAO_CONSUMER_SESSION_HOURS = env_int("SANBAO_CONSUMER_SESSION_HOURS", 24)
+# The consumer's claim pages (/service/claims/): views an hour from one address,
+# counted in the cache (issue 16 item 4).
+SANBAO_CLAIM_PAGES_PER_HOUR = env_int("SANBAO_CLAIM_PAGES_PER_HOUR", 60)
+# SMS at a claim's steps (sanbao.claims.notices) also for consumer claims taken at a
+# counter: only where the counter tells the consumer so (docs/decisions.md). Claims
+# the consumer makes on the phone pages, having agreed, are told in any case.
+SANBAO_SMS_COUNTER_CLAIMS = env_bool("SANBAO_SMS_COUNTER_CLAIMS", default=False)

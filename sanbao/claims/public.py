@@ -31,6 +31,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -38,7 +39,7 @@ from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.claims import policy, selectors
 from sanbao.claims.errors import MESSAGES
 from sanbao.claims.models import Claim, ClaimantKind, ClaimStatus, Outcome, Remedy
-from sanbao.claims.reasons import VERDICTS
+from sanbao.claims.reasons import VERDICTS, reason_text
 from sanbao.core import ratelimit
 from sanbao.core.phones import PHONE_RE, normalise_phone
 
@@ -160,6 +161,30 @@ class RuleLine:
     rule: str
     title: str
     found: bool  # an exclusion found on inspection, rather than a condition not met
+    # Why, in the words the staff's claim page uses (``consumer_reason``).
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the unit is: the organisation handling the claim (an authorised
+    service outlet or the after-sales department), as a consumer may reach it."""
+
+    name: str
+    address: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    """One step of a claim's life as its consumer follows it: reached (with the
+    time of its audit event), the current one, or still to come (no time)."""
+
+    key: str  # received, judgement, decision, service, resolved, closed
+    label: str
+    at: object = None  # an aware datetime once reached
+    state: str = "to_come"  # done | current | to_come
+    tone: str = ""  # "fail" for a claim not approved
 
 
 @dataclass(frozen=True)
@@ -179,6 +204,37 @@ class PublicStatus:
     remedy_label: str = ""
     outcome_label: str = ""
     steps: list[Step] = field(default_factory=list)
+    serial_masked: str = ""
+    place: Place | None = None
+    ladder: list[LadderStep] = field(default_factory=list)
+
+
+# Numbers in a reason's evidence shown masked to a consumer: the card number the
+# registry holds for the serial (a claim may name any serial), and the card and
+# proof numbers given (the page is opened by a claim number and a telephone).
+MASKED_EVIDENCE = ("registered_card_no", "card_no", "proof_no")
+
+
+def masked(text: str) -> str:
+    """``text`` with all but its last four characters hidden (one kept when it is
+    short): a serial or a card number shown without giving it away."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    keep = 4 if len(text) > 6 else 1
+    return "•" * (len(text) - keep) + text[-keep:]
+
+
+def consumer_reason(result: dict) -> str:
+    """The reason of one rule result in the words of the staff's claim page
+    (``reasons.reason_text``), without what only the staff may read: the note of
+    the person inspecting (the reason then reads as it does without a note) and
+    the numbers of ``MASKED_EVIDENCE`` but for their last characters."""
+    evidence = {k: v for k, v in (result.get("evidence") or {}).items() if k != "note"}
+    for key in MASKED_EVIDENCE:
+        if evidence.get(key):
+            evidence[key] = masked(str(evidence[key]))
+    return reason_text({**result, "evidence": evidence})
 
 
 def _rule_lines(claim: Claim, outcome: str) -> list[RuleLine]:
@@ -187,10 +243,66 @@ def _rule_lines(claim: Claim, outcome: str) -> list[RuleLine]:
             rule=r["rule"],
             title=str(RULE_TITLES.get(r["rule"], r["rule"])),
             found=r["rule"] in policy.CHECKLIST_RULES,
+            reason=consumer_reason(r),
         )
         for r in claim.verdict_results
         if r.get("outcome") == outcome
     ]
+
+
+def _place(claim: Claim) -> Place | None:
+    org = claim.handling_org
+    if org is None:
+        return None
+    return Place(name=org.display_name, address=org.address, phone=org.phone)
+
+
+LADDER_LABELS = {
+    "received": pgettext_lazy("claim step", "Received"),
+    "judgement": _("Under judgement"),
+    "decision": _("Decision"),
+    "approved": _("Approved"),
+    "rejected": _("Not approved"),
+    "service": _("In service"),
+    "resolved": _("Resolved"),
+    "closed": _("Closed"),
+}
+
+
+def _ladder(claim: Claim, reached: dict[str, object]) -> list[LadderStep]:
+    """The claim's steps in order, each with the time it was reached (the first
+    audit event of its status, as ``STATUS_EVENTS`` maps them) or still to come.
+    A step skipped on the way (judged without a separate inspection step; a
+    refund resolved without a service) is left out; so are the steps a rejected
+    claim never takes."""
+    status = ClaimStatus(claim.status)
+    rejected = ClaimStatus.REJECTED in reached or status == ClaimStatus.REJECTED
+    decided = rejected or ClaimStatus.APPROVED in reached
+    plan: list[tuple[str, str | None, str]] = [("received", ClaimStatus.SUBMITTED, "")]
+    if ClaimStatus.UNDER_JUDGEMENT in reached or not decided:
+        plan.append(("judgement", ClaimStatus.UNDER_JUDGEMENT, ""))
+    if rejected:
+        plan.append(("rejected", ClaimStatus.REJECTED, "fail"))
+    elif decided:
+        plan.append(("approved", ClaimStatus.APPROVED, ""))
+    else:
+        plan.append(("decision", None, ""))
+    if not rejected:
+        skip_service = claim.remedy == Remedy.RETURN or (
+            ClaimStatus.RESOLVED in reached and ClaimStatus.IN_SERVICE not in reached
+        )
+        if not skip_service:
+            plan.append(("service", ClaimStatus.IN_SERVICE, ""))
+        plan.append(("resolved", ClaimStatus.RESOLVED, ""))
+    plan.append(("closed", ClaimStatus.CLOSED, ""))
+    steps = []
+    for key, step_status, tone in plan:
+        at = reached.get(step_status) if step_status else None
+        state = "done" if at is not None else "to_come"
+        if step_status == status:
+            state = "current"
+        steps.append(LadderStep(key, str(LADDER_LABELS[key]), at, state, tone))
+    return steps
 
 
 def _next_steps(claim: Claim) -> list[str]:
@@ -213,11 +325,14 @@ def public_status(claim: Claim) -> PublicStatus:
     """The projection of ``claim`` for its consumer: number, model, status and
     what happens next, the verdict with the clauses that decided it, the remedy
     or outcome once decided, and the dates of the status changes."""
-    events = (
+    events = list(
         selectors.claim_timeline(claim=claim)
         .filter(action__in=list(STATUS_EVENTS))
         .values_list("action", "at")
     )
+    reached: dict[str, object] = {}
+    for action, at in events:
+        reached.setdefault(STATUS_EVENTS[action], at)
     return PublicStatus(
         number=claim.number,
         model_code=claim.model.code,
@@ -234,6 +349,9 @@ def public_status(claim: Claim) -> PublicStatus:
         remedy_label=str(claim.get_remedy_display()) if claim.remedy else "",
         outcome_label=str(claim.get_outcome_display()) if claim.outcome else "",
         steps=[Step(str(STATUS_EVENTS[action].label), at) for action, at in events],
+        serial_masked=masked(claim.serial),
+        place=_place(claim),
+        ladder=_ladder(claim, reached),
     )
 
 

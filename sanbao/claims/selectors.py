@@ -161,7 +161,7 @@ def claim_public_status(*, number: str, phone: str) -> Claim | None:
     if not number or not phone:
         return None
     return (
-        Claim.objects.select_related("model")
+        Claim.objects.select_related("model", "unit", "handling_org")
         .filter(number=number, consumer_phone=phone, claimant_kind=ClaimantKind.CONSUMER)
         .first()
     )

@@ -21,7 +21,7 @@ from sanbao.catalog.replacements import replacement_check
 
 # The ledger is catalog's; the claims pages and API dispose of its parts through this name.
 from sanbao.catalog.services import retained_part_dispose as retained_part_dispose
-from sanbao.claims import policy
+from sanbao.claims import notices, policy
 from sanbao.claims.errors import ERRORS
 from sanbao.claims.evidence import (
     check_findings,
@@ -350,6 +350,7 @@ def claim_create(
                 "remedy_requested": claim.remedy_requested,
             },
         )
+        notices.notify(claim, notices.RECEIVED)
 
     with files_undone_on_failure() as saved:
         # The scans are stored once, whatever the draws, and listed in ``saved``: a
@@ -707,6 +708,7 @@ def claim_judge(
                 **({"replacement_decision": decided} if decided else {}),
             },
         )
+        notices.notify(claim, notices.JUDGED)
     return claim
 
 
@@ -834,6 +836,7 @@ def claim_resolve(
                 **({"replacement_decision": decided} if decided else {}),
             },
         )
+        notices.notify(claim, notices.READY)
     return claim
 
 

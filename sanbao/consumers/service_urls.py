@@ -5,10 +5,12 @@ service from it) are under its signed URL (``public_urls``)."""
 
 from django.urls import path
 
-from sanbao.consumers import phone_views
+from sanbao.consumers import follow_views, phone_views
 
 app_name = "service"
 
 urlpatterns = [
     path("phone/", phone_views.phone, name="phone"),
+    path("claims/", follow_views.claims, name="claims"),
+    path("claims/<str:number>/", follow_views.claim_detail, name="claim_detail"),
 ]

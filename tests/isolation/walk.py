@@ -49,6 +49,11 @@ PUBLIC_PAGES = {
     # and it needs a number confirmed by a one-time code before it shows or stores
     # anything (tests in consumers/tests/test_registration.py).
     "cards:register": "registering a purchase, from the card's signed URL and a confirmed number",
+    # A consumer follows their claims (issue 16 item 4): only the claims whose
+    # telephone is the number confirmed by a one-time code in the session; any other
+    # claim number is one 404 (rate-limited; consumers/tests/test_follow.py).
+    "service:claims": "the claims of the consumer's number confirmed by a one-time code",
+    "service:claim_detail": "one claim of the consumer's confirmed number, else one 404",
     # The API's description, not data.
     "api:openapi-json": "the OpenAPI document, describing operations and holding no data",
     "api:openapi-view": "the API's documentation page, describing operations",

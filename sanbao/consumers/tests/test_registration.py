@@ -272,5 +272,5 @@ def test_the_card_shows_the_registration_to_its_number_only(unit_of_agent_a):
 def test_the_claims_list_spot_follows_the_warranty_section():
     source = Path("templates/consumers/card.html").read_text()
     warranty = source.index('data-testid="card-warranty"')
-    spot = source.index("{# consumer claims list (follow) #}")
+    spot = source.index("{% unit_claims card.serial %}")
     assert source.index("</section>", warranty) < spot < source.index("<section", warranty + 1)

@@ -1,0 +1,92 @@
+"""The consumer follows their claims (issue 16 item 4), at /service/claims/ and
+/service/claims/<number>/: the claims of the mobile number confirmed in the
+session (``notifications.consumer``), and one claim's steps with their times,
+its verdict and why, its remedy, what happens next and where the unit is.
+
+Without a confirmed number both pages send the consumer to /service/phone/, which
+brings them back (``?next=``). A claim page answers only a claim of the confirmed
+number; any other number (unknown, another consumer's, an organisation's) gets the
+one not-found page, from the same template by the same code, echoing nothing of
+the URL, so two refusals are byte for byte the same.
+
+Phone-first, Chinese unless chosen otherwise (``views.answer``), never cached, and
+counted per client address (``SANBAO_CLAIM_PAGES_PER_HOUR``, ``core.ratelimit``)
+before anything is looked up.
+"""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_safe
+
+from sanbao.consumers import follow
+from sanbao.consumers.phone_views import masked
+from sanbao.consumers.views import answer, keep_language, page_language
+from sanbao.core import ratelimit
+from sanbao.notifications import consumer
+
+LIST_TEMPLATE = "consumers/follow_list.html"
+CLAIM_TEMPLATE = "consumers/follow_claim.html"
+NOT_FOUND_TEMPLATE = "consumers/follow_not_found.html"
+LIMITED_TEMPLATE = "consumers/follow_limited.html"
+CACHE_PREFIX = "sanbao:claim-pages"
+WINDOW_SECONDS = 3600  # SANBAO_CLAIM_PAGES_PER_HOUR is per hour
+
+
+def phone_url(next_path: str) -> str:
+    """The page confirming a number, coming back to ``next_path``."""
+    return f"{reverse('service:phone')}?{urlencode({'next': next_path})}"
+
+
+def _limited(request):
+    """None within the client's allowance, else the 429 answer."""
+    client = ratelimit.client_bucket(request)
+    limits = [ratelimit.Limit("ip", client, settings.SANBAO_CLAIM_PAGES_PER_HOUR)]
+    retry_after = ratelimit.over_limit(CACHE_PREFIX, limits, seconds=WINDOW_SECONDS)
+    if retry_after is None:
+        return None
+    minutes = math.ceil(retry_after / 60)
+    response = answer(request, LIMITED_TEMPLATE, lambda: {"retry_minutes": minutes}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_safe
+def claims(request):
+    """The confirmed number's claims, newest first."""
+    limited = _limited(request)
+    if limited is not None:
+        return limited
+    keep_language(request)
+    phone = consumer.confirmed_phone(request)
+    if phone is None:
+        return redirect(phone_url(request.path))
+
+    def context():
+        return {"claims": follow.claims_for_phone(phone), "confirmed": masked(phone)}
+
+    return answer(request, LIST_TEMPLATE, context)
+
+
+@require_safe
+def claim_detail(request, number: str):
+    """One claim of the confirmed number; the one not-found page for any other."""
+    limited = _limited(request)
+    if limited is not None:
+        return limited
+    keep_language(request)
+    phone = consumer.confirmed_phone(request)
+    if phone is None:
+        return redirect(phone_url(request.path))
+    # Built in the page's language: labels, reasons, next steps.
+    with translation.override(page_language(request)):
+        result = follow.claim_for_phone(number, phone)
+    if result is None:
+        return answer(request, NOT_FOUND_TEMPLATE, dict, status=404)
+    return answer(request, CLAIM_TEMPLATE, lambda: {"result": result})
