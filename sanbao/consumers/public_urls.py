@@ -4,11 +4,17 @@ not-found answer (serials may contain "/": the signature is the last segment).""
 
 from django.urls import path, re_path
 
-from sanbao.consumers import views
+from sanbao.consumers import service_views, views
 
 app_name = "cards"
 
 urlpatterns = [
+    # A card's sub-pages come before the card and its catch-all.
+    path(
+        "<path:serial>/<str:signature>/service/",
+        service_views.card_service,
+        name="card_service",
+    ),
     path("<path:serial>/<str:signature>/", views.card, name="card"),
     re_path(r"^(?P<serial>.*)$", views.card, name="card_unsigned"),
 ]

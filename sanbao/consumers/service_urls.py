@@ -5,10 +5,12 @@ service from it) are under its signed URL (``public_urls``)."""
 
 from django.urls import path
 
-from sanbao.consumers import phone_views
+from sanbao.consumers import phone_views, service_views
 
 app_name = "service"
 
 urlpatterns = [
     path("phone/", phone_views.phone, name="phone"),
+    path("request/", service_views.request_lookup, name="request"),
+    path("submitted/<str:number>/", service_views.submitted, name="submitted"),
 ]

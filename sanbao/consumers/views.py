@@ -85,9 +85,7 @@ def card(request, serial: str, signature: str = ""):
     retry_after = ratelimit.over_limit(CACHE_PREFIX, limits, seconds=WINDOW_SECONDS)
     if retry_after is not None:
         minutes = math.ceil(retry_after / 60)
-        response = answer(
-            request, LIMITED_TEMPLATE, lambda: {"retry_minutes": minutes}, status=429
-        )
+        response = answer(request, LIMITED_TEMPLATE, lambda: {"retry_minutes": minutes}, status=429)
         response["Retry-After"] = str(retry_after)
         return response
     unit = selectors.unit_for_card(serial=serial, signature=signature)
