@@ -449,6 +449,19 @@ def claim_finding_photo(request, number: str, rule: str):
     return attached_file(finding.photo)
 
 
+@never_cache
+@login_required
+@require_GET
+def claim_fault_file(request, number: str, pk: int):
+    """A photo or video of the fault the consumer sent (issue 16 item 3), to whoever
+    may see the claim, as an attachment."""
+    claim = selectors.claim_get(actor=request.user, number=number)
+    row = claim.fault_files.filter(pk=pk).exclude(file="").first()
+    if row is None:
+        raise NotFound(code="claims.document_not_found")
+    return attached_file(row.file)
+
+
 # --- Actions on a claim -------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from sanbao.consumers.cards import card_path
 from sanbao.core.models import AuditEvent
 from sanbao.notifications import consumer
 from sanbao.testkit.cast import login_client_for
-from sanbao.testkit.uploads import jpeg_bytes, pdf_bytes
+from sanbao.testkit.uploads import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +342,54 @@ def test_look_ups_by_serial_and_card_are_rate_limited(places):
     ]
     assert [a.status_code for a in answers] == [400, 400, 429]
     assert int(answers[-1]["Retry-After"]) > 0
+
+
+# --- The files, to the outlet and until the purge -----------------------------------
+
+
+def test_the_outlet_downloads_the_fault_files_and_nobody_else_does(places):
+    unit = unit_sold(3, "SBS150003", places.pb10k)
+    submit(confirmed(), unit, route="SO-D")
+    claim = Claim.objects.get(unit=unit)
+    first = claim.fault_files.order_by("pk").first()
+    url = reverse("claims:claim_fault_file", args=[claim.number, first.pk])
+    got = login_client_for(places.outlet_tech).get(url)
+    assert got.status_code == 200 and "attachment" in got["Content-Disposition"]
+    assert got["X-Content-Type-Options"] == "nosniff"
+    assert login_client_for(places.agent_b_clerk).get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # to the login
+
+
+@pytest.mark.clause("IV.8")
+def test_the_purge_deletes_the_consumers_photos_and_videos(
+    places, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from sanbao.claims.services import claim_close, claim_judge
+    from sanbao.core.retention import purge_expired
+
+    settings.MEDIA_ROOT = tmp_path
+    unit = unit_sold(400, "SBS160400", places.pb10k)
+    submit(confirmed(), unit, route="SO-D", remedy_requested=None)
+    claim = Claim.objects.get(unit=unit)
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 4
+    claim_judge(
+        claim=claim, actor=places.outlet_tech, failure_confirmed=False, note="Out of warranty"
+    )
+    claim_close(claim=Claim.objects.get(pk=claim.pk), actor=places.outlet_tech)
+    gone = timezone.now() - dt.timedelta(days=400)
+    Claim.objects.filter(pk=claim.pk).update(closed_at=gone, judged_at=gone)
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_expired(now=timezone.now(), kinds=["claims"])
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert set(FaultFile.objects.filter(claim=claim).values_list("file", flat=True)) == {""}
+
+
+def test_the_form_is_in_chinese_by_default_and_in_english_on_request(places):
+    unit = unit_sold(3, "SBS170003", places.pb10k)
+    zh = confirmed().get(service_path(unit))
+    assert zh["Content-Language"] == "zh-hans"
+    page = zh.content.decode()
+    assert "申请报修" in page and "您今天可以要求的服务" in page and "邮寄至售后服务中心" in page
+    assert 'accept="image/*,video/*"' in page and 'capture="environment"' in page
+    en = confirmed().get(service_path(unit) + "?lang=en").content.decode()
+    assert "Ask for service" in en and "What you can ask for today" in en
