@@ -393,3 +393,18 @@ def test_the_form_is_in_chinese_by_default_and_in_english_on_request(places):
     assert 'accept="image/*,video/*"' in page and 'capture="environment"' in page
     en = confirmed().get(service_path(unit) + "?lang=en").content.decode()
     assert "Ask for service" in en and "What you can ask for today" in en
+
+
+def test_the_staff_list_filters_the_claims_consumers_made(places):
+    unit = unit_sold(3, "SBS180003", places.pb10k)
+    submit(confirmed(), unit, route="SO-D")
+    online = Claim.objects.get(unit=unit)
+    from sanbao.claims.tests.conftest import intake
+
+    taken = intake(places.outlet_tech, unit_sold(3, "SBS180004", places.pb10k))
+    page = (
+        login_client_for(places.outlet_tech)
+        .get(reverse("claims:claim_list"), {"channel": "consumer"})
+        .content.decode()
+    )
+    assert online.number in page and taken.number not in page
