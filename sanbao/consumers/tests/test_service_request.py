@@ -120,8 +120,7 @@ def places(cast):
 # --- The DONE-WHEN test: the consumer's verdict is the outlet's -----------------------
 
 
-@pytest.mark.clause("I.2")
-@pytest.mark.clause("III.9")
+@pytest.mark.clause("I.1", "I.2", "II.2", "III.1", "III.2", "III.3", "III.9")
 @pytest.mark.parametrize(
     ("days", "remedy", "verdict", "failed"),
     [
@@ -159,6 +158,7 @@ def test_the_verdict_a_consumer_sees_at_submission_is_the_one_the_outlet_sees(
     assert f'href="/service/claims/{claim.number}/"' in mine
 
 
+@pytest.mark.clause("I.2")
 def test_the_remedies_open_today_are_shown_with_why(places):
     inside = unit_sold(3, "SBS100003", places.pb10k)
     page = confirmed().get(service_path(inside) + "?lang=en").content.decode()

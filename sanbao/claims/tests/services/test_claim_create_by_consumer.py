@@ -54,6 +54,7 @@ def test_a_consumer_chooses_an_active_outlet_never_an_agent(unit_of_agent_a, out
     assert refused_on(refused.value, "handling_org_code", "claims.handling_org_invalid")
 
 
+@pytest.mark.clause("I.2")
 def test_a_consumer_claims_today_only_and_after_consenting(unit_of_agent_a, platform_org):
     with pytest.raises(DomainError) as refused:
         by_consumer(
