@@ -88,7 +88,7 @@ class ServiceForm(forms.Form):
     proof_of_purchase_date = forms.DateField(
         label=_("Delivery or purchase date"),
         required=False,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
     )
     remedy_requested = forms.ChoiceField(
         label=_("What you ask for"),

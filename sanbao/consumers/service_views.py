@@ -93,7 +93,10 @@ def card_service(request, serial: str, signature: str):
         remedies = [(line.code, line.label) for line in options.lines if line.open]
         places = [(place.code, place.name) for place in service.outlets()]
         places.append((service.POST, translation.gettext("By post to the after-sales centre")))
-        initial = {"proof_of_purchase_date": options.delivered_on, "route": service.POST}
+        # The date on the proof, when the consumer gave it (here or when registering):
+        # never the registry's sale date, which the proof may not show.
+        known = options.delivered_on if options.delivered_source != "sale" else None
+        initial = {"proof_of_purchase_date": known, "route": service.POST}
         return options, ServiceForm(data, files, remedies=remedies, places=places, initial=initial)
 
     with translation.override(language):

@@ -408,3 +408,12 @@ def test_the_staff_list_filters_the_claims_consumers_made(places):
         .content.decode()
     )
     assert online.number in page and taken.number not in page
+
+
+def test_the_form_keeps_the_delivery_date_given_never_the_registrys_sale_date(places):
+    unit = unit_sold(20, "SBS190020", places.pb10k)
+    page = confirmed().get(service_path(unit)).content.decode()
+    assert unit.sale_date.isoformat() not in page.split('data-testid="service-form"')[1]
+    given = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+    page = confirmed().get(service_path(unit) + f"?delivered={given}").content.decode()
+    assert f'value="{given}"' in page.split('data-testid="service-form"')[1]
