@@ -43,6 +43,7 @@ SUBMITTED_TEMPLATE = "consumers/service_submitted.html"
 MISSING_TEMPLATE = "consumers/service_not_found.html"
 CARD_PREFIX = "sanbao:card-service"
 LOOKUP_PREFIX = "sanbao:service-lookups"
+SUBMITTED_PREFIX = "sanbao:service-answers"
 WINDOW_SECONDS = 3600
 
 
@@ -173,6 +174,9 @@ def request_lookup(request):
 @require_safe
 def submitted(request, number: str):
     """The answer to a request for service, for the consumer whose claim it is."""
+    limited = _limited(request, SUBMITTED_PREFIX, settings.SANBAO_CARD_VIEWS_PER_HOUR)
+    if limited is not None:
+        return limited
     phone = confirmed_phone(request)
     if not phone:
         return _to_phone(request)

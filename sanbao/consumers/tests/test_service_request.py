@@ -417,3 +417,14 @@ def test_the_form_keeps_the_delivery_date_given_never_the_registrys_sale_date(pl
     given = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
     page = confirmed().get(service_path(unit) + f"?delivered={given}").content.decode()
     assert f'value="{given}"' in page.split('data-testid="service-form"')[1]
+
+
+@override_settings(SANBAO_CARD_VIEWS_PER_HOUR=1)
+def test_the_request_and_its_answer_are_counted_per_client(places):
+    unit = unit_sold(3, "SBS210003", places.pb10k)
+    client = confirmed()
+    assert client.get(service_path(unit)).status_code == 200
+    assert client.get(service_path(unit)).status_code == 429
+    done = confirmed().get(reverse("service:submitted", args=["C0000-NONE"]))
+    assert done.status_code == 404
+    assert confirmed().get(reverse("service:submitted", args=["C0000-NONE"])).status_code == 429
