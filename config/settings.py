@@ -299,6 +299,15 @@ SANBAO_LATEST_DATE_YEARS = env_int("SANBAO_LATEST_DATE_YEARS", 10)
 
 # --- Operational limits -------------------------------------------------------------
 SANBAO_UPLOAD_MAX_MB = env_int("SANBAO_UPLOAD_MAX_MB", 10)
+# A consumer's short video of the fault (issue 16 item 3, core.uploads.check_video):
+# the media types accepted (their first bytes are checked) and the largest size.
+SANBAO_VIDEO_TYPES = env_list("SANBAO_VIDEO_TYPES", ["video/mp4", "video/quicktime", "video/webm"])
+SANBAO_VIDEO_MAX_MB = env_int("SANBAO_VIDEO_MAX_MB", 30)
+# Photos and videos of the fault one request for service may carry.
+SANBAO_FAULT_FILES_MAX = env_int("SANBAO_FAULT_FILES_MAX", 6)
+# Asking for service by serial and warranty-card number (/service/request/): look-ups
+# an hour from one client address, wrong pairs included.
+SANBAO_SERVICE_LOOKUPS_PER_HOUR = env_int("SANBAO_SERVICE_LOOKUPS_PER_HOUR", 10)
 # Reverse proxies (addresses or networks, e.g. 127.0.0.1,10.0.0.0/24) whose X-Real-IP
 # and X-Forwarded-For name the client (sanbao.core.clients). Empty: no proxy is
 # believed, every client is its REMOTE_ADDR. Never list an address clients can use.

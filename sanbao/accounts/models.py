@@ -54,6 +54,15 @@ class Organisation(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
+    # Issue 16 item 3: the hours an authorised outlet takes units in, as consumers
+    # read them when they choose where to bring a unit (free text, in each language).
+    opening_hours_en = models.CharField(
+        _("opening hours (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("When consumers may bring a unit in, e.g. Mon–Sat 09:00–18:00."),
+    )
+    opening_hours_zh = models.CharField(_("opening hours (Chinese)"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -72,6 +81,14 @@ class Organisation(models.Model):
     def display_name(self) -> str:
         lang = (get_language() or "en").lower()
         return self.name_zh if lang.startswith("zh") and self.name_zh else self.name_en
+
+    @property
+    def opening_hours(self) -> str:
+        """The opening hours in the reader's language (the other one when only it is given)."""
+        lang = (get_language() or "en").lower()
+        if lang.startswith("zh"):
+            return self.opening_hours_zh or self.opening_hours_en
+        return self.opening_hours_en or self.opening_hours_zh
 
 
 def _has_cjk(text: str) -> bool:

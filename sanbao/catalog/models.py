@@ -73,6 +73,10 @@ class Category(models.Model):
         default=False,
         help_text=_("Units must be bundled with a tie when returned (IV.P4)."),
     )
+    # Issue 16 item 3: how a consumer packs a unit of this category to post it to
+    # the after-sales centre (lithium batteries travel by the carrier's rules).
+    packing_en = models.TextField(_("packing instructions for consumers (English)"), blank=True)
+    packing_zh = models.TextField(_("packing instructions for consumers (Chinese)"), blank=True)
 
     objects = CatalogQuerySet.as_manager()
 
@@ -96,6 +100,11 @@ class Category(models.Model):
     @property
     def name(self) -> str:
         return _bilingual(self.name_en, self.name_zh)
+
+    @property
+    def packing_instructions(self) -> str:
+        """How to pack a unit to post it, in the reader's language (else the other)."""
+        return _bilingual(self.packing_en or self.packing_zh, self.packing_zh or self.packing_en)
 
 
 class ProductModel(models.Model):

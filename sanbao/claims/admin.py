@@ -32,16 +32,36 @@ class ClaimAdmin(ReadOnlyAdmin):
         "remedy",
         "outcome",
     )
-    list_filter = ("status", "verdict", "remedy", "outcome", "claimant_kind", "handling_org")
+    list_filter = (
+        "status",
+        "verdict",
+        "remedy",
+        "outcome",
+        "claimant_kind",
+        "channel",
+        "handling_org",
+    )
     list_select_related = ("model", "model__category", "handling_org")
     search_fields = ("number", "serial_reported", "consumer_phone", "warranty_card_no")
     date_hierarchy = "created_at"
     inlines = (InspectionFindingInline,)
     fieldsets = (
-        (None, {"fields": ("number", "status", "handling_org", "created_by", "created_at")}),
+        (
+            None,
+            {"fields": ("number", "status", "handling_org", "channel", "created_by", "created_at")},
+        ),
         (
             _("Claimant"),
-            {"fields": ("claimant_kind", "claimant_org", "consumer_name", "consumer_phone")},
+            {
+                "fields": (
+                    "claimant_kind",
+                    "claimant_org",
+                    "consumer_name",
+                    "consumer_phone",
+                    "consent_version",
+                    "consent_at",
+                )
+            },
         ),
         (
             _("Unit and documents"),

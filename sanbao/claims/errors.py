@@ -94,6 +94,11 @@ MESSAGES = {
     "claims.exclusion_photo_required": _(
         "Attach a photo of what the unit shows: an exclusion found (%(rule)s) needs one."
     ),
+    "claims.fault_file_invalid": _(
+        "“%(name)s” is neither a JPEG or PNG photo nor a video of a type accepted "
+        "(MP4, MOV) of at most %(limit_mb)s MB."
+    ),
+    "claims.fault_files_too_many": _("At most %(limit)s photos and videos."),
     "claims.photo_invalid": _("Upload a JPEG or PNG photo of at most %(limit_mb)s MB."),
     "claims.image_too_large": _("The image is too large: at most %(limit)s pixels are accepted."),
     # The retained-parts ledger (catalog) answers claims' pages and API with these.

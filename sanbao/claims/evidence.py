@@ -17,7 +17,7 @@ from sanbao.claims import policy
 from sanbao.claims.models import (
     InspectionFinding,
 )
-from sanbao.core.uploads import UploadRefused, check_upload
+from sanbao.core.uploads import UploadRefused, check_upload, check_video
 
 
 def check_scan(upload, field: str, errors) -> None:
@@ -39,6 +39,37 @@ def _check(upload, field: str, code: str, errors, *, photo: bool) -> None:
             errors.add(field, "claims.image_too_large", limit=f"{refused.limit:,}")
         else:
             errors.add(field, code, limit_mb=settings.SANBAO_UPLOAD_MAX_MB)
+
+
+def check_fault_file(upload, field: str, errors) -> tuple[str, str] | None:
+    """A photo (JPEG or PNG) or a short video (``core.uploads.check_video``) of the
+    fault, sent by the consumer: its kind ("photo" or "video") and media type, or
+    None with the refusal added on ``field``."""
+    kind = (getattr(upload, "content_type", "") or "").lower()
+    if kind.startswith("video/"):
+        try:
+            return "video", check_video(upload).media_type
+        except UploadRefused:
+            errors.add(
+                field,
+                "claims.fault_file_invalid",
+                name=getattr(upload, "name", "")[:80],
+                limit_mb=settings.SANBAO_VIDEO_MAX_MB,
+            )
+            return None
+    try:
+        return "photo", check_upload(upload, photo=True).media_type
+    except UploadRefused as refused:
+        if refused.too_large:
+            errors.add(field, "claims.image_too_large", limit=f"{refused.limit:,}")
+        else:
+            errors.add(
+                field,
+                "claims.fault_file_invalid",
+                name=getattr(upload, "name", "")[:80],
+                limit_mb=settings.SANBAO_VIDEO_MAX_MB,
+            )
+        return None
 
 
 def check_findings(findings, errors, stored_photos=frozenset()) -> None:

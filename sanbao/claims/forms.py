@@ -12,7 +12,15 @@ from sanbao.catalog.exclusions import RULE_TITLES, shown_by_the_unit
 from sanbao.catalog.forms import offer_replacement_decision, replacement_decision_field
 from sanbao.catalog.models import Disposal, Region
 from sanbao.catalog.selectors import RETAINED_PART_SORTS
-from sanbao.claims.models import ClaimantKind, ClaimStatus, FaultKind, Outcome, Remedy, Verdict
+from sanbao.claims.models import (
+    ClaimantKind,
+    ClaimChannel,
+    ClaimStatus,
+    FaultKind,
+    Outcome,
+    Remedy,
+    Verdict,
+)
 from sanbao.claims.policy import CHECKLIST_RULES, CONFIRMABLE_RULES
 from sanbao.claims.reasons import CHECKLIST_QUESTIONS
 from sanbao.claims.selectors import CLAIM_SORTS
@@ -148,6 +156,10 @@ class ClaimFilterForm(FiltersMixin, ClaimsForm):
     serial = search_field(40, _("Serial starts with"))
     submitted_from = date_filter(_("Submitted from"))
     submitted_to = date_filter(_("Submitted until"))
+    # Issue 16 item 3: the claims consumers made online, or those taken in.
+    channel = forms.ChoiceField(
+        label=_("made by"), required=False, choices=[ANY, *ClaimChannel.choices]
+    )
 
     def __init__(self, *args, models=(), outlets=None, **kwargs):
         super().__init__(*args, **kwargs)

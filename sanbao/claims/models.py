@@ -62,6 +62,15 @@ class ClaimantKind(models.TextChoices):
     ORGANISATION = "organisation", _("Agent or enterprise")
 
 
+class ClaimChannel(models.TextChoices):
+    """Who made the claim: a user of the platform taking it in (an outlet, the
+    after-sales department, an agent or enterprise for itself), or the consumer
+    from their phone (issue 16 item 3: the card's "ask for service")."""
+
+    INTAKE = "intake", _("Taken in by a user")
+    CONSUMER = "consumer", _("Made by the consumer online")
+
+
 class FaultKind(models.TextChoices):
     NOT_CHARGING = "not_charging", _("Does not charge")
     NO_OUTPUT = "no_output", _("No output / does not power devices")
@@ -94,6 +103,10 @@ def _upload_to(instance, filename: str) -> str:
     """Claim documents under an unguessable name (the original name is not kept):
     they are served only through views that check who may see the claim."""
     return _private_name("claims/documents", filename)
+
+
+def _fault_file_to(instance, filename: str) -> str:
+    return _private_name("claims/faults", filename)
 
 
 def _finding_photo_to(instance, filename: str) -> str:
@@ -187,7 +200,15 @@ class Claim(models.Model):
     # IV.8: when the purge removed its personal data and files (never again).
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
-    created_by = user_reference(_("taken in by"))
+    # Issue 16 item 3: a claim the consumer made online has no user who took it in
+    # (``created_by`` empty, docs/decisions.md); the consent they gave is kept with it.
+    channel = models.CharField(
+        _("made by"), max_length=12, choices=ClaimChannel.choices, default=ClaimChannel.INTAKE
+    )
+    consent_version = models.CharField(_("consent version agreed"), max_length=20, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+
+    created_by = user_reference(_("taken in by"), optional=True)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -217,6 +238,12 @@ class Claim(models.Model):
         ]
         constraints = [
             choice_constraint("status", ClaimStatus, "claim_status_valid"),
+            choice_constraint("channel", ClaimChannel, "claim_channel_valid"),
+            # Only a claim the consumer made online has nobody who took it in.
+            models.CheckConstraint(
+                condition=Q(created_by__isnull=False) | Q(channel="consumer"),
+                name="claim_taken_in_by_someone",
+            ),
             models.CheckConstraint(
                 condition=Q(claimant_kind="consumer", consumer_phone__gt="")
                 | Q(claimant_kind="organisation", claimant_org__isnull=False),
@@ -298,6 +325,35 @@ class InspectionFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} {self.rule}"
+
+
+class FaultFileKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")
+
+
+class FaultFile(models.Model):
+    """A photo or a short video of the fault, sent by the consumer with the claim
+    (issue 16 item 3); stored under a random name and served only to those who may
+    see the claim."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="fault_files"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=FaultFileKind.choices)
+    file = models.FileField(_("file"), upload_to=_fault_file_to)
+    media_type = models.CharField(_("media type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo or video of the fault")
+        verbose_name_plural = _("photos and videos of the fault")
+        ordering = ["claim", "id"]
+        constraints = [choice_constraint("kind", FaultFileKind, "fault_file_kind_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.kind} {self.pk}"
 
 
 @dataclass(frozen=True)

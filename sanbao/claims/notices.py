@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from sanbao.claims.models import Claim, ClaimantKind, Outcome
+from sanbao.claims.models import Claim, ClaimantKind, ClaimChannel, Outcome
 from sanbao.notifications.services import sms_send
 
 logger = logging.getLogger(__name__)
@@ -43,10 +43,9 @@ REJECTED_RESULT = _("not approved (the reasons are on your claim's page)")
 
 def made_by_consumer(claim: Claim) -> bool:
     """Whether the consumer made ``claim`` on the phone pages (issue 16 item 3),
-    having agreed there to messages about their claims (``consumers.consent``).
-    The ``service`` branch marks such a claim; until it is merged no claim is
-    marked. AT MERGE: return that marker here."""
-    return False
+    having agreed there to messages about their claims (``consumers.consent``):
+    its channel says so."""
+    return claim.channel == ClaimChannel.CONSUMER
 
 
 def wants_sms(claim: Claim) -> bool:

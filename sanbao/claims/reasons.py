@@ -72,6 +72,14 @@ REASONS_NOTED = {
     "exclusion_found": _("Found on inspection: %(note)s"),
 }
 
+# A rule's outcome as the claim pages (staff's and consumer's) show it.
+OUTCOME_CLASSES = {"pass": "success", "fail": "danger", "unknown": "warning"}
+OUTCOME_LABELS = {
+    "pass": pgettext_lazy("rule outcome", "pass"),
+    "fail": pgettext_lazy("rule outcome", "fail"),
+    "unknown": pgettext_lazy("rule outcome", "unknown"),
+}
+
 VERDICTS = {
     "covered": _("Covered by the three guarantees"),
     "not_covered": _("Not covered"),

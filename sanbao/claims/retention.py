@@ -6,8 +6,8 @@ resolved (``resolved_at``), else rejected (``judged_at``). Kept: the model, seri
 category and fault kind, the dates, the verdict and each rule's outcome, the
 remedy and outcome, the documents' numbers. Gone: the consumer's name and
 telephone, the fault description, the judgement and resolution notes, the
-inspection notes (also where the verdict quotes them) and every uploaded scan
-and photo."""
+inspection notes (also where the verdict quotes them) and every uploaded scan,
+photo and video (the consumer's of the fault too)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce
 
-from sanbao.claims.models import Claim, ClaimStatus, InspectionFinding
+from sanbao.claims.models import Claim, ClaimStatus, FaultFile, InspectionFinding
 from sanbao.core.retention import REDACTED, REPAIR, PurgeKind, Scrub
 
 CLAIM_FINAL = (ClaimStatus.RESOLVED, ClaimStatus.REJECTED, ClaimStatus.CLOSED)
@@ -84,6 +84,8 @@ CLAIMS = PurgeKind(
             files=("proof_of_purchase_scan", "warranty_card_scan"),
         ),
         Scrub(InspectionFinding, "claim_id", {"note": ""}, files=("photo",)),
+        # The consumer's photos and videos of the fault (issue 16 item 3).
+        Scrub(FaultFile, "claim_id", files=("file",)),
     ),
     rewrite=_without_notes,
 )

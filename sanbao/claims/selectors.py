@@ -43,6 +43,7 @@ def claim_list(
     submitted_from: dt.date | None = None,
     submitted_to: dt.date | None = None,
     sort: str | None = None,
+    channel: str | None = None,
 ) -> QuerySet[Claim]:
     require(actor, "claims.view")
     # What the list and its export show: not the rule results and terms applied, nor
@@ -63,6 +64,7 @@ def claim_list(
         serial_reported__istartswith=(serial or "").strip(),
         created_at__date__gte=submitted_from,
         created_at__date__lte=submitted_to,
+        channel=channel,
     )
     return CLAIM_SORTS.apply(qs, sort)
 

@@ -24,6 +24,7 @@ from sanbao.catalog.services import retained_part_dispose as retained_part_dispo
 from sanbao.claims import notices, policy
 from sanbao.claims.errors import ERRORS
 from sanbao.claims.evidence import (
+    check_fault_file,
     check_findings,
     check_photo,
     check_scan,
@@ -34,7 +35,9 @@ from sanbao.claims.models import (
     LIVE_STATUSES,
     Claim,
     ClaimantKind,
+    ClaimChannel,
     ClaimStatus,
+    FaultFile,
     FaultKind,
     InspectionFinding,
     Outcome,
@@ -89,6 +92,26 @@ def _apply_verdict(claim: Claim, verdict: policy.Verdict) -> None:
     claim.verdict_results = [r.as_dict() for r in verdict.results]
 
 
+@dataclass(frozen=True)
+class ConsumerActor:
+    """The consumer making a claim from their phone (issue 16 item 3): no user
+    account, only the mobile number a one-time code confirmed
+    (``notifications.consumer``). It holds no role and no organisation, so every
+    permission check refuses it; ``claim_create`` alone accepts it, for a claim of
+    their own. The audit trail names it "consumer 138****8000" (docs/decisions.md)."""
+
+    phone: str
+    pk = None
+    organisation_id = None
+    role = ""
+    is_authenticated = False
+
+    @property
+    def audit_label(self) -> str:
+        masked = f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) >= 7 else "****"
+        return f"consumer {masked}"
+
+
 @dataclass
 class FindingIn:
     rule: str
@@ -120,6 +143,8 @@ def claim_create(
     handling_org_code: str = "",
     findings: list[FindingIn] | None = None,
     proof_of_purchase_date: dt.date | None = None,
+    fault_files: list | None = None,
+    consent_version: str = "",
 ) -> Claim:
     """Take in a warranty claim and evaluate its eligibility at once (SPEC III).
 
@@ -140,6 +165,15 @@ def claim_create(
     the unit was handed in (the claim date unless later, never in the future): the
     repair-day limit counts from it.
 
+    Issue 16 item 3: the consumer asks for service from their phone as a
+    :class:`ConsumerActor` (``actor``): the claim is theirs (the confirmed number is
+    its telephone, whatever ``consumer_phone`` says), made today, handled by the
+    outlet they chose among the active ones (``handling_org_code``) or else by the
+    after-sales department; it carries their photos and videos of the fault
+    (``fault_files``) and the consent they agreed to (``consent_version``), is
+    marked as made by the consumer (``channel``), has nobody who took it in, and is
+    judged by exactly the same rules as any other.
+
     I.2, II.2 (issue 10 item 3): the delivery or purchase date comes with the
     proof of purchase and is stored with its number (``proof_of_purchase_date``;
     ``delivered_on`` is the earlier name of the same date, and the one the intake
@@ -148,7 +182,9 @@ def claim_create(
     ``delivered_on`` is the day so found; the warranty runs from it unless the
     unit is a replacement with its own warranty start.
     """
-    require(actor, "claims.create")
+    consumer = isinstance(actor, ConsumerActor)
+    if not consumer:
+        require(actor, "claims.create")
     if findings:
         # SPEC III: the person judging the unit records the inspection checklist; a
         # claimant (agent or enterprise) cannot declare its own unit free of them.
@@ -157,6 +193,10 @@ def claim_create(
     err = errors.add
 
     claimant_org = None
+    if consumer:
+        claimant_kind, consumer_phone = ClaimantKind.CONSUMER, actor.phone
+        if not consent_version:
+            err("consent", "claims.value_required")
     phone = normalise_phone(consumer_phone)
     if actor.role in RETURN_UNIT_ROLES:
         claimant_kind = ClaimantKind.ORGANISATION
@@ -232,7 +272,7 @@ def claim_create(
         claimed_on = today
     elif claimed_on > today:
         err("claimed_on", "claims.date_in_future")
-    elif claimed_on != today and actor.role in RETURN_UNIT_ROLES:
+    elif claimed_on != today and (consumer or actor.role in RETURN_UNIT_ROLES):
         err("claimed_on", "claims.claimed_on_today_only")
     elif delivered_on and claimed_on < delivered_on <= max(today, registry_sale_date or today):
         # A proof dated in the future is refused above; a claim before the
@@ -270,6 +310,10 @@ def claim_create(
 
     check_scan(proof_of_purchase_scan, "proof_of_purchase_scan", errors)
     check_scan(warranty_card_scan, "warranty_card_scan", errors)
+    fault_files = list(fault_files or [])
+    if len(fault_files) > settings.SANBAO_FAULT_FILES_MAX:
+        err("fault_files", "claims.fault_files_too_many", limit=settings.SANBAO_FAULT_FILES_MAX)
+    checked_files = [check_fault_file(f, "fault_files", errors) for f in fault_files]
     for finding in findings or []:
         if finding.rule not in policy.FINDING_RULES:
             err("findings", "claims.finding_rule_invalid", value=finding.rule)
@@ -302,6 +346,9 @@ def claim_create(
         fault_kind=fault_kind,
         fault_description=fault_description,
         policy_version=settings.SANBAO_POLICY_VERSION,
+        channel=ClaimChannel.CONSUMER if consumer else ClaimChannel.INTAKE,
+        consent_version=(consent_version or "")[:20] if consumer else "",
+        consent_at=timezone.now() if consumer else None,
         terms=terms_of(
             category,
             warranty_start=start,
@@ -309,7 +356,7 @@ def claim_create(
             registry_sale_date=registry_sale_date,
         ),
         warranty_end=policy.warranty_end(start, category.warranty_months, before),
-        created_by=actor,
+        created_by=None if consumer else actor,
     )
     if unit is not None and not history.repaired:
         note_never_repaired(claim)
@@ -339,6 +386,10 @@ def claim_create(
         # INSERT, before any photo of the checklist is stored, and draws again.
         rows.insert(claim)  # Claim.save's row, its statement built once (issue 14)
         _create_findings(claim, actor, checklist, saved)
+        for row in files:
+            row.claim = claim
+        if files:
+            FaultFile.objects.bulk_create(files)
         audit.record(
             actor=actor,
             action="claim.submitted",
@@ -348,10 +399,12 @@ def claim_create(
                 "failed": [r["rule"] for r in claim.verdict_results if r["outcome"] == policy.FAIL],
                 "claimed_on": claim.claimed_on.isoformat(),
                 "remedy_requested": claim.remedy_requested,
+                **({"channel": claim.channel, "files": len(files)} if consumer else {}),
             },
         )
         notices.notify(claim, notices.RECEIVED)
 
+    files: list[FaultFile] = []
     with files_undone_on_failure() as saved:
         # The scans are stored once, whatever the draws, and listed in ``saved``: a
         # create that fails leaves no file behind.
@@ -362,6 +415,11 @@ def claim_create(
             if upload is not None:
                 field.save(upload.name, upload, save=False)
                 saved.append((field.storage, field.name))
+        for upload, (kind, media_type) in zip(fault_files, checked_files, strict=True):
+            row = FaultFile(kind=kind, media_type=media_type, size=upload.size)
+            row.file.save(upload.name, upload, save=False)
+            saved.append((row.file.storage, row.file.name))
+            files.append(row)
         _apply_verdict(claim, policy.evaluate(_facts(claim, answers, notes)))
         try:
             # The whole write is the draw's transaction: no savepoint inside it.
@@ -401,7 +459,12 @@ def _check_claimable(actor, serial: str, history: UnitHistory | None, *, shown: 
         )
     if live is None:
         return
-    if Claim.objects.visible_to(actor).filter(number=live).exists():
+    if isinstance(actor, ConsumerActor):
+        # The consumer is named their own open claim, nobody else's.
+        seen = Claim.objects.filter(number=live, consumer_phone=actor.phone)
+    else:
+        seen = Claim.objects.visible_to(actor).filter(number=live)
+    if seen.exists():
         err("serial", "claims.claim_open", number=live)
     else:
         err("serial", "claims.claim_open_elsewhere")
@@ -410,7 +473,7 @@ def _check_claimable(actor, serial: str, history: UnitHistory | None, *, shown: 
 def _handling_org(actor, code: str, err) -> Organisation | None:
     if actor.role == Role.OUTLET_TECHNICIAN:
         return actor.organisation
-    if actor.role in PLATFORM_ROLES and code:
+    if (actor.role in PLATFORM_ROLES or isinstance(actor, ConsumerActor)) and code:
         org = Organisation.objects.filter(
             code=code, kind__in=[OrgKind.PLATFORM, OrgKind.SERVICE_OUTLET], is_active=True
         ).first()

@@ -14,6 +14,7 @@ urlpatterns = routes(
         "<str:number>/": (views.claim_detail, "claim_detail"),
         "<str:number>/scans/<str:document>/": views.claim_scan,
         "<str:number>/findings/<str:rule>/photo/": views.claim_finding_photo,
+        "<str:number>/fault-files/<int:pk>/": views.claim_fault_file,
         "<str:number>/start-judgement/": (views.claim_start_judgement, "claim_start_judgement"),
         "<str:number>/findings/": (views.claim_record_findings, "claim_record_findings"),
         "<str:number>/scans/": (views.claim_attach_scans, "claim_attach_scans"),

@@ -30,7 +30,7 @@ from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog.exclusions import RULE_TITLES
 from sanbao.catalog.models import Category, ProductModel
 from sanbao.catalog.policy import ModelSpecs, is_not_lower
-from sanbao.claims import documents, policy, selectors, services, warranty
+from sanbao.claims import documents, policy, reasons, selectors, services, warranty
 from sanbao.claims.forms import (
     CardNumberForm,
     ClaimFilterForm,
@@ -89,12 +89,8 @@ EVENT_LABELS = {
     "claim.closed": pgettext_lazy("claim event", "Closed"),
 }
 
-OUTCOME_CLASSES = {policy.PASS: "success", policy.FAIL: "danger", policy.UNKNOWN: "warning"}
-OUTCOME_LABELS = {
-    policy.PASS: pgettext_lazy("rule outcome", "pass"),
-    policy.FAIL: pgettext_lazy("rule outcome", "fail"),
-    policy.UNKNOWN: pgettext_lazy("rule outcome", "unknown"),
-}
+# The rule outcomes' words, shared with the consumer's page (claims.reasons).
+OUTCOME_CLASSES, OUTCOME_LABELS = reasons.OUTCOME_CLASSES, reasons.OUTCOME_LABELS
 SCANS = {
     "proof-of-purchase": "proof_of_purchase_scan",
     "warranty-card": "warranty_card_scan",
@@ -451,6 +447,19 @@ def claim_finding_photo(request, number: str, rule: str):
     if finding is None or not finding.photo:
         raise NotFound(code="claims.document_not_found")
     return attached_file(finding.photo)
+
+
+@never_cache
+@login_required
+@require_GET
+def claim_fault_file(request, number: str, pk: int):
+    """A photo or video of the fault the consumer sent (issue 16 item 3), to whoever
+    may see the claim, as an attachment."""
+    claim = selectors.claim_get(actor=request.user, number=number)
+    row = claim.fault_files.filter(pk=pk).exclude(file="").first()
+    if row is None:
+        raise NotFound(code="claims.document_not_found")
+    return attached_file(row.file)
 
 
 # --- Actions on a claim -------------------------------------------------------------------

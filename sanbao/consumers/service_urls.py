@@ -5,7 +5,7 @@ service from it) are under its signed URL (``public_urls``)."""
 
 from django.urls import path
 
-from sanbao.consumers import follow_views, phone_views
+from sanbao.consumers import follow_views, phone_views, service_views
 
 app_name = "service"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("phone/", phone_views.phone, name="phone"),
     path("claims/", follow_views.claims, name="claims"),
     path("claims/<str:number>/", follow_views.claim_detail, name="claim_detail"),
+    path("request/", service_views.request_lookup, name="request"),
+    path("submitted/<str:number>/", service_views.submitted, name="submitted"),
 ]

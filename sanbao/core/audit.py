@@ -161,11 +161,13 @@ def record_urls(events: Iterable[AuditEvent]) -> dict[tuple[str, str], str]:
 
 
 def _append(actor, action: str, data: dict | None, **target) -> AuditEvent:
-    """The event, with the actor as they are now (a job or the system has no user)."""
+    """The event, with the actor as they are now (a job or the system has no user;
+    someone without an account, a consumer, says who they are by ``audit_label``)."""
     user = actor if getattr(actor, "pk", None) else None
+    label = actor.get_username() if user else getattr(actor, "audit_label", "system")
     event = AuditEvent(
         actor=user,
-        actor_label=(actor.get_username() if user else "system")[:200],
+        actor_label=label[:200],
         organisation_id_snapshot=getattr(actor, "organisation_id", None),
         action=action,
         data=data or {},

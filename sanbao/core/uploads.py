@@ -84,6 +84,33 @@ def check_upload(upload, *, photo: bool = False) -> Checked:
     return Checked(_image_type(upload))
 
 
+# A video's container by its first bytes: ISO media (MP4, QuickTime, 3GPP) carries
+# "ftyp" at offset 4; Matroska/WebM starts with the EBML magic number.
+VIDEO_SIGNATURES = {
+    "video/mp4": lambda head: head[4:8] == b"ftyp",
+    "video/quicktime": lambda head: head[4:8] == b"ftyp",
+    "video/3gpp": lambda head: head[4:8] == b"ftyp",
+    "video/webm": lambda head: head.startswith(b"\x1a\x45\xdf\xa3"),
+}
+
+
+def check_video(upload) -> Checked:
+    """A short video of one of ``SANBAO_VIDEO_TYPES`` (its declared type, checked
+    against its first bytes) of at most ``SANBAO_VIDEO_MAX_MB``; else
+    ``UploadRefused``. A video is not decoded here: it is stored and served as an
+    attachment only, never played inline by the platform."""
+    if upload is None:
+        raise UploadRefused()
+    kind = (getattr(upload, "content_type", "") or "").lower()
+    if upload.size > settings.SANBAO_VIDEO_MAX_MB * 1024 * 1024 or upload.size < 12:
+        raise UploadRefused()
+    if kind not in settings.SANBAO_VIDEO_TYPES or kind not in VIDEO_SIGNATURES:
+        raise UploadRefused()
+    if not VIDEO_SIGNATURES[kind](_head(upload, 12)):
+        raise UploadRefused()
+    return Checked(kind)
+
+
 def _head(upload, count: int) -> bytes:
     upload.seek(0)
     head = upload.read(count)

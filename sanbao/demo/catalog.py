@@ -46,12 +46,43 @@ def _category(
     }
 
 
+# Issue 16 item 3: how a consumer packs a unit of each category to post it to the
+# after-sales centre (English, Chinese). Power banks and headphones hold lithium
+# batteries: couriers carry them by ground only, under their battery rules.
+PACKING = {
+    "power-bank": (
+        "Lithium battery: send by ground (road) only and tell the courier it holds a "
+        "lithium battery; never by air. Do not send a swollen, leaking or hot power bank: "
+        "bring it to an outlet instead. Cover the ports with tape, wrap the unit in bubble "
+        "wrap, pack it with its data cable in a sturdy carton with no loose metal objects.",
+        "锂电池：只能陆运，并告知快递员内含锂电池，不可空运。鼓包、漏液或发烫的移动电源请勿邮寄，"
+        "请送至服务网点。用胶带封住接口，用气泡膜包好，连同数据线装入结实的纸箱，箱内不要放散装金属物品。",
+    ),
+    "adapter": (
+        "Unplug it and let it cool. Wrap the adapter and its cable separately in bubble "
+        "wrap, bundle the cable with a tie, and pack them in a sturdy carton.",
+        "拔下插头并待其冷却。将适配器和线缆分别用气泡膜包好，线缆用扎带捆好，装入结实的纸箱。",
+    ),
+    "data-cable": (
+        "Coil the cable loosely (no sharp bends), bundle it with a tie and send it in a "
+        "padded envelope or a small box.",
+        "将数据线松松地盘好（不要折弯），用扎带捆好，装入气泡信封或小盒寄出。",
+    ),
+    "headphones": (
+        "Contains a lithium battery: send by ground only. Put the earbuds in their "
+        "charging case, wrap the case in bubble wrap and pack it in a small sturdy box.",
+        "内含锂电池：只能陆运。将耳机放入充电盒，用气泡膜包好后装入结实的小盒。",
+    ),
+}
+
 CATEGORIES = [
     _category("power-bank", "Power banks", "移动电源", 12, 2, 30, True, ["data cable"], False),
     _category("adapter", "Chargers and adapters", "充电器/适配器", 12, 2, 30, True, [], True),
     _category("data-cable", "Data cables", "数据线", 6, 1, 15, False, [], True),
     _category("headphones", "Headphones", "耳机", 12, 2, 30, True, [], False),
 ]
+for _spec in CATEGORIES:
+    _spec["packing_en"], _spec["packing_zh"] = PACKING[_spec["code"]]
 
 
 def _model(code, category, name_en, name_zh, mah=None, watts=None, ports=None, hours=None):
@@ -238,6 +269,11 @@ def ensure_catalog(result: DemoResult, admin, today: dt.date) -> None:
     categories = {}
     for spec in CATEGORIES:
         category, created = Category.objects.get_or_create(code=spec["code"], defaults=spec)
+        if not created and not (category.packing_en or category.packing_zh):
+            # A demo loaded before the packing instructions existed gets them.
+            Category.objects.filter(pk=category.pk).update(
+                packing_en=spec["packing_en"], packing_zh=spec["packing_zh"]
+            )
         categories[category.code] = category
         result.categories_created += created
     for spec in PRODUCT_MODELS:

@@ -32,6 +32,8 @@ ORGANISATIONS = [
         "fax": "+86 755 8600 3001",
         "email": "after-sales@sanbao.example",
         "contact_person": "Chen Jing 陈静",
+        "opening_hours_en": "Mon–Fri 09:00–18:00 (parcels received Mon–Sat)",
+        "opening_hours_zh": "周一至周五 9:00–18:00（周一至周六收件）",
     },
     {
         "code": "AG-SZ01",
@@ -76,6 +78,9 @@ ORGANISATIONS = [
         "fax": "+86 20 3888 0102",
         "email": "outlet-gz@sanbao.example",
         "contact_person": "Huang Lei 黄磊",
+        # Issue 16 item 3: shown to consumers choosing where to bring a unit.
+        "opening_hours_en": "Mon–Sat 10:00–19:00; closed on public holidays",
+        "opening_hours_zh": "周一至周六 10:00–19:00；法定节假日休息",
     },
 ]
 
@@ -141,6 +146,12 @@ def ensure_people(result: DemoResult) -> tuple[User, dict[str, Organisation]]:
             org = organisation_create(actor=admin, **spec)
             result.organisations_created.append(org.code)
         orgs[org.code] = org
+    for spec in ORGANISATIONS:
+        if spec.get("opening_hours_en"):
+            # A demo loaded before the opening hours existed gets them.
+            Organisation.objects.filter(code=spec["code"], opening_hours_en="").update(
+                opening_hours_en=spec["opening_hours_en"], opening_hours_zh=spec["opening_hours_zh"]
+            )
     for spec in USERS:
         if spec is not admin_spec:
             ensure_user(result, orgs, spec)

@@ -54,6 +54,12 @@ PUBLIC_PAGES = {
     # claim number is one 404 (rate-limited; consumers/tests/test_follow.py).
     "service:claims": "the claims of the consumer's number confirmed by a one-time code",
     "service:claim_detail": "one claim of the consumer's confirmed number, else one 404",
+    # Asking for service (issue 16 item 3): each needs a number confirmed by a one-time
+    # code first and shows only the consumer's own claim (tests in
+    # consumers/tests/test_service_request.py).
+    "cards:card_service": "the card's request for service, opened by the card's signed URL",
+    "service:request": "a consumer types the serial and the card number (rate-limited)",
+    "service:submitted": "a consumer's own claim, for the number confirmed on the phone",
     # The API's description, not data.
     "api:openapi-json": "the OpenAPI document, describing operations and holding no data",
     "api:openapi-view": "the API's documentation page, describing operations",
@@ -80,6 +86,7 @@ ADMIN_NAMESPACE = "admin"
 
 BY_NAME: dict[tuple[str, str], str] = {
     ("claims:claim_finding_photo", "number"): "photo_claim",
+    ("claims:claim_fault_file", "pk"): "fault_file",
     ("attach_claim_finding_photo", "number"): "photo_claim",
     ("statements:statement_pdf", "code"): "org_code",
     ("statements:statement_xlsx", "code"): "org_code",

@@ -13,9 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+
 from sanbao.accounts.holds import hold_set
 from sanbao.accounts.services import token_create
 from sanbao.catalog.models import RetainedPart
+from sanbao.claims.models import FaultFile
 from sanbao.claims.policy import CHECKLIST_RULES
 from sanbao.claims.services import FindingIn
 from sanbao.claims.tests.conftest import intake
@@ -83,8 +86,13 @@ def build(cast, monkeypatch) -> World:
         proof_photo=claim_photo("receipt.png"),
         consent_version=consent.VERSION,
     )
+    # A photo of the fault on A's claim (a consumer's claim has no organisation: its
+    # file is stored on one of A's so that the page's scoping is walked).
+    fault_file = FaultFile(claim=claim, kind="photo", media_type="image/jpeg", size=4)
+    fault_file.file.save("fault.jpg", ContentFile(b"\xff\xd8\xff\xe0"), save=True)
     v |= {
         "claim": claim.number,
+        "fault_file": str(fault_file.pk),
         "photo_claim": photo_claim.number,
         "unit_serial": unit.serial,
         "lot": "LA-2606",

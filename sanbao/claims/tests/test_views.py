@@ -310,8 +310,10 @@ DOCUMENT_PAGES = {"claim_receipt_pdf", "claim_report_pdf", "claim_list_xlsx"}
 def test_the_matrix_covers_every_claims_page_and_action(cast):
     from sanbao.claims.urls import urlpatterns
 
-    # The finding photo is the scans' twin: tested below with a real photo.
-    expected = {p.name for p in urlpatterns} - DOCUMENT_PAGES - {"claim_finding_photo"}
+    # The finding photo is the scans' twin: tested below with a real photo. The
+    # consumer's fault files too, in consumers/tests/test_service_request.py.
+    twins = {"claim_finding_photo", "claim_fault_file"}
+    expected = {p.name for p in urlpatterns} - DOCUMENT_PAGES - twins
     assert declared_url_names(CASES, cast) == expected
 
 
