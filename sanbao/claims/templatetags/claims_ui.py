@@ -6,11 +6,12 @@ from django import template
 
 from sanbao.claims import ui
 from sanbao.claims.models import ClaimStatus
+from sanbao.core.ui import badge_tag
 
 register = template.Library()
 
 
-@register.inclusion_tag("_badge.html")
+@badge_tag(register)
 def claim_badge(claim, large=False):
     label = claim.get_status_display()
     if claim.status == ClaimStatus.RESOLVED and claim.outcome:
@@ -18,12 +19,12 @@ def claim_badge(claim, large=False):
     return ui.CLAIM.badge(claim.status, label, large=large)
 
 
-@register.inclusion_tag("_badge.html")
+@badge_tag(register)
 def public_status_badge(status, label):
     return ui.PUBLIC_STATUS.badge(status, label, large=True, attr="")
 
 
-@register.inclusion_tag("_badge.html")
+@badge_tag(register)
 def verdict_badge(verdict, label, large=False, testid="claim-verdict"):
     context = ui.VERDICT.badge(verdict, label, large=large, attr="verdict")
     context["testid"] = testid

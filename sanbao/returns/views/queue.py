@@ -15,7 +15,8 @@ from sanbao.returns.documents import lists
 from sanbao.returns.services.turnaround import turnaround
 from sanbao.workdays import services as workdays
 
-QUEUE_PER_PAGE = 100
+# A page of the queue: 50 rows, as every list (100 took 40 ms of CPU to render; issue 15).
+QUEUE_PER_PAGE = 50
 # --- The turnaround queue (IV.5) ----------------------------------------------------------
 
 
