@@ -46,21 +46,12 @@ def check_fault_file(upload, field: str, errors) -> tuple[str, str] | None:
     fault, sent by the consumer: its kind ("photo" or "video") and media type, or
     None with the refusal added on ``field``."""
     kind = (getattr(upload, "content_type", "") or "").lower()
-    if kind.startswith("video/"):
-        try:
-            return "video", check_video(upload).media_type
-        except UploadRefused:
-            errors.add(
-                field,
-                "claims.fault_file_invalid",
-                name=getattr(upload, "name", "")[:80],
-                limit_mb=settings.SANBAO_VIDEO_MAX_MB,
-            )
-            return None
     try:
+        if kind.startswith("video/"):
+            return "video", check_video(upload).media_type
         return "photo", check_upload(upload, photo=True).media_type
     except UploadRefused as refused:
-        if refused.too_large:
+        if refused.too_large and not kind.startswith("video/"):
             errors.add(field, "claims.image_too_large", limit=f"{refused.limit:,}")
         else:
             errors.add(

@@ -16,19 +16,14 @@ before anything is looked up.
 
 from __future__ import annotations
 
-import math
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from sanbao.consumers import follow
-from sanbao.consumers.phone_views import masked
-from sanbao.consumers.views import answer, keep_language, page_language
-from sanbao.core import ratelimit
+from sanbao.consumers.phone_views import masked, phone_url
+from sanbao.consumers.views import answer, keep_language, limited_answer, page_language
 from sanbao.notifications import consumer
 
 LIST_TEMPLATE = "consumers/follow_list.html"
@@ -39,22 +34,10 @@ CACHE_PREFIX = "sanbao:claim-pages"
 WINDOW_SECONDS = 3600  # SANBAO_CLAIM_PAGES_PER_HOUR is per hour
 
 
-def phone_url(next_path: str) -> str:
-    """The page confirming a number, coming back to ``next_path``."""
-    return f"{reverse('service:phone')}?{urlencode({'next': next_path})}"
-
-
 def _limited(request):
-    """None within the client's allowance, else the 429 answer."""
-    client = ratelimit.client_bucket(request)
-    limits = [ratelimit.Limit("ip", client, settings.SANBAO_CLAIM_PAGES_PER_HOUR)]
-    retry_after = ratelimit.over_limit(CACHE_PREFIX, limits, seconds=WINDOW_SECONDS)
-    if retry_after is None:
-        return None
-    minutes = math.ceil(retry_after / 60)
-    response = answer(request, LIMITED_TEMPLATE, lambda: {"retry_minutes": minutes}, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
+    """None within the client's allowance of claim pages, else the 429 answer."""
+    allowed = settings.SANBAO_CLAIM_PAGES_PER_HOUR
+    return limited_answer(request, CACHE_PREFIX, allowed, LIMITED_TEMPLATE)
 
 
 @require_safe

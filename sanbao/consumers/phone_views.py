@@ -11,7 +11,10 @@ language, 400 or 429 (with Retry-After); nothing is stored before the consent.""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -94,6 +97,12 @@ def phone(request):
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+def phone_url(next_path: str) -> str:
+    """This page, to come back to ``next_path`` once the number is confirmed (the
+    consumer pages that need a confirmed number send a consumer here)."""
+    return f"{reverse('service:phone')}?{urlencode({'next': next_path})}"
 
 
 def masked(phone: str) -> str:

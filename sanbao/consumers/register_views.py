@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sanbao.consumers import consent, registration, selectors
 from sanbao.consumers.cards import card_path
+from sanbao.consumers.phone_views import phone_url
 from sanbao.consumers.views import answer, keep_language, not_found, over_allowance
 from sanbao.core.errors import DomainError
 from sanbao.core.forms import BootstrapForm, apply_domain_error
@@ -75,7 +76,7 @@ def register(request, serial: str, signature: str):
     keep_language(request)
     phone = consumer.confirmed_phone(request)
     if phone is None:
-        return _redirect(f"{reverse('service:phone')}?{urlencode({'next': request.path})}")
+        return _redirect(phone_url(request.path))
     status = 200
     form = RegisterForm()
     existing = registration.registration_of(unit)

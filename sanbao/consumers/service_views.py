@@ -13,26 +13,23 @@ the outlets and the post; once the claim is made the consumer is sent to
 from __future__ import annotations
 
 import datetime as dt
-import math
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from sanbao.consumers import consent, selectors, service
 from sanbao.consumers.cards import card_path
+from sanbao.consumers.phone_views import phone_url
 from sanbao.consumers.service_forms import LookupForm, ServiceForm
 from sanbao.consumers.views import (
-    LIMITED_TEMPLATE,
     NOT_FOUND_TEMPLATE,
     answer,
     keep_language,
+    limited_answer,
 )
-from sanbao.core import ratelimit
 from sanbao.core.errors import DomainError
 from sanbao.core.forms import apply_domain_error
 from sanbao.notifications.consumer import confirmed_phone
@@ -49,19 +46,12 @@ WINDOW_SECONDS = 3600
 
 def _to_phone(request):
     """To the page that confirms a number, and back here afterwards."""
-    return redirect(f"{reverse('service:phone')}?{urlencode({'next': request.get_full_path()})}")
+    return redirect(phone_url(request.get_full_path()))
 
 
 def _limited(request, prefix: str, allowed: int):
     """429 past ``allowed`` requests an hour from this client, else None."""
-    limits = [ratelimit.Limit("ip", ratelimit.client_bucket(request), allowed)]
-    retry_after = ratelimit.over_limit(prefix, limits, seconds=WINDOW_SECONDS)
-    if retry_after is None:
-        return None
-    minutes = math.ceil(retry_after / 60)
-    response = answer(request, LIMITED_TEMPLATE, lambda: {"retry_minutes": minutes}, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
+    return limited_answer(request, prefix, allowed)
 
 
 def _date(value: str) -> dt.date | None:

@@ -79,19 +79,25 @@ def answer(request, template: str, context_of, *, status: int = 200):
     return response
 
 
-def over_allowance(request):
-    """Count this request against the client's allowance of card pages (the card
-    and its sub-pages share ``SANBAO_CARD_VIEWS_PER_HOUR``): None while within
-    it, else the 429 answer with Retry-After."""
+def limited_answer(request, prefix: str, allowed: int, template: str = LIMITED_TEMPLATE):
+    """Count this request against the client's allowance of ``allowed`` an hour
+    under ``prefix`` (``core.ratelimit``): None while within it, else the 429
+    answer (``template``, the card pages' by default), with Retry-After."""
     client = ratelimit.client_bucket(request)
-    limits = [ratelimit.Limit("ip", client, settings.SANBAO_CARD_VIEWS_PER_HOUR)]
-    retry_after = ratelimit.over_limit(CACHE_PREFIX, limits, seconds=WINDOW_SECONDS)
+    limits = [ratelimit.Limit("ip", client, allowed)]
+    retry_after = ratelimit.over_limit(prefix, limits, seconds=WINDOW_SECONDS)
     if retry_after is None:
         return None
     minutes = math.ceil(retry_after / 60)
-    response = answer(request, LIMITED_TEMPLATE, lambda: {"retry_minutes": minutes}, status=429)
+    response = answer(request, template, lambda: {"retry_minutes": minutes}, status=429)
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def over_allowance(request):
+    """The client's allowance of card pages (the card and its sub-pages share
+    ``SANBAO_CARD_VIEWS_PER_HOUR``): None while within it, else the 429 answer."""
+    return limited_answer(request, CACHE_PREFIX, settings.SANBAO_CARD_VIEWS_PER_HOUR)
 
 
 def not_found(request):
