@@ -124,6 +124,7 @@ def card(request, serial: str, signature: str = ""):
             "card": selectors.card_facts(unit),
             "registration": registration.card_registration(unit, phone),
             "register_path": register_path(unit.serial),
+            "service_path": service_path(unit.serial),
         },
     )
 
@@ -131,6 +132,13 @@ def card(request, serial: str, signature: str = ""):
 def register_path(serial: str) -> str:
     """The card's page for registering the purchase (signed like the card)."""
     return reverse("cards:register", kwargs={"serial": serial, "signature": card_signature(serial)})
+
+
+def service_path(serial: str) -> str:
+    """The card's page for asking for service (signed like the card)."""
+    return reverse(
+        "cards:card_service", kwargs={"serial": serial, "signature": card_signature(serial)}
+    )
 
 
 # The staff's download of a lot's sheet of cards (the unit page links to it).

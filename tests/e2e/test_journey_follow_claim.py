@@ -7,8 +7,6 @@ Another consumer's claim number gets the not-found page."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -19,14 +17,11 @@ from sanbao.accounts.roles import OrgKind
 from sanbao.catalog.models import Unit
 from sanbao.claims import services
 from sanbao.claims.tests.conftest import intake
-from sanbao.notifications import sms
-from sanbao.testkit.background import run_queued_tasks
+from tests.e2e.consumer import confirm_number, in_docs
 from tests.e2e.people import person, platform, power_bank, power_banks
 from tests.e2e.screens import PHONE, context_at, fits
 
 pytestmark = pytest.mark.browser
-
-DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE_NUMBER = "13800138000"
 
 
@@ -66,14 +61,7 @@ def test_a_consumer_confirms_their_number_and_follows_their_claim_on_a_phone_in_
     claim, other = claim_in_service
     page = context_at(browser, PHONE, locale="zh-CN").new_page()
     page.goto(f"{live_server.url}/service/claims/")
-    expect(page.get_by_test_id("phone-send-form")).to_be_visible()
-    page.fill("#id_phone", PHONE_NUMBER)
-    page.locator("#id_consent").check()
-    page.get_by_test_id("phone-send").click()
-    expect(page.get_by_test_id("phone-code-form")).to_be_visible()
-    run_queued_tasks()
-    page.fill("#id_code", sms.outbox[-1].params["code"])
-    page.get_by_test_id("phone-verify").click()
+    confirm_number(page, PHONE_NUMBER)
 
     expect(page.get_by_test_id("follow-claims")).to_be_visible()
     expect(page.get_by_test_id("follow-claim")).to_have_count(1)
@@ -89,8 +77,7 @@ def test_a_consumer_confirms_their_number_and_follows_their_claim_on_a_phone_in_
     expect(page.get_by_test_id("follow-remedy")).to_have_text("维修")
     expect(page.get_by_test_id("follow-place-name")).to_have_text("广州天河服务网点")
     fits(page, PHONE)
-    saved = screenshot(page, "consumer-follow-phone-zh-hans")
-    shutil.copyfile(saved, DOCS_SCREENSHOTS / "consumer-follow-phone-zh-hans.png")
+    in_docs(screenshot, page, "consumer-follow-phone-zh-hans")
 
     page.goto(f"{live_server.url}/service/claims/{other.number}/")
     expect(page.get_by_test_id("follow-not-found")).to_be_visible()

@@ -7,8 +7,6 @@ registration to them."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,14 +15,11 @@ from playwright.sync_api import expect
 from sanbao.catalog.tests.factories import CategoryFactory, ProductModelFactory, UnitFactory
 from sanbao.consumers.cards import card_url
 from sanbao.consumers.models import Registration
-from sanbao.notifications import sms
-from sanbao.testkit.background import run_queued_tasks
 from sanbao.testkit.uploads import jpeg_bytes
+from tests.e2e.consumer import confirm_number, in_docs
 from tests.e2e.screens import PHONE, context_at, fits
 
 pytestmark = pytest.mark.browser
-
-DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 NUMBER = "13800138000"
 
 
@@ -53,14 +48,7 @@ def test_a_consumer_registers_the_purchase_from_the_card_on_a_phone_in_chinese(
     page.get_by_test_id("card-register").click()
 
     # No confirmed number yet: the phone page, then back to the form.
-    expect(page.get_by_test_id("phone-send-form")).to_be_visible()
-    page.fill("#id_phone", NUMBER)
-    page.locator("#id_consent").check()
-    page.get_by_test_id("phone-send").click()
-    expect(page.get_by_test_id("phone-code-form")).to_be_visible()
-    run_queued_tasks()
-    page.fill("#id_code", sms.outbox[-1].params["code"])
-    page.get_by_test_id("phone-verify").click()
+    confirm_number(page, NUMBER)
 
     expect(page.get_by_test_id("register-form")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
@@ -72,8 +60,7 @@ def test_a_consumer_registers_the_purchase_from_the_card_on_a_phone_in_chinese(
     page.set_input_files("#id_proof_photo", str(receipt))
     page.locator("#id_consent").check()
     fits(page, PHONE)
-    saved = screenshot(page, "consumer-register-phone-zh-hans")
-    shutil.copyfile(saved, DOCS_SCREENSHOTS / "consumer-register-phone-zh-hans.png")
+    in_docs(screenshot, page, "consumer-register-phone-zh-hans")
 
     page.get_by_test_id("register-submit").click()
     expect(page.get_by_test_id("card-delivered-on")).to_have_text(f"{delivered:%Y-%m-%d}")

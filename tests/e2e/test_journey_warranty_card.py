@@ -7,23 +7,17 @@ on the card. A tampered URL gets the not-found page."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from sanbao.catalog.tests.factories import CategoryFactory, ProductModelFactory, UnitFactory
-from sanbao.consumers import selectors
-from sanbao.documents import registry
-from sanbao.testkit.pdf import decoded, render_pngs
+from tests.e2e.consumer import in_docs, printed_card_urls
 from tests.e2e.people import person, platform
 from tests.e2e.screens import PHONE, context_at, fits
 
 pytestmark = pytest.mark.browser
-
-DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -44,10 +38,7 @@ def printed_card(transactional_db, settings, live_server, tmp_path):
             sale_date=timezone.localdate() - dt.timedelta(days=40),
             warranty_card_no=f"WC2612{n:04d}",
         )
-    lot = selectors.lot_get(actor=staff, number="L2612-A")
-    pdf = registry.file("consumers.warranty_cards_pdf", lot).content
-    png = render_pngs(pdf, tmp_path, dpi=200)[0]
-    urls = sorted(code.text for code in decoded(png) if code.format.name == "QRCode")
+    urls = printed_card_urls(staff, "L2612-A", tmp_path)
     assert len(urls) == 3
     return urls[0]
 
@@ -63,16 +54,14 @@ def test_a_consumer_scans_the_printed_card_and_reads_it_on_a_phone_in_chinese(
     expect(page.get_by_test_id("card-warranty-status")).to_have_text("在保修期内")
     expect(page.get_by_test_id("card-bring")).to_contain_text("购买凭证")
     fits(page, PHONE)
-    saved = screenshot(page, "consumer-card-phone-zh-hans")
-    shutil.copyfile(saved, DOCS_SCREENSHOTS / "consumer-card-phone-zh-hans.png")
+    in_docs(screenshot, page, "consumer-card-phone-zh-hans")
 
     page.get_by_test_id("card-lang-en").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_test_id("card-warranty-status")).to_have_text("In warranty")
     assert page.url == printed_card + "?lang=en"
     fits(page, PHONE)
-    saved = screenshot(page, "consumer-card-phone-en")
-    shutil.copyfile(saved, DOCS_SCREENSHOTS / "consumer-card-phone-en.png")
+    in_docs(screenshot, page, "consumer-card-phone-en")
 
     page.goto(printed_card[:-3] + "x/")
     expect(page.get_by_test_id("card-not-found")).to_be_visible()

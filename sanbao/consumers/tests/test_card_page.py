@@ -61,6 +61,13 @@ def test_the_card_shows_the_model_the_warranty_and_what_to_bring(recent_unit):
 
 
 @pytest.mark.django_db
+def test_the_card_links_to_asking_for_service_from_it(recent_unit):
+    path = card_path(recent_unit.serial)
+    page = html(open_card(path))
+    assert f'href="{path}service/" data-testid="card-ask-service"' in page
+
+
+@pytest.mark.django_db
 def test_the_card_shows_no_personal_data_and_no_selling_organisation(unit_of_agent_a):
     page = html(open_card(card_path(unit_of_agent_a.serial)))
     organisation = unit_of_agent_a.channel_org
