@@ -62,15 +62,23 @@ def days_in_repair_before(unit: Unit | None, exclude_pk=None, _seen=()) -> int:
     return total
 
 
-def unit_warranty_end(unit: Unit) -> tuple[dt.date | None, int]:
+def unit_warranty_end(
+    unit: Unit, *, delivered_on: dt.date | None = None
+) -> tuple[dt.date | None, int]:
     """I.2: the unit's current last day covered, and the days in warranty repair
     that extend it (the unit page shows both).
 
     The warranty starts on the unit's own start (a replacement's) or else on the
-    consumer's delivery as the latest claim recorded it, else on the registry's
-    sale date; every finished warranty repair adds its days."""
+    consumer's delivery as the latest claim recorded it, or as recorded otherwise
+    (``delivered_on``: the purchase the consumer registered with its proof), else on
+    the registry's sale date; every finished warranty repair adds its days."""
     latest = Claim.objects.filter(unit=unit).order_by("-created_at", "-pk").first()
-    start = unit.warranty_starts_on or (latest.delivered_on if latest else None) or unit.sale_date
+    start = (
+        unit.warranty_starts_on
+        or (latest.delivered_on if latest else None)
+        or delivered_on
+        or unit.sale_date
+    )
     days = days_in_repair_before(unit)
     return policy.warranty_end(start, unit.model.category.warranty_months, days), days
 

@@ -13,6 +13,7 @@ from sanbao.catalog import selectors as catalog_selectors
 from sanbao.catalog.models import Unit
 from sanbao.claims.warranty import unit_warranty_end
 from sanbao.consumers.cards import masked_card_no, signature_valid
+from sanbao.consumers.models import Registration
 
 
 def unit_for_card(*, serial: str, signature: str) -> Unit | None:
@@ -47,8 +48,13 @@ class CardFacts:
 def card_facts(unit: Unit, *, today: dt.date | None = None) -> CardFacts:
     """The card page's facts of ``unit``: its model and category, the region and
     channel the registry records (III.3: never what someone types), and its
-    warranty end with the days spent in warranty repair (``claims.warranty``)."""
-    end, days = unit_warranty_end(unit)
+    warranty end with the days spent in warranty repair (``claims.warranty``),
+    counted from the delivery the consumer registered with its proof when no
+    claim recorded one (I.2: the warranty runs from the delivery, not the sale)."""
+    registered = (
+        Registration.objects.filter(unit=unit).values_list("delivered_on", flat=True).first()
+    )
+    end, days = unit_warranty_end(unit, delivered_on=registered)
     today = today or timezone.localdate()
     model = unit.model
     return CardFacts(

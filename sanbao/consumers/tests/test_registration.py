@@ -274,3 +274,19 @@ def test_the_claims_list_spot_follows_the_warranty_section():
     warranty = source.index('data-testid="card-warranty"')
     spot = source.index("{% unit_claims card.serial %}")
     assert source.index("</section>", warranty) < spot < source.index("<section", warranty + 1)
+
+
+@pytest.mark.clause("I.2")
+def test_the_card_counts_the_warranty_from_the_registered_delivery_not_the_sale(unit_of_agent_a):
+    """I.2: the warranty runs from the delivery to the consumer; a purchase registered
+    with its proof says when that was (the registry knows only the sale)."""
+    from sanbao.claims.policy import warranty_end
+    from sanbao.consumers.selectors import card_facts
+
+    months = unit_of_agent_a.model.category.warranty_months
+    before = card_facts(unit_of_agent_a).warranty_end
+    assert before == warranty_end(unit_of_agent_a.sale_date, months)
+    later = unit_of_agent_a.sale_date + dt.timedelta(days=40)
+    register(unit_of_agent_a, delivered=later)
+    assert card_facts(unit_of_agent_a).warranty_end == warranty_end(later, months)
+    assert card_facts(unit_of_agent_a).warranty_end > before
