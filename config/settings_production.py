@@ -9,7 +9,7 @@ Behind nginx (or any proxy that terminates TLS), the proxy must set
 
 from __future__ import annotations
 
-from config.env import EnvError, env_bool, env_int
+from config.env import EnvError, env_bool, env_int, env_str
 from config.storage import s3_storage
 
 if env_bool("SANBAO_DEBUG", default=False):
@@ -47,6 +47,13 @@ def check_secret_key(key: str | None) -> None:
 check_secret_key(SECRET_KEY)
 
 DEBUG = False
+
+# --- SMS (issue 16) -----------------------------------------------------------------
+# The development default prints each SMS, one-time codes included, to the worker's
+# log. In production an SMS goes to the provider unless the environment names
+# another backend: without its credentials a code is not sent and the failure is
+# recorded on its message, never written to a log.
+SANBAO_SMS_BACKEND = env_str("SANBAO_SMS_BACKEND", "sanbao.notifications.sms.AliyunBackend")
 
 # --- HTTPS ------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

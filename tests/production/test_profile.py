@@ -146,3 +146,20 @@ def test_a_request_the_proxy_received_over_https_is_answered_with_hsts(deployed)
     assert answer["hsts"] == "max-age=31536000; includeSubDomains; preload"
     assert "'unsafe-inline'" not in answer["csp"]
     assert "script-src 'self'" in answer["csp"]
+
+
+def test_production_never_prints_one_time_codes_unless_told_to(tmp_path):
+    """The console SMS backend (development) writes each code to the log; the
+    production profile sends through the provider unless the environment says
+    otherwise (issue 16)."""
+    show = IMPORT + "; print(config.settings_production.SANBAO_SMS_BACKEND)"
+    result = run(show, tmp_path, SANBAO_SECRET_KEY=STRONG_KEY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "sanbao.notifications.sms.AliyunBackend"
+    named = run(
+        show,
+        tmp_path,
+        SANBAO_SECRET_KEY=STRONG_KEY,
+        SANBAO_SMS_BACKEND="sanbao.notifications.sms.ConsoleBackend",
+    )
+    assert named.stdout.strip() == "sanbao.notifications.sms.ConsoleBackend"
