@@ -40,16 +40,25 @@ def _limited(request):
     return limited_answer(request, CACHE_PREFIX, allowed, LIMITED_TEMPLATE)
 
 
-@require_safe
-def claims(request):
-    """The confirmed number's claims, newest first."""
+def _confirmed(request):
+    """(the session's confirmed number, None), or (None, the answer instead): 429
+    past the client's allowance, or the way to confirm a number and come back."""
     limited = _limited(request)
     if limited is not None:
-        return limited
+        return None, limited
     keep_language(request)
     phone = consumer.confirmed_phone(request)
     if phone is None:
-        return redirect(phone_url(request.path))
+        return None, redirect(phone_url(request.path))
+    return phone, None
+
+
+@require_safe
+def claims(request):
+    """The confirmed number's claims, newest first."""
+    phone, instead = _confirmed(request)
+    if instead is not None:
+        return instead
 
     def context():
         return {"claims": follow.claims_for_phone(phone), "confirmed": masked(phone)}
@@ -60,13 +69,9 @@ def claims(request):
 @require_safe
 def claim_detail(request, number: str):
     """One claim of the confirmed number; the one not-found page for any other."""
-    limited = _limited(request)
-    if limited is not None:
-        return limited
-    keep_language(request)
-    phone = consumer.confirmed_phone(request)
-    if phone is None:
-        return redirect(phone_url(request.path))
+    phone, instead = _confirmed(request)
+    if instead is not None:
+        return instead
     # Built in the page's language: labels, reasons, next steps.
     with translation.override(page_language(request)):
         result = follow.claim_for_phone(number, phone)
