@@ -235,6 +235,7 @@ def judge_claim(request, number: str, payload: JudgementIn):
         repair_impossible=payload.repair_impossible,
         note=payload.note,
         replacement_decision=payload.replacement_decision,
+        return_waybill=payload.return_waybill,
     )
     return _claim(request, number)
 
