@@ -235,7 +235,6 @@ def judge_claim(request, number: str, payload: JudgementIn):
         repair_impossible=payload.repair_impossible,
         note=payload.note,
         replacement_decision=payload.replacement_decision,
-        return_waybill=payload.return_waybill,
     )
     return _claim(request, number)
 
@@ -261,6 +260,7 @@ def resolve_claim(request, number: str, payload: ClaimResolutionIn):
         note=payload.note,
         replacement_card_no=payload.replacement_card_no,
         replacement_decision=payload.replacement_decision,
+        return_waybill=payload.return_waybill,
     )
     return _claim(request, number)
 
