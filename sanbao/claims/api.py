@@ -260,6 +260,7 @@ def resolve_claim(request, number: str, payload: ClaimResolutionIn):
         note=payload.note,
         replacement_card_no=payload.replacement_card_no,
         replacement_decision=payload.replacement_decision,
+        return_waybill=payload.return_waybill,
     )
     return _claim(request, number)
 

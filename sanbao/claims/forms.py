@@ -469,6 +469,12 @@ class ResolveForm(ClaimsForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
     )
+    return_waybill = text_field(
+        40,
+        _("Waybill of the unit posted back to the consumer"),
+        css="form-control mono",
+        help_text=_("The consumer sent the unit by post; their SMS gives this waybill."),
+    )
 
     def __init__(self, *args, models=(), may_decide=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sanbao.accounts.models import Organisation, OrgScopedQuerySet
+from sanbao.accounts.models import Organisation, OrgKind, OrgScopedQuerySet
 from sanbao.accounts.roles import RETURN_UNIT_ROLES, Role
 from sanbao.catalog.models import ProductModel, Region, RetainedPart, Unit
 from sanbao.catalog.selectors import retained_part_list_for
@@ -207,6 +207,9 @@ class Claim(models.Model):
     )
     consent_version = models.CharField(_("consent version agreed"), max_length=20, blank=True)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    # The waybill of the unit posted back to a consumer who sent it by post (issue 16:
+    # "sent back", told by SMS with it).
+    return_waybill = models.CharField(_("waybill of the unit sent back"), max_length=40, blank=True)
 
     created_by = user_reference(_("taken in by"), optional=True)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
@@ -279,6 +282,17 @@ class Claim(models.Model):
     @property
     def serial(self) -> str:
         return self.unit.serial if self.unit_id else self.serial_reported
+
+    @property
+    def by_post(self) -> bool:
+        """The consumer sent the unit by post to the after-sales department (issue 16
+        item 3: a claim made online and handled by the platform, not an outlet):
+        it goes back by post too."""
+        return (
+            self.channel == ClaimChannel.CONSUMER
+            and self.handling_org_id is not None
+            and self.handling_org.kind == OrgKind.PLATFORM
+        )
 
     @property
     def days_in_service(self) -> int | None:

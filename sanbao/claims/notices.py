@@ -74,6 +74,13 @@ def _message(claim: Claim, step: str) -> tuple[str, dict] | None:
         return "claim_judged", {"number": claim.number, "result": str(result)}
     if step == READY and claim.outcome in (Outcome.REPAIRED, Outcome.REPLACED):
         # A refund leaves nothing to collect: the unit stays with the brand (II.4).
+        if claim.by_post:
+            # Posted back, not collected: told with its waybill, and not before one
+            # is recorded (never "ready for collection" at a centre they posted to).
+            if not claim.return_waybill:
+                return None
+            tracking = claim.return_waybill[:VALUE_LIMIT]
+            return "unit_sent_back", {"number": claim.number, "tracking": tracking}
         place = claim.handling_org.display_name[:VALUE_LIMIT]
         return "unit_ready", {"number": claim.number, "place": place}
     return None

@@ -207,6 +207,7 @@ class PublicStatus:
     serial_masked: str = ""
     place: Place | None = None
     ladder: list[LadderStep] = field(default_factory=list)
+    return_waybill: str = ""  # the unit posted back to the consumer
 
 
 # Numbers in a reason's evidence shown masked to a consumer: the card number the
@@ -352,6 +353,7 @@ def public_status(claim: Claim) -> PublicStatus:
         serial_masked=masked(claim.serial),
         place=_place(claim),
         ladder=_ladder(claim, reached),
+        return_waybill=claim.return_waybill,
     )
 
 

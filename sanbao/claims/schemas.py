@@ -135,6 +135,12 @@ class ClaimResolutionIn(Schema):
         description="II.3: an after-sales manager's reason for accepting a different model "
         "when the original has no performance specifications (replacements.decide; audited)",
     )
+    return_waybill: str = Field(
+        "",
+        max_length=40,
+        description="The waybill of a unit posted back to a consumer who sent it by post "
+        "(issue 16); their SMS names it",
+    )
 
 
 class DisposalIn(Schema):

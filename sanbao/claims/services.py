@@ -803,8 +803,11 @@ def claim_resolve(
     note: str = "",
     replacement_decision: str = "",
     replacement_card_no: str = "",
+    return_waybill: str = "",
 ) -> Claim:
     """Resolve an approved claim: repaired, replaced or refunded, as its remedy says.
+    ``return_waybill``: the waybill of a unit posted back to the consumer (a claim
+    they sent by post, ``Claim.by_post``), which their SMS names.
 
     A repair that has taken longer than the category allows (I.2, 30 days by
     default, counted from the day the unit was handed in) may end in a
@@ -845,6 +848,7 @@ def claim_resolve(
             "outcome": outcome,
             "resolved_at": now,
             "resolution_note": (note or "").strip()[:2000],
+            "return_waybill": (return_waybill or "").strip()[:40],
         }
         if outcome == Outcome.REPLACED and claim.remedy != Remedy.REPLACEMENT:
             values["replacement_model"] = model
@@ -897,6 +901,7 @@ def claim_resolve(
                 "replacement_serial": replacement_serial or None,
                 "retained": (1 if takes_unit else 0) + len(parts),
                 **({"replacement_decision": decided} if decided else {}),
+                **({"return_waybill": waybill} if (waybill := values["return_waybill"]) else {}),
             },
         )
         notices.notify(claim, notices.READY)

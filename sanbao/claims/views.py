@@ -590,7 +590,7 @@ def _resolve(user, claim, form):
         replacement_model=_model_or_none(user, data.get("replacement_model") or ""),
         retained_parts=form.retained_parts(),
         **cleaned_texts(form, "outcome", "retained_location", "replacement_serial", "note"),
-        **cleaned_texts(form, "replacement_card_no", "replacement_decision"),
+        **cleaned_texts(form, "replacement_card_no", "replacement_decision", "return_waybill"),
     )
 
 

@@ -453,3 +453,39 @@ def test_a_claim_the_consumer_made_is_told_its_steps_by_sms_without_the_counter_
     claim_services.claim_judge(claim=claim, actor=staff, failure_confirmed=True, remedy="repair")
     run_queued_tasks()
     assert [m.template.name for m in sms.outbox] == ["claim_received", "claim_judged"]
+
+
+@pytest.mark.parametrize("waybill", ["SF1234567890", ""])
+def test_a_unit_the_consumer_posted_is_told_sent_back_with_its_waybill_never_ready_to_collect(
+    places, waybill
+):
+    """A consumer who posted the unit gets it back by post: the SMS at resolution
+    names the waybill, and without one it says nothing rather than "ready for
+    collection" at a centre they never visit (issue 16 item 4)."""
+    from sanbao.claims import services as claim_services
+    from sanbao.claims.models import Claim
+    from sanbao.claims.tests.conftest import all_clear
+    from sanbao.notifications import sms
+    from sanbao.testkit.background import run_queued_tasks
+
+    unit = unit_sold(3, f"SBPOST{len(waybill):02d}", places.pb10k)
+    client = confirmed()
+    assert submit(client, unit, route="post").status_code == 302
+    claim = Claim.objects.get(unit=unit)
+    assert claim.by_post
+    staff = places.platform_staff
+    claim_services.claim_record_findings(claim=claim, actor=staff, findings=all_clear())
+    claim_services.claim_judge(claim=claim, actor=staff, failure_confirmed=True, remedy="repair")
+    claim_services.claim_start_service(claim=claim, actor=staff)
+    claim_services.claim_resolve(
+        claim=claim, actor=staff, outcome="repaired", return_waybill=f" {waybill} "
+    )
+    run_queued_tasks()
+    told = [(m.template.name, m.params) for m in sms.outbox]
+    assert [name for name, _ in told][:2] == ["claim_received", "claim_judged"]
+    if waybill:
+        assert told[2:] == [("unit_sent_back", {"number": claim.number, "tracking": waybill})]
+        page = client.get(f"/service/claims/{claim.number}/").content.decode()
+        assert 'data-testid="follow-return-waybill">SF1234567890<' in page
+    else:
+        assert told[2:] == []
