@@ -6,6 +6,7 @@ database connections between tasks, which a test's transaction cannot survive;
 
 from __future__ import annotations
 
+from django.db import transaction
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -24,10 +25,14 @@ def run_queued_tasks(limit: int = 100) -> list[DBTaskResult]:
     )
     ran = []
     for _ in range(limit):
-        result = DBTaskResult.objects.ready().get_locked()
-        if result is None:
-            return ran
-        result.claim(worker.worker_id)
+        # Claimed under its row lock inside a transaction, as the worker claims it: a
+        # live-server test runs in autocommit, where PostgreSQL's SELECT ... FOR
+        # UPDATE needs one (a test's own transaction just nests a savepoint).
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().get_locked()
+            if result is None:
+                return ran
+            result.claim(worker.worker_id)
         worker.run_task(result)
         result.refresh_from_db()
         ran.append(result)
