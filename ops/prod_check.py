@@ -364,6 +364,8 @@ def production_env(stack: Stack, database: str, *, leave_out: tuple[str, ...] = 
         "SANBAO_VAR_DIR": str(tmp / "var"),
         "SANBAO_MEDIA_ROOT": str(tmp / "media"),
         "SANBAO_STATIC_ROOT": str(tmp / "static"),
+        # What printed warranty cards' QR codes hold (its deploy check refuses a local one).
+        "SANBAO_PUBLIC_BASE_URL": "https://sanbao.example",
     }
 
 

@@ -8,8 +8,10 @@ class ConsumersConfig(AppConfig):
     verbose_name = _("Consumers")
 
     def ready(self):
-        # The unit page (catalog) shows the unit's warranty card through its panel registry.
+        # The unit page (catalog) shows the unit's warranty card through its panel
+        # registry; checks registers the deployment check of the cards' address.
         from sanbao.catalog.panels import register_unit_panel
+        from sanbao.consumers import checks  # noqa: F401
         from sanbao.consumers.unit_panel import card_panel
 
         register_unit_panel(card_panel)

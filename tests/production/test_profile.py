@@ -88,6 +88,7 @@ def test_the_deployment_check_finds_no_issue(tmp_path):
             "DJANGO_SETTINGS_MODULE": "config.settings_production",
             "SANBAO_SECRET_KEY": STRONG_KEY,
             "SANBAO_VAR_DIR": str(tmp_path),
+            "SANBAO_PUBLIC_BASE_URL": "https://sanbao.example",
         },
         capture_output=True,
         text=True,
@@ -96,6 +97,31 @@ def test_the_deployment_check_finds_no_issue(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "address", ["", "http://127.0.0.1:8000", "https://localhost", "http://sanbao.example"]
+)
+def test_the_deployment_check_refuses_a_card_address_phones_cannot_reach(tmp_path, address):
+    """Issue 16: every printed warranty card's QR code holds SANBAO_PUBLIC_BASE_URL
+    for years; the development default, a local host or plain HTTP is refused."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SANBAO_", "DJANGO_"))},
+            "DJANGO_SETTINGS_MODULE": "config.settings_production",
+            "SANBAO_SECRET_KEY": STRONG_KEY,
+            "SANBAO_VAR_DIR": str(tmp_path),
+            **({"SANBAO_PUBLIC_BASE_URL": address} if address else {}),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "sanbao.W001" in result.stdout + result.stderr
 
 
 # A request through Django's test client inside the profile: the answer's status
