@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sanbao.consumers import consent, registration, selectors
 from sanbao.consumers.cards import card_path
 from sanbao.consumers.phone_views import phone_url
-from sanbao.consumers.views import answer, keep_language, not_found, over_allowance
+from sanbao.consumers.views import answer, keep_language, signed_unit
 from sanbao.core.errors import DomainError
 from sanbao.core.forms import BootstrapForm, apply_domain_error
 from sanbao.core.uploads import attached_file
@@ -67,12 +67,9 @@ def _redirect(to: str):
 @require_http_methods(["GET", "POST"])
 def register(request, serial: str, signature: str):
     """The registration form of the card's unit, for the session's confirmed number."""
-    limited = over_allowance(request)
-    if limited is not None:
-        return limited
-    unit = selectors.unit_for_card(serial=serial, signature=signature)
-    if unit is None:
-        return not_found(request)
+    unit, instead = signed_unit(request, serial, signature)
+    if instead is not None:
+        return instead
     keep_language(request)
     phone = consumer.confirmed_phone(request)
     if phone is None:

@@ -25,10 +25,10 @@ from sanbao.consumers.cards import card_path
 from sanbao.consumers.phone_views import phone_url
 from sanbao.consumers.service_forms import LookupForm, ServiceForm
 from sanbao.consumers.views import (
-    NOT_FOUND_TEMPLATE,
     answer,
     keep_language,
     limited_answer,
+    signed_unit,
 )
 from sanbao.core.errors import DomainError
 from sanbao.core.forms import apply_domain_error
@@ -66,12 +66,14 @@ def _date(value: str) -> dt.date | None:
 def card_service(request, serial: str, signature: str):
     """The request for service of the card's unit: the remedies open today and
     why, then the form; a claim made goes to its page of the answer."""
-    limited = _limited(request, CARD_PREFIX, settings.SANBAO_CARD_VIEWS_PER_HOUR)
-    if limited is not None:
-        return limited
-    unit = selectors.unit_for_card(serial=serial, signature=signature)
-    if unit is None:
-        return answer(request, NOT_FOUND_TEMPLATE, dict, status=404)
+    unit, instead = signed_unit(
+        request,
+        serial,
+        signature,
+        lambda r: _limited(r, CARD_PREFIX, settings.SANBAO_CARD_VIEWS_PER_HOUR),
+    )
+    if instead is not None:
+        return instead
     phone = confirmed_phone(request)
     if not phone:
         return _to_phone(request)

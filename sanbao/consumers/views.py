@@ -105,17 +105,27 @@ def not_found(request):
     return answer(request, NOT_FOUND_TEMPLATE, dict, status=404)
 
 
+def signed_unit(request, serial: str, signature: str, allowance=None):
+    """(the unit of a signed card URL, None), or (None, the answer instead): 429
+    past the client's ``allowance`` (the card pages' by default), counted before
+    the signature is looked at, or the one not-found page."""
+    limited = (allowance or over_allowance)(request)
+    if limited is not None:
+        return None, limited
+    unit = selectors.unit_for_card(serial=serial, signature=signature)
+    if unit is None:
+        return None, not_found(request)
+    return unit, None
+
+
 @require_safe
 def card(request, serial: str, signature: str = ""):
     """The unit's card: model, region and channel, warranty status and end, and
     its registration as far as the session's confirmed number may see it; or the
     one not-found page; or 429 past the client's allowance."""
-    limited = over_allowance(request)
-    if limited is not None:
-        return limited
-    unit = selectors.unit_for_card(serial=serial, signature=signature)
-    if unit is None:
-        return not_found(request)
+    unit, instead = signed_unit(request, serial, signature)
+    if instead is not None:
+        return instead
     phone = consumer.confirmed_phone(request)
     return answer(
         request,

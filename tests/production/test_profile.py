@@ -79,8 +79,9 @@ def test_refuses_to_start_with_debug_on(tmp_path):
     assert "SANBAO_DEBUG must be off" in result.stderr
 
 
-def test_the_deployment_check_finds_no_issue(tmp_path):
-    result = subprocess.run(
+def deploy_check(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    """``manage.py check --deploy --fail-level WARNING`` in the production profile."""
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
@@ -88,13 +89,17 @@ def test_the_deployment_check_finds_no_issue(tmp_path):
             "DJANGO_SETTINGS_MODULE": "config.settings_production",
             "SANBAO_SECRET_KEY": STRONG_KEY,
             "SANBAO_VAR_DIR": str(tmp_path),
-            "SANBAO_PUBLIC_BASE_URL": "https://sanbao.example",
+            **env,
         },
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def test_the_deployment_check_finds_no_issue(tmp_path):
+    result = deploy_check(tmp_path, SANBAO_PUBLIC_BASE_URL="https://sanbao.example")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -105,21 +110,7 @@ def test_the_deployment_check_finds_no_issue(tmp_path):
 def test_the_deployment_check_refuses_a_card_address_phones_cannot_reach(tmp_path, address):
     """Issue 16: every printed warranty card's QR code holds SANBAO_PUBLIC_BASE_URL
     for years; the development default, a local host or plain HTTP is refused."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(("SANBAO_", "DJANGO_"))},
-            "DJANGO_SETTINGS_MODULE": "config.settings_production",
-            "SANBAO_SECRET_KEY": STRONG_KEY,
-            "SANBAO_VAR_DIR": str(tmp_path),
-            **({"SANBAO_PUBLIC_BASE_URL": address} if address else {}),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = deploy_check(tmp_path, **({"SANBAO_PUBLIC_BASE_URL": address} if address else {}))
     assert result.returncode != 0
     assert "sanbao.W001" in result.stdout + result.stderr
 
